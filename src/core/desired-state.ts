@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { isMulticastMac, normalizeMac } from './mac-address.js';
+import { normalizePciAddress } from './pci-address.js';
+import { parseInput } from './validation.js';
+import { VF_LINK_STATES, VLAN_PROTOCOLS } from './vocabulary.js';
+
+/**
+ * The host's declared SR-IOV state (`vfleet host plan|apply -f state.yaml`),
+ * documented in docs/host-state.md. Validation here is everything that can
+ * be checked without looking at the host; the plan checks the rest
+ * (unknown PF, numVfs above totalVfs, ...).
+ */
+
+const hexId = z
+  .string()
+  .transform((s) => s.trim().toLowerCase().replace(/^0x/, ''))
+  .refine((s) => /^[0-9a-f]{4}$/.test(s), 'must be 4 hex digits, e.g. "8086"');
+
+const pciAddress = z.string().transform((s, ctx) => {
+  const a = normalizePciAddress(s);
+  if (a === null) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a PCI address like 0000:3b:00.0` });
+    return z.NEVER;
+  }
+  return a;
+});
+
+const mac = z.string().transform((s, ctx) => {
+  const m = normalizeMac(s);
+  if (m === null) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a MAC address like fa:16:3e:00:00:01` });
+    return z.NEVER;
+  }
+  if (isMulticastMac(m)) {
+    ctx.addIssue({ code: 'custom', message: `${m} is a multicast address; a VF needs a unicast MAC` });
+    return z.NEVER;
+  }
+  return m;
+});
+
+const int = (min: number, max: number, why: string) =>
+  z.int(`must be a whole number`).min(min, why).max(max, why);
+
+const vfRange = z.string().transform((s, ctx) => {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(s) ?? /^\s*(\d+)\s*$/.exec(s);
+  const lo = Number(m?.[1]);
+  const hi = m?.[2] === undefined ? lo : Number(m[2]);
+  if (!m || hi < lo) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a VF range like "0-3"` });
+    return z.NEVER;
+  }
+  return { first: lo, last: hi };
+});
+
+export const vfSettingsSchema = z
+  .object({
+    mac: mac.optional(),
+    vlan: int(0, 4094, 'VLAN must be 0 (untagged) to 4094').optional(),
+    qos: int(0, 7, 'QoS (802.1p priority) must be 0 to 7').optional(),
+    proto: z.enum(VLAN_PROTOCOLS).optional(),
+    spoofchk: z.boolean().optional(),
+    trust: z.boolean().optional(),
+    state: z.enum(VF_LINK_STATES).optional(),
+    minTxRate: int(0, 10_000_000, 'rate is in Mbit/s, 0 to 10000000').optional(),
+    maxTxRate: int(0, 10_000_000, 'rate is in Mbit/s, 0 to 10000000').optional(),
+  })
+  .strict();
+
+const vfEntrySchema = vfSettingsSchema
+  .extend({
+    index: int(0, 4095, 'VF index must be 0 to 4095').optional(),
+    range: vfRange.optional(),
+  })
+  .strict()
+  .superRefine((vf, ctx) => {
+    if ((vf.index === undefined) === (vf.range === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['index'], message: 'give exactly one of index or range' });
+    }
+    if (vf.range && vf.range.first !== vf.range.last && vf.mac !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['mac'], message: 'a MAC cannot be shared by a range of VFs' });
+    }
+    if ((vf.qos ?? 0) > 0 && (vf.vlan ?? 0) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['qos'], message: 'qos needs a vlan (1-4094)' });
+    }
+    if (vf.proto !== undefined && (vf.vlan ?? 0) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['proto'], message: 'proto needs a vlan (1-4094)' });
+    }
+    const max = vf.maxTxRate ?? 0;
+    if (max > 0 && (vf.minTxRate ?? 0) > max) {
+      ctx.addIssue({ code: 'custom', path: ['minTxRate'], message: 'minTxRate must not exceed maxTxRate' });
+    }
+  });
+
+export const pfMatchSchema = z
+  .object({
+    vendor: hexId.optional(),
+    device: hexId.optional(),
+    driver: z.string().min(1).optional(),
+    /** Only together with a stable key: names can change across reboots. */
+    ifname: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((m) => m.vendor !== undefined || m.device !== undefined || m.driver !== undefined, {
+    message: 'match needs vendor, device or driver (an interface name alone can change after reboot)',
+  });
+
+const pfEntrySchema = z
+  .object({
+    pciAddress: pciAddress.optional(),
+    match: pfMatchSchema.optional(),
+    numVfs: int(0, 4096, 'numVfs must be 0 to 4096'),
+    /** `vfio-pci`, `kernel` (the PF driver's VF driver), or a driver name. */
+    vfDriver: z.string().regex(/^[a-z0-9_-]+$/, 'a driver name like vfio-pci or igbvf').optional(),
+    /** Bring the PF link up (VFs pass no traffic on a down PF). Default true. */
+    up: z.boolean().default(true),
+    vfs: z.array(vfEntrySchema).default([]),
+  })
+  .strict()
+  .superRefine((pf, ctx) => {
+    if ((pf.pciAddress === undefined) === (pf.match === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['pciAddress'], message: 'give exactly one of pciAddress or match' });
+    }
+    const seen = new Map<number, number>();
+    pf.vfs.forEach((vf, i) => {
+      const first = vf.index ?? vf.range?.first ?? 0;
+      const last = vf.index ?? vf.range?.last ?? 0;
+      for (let n = first; n <= last; n++) {
+        if (n >= pf.numVfs) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['vfs', i, vf.index === undefined ? 'range' : 'index'],
+            message: `VF ${n} does not exist with numVfs ${pf.numVfs}`,
+          });
+          return;
+        }
+        const prior = seen.get(n);
+        if (prior !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['vfs', i],
+            message: `VF ${n} is already declared by vfs[${prior}]`,
+          });
+          return;
+        }
+        seen.set(n, i);
+      }
+    });
+  });
+
+export const hostStateSchema = z
+  .object({
+    pfs: z.array(pfEntrySchema),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const macs = new Map<string, string>();
+    s.pfs.forEach((pf, i) =>
+      pf.vfs.forEach((vf, j) => {
+        if (vf.mac === undefined || vf.mac === '00:00:00:00:00:00') return;
+        const where = `pfs[${i}].vfs[${j}]`;
+        const prior = macs.get(vf.mac);
+        if (prior !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pfs', i, 'vfs', j, 'mac'],
+            message: `${vf.mac} is already used by ${prior}`,
+          });
+        }
+        macs.set(vf.mac, where);
+      }),
+    );
+    const addrs = new Map<string, number>();
+    s.pfs.forEach((pf, i) => {
+      if (pf.pciAddress === undefined) return;
+      const prior = addrs.get(pf.pciAddress);
+      if (prior !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pfs', i, 'pciAddress'],
+          message: `${pf.pciAddress} is already declared by pfs[${prior}]`,
+        });
+      }
+      addrs.set(pf.pciAddress, i);
+    });
+  });
+
+export type HostState = z.output<typeof hostStateSchema>;
+export type PfEntry = HostState['pfs'][number];
+export type VfEntry = PfEntry['vfs'][number];
+export type VfSettings = z.output<typeof vfSettingsSchema>;
+export type PfMatch = z.output<typeof pfMatchSchema>;
+
+export const parseHostState = (data: unknown): HostState => parseInput(hostStateSchema, data, 'state');

@@ -1,0 +1,86 @@
+import type { VfDriverKind, VfLinkState, VlanProtocol } from './vocabulary.js';
+
+/**
+ * What `vfleet host scan` reports: the JSON contract documented in
+ * docs/scan-json.md. Field names are stable; new fields may be added.
+ * `null` always means "the host does not report it", never "zero".
+ */
+export interface HostInventory {
+  readonly hostname: string | null;
+  readonly kernel: string | null;
+  readonly pfs: readonly Pf[];
+  /** Network PCI functions that are neither an SR-IOV PF nor one of its VFs. */
+  readonly otherNics: readonly OtherNic[];
+}
+
+export interface PciIds {
+  readonly pciAddress: string;
+  /** Four lower-case hex digits, no 0x (`8086`). */
+  readonly vendorId: string;
+  readonly deviceId: string;
+  readonly vendorName: string | null;
+  readonly deviceName: string | null;
+}
+
+export interface Pf extends PciIds {
+  readonly ifname: string | null;
+  readonly driver: string | null;
+  readonly totalVfs: number;
+  readonly numVfs: number;
+  /** Device id the VFs will carry (`sriov_vf_device`), e.g. `10ca`. */
+  readonly vfDeviceId: string | null;
+  /** First VF's routing-id offset and the stride between VFs (PCIe SR-IOV capability). */
+  readonly vfOffset: number | null;
+  readonly vfStride: number | null;
+  readonly mac: string | null;
+  /** Netdev operstate as the kernel reports it (`up`, `down`, `unknown`, ...). */
+  readonly linkState: string | null;
+  /** Administrative state: the IFF_UP flag. */
+  readonly adminUp: boolean | null;
+  readonly speedMbps: number | null;
+  readonly mtu: number | null;
+  /** NUMA node; null when the kernel reports -1 (no affinity). */
+  readonly numaNode: number | null;
+  /** CPUs local to the device, as the kernel's list (`0-15,32-47`). */
+  readonly localCpus: string | null;
+  readonly localCpuList: readonly number[];
+  readonly iommuGroup: number | null;
+  /** Bridge or bond the PF netdev is enslaved to. */
+  readonly master: string | null;
+  readonly vfs: readonly Vf[];
+}
+
+export interface Vf {
+  readonly index: number;
+  readonly pciAddress: string;
+  readonly driver: string | null;
+  readonly driverKind: VfDriverKind;
+  readonly driverOverride: string | null;
+  readonly netdev: string | null;
+  readonly mac: string | null;
+  /** 0 = untagged. */
+  readonly vlan: number;
+  readonly qos: number;
+  readonly vlanProto: VlanProtocol;
+  readonly spoofchk: boolean | null;
+  readonly trust: boolean | null;
+  readonly linkState: VfLinkState | null;
+  /** Mbit/s; 0 = no limit. */
+  readonly minTxRate: number;
+  readonly maxTxRate: number;
+  readonly iommuGroup: number | null;
+  readonly numaNode: number | null;
+  /** The VF netdev's master (bridge, bond) when enslaved. */
+  readonly master: string | null;
+}
+
+export interface OtherNic {
+  readonly pciAddress: string;
+  readonly vendorId: string;
+  readonly deviceId: string;
+  readonly vendorName: string | null;
+  readonly deviceName: string | null;
+  readonly driver: string | null;
+  readonly ifname: string | null;
+  readonly numaNode: number | null;
+}

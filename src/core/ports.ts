@@ -1,0 +1,47 @@
+/**
+ * The outside world as core needs it, and no more (Kysely style): adapters
+ * implement these, tests substitute fixtures. Paths are absolute *inside the
+ * host root* (`/sys/bus/pci/devices`), never prefixed with it.
+ */
+export interface HostFs {
+  /** File contents, or null when the file does not exist. */
+  readText(path: string): Promise<string | null>;
+  /** Entry names, or null when the directory does not exist. */
+  listDir(path: string): Promise<readonly string[] | null>;
+  /** A symlink's target as written, or null when it is not a link or absent. */
+  readLink(path: string): Promise<string | null>;
+  exists(path: string): Promise<boolean>;
+  writeText(path: string, text: string): Promise<void>;
+  /** Writes a file atomically (temp + rename), creating parent folders. */
+  writeFileAtomic(path: string, text: string, mode?: number): Promise<void>;
+}
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly input?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Runs a program found on PATH with an argv array; never through a shell. */
+export interface CommandRunner {
+  run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Progress lines for long work; the CLI prints them to stderr. */
+export type ProgressSink = (event: ProgressEvent) => void;
+
+export interface ProgressEvent {
+  readonly step: string;
+  readonly status: 'start' | 'ok' | 'skipped' | 'failed' | 'info';
+  readonly detail?: string;
+}

@@ -1,0 +1,46 @@
+/** Closed sets of the domain, as const tuples with derived unions. */
+
+/** VF link state as `ip link set ... vf N state` takes it. */
+export const VF_LINK_STATES = ['auto', 'enable', 'disable'] as const;
+export type VfLinkState = (typeof VF_LINK_STATES)[number];
+
+export const VLAN_PROTOCOLS = ['802.1Q', '802.1ad'] as const;
+export type VlanProtocol = (typeof VLAN_PROTOCOLS)[number];
+
+/** Who holds a VF: its kernel netdev driver, vfio-pci (for a VM), nobody, or something else. */
+export const VF_DRIVER_KINDS = ['kernel', 'vfio', 'none', 'other'] as const;
+export type VfDriverKind = (typeof VF_DRIVER_KINDS)[number];
+
+/** Lifecycle of a VF in the fleet inventory (used by the controller). */
+export const VF_STATES = ['free', 'reserved', 'allocated', 'quarantined'] as const;
+export type VfState = (typeof VF_STATES)[number];
+
+export const VNIC_TYPES = ['normal', 'direct', 'direct-physical', 'macvtap', 'vdpa'] as const;
+export type VnicType = (typeof VNIC_TYPES)[number];
+
+export const NUMA_POLICIES = ['required', 'preferred', 'legacy', 'socket'] as const;
+export type NumaPolicy = (typeof NUMA_POLICIES)[number];
+
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const VFIO_DRIVER = 'vfio-pci';
+
+/**
+ * Kernel VF netdev driver for each PF driver, used when a state names
+ * `vfDriver: kernel`. Not a "supported NIC" list: unknown PF drivers still
+ * work, the operator then names the VF driver explicitly.
+ */
+export const KERNEL_VF_DRIVER_BY_PF_DRIVER: Readonly<Record<string, string>> = {
+  igb: 'igbvf',
+  ixgbe: 'ixgbevf',
+  i40e: 'iavf',
+  ice: 'iavf',
+  mlx5_core: 'mlx5_core',
+  bnxt_en: 'bnxt_en',
+  qede: 'qede',
+  be2net: 'be2net',
+};
+
+export const isOneOf = <T extends string>(set: readonly T[], v: unknown): v is T =>
+  typeof v === 'string' && (set as readonly string[]).includes(v);
