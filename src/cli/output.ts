@@ -5,23 +5,39 @@ import { VfleetError } from '../core/errors.js';
 
 export function parseOutputFormat(value: string): OutputFormat {
   if (isOneOf(OUTPUT_FORMATS, value)) return value;
-  throw new VfleetError('INVALID_INPUT', `-o/--output: "${value}" is not one of ${OUTPUT_FORMATS.join(', ')}`, {
-    field: 'output',
-  });
+  throw new VfleetError(
+    'INVALID_INPUT',
+    `-o/--output: "${value}" is not one of ${OUTPUT_FORMATS.join(', ')}`,
+    {
+      field: 'output',
+    },
+  );
 }
 
 /** JSON and YAML render the same value, so scripts can use either. */
 export function renderData(format: 'json' | 'yaml', value: unknown): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 });
+  return format === 'json'
+    ? `${JSON.stringify(value, null, 2)}\n`
+    : stringify(value, { lineWidth: 0 });
 }
 
 export type Cell = string | number | boolean | null | undefined;
 
 const cellText = (c: Cell): string =>
-  c === null || c === undefined || c === '' ? '-' : typeof c === 'boolean' ? (c ? 'on' : 'off') : String(c);
+  c === null || c === undefined || c === ''
+    ? '-'
+    : typeof c === 'boolean'
+      ? c
+        ? 'on'
+        : 'off'
+      : String(c);
 
 /** A kubectl-style table: upper-case headers, columns padded, no borders. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly Cell[])[], indent = ''): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  indent = '',
+): string {
   const text = rows.map((r) => r.map(cellText));
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>

@@ -32,7 +32,10 @@ const mac = z.string().transform((s, ctx) => {
     return z.NEVER;
   }
   if (isMulticastMac(m)) {
-    ctx.addIssue({ code: 'custom', message: `${m} is a multicast address; a VF needs a unicast MAC` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `${m} is a multicast address; a VF needs a unicast MAC`,
+    });
     return z.NEVER;
   }
   return m;
@@ -74,10 +77,18 @@ const vfEntrySchema = vfSettingsSchema
   .strict()
   .superRefine((vf, ctx) => {
     if ((vf.index === undefined) === (vf.range === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['index'], message: 'give exactly one of index or range' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['index'],
+        message: 'give exactly one of index or range',
+      });
     }
     if (vf.range && vf.range.first !== vf.range.last && vf.mac !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['mac'], message: 'a MAC cannot be shared by a range of VFs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mac'],
+        message: 'a MAC cannot be shared by a range of VFs',
+      });
     }
     if ((vf.qos ?? 0) > 0 && (vf.vlan ?? 0) === 0) {
       ctx.addIssue({ code: 'custom', path: ['qos'], message: 'qos needs a vlan (1-4094)' });
@@ -87,7 +98,11 @@ const vfEntrySchema = vfSettingsSchema
     }
     const max = vf.maxTxRate ?? 0;
     if (max > 0 && (vf.minTxRate ?? 0) > max) {
-      ctx.addIssue({ code: 'custom', path: ['minTxRate'], message: 'minTxRate must not exceed maxTxRate' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minTxRate'],
+        message: 'minTxRate must not exceed maxTxRate',
+      });
     }
   });
 
@@ -101,7 +116,8 @@ export const pfMatchSchema = z
   })
   .strict()
   .refine((m) => m.vendor !== undefined || m.device !== undefined || m.driver !== undefined, {
-    message: 'match needs vendor, device or driver (an interface name alone can change after reboot)',
+    message:
+      'match needs vendor, device or driver (an interface name alone can change after reboot)',
   });
 
 const pfEntrySchema = z
@@ -110,7 +126,10 @@ const pfEntrySchema = z
     match: pfMatchSchema.optional(),
     numVfs: int(0, 4096, 'numVfs must be 0 to 4096'),
     /** `vfio-pci`, `kernel` (the PF driver's VF driver), or a driver name. */
-    vfDriver: z.string().regex(/^[a-z0-9_-]+$/, 'a driver name like vfio-pci or igbvf').optional(),
+    vfDriver: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/, 'a driver name like vfio-pci or igbvf')
+      .optional(),
     /** Bring the PF link up (VFs pass no traffic on a down PF). Default true. */
     up: z.boolean().default(true),
     vfs: z.array(vfEntrySchema).default([]),
@@ -118,7 +137,11 @@ const pfEntrySchema = z
   .strict()
   .superRefine((pf, ctx) => {
     if ((pf.pciAddress === undefined) === (pf.match === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['pciAddress'], message: 'give exactly one of pciAddress or match' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pciAddress'],
+        message: 'give exactly one of pciAddress or match',
+      });
     }
     const seen = new Map<number, number>();
     pf.vfs.forEach((vf, i) => {
@@ -154,7 +177,7 @@ export const hostStateSchema = z
   .strict()
   .superRefine((s, ctx) => {
     const macs = new Map<string, string>();
-    s.pfs.forEach((pf, i) =>
+    s.pfs.forEach((pf, i) => {
       pf.vfs.forEach((vf, j) => {
         if (vf.mac === undefined || vf.mac === '00:00:00:00:00:00') return;
         const where = `pfs[${i}].vfs[${j}]`;
@@ -167,8 +190,8 @@ export const hostStateSchema = z
           });
         }
         macs.set(vf.mac, where);
-      }),
-    );
+      });
+    });
     const addrs = new Map<string, number>();
     s.pfs.forEach((pf, i) => {
       if (pf.pciAddress === undefined) return;
@@ -190,4 +213,5 @@ export type VfEntry = PfEntry['vfs'][number];
 export type VfSettings = z.output<typeof vfSettingsSchema>;
 export type PfMatch = z.output<typeof pfMatchSchema>;
 
-export const parseHostState = (data: unknown): HostState => parseInput(hostStateSchema, data, 'state');
+export const parseHostState = (data: unknown): HostState =>
+  parseInput(hostStateSchema, data, 'state');

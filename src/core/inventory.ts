@@ -11,6 +11,8 @@ export interface HostInventory {
   readonly pfs: readonly Pf[];
   /** Network PCI functions that are neither an SR-IOV PF nor one of its VFs. */
   readonly otherNics: readonly OtherNic[];
+  /** Host files that exist but could not be understood (value reported as null). */
+  readonly warnings: readonly string[];
 }
 
 export interface PciIds {

@@ -47,7 +47,9 @@ export function createExecRunner(options: ExecRunnerOptions = {}): CommandRunner
             } else if (typeof e.code === 'number') {
               resolve({ exitCode: e.code, stdout, stderr });
             } else {
-              reject(new VfleetError('COMMAND_FAILED', `${command}: ${e.message}`, { command, args }));
+              reject(
+                new VfleetError('COMMAND_FAILED', `${command}: ${e.message}`, { command, args }),
+              );
             }
           },
         );

@@ -1,5 +1,14 @@
 import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, readdir, readlink, rename, writeFile } from 'node:fs/promises';
+import {
+  access,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  readlink,
+  rename,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { HostFs } from '../../core/ports.js';
 import { VfleetError } from '../../core/errors.js';
@@ -63,10 +72,14 @@ export function createNodeHostFs(root: string): HostFs {
         fh = await open(at(p), 'w');
         await fh.write(text);
       } catch (e) {
-        throw new VfleetError('HOST_WRITE_FAILED', `cannot write "${text.trim()}" to ${p}: ${(e as Error).message}`, {
-          path: p,
-          errno: (e as { code?: unknown }).code,
-        });
+        throw new VfleetError(
+          'HOST_WRITE_FAILED',
+          `cannot write "${text.trim()}" to ${p}: ${(e as Error).message}`,
+          {
+            path: p,
+            errno: (e as { code?: unknown }).code,
+          },
+        );
       } finally {
         await fh?.close().catch(() => undefined);
       }
@@ -79,7 +92,9 @@ export function createNodeHostFs(root: string): HostFs {
         await writeFile(tmp, text, { mode });
         await rename(tmp, target);
       } catch (e) {
-        throw new VfleetError('HOST_WRITE_FAILED', `cannot write ${p}: ${(e as Error).message}`, { path: p });
+        throw new VfleetError('HOST_WRITE_FAILED', `cannot write ${p}: ${(e as Error).message}`, {
+          path: p,
+        });
       }
     },
   };

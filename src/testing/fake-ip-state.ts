@@ -1,0 +1,82 @@
+import { readFile, writeFile } from 'node:fs/promises';
+
+/** The JSON the fake `ip` keeps: a captured `ip -j -d link show` plus fixture knobs. */
+export interface FakeIpState {
+  root: string;
+  log: string;
+  links: IpLinkJson[];
+  /** ifname -> `ip link set vf` keywords the driver rejects (`state` on igb). */
+  unsupported: Record<string, string[]>;
+}
+
+export interface IpLinkJson {
+  ifindex: number;
+  ifname: string;
+  flags: string[];
+  mtu: number;
+  operstate: string;
+  link_type: string;
+  address: string;
+  parentbus?: string;
+  parentdev?: string;
+  carrier?: boolean;
+  vfinfo_list?: VfInfoJson[];
+  [key: string]: unknown;
+}
+
+export interface VfInfoJson {
+  vf: number;
+  address: string;
+  vlan_list: { vlan?: number; qos?: number; protocol?: string }[];
+  rate: { max_tx: number; min_tx: number };
+  spoofchk: boolean;
+  link_state: string;
+  trust: boolean;
+  [key: string]: unknown;
+}
+
+export const readIpState = async (path: string): Promise<FakeIpState> =>
+  JSON.parse(await readFile(path, 'utf8')) as FakeIpState;
+
+export const writeIpState = (path: string, s: FakeIpState): Promise<void> =>
+  writeFile(path, JSON.stringify(s, null, 1));
+
+export function defaultVfInfo(index: number): VfInfoJson {
+  return {
+    vf: index,
+    link_type: 'ether',
+    address: '00:00:00:00:00:00',
+    broadcast: 'ff:ff:ff:ff:ff:ff',
+    vlan_list: [{}],
+    rate: { max_tx: 0, min_tx: 0 },
+    spoofchk: true,
+    link_state: 'auto',
+    trust: false,
+  };
+}
+
+export function netdevLink(
+  ifindex: number,
+  ifname: string,
+  mac: string,
+  up: boolean,
+  parentdev: string | null,
+): IpLinkJson {
+  return {
+    ifindex,
+    ifname,
+    flags: up ? ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'] : ['BROADCAST', 'MULTICAST'],
+    mtu: 1500,
+    operstate: up ? 'UP' : 'DOWN',
+    link_type: 'ether',
+    address: mac,
+    broadcast: 'ff:ff:ff:ff:ff:ff',
+    ...(parentdev === null ? {} : { parentbus: 'pci', parentdev }),
+  };
+}
+
+/** A random locally administered MAC, as igbvf assigns when the PF gave none. */
+export function randomMac(seed: number): string {
+  const b = [0x02, 0x00, (seed >> 24) & 0xff, (seed >> 16) & 0xff, (seed >> 8) & 0xff, seed & 0xff];
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
