@@ -134,6 +134,12 @@ export default tseslint.config(
     rules: restrict('adapters', 'host', 'lab', 'agent', 'controller', 'cli', 'bin', 'testing'),
   },
   {
+    // Plain-JS stand-ins for host programs (fake ip): linted, but not type-checked.
+    files: ['**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
     files: ['src/**/*.test.ts', 'src/testing/**', 'src/bench/**', 'src/bin/**'],
     rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off' },
   },

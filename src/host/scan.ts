@@ -19,14 +19,16 @@ export async function scanHost(io: HostIo, options: ScanOptions = {}): Promise<H
     io.fs.readText('/proc/sys/kernel/osrelease'),
     readVfLinks(io.runner),
   ]);
-  const ifnames = pci.functions.flatMap((f) => f.netdevs);
+  const isVf = (f: { physfn: string | null }) => f.physfn !== null;
+  const ifnames = pci.functions.filter((f) => !isVf(f)).flatMap((f) => f.netdevs);
+  const vfIfnames = pci.functions.filter(isVf).flatMap((f) => f.netdevs);
   const wanted = pci.functions.flatMap((f) =>
     f.vendorId !== null && f.deviceId !== null
       ? [{ vendorId: f.vendorId, deviceId: f.deviceId }]
       : [],
   );
   const [net, pciNames] = await Promise.all([
-    readNetdevs(io.fs, ifnames),
+    readNetdevs(io.fs, ifnames, vfIfnames),
     options.names === false
       ? Promise.resolve(new Map<string, string>())
       : readPciNames(io.fs, wanted),

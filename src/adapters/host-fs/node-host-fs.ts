@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import {
   access,
   mkdir,
@@ -17,6 +17,10 @@ const isCode = (e: unknown, ...codes: string[]) =>
   typeof e === 'object' && e !== null && codes.includes(String((e as { code?: unknown }).code));
 
 /**
+ * Reads are synchronous on purpose: sysfs and procfs attributes are values
+ * in kernel memory, and a scan makes thousands of tiny reads; going through
+ * libuv's thread pool made `host scan` 2.5x slower (bench/results.json).
+ *
  * HostFs over the real file system, rooted at `root` (`/` on a live host, a
  * fixture folder in tests). Every path vfleet reads or writes goes through
  * here, so `--host-root` points all of vfleet at another host image.
@@ -33,7 +37,7 @@ export function createNodeHostFs(root: string): HostFs {
   return {
     async readText(p) {
       try {
-        return await readFile(at(p), 'utf8');
+        return readFileSync(at(p), 'utf8');
       } catch (e) {
         // ENODEV/EINVAL/EIO: sysfs attributes that exist but cannot be read on this device.
         if (isCode(e, 'ENOENT', 'ENOTDIR', 'ENODEV', 'EINVAL', 'EIO', 'EOPNOTSUPP')) return null;
@@ -43,7 +47,7 @@ export function createNodeHostFs(root: string): HostFs {
     },
     async listDir(p) {
       try {
-        return (await readdir(at(p))).sort();
+        return readdirSync(at(p)).sort();
       } catch (e) {
         if (isCode(e, 'ENOENT', 'ENOTDIR')) return null;
         throw readFailed(p, e);
@@ -51,7 +55,7 @@ export function createNodeHostFs(root: string): HostFs {
     },
     async readLink(p) {
       try {
-        return await readlink(at(p));
+        return readlinkSync(at(p));
       } catch (e) {
         if (isCode(e, 'ENOENT', 'ENOTDIR', 'EINVAL')) return null;
         throw readFailed(p, e);

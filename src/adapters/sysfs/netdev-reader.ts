@@ -4,13 +4,34 @@ import { SysfsValues } from './sysfs-values.js';
 
 const IFF_UP = 0x1;
 
-/** Reads `/sys/class/net/<name>/*` for the named netdevs. */
+const EMPTY: NetdevFacts = {
+  name: '',
+  mac: null,
+  operstate: null,
+  adminUp: null,
+  speedMbps: null,
+  mtu: null,
+  master: null,
+};
+
+/**
+ * Reads `/sys/class/net/<name>/*` for the named netdevs; for `masterOnly`
+ * ones (VF netdevs, hundreds per host) just the `master` link, all vfleet uses.
+ */
 export async function readNetdevs(
   fs: HostFs,
   names: readonly string[],
+  masterOnly: readonly string[] = [],
 ): Promise<{ netdevs: Map<string, NetdevFacts>; warnings: string[] }> {
   const v = new SysfsValues(fs);
-  const list = await Promise.all(names.map((n) => readNetdev(v, n)));
+  const list = await Promise.all([
+    ...names.map((n) => readNetdev(v, n)),
+    ...masterOnly.map(async (name) => ({
+      ...EMPTY,
+      name,
+      master: await v.linkName(`/sys/class/net/${name}/master`),
+    })),
+  ]);
   return { netdevs: new Map(list.map((n) => [n.name, n])), warnings: v.warnings };
 }
 

@@ -35,18 +35,23 @@ async function readFunction(
   address: string,
 ): Promise<PciFunctionFacts> {
   const dir = `${PCI_DEVICES}/${address}`;
+  // One listing tells which attributes and links exist, so absent ones
+  // (sriov_* on VFs, physfn on PFs) cost nothing.
+  const has = new Set((await fs.listDir(dir)) ?? []);
+  const when = <T>(name: string, read: (path: string) => Promise<T>): Promise<T | null> =>
+    has.has(name) ? read(`${dir}/${name}`) : Promise.resolve(null);
   const [vendorId, deviceId, driver, override, numaNode, localCpus, group, netdevs, physfn, sriov] =
     await Promise.all([
-      v.hexId(`${dir}/vendor`),
-      v.hexId(`${dir}/device`),
-      v.linkName(`${dir}/driver`),
-      v.text(`${dir}/driver_override`),
-      v.int(`${dir}/numa_node`),
-      v.text(`${dir}/local_cpulist`),
-      v.linkName(`${dir}/iommu_group`),
-      fs.listDir(`${dir}/net`),
-      v.linkName(`${dir}/physfn`),
-      readSriov(fs, v, dir),
+      when('vendor', (p) => v.hexId(p)),
+      when('device', (p) => v.hexId(p)),
+      when('driver', (p) => v.linkName(p)),
+      when('driver_override', (p) => v.text(p)),
+      when('numa_node', (p) => v.int(p)),
+      when('local_cpulist', (p) => v.text(p)),
+      when('iommu_group', (p) => v.linkName(p)),
+      when('net', (p) => fs.listDir(p)),
+      when('physfn', (p) => v.linkName(p)),
+      has.has('sriov_totalvfs') ? readSriov(v, dir, has) : Promise.resolve(null),
     ]);
   const iommuGroup = group !== null && /^\d+$/.test(group) ? Number(group) : null;
   return {
@@ -65,12 +70,14 @@ async function readFunction(
   };
 }
 
-async function readSriov(fs: HostFs, v: SysfsValues, dir: string): Promise<SriovFacts | null> {
-  const totalVfs = await v.int(`${dir}/sriov_totalvfs`);
-  if (totalVfs === null && !(await fs.exists(`${dir}/sriov_totalvfs`))) return null;
-  const entries = (await fs.listDir(dir)) ?? [];
-  const links = entries.filter((e) => /^virtfn\d+$/.test(e));
-  const [numVfs, offset, stride, vfDeviceId, targets] = await Promise.all([
+async function readSriov(
+  v: SysfsValues,
+  dir: string,
+  has: ReadonlySet<string>,
+): Promise<SriovFacts> {
+  const links = [...has].filter((e) => /^virtfn\d+$/.test(e));
+  const [totalVfs, numVfs, offset, stride, vfDeviceId, targets] = await Promise.all([
+    v.int(`${dir}/sriov_totalvfs`),
     v.int(`${dir}/sriov_numvfs`),
     v.int(`${dir}/sriov_offset`),
     v.int(`${dir}/sriov_stride`),

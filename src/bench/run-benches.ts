@@ -1,0 +1,28 @@
+import { mkdir, writeFile, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanBench } from './scan-bench.js';
+
+// `npm run bench`: runs each benchmark and writes bench/results.json (all
+// figures, merged with earlier runs of benches not selected now).
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = join(repo, 'bench', 'results.json');
+
+const benches: Record<string, () => Promise<unknown>> = {
+  scan: scanBench,
+};
+
+const only = process.argv.slice(2);
+const previous = await readFile(out, 'utf8')
+  .then((t) => JSON.parse(t) as Record<string, unknown>)
+  .catch(() => ({}));
+const results: Record<string, unknown> = { ...previous };
+for (const [name, run] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name} ...\n`);
+  results[name] = { ...((await run()) as object), measuredAt: new Date().toISOString() };
+  process.stderr.write(`bench: ${name}: ${JSON.stringify(results[name])}\n`);
+}
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+process.stderr.write(`bench: results written to bench/results.json\n`);

@@ -1,0 +1,39 @@
+import { CommanderError } from 'commander';
+import { errorCodeInfo, toVfleetError } from '../core/errors.js';
+import type { CliDeps } from './cli-deps.js';
+import { buildProgram } from './program.js';
+
+/**
+ * Runs one vfleet command line and returns the process exit code. Errors
+ * become one line on stderr naming the field and the code, never a stack
+ * trace (set `debug` for that).
+ */
+export async function runCli(
+  argv: readonly string[],
+  deps: CliDeps,
+  debug = false,
+): Promise<number> {
+  try {
+    await buildProgram(deps).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? 0 : errorCodeInfo.INVALID_INPUT.exitCode;
+    }
+    if (e instanceof ExitCode) return e.code;
+    const err = toVfleetError(e);
+    const field = typeof err.details.field === 'string' ? ` [field: ${err.details.field}]` : '';
+    deps.err(`vfleet: error: ${err.message}${field} (${err.code})\n`);
+    if (debug || err.code === 'INTERNAL')
+      deps.err(debug ? `${String(err.stack)}\n` : 'vfleet: set VFLEET_DEBUG=1 for details\n');
+    return errorCodeInfo[err.code].exitCode;
+  }
+}
+
+/** Thrown by a command that has printed its result and wants a specific exit code (doctor: 1 on errors). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

@@ -1,0 +1,65 @@
+import type { HostInventory, Pf, Vf } from '../core/inventory.js';
+import { formatPciAddress, parsePciAddress, vfAddress } from '../core/pci-address.js';
+
+/** Hand-built inventories for pure tests (plan, safety): igb-like defaults, override what matters. */
+
+export function vf(pfAddress: string, index: number, over: Partial<Vf> = {}): Vf {
+  const bdf = parsePciAddress(pfAddress);
+  if (bdf === null) throw new Error(`bad address ${pfAddress}`);
+  return {
+    index,
+    pciAddress: formatPciAddress(vfAddress(bdf, 128, 2, index)),
+    driver: 'igbvf',
+    driverKind: 'kernel',
+    driverOverride: null,
+    netdev: `eth${10 + index}`,
+    mac: '00:00:00:00:00:00',
+    vlan: 0,
+    qos: 0,
+    vlanProto: '802.1Q',
+    spoofchk: true,
+    trust: false,
+    linkState: 'auto',
+    minTxRate: 0,
+    maxTxRate: 0,
+    iommuGroup: 30 + index,
+    numaNode: null,
+    master: null,
+    ...over,
+  };
+}
+
+export function pf(pciAddress: string, over: Partial<Pf> & { vfCount?: number } = {}): Pf {
+  const { vfCount, ...rest } = over;
+  const vfs = rest.vfs ?? Array.from({ length: vfCount ?? 0 }, (_, i) => vf(pciAddress, i));
+  return {
+    pciAddress,
+    vendorId: '8086',
+    deviceId: '10c9',
+    vendorName: null,
+    deviceName: null,
+    ifname: 'eth0',
+    driver: 'igb',
+    totalVfs: 7,
+    numVfs: vfs.length,
+    vfDeviceId: '10ca',
+    vfOffset: 128,
+    vfStride: 2,
+    mac: '52:54:00:12:34:56',
+    linkState: 'up',
+    adminUp: true,
+    speedMbps: 1000,
+    mtu: 1500,
+    numaNode: null,
+    localCpus: '0-1',
+    localCpuList: [0, 1],
+    iommuGroup: 6,
+    master: null,
+    ...rest,
+    vfs,
+  };
+}
+
+export function inventory(pfs: readonly Pf[], over: Partial<HostInventory> = {}): HostInventory {
+  return { hostname: 'test', kernel: '6.1.0', pfs, otherNics: [], warnings: [], ...over };
+}
