@@ -1,29 +1,23 @@
-import { constants, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import {
-  access,
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  readlink,
-  rename,
-  writeFile,
-} from 'node:fs/promises';
+import { constants, existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { HostFs } from '../../core/ports.js';
 import { VfleetError } from '../../core/errors.js';
 
-const isCode = (e: unknown, ...codes: string[]) =>
-  typeof e === 'object' && e !== null && codes.includes(String((e as { code?: unknown }).code));
+const errno = (e: unknown): string => String((e as { code?: unknown }).code);
+
+// Absent files and attributes a device cannot report (ENODEV/EINVAL/EIO, e.g.
+// `speed` on a down link) read as null; anything else is a real failure.
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ENODEV', 'EINVAL', 'EIO', 'EOPNOTSUPP']);
 
 /**
- * Reads are synchronous on purpose: sysfs and procfs attributes are values
- * in kernel memory, and a scan makes thousands of tiny reads; going through
- * libuv's thread pool made `host scan` 2.5x slower (bench/results.json).
- *
  * HostFs over the real file system, rooted at `root` (`/` on a live host, a
  * fixture folder in tests). Every path vfleet reads or writes goes through
  * here, so `--host-root` points all of vfleet at another host image.
+ *
+ * Reads are synchronous on purpose: sysfs and procfs attributes are values
+ * in kernel memory, and a scan makes thousands of tiny reads; going through
+ * libuv's thread pool made `host scan` 2.5x slower (see bench/results.json).
  */
 export function createNodeHostFs(root: string): HostFs {
   const base = resolve(root);
@@ -33,47 +27,29 @@ export function createNodeHostFs(root: string): HostFs {
   };
   const readFailed = (p: string, e: unknown) =>
     new VfleetError('HOST_READ_FAILED', `cannot read ${p}: ${(e as Error).message}`, { path: p });
+  const read = <T>(
+    p: string,
+    fn: (full: string) => T,
+    absent: ReadonlySet<string>,
+  ): Promise<T | null> => {
+    try {
+      return Promise.resolve(fn(at(p)));
+    } catch (e) {
+      if (absent.has(errno(e))) return Promise.resolve(null);
+      return Promise.reject(readFailed(p, e));
+    }
+  };
 
   return {
-    async readText(p) {
-      try {
-        return readFileSync(at(p), 'utf8');
-      } catch (e) {
-        // ENODEV/EINVAL/EIO: sysfs attributes that exist but cannot be read on this device.
-        if (isCode(e, 'ENOENT', 'ENOTDIR', 'ENODEV', 'EINVAL', 'EIO', 'EOPNOTSUPP')) return null;
-        if (isCode(e, 'EISDIR')) throw readFailed(p, e);
-        throw readFailed(p, e);
-      }
-    },
-    async listDir(p) {
-      try {
-        return readdirSync(at(p)).sort();
-      } catch (e) {
-        if (isCode(e, 'ENOENT', 'ENOTDIR')) return null;
-        throw readFailed(p, e);
-      }
-    },
-    async readLink(p) {
-      try {
-        return readlinkSync(at(p));
-      } catch (e) {
-        if (isCode(e, 'ENOENT', 'ENOTDIR', 'EINVAL')) return null;
-        throw readFailed(p, e);
-      }
-    },
-    async exists(p) {
-      try {
-        await access(at(p), constants.F_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    readText: (p) => read(p, (full) => readFileSync(full, 'utf8'), ABSENT),
+    listDir: (p) => read(p, (full) => readdirSync(full).sort(), ABSENT),
+    readLink: (p) => read(p, (full) => readlinkSync(full), ABSENT),
+    exists: (p) => Promise.resolve(existsSync(at(p))),
     async writeText(p, text) {
-      // sysfs attributes want one write(2) of the whole value, no truncate games.
+      // sysfs attributes want the whole value in one write(2).
       let fh;
       try {
-        fh = await open(at(p), 'w');
+        fh = await open(at(p), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
         await fh.write(text);
       } catch (e) {
         throw new VfleetError(
@@ -81,7 +57,7 @@ export function createNodeHostFs(root: string): HostFs {
           `cannot write "${text.trim()}" to ${p}: ${(e as Error).message}`,
           {
             path: p,
-            errno: (e as { code?: unknown }).code,
+            errno: errno(e),
           },
         );
       } finally {
