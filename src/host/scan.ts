@@ -13,12 +13,15 @@ export interface ScanOptions {
 
 /** Everything `vfleet host scan` reports, from sysfs and one `ip -j -d link show`. */
 export async function scanHost(io: HostIo, options: ScanOptions = {}): Promise<HostInventory> {
-  const [pci, hostname, kernel, vfLinks] = await Promise.all([
-    readPciFunctions(io.fs),
-    io.fs.readText('/proc/sys/kernel/hostname'),
-    io.fs.readText('/proc/sys/kernel/osrelease'),
-    readVfLinks(io.runner),
-  ]);
+  // allSettled: never return (or throw) while the `ip` child is still running.
+  const [pci, hostname, kernel, vfLinks] = settledOrThrow(
+    await Promise.allSettled([
+      readPciFunctions(io.fs),
+      io.fs.readText('/proc/sys/kernel/hostname'),
+      io.fs.readText('/proc/sys/kernel/osrelease'),
+      readVfLinks(io.runner),
+    ] as const),
+  );
   const isVf = (f: { physfn: string | null }) => f.physfn !== null;
   const ifnames = pci.functions.filter((f) => !isVf(f)).flatMap((f) => f.netdevs);
   const vfIfnames = pci.functions.filter(isVf).flatMap((f) => f.netdevs);
@@ -48,3 +51,13 @@ const nonEmpty = (text: string | null): string | null => {
   const t = text?.trim() ?? '';
   return t === '' ? null : t;
 };
+
+type Settled<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: PromiseSettledResult<T[K]>;
+};
+
+function settledOrThrow<T extends readonly unknown[]>(results: Settled<T>): T {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -80,7 +80,7 @@ export function makeInput(over: Partial<DoctorInput> = {}): DoctorInput {
     iommuGroups: ['0', '1', '2'],
     numaNodes: 1,
     pciDrivers: ['igb', 'igbvf', 'vfio-pci'],
-    modules: ['vfio_pci', 'vfio_iommu_type1', 'vfio'],
+    modules: ['vfio_pci'],
     inventory: makeInventory([makePf()]),
     inventoryProblem: null,
     masters: {},

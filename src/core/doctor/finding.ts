@@ -1,0 +1,78 @@
+/**
+ * What `vfleet host doctor` reports. Each finding names the check that made
+ * it, what it is about, the evidence that shows it (a line of a file or of
+ * the kernel log, so the operator can verify it) and, when something is to
+ * be done, the exact steps. vfleet never applies a fix on its own.
+ */
+
+/** Ordered from worst to best; the table groups and sorts by this order. */
+export const FINDING_SEVERITIES = ['error', 'warning', 'info', 'ok'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/** The checks doctor runs; knowledge-base entries point at them. */
+export const DOCTOR_CHECKS = [
+  'inventory',
+  'iommu',
+  'iommu-pt',
+  'iommu-groups',
+  'vfio-pci',
+  'sriov-firmware',
+  'sriov-totalvfs',
+  'pf-driver',
+  'pf-down',
+  'pf-bridge',
+  'vf-driver',
+  'driver-vf-features',
+  'pf-cpus',
+  'pf-numa',
+  'kernel-log',
+] as const;
+export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
+
+export interface Finding {
+  /** The check id, or `kernel-log:<knowledge entry id>` for known kernel messages. */
+  readonly id: string;
+  readonly severity: FindingSeverity;
+  /** A PF's PCI address, or `host`. */
+  readonly subject: string;
+  readonly title: string;
+  readonly evidence: readonly string[];
+  readonly fix?: readonly string[];
+}
+
+export type DoctorSummary = Readonly<Record<FindingSeverity, number>>;
+
+export interface DoctorReport {
+  readonly findings: readonly Finding[];
+  readonly summary: DoctorSummary;
+  /** Human labels for subjects (`0000:01:00.0` -> `0000:01:00.0 eth0 (igb)`), for tables. */
+  readonly subjectLabels: Readonly<Record<string, string>>;
+}
+
+export const HOST_SUBJECT = 'host';
+
+/** Builds a finding, leaving `fix` out when there is nothing to do. */
+export function finding(
+  id: string,
+  severity: FindingSeverity,
+  subject: string,
+  title: string,
+  evidence: readonly string[],
+  fix: readonly string[] = [],
+): Finding {
+  return fix.length > 0
+    ? { id, severity, subject, title, evidence, fix }
+    : { id, severity, subject, title, evidence };
+}
+
+export function summarize(findings: readonly Finding[]): DoctorSummary {
+  const counts: Record<FindingSeverity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+
+/** Caps long evidence lists so one noisy log does not drown the report. */
+export function capLines(lines: readonly string[], max = 5): string[] {
+  if (lines.length <= max) return [...lines];
+  return [...lines.slice(0, max), `... and ${lines.length - max} more line(s)`];
+}

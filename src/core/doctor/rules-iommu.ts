@@ -1,0 +1,117 @@
+import type { Finding } from './finding.js';
+import { HOST_SUBJECT, capLines, finding } from './finding.js';
+import { grubEditSteps } from './grub-edit.js';
+import { hasKernelArg } from './host-text.js';
+import type { DoctorInput } from './input.js';
+import { IOMMU_ARGS, iommuSigns } from './iommu-signs.js';
+
+const cmdlineEvidence = (input: DoctorInput) =>
+  input.cmdline === null
+    ? '/proc/cmdline: (not readable)'
+    : `/proc/cmdline: ${input.cmdline.trim()}`;
+
+const listEvidence = (path: string, entries: readonly string[] | null, noun: string) =>
+  entries === null
+    ? `${path}: (absent)`
+    : entries.length === 0
+      ? `${path}: (empty)`
+      : noun === ''
+        ? `${path}: ${entries.join(' ')}`
+        : `${path}: ${entries.length} ${noun}`;
+
+const logEvidence = (input: DoctorInput, lines: readonly string[]) =>
+  capLines(
+    lines.map((l) => `${input.kernelLog?.source ?? 'kernel log'}: ${l}`),
+    3,
+  );
+
+/** Steps that turn the IOMMU on: firmware first, then the kernel argument for this CPU vendor. */
+function iommuFix(input: DoctorInput, vendor: 'intel' | 'amd' | 'other' | null): string[] {
+  const firmware =
+    'Enable VT-d (Intel) or IOMMU / AMD-Vi (AMD) in the firmware (BIOS/UEFI) setup; SR-IOV there too';
+  const variants = vendor === 'intel' || vendor === 'amd' ? [vendor] : (['intel', 'amd'] as const);
+  const steps = [firmware];
+  for (const v of variants) {
+    const args = IOMMU_ARGS[v];
+    if (args.every((a) => hasKernelArg(input.cmdline, a))) continue;
+    if (variants.length > 1) steps.push(`On an ${v === 'intel' ? 'Intel' : 'AMD'} CPU:`);
+    steps.push(...grubEditSteps(args, input.grubDefault, input.osFamily));
+  }
+  return steps;
+}
+
+export function checkIommu(input: DoctorInput): Finding[] {
+  const s = iommuSigns(input);
+  const sysfs = [
+    listEvidence('/sys/class/iommu', input.iommuClass, ''),
+    listEvidence('/sys/kernel/iommu_groups', input.iommuGroups, 'groups'),
+  ];
+  if (s.on) {
+    return [
+      finding(
+        'iommu',
+        'ok',
+        HOST_SUBJECT,
+        `IOMMU is on (${input.iommuGroups?.length ?? 0} IOMMU groups)`,
+        [cmdlineEvidence(input), ...logEvidence(input, s.onLines), ...sysfs],
+      ),
+    ];
+  }
+  const argsOn =
+    hasKernelArg(input.cmdline, 'intel_iommu=on') || hasKernelArg(input.cmdline, 'amd_iommu=on');
+  const logNote =
+    s.offLines.length > 0
+      ? logEvidence(input, s.offLines)
+      : input.kernelLog === null
+        ? []
+        : [`${input.kernelLog.source}: no DMAR or AMD-Vi line saying the IOMMU is enabled`];
+  const title = argsOn
+    ? 'IOMMU is off although the kernel was asked for it: VT-d / AMD-Vi is off in the firmware'
+    : 'IOMMU is off: VFs cannot be passed to VMs (vfio-pci needs IOMMU groups)';
+  const fix = argsOn
+    ? ['Enable VT-d (Intel) or IOMMU / AMD-Vi (AMD) in the firmware (BIOS/UEFI) setup, then reboot']
+    : iommuFix(input, s.vendor);
+  return [
+    finding(
+      'iommu',
+      'error',
+      HOST_SUBJECT,
+      title,
+      [cmdlineEvidence(input), ...logNote, ...sysfs],
+      fix,
+    ),
+  ];
+}
+
+/** Passthrough mode keeps host-owned devices off the IOMMU's translation path. */
+export function checkIommuPt(input: DoctorInput): Finding[] {
+  const s = iommuSigns(input);
+  if (!s.on) return [];
+  const evidence = [
+    cmdlineEvidence(input),
+    ...(s.domainTypeLine ? logEvidence(input, [s.domainTypeLine]) : []),
+  ];
+  if (hasKernelArg(input.cmdline, 'iommu=pt'))
+    return [
+      finding(
+        'iommu-pt',
+        'ok',
+        HOST_SUBJECT,
+        'iommu=pt is set: host devices bypass DMA translation',
+        evidence,
+      ),
+    ];
+  return [
+    finding(
+      'iommu-pt',
+      'info',
+      HOST_SUBJECT,
+      'iommu=pt is not set: every host-owned device pays for DMA translation',
+      evidence,
+      [
+        'Advice: add iommu=pt (VFs given to VMs stay isolated; only host drivers skip translation)',
+        ...grubEditSteps(['iommu=pt'], input.grubDefault, input.osFamily),
+      ],
+    ),
+  ];
+}

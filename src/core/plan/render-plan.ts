@@ -1,0 +1,57 @@
+import type { AttrChange, HostPlan, PfPlan, VfPlan } from './plan-types.js';
+import { formatTag } from './vf-attribute-diff.js';
+
+/** `?` stands for a value the host does not report or a VF not created yet. */
+function value(v: string | number | boolean | null): string {
+  if (v === null) return '?';
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return String(v);
+}
+
+export function describeAttrChange(c: AttrChange): string {
+  if (c.attr === 'vlan') {
+    return `vlan ${c.from === null ? '?' : formatTag(c.from)} -> ${formatTag(c.to)}`;
+  }
+  return `${c.attr} ${value(c.from)} -> ${value(c.to)}`;
+}
+
+export function describeDriverChange(vf: VfPlan): string | null {
+  if (vf.driver === null) return null;
+  const from = vf.driver.from ?? (vf.isNew ? '?' : '(none)');
+  return `driver ${from} -> ${vf.driver.to}`;
+}
+
+export function pfLabel(pf: Pick<PfPlan, 'pciAddress' | 'ifname' | 'driver'>): string {
+  const parts = [pf.ifname, pf.driver].filter((p): p is string => p !== null);
+  return parts.length === 0 ? pf.pciAddress : `${pf.pciAddress} (${parts.join(', ')})`;
+}
+
+function renderPf(pf: PfPlan): string[] {
+  const head = `${pfLabel(pf)}: ${pf.changes === 0 ? 'no changes' : `${pf.changes} change(s)`}`;
+  const lines = [head];
+  if (pf.link) lines.push(`  link ${pf.link.from} -> ${pf.link.to}`);
+  if (pf.numVfs) lines.push(`  numVfs ${pf.numVfs.from} -> ${pf.numVfs.to}`);
+  for (const vf of pf.vfs) {
+    const where = [vf.pciAddress ?? 'address unknown', vf.isNew ? 'new' : null]
+      .filter((p) => p !== null)
+      .join(', ');
+    lines.push(`  vf ${vf.index} (${where})`);
+    const driver = describeDriverChange(vf);
+    if (driver !== null) lines.push(`    ${driver}`);
+    for (const c of vf.attrs) lines.push(`    ${describeAttrChange(c)}`);
+  }
+  for (const note of pf.notes) lines.push(`  note: ${note}`);
+  return lines;
+}
+
+/** The plan as people read it; ends with a one-line summary. */
+export function renderPlan(plan: HostPlan): string {
+  const lines = plan.pfs.flatMap(renderPf);
+  const touched = plan.pfs.filter((pf) => pf.changes > 0).length;
+  lines.push(
+    plan.changes === 0
+      ? 'No changes: the host matches the state.'
+      : `Plan: ${plan.changes} change(s) on ${touched} of ${plan.pfs.length} PF(s).`,
+  );
+  return `${lines.join('\n')}\n`;
+}
