@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { createExecRunner } from '../../adapters/exec/exec-runner.js';
+import { createVirshDriver } from '../../adapters/virsh/virsh-driver.js';
+import { validateLibvirtXml, type LibvirtSchema } from '../../adapters/virsh/virt-xml-validate.js';
+import { renderDeviceXml, renderDomainXml } from './render-domain.js';
+import { renderHostdevNetworkXml } from './render-network.js';
+import type { InstanceWiring } from './wiring.js';
+import {
+  exampleDirect,
+  exampleInstance,
+  exampleMacvtap,
+  exampleNormal,
+  examplePhysical,
+  exampleVdpa,
+  exampleVf,
+} from './wiring-examples.js';
+
+/**
+ * Every document shape vfleet renders, checked by libvirt itself: its
+ * Relax-NG schema (virt-xml-validate) and its domain parser (virsh define on
+ * the in-process test:///default driver, which needs no daemon).
+ */
+const runner = createExecRunner({ path: process.env.PATH });
+const testLibvirt = createVirshDriver(runner, { uri: 'test:///default' });
+
+async function expectValid(xml: string, schema: LibvirtSchema): Promise<void> {
+  const check = await validateLibvirtXml(runner, xml, schema);
+  expect(check.output).toMatch(/validates$/);
+  expect(check.valid).toBe(true);
+  if (schema === 'domain') await testLibvirt.define(xml);
+  else await testLibvirt.defineNetwork(xml);
+}
+
+const BASE_XML = `<?xml version="1.0"?>
+<domain type="kvm" xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0">
+  <name>from-user</name>
+  <!-- the user's own comment -->
+  <metadata><app:owner xmlns:app="urn:example:app">team &amp; co</app:owner></metadata>
+  <memory unit="KiB">1048576</memory>
+  <currentMemory unit="KiB">1048576</currentMemory>
+  <vcpu cpuset="0-1">2</vcpu>
+  <cputune><shares>2048</shares><vcpupin vcpu="0" cpuset="31"/></cputune>
+  <numatune><memory mode="interleave" nodeset="0-3"/></numatune>
+  <os><type arch="x86_64" machine="q35">hvm</type></os>
+  <devices>
+    <disk type="file" device="disk"><source file="/srv/disk.qcow2"/><target dev="vda" bus="virtio"/></disk>
+    <interface type="network"><mac address="52:54:00:aa:bb:cc"/><source network="default"/></interface>
+  </devices>
+  <qemu:commandline><qemu:arg value="-no-hpet"/></qemu:commandline>
+</domain>`;
+
+const nodeOnly = (node: number | null) => exampleVf({ numaNode: node });
+
+const domains: Record<string, InstanceWiring> = {
+  'direct, tagged': exampleInstance({ ports: [exampleDirect()] }),
+  'direct, untagged': exampleInstance({ ports: [exampleDirect({ vlan: 0 })] }),
+  'direct-physical': exampleInstance({ ports: [examplePhysical()] }),
+  macvtap: exampleInstance({ ports: [exampleMacvtap()] }),
+  vdpa: exampleInstance({ ports: [exampleVdpa()] }),
+  'normal on a bridge': exampleInstance({ ports: [exampleNormal()] }),
+  'normal on a libvirt network': exampleInstance({
+    ports: [exampleNormal({ source: { kind: 'network', network: 'vfleet-meta' } })],
+  }),
+  'every vnic type together': exampleInstance({
+    ports: [exampleDirect(), exampleMacvtap(), exampleVdpa(), examplePhysical(), exampleNormal()],
+  }),
+  'policy required': exampleInstance({ numaPolicy: 'required' }),
+  'policy legacy, node known': exampleInstance({ numaPolicy: 'legacy' }),
+  'policy legacy, no node reported': exampleInstance({
+    numaPolicy: 'legacy',
+    ports: [exampleDirect({ vf: nodeOnly(null) })],
+  }),
+  'policy preferred, devices on two nodes': exampleInstance({
+    numaPolicy: 'preferred',
+    ports: [
+      exampleDirect(),
+      exampleMacvtap({ vf: { ...exampleMacvtap().vf, numaNode: 1 } }),
+      exampleVdpa({ vf: { ...exampleVdpa().vf, numaNode: 1 } }),
+    ],
+  }),
+  'policy socket': exampleInstance({
+    numaPolicy: 'socket',
+    ports: [exampleDirect(), exampleMacvtap({ vf: { ...exampleMacvtap().vf, numaNode: 1 } })],
+  }),
+  'dedicated CPUs': exampleInstance({ pinnedCpus: [0, 1, 2, 3] }),
+  'failover pair': exampleInstance({
+    ports: [
+      exampleNormal({ id: 'standby', mac: exampleDirect().mac, standbyFor: 'p-direct' }),
+      exampleDirect(),
+      exampleNormal(),
+    ],
+  }),
+  'base XML merge': exampleInstance({
+    base: { kind: 'xml', xml: BASE_XML },
+    ports: [exampleDirect(), exampleNormal()],
+  }),
+  'base XML without devices': exampleInstance({
+    base: { kind: 'xml', xml: "<domain type='kvm'><os><type>hvm</type></os></domain>" },
+  }),
+  'raw disk, aarch64 template': exampleInstance({
+    base: { kind: 'template', diskImage: '/images/a b&c.img', diskFormat: 'raw', arch: 'aarch64' },
+  }),
+  'names that need escaping': exampleInstance({
+    name: `vm "one" & <two> 'three'`,
+    base: { kind: 'template', diskImage: '/images/it\'s <here> & "there".qcow2' },
+  }),
+};
+
+describe('libvirt accepts every rendered document', () => {
+  for (const [label, wiring] of Object.entries(domains)) {
+    it(`domain: ${label}`, async () => {
+      await expectValid(renderDomainXml(wiring).xml, 'domain');
+    });
+  }
+
+  it('every port device fragment, inside a domain', async () => {
+    const w = domains['failover pair'];
+    const all = domains['every vnic type together'];
+    if (w === undefined || all === undefined) throw new Error('fixture missing');
+    for (const wiring of [w, all]) {
+      for (const port of wiring.ports) {
+        const device = renderDeviceXml(wiring, port.id);
+        const doc = `<domain type="kvm"><name>d</name><memory>1024</memory><os><type>hvm</type></os><devices>${device}</devices></domain>`;
+        await expectValid(doc, 'domain');
+      }
+    }
+  });
+
+  it('hostdev network over one PF', async () => {
+    await expectValid(
+      renderHostdevNetworkXml({ name: 'vfleet-physnet1', pfIfname: 'ens1f0' }),
+      'network',
+    );
+  });
+
+  it('hostdev network as a VF address list', async () => {
+    const xml = renderHostdevNetworkXml({
+      name: 'physnet "a" & b',
+      vfAddresses: ['0000:3b:02.1', '0000:3b:02.2', '0000:d8:0a.7'],
+    });
+    await expectValid(xml, 'network');
+  });
+
+  it('the validator does reject a broken document (so the checks above can fail)', async () => {
+    const good = renderDomainXml(exampleInstance({ ports: [examplePhysical()] })).xml;
+    // A hostdev source address with a type attribute is what an early renderer wrote.
+    const broken = good.replace('<address domain=', '<address type="pci" domain=');
+    expect(broken).not.toBe(good);
+    const check = await validateLibvirtXml(runner, broken, 'domain');
+    expect(check.valid).toBe(false);
+    expect(check.output).toMatch(/fails to validate/);
+  });
+});

@@ -1,0 +1,133 @@
+import type { NumaPolicy, VfDriverKind } from '../vocabulary.js';
+
+/**
+ * What the libvirt renderers need to know about an instance and the devices
+ * claimed for it, and no more (the controller builds these from its records
+ * and the host inventory). Everything here is checked by
+ * `validateInstanceWiring` before a single element is rendered.
+ */
+
+/** A claimed VF as the host reports it. */
+export interface ClaimedVf {
+  /** `dddd:bb:ss.f`; null when the host could not tell (refused for `direct`). */
+  readonly pciAddress: string | null;
+  readonly pfIfname: string | null;
+  readonly vfIndex: number | null;
+  /** The VF's kernel netdev; null when bound to vfio-pci or driverless. */
+  readonly netdev: string | null;
+  readonly driverKind: VfDriverKind;
+  /** `/dev/vhost-vdpa-N` when a vDPA device was created on the VF. */
+  readonly vdpaDevice: string | null;
+  readonly iommuGroup: number | null;
+  /** null when the kernel reports no affinity (-1). */
+  readonly numaNode: number | null;
+}
+
+/** A whole PF handed to one instance (`direct-physical`). */
+export interface ClaimedPf {
+  readonly pciAddress: string | null;
+  readonly ifname: string | null;
+  readonly iommuGroup: number | null;
+  readonly numaNode: number | null;
+}
+
+interface VfPortBase {
+  /** Port id; also names the device in the domain (alias `ua-<id>`). */
+  readonly id: string;
+  readonly mac: string;
+  /** 0 = untagged. */
+  readonly vlan: number;
+  readonly vf: ClaimedVf;
+}
+
+export interface DirectPort extends VfPortBase {
+  readonly vnicType: 'direct';
+}
+
+export interface MacvtapPort extends VfPortBase {
+  readonly vnicType: 'macvtap';
+}
+
+export interface VdpaPort extends VfPortBase {
+  readonly vnicType: 'vdpa';
+}
+
+export interface DirectPhysicalPort {
+  readonly id: string;
+  readonly vnicType: 'direct-physical';
+  readonly pf: ClaimedPf;
+}
+
+export type NormalSource =
+  | { readonly kind: 'bridge'; readonly bridge: string }
+  | { readonly kind: 'network'; readonly network: string };
+
+/** A virtio NIC with the vhost backend: the metadata NIC, or a migration standby. */
+export interface NormalPort {
+  readonly id: string;
+  readonly vnicType: 'normal';
+  readonly mac: string;
+  readonly vlan: number;
+  readonly source: NormalSource;
+  /**
+   * Id of the `direct` port this NIC stands in for during live migration
+   * (libvirt failover pair). Both must carry the same MAC.
+   */
+  readonly standbyFor?: string;
+}
+
+export type PortWiring = DirectPort | MacvtapPort | VdpaPort | DirectPhysicalPort | NormalPort;
+
+/** One host NUMA node: its CPUs and the socket (package) it sits on. */
+export interface HostNumaNode {
+  readonly node: number;
+  readonly cpus: readonly number[];
+  /** null when unknown; the `socket` policy needs it. */
+  readonly socket: number | null;
+}
+
+export const DISK_FORMATS = ['qcow2', 'raw'] as const;
+export type DiskFormat = (typeof DISK_FORMATS)[number];
+
+/** A minimal KVM guest booting from one disk image. */
+export interface DomainTemplate {
+  readonly kind: 'template';
+  /** Absolute path on the host. */
+  readonly diskImage: string;
+  readonly diskFormat?: DiskFormat;
+  /** Default x86_64 (with machine q35). */
+  readonly arch?: string;
+  readonly machine?: string;
+}
+
+/** The user's own domain XML; vfleet inserts its devices and tuning into it. */
+export interface BaseDomainXml {
+  readonly kind: 'xml';
+  readonly xml: string;
+}
+
+export interface InstanceWiring {
+  readonly name: string;
+  readonly uuid?: string;
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly numaPolicy: NumaPolicy;
+  readonly ports: readonly PortWiring[];
+  readonly base: DomainTemplate | BaseDomainXml;
+  /** The host's NUMA nodes (empty on a host without NUMA information). */
+  readonly hostNuma: readonly HostNumaNode[];
+  /**
+   * Host CPUs dedicated to this instance, one per vCPU in order (from the
+   * scheduler). Without it every vCPU floats over the local CPUs.
+   */
+  readonly pinnedCpus?: readonly number[];
+}
+
+/** A libvirt network of type hostdev: a VF pool for one physnet. */
+export interface HostdevNetworkWiring {
+  readonly name: string;
+  /** One PF whose VFs form the pool (libvirt takes a single `<pf>`)... */
+  readonly pfIfname?: string;
+  /** ...or an explicit list of VF addresses, e.g. the physnet's VFs over several PFs. */
+  readonly vfAddresses?: readonly string[];
+}
