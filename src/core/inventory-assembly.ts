@@ -110,6 +110,7 @@ function assembleVf(
 ): Vf {
   const link = vfLinks.find((l) => l.index === index);
   const netdev = f?.netdevs[0] ?? null;
+  const nd = netdev === null ? undefined : facts.netdevs.get(netdev);
   const driver = f?.driver ?? null;
   return {
     index,
@@ -118,6 +119,8 @@ function assembleVf(
     driverKind: driverKind(driver, netdev),
     driverOverride: f?.driverOverride ?? null,
     netdev,
+    netdevMac: nd?.mac ?? null,
+    netdevUp: nd?.adminUp ?? null,
     mac: link?.mac ?? null,
     vlan: link?.vlan ?? 0,
     qos: link?.qos ?? 0,
@@ -129,7 +132,7 @@ function assembleVf(
     maxTxRate: link?.maxTxRate ?? 0,
     iommuGroup: f?.iommuGroup ?? null,
     numaNode: f?.numaNode ?? null,
-    master: netdev === null ? null : (facts.netdevs.get(netdev)?.master ?? null),
+    master: nd?.master ?? null,
   };
 }
 

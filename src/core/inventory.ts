@@ -59,6 +59,10 @@ export interface Vf {
   readonly driverKind: VfDriverKind;
   readonly driverOverride: string | null;
   readonly netdev: string | null;
+  /** The VF netdev's own address and IFF_UP (kernel driver only): an up netdev is a host interface in use. */
+  readonly netdevMac: string | null;
+  readonly netdevUp: boolean | null;
+  /** Administrative MAC, as the PF reports it in vfinfo_list. */
   readonly mac: string | null;
   /** 0 = untagged. */
   readonly vlan: number;

@@ -70,6 +70,12 @@ describe('scanHost on the real-kernel lab capture', () => {
       ['00:00:00:00:00:00', 0, 0, '802.1Q', true, false, 'auto', 0, 100],
     ]);
     expect(vfs[3]?.driverOverride).toBe('vfio-pci');
+    expect(vfs.map((v) => [v.netdevMac, v.netdevUp])).toEqual([
+      ['c6:e6:73:a5:e7:27', false],
+      ['9a:5f:7c:3a:38:71', false],
+      ['52:44:a2:7e:a8:ea', false],
+      [null, null],
+    ]);
     expect(vfs[0]?.driverOverride).toBeNull();
   });
 

@@ -13,6 +13,8 @@ export function vf(pfAddress: string, index: number, over: Partial<Vf> = {}): Vf
     driverKind: 'kernel',
     driverOverride: null,
     netdev: `eth${10 + index}`,
+    netdevMac: null,
+    netdevUp: false,
     mac: '00:00:00:00:00:00',
     vlan: 0,
     qos: 0,

@@ -15,24 +15,34 @@ const EMPTY: NetdevFacts = {
 };
 
 /**
- * Reads `/sys/class/net/<name>/*` for the named netdevs; for `masterOnly`
- * ones (VF netdevs, hundreds per host) just the `master` link, all vfleet uses.
+ * Reads `/sys/class/net/<name>/*` for the named netdevs; for the `brief`
+ * ones (VF netdevs, hundreds per host) only what tells whether the netdev is
+ * in use: address, IFF_UP and the `master` link.
  */
 export async function readNetdevs(
   fs: HostFs,
   names: readonly string[],
-  masterOnly: readonly string[] = [],
+  brief: readonly string[] = [],
 ): Promise<{ netdevs: Map<string, NetdevFacts>; warnings: string[] }> {
   const v = new SysfsValues(fs);
   const list = await Promise.all([
     ...names.map((n) => readNetdev(v, n)),
-    ...masterOnly.map(async (name) => ({
-      ...EMPTY,
-      name,
-      master: await v.linkName(`/sys/class/net/${name}/master`),
-    })),
+    ...brief.map((n) => readBriefNetdev(v, n)),
   ]);
   return { netdevs: new Map(list.map((n) => [n.name, n])), warnings: v.warnings };
+}
+
+const isUp = (flags: string | null): boolean | null =>
+  flags !== null && /^0x[0-9a-f]+$/i.test(flags) ? (parseInt(flags, 16) & IFF_UP) !== 0 : null;
+
+async function readBriefNetdev(v: SysfsValues, name: string): Promise<NetdevFacts> {
+  const dir = `/sys/class/net/${name}`;
+  const [mac, flags, master] = await Promise.all([
+    v.text(`${dir}/address`),
+    v.text(`${dir}/flags`),
+    v.linkName(`${dir}/master`),
+  ]);
+  return { ...EMPTY, name, mac: mac === '' ? null : mac, adminUp: isUp(flags), master };
 }
 
 async function readNetdev(v: SysfsValues, name: string): Promise<NetdevFacts> {
@@ -46,12 +56,11 @@ async function readNetdev(v: SysfsValues, name: string): Promise<NetdevFacts> {
     v.int(`${dir}/mtu`),
     v.linkName(`${dir}/master`),
   ]);
-  const flagBits = flags !== null && /^0x[0-9a-f]+$/i.test(flags) ? parseInt(flags, 16) : null;
   return {
     name,
     mac: mac === '' ? null : mac,
     operstate: operstate === '' ? null : operstate,
-    adminUp: flagBits === null ? null : (flagBits & IFF_UP) !== 0,
+    adminUp: isUp(flags),
     speedMbps: speed === null || speed < 0 ? null : speed,
     mtu,
     master,

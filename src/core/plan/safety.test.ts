@@ -67,6 +67,22 @@ describe('findUnsafeChanges', () => {
     expect(unsafe[0]?.reasons).toEqual(['netdev eth7 is enslaved to br0']);
   });
 
+  it('refuses a VF whose netdev is up: it is in use as a host interface', () => {
+    const { unsafe } = check([vf(PF, 0, { netdev: 'eth7', netdevUp: true })], grow);
+    expect(unsafe[0]?.reasons).toEqual(['netdev eth7 is up (in use as a host interface)']);
+  });
+
+  it('does not count the MAC a kernel VF driver chose for its own netdev (igbvf registers it with the PF)', () => {
+    const own = 'c6:e6:73:a5:e7:27';
+    const mine = vf(PF, 0, { mac: own, netdevMac: own, netdev: 'eth2' });
+    expect(check([mine], grow).unsafe).toEqual([]);
+    // The same MAC on a vfio VF (no netdev) was set through the PF by someone: it counts.
+    const theirs = vf(PF, 0, { ...vfio, mac: own });
+    expect(check([theirs], grow).unsafe[0]?.reasons).toEqual([
+      `carries settings the state does not declare for it: mac ${own}`,
+    ]);
+  });
+
   it('refuses to destroy settings the state does not declare for that VF', () => {
     const vfs = [
       vf(PF, 0, { mac: 'fa:16:3e:00:00:01', vlan: 10, qos: 2 }),

@@ -70,7 +70,7 @@ function vfioReason(vf: Vf, facts: InUseFacts): string | null {
 
 /**
  * VFs the plan would take away from a user: held open through vfio, enslaved
- * to a bridge or bond, bound to a driver vfleet cannot inspect, or (for a
+ * to a bridge or bond, up as a host interface, bound to a driver vfleet cannot inspect, or (for a
  * count change, which destroys every VF) carrying settings the state would
  * not put back. Pure: the caller gathers `facts`.
  */
@@ -86,6 +86,8 @@ export function findUnsafeChanges(
     const vfio = vfioReason(vf, facts);
     if (vfio !== null) reasons.push(vfio);
     if (vf.master !== null) reasons.push(`netdev ${vf.netdev ?? '?'} is enslaved to ${vf.master}`);
+    else if (vf.netdevUp === true)
+      reasons.push(`netdev ${vf.netdev ?? '?'} is up (in use as a host interface)`);
     if (vf.driverKind === 'other') {
       reasons.push(`bound to ${vf.driver ?? '?'}, a driver vfleet cannot inspect for users`);
     }

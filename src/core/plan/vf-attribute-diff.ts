@@ -97,7 +97,11 @@ export function undeclaredConfiguration(vf: Vf, declared: VfSettings | undefined
   const d = declared ?? {};
   const out: string[] = [];
   const mac = vf.mac == null ? null : normalizeMac(vf.mac);
-  if (mac !== null && mac !== ZERO_MAC && d.mac !== mac) out.push(`mac ${mac}`);
+  // A kernel VF driver (igbvf, seen in the lab) registers the random MAC it
+  // picked with the PF; that is the netdev's own address, not an operator's.
+  const ownMac =
+    vf.driverKind === 'kernel' && vf.netdevMac !== null && normalizeMac(vf.netdevMac) === mac;
+  if (mac !== null && mac !== ZERO_MAC && d.mac !== mac && !ownMac) out.push(`mac ${mac}`);
   const tag = currentTag(vf);
   const want = declaredTag(d);
   if (tag.vlan !== 0 && (want === null || !sameTag(tag, want))) {
