@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { VfleetError } from '../../core/errors.js';
+import type { Host } from '../../core/fleet/model.js';
+import type { ApplyOutcome } from '../../core/fleet/store.js';
+import type { Database } from './db-types.js';
+import { toHost } from './rows.js';
+
+/**
+ * An agent applied generation g. VFs whose settings that generation carries
+ * move on: a reset VF becomes clean (offered again), a reserved VF becomes
+ * allocated (bound), a quarantined VF whose reset now succeeded is freed. A
+ * VF the agent could not set is quarantined if free, flagged if held.
+ */
+export async function recordApplied(
+  db: Kysely<Database>,
+  id: string,
+  o: ApplyOutcome,
+  now: string,
+): Promise<Host> {
+  return db.transaction().execute(async (tx) => {
+    const host = await tx
+      .selectFrom('hosts')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!host)
+      throw new VfleetError('NOT_FOUND', `host ${id} is not registered`, { field: 'host' });
+    if (o.generation > host.desired_generation) {
+      throw new VfleetError(
+        'INVALID_INPUT',
+        `generation ${o.generation} was never handed out (latest is ${host.desired_generation})`,
+        { field: 'generation' },
+      );
+    }
+    const message = o.message ?? (o.ok ? null : 'apply failed');
+    if (!o.ok) {
+      await tx
+        .updateTable('hosts')
+        .set({ last_apply_message: message, last_seen: now })
+        .where('id', '=', id)
+        .execute();
+      return toHost({ ...host, last_apply_message: message });
+    }
+    const failed = [...o.failedVfs];
+    const settled = (q: ReturnType<typeof base>) =>
+      failed.length > 0 ? q.where('pci_address', 'not in', failed) : q;
+    const base = () =>
+      tx
+        .updateTable('vfs')
+        .where('host_id', '=', id)
+        .where('pending_generation', '<=', o.generation);
+    await settled(base()).set({ dirty: false, note: null }).where('state', '=', 'free').execute();
+    await settled(base())
+      .set({ state: 'free', dirty: false, note: null })
+      .where('state', '=', 'quarantined')
+      .where('port_id', 'is', null)
+      .execute();
+    await settled(base())
+      .set({ state: 'allocated', reserved_until: null, note: null })
+      .where('state', '=', 'reserved')
+      .execute();
+    if (failed.length > 0) {
+      const note = `settings not applied: ${message ?? 'agent reported failure'}`.slice(0, 500);
+      await tx
+        .updateTable('vfs')
+        .set({ state: 'quarantined', dirty: false, note })
+        .where('host_id', '=', id)
+        .where('pci_address', 'in', failed)
+        .where('port_id', 'is', null)
+        .execute();
+      await tx
+        .updateTable('vfs')
+        .set({ note })
+        .where('host_id', '=', id)
+        .where('pci_address', 'in', failed)
+        .where('port_id', 'is not', null)
+        .execute();
+    }
+    // An instance is bound once none of its VFs waits for the agent.
+    await tx
+      .updateTable('instances')
+      .set({ state: 'active', reserved_until: null })
+      .where('host_id', '=', id)
+      .where('state', '=', 'reserved')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('vfs')
+              .innerJoin('ports', 'ports.id', 'vfs.port_id')
+              .select('vfs.id')
+              .whereRef('ports.instance_id', '=', 'instances.id')
+              .where('vfs.state', '=', 'reserved'),
+          ),
+        ),
+      )
+      .execute();
+    const row = await tx
+      .updateTable('hosts')
+      .set({
+        applied_generation: sql<number>`greatest(applied_generation, ${o.generation})`,
+        last_apply_message: message,
+        last_seen: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toHost(row);
+  });
+}

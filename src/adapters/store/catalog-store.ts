@@ -1,0 +1,211 @@
+import type { Kysely } from 'kysely';
+import { VfleetError } from '../../core/errors.js';
+import type { CatalogStore } from '../../core/fleet/store.js';
+import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
+import type { Database } from './db-types.js';
+import { portViews } from './port-views.js';
+import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
+
+export function createCatalogStore(db: Kysely<Database>): CatalogStore {
+  return {
+    async createSpec(s) {
+      const row = await db
+        .insertInto('device_specs')
+        .values({
+          id: s.id,
+          name: s.name,
+          vendor: s.vendor,
+          device: s.device,
+          driver: s.driver,
+          pci_address: s.pciAddress,
+          pf: s.pf,
+          physnet: s.physnet,
+          trusted: s.trusted,
+          num_vfs: s.numVfs,
+          vf_driver: s.vfDriver,
+          created_at: s.createdAt,
+        })
+        .returningAll()
+        .execute()
+        .catch(conflict('spec', 'name', `a spec named ${s.name} exists`));
+      return toSpec(first(row));
+    },
+    async listSpecs() {
+      const rows = await db
+        .selectFrom('device_specs')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toSpec);
+    },
+    async getSpec(id) {
+      const row = await db
+        .selectFrom('device_specs')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toSpec(row) : null;
+    },
+    async removeSpec(id) {
+      const r = await db.deleteFrom('device_specs').where('id', '=', id).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    },
+    async allPfs() {
+      const rows = await db
+        .selectFrom('pfs')
+        .selectAll()
+        .orderBy('host_id')
+        .orderBy('pci_address')
+        .execute();
+      return rows.map(toPf);
+    },
+    async createPhysnet(p) {
+      await db
+        .insertInto('physnets')
+        .values({ name: p.name, vlan_ranges: JSON.stringify(p.vlanRanges) })
+        .execute()
+        .catch(conflict('physnet', 'name', `physnet ${p.name} exists`));
+      return p;
+    },
+    async listPhysnets() {
+      const rows = await db.selectFrom('physnets').selectAll().orderBy('name').execute();
+      return rows.map((r) => ({ name: r.name, vlanRanges: r.vlan_ranges }));
+    },
+    async getPhysnet(name) {
+      const r = await db
+        .selectFrom('physnets')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return r ? { name: r.name, vlanRanges: r.vlan_ranges } : null;
+    },
+    async removePhysnet(name) {
+      const used = await db
+        .selectFrom('networks')
+        .select('id')
+        .where('physnet', '=', name)
+        .union(db.selectFrom('device_specs').select('id').where('physnet', '=', name))
+        .executeTakeFirst();
+      if (used) {
+        throw new VfleetError(
+          'CONFLICT',
+          `physnet ${name} is used by networks or specs; delete those first`,
+          {
+            field: 'name',
+          },
+        );
+      }
+      const r = await db.deleteFrom('physnets').where('name', '=', name).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    },
+    async createNetwork(n) {
+      // The physnet row lock serializes VLAN picks; the unique index is the backstop.
+      const row = await db
+        .transaction()
+        .execute(async (tx) => {
+          const pn = await tx
+            .selectFrom('physnets')
+            .selectAll()
+            .where('name', '=', n.physnet)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!pn)
+            throw new VfleetError('INVALID_INPUT', `physnet ${n.physnet} does not exist`, {
+              field: 'physnet',
+            });
+          const used = await tx
+            .selectFrom('networks')
+            .select('vlan')
+            .where('physnet', '=', n.physnet)
+            .execute();
+          const ranges = pn.vlan_ranges;
+          const text = ranges.map((r) => `${r.min}-${r.max}`).join(', ') || 'none';
+          let vlan = n.vlan;
+          if (vlan === null) {
+            vlan = firstFreeVlan(ranges, new Set(used.map((u) => u.vlan)));
+            if (vlan === null) {
+              throw new VfleetError(
+                'NO_CAPACITY',
+                `physnet ${n.physnet} has no free VLAN left in its ranges (${text})`,
+                {
+                  field: 'vlan',
+                },
+              );
+            }
+          } else if (!vlanInRanges(vlan, ranges)) {
+            throw new VfleetError(
+              'INVALID_INPUT',
+              `VLAN ${vlan} is outside the ranges of physnet ${n.physnet} (${text})`,
+              {
+                field: 'vlan',
+              },
+            );
+          }
+          return tx
+            .insertInto('networks')
+            .values({ id: n.id, name: n.name, tenant: n.tenant, physnet: n.physnet, vlan })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+        })
+        .catch(
+          conflict(
+            'network',
+            'name',
+            `network ${n.name} exists for tenant ${n.tenant}, or its VLAN is taken`,
+          ),
+        );
+      return toNetwork(row);
+    },
+    async listNetworks(tenant) {
+      let q = db.selectFrom('networks').selectAll().orderBy('tenant').orderBy('name');
+      if (tenant !== null) q = q.where('tenant', '=', tenant);
+      return (await q.execute()).map(toNetwork);
+    },
+    async getNetwork(id) {
+      const r = await db.selectFrom('networks').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toNetwork(r) : null;
+    },
+    async networkByName(tenant, name) {
+      const r = await db
+        .selectFrom('networks')
+        .selectAll()
+        .where('tenant', '=', tenant)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return r ? toNetwork(r) : null;
+    },
+    async removeNetwork(id) {
+      const used = await db
+        .selectFrom('ports')
+        .select('id')
+        .where('network_id', '=', id)
+        .executeTakeFirst();
+      if (used)
+        throw new VfleetError(
+          'CONFLICT',
+          `network ${id} still has ports; delete their instances first`,
+        );
+      const r = await db.deleteFrom('networks').where('id', '=', id).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    },
+    listPorts: (tenant) => portViews(db, { tenant }),
+    async getPort(id) {
+      return (await portViews(db, { portId: id }))[0] ?? null;
+    },
+  };
+}
+
+function first<T>(rows: T[]): T {
+  const r = rows[0];
+  if (r === undefined) throw new VfleetError('INTERNAL', 'insert returned no row');
+  return r;
+}
+
+const conflict =
+  (what: string, field: string, message: string) =>
+  (e: unknown): never => {
+    if (uniqueViolation(e) !== null)
+      throw new VfleetError('CONFLICT', message, { field, kind: what });
+    throw e;
+  };

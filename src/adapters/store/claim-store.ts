@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { ClaimStore, InstanceView } from '../../core/fleet/store.js';
+import type { Database } from './db-types.js';
+import { loadCandidates } from './candidates.js';
+import { claimInstance } from './claim-tx.js';
+import { portViews } from './port-views.js';
+import { releaseInstance } from './release-tx.js';
+import { toInstance } from './rows.js';
+
+export function createClaimStore(db: Kysely<Database>): ClaimStore {
+  const views = async (tenant: string | null, id?: string): Promise<InstanceView[]> => {
+    let q = db.selectFrom('instances').selectAll().orderBy('created_at').orderBy('id');
+    if (tenant !== null) q = q.where('tenant', '=', tenant);
+    if (id !== undefined) q = q.where('id', '=', id);
+    const rows = await q.execute();
+    const ports = await portViews(db, { instanceIds: rows.map((r) => r.id) });
+    return rows.map((r) => ({
+      ...toInstance(r),
+      ports: ports.filter((p) => p.instanceId === r.id),
+    }));
+  };
+  return {
+    candidates: (physnets, staleBefore) => loadCandidates(db, physnets, staleBefore),
+    claim: (c) => claimInstance(db, c, async (id) => (await views(null, id))[0]),
+    release: (id) => releaseInstance(db, id, 'release'),
+    async expire(now) {
+      const due = await db
+        .selectFrom('instances')
+        .select('id')
+        .where('state', '=', 'reserved')
+        .where('reserved_until', '<', new Date(now))
+        .execute();
+      const out: string[] = [];
+      for (const d of due) if (await releaseInstance(db, d.id, 'expire', now)) out.push(d.id);
+      return out;
+    },
+    listInstances: (tenant) => views(tenant),
+    async getInstance(id) {
+      return (await views(null, id))[0] ?? null;
+    },
+  };
+}

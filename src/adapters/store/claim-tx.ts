@@ -1,0 +1,162 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ClaimInput, ClaimOutcome, InstanceView } from '../../core/fleet/store.js';
+import type { Database } from './db-types.js';
+import { uniqueViolation } from './rows.js';
+
+type Tx = Transaction<Database>;
+type Lost = Exclude<ClaimOutcome, { ok: true }>;
+
+/**
+ * Claims every VF of an instance in one transaction. The host row lock
+ * orders claims on one host (CPU and memory are counted under it); VF rows
+ * are taken with FOR UPDATE SKIP LOCKED and re-checked as free and clean, so
+ * two controllers never hand out one VF. Nothing is written unless all fit.
+ */
+export async function claimInstance(
+  db: Kysely<Database>,
+  c: ClaimInput,
+  view: (id: string) => Promise<InstanceView | undefined>,
+): Promise<ClaimOutcome> {
+  let lost: Lost | null;
+  try {
+    lost = await db.transaction().execute((tx) => claimTx(tx, c));
+  } catch (e) {
+    // A concurrent claim took a generated MAC between our check and insert.
+    if (uniqueViolation(e) === 'ports_mac') return { ok: false, lost: 'mac', portIndex: -1 };
+    throw e;
+  }
+  if (lost !== null) return lost;
+  const instance = await view(c.id);
+  if (instance === undefined) throw new Error(`instance ${c.id} vanished after its claim`);
+  return { ok: true, instance };
+}
+
+async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
+  const p = c.placement;
+  const host = await tx
+    .selectFrom('hosts')
+    .selectAll()
+    .where('id', '=', p.hostId)
+    .forUpdate()
+    .executeTakeFirst();
+  const seen = host?.last_seen == null ? '' : new Date(host.last_seen).toISOString();
+  if (
+    !host ||
+    host.applied_generation < host.spec_generation ||
+    host.healthy !== true ||
+    seen < c.staleBefore
+  ) {
+    return { ok: false, lost: 'host' };
+  }
+  const usage = await tx
+    .selectFrom('instances')
+    .select(['numa_node'])
+    .select((eb) => [
+      eb.fn.sum<string | number>('vcpus').as('vcpus'),
+      eb.fn.sum<string | number>('memory_mb').as('memory'),
+    ])
+    .where('host_id', '=', host.id)
+    .where('state', '<>', 'expired')
+    .groupBy('numa_node')
+    .execute();
+  if (p.numaNode !== null) {
+    const node = host.numa_nodes.find((n) => n.node === p.numaNode);
+    const used = Number(usage.find((u) => u.numa_node === p.numaNode)?.vcpus ?? 0);
+    if (!node || node.cpus - used < c.vcpus) return { ok: false, lost: 'cpus' };
+  }
+  const memUsed = usage.reduce((n, u) => n + Number(u.memory), 0);
+  if (host.memory_mb !== null && host.memory_mb - memUsed < c.memoryMb)
+    return { ok: false, lost: 'memory' };
+
+  const vfFor = await lockVfs(tx, c);
+  if (vfFor === null) return { ok: false, lost: 'vfs' };
+
+  const macs = c.ports.map((x) => x.mac);
+  if (macs.length > 0) {
+    const taken = await tx.selectFrom('ports').select('mac').where('mac', 'in', macs).execute();
+    const clash = c.ports.findIndex((x) => taken.some((t) => t.mac === x.mac));
+    if (clash >= 0) return { ok: false, lost: 'mac', portIndex: clash };
+  }
+
+  const gen = host.desired_generation + 1;
+  await tx
+    .insertInto('instances')
+    .values({
+      id: c.id,
+      name: c.name,
+      tenant: c.tenant,
+      host_id: host.id,
+      state: 'reserved',
+      vcpus: c.vcpus,
+      memory_mb: c.memoryMb,
+      numa_policy: c.numaPolicy,
+      numa_node: p.numaNode,
+      host_labels: JSON.stringify(c.hostLabels),
+      reserved_until: c.reservedUntil,
+      created_at: c.now,
+    })
+    .execute();
+  for (const [i, port] of c.ports.entries()) {
+    await tx
+      .insertInto('ports')
+      .values({
+        id: port.id,
+        tenant: c.tenant,
+        network_id: port.network.id,
+        instance_id: c.id,
+        vnic_type: port.vnicType,
+        mac: port.mac,
+        trusted: port.trusted,
+        spoofchk: port.spoofchk,
+        max_tx_rate: port.maxTxRate,
+        min_tx_rate: port.minTxRate,
+      })
+      .execute();
+    await tx
+      .updateTable('vfs')
+      .set({
+        state: 'reserved',
+        port_id: port.id,
+        reserved_until: c.reservedUntil,
+        pending_generation: gen,
+      })
+      .where('id', '=', vfFor[i] ?? -1)
+      .execute();
+  }
+  await tx
+    .updateTable('hosts')
+    .set({ desired_generation: gen })
+    .where('id', '=', host.id)
+    .execute();
+  return null;
+}
+
+/** One free, clean VF per port on its placed PF, locked; null when the PFs no longer have them. */
+async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
+  const groups = new Map<string, number[]>();
+  c.placement.ports.forEach((pp, i) => {
+    const k = JSON.stringify([pp.pfId, pp.physnet, pp.vfTrusted]);
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  const out: number[] = new Array<number>(c.placement.ports.length).fill(-1);
+  for (const [k, portIdx] of groups) {
+    const [pfId, physnet, trusted] = JSON.parse(k) as [number, string, boolean];
+    const rows = await tx
+      .selectFrom('vfs')
+      .select('id')
+      .where('pf_id', '=', pfId)
+      .where('host_id', '=', c.placement.hostId)
+      .where('physnet', '=', physnet)
+      .where('trusted', '=', trusted)
+      .where('state', '=', 'free')
+      .where('dirty', '=', false)
+      .orderBy('vf_index')
+      .limit(portIdx.length)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (rows.length < portIdx.length) return null;
+    portIdx.forEach((pi, j) => (out[pi] = rows[j]?.id ?? -1));
+  }
+  return out;
+}

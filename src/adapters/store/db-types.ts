@@ -1,0 +1,132 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** Row types of the controller's tables (see migrations.ts), snake_case as in SQL. */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Labels = JSONColumnType<Record<string, string>>;
+
+export interface HostsTable {
+  id: string;
+  labels: Labels;
+  healthy: boolean | null;
+  last_seen: Timestamp | null;
+  desired_generation: Generated<number>;
+  spec_generation: Generated<number>;
+  applied_generation: Generated<number>;
+  spec_fingerprint: Generated<string>;
+  numa_nodes: JSONColumnType<{ node: number; socket: number; cpus: number }[]>;
+  memory_mb: number | null;
+  findings: JSONColumnType<unknown[]>;
+  last_apply_message: string | null;
+  created_at: Timestamp;
+}
+
+export interface PfsTable {
+  id: Generated<number>;
+  host_id: string;
+  pci_address: string;
+  ifname: string | null;
+  vendor_id: string;
+  device_id: string;
+  driver: string | null;
+  total_vfs: number;
+  num_vfs: number;
+  numa_node: number | null;
+  spec_id: string | null;
+}
+
+export interface VfsTable {
+  id: Generated<number>;
+  pf_id: number;
+  host_id: string;
+  vf_index: number;
+  pci_address: string;
+  numa_node: number | null;
+  state: Generated<string>;
+  dirty: Generated<boolean>;
+  physnet: string | null;
+  trusted: Generated<boolean>;
+  port_id: string | null;
+  reserved_until: Timestamp | null;
+  /** Desired generation that carries this VF's latest settings. */
+  pending_generation: Generated<number>;
+  note: string | null;
+}
+
+export interface DeviceSpecsTable {
+  id: string;
+  name: string;
+  vendor: string | null;
+  device: string | null;
+  driver: string | null;
+  pci_address: string | null;
+  pf: string | null;
+  physnet: string;
+  trusted: boolean;
+  num_vfs: number;
+  vf_driver: string;
+  created_at: Timestamp;
+}
+
+export interface PhysnetsTable {
+  name: string;
+  vlan_ranges: JSONColumnType<{ min: number; max: number }[]>;
+}
+
+export interface NetworksTable {
+  id: string;
+  name: string;
+  tenant: string;
+  physnet: string;
+  vlan: number;
+}
+
+export interface InstancesTable {
+  id: string;
+  name: string;
+  tenant: string;
+  host_id: string | null;
+  state: string;
+  vcpus: number;
+  memory_mb: number;
+  numa_policy: string;
+  numa_node: number | null;
+  host_labels: Labels;
+  reserved_until: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface PortsTable {
+  id: string;
+  tenant: string;
+  network_id: string;
+  instance_id: string | null;
+  vnic_type: string;
+  mac: string;
+  trusted: boolean;
+  spoofchk: boolean;
+  max_tx_rate: number;
+  min_tx_rate: number;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  role: string;
+  tenant: string | null;
+  host: string | null;
+  hash: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  hosts: HostsTable;
+  pfs: PfsTable;
+  vfs: VfsTable;
+  device_specs: DeviceSpecsTable;
+  physnets: PhysnetsTable;
+  networks: NetworksTable;
+  instances: InstancesTable;
+  ports: PortsTable;
+  tokens: TokensTable;
+}

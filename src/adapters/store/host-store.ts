@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import type { HostStore } from '../../core/fleet/store.js';
+import type { Database } from './db-types.js';
+import { recordApplied } from './apply-outcome.js';
+import { recordReport, retagAll } from './inventory-sync.js';
+import { toHost, toPf, toSpec, toVf } from './rows.js';
+
+export function createHostStore(db: Kysely<Database>): HostStore {
+  const get = async (id: string) => {
+    const row = await db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toHost(row) : null;
+  };
+  return {
+    async register(id, labels, now) {
+      await db
+        .insertInto('hosts')
+        .values({
+          id,
+          labels: JSON.stringify(labels),
+          numa_nodes: JSON.stringify([]),
+          findings: JSON.stringify([]),
+          memory_mb: null,
+          healthy: null,
+          last_seen: now,
+          last_apply_message: null,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen: now }))
+        .execute();
+      const host = await get(id);
+      if (host === null) throw new Error(`host ${id} vanished while registering`);
+      return host;
+    },
+    get,
+    async list() {
+      const rows = await db.selectFrom('hosts').selectAll().orderBy('id').execute();
+      return rows.map(toHost);
+    },
+    async setLabels(id, labels) {
+      const row = await db
+        .updateTable('hosts')
+        .set({ labels: JSON.stringify(labels) })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toHost(row) : null;
+    },
+    async devices(id) {
+      const pfs = await db
+        .selectFrom('pfs')
+        .selectAll()
+        .where('host_id', '=', id)
+        .orderBy('pci_address')
+        .execute();
+      const vfs = await db
+        .selectFrom('vfs')
+        .selectAll()
+        .where('host_id', '=', id)
+        .orderBy('pf_id')
+        .orderBy('vf_index')
+        .execute();
+      return { pfs: pfs.map(toPf), vfs: vfs.map(toVf) };
+    },
+    report: (id, report, now) => recordReport(db, id, report, now),
+    retagAll: () => retagAll(db),
+    async desiredInputs(id) {
+      const host = await get(id);
+      if (host === null) return null;
+      const pfs = await db.selectFrom('pfs').selectAll().where('host_id', '=', id).execute();
+      const specs = await db.selectFrom('device_specs').selectAll().execute();
+      const bound = await db
+        .selectFrom('vfs')
+        .innerJoin('ports', 'ports.id', 'vfs.port_id')
+        .innerJoin('networks', 'networks.id', 'ports.network_id')
+        .select([
+          'vfs.pf_id',
+          'vfs.vf_index',
+          'ports.mac',
+          'networks.vlan',
+          'ports.trusted',
+          'ports.spoofchk',
+          'ports.max_tx_rate',
+          'ports.min_tx_rate',
+        ])
+        .where('vfs.host_id', '=', id)
+        .execute();
+      return {
+        host,
+        pfs: pfs.map(toPf),
+        specs: specs.map(toSpec),
+        bound: bound.map((b) => ({
+          pfId: b.pf_id,
+          index: b.vf_index,
+          mac: b.mac,
+          vlan: b.vlan,
+          trusted: b.trusted,
+          spoofchk: b.spoofchk,
+          maxTxRate: b.max_tx_rate,
+          minTxRate: b.min_tx_rate,
+        })),
+      };
+    },
+    applied: (id, outcome, now) => recordApplied(db, id, outcome, now),
+  };
+}

@@ -1,0 +1,217 @@
+import type { Kysely, Transaction } from 'kysely';
+import { VfleetError } from '../../core/errors.js';
+import type { DeviceSpec, Host } from '../../core/fleet/model.js';
+import { governingSpec, vfTags } from '../../core/fleet/spec-match.js';
+import type { HostReport } from '../../core/fleet/store.js';
+import type { Database } from './db-types.js';
+import { toHost, toSpec } from './rows.js';
+
+type Tx = Transaction<Database>;
+
+/** Specs in precedence order: the oldest that selects a PF governs it. */
+async function loadSpecs(tx: Tx): Promise<DeviceSpec[]> {
+  const rows = await tx
+    .selectFrom('device_specs')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toSpec);
+}
+
+export async function recordReport(
+  db: Kysely<Database>,
+  id: string,
+  report: HostReport,
+  now: string,
+): Promise<Host> {
+  return db.transaction().execute(async (tx) => {
+    await lockHost(tx, id);
+    const specs = await loadSpecs(tx);
+    const seenPfs: number[] = [];
+    for (const pf of report.pfs) {
+      const spec = governingSpec(specs, pf);
+      const values = {
+        ifname: pf.ifname,
+        vendor_id: pf.vendorId,
+        device_id: pf.deviceId,
+        driver: pf.driver,
+        total_vfs: pf.totalVfs,
+        num_vfs: pf.numVfs,
+        numa_node: pf.numaNode,
+        spec_id: spec?.id ?? null,
+      };
+      const row = await tx
+        .insertInto('pfs')
+        .values({ host_id: id, pci_address: pf.pciAddress, ...values })
+        .onConflict((oc) => oc.columns(['host_id', 'pci_address']).doUpdateSet(values))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      seenPfs.push(row.id);
+      const vfRows = pf.vfs.map((vf) => ({
+        pf_id: row.id,
+        host_id: id,
+        vf_index: vf.index,
+        pci_address: vf.pciAddress,
+        numa_node: pf.numaNode,
+        ...vfTags(specs, pf, vf.index),
+      }));
+      if (vfRows.length > 0) {
+        await tx
+          .insertInto('vfs')
+          .values(vfRows)
+          .onConflict((oc) =>
+            oc.columns(['pf_id', 'vf_index']).doUpdateSet((eb) => ({
+              pci_address: eb.ref('excluded.pci_address'),
+              numa_node: eb.ref('excluded.numa_node'),
+              physnet: eb.ref('excluded.physnet'),
+              trusted: eb.ref('excluded.trusted'),
+            })),
+          )
+          .execute();
+      }
+      await dropVanishedVfs(
+        tx,
+        row.id,
+        pf.vfs.map((v) => v.index),
+      );
+    }
+    // PFs gone from the host go with their VFs, unless a port still holds one.
+    let gone = tx.deleteFrom('pfs').where('host_id', '=', id);
+    if (seenPfs.length > 0) gone = gone.where('id', 'not in', seenPfs);
+    await gone
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('vfs')
+              .select('vfs.id')
+              .whereRef('vfs.pf_id', '=', 'pfs.id')
+              .where('vfs.port_id', 'is not', null),
+          ),
+        ),
+      )
+      .execute();
+    await tx
+      .updateTable('hosts')
+      .set({
+        healthy: report.healthy,
+        last_seen: now,
+        numa_nodes: JSON.stringify(report.numaNodes),
+        memory_mb: report.memoryMb,
+        findings: JSON.stringify(report.findings),
+      })
+      .where('id', '=', id)
+      .execute();
+    return bumpIfDeclaredStateMoved(tx, id);
+  });
+}
+
+async function dropVanishedVfs(tx: Tx, pfId: number, present: readonly number[]): Promise<void> {
+  let q = tx.deleteFrom('vfs').where('pf_id', '=', pfId).where('port_id', 'is', null);
+  if (present.length > 0) q = q.where('vf_index', 'not in', present);
+  await q.execute();
+  let held = tx
+    .updateTable('vfs')
+    .set({ note: 'not reported by the host' })
+    .where('pf_id', '=', pfId);
+  if (present.length > 0) held = held.where('vf_index', 'not in', present);
+  await held.execute();
+}
+
+async function lockHost(tx: Tx, id: string) {
+  const row = await tx
+    .selectFrom('hosts')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new VfleetError('NOT_FOUND', `host ${id} is not registered`, { field: 'host' });
+  return row;
+}
+
+/**
+ * Which spec governs which PF is the host's declared state; when it moved
+ * (new spec, new PF) the host must apply again before it is offered.
+ */
+async function bumpIfDeclaredStateMoved(tx: Tx, id: string): Promise<Host> {
+  const pfs = await tx
+    .selectFrom('pfs')
+    .select(['pci_address', 'spec_id'])
+    .where('host_id', '=', id)
+    .execute();
+  const specs = await loadSpecs(tx);
+  const byId = new Map(specs.map((s) => [s.id, s]));
+  const fingerprint = pfs
+    .filter((p) => p.spec_id !== null)
+    .map((p) => {
+      const s = p.spec_id === null ? undefined : byId.get(p.spec_id);
+      return `${p.pci_address}=${s?.id ?? ''}:${s?.numVfs ?? ''}:${s?.vfDriver ?? ''}`;
+    })
+    .sort()
+    .join(',');
+  const row = await tx
+    .updateTable('hosts')
+    .set((eb) => ({
+      spec_fingerprint: fingerprint,
+      desired_generation: eb('desired_generation', '+', 1),
+      spec_generation: eb('desired_generation', '+', 1),
+    }))
+    .where('id', '=', id)
+    .where('spec_fingerprint', '<>', fingerprint)
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return toHost(row);
+  return toHost(
+    await tx.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+  );
+}
+
+/** Re-tags every host's PFs and VFs from the current specs; returns the hosts whose declared state moved. */
+export async function retagAll(db: Kysely<Database>): Promise<string[]> {
+  const hosts = await db
+    .selectFrom('hosts')
+    .select(['id', 'desired_generation'])
+    .orderBy('id')
+    .execute();
+  const moved: string[] = [];
+  for (const h of hosts) {
+    const changed = await db.transaction().execute(async (tx) => {
+      await lockHost(tx, h.id);
+      const specs = await loadSpecs(tx);
+      const pfs = await tx.selectFrom('pfs').selectAll().where('host_id', '=', h.id).execute();
+      for (const pf of pfs) {
+        const target = {
+          pciAddress: pf.pci_address,
+          vendorId: pf.vendor_id,
+          deviceId: pf.device_id,
+          driver: pf.driver,
+        };
+        await tx
+          .updateTable('pfs')
+          .set({ spec_id: governingSpec(specs, target)?.id ?? null })
+          .where('id', '=', pf.id)
+          .execute();
+        const vfs = await tx
+          .selectFrom('vfs')
+          .select(['id', 'vf_index'])
+          .where('pf_id', '=', pf.id)
+          .execute();
+        const groups = new Map<string, number[]>();
+        for (const vf of vfs) {
+          const t = vfTags(specs, target, vf.vf_index);
+          const k = JSON.stringify([t.physnet, t.trusted]);
+          groups.set(k, [...(groups.get(k) ?? []), vf.id]);
+        }
+        for (const [k, ids] of groups) {
+          const [physnet, trusted] = JSON.parse(k) as [string | null, boolean];
+          await tx.updateTable('vfs').set({ physnet, trusted }).where('id', 'in', ids).execute();
+        }
+      }
+      const after = await bumpIfDeclaredStateMoved(tx, h.id);
+      return after.desiredGeneration !== h.desired_generation;
+    });
+    if (changed) moved.push(h.id);
+  }
+  return moved;
+}

@@ -1,0 +1,73 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { VfleetError } from '../../core/errors.js';
+import type { FleetStore } from '../../core/fleet/store.js';
+import type { Database } from './db-types.js';
+import { createClaimStore } from './claim-store.js';
+import { createCatalogStore } from './catalog-store.js';
+import { createHostStore } from './host-store.js';
+import { migrations } from './migrations.js';
+import { createTokenStore } from './token-store.js';
+
+export type StoreTarget =
+  /** PostgreSQL at a connection URL (DATABASE_URL). */
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number }
+  /** Embedded PGlite in a data folder; in memory without one; `template` = a dumpDataDir() to start from. */
+  | { readonly kind: 'pglite'; readonly dataDir?: string; readonly template?: Blob };
+
+export interface OpenedStore extends FleetStore {
+  readonly db: Kysely<Database>;
+  /** PGlite runs one transaction at a time; PostgreSQL runs them side by side. */
+  readonly embedded: boolean;
+}
+
+/** Opens the store and applies every pending migration before anything else runs. */
+export async function openStore(target: StoreTarget): Promise<OpenedStore> {
+  const db = new Kysely<Database>({ dialect: await dialectFor(target) });
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return {
+    db,
+    embedded: target.kind === 'pglite',
+    tokens: createTokenStore(db),
+    hosts: createHostStore(db),
+    catalog: createCatalogStore(db),
+    claims: createClaimStore(db),
+    close: () => db.destroy(),
+  };
+}
+
+async function dialectFor(target: StoreTarget) {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle client losing its server must not crash the controller.
+    pool.on('error', () => undefined);
+    return new PostgresDialect({ pool });
+  }
+  const options = target.template === undefined ? {} : { loadDataDir: target.template };
+  const client =
+    target.dataDir === undefined
+      ? await PGlite.create(options)
+      : await PGlite.create(target.dataDir, options);
+  return new PGliteDialect(client);
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const message = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new VfleetError(
+      'INTERNAL',
+      `database migration ${failed} failed: ${message}`,
+      {},
+      { cause: error },
+    );
+  }
+}

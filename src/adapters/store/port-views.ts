@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { PortView } from '../../core/fleet/store.js';
+import type { Database } from './db-types.js';
+import { toPort } from './rows.js';
+
+/** Ports with their network and the VF they hold, filtered by tenant, port or instance. */
+export async function portViews(
+  db: Kysely<Database>,
+  f: { tenant?: string | null; portId?: string; instanceIds?: readonly string[] },
+): Promise<PortView[]> {
+  let q = db
+    .selectFrom('ports')
+    .innerJoin('networks', 'networks.id', 'ports.network_id')
+    .leftJoin('vfs', 'vfs.port_id', 'ports.id')
+    .leftJoin('pfs', 'pfs.id', 'vfs.pf_id')
+    .selectAll('ports')
+    .select([
+      'networks.name as network_name',
+      'networks.physnet',
+      'networks.vlan',
+      'vfs.id as vf_id',
+      'vfs.host_id',
+      'vfs.pci_address as vf_pci',
+      'vfs.vf_index',
+      'pfs.pci_address as pf_pci',
+    ])
+    .orderBy('ports.tenant')
+    .orderBy('ports.id');
+  if (f.tenant !== undefined && f.tenant !== null) q = q.where('ports.tenant', '=', f.tenant);
+  if (f.portId !== undefined) q = q.where('ports.id', '=', f.portId);
+  if (f.instanceIds !== undefined) {
+    if (f.instanceIds.length === 0) return [];
+    q = q.where('ports.instance_id', 'in', f.instanceIds);
+  }
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    ...toPort(r),
+    vfId: r.vf_id,
+    network: r.network_name,
+    physnet: r.physnet,
+    vlan: r.vlan,
+    hostId: r.host_id,
+    pciAddress: r.vf_pci,
+    pf: r.pf_pci,
+    vfIndex: r.vf_index,
+  }));
+}

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './db-types.js';
+
+/**
+ * Gives an instance's VFs back: free but dirty until the agent confirms the
+ * reset (so no one gets a VF still carrying the last tenant's MAC or VLAN),
+ * drops its ports (their MACs become free). `expire` only acts on a
+ * reservation that is still unbound and keeps the instance row as expired.
+ */
+export async function releaseInstance(
+  db: Kysely<Database>,
+  id: string,
+  mode: 'release' | 'expire',
+  now?: string,
+): Promise<boolean> {
+  const peek = await db
+    .selectFrom('instances')
+    .select(['host_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!peek) return false;
+  return db.transaction().execute(async (tx) => {
+    // Host first, then the instance: the same order as claims and apply reports.
+    const host =
+      peek.host_id === null
+        ? undefined
+        : await tx
+            .selectFrom('hosts')
+            .select(['id', 'desired_generation'])
+            .where('id', '=', peek.host_id)
+            .forUpdate()
+            .executeTakeFirst();
+    const inst = await tx
+      .selectFrom('instances')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!inst) return false;
+    if (
+      mode === 'expire' &&
+      (inst.state !== 'reserved' ||
+        (now !== undefined &&
+          inst.reserved_until !== null &&
+          new Date(inst.reserved_until).toISOString() >= now))
+    ) {
+      return false;
+    }
+    const gen = (host?.desired_generation ?? 0) + 1;
+    const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', id);
+    await tx
+      .updateTable('vfs')
+      .set({
+        state: 'free',
+        dirty: true,
+        port_id: null,
+        reserved_until: null,
+        pending_generation: gen,
+        note: null,
+      })
+      .where('port_id', 'in', ports)
+      .execute();
+    await tx.deleteFrom('ports').where('instance_id', '=', id).execute();
+    if (mode === 'release') await tx.deleteFrom('instances').where('id', '=', id).execute();
+    else
+      await tx
+        .updateTable('instances')
+        .set({ state: 'expired', reserved_until: null })
+        .where('id', '=', id)
+        .execute();
+    if (host)
+      await tx
+        .updateTable('hosts')
+        .set({ desired_generation: gen })
+        .where('id', '=', host.id)
+        .execute();
+    return true;
+  });
+}

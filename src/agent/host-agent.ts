@@ -1,0 +1,59 @@
+import { runDoctor } from '../core/doctor/run-doctor.js';
+import { VfleetError } from '../core/errors.js';
+import type { Clock } from '../core/ports.js';
+import { applyHostState } from '../host/apply/apply-host-state.js';
+import { gatherDoctorInput } from '../host/doctor.js';
+import type { HostIo } from '../host/host-io.js';
+import { scanHost } from '../host/scan.js';
+import { createAgentClient } from './agent-client.js';
+import type { FetchFn } from './agent-client.js';
+import { readHostTopology } from './host-topology.js';
+import { runAgent } from './run-agent.js';
+
+export interface HostAgentOptions {
+  readonly controller: string;
+  readonly token: string;
+  /** The host's name in the fleet; default: its hostname. */
+  readonly host?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Host access rooted at --host-root: a fixture host works like a real one. */
+  readonly io: HostIo;
+  /** Only the live root has a kernel log worth reading with dmesg. */
+  readonly liveRoot: boolean;
+  readonly clock: Clock;
+  readonly log: (line: string) => void;
+  readonly fetch?: FetchFn;
+}
+
+/** `vfleet agent`: the agent loop over the real host layer (scan, doctor, apply). */
+export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Promise<void> {
+  const host = o.host ?? (await scanHost(o.io, { names: false })).hostname;
+  if (host === null || host === '') {
+    throw new VfleetError('INVALID_INPUT', 'the host has no hostname; pass --host NAME', {
+      field: 'host',
+    });
+  }
+  const base = createAgentClient(o.controller.replace(/\/+$/, ''), o.token, host, o.fetch);
+  const client = {
+    ...base,
+    // Every report carries the NUMA topology the scheduler counts CPUs on.
+    report: async (body: Parameters<typeof base.report>[0]) =>
+      base.report({ ...body, ...(await readHostTopology(o.io.fs)) }),
+  };
+  await runAgent(
+    {
+      client,
+      labels: o.labels,
+      scan: () => scanHost(o.io, { names: false }),
+      doctor: async () =>
+        runDoctor(await gatherDoctorInput(o.io, { liveKernelLog: o.liveRoot })).findings,
+      apply: (state) => applyHostState(state, o.io),
+      clock: o.clock,
+      log: o.log,
+      rescanMs: 5_000,
+      heartbeatMs: 30_000,
+      longPollSeconds: 30,
+    },
+    signal,
+  );
+}

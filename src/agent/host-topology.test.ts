@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { HostFs } from '../core/ports.js';
+import { readHostTopology } from './host-topology.js';
+
+const fsOf = (files: Record<string, string>): HostFs => ({
+  readText: (p) => Promise.resolve(files[p] ?? null),
+  listDir: (p) => {
+    const names = Object.keys(files)
+      .filter((f) => f.startsWith(`${p}/`))
+      .map((f) => f.slice(p.length + 1).split('/')[0] ?? '');
+    return Promise.resolve(names.length ? [...new Set(names)] : null);
+  },
+  readLink: () => Promise.resolve(null),
+  exists: (p) => Promise.resolve(p in files),
+  writeText: () => Promise.reject(new Error('read only')),
+  writeFileAtomic: () => Promise.reject(new Error('read only')),
+});
+
+describe('readHostTopology', () => {
+  it('counts CPUs per node, finds sockets, reads total memory', async () => {
+    const t = await readHostTopology(
+      fsOf({
+        '/sys/devices/system/node/node1/cpulist': '8-15,24-31\n',
+        '/sys/devices/system/node/node0/cpulist': '0-7,16-23\n',
+        '/sys/devices/system/node/possible': '0-1\n',
+        '/sys/devices/system/cpu/cpu0/topology/physical_package_id': '0\n',
+        '/sys/devices/system/cpu/cpu8/topology/physical_package_id': '1\n',
+        '/proc/meminfo': 'MemTotal:       65843012 kB\nMemFree: 1 kB\n',
+      }),
+    );
+    expect(t).toEqual({
+      numaNodes: [
+        { node: 0, socket: 0, cpus: 16 },
+        { node: 1, socket: 1, cpus: 16 },
+      ],
+      memoryMb: 64299,
+    });
+  });
+
+  it('reports nothing it cannot read', async () => {
+    expect(await readHostTopology(fsOf({}))).toEqual({ numaNodes: [], memoryMb: null });
+  });
+});

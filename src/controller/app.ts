@@ -1,0 +1,74 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { VfleetError } from '../core/errors.js';
+import { bearerAuth } from './auth.js';
+import type { AppEnv, ControllerDeps } from './controller-deps.js';
+import { docsPage } from './docs-page.js';
+import { errorResponse, validationError } from './http-errors.js';
+import { registerAgentRoutes } from './routes/agent.js';
+import { registerSpecRoutes } from './routes/catalog.js';
+import { registerHostRoutes } from './routes/hosts.js';
+import { registerInstanceRoutes } from './routes/instances.js';
+import { registerNetworkRoutes } from './routes/networks.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+
+export const OPENAPI_INFO = {
+  openapi: '3.0.3',
+  info: {
+    title: 'vfleet controller API',
+    version: '0.1.0',
+    description:
+      'SR-IOV fleet: hosts, device specs, physical networks, networks, ports and instances. Every /v1 request carries `Authorization: Bearer <token>`; errors are `{code, message, details}` with `details.field` naming the input at fault.',
+  },
+};
+
+/**
+ * The controller's HTTP API. Request schemas validate and document at once
+ * (zod -> OpenAPI); every error leaves through one handler.
+ */
+export function createControllerApp(
+  deps: ControllerDeps,
+  log: (e: unknown) => void = () => undefined,
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+  app.onError((e, c) => errorResponse(e, c, log));
+  app.notFound((c) =>
+    errorResponse(new VfleetError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c, log),
+  );
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new VfleetError(
+          'INVALID_INPUT',
+          `request body is larger than ${deps.config.bodyLimitBytes} bytes`,
+          { field: '(body)' },
+        );
+      },
+    }),
+  );
+  app.use('/v1/*', bearerAuth(deps.store.tokens));
+
+  registerHostRoutes(app, deps);
+  registerSpecRoutes(app, deps);
+  registerNetworkRoutes(app, deps);
+  registerInstanceRoutes(app, deps);
+  registerTokenRoutes(app, deps);
+  registerAgentRoutes(app, deps);
+
+  app.doc('/openapi.json', OPENAPI_INFO);
+  app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));
+  app.get('/', (c) => c.redirect('/docs'));
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { FleetStore } from '../core/fleet/store.js';
+import type { Token } from '../core/fleet/model.js';
+import type { Weigher } from '../core/scheduler/types.js';
+import type { ChangeFeed } from './change-feed.js';
+
+export interface ControllerConfig {
+  /** A host not heard from for this long is stale and not scheduled on. */
+  readonly staleAfterMs: number;
+  /** An instance whose VFs the agent has not configured by then loses them. */
+  readonly reservationTtlMs: number;
+  readonly weigher: Weigher;
+  /** Schedule-and-claim rounds before a request that keeps losing races gets NO_CAPACITY. */
+  readonly claimRounds: number;
+  readonly bodyLimitBytes: number;
+}
+
+export const DEFAULT_CONFIG: ControllerConfig = {
+  staleAfterMs: 120_000,
+  reservationTtlMs: 300_000,
+  weigher: 'pack',
+  claimRounds: 8,
+  bodyLimitBytes: 1 << 20,
+};
+
+export interface ControllerDeps {
+  readonly store: FleetStore;
+  readonly now: () => number;
+  readonly config: ControllerConfig;
+  readonly feed: ChangeFeed;
+  /**
+   * Wraps each schedule-and-claim round: a one-at-a-time queue on the
+   * embedded store (one connection), a pass-through on PostgreSQL, where row
+   * locks keep concurrent claims apart.
+   */
+  readonly claimRound: <T>(round: () => Promise<T>) => Promise<T>;
+}
+
+export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();
+
+export interface AppEnv {
+  Variables: { principal: Token };
+}

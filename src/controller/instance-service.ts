@@ -1,0 +1,160 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { z } from '@hono/zod-openapi';
+import { VfleetError } from '../core/errors.js';
+import type { Network, Token } from '../core/fleet/model.js';
+import type { InstanceView, NewPort } from '../core/fleet/store.js';
+import { schedule } from '../core/scheduler/schedule.js';
+import type { PortNeed } from '../core/scheduler/types.js';
+import type { ControllerDeps } from './controller-deps.js';
+import type { instanceCreateSchema } from './schemas/instances.js';
+
+type CreateInstance = z.infer<typeof instanceCreateSchema>;
+type DraftPort = { -readonly [K in keyof NewPort]: NewPort[K] } & { readonly index: number };
+
+/** OpenStack's locally administered prefix, so operators recognise generated MACs. */
+const newMac = () =>
+  `fa:16:3e:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+
+/** Placements tried per schedule before the fleet is read again. */
+const PLACEMENTS_PER_ROUND = 3;
+
+/**
+ * Schedules an instance and claims its VFs. A claim that loses a race (the
+ * VFs, CPUs or host changed since the read) tries the next placement, then
+ * re-reads the fleet; `claimRounds` bounds the work so a request always ends.
+ */
+export async function createInstance(
+  deps: ControllerDeps,
+  who: Token,
+  req: CreateInstance,
+): Promise<InstanceView> {
+  const tenant = who.role === 'admin' ? (req.tenant ?? 'admin') : (who.tenant ?? '');
+  if (who.role !== 'admin' && req.tenant !== undefined && req.tenant !== tenant) {
+    throw new VfleetError(
+      'FORBIDDEN',
+      `a tenant token creates instances for its own tenant (${tenant}) only`,
+      { field: 'tenant' },
+    );
+  }
+  const networks = await resolveNetworks(
+    deps,
+    tenant,
+    req.ports.map((p) => p.network),
+  );
+  const ports = req.ports.map((p, i): DraftPort => {
+    if (p.vnicType === 'direct-physical') {
+      throw new VfleetError(
+        'UNSUPPORTED',
+        'vnicType direct-physical (a whole PF) is not supported yet',
+        { field: `ports[${i}].vnicType` },
+      );
+    }
+    const network = networks[i];
+    if (network === undefined)
+      throw new VfleetError('INTERNAL', `no network resolved for ports[${i}]`);
+    return {
+      index: i,
+      id: randomUUID(),
+      network,
+      vnicType: p.vnicType,
+      mac: p.mac ?? newMac(),
+      macGenerated: p.mac === undefined,
+      trusted: p.trusted,
+      // Spoof checking is forced on unless the port is trusted.
+      spoofchk: !p.trusted,
+      maxTxRate: p.maxTxRate,
+      minTxRate: p.minTxRate,
+    };
+  });
+  const vfPorts = ports.filter((p) => p.vnicType !== 'normal');
+  const needs: PortNeed[] = vfPorts.map((p) => ({
+    physnet: p.network.physnet,
+    trusted: p.trusted,
+  }));
+  const request = {
+    vcpus: req.vcpus,
+    memoryMb: req.memoryMb,
+    numaPolicy: req.numaPolicy,
+    hostLabels: req.hostLabels,
+    ports: needs,
+    distinctPfs: req.distinctPfs,
+  };
+  const id = randomUUID();
+  let lastLoss = '';
+  for (let round = 0; round < deps.config.claimRounds; round++) {
+    const won = await deps.claimRound(async (): Promise<InstanceView | null> => {
+      const now = deps.now();
+      const staleBefore = new Date(now - deps.config.staleAfterMs).toISOString();
+      const hosts = await deps.store.claims.candidates(
+        [...new Set(needs.map((n) => n.physnet))],
+        staleBefore,
+      );
+      const plan = schedule(hosts, request, deps.config.weigher);
+      if (!plan.ok)
+        throw new VfleetError('NO_CAPACITY', plan.message, { rejections: plan.rejections });
+      for (const placement of plan.placements.slice(0, PLACEMENTS_PER_ROUND)) {
+        // Placement ports follow vfPorts; normal ports take no VF.
+        const ordered = [...vfPorts, ...ports.filter((p) => p.vnicType === 'normal')];
+        const r = await deps.store.claims.claim({
+          id,
+          name: req.name,
+          tenant,
+          vcpus: req.vcpus,
+          memoryMb: req.memoryMb,
+          numaPolicy: req.numaPolicy,
+          hostLabels: req.hostLabels,
+          placement,
+          ports: ordered,
+          now: new Date(now).toISOString(),
+          reservedUntil: new Date(now + deps.config.reservationTtlMs).toISOString(),
+          staleBefore,
+        });
+        if (r.ok) {
+          deps.feed.notify(placement.hostId);
+          return r.instance;
+        }
+        lastLoss = r.lost;
+        if (r.lost === 'mac') {
+          const port = ordered[r.portIndex];
+          if (port !== undefined && !port.macGenerated) {
+            throw new VfleetError('CONFLICT', `MAC ${port.mac} is already used by another port`, {
+              field: `ports[${port.index}].mac`,
+            });
+          }
+          for (const p of ordered) if (p.macGenerated) p.mac = newMac();
+        }
+      }
+      return null;
+    });
+    if (won !== null) return won;
+  }
+  throw new VfleetError(
+    'NO_CAPACITY',
+    `no capacity: lost ${deps.config.claimRounds} rounds of races for the free VFs (last: ${lastLoss}); try again`,
+    { lost: lastLoss },
+  );
+}
+
+async function resolveNetworks(
+  deps: ControllerDeps,
+  tenant: string,
+  refs: readonly string[],
+): Promise<Network[]> {
+  const out: Network[] = [];
+  for (const [i, ref] of refs.entries()) {
+    const n =
+      (await deps.store.catalog.networkByName(tenant, ref)) ??
+      (await deps.store.catalog.getNetwork(ref));
+    if (n?.tenant !== tenant) {
+      throw new VfleetError(
+        'INVALID_INPUT',
+        `ports[${i}].network: no network "${ref}" for tenant ${tenant}`,
+        {
+          field: `ports[${i}].network`,
+        },
+      );
+    }
+    out.push(n);
+  }
+  return out;
+}

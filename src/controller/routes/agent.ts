@@ -1,0 +1,153 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { VfleetError } from '../../core/errors.js';
+import { desiredHostState } from '../../core/fleet/desired-host-state.js';
+import type { NumaNode } from '../../core/fleet/model.js';
+import type { ReportedPf } from '../../core/fleet/store.js';
+import { requireHost } from '../auth.js';
+import type { AppEnv, ControllerDeps } from '../controller-deps.js';
+import {
+  appliedSchema,
+  desiredQuerySchema,
+  desiredSchema,
+  registerSchema,
+  reportSchema,
+} from '../schemas/agent.js';
+import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
+import { hostSchema } from '../schemas/hosts.js';
+import { hostOut } from '../views.js';
+
+/** With several controllers, a waiting agent also re-reads the store this often. */
+const RECHECK_MS = 2_000;
+
+export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
+  const tags = ['agent'];
+  const now = () => new Date(deps.now()).toISOString();
+  const staleBefore = () => new Date(deps.now() - deps.config.staleAfterMs).toISOString();
+  const hostOk = { 200: jsonOk(hostSchema, 'The host'), ...errorResponses };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/agent/register',
+      tags,
+      security,
+      summary: "Register the agent's host (agent token for that host)",
+      request: { body: jsonBody(registerSchema) },
+      responses: hostOk,
+    }),
+    async (c) => {
+      const b = c.req.valid('json');
+      requireHost(c.var.principal, b.host);
+      const h = await deps.store.hosts.register(b.host, b.labels, now());
+      return c.json(hostOut(h, staleBefore()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/agent/hosts/{id}/report',
+      tags,
+      security,
+      summary: 'Report inventory (vfleet host scan JSON) and doctor findings',
+      request: { params: idParam, body: jsonBody(reportSchema) },
+      responses: hostOk,
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      requireHost(c.var.principal, id);
+      const b = c.req.valid('json');
+      const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
+        pciAddress: pf.pciAddress,
+        ifname: pf.ifname,
+        vendorId: pf.vendorId,
+        deviceId: pf.deviceId,
+        driver: pf.driver,
+        totalVfs: pf.totalVfs,
+        numVfs: pf.numVfs,
+        numaNode: pf.numaNode,
+        vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
+      }));
+      const h = await deps.store.hosts.report(
+        id,
+        {
+          pfs,
+          numaNodes: b.numaNodes.length > 0 ? b.numaNodes : numaFromPfs(b.inventory.pfs),
+          memoryMb: b.memoryMb,
+          healthy: !b.findings.some((f) => f.severity === 'error'),
+          findings: b.findings,
+        },
+        now(),
+      );
+      deps.feed.notify(id);
+      return c.json(hostOut(h, staleBefore()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/agent/hosts/{id}/desired',
+      tags,
+      security,
+      summary: 'The state to apply; long-polls up to waitSeconds for a generation above `after`',
+      request: { params: idParam, query: desiredQuerySchema },
+      responses: { 200: jsonOk(desiredSchema, 'Desired state'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      requireHost(c.var.principal, id);
+      const q = c.req.valid('query');
+      const deadline = Date.now() + q.waitSeconds * 1000;
+      const signal = c.req.raw.signal;
+      for (;;) {
+        const inputs = await deps.store.hosts.desiredInputs(id);
+        if (inputs === null) throw new VfleetError('NOT_FOUND', `host ${id} is not registered`);
+        const left = deadline - Date.now();
+        if (inputs.host.desiredGeneration > q.after || left <= 0 || signal.aborted) {
+          const state = desiredHostState(inputs);
+          return c.json(
+            {
+              generation: inputs.host.desiredGeneration,
+              state: state,
+            },
+            200,
+          );
+        }
+        await deps.feed.wait(id, Math.min(left, RECHECK_MS), signal);
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/agent/hosts/{id}/applied',
+      tags,
+      security,
+      summary: 'Report the result of applying a generation',
+      request: { params: idParam, body: jsonBody(appliedSchema) },
+      responses: hostOk,
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      requireHost(c.var.principal, id);
+      const h = await deps.store.hosts.applied(id, c.req.valid('json'), now());
+      return c.json(hostOut(h, staleBefore()), 200);
+    },
+  );
+}
+
+/** Without an explicit topology, each PF's local CPUs stand for its node's CPUs. */
+function numaFromPfs(
+  pfs: readonly { numaNode: number | null; localCpuList?: unknown }[],
+): NumaNode[] {
+  const nodes = new Map<number, number>();
+  for (const pf of pfs) {
+    if (pf.numaNode === null) continue;
+    const cpus = Array.isArray(pf.localCpuList) ? pf.localCpuList.length : 0;
+    nodes.set(pf.numaNode, Math.max(nodes.get(pf.numaNode) ?? 0, cpus));
+  }
+  return [...nodes].map(([node, cpus]) => ({ node, socket: node, cpus }));
+}

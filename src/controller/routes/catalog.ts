@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { VfleetError } from '../../core/errors.js';
+import { requireRole } from '../auth.js';
+import type { AppEnv, ControllerDeps } from '../controller-deps.js';
+import { specCreateSchema, specSchema } from '../schemas/catalog.js';
+import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
+import { checkNewSpec } from '../spec-checks.js';
+import { specOut } from '../views.js';
+
+/** Device specs: what agents apply (numVfs, VF driver) and how VFs are tagged (physnet, trusted). */
+export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
+  const tags = ['specs'];
+  const retag = async () => {
+    for (const host of await deps.store.hosts.retagAll()) deps.feed.notify(host);
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/specs',
+      tags,
+      security,
+      summary: 'List device specs, oldest (governing) first (admin)',
+      responses: { 200: jsonOk(z.array(specSchema), 'Specs'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin');
+      return c.json((await deps.store.catalog.listSpecs()).map(specOut), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/specs',
+      tags,
+      security,
+      summary: 'Declare a device spec; agents of matching hosts apply it (admin)',
+      request: { body: jsonBody(specCreateSchema) },
+      responses: { 201: jsonOk(specSchema, 'The spec'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin');
+      const b = c.req.valid('json');
+      const spec = {
+        id: randomUUID(),
+        name: b.name,
+        vendor: b.vendor ?? null,
+        device: b.device ?? null,
+        driver: b.driver ?? null,
+        pciAddress: b.pciAddress ?? null,
+        pf: b.pf ?? null,
+        physnet: b.physnet,
+        trusted: b.trusted,
+        numVfs: b.numVfs,
+        vfDriver: b.vfDriver,
+        createdAt: new Date(deps.now()).toISOString(),
+      };
+      await checkNewSpec(deps.store.catalog, spec);
+      const created = await deps.store.catalog.createSpec(spec);
+      await retag();
+      return c.json(specOut(created), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/specs/{id}',
+      tags,
+      security,
+      summary: 'One device spec (admin)',
+      request: { params: idParam },
+      responses: { 200: jsonOk(specSchema, 'The spec'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin');
+      const { id } = c.req.valid('param');
+      const s = await deps.store.catalog.getSpec(id);
+      if (s === null) throw new VfleetError('NOT_FOUND', `no spec ${id}`);
+      return c.json(specOut(s), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/specs/{id}',
+      tags,
+      security,
+      summary: 'Delete a device spec; its PFs are no longer managed (admin)',
+      request: { params: idParam },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin');
+      const { id } = c.req.valid('param');
+      if (!(await deps.store.catalog.removeSpec(id)))
+        throw new VfleetError('NOT_FOUND', `no spec ${id}`);
+      await retag();
+      return c.body(null, 204);
+    },
+  );
+}

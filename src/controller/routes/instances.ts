@@ -1,0 +1,137 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { VfleetError } from '../../core/errors.js';
+import type { Token } from '../../core/fleet/model.js';
+import { requireRole, tenantScope } from '../auth.js';
+import type { AppEnv, ControllerDeps } from '../controller-deps.js';
+import { createInstance } from '../instance-service.js';
+import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
+import { instanceCreateSchema, instanceSchema, portSchema } from '../schemas/instances.js';
+import { instanceOut, portOut } from '../views.js';
+
+export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
+  const visible = (who: Token, tenant: string) => {
+    const scope = tenantScope(who);
+    return scope === null || scope === tenant;
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/instances',
+      tags: ['instances'],
+      security,
+      summary: 'Schedule an instance and claim a VF for each of its ports, all or nothing',
+      description:
+        'Answers 201 with the chosen host and, per port, the VF PCI address, PF, MAC and VLAN; or 409 NO_CAPACITY naming what was missing. VF ports bypass the host bridge: security groups cannot apply to them.',
+      request: { body: jsonBody(instanceCreateSchema) },
+      responses: {
+        201: jsonOk(instanceSchema, 'The instance, its host and its ports'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      const inst = await createInstance(deps, c.var.principal, c.req.valid('json'));
+      return c.json(instanceOut(inst), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/instances',
+      tags: ['instances'],
+      security,
+      summary: 'List instances (a tenant sees its own)',
+      responses: { 200: jsonOk(z.array(instanceSchema), 'Instances'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      return c.json(
+        (await deps.store.claims.listInstances(tenantScope(c.var.principal))).map(instanceOut),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/instances/{id}',
+      tags: ['instances'],
+      security,
+      summary: 'One instance with its ports',
+      request: { params: idParam },
+      responses: { 200: jsonOk(instanceSchema, 'The instance'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      const { id } = c.req.valid('param');
+      const inst = await deps.store.claims.getInstance(id);
+      if (inst === null || !visible(c.var.principal, inst.tenant))
+        throw new VfleetError('NOT_FOUND', `no instance ${id}`);
+      return c.json(instanceOut(inst), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/instances/{id}',
+      tags: ['instances'],
+      security,
+      summary: 'Release an instance: its VFs are reset by the agent before anyone gets them again',
+      request: { params: idParam },
+      responses: { 204: { description: 'Released' }, ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      const { id } = c.req.valid('param');
+      const inst = await deps.store.claims.getInstance(id);
+      if (inst === null || !visible(c.var.principal, inst.tenant))
+        throw new VfleetError('NOT_FOUND', `no instance ${id}`);
+      await deps.store.claims.release(id);
+      if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/ports',
+      tags: ['ports'],
+      security,
+      summary: 'List ports with their VFs (a tenant sees its own)',
+      responses: { 200: jsonOk(z.array(portSchema), 'Ports'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      return c.json(
+        (await deps.store.catalog.listPorts(tenantScope(c.var.principal))).map(portOut),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/ports/{id}',
+      tags: ['ports'],
+      security,
+      summary: 'One port',
+      request: { params: idParam },
+      responses: { 200: jsonOk(portSchema, 'The port'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      const { id } = c.req.valid('param');
+      const p = await deps.store.catalog.getPort(id);
+      if (p === null || !visible(c.var.principal, p.tenant))
+        throw new VfleetError('NOT_FOUND', `no port ${id}`);
+      return c.json(portOut(p), 200);
+    },
+  );
+}

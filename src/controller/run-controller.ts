@@ -1,0 +1,85 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { FleetStore } from '../core/fleet/store.js';
+import { createControllerApp } from './app.js';
+import { ensureAdminToken } from './bootstrap-admin.js';
+import { createChangeFeed } from './change-feed.js';
+import type { ControllerConfig, ControllerDeps } from './controller-deps.js';
+import { unserialized } from './controller-deps.js';
+import { createSerial } from './serial.js';
+
+export interface RunControllerOptions {
+  readonly store: FleetStore;
+  readonly host: string;
+  readonly port: number;
+  readonly adminTokenFile: string;
+  readonly config: ControllerConfig;
+  readonly now: () => number;
+  readonly log: (line: string) => void;
+  /** How often unbound reservations are looked for. */
+  readonly sweepMs?: number;
+  /** True on the embedded store: schedule-and-claim rounds then run one at a time. */
+  readonly serializeClaims: boolean;
+}
+
+export interface RunningController {
+  readonly url: string;
+  readonly adminTokenCreated: boolean;
+  readonly deps: ControllerDeps;
+  close(): Promise<void>;
+}
+
+/** `vfleet controller`: the API on host:port, plus the sweep that expires unbound reservations. */
+export async function runController(o: RunControllerOptions): Promise<RunningController> {
+  const deps: ControllerDeps = {
+    store: o.store,
+    now: o.now,
+    config: o.config,
+    feed: createChangeFeed(),
+    claimRound: o.serializeClaims ? createSerial() : unserialized,
+  };
+  const created = await ensureAdminToken(
+    o.store.tokens,
+    o.adminTokenFile,
+    new Date(o.now()).toISOString(),
+  );
+  const app = createControllerApp(deps, (e) => {
+    o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  });
+  const sweep = setInterval(() => {
+    void expireReservations(deps).catch((e: unknown) => {
+      o.log(`reservation sweep failed: ${String(e)}`);
+    });
+  }, o.sweepMs ?? 10_000);
+  sweep.unref();
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: o.host, port: o.port }, () => {
+      resolve(s);
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    adminTokenCreated: created,
+    deps,
+    async close() {
+      clearInterval(sweep);
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+    },
+  };
+}
+
+/** Releases reservations never bound by an agent and wakes their hosts' agents. */
+export async function expireReservations(deps: ControllerDeps): Promise<string[]> {
+  const ids = await deps.store.claims.expire(new Date(deps.now()).toISOString());
+  for (const id of ids) {
+    const inst = await deps.store.claims.getInstance(id);
+    if (inst?.hostId) deps.feed.notify(inst.hostId);
+  }
+  return ids;
+}

@@ -1,0 +1,117 @@
+import { z } from '@hono/zod-openapi';
+import { FINDING_SEVERITIES } from '../../core/doctor/finding.js';
+import { normalizePciAddress } from '../../core/pci-address.js';
+import { int, labelsSchema, nameSchema } from './common.js';
+
+const pci = z.string().transform((s, ctx) => {
+  const a = normalizePciAddress(s);
+  if (a === null) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a PCI address like 0000:3b:00.0` });
+    return z.NEVER;
+  }
+  return a;
+});
+const hex4 = z.string().regex(/^[0-9a-f]{4}$/, 'four lower-case hex digits');
+
+/** The parts of `vfleet host scan` JSON (docs/scan-json.md) the controller keeps; other fields pass. */
+const reportedPf = z
+  .looseObject({
+    pciAddress: pci,
+    ifname: z.string().max(64).nullable(),
+    vendorId: hex4,
+    deviceId: hex4,
+    driver: z.string().max(64).nullable(),
+    totalVfs: int(0, 4096, 'totalVfs'),
+    numVfs: int(0, 4096, 'numVfs'),
+    numaNode: int(0, 1023, 'numaNode').nullable(),
+    vfs: z.array(z.looseObject({ index: int(0, 4095, 'VF index'), pciAddress: pci })).max(4096),
+  })
+  .refine((pf) => pf.numVfs <= pf.totalVfs, {
+    message: 'numVfs exceeds totalVfs',
+    path: ['numVfs'],
+  });
+
+export const registerSchema = z
+  .object({ host: nameSchema, labels: labelsSchema.default({}) })
+  .strict()
+  .openapi('AgentRegister');
+
+export const reportSchema = z
+  .object({
+    inventory: z.looseObject({ pfs: z.array(reportedPf).max(256) }),
+    findings: z
+      .array(z.looseObject({ severity: z.enum(FINDING_SEVERITIES) }))
+      .max(1000)
+      .default([]),
+    numaNodes: z
+      .array(
+        z
+          .object({
+            node: int(0, 1023, 'node'),
+            socket: int(0, 1023, 'socket'),
+            cpus: int(0, 65536, 'cpus'),
+          })
+          .strict(),
+      )
+      .max(1024)
+      .default([]),
+    memoryMb: int(0, 1 << 30, 'memoryMb')
+      .nullable()
+      .default(null),
+  })
+  .strict()
+  .openapi('AgentReport');
+
+export const desiredQuerySchema = z.object({
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .openapi({ description: 'answer at once when the generation is above this' }),
+  waitSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(0)
+    .openapi({ description: 'long-poll: wait up to this for a newer generation' }),
+});
+
+const desiredPf = z.object({
+  pciAddress: z.string(),
+  numVfs: z.number(),
+  vfDriver: z.string(),
+  up: z.boolean(),
+  vfs: z.array(
+    z.object({
+      index: z.number(),
+      mac: z.string(),
+      vlan: z.number(),
+      spoofchk: z.boolean(),
+      trust: z.boolean(),
+      maxTxRate: z.number(),
+      minTxRate: z.number(),
+    }),
+  ),
+});
+
+export const desiredSchema = z
+  .object({
+    generation: z.number(),
+    state: z.object({ pfs: z.array(desiredPf) }).openapi({
+      description:
+        'the host state to apply, as `vfleet host apply -f` takes it (docs/host-state.md)',
+    }),
+  })
+  .openapi('DesiredState');
+
+export const appliedSchema = z
+  .object({
+    generation: int(0, 2 ** 31 - 1, 'generation'),
+    ok: z.boolean(),
+    failedVfs: z.array(pci).max(4096).default([]),
+    message: z.string().max(2000).nullable().default(null),
+  })
+  .strict()
+  .openapi('AgentApplied');

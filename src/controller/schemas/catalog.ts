@@ -1,0 +1,102 @@
+import { z } from '@hono/zod-openapi';
+import { parsePfSelector } from '../../core/fleet/spec-match.js';
+import { vlanRangeProblem } from '../../core/fleet/vlan-ranges.js';
+import { int, nameSchema, vlanSchema } from './common.js';
+
+const hexId = z
+  .string()
+  .transform((s) => s.trim().toLowerCase().replace(/^0x/, ''))
+  .refine((s) => /^[0-9a-f]{4}$/.test(s), 'must be 4 hex digits, e.g. "8086"');
+
+export const specCreateSchema = z
+  .object({
+    name: nameSchema,
+    vendor: hexId.optional().openapi({ type: 'string', example: '8086' }),
+    device: hexId.optional().openapi({ type: 'string', example: '1521' }),
+    driver: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,32}$/, 'a driver name like igb or mlx5_core')
+      .optional(),
+    pciAddress: z
+      .string()
+      .regex(/^[0-9a-fA-F:.*?]{1,16}$/, 'a PCI address glob like 0000:81:* or 81:00.?')
+      .optional(),
+    pf: z
+      .string()
+      .refine(
+        (s) => parsePfSelector(s) !== null,
+        'a PF with optional VF ranges, like 0000:81:00.0#0-3,6',
+      )
+      .optional()
+      .openapi({ example: '0000:81:00.0#0-3' }),
+    physnet: nameSchema,
+    trusted: z.boolean().default(false),
+    numVfs: int(0, 4096, 'numVfs'),
+    vfDriver: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,32}$/, 'vfio-pci, kernel, or a driver name like iavf')
+      .default('vfio-pci'),
+  })
+  .strict()
+  .refine((s) => [s.vendor, s.device, s.driver, s.pciAddress, s.pf].some((x) => x !== undefined), {
+    message: 'a spec needs at least one of vendor, device, driver, pciAddress or pf',
+    path: ['vendor'],
+  })
+  .openapi('SpecCreate');
+
+export const specSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    vendor: z.string().nullable(),
+    device: z.string().nullable(),
+    driver: z.string().nullable(),
+    pciAddress: z.string().nullable(),
+    pf: z.string().nullable(),
+    physnet: z.string(),
+    trusted: z.boolean(),
+    numVfs: z.number(),
+    vfDriver: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Spec');
+
+const vlanRange = z.object({ min: vlanSchema, max: vlanSchema }).strict();
+
+export const physnetSchema = z
+  .object({
+    name: nameSchema,
+    vlanRanges: z
+      .array(vlanRange)
+      .max(64)
+      .superRefine((ranges, ctx) => {
+        const p = vlanRangeProblem(ranges);
+        if (p) ctx.addIssue({ code: 'custom', path: [p[0]], message: p[1] });
+      }),
+  })
+  .strict()
+  .openapi('Physnet');
+
+export const networkCreateSchema = z
+  .object({
+    name: nameSchema,
+    physnet: nameSchema,
+    vlan: vlanSchema
+      .optional()
+      .openapi({ description: 'omit to get the lowest free VLAN of the physnet ranges' }),
+    tenant: nameSchema
+      .optional()
+      .openapi({ description: 'admin only; a tenant token always creates for itself' }),
+  })
+  .strict()
+  .openapi('NetworkCreate');
+
+export const networkSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    tenant: z.string(),
+    physnet: z.string(),
+    vlan: z.number(),
+  })
+  .openapi('Network');

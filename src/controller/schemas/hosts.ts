@@ -1,0 +1,92 @@
+import { z } from '@hono/zod-openapi';
+import { HOST_HEALTHS, TOKEN_ROLES } from '../../core/fleet/model.js';
+import { VF_STATES } from '../../core/vocabulary.js';
+import { labelsSchema, nameSchema } from './common.js';
+
+export const hostSchema = z
+  .object({
+    id: z.string(),
+    labels: z.record(z.string(), z.string()),
+    health: z.enum(HOST_HEALTHS),
+    ready: z
+      .boolean()
+      .openapi({ description: 'declared state applied; only then offered to the scheduler' }),
+    lastSeen: z.string().nullable(),
+    desiredGeneration: z.number(),
+    appliedGeneration: z.number(),
+    lastApplyMessage: z.string().nullable(),
+    numaNodes: z.array(z.object({ node: z.number(), socket: z.number(), cpus: z.number() })),
+    memoryMb: z.number().nullable(),
+  })
+  .openapi('Host');
+
+export const vfSchema = z.object({
+  index: z.number(),
+  pciAddress: z.string(),
+  state: z.enum(VF_STATES),
+  dirty: z
+    .boolean()
+    .openapi({ description: 'released; waiting for the agent to confirm the reset' }),
+  physnet: z.string().nullable(),
+  trusted: z.boolean(),
+  portId: z.string().nullable(),
+  reservedUntil: z.string().nullable(),
+  note: z.string().nullable(),
+});
+
+export const hostDetailSchema = hostSchema
+  .extend({
+    findings: z.array(z.unknown()),
+    pfs: z.array(
+      z.object({
+        pciAddress: z.string(),
+        ifname: z.string().nullable(),
+        vendorId: z.string(),
+        deviceId: z.string(),
+        driver: z.string().nullable(),
+        totalVfs: z.number(),
+        numVfs: z.number(),
+        numaNode: z.number().nullable(),
+        spec: z.string().nullable(),
+        vfs: z.array(vfSchema),
+      }),
+    ),
+  })
+  .openapi('HostDetail');
+
+export const hostPatchSchema = z.object({ labels: labelsSchema }).strict().openapi('HostPatch');
+
+export const tokenCreateSchema = z
+  .object({
+    name: nameSchema,
+    role: z.enum(TOKEN_ROLES),
+    tenant: nameSchema.optional(),
+    host: nameSchema.optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.role === 'tenant' && t.tenant === undefined)
+      ctx.addIssue({ code: 'custom', path: ['tenant'], message: 'a tenant token needs tenant' });
+    if (t.role === 'agent' && t.host === undefined)
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'an agent token needs host' });
+    if (t.role !== 'tenant' && t.tenant !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['tenant'], message: 'only tenant tokens take tenant' });
+    if (t.role !== 'agent' && t.host !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'only agent tokens take host' });
+  })
+  .openapi('TokenCreate');
+
+export const tokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(TOKEN_ROLES),
+    tenant: z.string().nullable(),
+    host: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Token');
+
+export const tokenCreatedSchema = tokenSchema
+  .extend({ token: z.string().openapi({ description: 'the secret; shown only this once' }) })
+  .openapi('TokenCreated');

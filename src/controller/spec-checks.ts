@@ -1,0 +1,36 @@
+import { VfleetError } from '../core/errors.js';
+import type { DeviceSpec } from '../core/fleet/model.js';
+import { governingSpec, specSelectsPf } from '../core/fleet/spec-match.js';
+import type { CatalogStore } from '../core/fleet/store.js';
+
+/**
+ * What can be checked against the fleet before a spec is stored: its
+ * physnet exists, no PF it selects has fewer VFs than it asks for, and it
+ * does not contradict the spec that already governs one of those PFs.
+ */
+export async function checkNewSpec(catalog: CatalogStore, spec: DeviceSpec): Promise<void> {
+  if ((await catalog.getPhysnet(spec.physnet)) === null) {
+    throw new VfleetError('INVALID_INPUT', `physnet: no physnet ${spec.physnet}; create it first`, {
+      field: 'physnet',
+    });
+  }
+  const specs = await catalog.listSpecs();
+  for (const pf of await catalog.allPfs()) {
+    if (!specSelectsPf(spec, pf)) continue;
+    if (spec.numVfs > pf.totalVfs) {
+      throw new VfleetError(
+        'INVALID_INPUT',
+        `numVfs: ${spec.numVfs} is above totalVfs ${pf.totalVfs} of PF ${pf.pciAddress} on host ${pf.hostId}`,
+        { field: 'numVfs', host: pf.hostId, pf: pf.pciAddress },
+      );
+    }
+    const gov = governingSpec(specs, pf);
+    if (gov !== null && (gov.numVfs !== spec.numVfs || gov.vfDriver !== spec.vfDriver)) {
+      throw new VfleetError(
+        'CONFLICT',
+        `PF ${pf.pciAddress} on host ${pf.hostId} is governed by spec ${gov.name} (numVfs ${gov.numVfs}, vfDriver ${gov.vfDriver}); a second spec on it must agree`,
+        { field: 'numVfs', spec: gov.name },
+      );
+    }
+  }
+}

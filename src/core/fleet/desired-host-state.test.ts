@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { hostStateSchema } from '../desired-state.js';
+import type { HostState } from '../desired-state.js';
+import { desiredHostState } from './desired-host-state.js';
+import type { DeviceSpec, Host, PfRecord } from './model.js';
+
+const spec: DeviceSpec = {
+  id: 's1',
+  name: 's1',
+  vendor: '8086',
+  device: null,
+  driver: null,
+  pciAddress: null,
+  pf: null,
+  physnet: 'p1',
+  trusted: false,
+  numVfs: 2,
+  vfDriver: 'vfio-pci',
+  createdAt: '2030-01-01T00:00:00Z',
+};
+const pf = (id: number, specId: string | null): PfRecord => ({
+  id,
+  hostId: 'h',
+  pciAddress: `0000:0${id}:00.0`,
+  ifname: null,
+  vendorId: '8086',
+  deviceId: '1521',
+  driver: 'igb',
+  totalVfs: 7,
+  numVfs: 0,
+  numaNode: 0,
+  specId,
+});
+
+describe('desiredHostState', () => {
+  it('declares governed PFs only, bound VFs with their port settings, every other VF reset', () => {
+    const state = desiredHostState({
+      host: {} as Host,
+      pfs: [pf(2, null), pf(1, 's1')],
+      specs: [spec],
+      bound: [
+        {
+          pfId: 1,
+          index: 1,
+          mac: 'fa:16:3e:00:00:01',
+          vlan: 101,
+          trusted: true,
+          spoofchk: false,
+          maxTxRate: 100,
+          minTxRate: 10,
+        },
+      ],
+    });
+    expect(state).toEqual({
+      pfs: [
+        {
+          pciAddress: '0000:01:00.0',
+          numVfs: 2,
+          vfDriver: 'vfio-pci',
+          up: true,
+          vfs: [
+            {
+              index: 0,
+              mac: '00:00:00:00:00:00',
+              vlan: 0,
+              spoofchk: true,
+              trust: false,
+              maxTxRate: 0,
+              minTxRate: 0,
+            },
+            {
+              index: 1,
+              mac: 'fa:16:3e:00:00:01',
+              vlan: 101,
+              spoofchk: false,
+              trust: true,
+              maxTxRate: 100,
+              minTxRate: 10,
+            },
+          ],
+        },
+      ],
+    });
+    // What the agent receives is a valid host state for `vfleet host apply`.
+    const asHostState: HostState = state;
+    expect(hostStateSchema.safeParse(asHostState).success).toBe(true);
+  });
+});

@@ -1,0 +1,157 @@
+import type { NumaPolicy, VfState, VnicType } from '../vocabulary.js';
+
+/**
+ * The fleet as the controller keeps it. Plain data shared by the store
+ * interfaces (store.ts), the scheduler and the HTTP layer; ISO strings for
+ * times so records go to JSON unchanged.
+ */
+
+export const TOKEN_ROLES = ['admin', 'tenant', 'agent'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+export const HOST_HEALTHS = ['unknown', 'healthy', 'degraded', 'stale'] as const;
+export type HostHealth = (typeof HOST_HEALTHS)[number];
+
+export const INSTANCE_STATES = ['reserved', 'active', 'expired'] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+export interface Token {
+  readonly id: string;
+  readonly name: string;
+  readonly role: TokenRole;
+  /** Set for tenant tokens: the tenant whose objects the token sees. */
+  readonly tenant: string | null;
+  /** Set for agent tokens: the only host the token may report for. */
+  readonly host: string | null;
+  readonly createdAt: string;
+}
+
+export interface NumaNode {
+  readonly node: number;
+  /** Socket (package) of the node; the node itself when unknown. */
+  readonly socket: number;
+  readonly cpus: number;
+}
+
+export interface Host {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** From the last report's doctor findings; null before the first report. */
+  readonly reportedHealthy: boolean | null;
+  readonly lastSeen: string | null;
+  /** Generation of the desired state; bumps on every change. */
+  readonly desiredGeneration: number;
+  /** Generation at which the spec-derived part (numVfs, drivers) last changed. */
+  readonly specGeneration: number;
+  readonly appliedGeneration: number;
+  /** Declared state applied: only then is the host offered to the scheduler. */
+  readonly ready: boolean;
+  readonly numaNodes: readonly NumaNode[];
+  readonly memoryMb: number | null;
+  readonly lastApplyMessage: string | null;
+  readonly findings: readonly unknown[];
+}
+
+/** Health as shown: a host not seen since `staleBefore` is stale whatever it said last. */
+export function hostHealth(h: Host, staleBefore: string): HostHealth {
+  if (h.lastSeen === null || h.reportedHealthy === null) return 'unknown';
+  if (h.lastSeen < staleBefore) return 'stale';
+  return h.reportedHealthy ? 'healthy' : 'degraded';
+}
+
+export interface PfRecord {
+  readonly id: number;
+  readonly hostId: string;
+  readonly pciAddress: string;
+  readonly ifname: string | null;
+  readonly vendorId: string;
+  readonly deviceId: string;
+  readonly driver: string | null;
+  readonly totalVfs: number;
+  readonly numVfs: number;
+  readonly numaNode: number | null;
+  /** Device spec that selects this PF, when any. */
+  readonly specId: string | null;
+}
+
+export interface VfRecord {
+  readonly id: number;
+  readonly pfId: number;
+  readonly hostId: string;
+  readonly index: number;
+  readonly pciAddress: string;
+  readonly numaNode: number | null;
+  readonly state: VfState;
+  /** Released but the agent has not yet confirmed the reset: never offered. */
+  readonly dirty: boolean;
+  readonly physnet: string | null;
+  readonly trusted: boolean;
+  readonly portId: string | null;
+  readonly reservedUntil: string | null;
+  readonly note: string | null;
+}
+
+export interface DeviceSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string | null;
+  readonly device: string | null;
+  readonly driver: string | null;
+  /** Glob over the PF's PCI address (`0000:81:*`). */
+  readonly pciAddress: string | null;
+  /** A PF with VF index ranges (`0000:81:00.0#0-3,6`). */
+  readonly pf: string | null;
+  readonly physnet: string;
+  readonly trusted: boolean;
+  readonly numVfs: number;
+  readonly vfDriver: string;
+  readonly createdAt: string;
+}
+
+export interface VlanRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface Physnet {
+  readonly name: string;
+  readonly vlanRanges: readonly VlanRange[];
+}
+
+export interface Network {
+  readonly id: string;
+  readonly name: string;
+  readonly tenant: string;
+  readonly physnet: string;
+  readonly vlan: number;
+}
+
+export interface Port {
+  readonly id: string;
+  readonly tenant: string;
+  readonly networkId: string;
+  readonly instanceId: string | null;
+  readonly vnicType: VnicType;
+  readonly mac: string;
+  readonly trusted: boolean;
+  readonly spoofchk: boolean;
+  readonly maxTxRate: number;
+  readonly minTxRate: number;
+  /** The VF bound to the port while its instance holds it. */
+  readonly vfId: number | null;
+}
+
+export interface Instance {
+  readonly id: string;
+  readonly name: string;
+  readonly tenant: string;
+  readonly hostId: string | null;
+  readonly state: InstanceState;
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly numaPolicy: NumaPolicy;
+  /** The NUMA node the instance's vCPUs are counted on; null when the host reports none. */
+  readonly numaNode: number | null;
+  readonly hostLabels: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}

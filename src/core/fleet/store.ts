@@ -1,0 +1,204 @@
+import type { CandidateHost, Placement } from '../scheduler/types.js';
+import type { NumaPolicy, VnicType } from '../vocabulary.js';
+import type {
+  DeviceSpec,
+  Host,
+  Instance,
+  Network,
+  NumaNode,
+  PfRecord,
+  Physnet,
+  Port,
+  Token,
+  TokenRole,
+  VfRecord,
+} from './model.js';
+
+/**
+ * Storage as the controller needs it (Kysely style: defined by the caller,
+ * implemented in src/adapters/store). Times are ISO strings handed in by the
+ * caller, so tests control the clock. Methods that change several rows do so
+ * in one transaction.
+ */
+export interface FleetStore {
+  readonly tokens: TokenStore;
+  readonly hosts: HostStore;
+  readonly catalog: CatalogStore;
+  readonly claims: ClaimStore;
+  close(): Promise<void>;
+}
+
+export interface NewToken {
+  readonly id: string;
+  readonly name: string;
+  readonly role: TokenRole;
+  readonly tenant: string | null;
+  readonly host: string | null;
+  /** sha256 of the secret, hex; the secret itself is never stored. */
+  readonly hash: string;
+  readonly now: string;
+}
+
+export interface TokenStore {
+  create(t: NewToken): Promise<Token>;
+  byHash(hash: string): Promise<Token | null>;
+  list(): Promise<Token[]>;
+  remove(id: string): Promise<boolean>;
+  count(role: TokenRole): Promise<number>;
+}
+
+/** What an agent reports, reduced to what the controller keeps. */
+export interface HostReport {
+  readonly pfs: readonly ReportedPf[];
+  readonly numaNodes: readonly NumaNode[];
+  readonly memoryMb: number | null;
+  readonly healthy: boolean;
+  readonly findings: readonly unknown[];
+}
+
+export interface ReportedPf {
+  readonly pciAddress: string;
+  readonly ifname: string | null;
+  readonly vendorId: string;
+  readonly deviceId: string;
+  readonly driver: string | null;
+  readonly totalVfs: number;
+  readonly numVfs: number;
+  readonly numaNode: number | null;
+  readonly vfs: readonly { readonly index: number; readonly pciAddress: string }[];
+}
+
+export interface ApplyOutcome {
+  readonly generation: number;
+  /** PF-level steps succeeded (numVfs, drivers); VF failures are listed apart. */
+  readonly ok: boolean;
+  /** PCI addresses of VFs whose settings could not be applied. */
+  readonly failedVfs: readonly string[];
+  readonly message: string | null;
+}
+
+/** The VF settings the controller wants on one VF that a port holds. */
+export interface BoundVf {
+  readonly pfId: number;
+  readonly index: number;
+  readonly mac: string;
+  readonly vlan: number;
+  readonly trusted: boolean;
+  readonly spoofchk: boolean;
+  readonly maxTxRate: number;
+  readonly minTxRate: number;
+}
+
+export interface DesiredInputs {
+  readonly host: Host;
+  readonly pfs: readonly PfRecord[];
+  readonly specs: readonly DeviceSpec[];
+  readonly bound: readonly BoundVf[];
+}
+
+export interface HostStore {
+  /** Creates the host on first contact; labels only apply to a new host. */
+  register(id: string, labels: Readonly<Record<string, string>>, now: string): Promise<Host>;
+  get(id: string): Promise<Host | null>;
+  list(): Promise<Host[]>;
+  setLabels(id: string, labels: Readonly<Record<string, string>>): Promise<Host | null>;
+  devices(id: string): Promise<{ pfs: PfRecord[]; vfs: VfRecord[] }>;
+  /** Syncs PFs and VFs, tags them from the specs, bumps generations when the declared state moved. */
+  report(id: string, report: HostReport, now: string): Promise<Host>;
+  /** Re-tags every PF and VF after a spec change; bumps the hosts whose declared state moved. */
+  retagAll(): Promise<string[]>;
+  desiredInputs(id: string): Promise<DesiredInputs | null>;
+  applied(id: string, outcome: ApplyOutcome, now: string): Promise<Host>;
+}
+
+export interface NewNetwork {
+  readonly id: string;
+  readonly name: string;
+  readonly tenant: string;
+  readonly physnet: string;
+  /** null: the lowest free VLAN of the physnet's ranges. */
+  readonly vlan: number | null;
+}
+
+/** A PF with where it lives, for checks such as numVfs against totalVfs. */
+export type PfWhere = PfRecord & { readonly hostId: string };
+
+export interface CatalogStore {
+  createSpec(spec: DeviceSpec): Promise<DeviceSpec>;
+  listSpecs(): Promise<DeviceSpec[]>;
+  getSpec(id: string): Promise<DeviceSpec | null>;
+  removeSpec(id: string): Promise<boolean>;
+  allPfs(): Promise<PfWhere[]>;
+  createPhysnet(p: Physnet): Promise<Physnet>;
+  listPhysnets(): Promise<Physnet[]>;
+  getPhysnet(name: string): Promise<Physnet | null>;
+  removePhysnet(name: string): Promise<boolean>;
+  createNetwork(n: NewNetwork): Promise<Network>;
+  listNetworks(tenant: string | null): Promise<Network[]>;
+  getNetwork(id: string): Promise<Network | null>;
+  networkByName(tenant: string, name: string): Promise<Network | null>;
+  removeNetwork(id: string): Promise<boolean>;
+  listPorts(tenant: string | null): Promise<PortView[]>;
+  getPort(id: string): Promise<PortView | null>;
+}
+
+/** A port with the VF it holds. */
+export interface PortView extends Port {
+  readonly network: string;
+  readonly physnet: string;
+  readonly vlan: number;
+  readonly hostId: string | null;
+  readonly pciAddress: string | null;
+  readonly pf: string | null;
+  readonly vfIndex: number | null;
+}
+
+export interface InstanceView extends Instance {
+  readonly ports: readonly PortView[];
+}
+
+export interface NewPort {
+  readonly id: string;
+  readonly network: Network;
+  readonly vnicType: VnicType;
+  readonly mac: string;
+  /** The MAC was generated, so a clash means "pick another", not "conflict". */
+  readonly macGenerated: boolean;
+  readonly trusted: boolean;
+  readonly spoofchk: boolean;
+  readonly maxTxRate: number;
+  readonly minTxRate: number;
+}
+
+export interface ClaimInput {
+  readonly id: string;
+  readonly name: string;
+  readonly tenant: string;
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly numaPolicy: NumaPolicy;
+  readonly hostLabels: Readonly<Record<string, string>>;
+  readonly placement: Placement;
+  readonly ports: readonly NewPort[];
+  readonly now: string;
+  readonly reservedUntil: string;
+  /** Hosts not seen since then are not healthy. */
+  readonly staleBefore: string;
+}
+
+export type ClaimOutcome =
+  | { readonly ok: true; readonly instance: InstanceView }
+  | { readonly ok: false; readonly lost: 'host' | 'cpus' | 'memory' | 'vfs' }
+  | { readonly ok: false; readonly lost: 'mac'; readonly portIndex: number };
+
+export interface ClaimStore {
+  candidates(physnets: readonly string[], staleBefore: string): Promise<CandidateHost[]>;
+  /** All of an instance's VFs in one transaction, or nothing. */
+  claim(c: ClaimInput): Promise<ClaimOutcome>;
+  /** Frees the instance's VFs (dirty until the agent confirms the reset) and drops its ports. */
+  release(id: string): Promise<boolean>;
+  /** Releases instances whose reservation was never bound; returns their ids. */
+  expire(now: string): Promise<string[]>;
+  listInstances(tenant: string | null): Promise<InstanceView[]>;
+  getInstance(id: string): Promise<InstanceView | null>;
+}

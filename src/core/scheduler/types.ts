@@ -1,0 +1,82 @@
+import type { NumaPolicy } from '../vocabulary.js';
+
+/** What one port needs from a VF. */
+export interface PortNeed {
+  readonly physnet: string;
+  /** A trusted port needs a VF whose spec tags it trusted. */
+  readonly trusted: boolean;
+}
+
+export interface ScheduleRequest {
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly numaPolicy: NumaPolicy;
+  readonly hostLabels: Readonly<Record<string, string>>;
+  readonly ports: readonly PortNeed[];
+  /** Every port on its own PF (redundancy); otherwise distinct PFs are only preferred. */
+  readonly distinctPfs: boolean;
+}
+
+/** Free VFs of one PF that share a physnet and trust tag. */
+export interface FreeVfGroup {
+  readonly physnet: string;
+  readonly trusted: boolean;
+  readonly count: number;
+}
+
+export interface CandidatePf {
+  readonly id: number;
+  readonly pciAddress: string;
+  readonly numaNode: number | null;
+  readonly free: readonly FreeVfGroup[];
+}
+
+export interface CandidateNumaNode {
+  readonly node: number;
+  readonly socket: number;
+  readonly freeCpus: number;
+}
+
+/** A host as the scheduler sees it; built by the store from current rows. */
+export interface CandidateHost {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ready: boolean;
+  readonly healthy: boolean;
+  /** null: the host does not report memory; not checked. */
+  readonly freeMemoryMb: number | null;
+  /** Empty: the host reports no NUMA topology; CPUs and NUMA policy are not checked. */
+  readonly numaNodes: readonly CandidateNumaNode[];
+  readonly pfs: readonly CandidatePf[];
+}
+
+export const WEIGHERS = ['pack', 'spread'] as const;
+export type Weigher = (typeof WEIGHERS)[number];
+
+export interface PortPlacement {
+  readonly pfId: number;
+  readonly physnet: string;
+  /** Take a VF tagged trusted (true) or untrusted (false). */
+  readonly vfTrusted: boolean;
+}
+
+export interface Placement {
+  readonly hostId: string;
+  readonly numaNode: number | null;
+  /** One per requested port, in request order. */
+  readonly ports: readonly PortPlacement[];
+}
+
+/** Why hosts were turned down, counted per reason, for the NO_CAPACITY message. */
+export interface Rejections {
+  notReady: number;
+  unhealthy: number;
+  labels: number;
+  memory: number;
+  cpus: number;
+  vfs: number;
+}
+
+export type ScheduleResult =
+  | { readonly ok: true; readonly placements: readonly Placement[] }
+  | { readonly ok: false; readonly message: string; readonly rejections: Rejections };

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenedStore } from '../adapters/store/open-store.js';
+import { hashSecret, newSecret } from '../controller/auth.js';
+import { createControllerApp } from '../controller/app.js';
+import { createChangeFeed } from '../controller/change-feed.js';
+import type { AppEnv, ControllerConfig, ControllerDeps } from '../controller/controller-deps.js';
+import { DEFAULT_CONFIG, unserialized } from '../controller/controller-deps.js';
+import { createSerial } from '../controller/serial.js';
+import type { TokenRole } from '../core/fleet/model.js';
+import { openTestStore } from './store-targets.js';
+import type { StoreKind } from './store-targets.js';
+
+/** A controller app on a fresh store, driven through HTTP with app.request(). */
+export interface Harness {
+  readonly app: OpenAPIHono<AppEnv>;
+  readonly deps: ControllerDeps;
+  readonly store: OpenedStore;
+  readonly url: string | null;
+  readonly admin: string;
+  clock: number;
+  call(
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+  ): Promise<{ status: number; body: Json }>;
+  token(role: TokenRole, scope?: { tenant?: string; host?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export type Json = Record<string, unknown> & Record<number, unknown>;
+
+export const T0 = Date.parse('2030-01-01T00:00:00Z');
+
+export async function startHarness(
+  kind: StoreKind,
+  config: Partial<ControllerConfig> = {},
+  poolSize?: number,
+): Promise<Harness> {
+  const { store, url } = await openTestStore(kind, poolSize);
+  return harnessOn(store, url, config);
+}
+
+export async function harnessOn(
+  store: OpenedStore,
+  url: string | null,
+  config: Partial<ControllerConfig> = {},
+): Promise<Harness> {
+  const h = { clock: T0 };
+  const deps: ControllerDeps = {
+    store,
+    now: () => h.clock,
+    config: { ...DEFAULT_CONFIG, ...config },
+    feed: createChangeFeed(),
+    claimRound: store.embedded ? createSerial() : unserialized,
+  };
+  const app = createControllerApp(deps, (e) => {
+    console.error('controller internal error', e);
+  });
+  const admin = await addToken(store, 'admin', {});
+  const harness: Harness = Object.assign(h, {
+    app,
+    deps,
+    store,
+    url,
+    admin,
+    async call(method: string, path: string, token: string | null, body?: unknown) {
+      const headers: Record<string, string> = {};
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      let payload: string | undefined;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      const res = await app.request(path, {
+        method,
+        headers,
+        ...(payload === undefined ? {} : { body: payload }),
+      });
+      const text = await res.text();
+      let parsed: Json = {};
+      if (text !== '') {
+        try {
+          parsed = JSON.parse(text) as Json;
+        } catch {
+          parsed = { text };
+        }
+      }
+      return { status: res.status, body: parsed };
+    },
+    token: (role: TokenRole, scope: { tenant?: string; host?: string } = {}) =>
+      addToken(store, role, scope),
+    close: () => store.close(),
+  });
+  return harness;
+}
+
+async function addToken(
+  store: OpenedStore,
+  role: TokenRole,
+  scope: { tenant?: string; host?: string },
+): Promise<string> {
+  const { secret, hash } = newSecret();
+  await store.tokens.create({
+    id: randomUUID(),
+    name: `${role}-${randomUUID().slice(0, 8)}`,
+    role,
+    tenant: scope.tenant ?? null,
+    host: scope.host ?? null,
+    hash,
+    now: new Date(T0).toISOString(),
+  });
+  if (hashSecret(secret) !== hash) throw new Error('hash mismatch');
+  return secret;
+}

@@ -1,0 +1,106 @@
+import type { Harness, Json } from './controller-harness.js';
+
+/** A simulated host as an agent reports it: PFs of 8086:1521 (igb) with VFs. */
+export interface SimHostSpec {
+  readonly name: string;
+  readonly pfs: number;
+  readonly vfsPerPf: number;
+  readonly labels?: Record<string, string>;
+  /** NUMA node of each PF (default: PF i on node i % 2). */
+  readonly pfNuma?: (i: number) => number | null;
+  readonly cpusPerNode?: number;
+  readonly memoryMb?: number | null;
+}
+
+export function simInventory(spec: SimHostSpec, bus: number): Json {
+  return {
+    pfs: Array.from({ length: spec.pfs }, (_, i) => {
+      const b = (bus + i).toString(16).padStart(2, '0');
+      return {
+        pciAddress: `0000:${b}:00.0`,
+        ifname: `ens${bus + i}`,
+        vendorId: '8086',
+        deviceId: '1521',
+        driver: 'igb',
+        totalVfs: Math.max(spec.vfsPerPf, 7),
+        numVfs: spec.vfsPerPf,
+        numaNode: spec.pfNuma ? spec.pfNuma(i) : i % 2,
+        vfs: Array.from({ length: spec.vfsPerPf }, (_, v) => ({
+          index: v,
+          pciAddress: `0000:${b}:${(16 + (v >> 3)).toString(16)}.${v & 7}`,
+        })),
+      };
+    }),
+  };
+}
+
+/**
+ * Plays an agent for one host through the API: register, report, fetch the
+ * desired state, report it applied. Returns the agent's token.
+ */
+export async function joinHost(h: Harness, spec: SimHostSpec, bus = 0x10): Promise<string> {
+  const agent = await h.token('agent', { host: spec.name });
+  const must = async (r: Promise<{ status: number; body: Json }>, what: string) => {
+    const res = await r;
+    if (res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  await must(
+    h.call('POST', '/v1/agent/register', agent, { host: spec.name, labels: spec.labels ?? {} }),
+    'register',
+  );
+  await reportHost(h, agent, spec, bus);
+  await applyDesired(h, agent, spec.name);
+  return agent;
+}
+
+export async function reportHost(
+  h: Harness,
+  agent: string,
+  spec: SimHostSpec,
+  bus = 0x10,
+): Promise<void> {
+  const cpus = spec.cpusPerNode ?? 16;
+  const r = await h.call('POST', `/v1/agent/hosts/${spec.name}/report`, agent, {
+    inventory: simInventory(spec, bus),
+    findings: [],
+    numaNodes: [
+      { node: 0, socket: 0, cpus },
+      { node: 1, socket: 1, cpus },
+    ],
+    memoryMb: spec.memoryMb ?? null,
+  });
+  if (r.status !== 200) throw new Error(`report: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/** Fetches the desired state and reports it applied; returns it. */
+export async function applyDesired(
+  h: Harness,
+  agent: string,
+  host: string,
+  failedVfs: string[] = [],
+): Promise<{ generation: number; state: { pfs: Json[] } }> {
+  const d = await h.call('GET', `/v1/agent/hosts/${host}/desired`, agent);
+  if (d.status !== 200) throw new Error(`desired: ${d.status} ${JSON.stringify(d.body)}`);
+  const body = d.body as unknown as { generation: number; state: { pfs: Json[] } };
+  const a = await h.call('POST', `/v1/agent/hosts/${host}/applied`, agent, {
+    generation: body.generation,
+    ok: true,
+    failedVfs,
+  });
+  if (a.status !== 200) throw new Error(`applied: ${a.status} ${JSON.stringify(a.body)}`);
+  return body;
+}
+
+/** physnet p1 (VLANs 100-199), a spec tagging every igb VF with it, and a tenant network. */
+export async function basicCatalog(h: Harness, numVfs = 4, tenant = 'acme'): Promise<void> {
+  const steps: [string, string, unknown][] = [
+    ['POST', '/v1/physnets', { name: 'p1', vlanRanges: [{ min: 100, max: 199 }] }],
+    ['POST', '/v1/specs', { name: 'igb', driver: 'igb', physnet: 'p1', numVfs }],
+    ['POST', '/v1/networks', { name: 'blue', physnet: 'p1', tenant }],
+  ];
+  for (const [m, p, b] of steps) {
+    const r = await h.call(m, p, h.admin, b);
+    if (r.status !== 201) throw new Error(`${m} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
