@@ -171,7 +171,7 @@ describe('host layer on a real kernel (lab)', () => {
     const report = JSON.parse(r.stdout) as { plan: { changes: number }; steps: unknown[] };
     expect([report.plan.changes, report.steps]).toEqual([0, []]);
     const calls = (await ok('cat /tmp/ip.log')).trim().split('\n');
-    expect(calls.every((c) => c.startsWith("-j -d link show"))).toBe(true);
+    expect(calls.every((c) => c.startsWith('-j -d link show'))).toBe(true);
   });
 
   it('reports link state as unsupported on igb for that VF only, the rest still applied', async () => {
