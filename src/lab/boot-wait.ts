@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { VfleetError } from '../core/errors.js';
+import { callAgent } from './agent-client.js';
+import { CONSOLE_PREFIX } from './guest/guest-files.js';
+import { isInstanceQemu } from './instance.js';
+import type { InstancePaths, LabDeps } from './lab-deps.js';
+
+/** Boot id, then one line per igb PF whose SR-IOV capability the kernel sees. */
+const PROBE = [
+  'cat /proc/sys/kernel/random/boot_id',
+  'for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && echo pf; done',
+  'true',
+].join('; ');
+
+export async function serialTail(paths: InstancePaths, lines = 40): Promise<string> {
+  const text = await readFile(paths.serialLog, 'utf8').catch(() => '');
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+export interface WaitOptions {
+  readonly pid: number;
+  readonly pfs: number;
+  readonly timeoutMs: number;
+  /** Wait for a boot other than this one (after a reboot). */
+  readonly notBootId?: string;
+  /** Console lines before this byte of the serial log were already reported. */
+  readonly logFrom?: number;
+}
+
+export async function serialLogSize(paths: InstancePaths): Promise<number> {
+  return (await readFile(paths.serialLog).catch(() => Buffer.alloc(0))).length;
+}
+
+/**
+ * Waits until the guest's agent answers and all PFs are probed; reports the
+ * guest init's console lines as progress. Fails early when QEMU is gone or
+ * the kernel panics, and late (TIMEOUT) after `timeoutMs`, always with the
+ * tail of the serial log.
+ */
+export async function waitReady(
+  deps: LabDeps,
+  paths: InstancePaths,
+  opts: WaitOptions,
+): Promise<string> {
+  const deadline = deps.clock.now() + opts.timeoutMs;
+  let seen = opts.logFrom ?? 0;
+  let state = 'the agent has not answered';
+  const fail = async (code: 'COMMAND_FAILED' | 'TIMEOUT', why: string) => {
+    const tail = await serialTail(paths);
+    return new VfleetError(code, `${why}; last serial console lines:\n${tail}`, {
+      serialLog: paths.serialLog,
+    });
+  };
+  for (;;) {
+    const bytes = await readFile(paths.serialLog).catch(() => Buffer.alloc(0));
+    const whole = bytes.lastIndexOf(10) + 1;
+    const fresh = whole > seen ? bytes.subarray(seen, whole).toString('utf8') : '';
+    seen = Math.max(seen, whole);
+    for (const line of fresh.split('\n')) {
+      const at = line.indexOf(CONSOLE_PREFIX);
+      if (at === -1) continue;
+      const detail = line.slice(at + CONSOLE_PREFIX.length).trim();
+      deps.progress({ step: 'guest', status: 'info', detail });
+    }
+    if (fresh.includes('Kernel panic'))
+      throw await fail('COMMAND_FAILED', 'the lab kernel panicked');
+    if (!(await isInstanceQemu(opts.pid, paths)))
+      throw await fail('COMMAND_FAILED', 'QEMU exited during boot');
+    const left = deadline - deps.clock.now();
+    if (left <= 0)
+      throw await fail(
+        'TIMEOUT',
+        `the lab guest was not ready in ${opts.timeoutMs / 1000} s (${state})`,
+      );
+    try {
+      const r = await callAgent(
+        paths.agentSocket,
+        { argv: ['/bin/sh', '-c', PROBE] },
+        Math.min(3000, left),
+      );
+      const [bootId = '', ...rest] = r.stdout.trim().split('\n');
+      const pfs = rest.filter((l) => l === 'pf').length;
+      state = `the agent answers; ${pfs} of ${opts.pfs} PFs probed`;
+      if (bootId !== '' && bootId !== opts.notBootId && pfs >= opts.pfs) return bootId;
+    } catch (e) {
+      // Not answering yet (booting) is expected; anything else is a real failure.
+      if (!(e instanceof VfleetError) || (e.code !== 'TIMEOUT' && e.code !== 'COMMAND_FAILED'))
+        throw e;
+    }
+    await deps.clock.sleep(300);
+  }
+}

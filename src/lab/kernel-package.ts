@@ -1,0 +1,92 @@
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VfleetError } from '../core/errors.js';
+import type { LabDeps } from './lab-deps.js';
+import { labDir } from './lab-deps.js';
+
+export interface KernelPackage {
+  /** Kernel release, the name of its modules folder (`6.1.0-56-amd64`). */
+  readonly release: string;
+  /** The downloaded `linux-image-<release>-unsigned` .deb. */
+  readonly deb: string;
+}
+
+const META_PACKAGE = 'linux-image-amd64';
+
+/** The release the distribution's `linux-image-amd64` currently points at. */
+export function releaseFromDepends(aptCacheDepends: string): string | null {
+  const m = /Depends:\s*linux-image-(\d\S*-amd64)\s*$/m.exec(aptCacheDepends);
+  return m?.[1] ?? null;
+}
+
+async function candidateRelease(deps: LabDeps): Promise<string | null> {
+  try {
+    const r = await deps.runner.run('apt-cache', ['depends', META_PACKAGE], { timeoutMs: 60_000 });
+    return r.exitCode === 0 ? releaseFromDepends(r.stdout) : null;
+  } catch (e) {
+    if (e instanceof VfleetError && e.code === 'MISSING_DEPENDENCY') return null;
+    throw e;
+  }
+}
+
+const debIn = async (dir: string) =>
+  (await readdir(dir).catch(() => [] as string[])).find((f) => f.endsWith('.deb'));
+
+/**
+ * The Debian kernel package for the guest, downloaded once into the cache
+ * (`apt-get download`, so apt's own signature checks apply). The unsigned
+ * image carries `vmlinuz` and every module as plain files. Without apt (or
+ * offline) a kernel already in the cache is used.
+ */
+export async function ensureKernelPackage(deps: LabDeps): Promise<KernelPackage> {
+  const root = join(labDir(deps), 'kernels');
+  const release = await candidateRelease(deps);
+  if (release === null) {
+    const cached = (await readdir(root).catch(() => [] as string[])).sort().reverse();
+    for (const r of cached) {
+      const deb = await debIn(join(root, r));
+      if (deb !== undefined) return { release: r, deb: join(root, r, deb) };
+    }
+    throw new VfleetError(
+      'MISSING_DEPENDENCY',
+      `apt knows no ${META_PACKAGE}: run "apt-get update" on this Debian host, then "vfleet lab build"`,
+      { package: META_PACKAGE },
+    );
+  }
+  const dir = join(root, release);
+  const have = await debIn(dir);
+  if (have !== undefined) {
+    deps.progress({ step: 'kernel', status: 'skipped', detail: `${release} (cached)` });
+    return { release, deb: join(dir, have) };
+  }
+  const pkg = `linux-image-${release}-unsigned`;
+  deps.progress({ step: 'kernel', status: 'start', detail: `apt-get download ${pkg}` });
+  // Per-builder staging name: several `lab up`s may fetch the kernel at once.
+  const partial = join(root, `${release}.partial-${process.pid}-${Date.now()}`);
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  // apt-get download writes into its working folder; env -C sets it without a shell.
+  const r = await deps.runner.run('env', ['-C', partial, 'apt-get', 'download', pkg], {
+    timeoutMs: 15 * 60_000,
+  });
+  const deb = await debIn(partial);
+  if (r.exitCode !== 0 || deb === undefined) {
+    throw new VfleetError('COMMAND_FAILED', `apt-get download ${pkg} failed: ${r.stderr.trim()}`, {
+      command: 'apt-get',
+      args: ['download', pkg],
+    });
+  }
+  // Only the current kernel is kept: older ones are never picked again while apt works.
+  for (const old of await readdir(root)) {
+    if (old !== release && !old.includes('.partial-'))
+      await rm(join(root, old), { recursive: true, force: true });
+  }
+  if ((await debIn(dir)) !== undefined) {
+    await rm(partial, { recursive: true, force: true });
+  } else {
+    await rm(dir, { recursive: true, force: true });
+    await rename(partial, dir);
+  }
+  deps.progress({ step: 'kernel', status: 'ok', detail: release });
+  return { release, deb: join(dir, deb) };
+}

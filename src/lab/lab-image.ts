@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { VfleetError } from '../core/errors.js';
+import { runChecked } from './checked-run.js';
+import { cpioChunks } from './cpio.js';
+import type { GuestFile } from './image-contents.js';
+import {
+  AGENT_FILES,
+  BOOT_MODULES,
+  EXTRA_MODULES,
+  guestBinaries,
+  guestTextFiles,
+  imageTree,
+} from './image-contents.js';
+import type { ImageTree } from './image-tree.js';
+import { ensureHostTools } from './host-tools.js';
+import type { KernelPackage } from './kernel-package.js';
+import { ensureKernelPackage } from './kernel-package.js';
+import { selectModules } from './kernel-modules.js';
+import type { LabDeps } from './lab-deps.js';
+import { labDir } from './lab-deps.js';
+import { pathExists } from './path-exists.js';
+
+/**
+ * Bump whenever the code that lays out the image changes (image-contents.ts,
+ * image-tree.ts, cpio.ts, this file): the key sees inputs, not this code.
+ */
+const IMAGE_FORMAT = 2;
+
+export interface LabImage {
+  readonly key: string;
+  readonly release: string;
+  readonly kernel: string;
+  readonly initrd: string;
+  /** True when the cached image was still current. */
+  readonly reused: boolean;
+}
+
+async function imageKey(
+  kernel: KernelPackage,
+  bins: readonly GuestFile[],
+  distDir: string,
+): Promise<string> {
+  const h = createHash('sha256');
+  const add = (v: unknown) => h.update(`${JSON.stringify(v)}\n`);
+  add({
+    IMAGE_FORMAT,
+    release: kernel.release,
+    deb: kernel.deb.slice(kernel.deb.lastIndexOf('/') + 1),
+  });
+  add([BOOT_MODULES, EXTRA_MODULES]);
+  // Programs by size and time (hashing node's 100 MB each time costs more than it saves).
+  for (const b of bins) {
+    const s = await stat(b.host);
+    add([b.host, b.guest, s.size, s.mtimeMs]);
+  }
+  for (const f of AGENT_FILES) h.update(await readFile(join(distDir, f)));
+  add(guestTextFiles());
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Unpacks the kernel package, picks the modules the guest needs and runs depmod over just those. */
+async function stageKernel(deps: LabDeps, kernel: KernelPackage, work: string) {
+  const root = join(work, 'root');
+  await runChecked(deps.runner, 'dpkg-deb', ['-x', kernel.deb, root], 10 * 60_000);
+  await runChecked(deps.runner, 'depmod', ['-b', root, kernel.release], 5 * 60_000);
+  const from = join(root, 'lib', 'modules', kernel.release);
+  const read = (f: string) => readFile(join(from, f), 'utf8');
+  const sel = selectModules(
+    [...BOOT_MODULES, ...EXTRA_MODULES],
+    await read('modules.dep'),
+    await read('modules.builtin'),
+  );
+  const stage = join(work, 'stage');
+  const modulesDir = join(stage, 'lib', 'modules', kernel.release);
+  for (const f of [...sel.files, 'modules.builtin', 'modules.builtin.modinfo', 'modules.order']) {
+    await mkdir(dirname(join(modulesDir, f)), { recursive: true });
+    await copyFile(join(from, f), join(modulesDir, f));
+  }
+  await runChecked(deps.runner, 'depmod', ['-b', stage, kernel.release], 60_000);
+  return { modulesDir, vmlinuz: join(root, 'boot', `vmlinuz-${kernel.release}`) };
+}
+
+async function writeInitrd(tree: ImageTree, path: string): Promise<void> {
+  await pipeline(
+    Readable.from(cpioChunks(tree.list())),
+    createGzip({ level: 6 }),
+    createWriteStream(path),
+  );
+}
+
+/**
+ * `lab build`: host tools, the kernel package and the guest image (kernel +
+ * initramfs), cached under `<cacheDir>/lab/images/<key>`. The key covers
+ * every input, so a second build with nothing changed does nothing.
+ */
+export async function buildImage(deps: LabDeps): Promise<LabImage> {
+  await ensureHostTools(deps);
+  const distDir = join(deps.installDir, 'dist');
+  for (const f of AGENT_FILES) {
+    if (!(await pathExists(join(distDir, f)))) {
+      throw new VfleetError(
+        'MISSING_DEPENDENCY',
+        `${join(distDir, f)} is missing: run "npm run build" first`,
+        {
+          file: join(distDir, f),
+        },
+      );
+    }
+  }
+  const kernel = await ensureKernelPackage(deps);
+  const bins = await guestBinaries(deps.runner, deps.nodePath);
+  const key = await imageKey(kernel, bins, distDir);
+  const imagesDir = join(labDir(deps), 'images');
+  const dir = join(imagesDir, key);
+  const image = {
+    key,
+    release: kernel.release,
+    kernel: join(dir, 'vmlinuz'),
+    initrd: join(dir, 'initrd.img'),
+  };
+  if ((await pathExists(image.kernel)) && (await pathExists(image.initrd))) {
+    deps.progress({ step: 'image', status: 'skipped', detail: `${key} (cached)` });
+    return { ...image, reused: true };
+  }
+  deps.progress({ step: 'image', status: 'start', detail: `kernel ${kernel.release}` });
+  // Per-builder staging names: several `lab up`s may build the same image at once.
+  const stage = `${process.pid}-${Date.now()}`;
+  const work = `${dir}.work-${stage}`;
+  const partial = `${dir}.partial-${stage}`;
+  await rm(work, { recursive: true, force: true });
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  await mkdir(work, { recursive: true });
+  try {
+    const staged = await stageKernel(deps, kernel, work);
+    const tree = await imageTree({
+      runner: deps.runner,
+      binaries: bins,
+      distDir,
+      ...staged,
+      release: kernel.release,
+    });
+    await copyFile(staged.vmlinuz, join(partial, 'vmlinuz'));
+    await writeInitrd(tree, join(partial, 'initrd.img'));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  // QEMU reads kernel and initrd at start-up, so running labs do not need the
+  // old files; folders still being built (by another builder) stay.
+  for (const old of await readdir(imagesDir)) {
+    if (!old.startsWith(key) && !old.includes('.'))
+      await rm(join(imagesDir, old), { recursive: true, force: true });
+  }
+  if (await pathExists(image.initrd)) {
+    // Another builder finished the same image first: theirs is as good as ours.
+    await rm(partial, { recursive: true, force: true });
+    return { ...image, reused: true };
+  }
+  await rename(partial, dir);
+  deps.progress({ step: 'image', status: 'ok', detail: key });
+  return { ...image, reused: false };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parseLabName, parseUpOptions } from './lab-options.js';
+
+const errorOf = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+};
+
+describe('lab up options', () => {
+  it('has defaults for everything', () => {
+    expect(parseUpOptions(undefined)).toEqual({
+      name: 'default',
+      pfs: 2,
+      numa: 1,
+      iommu: 'on',
+      memory: 1024,
+    });
+  });
+
+  it('takes the strings a command line gives', () => {
+    expect(
+      parseUpOptions({
+        pfs: '3',
+        numa: '2',
+        iommu: 'off',
+        memory: '2048',
+        vfsMax: '7',
+        name: 'ci-1',
+      }),
+    ).toEqual({
+      name: 'ci-1',
+      pfs: 3,
+      numa: 2,
+      iommu: 'off',
+      memory: 2048,
+      vfsMax: 7,
+    });
+  });
+
+  it.each([
+    [{ numa: '3' }, 'numa'],
+    [{ pfs: '0' }, 'pfs'],
+    [{ pfs: '1.5' }, 'pfs'],
+    [{ vfsMax: '8' }, 'vfsMax'],
+    [{ iommu: 'yes' }, 'iommu'],
+    [{ memory: '64' }, 'memory'],
+    [{ name: '../x' }, 'name'],
+  ])('rejects %j with INVALID_INPUT naming the field', (input, field) => {
+    expect(errorOf(() => parseUpOptions(input))).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field },
+    });
+  });
+
+  it('checks lab names the same way everywhere', () => {
+    expect(parseLabName(undefined)).toBe('default');
+    expect(errorOf(() => parseLabName('Default'))).toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});

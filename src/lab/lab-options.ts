@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { parseInput } from '../core/validation.js';
+
+export const LAB_NUMA_NODES = [1, 2] as const;
+export const LAB_IOMMU_MODES = ['on', 'off'] as const;
+/** igb's SR-IOV capability says 7 VFs; QEMU cannot change it, so --vfs-max cannot exceed 7. */
+export const IGB_TOTAL_VFS = 7;
+export const DEFAULT_LAB_NAME = 'default';
+
+const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const labNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,23}$/, 'use 1-24 lower-case letters, digits or dashes');
+
+const upSchema = z.object({
+  name: labNameSchema.default(DEFAULT_LAB_NAME),
+  pfs: wholeNumber(1, 8).default(2),
+  vfsMax: wholeNumber(1, IGB_TOTAL_VFS).optional(),
+  numa: z.coerce.number().pipe(z.literal(LAB_NUMA_NODES)).default(1),
+  iommu: z.enum(LAB_IOMMU_MODES).default('on'),
+  memory: wholeNumber(512, 65536).default(1024),
+});
+
+export type LabUpOptions = z.output<typeof upSchema>;
+/** Typed values, or the strings a command line gives; parseUpOptions checks both. */
+export type LabUpInput = {
+  readonly [K in keyof LabUpOptions]?: LabUpOptions[K] | string | undefined;
+};
+
+/** Validates `lab up` options; unknown or bad values fail with INVALID_INPUT naming the field. */
+export function parseUpOptions(input: unknown): LabUpOptions {
+  return parseInput(upSchema, input ?? {}, 'lab up');
+}
+
+export function parseLabName(input: unknown): string {
+  return parseInput(labNameSchema.default(DEFAULT_LAB_NAME), input, 'lab name');
+}

@@ -1,0 +1,126 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VfleetError } from '../core/errors.js';
+import { waitReady } from './boot-wait.js';
+import type { InstanceRecord } from './instance.js';
+import { readPidFile, removeInstance, runningQemuPid, stopQemu, writeRecord } from './instance.js';
+import type { InstancePaths, LabDeps } from './lab-deps.js';
+import { instancePaths, labDir } from './lab-deps.js';
+import { buildImage } from './lab-image.js';
+import type { LabUpInput, LabUpOptions } from './lab-options.js';
+import { IGB_TOTAL_VFS, parseUpOptions } from './lab-options.js';
+import { pathExists } from './path-exists.js';
+import { qemuArgs } from './qemu-args.js';
+
+export const READY_TIMEOUT_MS = 180_000;
+/** A unix socket path must fit in sockaddr_un (108 bytes with the NUL). */
+const MAX_SOCKET_PATH = 107;
+
+export interface LabUpResult {
+  readonly name: string;
+  readonly pid: number;
+  readonly options: LabUpOptions;
+  /** Ms from the start of up() to a ready guest (image check included: under 1 s when cached). */
+  readonly readyMs: number;
+  /** Ms from starting QEMU to a ready guest. */
+  readonly bootMs: number;
+  readonly serialLog: string;
+  readonly persistDir: string;
+}
+
+export type LabUpRequest = LabUpInput & { readonly readyTimeoutMs?: number };
+
+async function checkCanStart(deps: LabDeps, opts: LabUpOptions, paths: InstancePaths) {
+  if (paths.agentSocket.length > MAX_SOCKET_PATH) {
+    throw new VfleetError(
+      'UNSUPPORTED',
+      `the cache folder path is too long for a unix socket: ${paths.agentSocket}`,
+      {
+        path: paths.agentSocket,
+      },
+    );
+  }
+  if (!(await pathExists(join(deps.installDir, 'dist', 'bin', 'vfleet.js')))) {
+    throw new VfleetError(
+      'MISSING_DEPENDENCY',
+      'vfleet is not built (no dist/): run "npm run build" first',
+      {
+        dir: join(deps.installDir, 'dist'),
+      },
+    );
+  }
+  if ((await runningQemuPid(paths)) !== null) {
+    throw new VfleetError('CONFLICT', `lab "${opts.name}" is already up`, { field: 'name' });
+  }
+  if (opts.vfsMax !== undefined && opts.vfsMax !== IGB_TOTAL_VFS) {
+    const detail = `igb always offers ${IGB_TOTAL_VFS} VFs; --vfs-max ${opts.vfsMax} is only recorded`;
+    deps.progress({ step: 'options', status: 'info', detail });
+  }
+}
+
+/**
+ * `lab up`: builds (or reuses) the image, starts QEMU in the background and
+ * waits until the guest is ready. On any failure the QEMU it started is ended
+ * and the serial log kept next to the instances for a look.
+ */
+export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpResult> {
+  const { readyTimeoutMs = READY_TIMEOUT_MS, ...rest } = input;
+  const opts = parseUpOptions(rest);
+  const t0 = deps.clock.now();
+  const paths = instancePaths(deps, opts.name);
+  await checkCanStart(deps, opts, paths);
+  const image = await buildImage(deps);
+  await removeInstance(paths);
+  await mkdir(paths.persistDir, { recursive: true });
+  const what = `${opts.pfs} PF(s), NUMA ${opts.numa}, IOMMU ${opts.iommu}`;
+  deps.progress({ step: 'qemu', status: 'start', detail: `lab ${opts.name}: ${what}` });
+  const t1 = deps.clock.now();
+  const args = qemuArgs(opts, { ...image, repoDir: deps.installDir, ...paths });
+  const r = await deps.runner.run('qemu-system-x86_64', args, { timeoutMs: 60_000 });
+  const pid = await readPidFile(paths);
+  if (r.exitCode !== 0 || pid === null) {
+    await removeInstance(paths);
+    throw new VfleetError('COMMAND_FAILED', `QEMU did not start: ${r.stderr.trim()}`, {
+      command: 'qemu-system-x86_64',
+      args,
+    });
+  }
+  const record: InstanceRecord = {
+    name: opts.name,
+    pid,
+    startedAt: t1,
+    options: opts,
+    imageKey: image.key,
+    kernelRelease: image.release,
+    readyMs: null,
+  };
+  await writeRecord(paths, record);
+  deps.progress({
+    step: 'qemu',
+    status: 'ok',
+    detail: `pid ${pid}, console log ${paths.serialLog}`,
+  });
+  try {
+    await waitReady(deps, paths, { pid, pfs: opts.pfs, timeoutMs: readyTimeoutMs });
+  } catch (e) {
+    await stopQemu(pid, paths, deps.clock);
+    const kept = join(labDir(deps), `${opts.name}-failed-serial.log`);
+    await copyFile(paths.serialLog, kept).catch(() => undefined);
+    await removeInstance(paths);
+    deps.progress({ step: 'ready', status: 'failed', detail: `serial log kept in ${kept}` });
+    throw e;
+  }
+  const now = deps.clock.now();
+  await writeRecord(paths, { ...record, readyMs: now - t0 });
+  const secs = ((now - t1) / 1000).toFixed(1);
+  deps.progress({ step: 'ready', status: 'ok', detail: `lab ${opts.name} ready in ${secs} s` });
+  return {
+    name: opts.name,
+    pid,
+    options: opts,
+    readyMs: now - t0,
+    bootMs: now - t1,
+    serialLog: paths.serialLog,
+    persistDir: paths.persistDir,
+  };
+}
