@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { registerDoctorCommands } from './host-doctor-commands.js';
+import { registerIrqCommand } from './host-irq-command.js';
 import { registerScanCommand } from './host-scan-command.js';
 import { registerStateCommands } from './host-state-commands.js';
 
@@ -11,4 +12,5 @@ export function registerHostCommands(program: Command, deps: CliDeps): void {
   registerScanCommand(host, deps);
   registerDoctorCommands(host, deps);
   registerStateCommands(host, deps);
+  registerIrqCommand(host, deps);
 }

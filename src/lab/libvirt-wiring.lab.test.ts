@@ -10,7 +10,6 @@ import { attrOf, childElements, type XmlElement } from '../core/libvirt/xml-tree
 import { parseCpuList } from '../core/pci-address.js';
 import type { IrqPinReport } from '../host/irq-affinity.js';
 import { guestOk, newLab, writeGuestFile } from '../testing/lab-kit.js';
-import { GUEST_REPO_DIR } from './guest/guest-files.js';
 
 // libvirt wiring against a real kernel (issue 5, item 6): the XML vfleet
 // renders from `host scan` names the VF the kernel has bound to vfio-pci,
@@ -63,14 +62,6 @@ const interfaceOf = (xml: string): XmlElement => {
   if (nic === undefined) throw new Error('no hostdev interface in the rendered domain');
   return nic;
 };
-
-// Until `host pin-irqs` is wired into the CLI, the guest runs the same module directly.
-const PIN_IRQS = `const fs = (await import('${GUEST_REPO_DIR}/dist/adapters/host-fs/node-host-fs.js')).createNodeHostFs('/');
-const { createExecRunner } = await import('${GUEST_REPO_DIR}/dist/adapters/exec/exec-runner.js');
-const { pinVfIrqs } = await import('${GUEST_REPO_DIR}/dist/host/irq-affinity.js');
-const runner = createExecRunner({ path: process.env.PATH, env: process.env });
-console.log(JSON.stringify(await pinVfIrqs({ fs, runner })));
-`;
 
 describe('libvirt wiring on a real kernel (lab)', () => {
   beforeAll(async () => {
@@ -151,9 +142,8 @@ describe('libvirt wiring on a real kernel (lab)', () => {
     expect(local).toBe('1');
     // Start every vector on CPU 0 (node 0), so pinning has to change each one.
     await ok(irqs.map((i) => `echo 0 > /proc/irq/${i}/smp_affinity_list`).join(' && '));
-    await writeGuestFile(lab, NAME, '/tmp/pin-irqs.mjs', PIN_IRQS);
 
-    const first = JSON.parse(await ok('node /tmp/pin-irqs.mjs')) as IrqPinReport;
+    const first = JSON.parse(await ok('vfleet host pin-irqs -o json')) as IrqPinReport;
     const onPf1 = first.pins.filter((p) => vfs.includes(p.vf));
     const byIrq = (a: { irq: number | null }, b: { irq: number | null }) =>
       (a.irq ?? 0) - (b.irq ?? 0);
@@ -166,7 +156,7 @@ describe('libvirt wiring on a real kernel (lab)', () => {
     expect(others.length).toBeGreaterThan(0);
     expect(others.every((p) => p.result === 'skipped' && p.numaNode === null)).toBe(true);
 
-    const second = JSON.parse(await ok('node /tmp/pin-irqs.mjs')) as IrqPinReport;
+    const second = JSON.parse(await ok('vfleet host pin-irqs -o json')) as IrqPinReport;
     expect(second.pins.filter((p) => vfs.includes(p.vf)).map((p) => p.result)).toEqual(
       irqs.map(() => 'already-right'),
     );

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { HypervisorDriver } from '../../core/libvirt/hypervisor-driver.js';
+import { executeMigration } from '../../core/migration/execute-migration.js';
+import {
+  hypervisorMigrationPorts,
+  type VfClaimPorts,
+} from '../../core/migration/hypervisor-ports.js';
+import type { MigrationHost } from '../../core/migration/migration-types.js';
+import { planMigration } from '../../core/migration/plan-migration.js';
+import type { CommandResult, CommandRunner } from '../../core/ports.js';
+import { TARGET_VFS, migrationRequest } from '../../testing/migration-fixture.js';
+import { createVirshDriver } from './virsh-driver.js';
+
+/** One virsh command as run: host (from --connect), argv without the temp file, the document. */
+interface VirshCall {
+  readonly host: string;
+  readonly argv: readonly string[];
+  readonly doc: string | null;
+}
+
+/** Records virsh calls for every host in one list; `fail` decides which ones exit 1. */
+function recordingVirsh(fail: (c: VirshCall) => string | null = () => null) {
+  const calls: VirshCall[] = [];
+  const runner: CommandRunner = {
+    run(command, args): Promise<CommandResult> {
+      expect(command).toBe('virsh');
+      const at = args.indexOf('--file');
+      const file = at >= 0 ? args[at + 1] : undefined;
+      const host = /^qemu\+ssh:\/\/(\w+)\//.exec(args[1] ?? '')?.[1] ?? '?';
+      const call = {
+        host,
+        argv: args.slice(2).filter((a) => a !== file),
+        doc: file === undefined ? null : readFileSync(file, 'utf8'),
+      };
+      calls.push(call);
+      const stderr = fail(call);
+      return Promise.resolve({
+        exitCode: stderr === null ? 0 : 1,
+        stdout: '',
+        stderr: stderr ?? '',
+      });
+    },
+  };
+  const drivers = new Map<string, HypervisorDriver>();
+  const driverFor = (h: MigrationHost) => {
+    const d = drivers.get(h.id) ?? createVirshDriver(runner, { uri: h.uri });
+    drivers.set(h.id, d);
+    return d;
+  };
+  return { calls, driverFor };
+}
+
+/** The controller's side, reduced to a log: hands out the target VFs in order. */
+function claims(): VfClaimPorts & { log: string[] } {
+  const log: string[] = [];
+  let next = 1;
+  return {
+    log,
+    reserveVf: (r) => {
+      log.push(`reserve ${r.host.id} ${r.portId}`);
+      return Promise.resolve(TARGET_VFS[next++] ?? TARGET_VFS[0]);
+    },
+    confirmVf: (h) =>
+      Promise.resolve(void log.push(`confirm ${h.host.id} ${h.portId} ${h.vf.pciAddress ?? ''}`)),
+    releaseVf: (h) =>
+      Promise.resolve(void log.push(`release ${h.host.id} ${h.portId} ${h.vf.pciAddress ?? ''}`)),
+  };
+}
+
+const addr = (doc: string | null | undefined) =>
+  /bus="(0x\w+)" slot="(0x\w+)" function="(0x\w)"/
+    .exec(doc ?? '')
+    ?.slice(1)
+    .join(':');
+
+describe('migration over the virsh driver', () => {
+  it('runs detach-device, migrate, attach-device with the same MAC and VLAN on the new VF', async () => {
+    const virsh = recordingVirsh();
+    const vfs = claims();
+    const plan = planMigration(migrationRequest());
+    const r = await executeMigration(plan, hypervisorMigrationPorts(virsh.driverFor, vfs));
+    expect(r.outcome).toBe('completed');
+    expect(virsh.calls.map((c) => [c.host, ...c.argv])).toEqual([
+      ['a', 'detach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
+      ['a', 'detach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
+      [
+        'a',
+        'migrate',
+        '--live',
+        '--persistent',
+        '--undefinesource',
+        '--domain',
+        'vm-mig',
+        '--desturi',
+        'qemu+ssh://b/system',
+      ],
+      ['b', 'attach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
+      ['b', 'attach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
+    ]);
+    const [d1, d2, , a1, a2] = virsh.calls.map((c) => c.doc);
+    expect([addr(d1), addr(d2), addr(a1), addr(a2)]).toEqual([
+      '0x3b:0x02:0x1',
+      '0x3b:0x02:0x2',
+      '0x5e:0x02:0x1',
+      '0x5e:0x02:0x2',
+    ]);
+    // Same MAC, VLAN and failover pairing as on the source; only the address differs.
+    expect(a1?.replace(/<address [^>]*>/, '')).toBe(d1?.replace(/<address [^>]*>/, ''));
+    expect(a1).toContain('<mac address="fa:16:3e:00:00:01"/>');
+    expect(a1).toContain('<tag id="2401"/>');
+    expect(a1).toContain('<teaming type="transient" persistent="ua-sb1"/>');
+    expect(vfs.log).toEqual([
+      'reserve b p1',
+      'reserve b p2',
+      'confirm b p1 0000:5e:02.1',
+      'confirm b p2 0000:5e:02.2',
+      'release a p1 0000:3b:02.1',
+      'release a p2 0000:3b:02.2',
+    ]);
+  });
+
+  it('when attaching on the target fails, migrates back and re-attaches the source VFs', async () => {
+    const virsh = recordingVirsh((c) =>
+      c.host === 'b' && c.argv[0] === 'attach-device' && c.doc?.includes('function="0x2"') === true
+        ? "error: Failed to attach device from f\nerror: internal error: unable to execute QEMU command 'device_add': vfio 0000:5e:02.2: failed to setup container"
+        : null,
+    );
+    const vfs = claims();
+    const r = await executeMigration(
+      planMigration(migrationRequest()),
+      hypervisorMigrationPorts(virsh.driverFor, vfs),
+    );
+    expect([r.outcome, r.failedStep, r.error?.code]).toEqual([
+      'rolled-back',
+      'attach-target-vf:p2',
+      'COMMAND_FAILED',
+    ]);
+    expect(r.error?.message).toContain('failed to setup container');
+    expect(
+      virsh.calls.slice(4).map((c) => [c.host, c.argv[0], addr(c.doc) ?? c.argv.at(-1)]),
+    ).toEqual([
+      ['b', 'attach-device', '0x5e:0x02:0x2'],
+      ['b', 'detach-device', '0x5e:0x02:0x1'],
+      ['b', 'migrate', 'qemu+ssh://a/system'],
+      ['a', 'attach-device', '0x3b:0x02:0x2'],
+      ['a', 'attach-device', '0x3b:0x02:0x1'],
+    ]);
+    expect(vfs.log.slice(2)).toEqual(['release b p2 0000:5e:02.2', 'release b p1 0000:5e:02.1']);
+  });
+});

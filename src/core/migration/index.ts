@@ -1,0 +1,12 @@
+/** Live migration of instances with VF ports: plan, steps with compensations, executor. */
+export type * from './migration-types.js';
+export { MIGRATION_STEP_KINDS } from './migration-types.js';
+export type { MigrationView, PortPlacement } from './migration-view.js';
+export { planMigration } from './plan-migration.js';
+export {
+  executeMigration,
+  type MigrationReport,
+  type StepRecord,
+  type StepError,
+} from './execute-migration.js';
+export { hypervisorMigrationPorts, type VfClaimPorts } from './hypervisor-ports.js';

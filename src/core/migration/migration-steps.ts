@@ -1,0 +1,177 @@
+import { VfleetError } from '../errors.js';
+import { renderDeviceXml } from '../libvirt/render-domain.js';
+import type { InstanceWiring } from '../libvirt/wiring.js';
+import type { MigrationPlan, MigrationPorts, MigrationStep } from './migration-types.js';
+import { portView, type MutableView } from './migration-view.js';
+
+/**
+ * What each step does and how it is undone. Both update the view only after
+ * the port call succeeded, so the view never claims what did not happen.
+ */
+export interface StepContext {
+  readonly plan: MigrationPlan;
+  readonly ports: MigrationPorts;
+  readonly view: MutableView;
+  /** Device XML of the target VFs, by port id (from `check-target-vfs`). */
+  readonly targetXml: Map<string, string>;
+}
+
+type StepFn = (ctx: StepContext, step: MigrationStep) => Promise<void>;
+
+export interface StepBehaviour {
+  readonly run: StepFn;
+  /** null: nothing to undo (a pure check, or undone by an earlier step's compensation). */
+  readonly undo: StepFn | null;
+}
+
+/** Live and persistent: a rolled-back source keeps its VF across a restart too. */
+const BOTH = { live: true, config: true } as const;
+
+const migrating = (ctx: StepContext, step: MigrationStep) => {
+  const m = ctx.plan.ports.find((p) => p.portId === step.portId);
+  if (m === undefined) throw new VfleetError('INTERNAL', `step ${step.id} names no migrating port`);
+  return { m, v: portView(ctx.view, step.portId) };
+};
+
+const targetVfOf = (ctx: StepContext, step: MigrationStep) => {
+  const { v } = migrating(ctx, step);
+  if (v.target.vf === null) throw new VfleetError('INTERNAL', `step ${step.id}: no target VF`);
+  return v.target.vf;
+};
+
+const targetXmlOf = (ctx: StepContext, step: MigrationStep): string => {
+  const xml = ctx.targetXml.get(step.portId ?? '');
+  if (xml === undefined) throw new VfleetError('INTERNAL', `step ${step.id}: no target device`);
+  return xml;
+};
+
+/**
+ * The instance as it will be on the target: the reserved VFs in its direct
+ * ports, the target's NUMA nodes, no dedicated CPUs (those were the source's).
+ */
+function targetWiring(ctx: StepContext): InstanceWiring {
+  const { instance, targetNuma } = ctx.plan.request;
+  const { name, uuid, vcpus, memoryMb, numaPolicy, base } = instance;
+  const ports = instance.ports.map((p) => {
+    if (p.vnicType !== 'direct') return p;
+    const vf = portView(ctx.view, p.id).target.vf;
+    return vf === null ? p : { ...p, vf };
+  });
+  const id = uuid === undefined ? {} : { uuid };
+  return { name, ...id, vcpus, memoryMb, numaPolicy, base, hostNuma: targetNuma, ports };
+}
+
+const host = (ctx: StepContext, side: 'source' | 'target') => ctx.plan.request[side];
+const domain = (ctx: StepContext) => ctx.plan.request.instance.name;
+
+export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
+  'reserve-target-vf': {
+    async run(ctx, step) {
+      const { m, v } = migrating(ctx, step);
+      const vf = await ctx.ports.reserveVf({
+        instance: domain(ctx),
+        portId: m.portId,
+        host: host(ctx, 'target'),
+        numaNode: m.sourceVf.numaNode,
+      });
+      v.target = { vf, hold: 'reserved', attached: false };
+    },
+    async undo(ctx, step) {
+      const vf = targetVfOf(ctx, step);
+      await ctx.ports.releaseVf({ host: host(ctx, 'target'), portId: step.portId ?? '', vf });
+      migrating(ctx, step).v.target = { vf: null, hold: 'none', attached: false };
+    },
+  },
+  'check-target-vfs': {
+    // Same checks as a boot (address known, vfio-capable, NUMA policy on the target).
+    run(ctx) {
+      const w = targetWiring(ctx);
+      for (const p of ctx.plan.ports) ctx.targetXml.set(p.portId, renderDeviceXml(w, p.portId));
+      return Promise.resolve();
+    },
+    undo: null,
+  },
+  'detach-source-vf': {
+    async run(ctx, step) {
+      const { m, v } = migrating(ctx, step);
+      await ctx.ports.detachDevice({
+        host: host(ctx, 'source'),
+        domain: domain(ctx),
+        portId: m.portId,
+        deviceXml: m.sourceDeviceXml,
+        scope: BOTH,
+      });
+      v.source.attached = false;
+    },
+    async undo(ctx, step) {
+      const { m, v } = migrating(ctx, step);
+      await ctx.ports.attachDevice({
+        host: host(ctx, 'source'),
+        domain: domain(ctx),
+        portId: m.portId,
+        deviceXml: m.sourceDeviceXml,
+        scope: BOTH,
+      });
+      v.source.attached = true;
+    },
+  },
+  migrate: {
+    async run(ctx) {
+      await ctx.ports.migrate({
+        domain: domain(ctx),
+        from: host(ctx, 'source'),
+        to: host(ctx, 'target'),
+      });
+      ctx.view.domainOn = 'target';
+    },
+    async undo(ctx) {
+      await ctx.ports.migrate({
+        domain: domain(ctx),
+        from: host(ctx, 'target'),
+        to: host(ctx, 'source'),
+      });
+      ctx.view.domainOn = 'source';
+    },
+  },
+  'attach-target-vf': {
+    async run(ctx, step) {
+      const change = {
+        host: host(ctx, 'target'),
+        domain: domain(ctx),
+        portId: step.portId ?? '',
+        deviceXml: targetXmlOf(ctx, step),
+        scope: BOTH,
+      };
+      await ctx.ports.attachDevice(change);
+      migrating(ctx, step).v.target.attached = true;
+    },
+    async undo(ctx, step) {
+      const change = {
+        host: host(ctx, 'target'),
+        domain: domain(ctx),
+        portId: step.portId ?? '',
+        deviceXml: targetXmlOf(ctx, step),
+        scope: BOTH,
+      };
+      await ctx.ports.detachDevice(change);
+      migrating(ctx, step).v.target.attached = false;
+    },
+  },
+  'confirm-target-vf': {
+    async run(ctx, step) {
+      const vf = targetVfOf(ctx, step);
+      await ctx.ports.confirmVf({ host: host(ctx, 'target'), portId: step.portId ?? '', vf });
+      migrating(ctx, step).v.target.hold = 'allocated';
+    },
+    // Releasing the target VF (the reservation's compensation) frees it whatever its hold.
+    undo: null,
+  },
+  'release-source-vf': {
+    async run(ctx, step) {
+      const { m, v } = migrating(ctx, step);
+      await ctx.ports.releaseVf({ host: host(ctx, 'source'), portId: m.portId, vf: m.sourceVf });
+      v.source.held = false;
+    },
+    undo: null,
+  },
+};

@@ -1,0 +1,61 @@
+import type { ClaimedVf } from '../libvirt/wiring.js';
+import type { MigrationPlan } from './migration-types.js';
+
+/**
+ * Where everything is, as far as the executor knows: updated after each
+ * call that succeeded (forward or compensation), so after a failed rollback
+ * it says exactly what is held and attached where. The controller persists it.
+ */
+export interface PortPlacement {
+  readonly portId: string;
+  readonly source: {
+    readonly address: string | null;
+    /** The port still holds its source VF (not released). */
+    readonly held: boolean;
+    /** The source VF is in the domain on the source host. */
+    readonly attached: boolean;
+  };
+  readonly target: {
+    readonly vf: ClaimedVf | null;
+    readonly hold: 'none' | 'reserved' | 'allocated';
+    readonly attached: boolean;
+  };
+}
+
+export interface MigrationView {
+  /** The host the domain runs on. */
+  readonly domainOn: 'source' | 'target';
+  readonly ports: readonly PortPlacement[];
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+export type MutableView = Mutable<MigrationView> & { ports: Mutable<PortPlacement>[] };
+
+export function initialView(plan: MigrationPlan): MutableView {
+  return {
+    domainOn: 'source',
+    ports: plan.ports.map((p) => ({
+      portId: p.portId,
+      source: { address: p.sourceVf.pciAddress, held: true, attached: true },
+      target: { vf: null, hold: 'none', attached: false },
+    })),
+  };
+}
+
+export function portView(view: MutableView, portId: string | null): Mutable<PortPlacement> {
+  const p = view.ports.find((x) => x.portId === portId);
+  if (p === undefined) throw new Error(`no migrating port ${String(portId)}`);
+  return p;
+}
+
+/** A deep copy for the report, so later changes do not show through. */
+export function snapshotView(view: MutableView): MigrationView {
+  return {
+    domainOn: view.domainOn,
+    ports: view.ports.map((p) => ({
+      portId: p.portId,
+      source: { ...p.source },
+      target: { ...p.target },
+    })),
+  };
+}

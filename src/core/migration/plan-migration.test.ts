@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { HOST_A, migratingInstance, migrationRequest } from '../../testing/migration-fixture.js';
+import { VfleetError } from '../errors.js';
+import {
+  exampleMacvtap,
+  examplePhysical,
+  exampleVdpa,
+  exampleVf,
+} from '../libvirt/wiring-examples.js';
+import type { PortWiring } from '../libvirt/wiring.js';
+import type { MigrationRequest } from './migration-types.js';
+import { planMigration } from './plan-migration.js';
+
+function refusal(req: MigrationRequest): VfleetError {
+  try {
+    planMigration(req);
+  } catch (e) {
+    if (e instanceof VfleetError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('planning a migration', () => {
+  it('lays out reservations, a check, detaches, one migration, attaches, confirms, then releases', () => {
+    const plan = planMigration(migrationRequest());
+    expect(plan.steps.map((s) => `${s.id}/${s.phase}`)).toEqual([
+      'reserve-target-vf:p1/transaction',
+      'reserve-target-vf:p2/transaction',
+      'check-target-vfs/transaction',
+      'detach-source-vf:p1/transaction',
+      'detach-source-vf:p2/transaction',
+      'migrate/transaction',
+      'attach-target-vf:p1/transaction',
+      'attach-target-vf:p2/transaction',
+      'confirm-target-vf:p1/transaction',
+      'confirm-target-vf:p2/transaction',
+      'release-source-vf:p1/cleanup',
+      'release-source-vf:p2/cleanup',
+    ]);
+  });
+
+  it('detaches the source VF with the failover pairing when the port has a standby', () => {
+    const [p1, p2] = planMigration(migrationRequest()).ports;
+    expect(p1?.standbyId).toBe('sb1');
+    expect(p1?.sourceDeviceXml).toContain('<teaming type="transient" persistent="ua-sb1"/>');
+    expect(p1?.sourceDeviceXml).toContain('bus="0x3b" slot="0x02" function="0x1"');
+    expect(p2?.standbyId).toBeNull();
+    expect(p2?.sourceDeviceXml).not.toContain('teaming');
+  });
+
+  it('refuses the same host on both sides, and a target without a libvirt URI', () => {
+    const same = refusal({ ...migrationRequest(), target: HOST_A });
+    expect([same.code, same.details.field]).toEqual(['INVALID_INPUT', 'target.id']);
+    const noUri = refusal({ ...migrationRequest(), target: { id: 'b', uri: 'host-b' } });
+    expect([noUri.code, noUri.details.field]).toEqual(['INVALID_INPUT', 'target.uri']);
+  });
+
+  it('refuses an instance that would not render, before anything runs', () => {
+    const bad = migratingInstance();
+    const ports = bad.ports.map((p) =>
+      p.id === 'p2' && p.vnicType === 'direct' ? { ...p, vf: exampleVf({ pciAddress: null }) } : p,
+    );
+    const e = refusal(migrationRequest({ ...bad, ports }));
+    expect([e.code, e.details.field]).toEqual(['INVALID_INPUT', 'ports[1].vf.pciAddress']);
+  });
+
+  const unsupported: [string, PortWiring][] = [
+    ['macvtap', exampleMacvtap({ mac: 'fa:16:3e:00:00:42' })],
+    ['vdpa', exampleVdpa()],
+    ['direct-physical', examplePhysical()],
+  ];
+  for (const [type, port] of unsupported) {
+    it(`refuses a ${type} port as UNSUPPORTED, naming it`, () => {
+      const inst = migratingInstance();
+      const e = refusal(migrationRequest({ ...inst, ports: [...inst.ports, port] }));
+      expect([e.code, e.details.field, e.details.portId]).toEqual([
+        'UNSUPPORTED',
+        'ports[4].vnicType',
+        port.id,
+      ]);
+    });
+  }
+});
