@@ -1,6 +1,10 @@
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyProcessBench } from './apply-process-bench.js';
+import { labBench, labSuiteBench } from './lab-bench.js';
+import { agentIdleBench } from './agent-idle-bench.js';
+import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
 import { scanBench } from './scan-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
@@ -10,6 +14,13 @@ const out = join(repo, 'bench', 'results.json');
 
 const benches: Record<string, () => Promise<unknown>> = {
   scan: scanBench,
+  applyProcesses: applyProcessBench,
+  lab: labBench,
+  labSuite: labSuiteBench,
+  claimsPglite: claimsPgliteBench,
+  claimsPostgres: claimsPostgresBench,
+  eightVfsOnEightPfs: eightPfBench,
+  agentIdle: agentIdleBench,
 };
 
 const only = process.argv.slice(2);

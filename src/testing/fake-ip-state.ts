@@ -7,6 +7,8 @@ export interface FakeIpState {
   links: IpLinkJson[];
   /** ifname -> `ip link set vf` keywords the driver rejects (`state` on igb). */
   unsupported: Record<string, string[]>;
+  /** ifnames whose driver refuses VF rates without carrier (igb). */
+  rateNeedsCarrier?: string[];
 }
 
 export interface IpLinkJson {

@@ -47,6 +47,11 @@ export async function fixtureFromLabCapture(dir = LAB_CAPTURE_DIR): Promise<Fixt
   for (const l of links) {
     const up = l.flags.includes('UP');
     await f.file(`/sys/class/net/${l.ifname}/flags`, up ? '0x1003\n' : '0x1002\n');
+    if (up)
+      await f.file(
+        `/sys/class/net/${l.ifname}/carrier`,
+        l.flags.includes('LOWER_UP') ? '1\n' : '0\n',
+      );
   }
   await f.file('/proc/cmdline', await read('cmdline.txt'));
   await f.file('/proc/sys/kernel/hostname', 'lab\n');
@@ -58,6 +63,7 @@ export async function fixtureFromLabCapture(dir = LAB_CAPTURE_DIR): Promise<Fixt
   state.links = links;
   // Observed on the real kernel: igb answers "Operation not supported" to `vf N state`.
   state.unsupported = { eth0: ['state'], eth1: ['state'] };
+  state.rateNeedsCarrier = ['eth0', 'eth1'];
   await writeIpState(host.ipStatePath, state);
   return host;
 }

@@ -154,6 +154,7 @@ export async function buildFixtureHost(spec: FixtureHostSpec): Promise<FixtureHo
         vfinfo_list: [],
       });
       if (pf.unsupported.length > 0) ip.unsupported[ifname] = [...pf.unsupported];
+      if (pf.driver === 'igb') (ip.rateNeedsCarrier ??= []).push(ifname);
     }
     for (const [index, vf] of pf.vfs.entries()) {
       const driver = vf.driver === undefined ? pf.vfDriver : vf.driver;

@@ -53,6 +53,8 @@ export async function writeNetdev(f: FixtureFiles, n: NetdevLayout): Promise<voi
   await f.file(`${d}/address`, `${n.mac}\n`);
   await f.file(`${d}/flags`, n.up ? '0x1003\n' : '0x1002\n');
   await f.file(`${d}/operstate`, n.up && n.carrier ? 'up\n' : 'down\n');
+  // Like the kernel: carrier reads 1/0 while up, EINVAL (absent here) while down.
+  if (n.up) await f.file(`${d}/carrier`, n.carrier ? '1\n' : '0\n');
   // A down link's speed cannot be read (EINVAL); an absent file stands in for that.
   if (n.speed !== null && n.up) await f.file(`${d}/speed`, n.speed);
   await f.file(`${d}/mtu`, 1500);

@@ -1,5 +1,8 @@
 import type { Harness, Json } from './controller-harness.js';
 
+/** What the helpers below need: an in-process harness, or a controller over HTTP (http-fleet.ts). */
+export type FleetApi = Pick<Harness, 'call' | 'token' | 'admin'>;
+
 /** A simulated host as an agent reports it: PFs of 8086:1521 (igb) with VFs. */
 export interface SimHostSpec {
   readonly name: string;
@@ -38,7 +41,7 @@ export function simInventory(spec: SimHostSpec, bus: number): Json {
  * Plays an agent for one host through the API: register, report, fetch the
  * desired state, report it applied. Returns the agent's token.
  */
-export async function joinHost(h: Harness, spec: SimHostSpec, bus = 0x10): Promise<string> {
+export async function joinHost(h: FleetApi, spec: SimHostSpec, bus = 0x10): Promise<string> {
   const agent = await h.token('agent', { host: spec.name });
   const must = async (r: Promise<{ status: number; body: Json }>, what: string) => {
     const res = await r;
@@ -55,7 +58,7 @@ export async function joinHost(h: Harness, spec: SimHostSpec, bus = 0x10): Promi
 }
 
 export async function reportHost(
-  h: Harness,
+  h: FleetApi,
   agent: string,
   spec: SimHostSpec,
   bus = 0x10,
@@ -75,7 +78,7 @@ export async function reportHost(
 
 /** Fetches the desired state and reports it applied; returns it. */
 export async function applyDesired(
-  h: Harness,
+  h: FleetApi,
   agent: string,
   host: string,
   failedVfs: string[] = [],
@@ -93,7 +96,7 @@ export async function applyDesired(
 }
 
 /** physnet p1 (VLANs 100-199), a spec tagging every igb VF with it, and a tenant network. */
-export async function basicCatalog(h: Harness, numVfs = 4, tenant = 'acme'): Promise<void> {
+export async function basicCatalog(h: FleetApi, numVfs = 4, tenant = 'acme'): Promise<void> {
   const steps: [string, string, unknown][] = [
     ['POST', '/v1/physnets', { name: 'p1', vlanRanges: [{ min: 100, max: 199 }] }],
     ['POST', '/v1/specs', { name: 'igb', driver: 'igb', physnet: 'p1', numVfs }],

@@ -1,6 +1,5 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect } from 'vitest';
 import { createExecRunner } from '../adapters/exec/exec-runner.js';
 import type { Lab } from '../lab/lab.js';
 import { createLab } from '../lab/lab.js';
@@ -50,7 +49,9 @@ export async function guestOk(
   input?: string,
 ): Promise<string> {
   const r = await guestSh(lab, name, script, input);
-  expect(r.exitCode, `guest: ${script}\n${r.stderr}${r.stdout}`).toBe(0);
+  if (r.exitCode !== 0) {
+    throw new Error(`guest command failed (exit ${r.exitCode}): ${script}\n${r.stderr}${r.stdout}`);
+  }
   return r.stdout;
 }
 

@@ -1,3 +1,4 @@
+import { pfsNeedingCarrier, waitForCarrier } from './pf-carrier.js';
 import type { HostState } from '../../core/desired-state.js';
 import type { HostInventory } from '../../core/inventory.js';
 import type { ApplyReport } from '../../core/plan/apply-report.js';
@@ -27,6 +28,8 @@ export interface ApplyOptions {
   /** Bound on waiting for one VF to bind after drivers_probe. Default 5 s. */
   readonly bindWaitMs?: number;
   readonly pollMs?: number;
+  /** Bound on waiting for PF carrier before VF rates (igb needs link). Default 15 s. */
+  readonly carrierWaitMs?: number;
   /** Inventory source; the real scan unless a test substitutes one. */
   readonly scan?: (io: HostIo) => Promise<HostInventory>;
 }
@@ -124,6 +127,13 @@ export async function applyHostState(
 
   // Phase 3: VF settings through the PF, after binding (as libvirt does for vfio VFs).
   if (bound) current = await replan('VF settings');
+  await waitForCarrier(
+    { fs: io.fs, clock },
+    log,
+    pfsNeedingCarrier(plan.pfs, open(current)),
+    options.carrierWaitMs ?? 15_000,
+    pollMs,
+  );
   await applyVfAttributes(io.runner, log, open(current));
 
   // Verify from what the host reads back.

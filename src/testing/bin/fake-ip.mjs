@@ -70,6 +70,14 @@ function linkSet(state, args) {
     const key = words[i];
     const value = words[i + 1];
     if (unsupported.includes(key)) return fail('RTNETLINK answers: Operation not supported');
+    // igb refuses VF rates while the PF has no link (seen on the real kernel).
+    if (
+      key.endsWith('tx_rate') &&
+      (state.rateNeedsCarrier ?? []).includes(name) &&
+      !hasCarrier(state, name)
+    ) {
+      return fail('RTNETLINK answers: Invalid argument');
+    }
     if (value === undefined) return fail(`Error: argument "${key}" is wrong: missing value`, 1);
     switch (key) {
       case 'mac':
@@ -108,6 +116,11 @@ function linkSet(state, args) {
   return 0;
 }
 
+function hasCarrier(state, name) {
+  const p = join(state.root, 'sys/class/net', name, 'carrier');
+  return existsSync(p) && readFileSync(p, 'utf8').trim() === '1';
+}
+
 function setAdmin(state, link, up) {
   const flags = new Set(link.flags ?? []);
   if (up) flags.add('UP');
@@ -121,6 +134,7 @@ function setAdmin(state, link, up) {
   if (existsSync(dir)) {
     writeFileSync(join(dir, 'flags'), up ? '0x1003\n' : '0x1002\n');
     writeFileSync(join(dir, 'operstate'), up && link.carrier !== false ? 'up\n' : 'down\n');
+    writeFileSync(join(dir, 'carrier'), up && link.carrier !== false ? '1\n' : '0\n');
   }
   return 0;
 }

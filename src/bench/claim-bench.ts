@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
+import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { runController } from '../controller/run-controller.js';
+import { startPgCluster } from '../testing/pg-cluster.js';
+import { pgliteTemplate } from '../testing/pglite-template.js';
+import { claimLoad } from './claim-load.js';
+import { seedFleet, type SeedSpec } from './fleet-seed.js';
+import { scheduleCost } from './schedule-cost.js';
+import { round } from './stats.js';
+
+type Fleet = Omit<SeedSpec, 'now'>;
+
+const oneVf = (n: number) => ({
+  name: `vm${n}`,
+  vcpus: 1,
+  memoryMb: 256,
+  tenant: 'bench',
+  ports: [{ network: 'blue' }],
+});
+
+const eightVfsOnEightPfs = (n: number) => ({
+  ...oneVf(n),
+  distinctPfs: true,
+  ports: Array.from({ length: 8 }, () => ({ network: 'blue' })),
+});
+
+/**
+ * Seeds `fleet` into `store`, serves it with a real controller on
+ * 127.0.0.1 (its clock held at the seeding time: no agent heartbeats here)
+ * and hands `measure` the URL and admin token.
+ */
+async function onController<T>(
+  store: OpenedStore,
+  fleet: Fleet,
+  measure: (url: string, token: string) => Promise<T>,
+): Promise<{ seedSeconds: number; vfs: number } & T> {
+  const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-'));
+  const now = Date.now();
+  const t0 = performance.now();
+  await seedFleet(store, { ...fleet, now: new Date(now).toISOString() });
+  const seedSeconds = round((performance.now() - t0) / 1000);
+  const logs: string[] = [];
+  const ctl = await runController({
+    store,
+    host: '127.0.0.1',
+    port: 0,
+    adminTokenFile: join(dir, 'admin-token'),
+    config: DEFAULT_CONFIG,
+    now: () => now,
+    log: (l) => logs.push(l),
+    serializeClaims: store.embedded,
+  });
+  try {
+    const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+    const result = await measure(ctl.url, token);
+    if (logs.length > 0) throw new Error(`controller errors during the bench: ${logs.join('; ')}`);
+    return { seedSeconds, vfs: fleet.hosts * fleet.pfsPerHost * fleet.vfsPerPf, ...result };
+  } finally {
+    await ctl.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Warm-up, then 1 client and 8 clients claiming one VF per request. */
+const oneAndEight = async (url: string, token: string) => {
+  await claimLoad(url, token, {
+    clients: 1,
+    perClient: 5,
+    maxMs: 60_000,
+    body: (n) => oneVf(1e6 + n),
+  });
+  return {
+    oneClient: await claimLoad(url, token, {
+      clients: 1,
+      perClient: 100,
+      maxMs: 60_000,
+      body: oneVf,
+    }),
+    eightClients: await claimLoad(url, token, {
+      clients: 8,
+      perClient: 40,
+      maxMs: 60_000,
+      body: (n) => oneVf(1e5 + n),
+    }),
+  };
+};
+
+const describeFleet = (f: Fleet, store: string) =>
+  `${f.hosts.toLocaleString('en')} hosts x ${f.pfsPerHost} PFs x ${f.vfsPerPf} VFs on ${store}`;
+
+/** Schedule-and-claim at 1,000 hosts on the embedded store. */
+export async function claimsPgliteBench() {
+  const fleet: Fleet = { hosts: 1000, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
+  const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+  try {
+    return {
+      fleet: describeFleet(fleet, 'PGlite'),
+      ...(await onController(store, fleet, oneAndEight)),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function onPostgres<T>(fleet: Fleet, run: (store: OpenedStore) => Promise<T>): Promise<T> {
+  const cluster = await startPgCluster();
+  try {
+    const url = await cluster.createDatabase(`bench_${randomUUID().replace(/-/g, '')}`);
+    const store = await openStore({ kind: 'postgres', url, poolSize: 10 });
+    try {
+      return await run(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** Schedule-and-claim at 10,000 hosts x 2 PFs x 64 VFs on PostgreSQL. */
+export async function claimsPostgresBench() {
+  const fleet: Fleet = { hosts: 10_000, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
+  return {
+    fleet: describeFleet(fleet, 'PostgreSQL'),
+    ...(await onPostgres(fleet, (store) => onController(store, fleet, oneAndEight))),
+  };
+}
+
+/**
+ * The request that took Placement 12 s per candidate query: 8 VFs, each on
+ * its own PF, on hosts with 8 PFs; beside it the same fleet's 1-VF request.
+ */
+export async function eightPfBench() {
+  const fleet: Fleet = { hosts: 1000, pfsPerHost: 8, vfsPerPf: 64, cpusPerNode: 64 };
+  return {
+    schedulerOnly: await scheduleCost(10_000, 8),
+    fleet: describeFleet(fleet, 'PostgreSQL'),
+    ...(await onPostgres(fleet, (store) =>
+      onController(store, fleet, async (url, token) => {
+        await claimLoad(url, token, { clients: 1, perClient: 3, maxMs: 60_000, body: oneVf });
+        return {
+          eightVfsOnEightPfs: await claimLoad(url, token, {
+            clients: 1,
+            perClient: 40,
+            maxMs: 60_000,
+            body: eightVfsOnEightPfs,
+          }),
+          oneVf: await claimLoad(url, token, {
+            clients: 1,
+            perClient: 40,
+            maxMs: 60_000,
+            body: (n) => oneVf(1e5 + n),
+          }),
+        };
+      }),
+    )),
+  };
+}
