@@ -23,7 +23,8 @@ export const IPROUTE2_ENTRIES: readonly KnowledgeEntry[] = [
     patterns: [/RTNETLINK answers: Invalid argument/i],
     cause:
       'Common VF reasons: min_tx_rate on igb/ixgbe/i40e (not supported), max_tx_rate above the link speed ' +
-      'or set while the link is down, VLAN above 4094, qos above 7, a VF index beyond sriov_numvfs, a ' +
+      'or set while the PF has no link (igb: also for a few seconds after sriov_numvfs is written, while the ' +
+      'PF resets and renegotiates; vfleet apply waits for carrier), VLAN above 4094, qos above 7, a VF index beyond sriov_numvfs, a ' +
       'multicast or zero MAC.',
     fix: ['Check the value against the driver limits (vfleet host doctor) and the PF link state'],
     doctorChecks: ['driver-vf-features', 'pf-down'],
