@@ -6,6 +6,7 @@ import { gatherDoctorInput } from '../host/doctor.js';
 import type { HostIo } from '../host/host-io.js';
 import { scanHost } from '../host/scan.js';
 import { createAgentClient } from './agent-client.js';
+import { changeFingerprint } from './change-probe.js';
 import type { FetchFn } from './agent-client.js';
 import { readHostTopology } from './host-topology.js';
 import { runAgent } from './run-agent.js';
@@ -45,6 +46,7 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
       client,
       labels: o.labels,
       scan: () => scanHost(o.io, { names: false }),
+      probe: (last) => changeFingerprint(o.io.fs, last),
       doctor: async () =>
         runDoctor(await gatherDoctorInput(o.io, { liveKernelLog: o.liveRoot })).findings,
       apply: (state) => applyHostState(state, o.io),

@@ -10,6 +10,11 @@ export interface AgentDeps {
   readonly labels: Readonly<Record<string, string>>;
   /** The host layer's scan (names off: re-scans need no pci.ids). */
   readonly scan: () => Promise<HostInventory>;
+  /**
+   * A cheap fingerprint of what a scan would find changed (change-probe.ts);
+   * between heartbeats the host is re-scanned only when it moves.
+   */
+  readonly probe?: (last: HostInventory) => Promise<string>;
   /** Doctor findings for the report; [] when not run. */
   readonly doctor: () => Promise<readonly unknown[]>;
   readonly apply: (state: DesiredState) => Promise<ApplyReport>;
@@ -33,8 +38,15 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
   await d.client.register(d.labels);
   let lastKey = '';
   let lastReport = -Infinity;
+  let lastScan: HostInventory | null = null;
+  let lastProbe = '';
+  const probeNow = () => (d.probe && lastScan ? d.probe(lastScan) : Promise.resolve(''));
   const report = async (force: boolean) => {
+    // Probed before the scan, so a change during the scan shows at the next probe.
+    const probed = await probeNow();
     const inventory = await d.scan();
+    lastScan = inventory;
+    lastProbe = probed !== '' ? probed : await probeNow();
     const key = inventoryKey(inventory);
     if (!force && key === lastKey && d.clock.now() - lastReport < d.heartbeatMs) return;
     await d.client.report({ inventory, findings: await d.doctor() });
@@ -46,10 +58,14 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
   const watch = async () => {
     while (!stopped()) {
       await d.clock.sleep(d.rescanMs);
-      if (!stopped())
-        await report(false).catch((e: unknown) => {
-          d.log(`report failed: ${String(e)}`);
-        });
+      if (stopped()) continue;
+      const heartbeatDue = d.clock.now() - lastReport >= d.heartbeatMs;
+      try {
+        if (!heartbeatDue && lastProbe !== '' && (await probeNow()) === lastProbe) continue;
+        await report(false);
+      } catch (e) {
+        d.log(`report failed: ${String(e)}`);
+      }
     }
   };
   const follow = async () => {

@@ -24,6 +24,8 @@ const oneVf = (n: number) => ({
 
 const eightVfsOnEightPfs = (n: number) => ({
   ...oneVf(n),
+  // Half the PFs are on each NUMA node: 8 distinct PFs span both.
+  numaPolicy: 'preferred',
   distinctPfs: true,
   ports: Array.from({ length: 8 }, () => ({ network: 'blue' })),
 });

@@ -1,4 +1,5 @@
 import type { Clock, CommandRunner, HostFs } from '../core/ports.js';
+import type { FleetDeps } from './fleet-deps.js';
 
 /**
  * Everything a CLI command may touch, handed in by the composition root
@@ -19,4 +20,6 @@ export interface CliDeps {
   readonly installDir: string;
   /** Absolute path of the node binary running vfleet. */
   readonly nodePath: string;
+  /** Controller, agent and API access; absent where no fleet command runs (lab guests). */
+  readonly fleet?: FleetDeps;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
+import { registerControllerCommands } from './controller-commands.js';
 import { registerHostCommands } from './host-commands.js';
 import { registerLabCommands } from './lab-commands.js';
 
@@ -12,5 +13,6 @@ export function buildProgram(deps: CliDeps): Command {
     .exitOverride();
   registerHostCommands(program, deps);
   registerLabCommands(program, deps);
+  registerControllerCommands(program, deps);
   return program;
 }

@@ -1,6 +1,7 @@
 import type { FleetStore } from '../core/fleet/store.js';
 import type { Token } from '../core/fleet/model.js';
 import type { Weigher } from '../core/scheduler/types.js';
+import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
 
 export interface ControllerConfig {
@@ -12,6 +13,8 @@ export interface ControllerConfig {
   /** Schedule-and-claim rounds before a request that keeps losing races gets NO_CAPACITY. */
   readonly claimRounds: number;
   readonly bodyLimitBytes: number;
+  /** The scheduler's snapshot of the fleet is read again after this long (candidate-cache.ts). */
+  readonly candidateMaxAgeMs: number;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {
@@ -20,6 +23,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   weigher: 'pack',
   claimRounds: 8,
   bodyLimitBytes: 1 << 20,
+  candidateMaxAgeMs: 2_000,
 };
 
 export interface ControllerDeps {
@@ -33,6 +37,10 @@ export interface ControllerDeps {
    * locks keep concurrent claims apart.
    */
   readonly claimRound: <T>(round: () => Promise<T>) => Promise<T>;
+  /** The fleet as the scheduler sees it; without one, every round reads the store. */
+  readonly candidates?: CandidateCache;
+  /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */
+  readonly stopping?: AbortSignal;
 }
 
 export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();

@@ -5,6 +5,7 @@ import type { Network, Token } from '../core/fleet/model.js';
 import type { InstanceView, NewPort } from '../core/fleet/store.js';
 import { schedule } from '../core/scheduler/schedule.js';
 import type { PortNeed } from '../core/scheduler/types.js';
+import { uncached } from './candidate-cache.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
 
@@ -80,19 +81,24 @@ export async function createInstance(
     distinctPfs: req.distinctPfs,
   };
   const id = randomUUID();
+  const candidates = deps.candidates ?? uncached(deps.store.claims);
+  const since = candidates.clock();
   let lastLoss = '';
   for (let round = 0; round < deps.config.claimRounds; round++) {
     const won = await deps.claimRound(async (): Promise<InstanceView | null> => {
       const now = deps.now();
       const staleBefore = new Date(now - deps.config.staleAfterMs).toISOString();
-      const hosts = await deps.store.claims.candidates(
-        [...new Set(needs.map((n) => n.physnet))],
-        staleBefore,
-      );
-      const plan = schedule(hosts, request, deps.config.weigher);
+      const physnets = [...new Set(needs.map((n) => n.physnet))];
+      let view = await candidates.get(physnets, staleBefore);
+      let plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND);
+      // NO_CAPACITY is answered only from a read begun after the request, never from an older snapshot.
+      if (!plan.ok && view.readAt < since) {
+        view = await candidates.get(physnets, staleBefore, since);
+        plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND);
+      }
       if (!plan.ok)
         throw new VfleetError('NO_CAPACITY', plan.message, { rejections: plan.rejections });
-      for (const placement of plan.placements.slice(0, PLACEMENTS_PER_ROUND)) {
+      for (const placement of plan.placements) {
         // Placement ports follow vfPorts; normal ports take no VF.
         const ordered = [...vfPorts, ...ports.filter((p) => p.vnicType === 'normal')];
         const r = await deps.store.claims.claim({
@@ -110,10 +116,12 @@ export async function createInstance(
           staleBefore,
         });
         if (r.ok) {
+          candidates.claimed(placement, req.vcpus, req.memoryMb);
           deps.feed.notify(placement.hostId);
           return r.instance;
         }
         lastLoss = r.lost;
+        if (r.lost !== 'mac') candidates.invalidate();
         if (r.lost === 'mac') {
           const port = ordered[r.portIndex];
           if (port !== undefined && !port.macGenerated) {

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { FleetStore } from '../core/fleet/store.js';
 import { createControllerApp } from './app.js';
 import { ensureAdminToken } from './bootstrap-admin.js';
+import { createCandidateCache } from './candidate-cache.js';
 import { createChangeFeed } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
@@ -31,12 +32,15 @@ export interface RunningController {
 
 /** `vfleet controller`: the API on host:port, plus the sweep that expires unbound reservations. */
 export async function runController(o: RunControllerOptions): Promise<RunningController> {
+  const stopping = new AbortController();
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
     config: o.config,
     feed: createChangeFeed(),
     claimRound: o.serializeClaims ? createSerial() : unserialized,
+    candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs),
+    stopping: stopping.signal,
   };
   const created = await ensureAdminToken(
     o.store.tokens,
@@ -52,10 +56,18 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     });
   }, o.sweepMs ?? 10_000);
   sweep.unref();
+  const inflight = createInflight();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: o.host, port: o.port }, () => {
-      resolve(s);
-    });
+    const s = serve(
+      {
+        fetch: (req, env) => inflight.track(() => app.fetch(req, env)),
+        hostname: o.host,
+        port: o.port,
+      },
+      () => {
+        resolve(s);
+      },
+    );
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -65,11 +77,16 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     deps,
     async close() {
       clearInterval(sweep);
-      await new Promise<void>((resolve) =>
+      stopping.abort();
+      const closed = new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
         }),
       );
+      // Handlers still running (a long poll whose agent hung up) finish on the
+      // open store; the caller closes the store after this.
+      await inflight.drained(10_000);
+      await closed;
     },
   };
 }
@@ -82,4 +99,33 @@ export async function expireReservations(deps: ControllerDeps): Promise<string[]
     if (inst?.hostId) deps.feed.notify(inst.hostId);
   }
   return ids;
+}
+
+/** Counts requests being handled, so shutdown can wait for the last one. */
+function createInflight() {
+  let n = 0;
+  let idle: (() => void)[] = [];
+  return {
+    async track(handle: () => Response | Promise<Response>): Promise<Response> {
+      n++;
+      try {
+        return await handle();
+      } finally {
+        n--;
+        if (n === 0) for (const wake of idle.splice(0)) wake();
+      }
+    },
+    drained(ms: number): Promise<void> {
+      if (n === 0) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          idle = idle.filter((w) => w !== done);
+          resolve();
+        }
+        idle.push(done);
+      });
+    },
+  };
 }

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { OpenedStore } from '../adapters/store/open-store.js';
 import { hashSecret, newSecret } from '../controller/auth.js';
 import { createControllerApp } from '../controller/app.js';
+import { createCandidateCache } from '../controller/candidate-cache.js';
 import { createChangeFeed } from '../controller/change-feed.js';
 import type { AppEnv, ControllerConfig, ControllerDeps } from '../controller/controller-deps.js';
 import { DEFAULT_CONFIG, unserialized } from '../controller/controller-deps.js';
@@ -54,6 +55,10 @@ export async function harnessOn(
     config: { ...DEFAULT_CONFIG, ...config },
     feed: createChangeFeed(),
     claimRound: store.embedded ? createSerial() : unserialized,
+    candidates: createCandidateCache(
+      store.claims,
+      config.candidateMaxAgeMs ?? DEFAULT_CONFIG.candidateMaxAgeMs,
+    ),
   };
   const app = createControllerApp(deps, (e) => {
     console.error('controller internal error', e);

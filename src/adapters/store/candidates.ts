@@ -24,31 +24,31 @@ export async function loadCandidates(
     .where('host_id', 'is not', null)
     .groupBy(['host_id', 'numa_node'])
     .execute();
+  // Count per PF first, join after: the join then sees one row per PF, not per VF.
   const free =
     physnets.length === 0
       ? []
       : await db
-          .selectFrom('vfs')
-          .innerJoin('pfs', 'pfs.id', 'vfs.pf_id')
+          .selectFrom((eb) =>
+            eb
+              .selectFrom('vfs')
+              .select(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted'])
+              .select((e) => e.fn.countAll<string | number>().as('n'))
+              .where('vfs.state', '=', 'free')
+              .where('vfs.dirty', '=', false)
+              .where('vfs.physnet', 'in', physnets)
+              .groupBy(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted'])
+              .as('f'),
+          )
+          .innerJoin('pfs', 'pfs.id', 'f.pf_id')
           .select([
-            'vfs.pf_id',
+            'f.pf_id',
             'pfs.host_id',
             'pfs.pci_address',
             'pfs.numa_node',
-            'vfs.physnet',
-            'vfs.trusted',
-          ])
-          .select((eb) => eb.fn.countAll<string | number>().as('n'))
-          .where('vfs.state', '=', 'free')
-          .where('vfs.dirty', '=', false)
-          .where('vfs.physnet', 'in', physnets)
-          .groupBy([
-            'vfs.pf_id',
-            'pfs.host_id',
-            'pfs.pci_address',
-            'pfs.numa_node',
-            'vfs.physnet',
-            'vfs.trusted',
+            'f.physnet',
+            'f.trusted',
+            'f.n',
           ])
           .execute();
 

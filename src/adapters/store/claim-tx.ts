@@ -110,6 +110,7 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
         spoofchk: port.spoofchk,
         max_tx_rate: port.maxTxRate,
         min_tx_rate: port.minTxRate,
+        position: port.index ?? i,
       })
       .execute();
     await tx

@@ -107,6 +107,8 @@ export interface PortsTable {
   spoofchk: boolean;
   max_tx_rate: number;
   min_tx_rate: number;
+  /** Place in the instance request (0 for ports from before migration 0002). */
+  position: Generated<number>;
 }
 
 export interface TokensTable {

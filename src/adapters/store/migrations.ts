@@ -132,6 +132,14 @@ const SCHEMA = `
       );
 `;
 
+/** Ports remember their place in the instance request (answers list them in that order). */
+const portPosition: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table ports add column position integer not null default 0`.execute(db);
+  },
+};
+
 export const migrations: MigrationProvider = {
-  getMigrations: () => Promise.resolve({ '0001-initial': initial }),
+  getMigrations: () =>
+    Promise.resolve({ '0001-initial': initial, '0002-port-position': portPosition }),
 };

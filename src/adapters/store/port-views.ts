@@ -24,7 +24,10 @@ export async function portViews(
       'vfs.vf_index',
       'pfs.pci_address as pf_pci',
     ])
+    // An instance's ports in request order, so answers line up with what was asked.
     .orderBy('ports.tenant')
+    .orderBy('ports.instance_id')
+    .orderBy('ports.position')
     .orderBy('ports.id');
   if (f.tenant !== undefined && f.tenant !== null) q = q.where('ports.tenant', '=', f.tenant);
   if (f.portId !== undefined) q = q.where('ports.id', '=', f.portId);

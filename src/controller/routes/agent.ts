@@ -100,7 +100,11 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       requireHost(c.var.principal, id);
       const q = c.req.valid('query');
       const deadline = Date.now() + q.waitSeconds * 1000;
-      const signal = c.req.raw.signal;
+      // The agent hanging up, or the controller shutting down, ends the wait.
+      const signal =
+        deps.stopping === undefined
+          ? c.req.raw.signal
+          : AbortSignal.any([c.req.raw.signal, deps.stopping]);
       for (;;) {
         const inputs = await deps.store.hosts.desiredInputs(id);
         if (inputs === null) throw new VfleetError('NOT_FOUND', `host ${id} is not registered`);

@@ -159,6 +159,8 @@ export interface InstanceView extends Instance {
 
 export interface NewPort {
   readonly id: string;
+  /** Place in the request's `ports`; an instance lists its ports in this order (default: place in ClaimInput.ports). */
+  readonly index?: number;
   readonly network: Network;
   readonly vnicType: VnicType;
   readonly mac: string;

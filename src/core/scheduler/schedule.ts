@@ -2,6 +2,7 @@ import { assignPorts } from './assign-ports.js';
 import { nodesWithRoom, pfTiers } from './numa.js';
 import type {
   CandidateHost,
+  CandidatePf,
   Placement,
   Rejections,
   ScheduleRequest,
@@ -10,17 +11,22 @@ import type {
 } from './types.js';
 
 /**
- * Filters then weighs: every host is looked at once, each costs its NUMA
- * nodes x ports x PFs. Returns every fitting host, best first, so a caller
- * that loses a race for the first can go on with the next.
+ * Filters then weighs: every host is filtered once (cheap), then placed in
+ * weigher order, each placement costing its NUMA nodes x ports x PFs. Hosts
+ * with a NUMA-local placement come first, then the others, each best first,
+ * so a caller that loses a race for the first can go on with the next.
+ * `limit`: how many placements the caller will try; placing stops once that
+ * many local ones are found (the answer is the same prefix as without it).
  */
 export function schedule(
   hosts: readonly CandidateHost[],
   req: ScheduleRequest,
   weigher: Weigher,
+  limit = Infinity,
 ): ScheduleResult {
   const rej: Rejections = { notReady: 0, unhealthy: 0, labels: 0, memory: 0, cpus: 0, vfs: 0 };
-  const fits: { p: Placement; score: number; local: boolean }[] = [];
+  const open: { host: CandidateHost; nodes: ReturnType<typeof nodesWithRoom>; score: number }[] =
+    [];
   for (const host of hosts) {
     if (!host.ready) rej.notReady++;
     else if (!host.healthy) rej.unhealthy++;
@@ -29,18 +35,22 @@ export function schedule(
     else {
       const nodes = nodesWithRoom(host, req.vcpus);
       if (nodes.length === 0) rej.cpus++;
-      else {
-        const fit = placeOnHost(host, req, nodes);
-        if (fit === null) rej.vfs++;
-        else fits.push({ ...fit, score: freeVfs(host) });
-      }
+      else open.push({ host, nodes, score: freeVfs(host) });
     }
   }
-  if (fits.length === 0)
-    return { ok: false, message: noCapacity(hosts.length, req, rej), rejections: rej };
   const sign = weigher === 'pack' ? 1 : -1;
-  fits.sort((a, b) => Number(b.local) - Number(a.local) || sign * (a.score - b.score));
-  return { ok: true, placements: fits.map((f) => f.p) };
+  open.sort((a, b) => sign * (a.score - b.score));
+  const local: Placement[] = [];
+  const other: Placement[] = [];
+  for (const o of open) {
+    const fit = placeOnHost(o.host, req, o.nodes);
+    if (fit === null) rej.vfs++;
+    else (fit.local ? local : other).push(fit.p);
+    if (local.length >= limit) break;
+  }
+  if (local.length + other.length === 0)
+    return { ok: false, message: noCapacity(hosts.length, req, rej), rejections: rej };
+  return { ok: true, placements: [...local, ...other].slice(0, limit) };
 }
 
 function placeOnHost(
@@ -54,6 +64,7 @@ function placeOnHost(
   for (const node of nodes) {
     const tiers = pfTiers(host, req.numaPolicy, node);
     for (const [tier, pfs] of tiers.entries()) {
+      if (!mayFit(req, pfs)) continue;
       const ports = assignPorts(req.ports, pfs, req.distinctPfs);
       if (ports !== null) {
         return { p: { hostId: host.id, numaNode: node?.node ?? null, ports }, local: tier === 0 };
@@ -61,6 +72,20 @@ function placeOnHost(
     }
   }
   return null;
+}
+
+/** A quick necessary test before assignPorts: enough VFs on the physnets, and PFs when distinct. */
+function mayFit(req: ScheduleRequest, pfs: readonly CandidatePf[]): boolean {
+  const physnets = new Set(req.ports.map((p) => p.physnet));
+  let withVfs = 0;
+  let total = 0;
+  for (const pf of pfs) {
+    let n = 0;
+    for (const g of pf.free) if (physnets.has(g.physnet)) n += g.count;
+    if (n > 0) withVfs++;
+    total += n;
+  }
+  return total >= req.ports.length && (!req.distinctPfs || withVfs >= req.ports.length);
 }
 
 const hasLabels = (

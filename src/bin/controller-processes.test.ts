@@ -1,0 +1,93 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, spawnVfleet, type VfleetProcess } from '../testing/built-cli.js';
+import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
+import { httpFleet } from '../testing/http-fleet.js';
+import { pgCluster, stopPgCluster } from '../testing/store-targets.js';
+
+/**
+ * Two `vfleet controller` OS processes (the built binary) on one throwaway
+ * PostgreSQL: claims race across processes, and only row locks keep them apart.
+ */
+let dir: string;
+const procs: VfleetProcess[] = [];
+
+beforeAll(async () => {
+  await ensureBuilt();
+  dir = await mkdtemp(join(tmpdir(), 'vfleet-procs-'));
+}, 300_000);
+
+afterAll(async () => {
+  for (const p of procs) await p.stop('SIGKILL');
+  await stopPgCluster();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function startController(name: string, databaseUrl: string) {
+  const p = spawnVfleet(['controller', '--listen', '127.0.0.1:0', '--data-dir', join(dir, name)], {
+    DATABASE_URL: databaseUrl,
+    VFLEET_URL: '',
+    VFLEET_TOKEN: '',
+  });
+  procs.push(p);
+  const url = (await p.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
+  return { p, url };
+}
+
+describe('two controller processes on one PostgreSQL', () => {
+  it('200 parallel requests for 50 free VFs: exactly 50 win, no VF twice; SIGTERM exits 0', async () => {
+    const databaseUrl = await (await pgCluster()).createDatabase(`procs_${Date.now()}`);
+    // One after the other: the first creates the admin token, the second finds it.
+    const a = await startController('a', databaseUrl);
+    const b = await startController('b', databaseUrl);
+    expect(a.p.stdout()).toMatch(/storage: PostgreSQL at 127\.0\.0\.1:\d+\/procs_\d+\n/);
+    expect(a.p.stdout()).toContain('(created now)');
+    expect(b.p.stdout()).not.toContain('(created now)');
+    const admin = (await readFile(join(dir, 'a', 'admin-token'), 'utf8')).trim();
+    const viaA = httpFleet(a.url, admin);
+    const viaB = httpFleet(b.url, admin);
+
+    // 5 hosts x 2 PFs x 5 VFs = 50 free VFs on physnet p1.
+    await basicCatalog(viaA, 5);
+    for (let i = 0; i < 5; i++) await joinHost(viaA, { name: `node${i}`, pfs: 2, vfsPerPf: 5 });
+
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 === 0 ? viaA : viaB).call('POST', '/v1/instances', admin, {
+          name: `vm${i}`,
+          vcpus: 1,
+          memoryMb: 64,
+          tenant: 'acme',
+          ports: [{ network: 'blue' }],
+        }),
+      ),
+    );
+    const won = results.filter((r) => r.status === 201);
+    const lost = results.filter((r) => r.status !== 201);
+    expect(won).toHaveLength(50);
+    expect(lost.map((r) => [r.status, r.body.code])).toEqual(
+      Array.from({ length: 150 }, () => [409, 'NO_CAPACITY']),
+    );
+    // Both processes handed out VFs, and no VF went out twice.
+    const hosts = won.map((r) => (r.body.ports as { host: string; pciAddress: string }[])[0]);
+    const vfs = hosts.map((p) => `${p?.host ?? '?'}/${p?.pciAddress ?? '?'}`);
+    expect(new Set(vfs).size).toBe(50);
+    const byA = won.filter((r) => results.indexOf(r) % 2 === 0).length;
+    expect(byA).toBeGreaterThan(0);
+    expect(byA).toBeLessThan(50);
+    // The other process agrees on what the store holds.
+    const ports = (await viaB.call('GET', '/v1/ports', admin)).body as unknown as {
+      host: string;
+      pciAddress: string;
+    }[];
+    expect(ports).toHaveLength(50);
+    expect(new Set(ports.map((p) => `${p.host}/${p.pciAddress}`))).toEqual(new Set(vfs));
+
+    for (const c of [a, b]) {
+      expect(await c.p.stop('SIGTERM')).toBe(0);
+      expect(c.p.stderr()).toContain('vfleet: SIGTERM: shutting down');
+    }
+  }, 180_000);
+});

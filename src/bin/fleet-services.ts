@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runHostAgent } from '../agent/host-agent.js';
+import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
+import type {
+  StartAgentOptions,
+  StartControllerOptions,
+  StartedAgent,
+  StartedController,
+} from '../cli/fleet-deps.js';
+import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { runController } from '../controller/run-controller.js';
+import type { Clock } from '../core/ports.js';
+
+export interface FleetServiceOptions {
+  /** DATABASE_URL: PostgreSQL instead of the embedded store (not for `vfleet up`). */
+  readonly databaseUrl: string | null;
+  readonly clock: Clock;
+  /** A PGlite dump to start a new embedded database from (tests: skips the ~10 s initdb). */
+  readonly pgliteTemplate?: () => Promise<Blob>;
+  readonly fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** How often the controller looks for expired reservations. */
+  readonly sweepMs?: number;
+}
+
+/** "postgres://u:secret@h:5432/db" without the password, for printing. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `PostgreSQL at ${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'PostgreSQL (DATABASE_URL)';
+  }
+}
+
+/** `vfleet controller` / `vfleet up`: store + API server, closed together. */
+export async function startController(
+  s: FleetServiceOptions,
+  o: StartControllerOptions,
+): Promise<StartedController> {
+  let target: StoreTarget;
+  let storage: string;
+  if (s.databaseUrl !== null && !o.embedded) {
+    target = { kind: 'postgres', url: s.databaseUrl };
+    storage = redactUrl(s.databaseUrl);
+  } else {
+    const dir = join(o.dataDir, 'pglite');
+    await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
+    const fresh = !existsSync(join(dir, 'PG_VERSION'));
+    if (fresh && s.pgliteTemplate === undefined)
+      o.log(`creating the embedded database in ${dir} (first start, about 10 s)`);
+    target = {
+      kind: 'pglite',
+      dataDir: dir,
+      ...(fresh && s.pgliteTemplate ? { template: await s.pgliteTemplate() } : {}),
+    };
+    storage = `PGlite in ${dir}`;
+  }
+  const store = await openStore(target);
+  try {
+    const ctl = await runController({
+      store,
+      host: o.host,
+      port: o.port,
+      adminTokenFile: o.adminTokenFile,
+      config: { ...DEFAULT_CONFIG, weigher: o.weigher },
+      now: () => s.clock.now(),
+      log: o.log,
+      serializeClaims: store.embedded,
+      ...(s.sweepMs === undefined ? {} : { sweepMs: s.sweepMs }),
+    });
+    return {
+      url: ctl.url,
+      storage,
+      adminTokenCreated: ctl.adminTokenCreated,
+      async close() {
+        await ctl.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/** `vfleet agent`: the host agent until stop(). */
+export function startAgent(s: FleetServiceOptions, o: StartAgentOptions): Promise<StartedAgent> {
+  const stop = new AbortController();
+  const done = runHostAgent(
+    {
+      controller: o.controller,
+      token: o.token,
+      ...(o.host === undefined ? {} : { host: o.host }),
+      labels: o.labels,
+      io: o.io,
+      liveRoot: o.liveRoot,
+      // Sleeps end at stop(), so the agent exits at once rather than after its re-scan pause.
+      clock: { now: () => s.clock.now(), sleep: (ms) => sleepUnless(ms, stop.signal) },
+      log: o.log,
+      ...(s.fetch === undefined ? {} : { fetch: s.fetch }),
+    },
+    stop.signal,
+  );
+  // Callers may await `done` late; never let its rejection go unhandled meanwhile.
+  done.catch(() => undefined);
+  return Promise.resolve({
+    done,
+    async stop() {
+      stop.abort();
+      await done.catch(() => undefined);
+    },
+  });
+}
+
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}

@@ -1,0 +1,90 @@
+import { ERROR_CODES, VfleetError } from '../core/errors.js';
+import { isOneOf } from '../core/vocabulary.js';
+import type { FleetDeps } from './fleet-deps.js';
+
+export interface ApiClient {
+  readonly baseUrl: string;
+  get<T = unknown>(path: string): Promise<T>;
+  post<T = unknown>(path: string, body: unknown): Promise<T>;
+  patch<T = unknown>(path: string, body: unknown): Promise<T>;
+  delete(path: string): Promise<void>;
+}
+
+/**
+ * The controller's /v1 API for CLI commands. An answer with `{code,
+ * message, details}` becomes the same VfleetError, so the CLI exits with the
+ * code errorCodeInfo gives it; a controller that cannot be reached is
+ * MISSING_DEPENDENCY (503/13), never a stack trace.
+ */
+export function createApiClient(
+  fetchFn: FleetDeps['fetch'],
+  baseUrl: string,
+  token: string,
+): ApiClient {
+  const base = baseUrl.replace(/\/+$/, '');
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetchFn(`${base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (e) {
+      throw new VfleetError(
+        'MISSING_DEPENDENCY',
+        `cannot reach the controller at ${base}: ${causeText(e)}; is it running? (--controller or VFLEET_URL)`,
+        { url: base },
+      );
+    }
+    const text = await res.text();
+    let data: unknown = null;
+    if (text !== '') {
+      try {
+        data = JSON.parse(text) as unknown;
+      } catch {
+        data = null;
+      }
+    }
+    if (!res.ok) throw apiError(res.status, data, `${method} ${path}`);
+    return data;
+  };
+  return {
+    baseUrl: base,
+    get: <T>(path: string) => call('GET', path) as Promise<T>,
+    post: <T>(path: string, body: unknown) => call('POST', path, body) as Promise<T>,
+    patch: <T>(path: string, body: unknown) => call('PATCH', path, body) as Promise<T>,
+    delete: async (path: string) => {
+      await call('DELETE', path);
+    },
+  };
+}
+
+/** The API's error body as a VfleetError; anything else (a proxy's HTML page) keeps the status. */
+export function apiError(status: number, data: unknown, what: string): VfleetError {
+  const d = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const details =
+    typeof d.details === 'object' && d.details !== null
+      ? (d.details as Record<string, unknown>)
+      : {};
+  if (isOneOf(ERROR_CODES, d.code) && typeof d.message === 'string')
+    return new VfleetError(d.code, d.message, { ...details, status });
+  const code =
+    status === 401
+      ? 'UNAUTHORIZED'
+      : status === 403
+        ? 'FORBIDDEN'
+        : status === 404
+          ? 'NOT_FOUND'
+          : 'INTERNAL';
+  return new VfleetError(code, `${what}: the controller answered HTTP ${status}`, { status });
+}
+
+function causeText(e: unknown): string {
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,126 @@
+import type { Command } from 'commander';
+import { VfleetError } from '../core/errors.js';
+import { apiCommand, same } from './api-command.js';
+import type { CliDeps } from './cli-deps.js';
+import type { ApiOptions } from './fleet-options.js';
+import { lookupInList, seg } from './fleet-lookup.js';
+import { hostDetail, hostsTable, print, renderFields, tokensTable } from './fleet-render.js';
+import type { HostDetailView, HostView, TokenView } from './fleet-views.js';
+
+/** `key=value` sets a label, `key-` removes it (kubectl's label syntax). */
+export function applyLabelChanges(
+  current: Readonly<Record<string, string>>,
+  changes: readonly string[],
+): Record<string, string> {
+  const out = new Map(Object.entries(current));
+  for (const c of changes) {
+    const eq = c.indexOf('=');
+    if (eq > 0) out.set(c.slice(0, eq), c.slice(eq + 1));
+    else if (c.endsWith('-') && c.length > 1) out.delete(c.slice(0, -1));
+    else
+      throw new VfleetError('INVALID_INPUT', `label: "${c}" is neither key=value nor key-`, {
+        field: 'label',
+      });
+  }
+  return Object.fromEntries(out);
+}
+
+/**
+ * `vfleet hosts`: the fleet's hosts as the controller sees them. Plural on
+ * purpose: `vfleet host` works on the local host (scan, doctor, apply).
+ */
+export function registerHostsCommands(program: Command, deps: CliDeps): void {
+  const g = program
+    .command('hosts')
+    .description("the fleet's hosts, as the controller sees them (vfleet host = this host)");
+  apiCommand(
+    g,
+    deps,
+    { name: 'list', description: 'hosts with health, readiness and labels', isDefault: true },
+    same,
+    async (api, o: ApiOptions) => {
+      print(deps, o.output, await api.get<HostView[]>('/v1/hosts'), hostsTable);
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'show', description: 'one host with its PFs and VFs' },
+    (c) => c.argument('<host>'),
+    async (api, o: ApiOptions, id: string) => {
+      print(deps, o.output, await api.get<HostDetailView>(`/v1/hosts/${seg(id)}`), hostDetail);
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'label', description: "set (key=value) or remove (key-) a host's labels" },
+    (c) => c.argument('<host>').argument('<changes...>', 'key=value or key-'),
+    async (api, o: ApiOptions, id: string, changes: string[]) => {
+      const host = await api.get<HostView>(`/v1/hosts/${seg(id)}`);
+      const labels = applyLabelChanges(host.labels, changes);
+      print(deps, o.output, await api.patch<HostView>(`/v1/hosts/${seg(id)}`, { labels }), (h) =>
+        hostsTable([h]),
+      );
+    },
+  );
+}
+
+/** `vfleet token`: API tokens (admin). */
+export function registerTokenCommands(program: Command, deps: CliDeps): void {
+  const g = program.command('token').description('API tokens: admin, tenant, agent (admin only)');
+  apiCommand(
+    g,
+    deps,
+    { name: 'list', description: 'list tokens (never their secrets)', isDefault: true },
+    same,
+    async (api, o: ApiOptions) => {
+      print(deps, o.output, await api.get<TokenView[]>('/v1/tokens'), tokensTable);
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'create', description: 'create a token; its secret is printed this once' },
+    (c) =>
+      c
+        .argument('<name>')
+        .requiredOption('--role <role>', 'admin, tenant or agent')
+        .option('--tenant <tenant>', 'the tenant a tenant token acts for')
+        .option('--host <host>', 'the one host an agent token reports for'),
+    async (api, o: ApiOptions & { role: string; tenant?: string; host?: string }, name: string) => {
+      const body = {
+        name,
+        role: o.role,
+        ...(o.tenant === undefined ? {} : { tenant: o.tenant }),
+        ...(o.host === undefined ? {} : { host: o.host }),
+      };
+      const t = await api.post<TokenView>('/v1/tokens', body);
+      print(
+        deps,
+        o.output,
+        t,
+        (x) =>
+          renderFields([
+            ['token', x.name],
+            ['id', x.id],
+            ['role', x.role],
+            ['tenant', x.tenant],
+            ['host', x.host],
+            ['secret', x.token],
+          ]) + 'the secret is shown only this once\n',
+      );
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'delete', description: 'revoke a token, by name or id' },
+    (c) => c.argument('<token>'),
+    async (api, _o: ApiOptions, ref: string) => {
+      const t = await lookupInList<TokenView>(api, '/v1/tokens', ref, 'token');
+      await api.delete(`/v1/tokens/${seg(t.id)}`);
+      deps.out(`token ${t.name} revoked\n`);
+    },
+  );
+}

@@ -1,0 +1,217 @@
+import type { Command } from 'commander';
+import { VfleetError } from '../core/errors.js';
+import type { CliDeps } from './cli-deps.js';
+import { apiCommand, same } from './api-command.js';
+import { collect, intArg, type ApiOptions } from './fleet-options.js';
+import { lookup, seg } from './fleet-lookup.js';
+import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
+import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
+
+interface SpecCreate extends ApiOptions {
+  physnet: string;
+  numVfs: number;
+  vendor?: string;
+  device?: string;
+  driver?: string;
+  pciAddress?: string;
+  pf?: string;
+  trusted?: boolean;
+  vfDriver?: string;
+}
+
+/** `vfleet spec`: device specs, what agents apply. */
+export function registerSpecCommands(program: Command, deps: CliDeps): void {
+  const g = program
+    .command('spec')
+    .description('device specs: which PFs/VFs to manage, their physnet, numVfs and VF driver');
+  apiCommand(
+    g,
+    deps,
+    { name: 'list', description: 'list device specs', isDefault: true },
+    same,
+    async (api, o: ApiOptions) => {
+      print(deps, o.output, await api.get<SpecView[]>('/v1/specs'), specsTable);
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'show', description: 'one device spec, by name or id' },
+    (c) => c.argument('<spec>', 'name or id'),
+    async (api, o: ApiOptions, ref: string) => {
+      print(deps, o.output, await lookup<SpecView>(api, '/v1/specs', ref, 'spec'), (s) =>
+        specsTable([s]),
+      );
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'create', description: 'declare a device spec; agents of matching hosts apply it' },
+    (c) =>
+      c
+        .argument('<name>', 'spec name')
+        .requiredOption('--physnet <name>', 'physical network of the selected VFs')
+        .requiredOption(
+          '--num-vfs <n>',
+          'VFs to create on each selected PF',
+          intArg('num-vfs', 0, 4096),
+        )
+        .option('--vendor <id>', 'PCI vendor id, e.g. 8086')
+        .option('--device <id>', 'PCI device id of the PF, e.g. 1521')
+        .option('--driver <name>', 'PF driver, e.g. igb')
+        .option('--pci-address <glob>', 'PF PCI address glob, e.g. 0000:81:*')
+        .option('--pf <pf#ranges>', 'one PF with VF index ranges, e.g. 0000:81:00.0#0-3')
+        .option('--trusted', 'tag the VFs trusted (for ports that ask for trust)')
+        .option('--vf-driver <driver>', 'vfio-pci (default), kernel, or a driver name'),
+    async (api, o: SpecCreate, name: string) => {
+      const body = {
+        name,
+        physnet: o.physnet,
+        numVfs: o.numVfs,
+        ...(o.vendor === undefined ? {} : { vendor: o.vendor }),
+        ...(o.device === undefined ? {} : { device: o.device }),
+        ...(o.driver === undefined ? {} : { driver: o.driver }),
+        ...(o.pciAddress === undefined ? {} : { pciAddress: o.pciAddress }),
+        ...(o.pf === undefined ? {} : { pf: o.pf }),
+        ...(o.vfDriver === undefined ? {} : { vfDriver: o.vfDriver }),
+        trusted: o.trusted === true,
+      };
+      print(deps, o.output, await api.post<SpecView>('/v1/specs', body), (s) => specsTable([s]));
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'delete', description: 'delete a device spec; its PFs are no longer managed' },
+    (c) => c.argument('<spec>', 'name or id'),
+    async (api, _o: ApiOptions, ref: string) => {
+      const s = await lookup<SpecView>(api, '/v1/specs', ref, 'spec');
+      await api.delete(`/v1/specs/${seg(s.id)}`);
+      deps.out(`spec ${s.name} deleted\n`);
+    },
+  );
+}
+
+function parseRange(value: string): { min: number; max: number } {
+  const m = /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(value.trim());
+  if (m?.[1] === undefined)
+    throw new VfleetError('INVALID_INPUT', `--vlan-range: "${value}" is not MIN-MAX like 100-199`, {
+      field: 'vlan-range',
+    });
+  return { min: Number(m[1]), max: Number(m[2] ?? m[1]) };
+}
+
+/** `vfleet physnet` and `vfleet network`. */
+export function registerNetworkCommands(program: Command, deps: CliDeps): void {
+  const p = program
+    .command('physnet')
+    .description('physical networks and their tenant VLAN ranges');
+  apiCommand(
+    p,
+    deps,
+    { name: 'list', description: 'list physical networks', isDefault: true },
+    same,
+    async (api, o: ApiOptions) => {
+      print(deps, o.output, await api.get<PhysnetView[]>('/v1/physnets'), physnetsTable);
+    },
+  );
+  apiCommand(
+    p,
+    deps,
+    { name: 'show', description: 'one physical network' },
+    (c) => c.argument('<name>'),
+    async (api, o: ApiOptions, name: string) => {
+      print(deps, o.output, await api.get<PhysnetView>(`/v1/physnets/${seg(name)}`), (x) =>
+        physnetsTable([x]),
+      );
+    },
+  );
+  apiCommand(
+    p,
+    deps,
+    { name: 'create', description: 'create a physical network with its VLAN ranges' },
+    (c) =>
+      c
+        .argument('<name>')
+        .option('--vlan-range <min-max>', 'tenant VLANs (repeatable), e.g. 100-199', collect),
+    async (api, o: ApiOptions & { vlanRange?: string[] }, name: string) => {
+      const body = { name, vlanRanges: (o.vlanRange ?? []).map(parseRange) };
+      print(deps, o.output, await api.post<PhysnetView>('/v1/physnets', body), (x) =>
+        physnetsTable([x]),
+      );
+    },
+  );
+  apiCommand(
+    p,
+    deps,
+    { name: 'delete', description: 'delete an unused physical network' },
+    (c) => c.argument('<name>'),
+    async (api, _o: ApiOptions, name: string) => {
+      await api.delete(`/v1/physnets/${seg(name)}`);
+      deps.out(`physnet ${name} deleted\n`);
+    },
+  );
+
+  const n = program.command('network').description('tenant networks: a physnet and a VLAN');
+  apiCommand(
+    n,
+    deps,
+    { name: 'list', description: 'list networks (a tenant token sees its own)', isDefault: true },
+    same,
+    async (api, o: ApiOptions) => {
+      print(deps, o.output, await api.get<NetworkView[]>('/v1/networks'), networksTable);
+    },
+  );
+  apiCommand(
+    n,
+    deps,
+    { name: 'show', description: 'one network, by name or id' },
+    (c) => c.argument('<network>'),
+    async (api, o: ApiOptions, ref: string) => {
+      print(deps, o.output, await lookup<NetworkView>(api, '/v1/networks', ref, 'network'), (x) =>
+        networksTable([x]),
+      );
+    },
+  );
+  apiCommand(
+    n,
+    deps,
+    {
+      name: 'create',
+      description: 'create a network (the lowest free VLAN when --vlan is omitted)',
+    },
+    (c) =>
+      c
+        .argument('<name>')
+        .requiredOption('--physnet <name>', 'physical network')
+        .option('--vlan <id>', 'VLAN id (1-4094)', intArg('vlan', 0, 4095))
+        .option('--tenant <tenant>', 'owner (admin tokens only; default admin)'),
+    async (
+      api,
+      o: ApiOptions & { physnet: string; vlan?: number; tenant?: string },
+      name: string,
+    ) => {
+      const body = {
+        name,
+        physnet: o.physnet,
+        ...(o.vlan === undefined ? {} : { vlan: o.vlan }),
+        ...(o.tenant === undefined ? {} : { tenant: o.tenant }),
+      };
+      print(deps, o.output, await api.post<NetworkView>('/v1/networks', body), (x) =>
+        networksTable([x]),
+      );
+    },
+  );
+  apiCommand(
+    n,
+    deps,
+    { name: 'delete', description: 'delete a network without ports' },
+    (c) => c.argument('<network>'),
+    async (api, _o: ApiOptions, ref: string) => {
+      const net = await lookup<NetworkView>(api, '/v1/networks', ref, 'network');
+      await api.delete(`/v1/networks/${seg(net.id)}`);
+      deps.out(`network ${net.name} deleted\n`);
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import type { Weigher } from '../core/scheduler/types.js';
+import type { HostIo } from '../host/host-io.js';
+
+/**
+ * The controller and agent as the CLI starts them. They are implemented in
+ * src/bin (the composition root), so the CLI layer never imports
+ * src/controller or src/agent; tests hand in the same implementations.
+ */
+export interface FleetDeps {
+  startController(o: StartControllerOptions): Promise<StartedController>;
+  startAgent(o: StartAgentOptions): Promise<StartedAgent>;
+  /** HTTP for the API client (global fetch in the binary). */
+  readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** Resolves with the signal's name on SIGINT or SIGTERM. */
+  untilStopped(): Promise<string>;
+  readonly defaults: FleetDefaults;
+}
+
+export interface FleetDefaults {
+  /** VFLEET_URL, when set. */
+  readonly url: string | null;
+  /** VFLEET_TOKEN, when set. */
+  readonly token: string | null;
+  /** Where `vfleet controller` and `vfleet up` keep their data (VFLEET_DATA_DIR or a per-user default). */
+  readonly dataDir: string;
+}
+
+export interface StartControllerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly adminTokenFile: string;
+  readonly weigher: Weigher;
+  /** `vfleet up` always runs on the embedded store, whatever DATABASE_URL says. */
+  readonly embedded: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface StartedController {
+  readonly url: string;
+  /** "PGlite in DIR" or "PostgreSQL at host:port/db" (no password). */
+  readonly storage: string;
+  readonly adminTokenCreated: boolean;
+  close(): Promise<void>;
+}
+
+export interface StartAgentOptions {
+  readonly controller: string;
+  readonly token: string;
+  readonly host?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly io: HostIo;
+  /** Only the live root has a kernel log worth reading. */
+  readonly liveRoot: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface StartedAgent {
+  /** Settles when the agent stops: rejects when it could not register or report. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,190 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { VfleetError } from '../core/errors.js';
+import { NUMA_POLICIES } from '../core/vocabulary.js';
+import { apiCommand, same } from './api-command.js';
+import type { CliDeps } from './cli-deps.js';
+import { collect, intArg, parseLabels, type ApiOptions } from './fleet-options.js';
+import { lookup, seg } from './fleet-lookup.js';
+import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
+import type { InstanceView, PortView } from './fleet-views.js';
+
+/** `NET[,vnic=TYPE][,mac=MAC][,trusted][,max-tx=MBPS][,min-tx=MBPS]` as the API's port request. */
+export function parsePortSpec(spec: string): Record<string, unknown> {
+  const [network, ...rest] = spec.split(',');
+  const bad = (why: string) =>
+    new VfleetError('INVALID_INPUT', `--port: "${spec}": ${why}`, { field: 'port' });
+  if (network === undefined || network.trim() === '' || network.includes('='))
+    throw bad('start with the network name, e.g. blue,vnic=direct');
+  const port: Record<string, unknown> = { network: network.trim() };
+  for (const part of rest) {
+    const eq = part.indexOf('=');
+    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
+    const value = eq < 0 ? null : part.slice(eq + 1).trim();
+    if (key === 'trusted' && (value === null || value === 'true' || value === 'false'))
+      port.trusted = value !== 'false';
+    else if ((key === 'vnic' || key === 'vnicType') && value !== null) port.vnicType = value;
+    else if (key === 'mac' && value !== null) port.mac = value;
+    else if ((key === 'max-tx' || key === 'min-tx') && value !== null) {
+      const n = Number(value);
+      port[key === 'max-tx' ? 'maxTxRate' : 'minTxRate'] = /^\d+$/.test(value) ? n : value;
+    } else throw bad(`unknown setting "${part}" (vnic=, mac=, trusted, max-tx=, min-tx=)`);
+  }
+  return port;
+}
+
+interface InstanceCreate extends ApiOptions {
+  file?: string;
+  vcpus?: number;
+  memoryMb?: number;
+  port?: string[];
+  numaPolicy?: string;
+  hostLabel?: string[];
+  distinctPfs?: boolean;
+  tenant?: string;
+}
+
+async function readBodyFile(deps: CliDeps, file: string): Promise<Record<string, unknown>> {
+  const text = await deps.hostFs('/').readText(resolve(file));
+  if (text === null)
+    throw new VfleetError('NOT_FOUND', `file ${file} does not exist`, { field: 'file' });
+  let data: unknown;
+  try {
+    data = parseYaml(text) as unknown;
+  } catch (e) {
+    throw new VfleetError('INVALID_INPUT', `${file}: not JSON or YAML: ${String(e)}`, {
+      field: 'file',
+    });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new VfleetError(
+      'INVALID_INPUT',
+      `${file}: expected an object (POST /v1/instances body)`,
+      {
+        field: 'file',
+      },
+    );
+  return data as Record<string, unknown>;
+}
+
+/** The request body: the -f file, overridden by the options given. */
+export async function instanceBody(
+  deps: CliDeps,
+  name: string | undefined,
+  o: InstanceCreate,
+): Promise<Record<string, unknown>> {
+  const body = o.file === undefined ? {} : await readBodyFile(deps, o.file);
+  const set = (k: string, v: unknown) => {
+    if (v !== undefined) body[k] = v;
+  };
+  set('name', name);
+  set('vcpus', o.vcpus);
+  set('memoryMb', o.memoryMb);
+  set('ports', o.port?.map(parsePortSpec));
+  set('numaPolicy', o.numaPolicy);
+  set('hostLabels', o.hostLabel === undefined ? undefined : parseLabels(o.hostLabel, 'host-label'));
+  set('distinctPfs', o.distinctPfs);
+  set('tenant', o.tenant);
+  body.ports ??= [];
+  return body;
+}
+
+/** `vfleet instance` and `vfleet port`. */
+export function registerInstanceCommands(program: Command, deps: CliDeps): void {
+  const g = program
+    .command('instance')
+    .description('instances: scheduled onto a host, one VF claimed per SR-IOV port');
+  apiCommand(
+    g,
+    deps,
+    { name: 'list', description: 'list instances', isDefault: true },
+    same,
+    async (api, o: ApiOptions) => {
+      print(deps, o.output, await api.get<InstanceView[]>('/v1/instances'), instancesTable);
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'show', description: 'one instance with its ports, by name or id' },
+    (c) => c.argument('<instance>'),
+    async (api, o: ApiOptions, ref: string) => {
+      print(
+        deps,
+        o.output,
+        await lookup<InstanceView>(api, '/v1/instances', ref, 'instance'),
+        instanceDetail,
+      );
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    {
+      name: 'create',
+      description: 'schedule an instance and claim a VF for each of its ports, all or nothing',
+    },
+    (c) =>
+      c
+        .argument('[name]', 'instance name (or "name" in the -f file)')
+        .option('-f, --file <file>', 'request body, JSON or YAML, as POST /v1/instances takes it')
+        .option('--vcpus <n>', 'vCPUs', intArg('vcpus', 0, 1 << 20))
+        .option('--memory-mb <mb>', 'memory in MiB', intArg('memory-mb', 0, 1 << 30))
+        .option(
+          '--port <spec>',
+          'a port, repeatable: NET[,vnic=direct][,mac=MAC][,trusted][,max-tx=Mbps][,min-tx=Mbps]',
+          collect,
+        )
+        .option(
+          '--numa-policy <policy>',
+          `PCI NUMA policy: ${NUMA_POLICIES.join('|')} (default legacy)`,
+        )
+        .option('--host-label <k=v>', 'only hosts with this label (repeatable)', collect)
+        .option('--distinct-pfs', 'every VF on its own PF')
+        .option('--tenant <tenant>', 'owner (admin tokens only)'),
+    async (api, o: InstanceCreate, name: string | undefined) => {
+      const inst = await api.post<InstanceView>('/v1/instances', await instanceBody(deps, name, o));
+      print(deps, o.output, inst, instanceDetail);
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    { name: 'delete', description: 'release an instance; the agent resets its VFs before reuse' },
+    (c) => c.argument('<instance>'),
+    async (api, _o: ApiOptions, ref: string) => {
+      const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
+      await api.delete(`/v1/instances/${seg(inst.id)}`);
+      deps.out(
+        `instance ${inst.name} released; ${inst.ports.length} VF(s) are reset by the agent before reuse\n`,
+      );
+    },
+  );
+
+  const p = program
+    .command('port')
+    .description('ports and the VFs they hold (created with instances)');
+  apiCommand(
+    p,
+    deps,
+    { name: 'list', description: 'list ports with their VFs', isDefault: true },
+    same,
+    async (api, o: ApiOptions) => {
+      print(deps, o.output, await api.get<PortView[]>('/v1/ports'), portsTable);
+    },
+  );
+  apiCommand(
+    p,
+    deps,
+    { name: 'show', description: 'one port, by id or MAC' },
+    (c) => c.argument('<port>', 'id or MAC'),
+    async (api, o: ApiOptions, ref: string) => {
+      const all = await api.get<PortView[]>('/v1/ports');
+      const port = all.find((x) => x.id === ref || x.mac === ref.toLowerCase());
+      if (port === undefined)
+        throw new VfleetError('NOT_FOUND', `no port with id or MAC "${ref}"`, { field: 'port' });
+      print(deps, o.output, port, (x) => `${portsTable([x])}note: ${x.note}\n`);
+    },
+  );
+}

@@ -1,0 +1,185 @@
+import type { OutputFormat } from '../core/vocabulary.js';
+import type { CliDeps } from './cli-deps.js';
+import type {
+  HostDetailView,
+  HostView,
+  InstanceView,
+  NetworkView,
+  PhysnetView,
+  PortView,
+  SpecView,
+  TokenView,
+} from './fleet-views.js';
+import { renderData, renderTable, type Cell } from './output.js';
+
+/** Prints `value` as json/yaml, or as the table `table` renders. */
+export function print<T>(
+  deps: CliDeps,
+  format: OutputFormat,
+  value: T,
+  table: (v: T) => string,
+): void {
+  deps.out(format === 'table' ? table(value) : renderData(format, value));
+}
+
+const labelText = (l: Record<string, string>): string =>
+  Object.entries(l)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+/** `key: value` lines for one object. */
+export const renderFields = (pairs: readonly (readonly [string, Cell])[]): string =>
+  renderTable(['field', 'value'], pairs).split('\n').slice(1).join('\n');
+
+export const hostsTable = (hosts: readonly HostView[]): string =>
+  renderTable(
+    ['host', 'health', 'ready', 'generation', 'labels', 'last seen'],
+    hosts.map((h) => [
+      h.id,
+      h.health,
+      h.ready,
+      `${h.appliedGeneration}/${h.desiredGeneration}`,
+      labelText(h.labels),
+      h.lastSeen,
+    ]),
+  );
+
+export function hostDetail(h: HostDetailView): string {
+  const parts = [
+    renderFields([
+      ['host', h.id],
+      ['health', h.health],
+      ['ready', h.ready],
+      ['generation', `applied ${h.appliedGeneration} of ${h.desiredGeneration}`],
+      ['labels', labelText(h.labels)],
+      ['last seen', h.lastSeen],
+      ['numa', h.numaNodes.map((n) => `node${n.node}:${n.cpus}cpu`).join(' ')],
+      ['memory MB', h.memoryMb],
+      ['last apply', h.lastApplyMessage],
+      ['findings', h.findings.map((f) => `${f.severity ?? '?'}:${f.id ?? '?'}`).join(' ')],
+    ]),
+    renderTable(
+      ['pf', 'ifname', 'driver', 'numa', 'vfs', 'spec'],
+      h.pfs.map((p) => [
+        p.pciAddress,
+        p.ifname,
+        p.driver,
+        p.numaNode,
+        `${p.numVfs}/${p.totalVfs}`,
+        p.spec,
+      ]),
+    ),
+  ];
+  const vfs = h.pfs.flatMap((p) => p.vfs.map((v) => ({ pf: p.pciAddress, ...v })));
+  if (vfs.length > 0) {
+    parts.push(
+      renderTable(
+        ['pf', 'vf', 'pci', 'state', 'physnet', 'trusted', 'port', 'note'],
+        vfs.map((v) => [
+          v.pf,
+          v.index,
+          v.pciAddress,
+          v.dirty ? `${v.state} (resetting)` : v.state,
+          v.physnet,
+          v.trusted,
+          v.portId,
+          v.note,
+        ]),
+      ),
+    );
+  }
+  return parts.join('\n');
+}
+
+export const specsTable = (specs: readonly SpecView[]): string =>
+  renderTable(
+    ['name', 'id', 'selects', 'physnet', 'trusted', 'numvfs', 'vf driver'],
+    specs.map((s) => [
+      s.name,
+      s.id,
+      [
+        s.vendor === null && s.device === null ? null : `${s.vendor ?? '*'}:${s.device ?? '*'}`,
+        s.driver === null ? null : `driver=${s.driver}`,
+        s.pciAddress === null ? null : `pci=${s.pciAddress}`,
+        s.pf === null ? null : `pf=${s.pf}`,
+      ]
+        .filter((x) => x !== null)
+        .join(' '),
+      s.physnet,
+      s.trusted,
+      s.numVfs,
+      s.vfDriver,
+    ]),
+  );
+
+export const physnetsTable = (ps: readonly PhysnetView[]): string =>
+  renderTable(
+    ['physnet', 'vlan ranges'],
+    ps.map((p) => [p.name, p.vlanRanges.map((r) => `${r.min}-${r.max}`).join(',')]),
+  );
+
+export const networksTable = (ns: readonly NetworkView[]): string =>
+  renderTable(
+    ['network', 'id', 'tenant', 'physnet', 'vlan'],
+    ns.map((n) => [n.name, n.id, n.tenant, n.physnet, n.vlan]),
+  );
+
+export const portsTable = (ps: readonly PortView[]): string =>
+  renderTable(
+    ['port', 'network', 'vlan', 'vnic', 'mac', 'host', 'vf', 'pf', 'trusted', 'spoofchk'],
+    ps.map((p) => [
+      p.id,
+      p.network,
+      p.vlan,
+      p.vnicType,
+      p.mac,
+      p.host,
+      p.pciAddress,
+      p.pf,
+      p.trusted,
+      p.spoofchk,
+    ]),
+  );
+
+export const instancesTable = (is: readonly InstanceView[]): string =>
+  renderTable(
+    ['instance', 'id', 'tenant', 'host', 'state', 'vcpus', 'memory', 'numa', 'ports'],
+    is.map((i) => [
+      i.name,
+      i.id,
+      i.tenant,
+      i.host,
+      i.state,
+      i.vcpus,
+      i.memoryMb,
+      i.numaNode === null ? i.numaPolicy : `${i.numaPolicy}:node${i.numaNode}`,
+      i.ports.length,
+    ]),
+  );
+
+export function instanceDetail(i: InstanceView): string {
+  const note = i.ports.find((p) => p.vnicType !== 'normal')?.note;
+  return [
+    renderFields([
+      ['instance', i.name],
+      ['id', i.id],
+      ['tenant', i.tenant],
+      ['host', i.host],
+      ['state', i.state],
+      ['vcpus', i.vcpus],
+      ['memory MB', i.memoryMb],
+      ['numa', i.numaNode === null ? i.numaPolicy : `${i.numaPolicy} (node ${i.numaNode})`],
+      ['host labels', labelText(i.hostLabels)],
+    ]),
+    portsTable(i.ports),
+    note === undefined ? '' : `note: ${note}\n`,
+  ]
+    .filter((s) => s !== '')
+    .join('\n');
+}
+
+export const tokensTable = (ts: readonly TokenView[]): string =>
+  renderTable(
+    ['token', 'id', 'role', 'tenant', 'host', 'created'],
+    ts.map((t) => [t.name, t.id, t.role, t.tenant, t.host, t.createdAt]),
+  );

@@ -1,0 +1,195 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { VfleetError } from '../core/errors.js';
+import type { Weigher } from '../core/scheduler/types.js';
+import { createApiClient } from './api-client.js';
+import type { CliDeps } from './cli-deps.js';
+import { hostRootOption } from './common-options.js';
+import type { StartedAgent, StartedController } from './fleet-deps.js';
+import {
+  adminTokenFileIn,
+  collect,
+  controllerUrl,
+  DEFAULT_LISTEN,
+  DEFAULT_URL,
+  fleetOf,
+  parseLabels,
+  parseListen,
+  resolveToken,
+  urlFileIn,
+  weigherOption,
+} from './fleet-options.js';
+import type { TokenView } from './fleet-views.js';
+
+interface ServeOptions {
+  listen: string;
+  dataDir?: string;
+  adminTokenFile?: string;
+  weigher: Weigher;
+}
+interface AgentOptions {
+  controller?: string;
+  token?: string;
+  tokenFile?: string;
+  hostRoot: string;
+  host?: string;
+  label?: string[];
+}
+
+const serveOptions = (c: Command) =>
+  c
+    .option('--listen <host:port>', 'address to listen on', DEFAULT_LISTEN)
+    .option(
+      '--data-dir <dir>',
+      'embedded database and admin token (default: $VFLEET_DATA_DIR or per user)',
+    )
+    .option(
+      '--admin-token-file <file>',
+      'where the first admin token is written (default: DATA_DIR/admin-token)',
+    )
+    .addOption(weigherOption());
+
+const agentOptions = (c: Command) =>
+  c
+    .addOption(hostRootOption())
+    .option('--host <name>', "the host's name in the fleet (default: its hostname)")
+    .option('--label <k=v>', 'a label for the host, on first registration (repeatable)', collect);
+
+async function startController(deps: CliDeps, o: ServeOptions, embedded: boolean) {
+  const fleet = fleetOf(deps);
+  const dataDir = resolve(o.dataDir ?? fleet.defaults.dataDir);
+  const adminTokenFile = resolve(o.adminTokenFile ?? adminTokenFileIn(dataDir));
+  const ctl = await fleet.startController({
+    ...parseListen(o.listen),
+    dataDir,
+    adminTokenFile,
+    weigher: o.weigher,
+    embedded,
+    log: (l) => {
+      deps.err(`vfleet controller: ${l}\n`);
+    },
+  });
+  await deps
+    .hostFs('/')
+    .writeFileAtomic(urlFileIn(dataDir), `${ctl.url}\n`)
+    .catch((e: unknown) => {
+      deps.err(`vfleet controller: cannot note the URL in ${dataDir}: ${String(e)}\n`);
+    });
+  deps.out(
+    `controller: ${ctl.url} (API docs ${ctl.url}/docs)\nstorage: ${ctl.storage}\n` +
+      `admin token: ${adminTokenFile}${ctl.adminTokenCreated ? ' (created now)' : ''}\n`,
+  );
+  return { ctl, adminTokenFile };
+}
+
+function startAgent(deps: CliDeps, o: AgentOptions, controller: string, token: string) {
+  return fleetOf(deps).startAgent({
+    controller,
+    token,
+    ...(o.host === undefined ? {} : { host: o.host }),
+    labels: parseLabels(o.label ?? []),
+    io: { fs: deps.hostFs(o.hostRoot), runner: deps.runner, clock: deps.clock },
+    liveRoot: resolve(o.hostRoot) === '/',
+    log: (l) => {
+      deps.err(`vfleet agent: ${l}\n`);
+    },
+  });
+}
+
+/** Runs until SIGINT/SIGTERM (or the agent fails), then stops everything in order. */
+async function serveUntilStopped(
+  deps: CliDeps,
+  agent: StartedAgent | null,
+  ctl: StartedController | null,
+): Promise<void> {
+  const stopped = fleetOf(deps)
+    .untilStopped()
+    .then((sig) => ({ sig }));
+  try {
+    const first = await Promise.race([stopped, ...(agent ? [agent.done.then(() => null)] : [])]);
+    if (first !== null) deps.err(`vfleet: ${first.sig}: shutting down\n`);
+  } finally {
+    await agent?.stop();
+    await ctl?.close();
+  }
+}
+
+export function registerServeCommands(program: Command, deps: CliDeps): void {
+  serveOptions(
+    program
+      .command('controller')
+      .description(
+        'run the fleet controller: the /v1 API, OpenAPI at /openapi.json, docs at /docs',
+      ),
+  ).action(async (o: ServeOptions) => {
+    const { ctl } = await startController(deps, o, false);
+    await serveUntilStopped(deps, null, ctl);
+  });
+
+  agentOptions(
+    program
+      .command('agent')
+      .description("keep this host in line with the controller's declared state")
+      .option(
+        '--controller <url>',
+        `controller URL (default: $VFLEET_URL, else the local controller's, else ${DEFAULT_URL})`,
+      )
+      .option('--token <token>', 'agent token for this host (default: $VFLEET_TOKEN)')
+      .option('--token-file <file>', 'read the token from FILE'),
+  ).action(async (o: AgentOptions) => {
+    const url = await controllerUrl(deps, o.controller);
+    const agent = await startAgent(deps, o, url, await resolveToken(deps, o));
+    deps.out(`agent: following ${url}\n`);
+    await serveUntilStopped(deps, agent, null);
+  });
+
+  agentOptions(
+    serveOptions(
+      program
+        .command('up')
+        .description('controller and an agent for this host in one process, on embedded storage'),
+    ),
+  ).action(async (o: ServeOptions & AgentOptions) => {
+    const { ctl, adminTokenFile } = await startController(deps, o, true);
+    let agent: StartedAgent | null = null;
+    try {
+      const admin = (await deps.hostFs('/').readText(adminTokenFile))?.trim();
+      if (admin === undefined || admin === '') {
+        throw new VfleetError(
+          'NOT_FOUND',
+          `the admin token file ${adminTokenFile} is missing; the database already has an admin token, so pass the file that holds it with --admin-token-file`,
+          { field: 'admin-token-file' },
+        );
+      }
+      const host = o.host ?? (await hostnameOf(deps, o.hostRoot));
+      const token = await agentToken(deps, ctl.url, admin, host);
+      agent = await startAgent(deps, { ...o, host }, ctl.url, token);
+      deps.out(`agent: host ${host} joined\n`);
+    } catch (e) {
+      await ctl.close();
+      throw e;
+    }
+    await serveUntilStopped(deps, agent, ctl);
+  });
+}
+
+async function hostnameOf(deps: CliDeps, root: string): Promise<string> {
+  const name = (await deps.hostFs(root).readText('/proc/sys/kernel/hostname'))?.trim() ?? '';
+  if (name === '')
+    throw new VfleetError('INVALID_INPUT', 'the host has no hostname; pass --host NAME', {
+      field: 'host',
+    });
+  return name;
+}
+
+/** A fresh agent token for `up`'s own agent; the one of an earlier run is revoked. */
+async function agentToken(deps: CliDeps, url: string, admin: string, host: string) {
+  const api = createApiClient(fleetOf(deps).fetch, url, admin);
+  const name = `up-agent-${host}`.slice(0, 63);
+  for (const t of await api.get<TokenView[]>('/v1/tokens'))
+    if (t.name === name) await api.delete(`/v1/tokens/${encodeURIComponent(t.id)}`);
+  const t = await api.post<TokenView>('/v1/tokens', { name, role: 'agent', host });
+  if (t.token === undefined)
+    throw new VfleetError('INTERNAL', 'the controller sent no token secret');
+  return t.token;
+}

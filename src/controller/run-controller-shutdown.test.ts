@@ -1,0 +1,57 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../adapters/store/open-store.js';
+import { pgliteTemplate } from '../testing/pglite-template.js';
+import { DEFAULT_CONFIG } from './controller-deps.js';
+import { runController } from './run-controller.js';
+
+describe('runController.close', () => {
+  it('answers waiting long polls at once and lets every handler finish before the store closes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vfleet-ctl-stop-'));
+    const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+    const logs: string[] = [];
+    const ctl = await runController({
+      store,
+      host: '127.0.0.1',
+      port: 0,
+      adminTokenFile: join(dir, 'admin-token'),
+      config: DEFAULT_CONFIG,
+      now: () => Date.now(),
+      log: (l) => logs.push(l),
+      serializeClaims: true,
+    });
+    try {
+      const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const reg = await fetch(`${ctl.url}/v1/agent/register`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ host: 'h1' }),
+      });
+      expect(reg.status).toBe(200);
+      const poll = (signal?: AbortSignal) =>
+        fetch(`${ctl.url}/v1/agent/hosts/h1/desired?after=99&waitSeconds=60`, {
+          headers,
+          ...(signal === undefined ? {} : { signal }),
+        });
+      // One agent still waiting, one that hangs up just as the controller stops.
+      const waiting = poll();
+      const hangUp = new AbortController();
+      const leaving = poll(hangUp.signal).catch(() => null);
+      await new Promise((r) => setTimeout(r, 200));
+      hangUp.abort();
+      const t0 = Date.now();
+      await ctl.close();
+      await store.close();
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect((await waiting).status).toBe(200);
+      expect(await leaving).toBeNull();
+      // No handler ran into a closed store.
+      expect(logs).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

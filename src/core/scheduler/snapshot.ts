@@ -1,0 +1,44 @@
+import type { CandidateHost, Placement } from './types.js';
+
+/**
+ * The fleet as a scheduler saw it, after one of its own claims: the VFs,
+ * vCPUs and memory the claim took are no longer free on that host. Other
+ * hosts are shared, unchanged, with the input.
+ */
+export function afterClaim(
+  hosts: readonly CandidateHost[],
+  placement: Placement,
+  vcpus: number,
+  memoryMb: number,
+): CandidateHost[] {
+  return hosts.map((h) =>
+    h.id === placement.hostId ? hostAfter(h, placement, vcpus, memoryMb) : h,
+  );
+}
+
+function hostAfter(
+  h: CandidateHost,
+  placement: Placement,
+  vcpus: number,
+  memoryMb: number,
+): CandidateHost {
+  const taken = new Map<string, number>();
+  for (const p of placement.ports) {
+    const k = `${p.pfId}|${p.physnet}|${p.vfTrusted}`;
+    taken.set(k, (taken.get(k) ?? 0) + 1);
+  }
+  return {
+    ...h,
+    freeMemoryMb: h.freeMemoryMb === null ? null : h.freeMemoryMb - memoryMb,
+    numaNodes: h.numaNodes.map((n) =>
+      n.node === placement.numaNode ? { ...n, freeCpus: n.freeCpus - vcpus } : n,
+    ),
+    pfs: h.pfs.map((pf) => ({
+      ...pf,
+      free: pf.free.map((g) => {
+        const n = taken.get(`${pf.id}|${g.physnet}|${g.trusted}`) ?? 0;
+        return n === 0 ? g : { ...g, count: Math.max(0, g.count - n) };
+      }),
+    })),
+  };
+}
