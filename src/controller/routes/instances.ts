@@ -14,6 +14,17 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     const scope = tenantScope(who);
     return scope === null || scope === tenant;
   };
+  /** The item if this caller may see it; NOT_FOUND otherwise (a tenant never learns others' ids exist). */
+  const seen = <T extends { tenant: string }>(
+    who: Token,
+    item: T | null,
+    what: string,
+    id: string,
+  ): T => {
+    if (item === null || !visible(who, item.tenant))
+      throw new VfleetError('NOT_FOUND', `no ${what} ${id}`);
+    return item;
+  };
 
   app.openapi(
     createRoute({
@@ -68,9 +79,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
-      const inst = await deps.store.claims.getInstance(id);
-      if (inst === null || !visible(c.var.principal, inst.tenant))
-        throw new VfleetError('NOT_FOUND', `no instance ${id}`);
+      const inst = seen(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
       return c.json(instanceOut(inst), 200);
     },
   );
@@ -88,9 +97,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
-      const inst = await deps.store.claims.getInstance(id);
-      if (inst === null || !visible(c.var.principal, inst.tenant))
-        throw new VfleetError('NOT_FOUND', `no instance ${id}`);
+      const inst = seen(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
       await deps.store.claims.release(id);
       if (inst.hostId !== null) deps.feed.notify(inst.hostId);
       return c.body(null, 204);
@@ -128,10 +135,10 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
-      const p = await deps.store.catalog.getPort(id);
-      if (p === null || !visible(c.var.principal, p.tenant))
-        throw new VfleetError('NOT_FOUND', `no port ${id}`);
-      return c.json(portOut(p), 200);
+      return c.json(
+        portOut(seen(c.var.principal, await deps.store.catalog.getPort(id), 'port', id)),
+        200,
+      );
     },
   );
 }
