@@ -56,15 +56,8 @@ export interface HostReport {
   readonly findings: readonly unknown[];
 }
 
-export interface ReportedPf {
-  readonly pciAddress: string;
-  readonly ifname: string | null;
-  readonly vendorId: string;
-  readonly deviceId: string;
-  readonly driver: string | null;
-  readonly totalVfs: number;
-  readonly numVfs: number;
-  readonly numaNode: number | null;
+/** A PF as an agent reports it: the stored record less what the controller assigns. */
+export interface ReportedPf extends Omit<PfRecord, 'id' | 'hostId' | 'specId'> {
   readonly vfs: readonly { readonly index: number; readonly pciAddress: string }[];
 }
 
