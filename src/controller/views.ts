@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { DeviceSpec, Host, Network, PfRecord, Token, VfRecord } from '../core/fleet/model.js';
 import { hostHealth } from '../core/fleet/model.js';
-import type { InstanceView, PortView } from '../core/fleet/store.js';
+import type { InstanceView, PortView, ReportedPf } from '../core/fleet/store.js';
 import type { networkSchema, specSchema } from './schemas/catalog.js';
 import type { hostDetailSchema, hostSchema, tokenSchema } from './schemas/hosts.js';
 import type { instanceSchema, portSchema } from './schemas/instances.js';
@@ -34,14 +34,7 @@ export function hostDetailOut(
     ...hostOut(h, staleBefore),
     findings: [...h.findings],
     pfs: pfs.map((pf) => ({
-      pciAddress: pf.pciAddress,
-      ifname: pf.ifname,
-      vendorId: pf.vendorId,
-      deviceId: pf.deviceId,
-      driver: pf.driver,
-      totalVfs: pf.totalVfs,
-      numVfs: pf.numVfs,
-      numaNode: pf.numaNode,
+      ...pfFields(pf),
       spec: pf.specId,
       vfs: vfs
         .filter((v) => v.pfId === pf.id)
@@ -99,3 +92,17 @@ export const instanceOut = (i: InstanceView): z.infer<typeof instanceSchema> => 
 export const tokenOut = (t: Token): z.infer<typeof tokenSchema> => ({ ...t });
 export const specOut = (s: DeviceSpec): z.infer<typeof specSchema> => ({ ...s });
 export const networkOut = (n: Network): z.infer<typeof networkSchema> => ({ ...n });
+
+/** The PF fields an agent reports and the API shows back, in one place. */
+export function pfFields(pf: Omit<ReportedPf, 'vfs'>): Omit<ReportedPf, 'vfs'> {
+  return {
+    pciAddress: pf.pciAddress,
+    ifname: pf.ifname,
+    vendorId: pf.vendorId,
+    deviceId: pf.deviceId,
+    driver: pf.driver,
+    totalVfs: pf.totalVfs,
+    numVfs: pf.numVfs,
+    numaNode: pf.numaNode,
+  };
+}

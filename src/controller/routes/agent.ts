@@ -15,7 +15,7 @@ import {
 } from '../schemas/agent.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { hostSchema } from '../schemas/hosts.js';
-import { hostOut } from '../views.js';
+import { hostOut, pfFields } from '../views.js';
 
 /** With several controllers, a waiting agent also re-reads the store this often. */
 const RECHECK_MS = 2_000;
@@ -59,14 +59,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       requireHost(c.var.principal, id);
       const b = c.req.valid('json');
       const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
-        pciAddress: pf.pciAddress,
-        ifname: pf.ifname,
-        vendorId: pf.vendorId,
-        deviceId: pf.deviceId,
-        driver: pf.driver,
-        totalVfs: pf.totalVfs,
-        numVfs: pf.numVfs,
-        numaNode: pf.numaNode,
+        ...pfFields(pf),
         vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
       }));
       const h = await deps.store.hosts.report(

@@ -45,6 +45,15 @@ const targetXmlOf = (ctx: StepContext, step: MigrationStep): string => {
   return xml;
 };
 
+/** The target VF's device change: attached by the step, detached by its undo. */
+const targetDevice = (ctx: StepContext, step: MigrationStep) => ({
+  host: host(ctx, 'target'),
+  domain: domain(ctx),
+  portId: step.portId ?? '',
+  deviceXml: targetXmlOf(ctx, step),
+  scope: BOTH,
+});
+
 /**
  * The instance as it will be on the target: the reserved VFs in its direct
  * ports, the target's NUMA nodes, no dedicated CPUs (those were the source's).
@@ -135,25 +144,11 @@ export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
   },
   'attach-target-vf': {
     async run(ctx, step) {
-      const change = {
-        host: host(ctx, 'target'),
-        domain: domain(ctx),
-        portId: step.portId ?? '',
-        deviceXml: targetXmlOf(ctx, step),
-        scope: BOTH,
-      };
-      await ctx.ports.attachDevice(change);
+      await ctx.ports.attachDevice(targetDevice(ctx, step));
       migrating(ctx, step).v.target.attached = true;
     },
     async undo(ctx, step) {
-      const change = {
-        host: host(ctx, 'target'),
-        domain: domain(ctx),
-        portId: step.portId ?? '',
-        deviceXml: targetXmlOf(ctx, step),
-        scope: BOTH,
-      };
-      await ctx.ports.detachDevice(change);
+      await ctx.ports.detachDevice(targetDevice(ctx, step));
       migrating(ctx, step).v.target.attached = false;
     },
   },
