@@ -2,6 +2,9 @@ import { VfleetError, ERROR_CODES } from '../core/errors.js';
 import type { DesiredState } from '../core/fleet/desired-host-state.js';
 import type { HostInventory } from '../core/inventory.js';
 import { isOneOf } from '../core/vocabulary.js';
+import type { HypervisorFacts } from '../core/fleet/wiring-facts.js';
+import type { AgentTask, DomainResult, TaskOutcome, WantedDomain } from './domain-reconcile.js';
+import type { IrqPins } from './irq-summary.js';
 
 export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -10,6 +13,8 @@ export interface AppliedReport {
   readonly ok: boolean;
   readonly failedVfs: readonly string[];
   readonly message: string | null;
+  readonly domains?: readonly DomainResult[];
+  readonly irqs?: IrqPins;
 }
 
 export interface ReportBody {
@@ -17,18 +22,23 @@ export interface ReportBody {
   readonly findings: readonly unknown[];
   readonly numaNodes?: readonly { node: number; socket: number; cpus: number }[];
   readonly memoryMb?: number | null;
+  readonly hypervisor?: HypervisorFacts;
+}
+
+export interface DesiredAnswer {
+  readonly generation: number;
+  readonly state: DesiredState;
+  readonly domains?: readonly WantedDomain[];
+  readonly tasks?: readonly AgentTask[];
 }
 
 /** The agent's side of the controller API (/v1/agent/...). */
 export interface AgentClient {
   register(labels: Readonly<Record<string, string>>): Promise<void>;
   report(body: ReportBody): Promise<void>;
-  desired(
-    after: number,
-    waitSeconds: number,
-    signal?: AbortSignal,
-  ): Promise<{ generation: number; state: DesiredState }>;
+  desired(after: number, waitSeconds: number, signal?: AbortSignal): Promise<DesiredAnswer>;
   applied(r: AppliedReport): Promise<void>;
+  taskDone(id: string, outcome: TaskOutcome): Promise<void>;
 }
 
 export function createAgentClient(
@@ -71,14 +81,14 @@ export function createAgentClient(
         `${hostPath}/desired?after=${after}&waitSeconds=${waitSeconds}`,
         undefined,
         signal,
-      )) as {
-        generation: number;
-        state: DesiredState;
-      };
+      )) as DesiredAnswer;
       return d;
     },
     async applied(r) {
       await call('POST', `${hostPath}/applied`, r);
+    },
+    async taskDone(id, outcome) {
+      await call('POST', `${hostPath}/tasks/${encodeURIComponent(id)}`, outcome);
     },
   };
 }

@@ -54,6 +54,7 @@ describe('runAgent with a probe', () => {
           });
         }),
       applied: () => Promise.resolve(),
+      taskDone: () => Promise.resolve(),
     };
     const numVfs = () => (fingerprint === 'a' ? 1 : 2);
     const running = runAgent(

@@ -6,41 +6,15 @@ import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
 import { runController } from '../controller/run-controller.js';
 import type { Json } from '../testing/controller-harness.js';
 import type { VfInfoJson } from '../testing/fake-ip-state.js';
-import { buildFixtureHost, type FixtureHost } from '../testing/fixture-host.js';
+import { igbHost, realClock, until } from '../testing/e2e-kit.js';
+import type { FixtureHost } from '../testing/fixture-host.js';
 import { httpFleet } from '../testing/http-fleet.js';
-import { createSimulatedKernelFs } from '../testing/simulated-kernel-fs.js';
 import { openTestStore, STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { runHostAgent } from './host-agent.js';
 
 afterAll(stopPgCluster);
 
-const clock = {
-  now: () => Date.now(),
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-};
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** A fixture host with one igb PF and no VFs yet; its kernel creates VFs on sriov_numvfs writes. */
-async function igbHost(hostname: string, pf: string, numaNode: number) {
-  const fixture = await buildFixtureHost({
-    hostname,
-    pfs: [{ pciAddress: pf, totalVfs: 7, numaNode, localCpus: numaNode === 0 ? '0-3' : '4-7' }],
-  });
-  return { fixture, kernel: createSimulatedKernelFs(fixture) };
-}
+const clock = realClock;
 
 /** The fake `ip`'s state; the agent's `ip` may be rewriting it right now, so a torn read is retried. */
 async function ipState(h: FixtureHost) {

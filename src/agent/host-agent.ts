@@ -10,6 +10,10 @@ import { changeFingerprint } from './change-probe.js';
 import type { FetchFn } from './agent-client.js';
 import { readHostTopology } from './host-topology.js';
 import { runAgent } from './run-agent.js';
+import { createDomainKeeper } from './domain-reconcile.js';
+import { summarizeIrqPins } from './irq-summary.js';
+import { pinVfIrqs } from '../host/irq-affinity.js';
+import type { HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 
 export interface HostAgentOptions {
   readonly controller: string;
@@ -24,6 +28,16 @@ export interface HostAgentOptions {
   readonly clock: Clock;
   readonly log: (line: string) => void;
   readonly fetch?: FetchFn;
+  /** The host's libvirt (or the render-only stand-in); without it the agent leaves domains alone. */
+  readonly hypervisor?: AgentHypervisor;
+}
+
+export interface AgentHypervisor {
+  readonly driver: HypervisorDriver;
+  /** How other hosts reach this one's libvirt for live migration. */
+  readonly migrationUri: string | null;
+  /** Why the agent only renders, when it does. */
+  readonly reason: string | null;
 }
 
 /** `vfleet agent`: the agent loop over the real host layer (scan, doctor, apply). */
@@ -35,11 +49,16 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
     });
   }
   const base = createAgentClient(o.controller.replace(/\/+$/, ''), o.token, host, o.fetch);
+  const hv = o.hypervisor;
+  const hypervisorFacts =
+    hv === undefined
+      ? {}
+      : { hypervisor: { kind: hv.driver.kind, migrationUri: hv.migrationUri, reason: hv.reason } };
   const client = {
     ...base,
     // Every report carries the NUMA topology the scheduler counts CPUs on.
     report: async (body: Parameters<typeof base.report>[0]) =>
-      base.report({ ...body, ...(await readHostTopology(o.io.fs)) }),
+      base.report({ ...body, ...(await readHostTopology(o.io.fs)), ...hypervisorFacts }),
   };
   await runAgent(
     {
@@ -50,6 +69,8 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
       doctor: async () =>
         runDoctor(await gatherDoctorInput(o.io, { liveKernelLog: o.liveRoot })).findings,
       apply: (state) => applyHostState(state, o.io),
+      ...(hv === undefined ? {} : { domains: createDomainKeeper(hv.driver) }),
+      pinIrqs: async () => summarizeIrqPins(await pinVfIrqs(o.io)),
       clock: o.clock,
       log: o.log,
       rescanMs: 5_000,

@@ -30,8 +30,18 @@ describe('readHostTopology', () => {
     );
     expect(t).toEqual({
       numaNodes: [
-        { node: 0, socket: 0, cpus: 16 },
-        { node: 1, socket: 1, cpus: 16 },
+        {
+          node: 0,
+          socket: 0,
+          cpus: 16,
+          cpuList: [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
+        },
+        {
+          node: 1,
+          socket: 1,
+          cpus: 16,
+          cpuList: [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31],
+        },
       ],
       memoryMb: 64299,
     });

@@ -25,7 +25,7 @@ export async function readHostTopology(fs: HostFs): Promise<HostTopology> {
     );
     const node = Number(m[1]);
     const socket = pkg === null || !/^\d+$/.test(pkg.trim()) ? node : Number(pkg.trim());
-    numaNodes.push({ node, socket, cpus: cpus.length });
+    numaNodes.push({ node, socket, cpus: cpus.length, cpuList: cpus });
   }
   numaNodes.sort((a, b) => a.node - b.node);
   const meminfo = (await fs.readText('/proc/meminfo')) ?? '';

@@ -4,6 +4,9 @@ import type { ApplyReport } from '../core/plan/apply-report.js';
 import type { Clock } from '../core/ports.js';
 import type { AgentClient } from './agent-client.js';
 import { appliedFrom, inventoryKey } from './agent-report.js';
+import { isVfleetError } from '../core/errors.js';
+import type { DomainKeeper } from './domain-reconcile.js';
+import type { IrqPins } from './irq-summary.js';
 
 export interface AgentDeps {
   readonly client: AgentClient;
@@ -18,12 +21,25 @@ export interface AgentDeps {
   /** Doctor findings for the report; [] when not run. */
   readonly doctor: () => Promise<readonly unknown[]>;
   readonly apply: (state: DesiredState) => Promise<ApplyReport>;
+  /** Keeps the host's libvirt domains as the controller lists them, and runs migration tasks. */
+  readonly domains?: DomainKeeper;
+  /** Pins the IRQs of VFs used as host netdevs to their NUMA node's CPUs after each apply. */
+  readonly pinIrqs?: () => Promise<IrqPins>;
   readonly clock: Clock;
   readonly log: (line: string) => void;
   /** How often the host is re-scanned for changes (one sysfs walk, one `ip`). */
   readonly rescanMs: number;
-  /** A report is sent at least this often, so the controller knows the host is alive. */
+  /**
+   * A report is sent at least this often, so the controller knows the host
+   * is alive. When the probe saw nothing move, it is the last report again:
+   * no scan.
+   */
   readonly heartbeatMs: number;
+  /**
+   * Doctor findings are re-computed with each scan that is reported, else
+   * on a heartbeat once they are this old (default 5 minutes).
+   */
+  readonly doctorMs?: number;
   readonly longPollSeconds: number;
 }
 
@@ -35,12 +51,42 @@ export interface AgentDeps {
 export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void> {
   // A function, not the property: the signal flips while we await.
   const stopped = () => signal.aborted;
-  await d.client.register(d.labels);
+  /**
+   * The controller answering with an error (a bad token) ends the agent; not
+   * reaching it (restarting, a connection it closed while this process was
+   * busy with a cold scan) is retried, so an agent started first still joins.
+   */
+  const untilReached = async (what: string, f: () => Promise<void>) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await f();
+        return;
+      } catch (e) {
+        if (isVfleetError(e) || stopped()) throw e;
+        d.log(`${what}: ${e instanceof Error ? e.message : String(e)}; trying again`);
+        await d.clock.sleep(Math.min(1_000 * 2 ** attempt, 30_000));
+      }
+    }
+  };
+  await untilReached('register', () => d.client.register(d.labels));
   let lastKey = '';
   let lastReport = -Infinity;
   let lastScan: HostInventory | null = null;
   let lastProbe = '';
+  let lastSent: { inventory: HostInventory; findings: readonly unknown[] } | null = null;
+  let lastDoctor = -Infinity;
+  const doctorMs = d.doctorMs ?? 300_000;
   const probeNow = () => (d.probe && lastScan ? d.probe(lastScan) : Promise.resolve(''));
+  const send = async (body: { inventory: HostInventory; findings: readonly unknown[] }) => {
+    await d.client.report(body);
+    lastSent = body;
+    lastReport = d.clock.now();
+  };
+  const doctorNow = async () => {
+    const findings = await d.doctor();
+    lastDoctor = d.clock.now();
+    return findings;
+  };
   const report = async (force: boolean) => {
     // Probed before the scan, so a change during the scan shows at the next probe.
     const probed = await probeNow();
@@ -49,11 +95,15 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
     lastProbe = probed !== '' ? probed : await probeNow();
     const key = inventoryKey(inventory);
     if (!force && key === lastKey && d.clock.now() - lastReport < d.heartbeatMs) return;
-    await d.client.report({ inventory, findings: await d.doctor() });
+    await send({ inventory, findings: await doctorNow() });
     lastKey = key;
-    lastReport = d.clock.now();
   };
-  await report(true);
+  // Nothing moved since the last scan: the same report, its findings refreshed when stale.
+  const heartbeat = async (last: { inventory: HostInventory; findings: readonly unknown[] }) => {
+    const stale = d.clock.now() - lastDoctor >= doctorMs;
+    await send(stale ? { inventory: last.inventory, findings: await doctorNow() } : last);
+  };
+  await untilReached('first report', () => report(true));
 
   const watch = async () => {
     while (!stopped()) {
@@ -61,8 +111,10 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
       if (stopped()) continue;
       const heartbeatDue = d.clock.now() - lastReport >= d.heartbeatMs;
       try {
-        if (!heartbeatDue && lastProbe !== '' && (await probeNow()) === lastProbe) continue;
-        await report(false);
+        // Without a probe (or before its first reading) only a scan can tell.
+        if (lastProbe === '' || lastSent === null || (await probeNow()) !== lastProbe)
+          await report(false);
+        else if (heartbeatDue) await heartbeat(lastSent);
       } catch (e) {
         d.log(`report failed: ${String(e)}`);
       }
@@ -78,8 +130,25 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
           (r) => appliedFrom(want.generation, r, null),
           (e: unknown) => appliedFrom(want.generation, null, e),
         );
-        await d.client.applied(result);
+        // VF settings first, then the domains that use them.
+        const domains = (await d.domains?.reconcile(want.domains ?? [])) ?? [];
+        const irqs = await d.pinIrqs?.().catch((e: unknown): IrqPins => ({
+          changed: 0,
+          alreadyRight: 0,
+          failed: 1,
+          skipped: 0,
+          lines: [`IRQ pinning failed: ${String(e)}`],
+        }));
+        await d.client.applied({ ...result, domains, ...(irqs === undefined ? {} : { irqs }) });
         applied = want.generation;
+        for (const task of want.tasks ?? []) {
+          if (d.domains === undefined) {
+            await d.client.taskDone(task.id, {
+              ok: false,
+              message: 'this agent drives no hypervisor',
+            });
+          } else await d.client.taskDone(task.id, await d.domains.runTask(task));
+        }
         // New VFs exist now: tell the controller without waiting for the next re-scan.
         await report(true);
       } catch (e) {

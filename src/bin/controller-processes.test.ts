@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, spawnVfleet, type VfleetProcess } from '../testing/built-cli.js';
-import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
+import { applyDesired, basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import { httpFleet } from '../testing/http-fleet.js';
 import { pgCluster, stopPgCluster } from '../testing/store-targets.js';
 
@@ -25,11 +25,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function startController(name: string, databaseUrl: string) {
+async function startController(
+  name: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+) {
   const p = spawnVfleet(['controller', '--listen', '127.0.0.1:0', '--data-dir', join(dir, name)], {
     DATABASE_URL: databaseUrl,
     VFLEET_URL: '',
     VFLEET_TOKEN: '',
+    ...env,
   });
   procs.push(p);
   const url = (await p.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
@@ -89,5 +94,53 @@ describe('two controller processes on one PostgreSQL', () => {
       expect(await c.p.stop('SIGTERM')).toBe(0);
       expect(c.p.stderr()).toContain('vfleet: SIGTERM: shutting down');
     }
+  }, 180_000);
+
+  it('a change through one controller ends a long poll held on the other (LISTEN/NOTIFY)', async () => {
+    const databaseUrl = await (await pgCluster()).createDatabase(`notify_${Date.now()}`);
+    // The safety-net re-read is an hour here: only a notice can end a wait early.
+    const slow = { VFLEET_FEED_POLL_SECONDS: '3600' };
+    const a = await startController('na', databaseUrl, slow);
+    const b = await startController('nb', databaseUrl, slow);
+    const admin = (await readFile(join(dir, 'na', 'admin-token'), 'utf8')).trim();
+    const viaA = httpFleet(a.url, admin);
+    const viaB = httpFleet(b.url, admin);
+    await basicCatalog(viaA, 2);
+    const agent = await joinHost(viaA, { name: 'node0', pfs: 1, vfsPerPf: 2 });
+    const before = await applyDesired(viaB, agent, 'node0');
+
+    const events: string[] = [];
+    const poll = viaB
+      .call('GET', `/v1/agent/hosts/node0/desired?after=${before.generation}&waitSeconds=60`, agent)
+      .then((r) => {
+        events.push('B answered');
+        return r;
+      });
+    // The yardstick: a poll on B that no change can end (no such generation), so it
+    // ends at its 30 s deadline. Without a notice, the poll above would end after it.
+    const yardstick = viaB
+      .call('GET', `/v1/agent/hosts/node0/desired?after=1000000&waitSeconds=30`, agent)
+      .then(() => 'the 30 s yardstick' as const);
+    // Give B the moment it needs to read the store and park both polls.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(events).toEqual([]);
+    const inst = await viaA.call('POST', '/v1/instances', admin, {
+      name: 'vm',
+      vcpus: 1,
+      memoryMb: 64,
+      tenant: 'acme',
+      ports: [{ network: 'blue' }],
+    });
+    expect(inst.status).toBe(201);
+    expect(await Promise.race([poll.then(() => 'the poll' as const), yardstick])).toBe('the poll');
+    const answer = await poll;
+    expect(answer.status).toBe(200);
+    expect(answer.body.generation).toBeGreaterThan(before.generation);
+    const vfs = (answer.body.state as { pfs: { vfs: { mac: string }[] }[] }).pfs[0]?.vfs ?? [];
+    const mac = (inst.body.ports as { mac: string }[])[0]?.mac;
+    expect(vfs.map((v) => v.mac)).toContain(mac);
+
+    // Shutting down answers the yardstick's wait at once.
+    for (const c of [a, b]) expect(await c.p.stop('SIGTERM')).toBe(0);
   }, 180_000);
 });

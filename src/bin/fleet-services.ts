@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runHostAgent } from '../agent/host-agent.js';
+import { runHostAgent, type AgentHypervisor } from '../agent/host-agent.js';
+import { selectHypervisorDriver } from '../adapters/virsh/select-driver.js';
+import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
+import { openPgSignals, type PgSignals } from '../adapters/store/pg-signals.js';
 import type {
   StartAgentOptions,
   StartControllerOptions,
@@ -22,6 +25,8 @@ export interface FleetServiceOptions {
   readonly fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** How often the controller looks for expired reservations. */
   readonly sweepMs?: number;
+  /** How often a waiting long poll re-reads the store without a notice (VFLEET_FEED_POLL_SECONDS). */
+  readonly feedPollMs?: number;
 }
 
 /** "postgres://u:secret@h:5432/db" without the password, for printing. */
@@ -58,17 +63,25 @@ export async function startController(
     storage = `PGlite in ${dir}`;
   }
   const store = await openStore(target);
+  let signals: PgSignals | null = null;
   try {
+    // Controllers sharing the database wake each other's long polls.
+    if (target.kind === 'postgres') signals = await openPgSignals(target.url, { log: o.log });
     const ctl = await runController({
       store,
       host: o.host,
       port: o.port,
       adminTokenFile: o.adminTokenFile,
-      config: { ...DEFAULT_CONFIG, weigher: o.weigher },
+      config: {
+        ...DEFAULT_CONFIG,
+        weigher: o.weigher,
+        ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
+      },
       now: () => s.clock.now(),
       log: o.log,
       serializeClaims: store.embedded,
       ...(s.sweepMs === undefined ? {} : { sweepMs: s.sweepMs }),
+      ...(signals === null ? {} : { signals }),
     });
     return {
       url: ctl.url,
@@ -76,18 +89,29 @@ export async function startController(
       adminTokenCreated: ctl.adminTokenCreated,
       async close() {
         await ctl.close();
+        await signals?.close();
         await store.close();
       },
     };
   } catch (e) {
+    await signals?.close();
     await store.close();
     throw e;
   }
 }
 
 /** `vfleet agent`: the host agent until stop(). */
-export function startAgent(s: FleetServiceOptions, o: StartAgentOptions): Promise<StartedAgent> {
+export async function startAgent(
+  s: FleetServiceOptions,
+  o: StartAgentOptions,
+): Promise<StartedAgent> {
   const stop = new AbortController();
+  const hypervisor = await agentHypervisor(o);
+  o.log(
+    hypervisor.reason === null
+      ? `libvirt: domains are defined through virsh${o.libvirt?.uri === undefined ? '' : ` on ${o.libvirt.uri}`}`
+      : `libvirt: render-only (${hypervisor.reason})`,
+  );
   const done = runHostAgent(
     {
       controller: o.controller,
@@ -100,18 +124,34 @@ export function startAgent(s: FleetServiceOptions, o: StartAgentOptions): Promis
       clock: { now: () => s.clock.now(), sleep: (ms) => sleepUnless(ms, stop.signal) },
       log: o.log,
       ...(s.fetch === undefined ? {} : { fetch: s.fetch }),
+      hypervisor,
     },
     stop.signal,
   );
   // Callers may await `done` late; never let its rejection go unhandled meanwhile.
   done.catch(() => undefined);
-  return Promise.resolve({
+  return {
     done,
     async stop() {
       stop.abort();
       await done.catch(() => undefined);
     },
-  });
+  };
+}
+
+/** virsh when libvirt answers (or render-only, with the reason); the URI others migrate to. */
+async function agentHypervisor(o: StartAgentOptions): Promise<AgentHypervisor> {
+  const l = o.libvirt ?? {};
+  const migrationUri =
+    l.migrationUri ?? (o.host === undefined ? null : `qemu+ssh://${o.host}/system`);
+  if (l.renderOnly === true)
+    return {
+      driver: createRenderOnlyDriver(),
+      migrationUri,
+      reason: 'asked for with --render-only',
+    };
+  const sel = await selectHypervisorDriver(o.io.runner, l.uri === undefined ? {} : { uri: l.uri });
+  return { driver: sel.driver, migrationUri, reason: sel.fallbackReason };
 }
 
 function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {

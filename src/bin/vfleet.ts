@@ -29,9 +29,11 @@ const defaultDataDir = (): string =>
 
 // The controller and agent are loaded on use: host commands (also run in slow
 // lab guests) never pay for the database and HTTP server modules.
+const feedPollSeconds = Number(env('VFLEET_FEED_POLL_SECONDS') ?? NaN);
 const services = async () => {
   const m = await import('./fleet-services.js');
-  return { m, s: { databaseUrl: env('DATABASE_URL'), clock } };
+  const feedPollMs = feedPollSeconds > 0 ? { feedPollMs: feedPollSeconds * 1000 } : {};
+  return { m, s: { databaseUrl: env('DATABASE_URL'), clock, ...feedPollMs } };
 };
 const fleet: FleetDeps = {
   startController: async (o) => {

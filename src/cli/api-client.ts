@@ -7,7 +7,8 @@ export interface ApiClient {
   get<T = unknown>(path: string): Promise<T>;
   post<T = unknown>(path: string, body: unknown): Promise<T>;
   patch<T = unknown>(path: string, body: unknown): Promise<T>;
-  delete(path: string): Promise<void>;
+  /** The answer's body, when there is one (a 202 says what is still to happen). */
+  delete(path: string): Promise<unknown>;
 }
 
 /**
@@ -56,9 +57,7 @@ export function createApiClient(
     get: <T>(path: string) => call('GET', path) as Promise<T>,
     post: <T>(path: string, body: unknown) => call('POST', path, body) as Promise<T>,
     patch: <T>(path: string, body: unknown) => call('PATCH', path, body) as Promise<T>,
-    delete: async (path: string) => {
-      await call('DELETE', path);
-    },
+    delete: (path: string) => call('DELETE', path),
   };
 }
 

@@ -1,15 +1,21 @@
 import type { Command } from 'commander';
-import { VfleetError } from '../core/errors.js';
 import type { CliDeps } from './cli-deps.js';
 import { apiCommand, same } from './api-command.js';
 import { collect, intArg, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
+import {
+  registerNetworkUpdate,
+  registerPhysnetUpdate,
+  registerSpecUpdate,
+} from './fleet-update-commands.js';
 import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
+import { parseVlanRanges } from './vlan-range-arg.js';
 
 interface SpecCreate extends ApiOptions {
   physnet: string;
-  numVfs: number;
+  numVfs?: number;
+  wholePf?: boolean;
   vendor?: string;
   device?: string;
   driver?: string;
@@ -52,10 +58,14 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
       c
         .argument('<name>', 'spec name')
         .requiredOption('--physnet <name>', 'physical network of the selected VFs')
-        .requiredOption(
+        .option(
           '--num-vfs <n>',
-          'VFs to create on each selected PF',
+          'VFs to create on each selected PF (required unless --whole-pf)',
           intArg('num-vfs', 0, 4096),
+        )
+        .option(
+          '--whole-pf',
+          'offer the selected PFs whole, for direct-physical ports (no VFs; select by vendor, device, pci address or pf)',
         )
         .option('--vendor <id>', 'PCI vendor id, e.g. 8086')
         .option('--device <id>', 'PCI device id of the PF, e.g. 1521')
@@ -68,7 +78,8 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
       const body = {
         name,
         physnet: o.physnet,
-        numVfs: o.numVfs,
+        ...(o.numVfs === undefined ? {} : { numVfs: o.numVfs }),
+        ...(o.wholePf === true ? { wholePf: true } : {}),
         ...(o.vendor === undefined ? {} : { vendor: o.vendor }),
         ...(o.device === undefined ? {} : { device: o.device }),
         ...(o.driver === undefined ? {} : { driver: o.driver }),
@@ -80,6 +91,7 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
       print(deps, o.output, await api.post<SpecView>('/v1/specs', body), (s) => specsTable([s]));
     },
   );
+  registerSpecUpdate(g, deps);
   apiCommand(
     g,
     deps,
@@ -91,15 +103,6 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
       deps.out(`spec ${s.name} deleted\n`);
     },
   );
-}
-
-function parseRange(value: string): { min: number; max: number } {
-  const m = /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(value.trim());
-  if (m?.[1] === undefined)
-    throw new VfleetError('INVALID_INPUT', `--vlan-range: "${value}" is not MIN-MAX like 100-199`, {
-      field: 'vlan-range',
-    });
-  return { min: Number(m[1]), max: Number(m[2] ?? m[1]) };
 }
 
 /** `vfleet physnet` and `vfleet network`. */
@@ -134,14 +137,19 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     (c) =>
       c
         .argument('<name>')
-        .option('--vlan-range <min-max>', 'tenant VLANs (repeatable), e.g. 100-199', collect),
+        .option(
+          '--vlan-range <min-max>',
+          'tenant VLANs (repeatable, or a comma list), e.g. 100-199',
+          collect,
+        ),
     async (api, o: ApiOptions & { vlanRange?: string[] }, name: string) => {
-      const body = { name, vlanRanges: (o.vlanRange ?? []).map(parseRange) };
+      const body = { name, vlanRanges: parseVlanRanges(o.vlanRange ?? []) };
       print(deps, o.output, await api.post<PhysnetView>('/v1/physnets', body), (x) =>
         physnetsTable([x]),
       );
     },
   );
+  registerPhysnetUpdate(p, deps);
   apiCommand(
     p,
     deps,
@@ -203,6 +211,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
       );
     },
   );
+  registerNetworkUpdate(n, deps);
   apiCommand(
     n,
     deps,

@@ -53,6 +53,17 @@ export interface StartAgentOptions {
   /** Only the live root has a kernel log worth reading. */
   readonly liveRoot: boolean;
   readonly log: (line: string) => void;
+  /** How the agent drives libvirt; default: virsh on its default connection when it answers, else render-only. */
+  readonly libvirt?: AgentLibvirtOptions;
+}
+
+export interface AgentLibvirtOptions {
+  /** libvirt connection URI (`qemu:///system`). */
+  readonly uri?: string;
+  /** How other hosts reach this one for live migration; default `qemu+ssh://<host>/system`. */
+  readonly migrationUri?: string;
+  /** Only render domains, never touch libvirt. */
+  readonly renderOnly?: boolean;
 }
 
 export interface StartedAgent {

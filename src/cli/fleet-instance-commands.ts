@@ -8,9 +8,10 @@ import type { CliDeps } from './cli-deps.js';
 import { collect, intArg, parseLabels, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
 import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
+import { afterDelete, bootBody, registerVmCommands, waitForVm } from './fleet-vm-commands.js';
 import type { InstanceView, PortView } from './fleet-views.js';
 
-/** `NET[,vnic=TYPE][,mac=MAC][,trusted][,max-tx=MBPS][,min-tx=MBPS]` as the API's port request. */
+/** `NET[,vnic=TYPE][,mac=MAC][,trusted][,max-tx=MBPS][,min-tx=MBPS][,bridge=BR|,libvirt-network=NET][,standby-bridge=BR|,standby-network=NET]` as the API's port request. */
 export function parsePortSpec(spec: string): Record<string, unknown> {
   const [network, ...rest] = spec.split(',');
   const bad = (why: string) =>
@@ -26,10 +27,17 @@ export function parsePortSpec(spec: string): Record<string, unknown> {
       port.trusted = value !== 'false';
     else if ((key === 'vnic' || key === 'vnicType') && value !== null) port.vnicType = value;
     else if (key === 'mac' && value !== null) port.mac = value;
+    else if (key === 'bridge' && value !== null) port.bridge = value;
+    else if (key === 'libvirt-network' && value !== null) port.libvirtNetwork = value;
+    else if (key === 'standby-bridge' && value !== null) port.standby = { bridge: value };
+    else if (key === 'standby-network' && value !== null) port.standby = { libvirtNetwork: value };
     else if ((key === 'max-tx' || key === 'min-tx') && value !== null) {
       const n = Number(value);
       port[key === 'max-tx' ? 'maxTxRate' : 'minTxRate'] = /^\d+$/.test(value) ? n : value;
-    } else throw bad(`unknown setting "${part}" (vnic=, mac=, trusted, max-tx=, min-tx=)`);
+    } else
+      throw bad(
+        `unknown setting "${part}" (vnic=, mac=, trusted, max-tx=, min-tx=, bridge=, libvirt-network=, standby-bridge=, standby-network=)`,
+      );
   }
   return port;
 }
@@ -43,6 +51,10 @@ interface InstanceCreate extends ApiOptions {
   hostLabel?: string[];
   distinctPfs?: boolean;
   tenant?: string;
+  image?: string;
+  imageFormat?: string;
+  domainXml?: string;
+  wait?: boolean;
 }
 
 async function readBodyFile(deps: CliDeps, file: string): Promise<Record<string, unknown>> {
@@ -86,9 +98,30 @@ export async function instanceBody(
   set('hostLabels', o.hostLabel === undefined ? undefined : parseLabels(o.hostLabel, 'host-label'));
   set('distinctPfs', o.distinctPfs);
   set('tenant', o.tenant);
+  set('boot', await bootBody(deps, o));
   body.ports ??= [];
   return body;
 }
+
+/** The request options `instance create` and `instance boot` share. */
+const requestOptions = (c: Command): Command =>
+  c
+    .argument('[name]', 'instance name (or "name" in the -f file)')
+    .option('-f, --file <file>', 'request body, JSON or YAML, as POST /v1/instances takes it')
+    .option('--vcpus <n>', 'vCPUs', intArg('vcpus', 0, 1 << 20))
+    .option('--memory-mb <mb>', 'memory in MiB', intArg('memory-mb', 0, 1 << 30))
+    .option(
+      '--port <spec>',
+      'a port, repeatable: NET[,vnic=direct|macvtap|vdpa|normal|direct-physical][,mac=MAC][,trusted][,max-tx=Mbps][,min-tx=Mbps] (direct-physical: a whole PF, no mac/trusted/rates)',
+      collect,
+    )
+    .option(
+      '--numa-policy <policy>',
+      `PCI NUMA policy: ${NUMA_POLICIES.join('|')} (default legacy)`,
+    )
+    .option('--host-label <k=v>', 'only hosts with this label (repeatable)', collect)
+    .option('--distinct-pfs', 'every VF on its own PF')
+    .option('--tenant <tenant>', 'owner (admin tokens only)');
 
 /** `vfleet instance` and `vfleet port`. */
 export function registerInstanceCommands(program: Command, deps: CliDeps): void {
@@ -110,10 +143,12 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'show', description: 'one instance with its ports, by name or id' },
     (c) => c.argument('<instance>'),
     async (api, o: ApiOptions, ref: string) => {
+      const found = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
+      // By id: the one-instance answer carries the domain (`vm`), the list does not.
       print(
         deps,
         o.output,
-        await lookup<InstanceView>(api, '/v1/instances', ref, 'instance'),
+        await api.get<InstanceView>(`/v1/instances/${seg(found.id)}`),
         instanceDetail,
       );
     },
@@ -125,24 +160,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
       name: 'create',
       description: 'schedule an instance and claim a VF for each of its ports, all or nothing',
     },
-    (c) =>
-      c
-        .argument('[name]', 'instance name (or "name" in the -f file)')
-        .option('-f, --file <file>', 'request body, JSON or YAML, as POST /v1/instances takes it')
-        .option('--vcpus <n>', 'vCPUs', intArg('vcpus', 0, 1 << 20))
-        .option('--memory-mb <mb>', 'memory in MiB', intArg('memory-mb', 0, 1 << 30))
-        .option(
-          '--port <spec>',
-          'a port, repeatable: NET[,vnic=direct][,mac=MAC][,trusted][,max-tx=Mbps][,min-tx=Mbps]',
-          collect,
-        )
-        .option(
-          '--numa-policy <policy>',
-          `PCI NUMA policy: ${NUMA_POLICIES.join('|')} (default legacy)`,
-        )
-        .option('--host-label <k=v>', 'only hosts with this label (repeatable)', collect)
-        .option('--distinct-pfs', 'every VF on its own PF')
-        .option('--tenant <tenant>', 'owner (admin tokens only)'),
+    (c) => requestOptions(c),
     async (api, o: InstanceCreate, name: string | undefined) => {
       const inst = await api.post<InstanceView>('/v1/instances', await instanceBody(deps, name, o));
       print(deps, o.output, inst, instanceDetail);
@@ -151,20 +169,61 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
   apiCommand(
     g,
     deps,
-    { name: 'delete', description: 'release an instance; the agent resets its VFs before reuse' },
-    (c) => c.argument('<instance>'),
-    async (api, _o: ApiOptions, ref: string) => {
+    {
+      name: 'boot',
+      description:
+        'create an instance and boot it: its agent defines and starts the libvirt domain with the claimed VFs',
+    },
+    (c) =>
+      requestOptions(c)
+        .option(
+          '--image <path>',
+          'disk image on the host (a minimal KVM domain is written around it)',
+        )
+        .option('--image-format <fmt>', 'qcow2 or raw (default qcow2)')
+        .option('--domain-xml <file>', 'your domain XML instead; vfleet adds ports and pinning')
+        .option('--no-wait', 'return once claimed; do not wait for the domain to run'),
+    async (api, o: InstanceCreate, name: string | undefined) => {
+      const body = await instanceBody(deps, name, o);
+      if (body.boot === undefined)
+        throw new VfleetError(
+          'INVALID_INPUT',
+          'boot needs --image or --domain-xml (or "boot" in -f)',
+          {
+            field: 'image',
+          },
+        );
+      let inst = await api.post<InstanceView>('/v1/instances', body);
+      deps.err(`instance ${inst.name}: claimed on ${inst.host ?? '?'}\n`);
+      if (o.wait !== false) inst = (await waitForVm(deps, api, inst.id, 'running')) ?? inst;
+      print(deps, o.output, inst, instanceDetail);
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    {
+      name: 'delete',
+      description:
+        'delete an instance: its domain is removed first, then its VFs are released and reset by the agent',
+    },
+    (c) => c.argument('<instance>').option('--no-wait', 'return before the domain is gone'),
+    async (api, o: ApiOptions & { wait: boolean }, ref: string) => {
       const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
-      await api.delete(`/v1/instances/${seg(inst.id)}`);
+      const answer = await api.delete(`/v1/instances/${seg(inst.id)}`);
+      if (await afterDelete(deps, api, inst, answer, o.wait)) return;
+      const whole = inst.ports.filter((x) => x.vnicType === 'direct-physical').length;
       deps.out(
-        `instance ${inst.name} released; ${inst.ports.length} VF(s) are reset by the agent before reuse\n`,
+        `instance ${inst.name} released; ${inst.ports.length - whole} VF(s) are reset by the agent before reuse${whole > 0 ? `, ${whole} whole PF(s) are offered again once the agent applied the release` : ''}\n`,
       );
     },
   );
 
+  registerVmCommands(g, deps);
+
   const p = program
     .command('port')
-    .description('ports and the VFs they hold (created with instances)');
+    .description('ports and the VFs (or whole PFs) they hold (created with instances)');
   apiCommand(
     p,
     deps,

@@ -57,9 +57,15 @@ export function hostDetail(h: HostDetailView): string {
       ['memory MB', h.memoryMb],
       ['last apply', h.lastApplyMessage],
       ['findings', h.findings.map((f) => `${f.severity ?? '?'}:${f.id ?? '?'}`).join(' ')],
+      [
+        'irq pins',
+        h.irqPins == null
+          ? null
+          : `${h.irqPins.changed} changed, ${h.irqPins.alreadyRight} right, ${h.irqPins.failed} failed, ${h.irqPins.skipped} skipped (${h.irqPins.at})`,
+      ],
     ]),
     renderTable(
-      ['pf', 'ifname', 'driver', 'numa', 'vfs', 'spec'],
+      ['pf', 'ifname', 'driver', 'numa', 'vfs', 'spec', 'whole pf', 'port', 'note'],
       h.pfs.map((p) => [
         p.pciAddress,
         p.ifname,
@@ -67,6 +73,9 @@ export function hostDetail(h: HostDetailView): string {
         p.numaNode,
         `${p.numVfs}/${p.totalVfs}`,
         p.spec,
+        wholeText(p.whole),
+        p.whole?.portId,
+        p.whole?.note,
       ]),
     ),
   ];
@@ -91,9 +100,13 @@ export function hostDetail(h: HostDetailView): string {
   return parts.join('\n');
 }
 
+/** A whole PF's state and physnet, like a VF's: `free p1`, `free (releasing) p1`. */
+const wholeText = (w: HostDetailView['pfs'][number]['whole']): string | null =>
+  w === null ? null : `${w.dirty ? `${w.state} (releasing)` : w.state} ${w.physnet ?? '-'}`;
+
 export const specsTable = (specs: readonly SpecView[]): string =>
   renderTable(
-    ['name', 'id', 'selects', 'physnet', 'trusted', 'numvfs', 'vf driver'],
+    ['name', 'id', 'selects', 'physnet', 'trusted', 'numvfs', 'vf driver', 'offers'],
     specs.map((s) => [
       s.name,
       s.id,
@@ -109,6 +122,7 @@ export const specsTable = (specs: readonly SpecView[]): string =>
       s.trusted,
       s.numVfs,
       s.vfDriver,
+      s.wholePf ? 'whole PF' : 'VFs',
     ]),
   );
 
@@ -126,15 +140,18 @@ export const networksTable = (ns: readonly NetworkView[]): string =>
 
 export const portsTable = (ps: readonly PortView[]): string =>
   renderTable(
-    ['port', 'network', 'vlan', 'vnic', 'mac', 'host', 'vf', 'pf', 'trusted', 'spoofchk'],
+    ['port', 'network', 'vlan', 'vnic', 'mac', 'host', 'device', 'pf', 'trusted', 'spoofchk'],
     ps.map((p) => [
       p.id,
       p.network,
       p.vlan,
       p.vnicType,
-      p.mac,
+      p.mac ?? (p.vnicType === 'direct-physical' ? "(the PF's own)" : null),
       p.host,
-      p.pciAddress,
+      // The VF, or for direct-physical the whole PF.
+      p.vnicType === 'direct-physical' && p.pciAddress !== null
+        ? `${p.pciAddress} (whole PF)`
+        : p.pciAddress,
       p.pf,
       p.trusted,
       p.spoofchk,
@@ -158,7 +175,7 @@ export const instancesTable = (is: readonly InstanceView[]): string =>
   );
 
 export function instanceDetail(i: InstanceView): string {
-  const note = i.ports.find((p) => p.vnicType !== 'normal')?.note;
+  const notes = [...new Set(i.ports.filter((p) => p.vnicType !== 'normal').map((p) => p.note))];
   return [
     renderFields([
       ['instance', i.name],
@@ -170,9 +187,10 @@ export function instanceDetail(i: InstanceView): string {
       ['memory MB', i.memoryMb],
       ['numa', i.numaNode === null ? i.numaPolicy : `${i.numaPolicy} (node ${i.numaNode})`],
       ['host labels', labelText(i.hostLabels)],
+      ...vmFields(i.vm),
     ]),
     portsTable(i.ports),
-    note === undefined ? '' : `note: ${note}\n`,
+    notes.map((n) => `note: ${n}\n`).join(''),
   ]
     .filter((s) => s !== '')
     .join('\n');
@@ -183,3 +201,15 @@ export const tokensTable = (ts: readonly TokenView[]): string =>
     ['token', 'id', 'role', 'tenant', 'host', 'created'],
     ts.map((t) => [t.name, t.id, t.role, t.tenant, t.host, t.createdAt]),
   );
+
+/** The domain rows of `instance show`: nothing for an instance that was not booted. */
+function vmFields(vm: InstanceView['vm']): [string, Cell][] {
+  if (vm === undefined || vm === null) return [];
+  const state =
+    vm.desired === 'absent' ? `deleting (${vm.state ?? 'not reported'})` : (vm.state ?? 'pending');
+  return [
+    ['domain', vm.domain],
+    ['vm state', vm.hypervisor === 'render-only' ? `${state} (render-only: no libvirt)` : state],
+    ['vm message', vm.message],
+  ];
+}

@@ -29,6 +29,14 @@ export interface VfView {
 }
 
 export interface HostDetailView extends HostView {
+  irqPins?: {
+    changed: number;
+    alreadyRight: number;
+    failed: number;
+    skipped: number;
+    lines: string[];
+    at: string;
+  } | null;
   findings: { severity?: string; id?: string; title?: string }[];
   pfs: {
     pciAddress: string;
@@ -38,6 +46,14 @@ export interface HostDetailView extends HostView {
     numVfs: number;
     numaNode: number | null;
     spec: string | null;
+    /** Set when the PF itself is offered or held whole (direct-physical). */
+    whole: {
+      physnet: string | null;
+      state: string;
+      dirty: boolean;
+      portId: string | null;
+      note: string | null;
+    } | null;
     vfs: VfView[];
   }[];
 }
@@ -54,6 +70,7 @@ export interface SpecView {
   trusted: boolean;
   numVfs: number;
   vfDriver: string;
+  wholePf: boolean;
 }
 
 export interface PhysnetView {
@@ -76,7 +93,8 @@ export interface PortView {
   network: string;
   vlan: number;
   vnicType: string;
-  mac: string;
+  /** null for direct-physical (the guest uses the PF's own MAC). */
+  mac: string | null;
   trusted: boolean;
   spoofchk: boolean;
   maxTxRate: number;
@@ -101,6 +119,38 @@ export interface InstanceView {
   hostLabels: Record<string, string>;
   createdAt: string;
   ports: PortView[];
+  /** Only on one instance (show, create, delete): its libvirt domain. */
+  vm?: VmView | null;
+}
+
+export interface VmView {
+  domain: string;
+  desired: 'running' | 'absent';
+  state: string | null;
+  message: string | null;
+  hypervisor: string | null;
+}
+
+export interface DomainXmlView {
+  domain: string;
+  xml: string;
+  placement: { policy: string; nodes: number[]; cpus: number[]; memoryMode: string } | null;
+}
+
+export interface MigrationView {
+  id: string;
+  instanceId: string;
+  source: string;
+  target: string;
+  state: 'running' | 'done' | 'rolled-back' | 'needs-attention';
+  report: {
+    progress?: { step?: string; status?: string; detail?: string }[];
+    attention?: string[];
+    error?: { message: string } | null;
+    failedStep?: string | null;
+  } | null;
+  createdAt: string;
+  finishedAt: string | null;
 }
 
 export interface TokenView {

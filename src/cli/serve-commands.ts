@@ -20,6 +20,8 @@ import {
   weigherOption,
 } from './fleet-options.js';
 import type { TokenView } from './fleet-views.js';
+import type { LabFlags, LabMember } from './up-lab.js';
+import { joinLabHost, labFlags } from './up-lab.js';
 
 interface ServeOptions {
   listen: string;
@@ -34,6 +36,9 @@ interface AgentOptions {
   hostRoot: string;
   host?: string;
   label?: string[];
+  libvirtUri?: string;
+  migrationUri?: string;
+  renderOnly?: boolean;
 }
 
 const serveOptions = (c: Command) =>
@@ -53,7 +58,19 @@ const agentOptions = (c: Command) =>
   c
     .addOption(hostRootOption())
     .option('--host <name>', "the host's name in the fleet (default: its hostname)")
-    .option('--label <k=v>', 'a label for the host, on first registration (repeatable)', collect);
+    .option('--label <k=v>', 'a label for the host, on first registration (repeatable)', collect)
+    .option(
+      '--libvirt-uri <uri>',
+      "libvirt connection for the instances' domains (default: virsh's)",
+    )
+    .option(
+      '--migration-uri <uri>',
+      'how other hosts reach this libvirt for live migration (default: qemu+ssh://HOST/system)',
+    )
+    .option(
+      '--render-only',
+      'render domains but never touch libvirt (also the fallback without it)',
+    );
 
 async function startController(deps: CliDeps, o: ServeOptions, embedded: boolean) {
   const fleet = fleetOf(deps);
@@ -93,25 +110,44 @@ function startAgent(deps: CliDeps, o: AgentOptions, controller: string, token: s
     log: (l) => {
       deps.err(`vfleet agent: ${l}\n`);
     },
+    libvirt: {
+      ...(o.libvirtUri === undefined ? {} : { uri: o.libvirtUri }),
+      ...(o.migrationUri === undefined ? {} : { migrationUri: o.migrationUri }),
+      ...(o.renderOnly === true ? { renderOnly: true } : {}),
+    },
   });
 }
 
+interface Running {
+  readonly agent: StartedAgent | null;
+  readonly ctl: StartedController | null;
+  readonly lab?: LabMember | null;
+  /** The signal's name once SIGINT/SIGTERM came (listened for from the start of `up`). */
+  readonly stopped?: Promise<string>;
+}
+
 /** Runs until SIGINT/SIGTERM (or the agent fails), then stops everything in order. */
-async function serveUntilStopped(
-  deps: CliDeps,
-  agent: StartedAgent | null,
-  ctl: StartedController | null,
-): Promise<void> {
-  const stopped = fleetOf(deps)
-    .untilStopped()
-    .then((sig) => ({ sig }));
+async function serveUntilStopped(deps: CliDeps, r: Running): Promise<void> {
+  const stopped = (r.stopped ?? fleetOf(deps).untilStopped()).then((sig) => ({ sig }));
   try {
+    const agent = r.agent;
     const first = await Promise.race([stopped, ...(agent ? [agent.done.then(() => null)] : [])]);
     if (first !== null) deps.err(`vfleet: ${first.sig}: shutting down\n`);
   } finally {
-    await agent?.stop();
-    await ctl?.close();
+    await stopAll(deps, r);
   }
+}
+
+/** The lab guest first (its agent goes with it), then this host's agent, then the controller. */
+async function stopAll(deps: CliDeps, r: Running): Promise<void> {
+  if (r.lab) {
+    deps.err(`vfleet up: stopping the lab host ${r.lab.host}\n`);
+    await r.lab.down().catch((e: unknown) => {
+      deps.err(`vfleet up: cannot stop the lab: ${String(e)}\n`);
+    });
+  }
+  await r.agent?.stop();
+  await r.ctl?.close();
 }
 
 export function registerServeCommands(program: Command, deps: CliDeps): void {
@@ -123,7 +159,7 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
       ),
   ).action(async (o: ServeOptions) => {
     const { ctl } = await startController(deps, o, false);
-    await serveUntilStopped(deps, null, ctl);
+    await serveUntilStopped(deps, { agent: null, ctl });
   });
 
   agentOptions(
@@ -140,18 +176,29 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
     const url = await controllerUrl(deps, o.controller);
     const agent = await startAgent(deps, o, url, await resolveToken(deps, o));
     deps.out(`agent: following ${url}\n`);
-    await serveUntilStopped(deps, agent, null);
+    await serveUntilStopped(deps, { agent, ctl: null });
   });
 
-  agentOptions(
-    serveOptions(
-      program
-        .command('up')
-        .description('controller and an agent for this host in one process, on embedded storage'),
+  labFlags(
+    agentOptions(
+      serveOptions(
+        program
+          .command('up')
+          .description(
+            'controller and an agent for this host in one process, on embedded storage; --lab adds a lab guest whose agent joins',
+          ),
+      ),
     ),
-  ).action(async (o: ServeOptions & AgentOptions) => {
+  ).action(async (o: ServeOptions & AgentOptions & LabFlags) => {
+    // Listened for from the start: a signal during a lab boot must still end its QEMU.
+    const stopped = fleetOf(deps).untilStopped();
+    const interrupted = new AbortController();
+    void stopped.then(() => {
+      interrupted.abort();
+    });
     const { ctl, adminTokenFile } = await startController(deps, o, true);
     let agent: StartedAgent | null = null;
+    let lab: LabMember | null = null;
     try {
       const admin = (await deps.hostFs('/').readText(adminTokenFile))?.trim();
       if (admin === undefined || admin === '') {
@@ -165,11 +212,26 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
       const token = await agentToken(deps, ctl.url, admin, host);
       agent = await startAgent(deps, { ...o, host }, ctl.url, token);
       deps.out(`agent: host ${host} joined\n`);
+      if (o.lab === true) {
+        lab = await joinLabHost(
+          deps,
+          {
+            url: ctl.url,
+            admin,
+            agentToken: (h) => agentToken(deps, ctl.url, admin, h),
+            signal: interrupted.signal,
+          },
+          { name: o.labName, pfs: o.labPfs },
+        );
+      }
     } catch (e) {
-      await ctl.close();
-      throw e;
+      await stopAll(deps, { agent, ctl });
+      if (!interrupted.signal.aborted) throw e;
+      // Ctrl-C during the lab boot: what was started is stopped; that is a clean exit.
+      deps.err(`vfleet: ${await stopped}: shutting down\n`);
+      return;
     }
-    await serveUntilStopped(deps, agent, ctl);
+    await serveUntilStopped(deps, { agent, ctl, lab, stopped });
   });
 }
 

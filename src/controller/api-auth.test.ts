@@ -53,10 +53,12 @@ const endpoints = (): Endpoint[] => [
     roles: ['admin'],
   },
   { method: 'GET', path: `/v1/specs/${missing}`, roles: ['admin'] },
+  { method: 'PATCH', path: `/v1/specs/${missing}`, body: { numVfs: 2 }, roles: ['admin'] },
   { method: 'DELETE', path: `/v1/specs/${missing}`, roles: ['admin'] },
   { method: 'GET', path: '/v1/physnets', roles: ['admin', 'tenant'] },
   { method: 'POST', path: '/v1/physnets', body: { name: 'p9', vlanRanges: [] }, roles: ['admin'] },
   { method: 'GET', path: '/v1/physnets/p1', roles: ['admin', 'tenant'] },
+  { method: 'PATCH', path: '/v1/physnets/nope', body: { vlanRanges: [] }, roles: ['admin'] },
   { method: 'DELETE', path: '/v1/physnets/nope', roles: ['admin'] },
   { method: 'GET', path: '/v1/networks', roles: ['admin', 'tenant'] },
   {
@@ -66,6 +68,12 @@ const endpoints = (): Endpoint[] => [
     roles: ['admin', 'tenant'],
   },
   { method: 'GET', path: `/v1/networks/${missing}`, roles: ['admin', 'tenant'] },
+  {
+    method: 'PATCH',
+    path: `/v1/networks/${missing}`,
+    body: { name: 'x' },
+    roles: ['admin', 'tenant'],
+  },
   { method: 'DELETE', path: `/v1/networks/${missing}`, roles: ['admin', 'tenant'] },
   {
     method: 'POST',
@@ -76,6 +84,14 @@ const endpoints = (): Endpoint[] => [
   { method: 'GET', path: '/v1/instances', roles: ['admin', 'tenant'] },
   { method: 'GET', path: `/v1/instances/${missing}`, roles: ['admin', 'tenant'] },
   { method: 'DELETE', path: `/v1/instances/${missing}`, roles: ['admin', 'tenant'] },
+  { method: 'GET', path: `/v1/instances/${missing}/xml`, roles: ['admin', 'tenant'] },
+  {
+    method: 'POST',
+    path: `/v1/instances/${missing}/migrate`,
+    body: { host: 'node1' },
+    roles: ['admin', 'tenant'],
+  },
+  { method: 'GET', path: `/v1/instances/${missing}/migrations`, roles: ['admin', 'tenant'] },
   { method: 'GET', path: '/v1/ports', roles: ['admin', 'tenant'] },
   { method: 'GET', path: `/v1/ports/${missing}`, roles: ['admin', 'tenant'] },
   { method: 'GET', path: '/v1/tokens', roles: ['admin'] },
@@ -105,6 +121,12 @@ const endpoints = (): Endpoint[] => [
     body: { generation: 0, ok: true },
     roles: ['admin', 'agent'],
   },
+  {
+    method: 'POST',
+    path: `/v1/agent/hosts/node1/tasks/${missing}`,
+    body: { ok: true },
+    roles: ['admin', 'agent'],
+  },
 ];
 
 describe('authorization of every endpoint', () => {
@@ -132,7 +154,11 @@ describe('authorization of every endpoint', () => {
     const tested = new Set(
       endpoints().map(
         (e) =>
-          `${e.method} ${e.path.replace(/\/(node1|p1|nope|[0-9a-f-]{36})(?=\/|$)/, (_m, x: string) => (x === 'p1' || x === 'nope' ? '/{name}' : '/{id}'))}`,
+          `${e.method} ${e.path
+            .replace(/\/(node1|p1|nope|[0-9a-f-]{36})(?=\/|$)/, (_m, x: string) =>
+              x === 'p1' || x === 'nope' ? '/{name}' : '/{id}',
+            )
+            .replace(/\/tasks\/[0-9a-f-]{36}$/, '/tasks/{task}')}`,
       ),
     );
     expect(listed.sort()).toEqual([...tested].sort());
@@ -150,6 +176,10 @@ describe('scopes', () => {
       (await h.call('POST', '/v1/agent/register', tok.otherAgent, { host: 'node1' })).status,
     ).toBe(403);
     expect((await h.call('GET', '/v1/agent/hosts/node1/desired', tok.otherAgent)).status).toBe(403);
+    const task = await h.call('POST', `/v1/agent/hosts/node1/tasks/${missing}`, tok.otherAgent, {
+      ok: true,
+    });
+    expect(task.status).toBe(403);
   });
 
   it("a tenant neither sees nor changes another tenant's objects", async () => {
@@ -164,7 +194,22 @@ describe('scopes', () => {
     expect((await h.call('DELETE', `/v1/instances/${instanceId}`, tok.otherTenant)).status).toBe(
       404,
     );
+    for (const sub of ['xml', 'migrations'])
+      expect(
+        (await h.call('GET', `/v1/instances/${instanceId}/${sub}`, tok.otherTenant)).status,
+      ).toBe(404);
+    const migrate = await h.call(
+      'POST',
+      `/v1/instances/${instanceId}/migrate`,
+      tok.otherTenant,
+      {},
+    );
+    expect(migrate.status).toBe(404);
     expect((await h.call('DELETE', `/v1/networks/${networkId}`, tok.otherTenant)).status).toBe(404);
+    const patch = await h.call('PATCH', `/v1/networks/${networkId}`, tok.otherTenant, {
+      name: 'mine',
+    });
+    expect(patch.status).toBe(404);
     for (const list of ['/v1/instances', '/v1/ports', '/v1/networks']) {
       expect((await h.call('GET', list, tok.otherTenant)).body).toEqual([]);
     }

@@ -27,7 +27,7 @@ const cases: Case[] = [
     'POST',
     '/v1/physnets',
     JSON.stringify({ name: 'p2', vlanRanges: [], pad: 'x'.repeat(2 << 20) }),
-    400,
+    413,
     '(body)',
   ],
   [
@@ -222,12 +222,12 @@ const cases: Case[] = [
     'ports[0].vnicType',
   ],
   [
-    'direct-physical, not supported yet',
+    "a MAC on a direct-physical port (the guest uses the PF's own)",
     'POST',
     '/v1/instances',
-    vm({}, { vnicType: 'direct-physical' }),
-    422,
-    'ports[0].vnicType',
+    vm({}, { vnicType: 'direct-physical', mac: 'fa:16:3e:00:00:09' }),
+    400,
+    'ports[0].mac',
   ],
   [
     'a malformed MAC',
@@ -316,6 +316,71 @@ const cases: Case[] = [
     'tenant',
   ],
   ['an agent token without host', 'POST', '/v1/tokens', { name: 't', role: 'agent' }, 400, 'host'],
+  [
+    'a physnet update leaving out a VLAN in use',
+    'PATCH',
+    '/v1/physnets/p1',
+    { vlanRanges: [{ min: 150, max: 199 }] },
+    409,
+    'vlanRanges',
+  ],
+  [
+    'overlapping ranges in a physnet update',
+    'PATCH',
+    '/v1/physnets/p1',
+    {
+      vlanRanges: [
+        { min: 100, max: 150 },
+        { min: 120, max: 199 },
+      ],
+    },
+    400,
+    'vlanRanges[1]',
+  ],
+  ['renaming a physnet', 'PATCH', '/v1/physnets/p1', { name: 'p9', vlanRanges: [] }, 400, '(root)'],
+  [
+    'numVfs above totalVfs in a spec update',
+    'PATCH',
+    '/v1/specs/{spec}',
+    { numVfs: 8 },
+    400,
+    'numVfs',
+  ],
+  [
+    'a spec update dropping every selector',
+    'PATCH',
+    '/v1/specs/{spec}',
+    { driver: null },
+    400,
+    'vendor',
+  ],
+  [
+    'a spec update to an unknown physnet',
+    'PATCH',
+    '/v1/specs/{spec}',
+    { physnet: 'nope' },
+    400,
+    'physnet',
+  ],
+  [
+    'a bad vendor id in a spec update',
+    'PATCH',
+    '/v1/specs/{spec}',
+    { vendor: 'zz' },
+    400,
+    'vendor',
+  ],
+  ['a spec update taking held VFs', 'PATCH', '/v1/specs/{spec}', { numVfs: 2 }, 409, 'spec'],
+  ['network update VLAN 4095', 'PATCH', '/v1/networks/{network}', { vlan: 4095 }, 400, 'vlan'],
+  ['moving a network ports use', 'PATCH', '/v1/networks/{network}', { vlan: 150 }, 409, 'vlan'],
+  [
+    'a tenant in a network update',
+    'PATCH',
+    '/v1/networks/{network}',
+    { tenant: 'x' },
+    400,
+    '(root)',
+  ],
   ['labels not strings', 'PATCH', '/v1/hosts/node1', { labels: { rack: 1 } }, 400, 'labels.rack'],
   ['an unknown host', 'PATCH', '/v1/hosts/nope', { labels: {} }, 404, ''],
   [
@@ -377,7 +442,12 @@ describe.each(STORE_KINDS)('bad input on %s', (kind) => {
   afterAll(() => h.close());
 
   it.each(cases)('%s', async (_what, method, path, body, status, field) => {
-    const r = await h.call(method, path, h.admin, body);
+    const ids = await h.call('GET', '/v1/specs', h.admin);
+    const nets = await h.call('GET', '/v1/networks', h.admin);
+    const at = path
+      .replace('{spec}', String((ids.body[0] as { id?: string } | undefined)?.id))
+      .replace('{network}', String((nets.body[0] as { id?: string } | undefined)?.id));
+    const r = await h.call(method, at, h.admin, body);
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     expect(typeof r.body.message).toBe('string');
     expect(String(r.body.message)).not.toMatch(/\n\s+at /);

@@ -4,13 +4,14 @@ import { VfleetError } from '../core/errors.js';
 import { bearerAuth } from './auth.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
 import { docsPage } from './docs-page.js';
-import { errorResponse, validationError } from './http-errors.js';
+import { errorResponse, tooLarge, validationError } from './http-errors.js';
 import { registerAgentRoutes } from './routes/agent.js';
 import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
 import { registerInstanceRoutes } from './routes/instances.js';
 import { registerNetworkRoutes } from './routes/networks.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerVmRoutes } from './routes/vms.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.0.3',
@@ -44,16 +45,13 @@ export function createControllerApp(
     scheme: 'bearer',
   });
 
+  // Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
   app.use(
     '/v1/*',
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
       onError: () => {
-        throw new VfleetError(
-          'INVALID_INPUT',
-          `request body is larger than ${deps.config.bodyLimitBytes} bytes`,
-          { field: '(body)' },
-        );
+        throw tooLarge(deps.config.bodyLimitBytes);
       },
     }),
   );
@@ -65,6 +63,7 @@ export function createControllerApp(
   registerInstanceRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerAgentRoutes(app, deps);
+  registerVmRoutes(app, deps);
 
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));

@@ -1,7 +1,9 @@
 /**
  * Wakes long-polling agents when their host's desired state changes. In one
- * process this is immediate; with several controllers on one PostgreSQL a
- * waiter also re-reads the store now and then (see routes/agent.ts).
+ * process this is immediate; controllers sharing one PostgreSQL also tell
+ * each other through `signals` (LISTEN/NOTIFY, adapters/store/pg-signals.ts),
+ * and a waiter still re-reads the store now and then (config.feedPollMs)
+ * in case a notice was lost.
  */
 export interface ChangeFeed {
   notify(hostId: string): void;
@@ -9,14 +11,29 @@ export interface ChangeFeed {
   wait(hostId: string, ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export function createChangeFeed(): ChangeFeed {
+/** How the feed reaches the other controller processes (none on the embedded store). */
+export interface FeedSignals {
+  publish(hostId: string): void;
+  /** `onHost(null)`: notices may have been missed; every waiter should look again. */
+  subscribe(onHost: (hostId: string | null) => void): void;
+}
+
+export function createChangeFeed(signals?: FeedSignals): ChangeFeed {
   const waiters = new Map<string, Set<() => void>>();
+  const wake = (hostId: string) => {
+    const set = waiters.get(hostId);
+    if (!set) return;
+    waiters.delete(hostId);
+    for (const w of set) w();
+  };
+  signals?.subscribe((hostId) => {
+    if (hostId !== null) wake(hostId);
+    else for (const id of [...waiters.keys()]) wake(id);
+  });
   return {
     notify(hostId) {
-      const set = waiters.get(hostId);
-      if (!set) return;
-      waiters.delete(hostId);
-      for (const wake of set) wake();
+      wake(hostId);
+      signals?.publish(hostId);
     },
     wait(hostId, ms, signal) {
       return new Promise((resolve) => {

@@ -12,9 +12,15 @@ export interface ControllerConfig {
   readonly weigher: Weigher;
   /** Schedule-and-claim rounds before a request that keeps losing races gets NO_CAPACITY. */
   readonly claimRounds: number;
+  /** A /v1 request body over this many bytes is answered 413 TOO_LARGE (default 1 MiB). */
   readonly bodyLimitBytes: number;
   /** The scheduler's snapshot of the fleet is read again after this long (candidate-cache.ts). */
   readonly candidateMaxAgeMs: number;
+  /**
+   * A waiting long poll re-reads the store this often even without a
+   * notice: the safety net under the change feed and its LISTEN/NOTIFY.
+   */
+  readonly feedPollMs: number;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {
@@ -24,6 +30,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   claimRounds: 8,
   bodyLimitBytes: 1 << 20,
   candidateMaxAgeMs: 2_000,
+  feedPollMs: 15_000,
 };
 
 export interface ControllerDeps {
@@ -37,6 +44,8 @@ export interface ControllerDeps {
    * locks keep concurrent claims apart.
    */
   readonly claimRound: <T>(round: () => Promise<T>) => Promise<T>;
+  /** Picks among the few best placements per request (default Math.random); tests pass a fixed one. */
+  readonly random?: () => number;
   /** The fleet as the scheduler sees it; without one, every round reads the store. */
   readonly candidates?: CandidateCache;
   /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */

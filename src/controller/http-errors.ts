@@ -25,9 +25,7 @@ export function errorResponse(e: unknown, c: Context, log: (e: unknown) => void)
 function asVfleetError(e: unknown): VfleetError {
   if (e instanceof VfleetError) return e;
   if (e instanceof HTTPException) {
-    if (e.status === 413) {
-      return new VfleetError('INVALID_INPUT', 'request body is too large', { field: '(body)' });
-    }
+    if (e.status === 413) return tooLarge(null);
     if (e.status === 400) {
       return new VfleetError('INVALID_INPUT', `request body is not valid JSON: ${e.message}`, {
         field: '(body)',
@@ -36,6 +34,15 @@ function asVfleetError(e: unknown): VfleetError {
     if (e.status === 401) return new VfleetError('UNAUTHORIZED', e.message);
   }
   return toVfleetError(e);
+}
+
+/** A request body over the controller's limit (bodyLimitBytes): 413, never read further. */
+export function tooLarge(limitBytes: number | null): VfleetError {
+  const limit = limitBytes === null ? '' : ` of ${limitBytes} bytes`;
+  return new VfleetError('TOO_LARGE', `request body is over the limit${limit}`, {
+    field: '(body)',
+    ...(limitBytes === null ? {} : { limitBytes }),
+  });
 }
 
 /** zod-openapi's validation hook: the first field at fault, and every problem. */

@@ -6,6 +6,7 @@ import type { InstanceView, NewPort } from '../core/fleet/store.js';
 import { schedule } from '../core/scheduler/schedule.js';
 import type { PortNeed } from '../core/scheduler/types.js';
 import { uncached } from './candidate-cache.js';
+import { bootClaimed } from './vm-boot.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
 
@@ -43,13 +44,8 @@ export async function createInstance(
     req.ports.map((p) => p.network),
   );
   const ports = req.ports.map((p, i): DraftPort => {
-    if (p.vnicType === 'direct-physical') {
-      throw new VfleetError(
-        'UNSUPPORTED',
-        'vnicType direct-physical (a whole PF) is not supported yet',
-        { field: `ports[${i}].vnicType` },
-      );
-    }
+    // A whole PF (direct-physical) keeps its own MAC and takes no VF settings (schemas/whole-pf-port.ts).
+    const whole = p.vnicType === 'direct-physical';
     const network = networks[i];
     if (network === undefined)
       throw new VfleetError('INTERNAL', `no network resolved for ports[${i}]`);
@@ -58,11 +54,11 @@ export async function createInstance(
       id: randomUUID(),
       network,
       vnicType: p.vnicType,
-      mac: p.mac ?? newMac(),
-      macGenerated: p.mac === undefined,
+      mac: whole ? null : (p.mac ?? newMac()),
+      macGenerated: !whole && p.mac === undefined,
       trusted: p.trusted,
-      // Spoof checking is forced on unless the port is trusted.
-      spoofchk: !p.trusted,
+      // Spoof checking is forced on unless the port is trusted; a whole PF has none.
+      spoofchk: !whole && !p.trusted,
       maxTxRate: p.maxTxRate,
       minTxRate: p.minTxRate,
     };
@@ -71,6 +67,7 @@ export async function createInstance(
   const needs: PortNeed[] = vfPorts.map((p) => ({
     physnet: p.network.physnet,
     trusted: p.trusted,
+    ...(p.vnicType === 'direct-physical' ? { wholePf: true } : {}),
   }));
   const request = {
     vcpus: req.vcpus,
@@ -82,6 +79,8 @@ export async function createInstance(
   };
   const id = randomUUID();
   const candidates = deps.candidates ?? uncached(deps.store.claims);
+  // Concurrent requests start on different ones of the few best placements.
+  const random = deps.random ?? Math.random;
   const since = candidates.clock();
   let lastLoss = '';
   for (let round = 0; round < deps.config.claimRounds; round++) {
@@ -90,11 +89,11 @@ export async function createInstance(
       const staleBefore = new Date(now - deps.config.staleAfterMs).toISOString();
       const physnets = [...new Set(needs.map((n) => n.physnet))];
       let view = await candidates.get(physnets, staleBefore);
-      let plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND);
+      let plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND, random);
       // NO_CAPACITY is answered only from a read begun after the request, never from an older snapshot.
       if (!plan.ok && view.readAt < since) {
         view = await candidates.get(physnets, staleBefore, since);
-        plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND);
+        plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND, random);
       }
       if (!plan.ok)
         throw new VfleetError('NO_CAPACITY', plan.message, { rejections: plan.rejections });
@@ -134,7 +133,7 @@ export async function createInstance(
       }
       return null;
     });
-    if (won !== null) return won;
+    if (won !== null) return bootClaimed(deps, won, req);
   }
   throw new VfleetError(
     'NO_CAPACITY',

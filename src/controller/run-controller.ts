@@ -4,7 +4,7 @@ import type { FleetStore } from '../core/fleet/store.js';
 import { createControllerApp } from './app.js';
 import { ensureAdminToken } from './bootstrap-admin.js';
 import { createCandidateCache } from './candidate-cache.js';
-import { createChangeFeed } from './change-feed.js';
+import { createChangeFeed, type FeedSignals } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
 import { createSerial } from './serial.js';
@@ -21,6 +21,8 @@ export interface RunControllerOptions {
   readonly sweepMs?: number;
   /** True on the embedded store: schedule-and-claim rounds then run one at a time. */
   readonly serializeClaims: boolean;
+  /** Notices to and from the other controllers on the same PostgreSQL; the caller closes them. */
+  readonly signals?: FeedSignals;
 }
 
 export interface RunningController {
@@ -37,7 +39,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     store: o.store,
     now: o.now,
     config: o.config,
-    feed: createChangeFeed(),
+    feed: createChangeFeed(o.signals),
     claimRound: o.serializeClaims ? createSerial() : unserialized,
     candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs),
     stopping: stopping.signal,

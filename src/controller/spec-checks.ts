@@ -2,19 +2,23 @@ import { VfleetError } from '../core/errors.js';
 import type { DeviceSpec } from '../core/fleet/model.js';
 import { governingSpec, specSelectsPf } from '../core/fleet/spec-match.js';
 import type { CatalogStore } from '../core/fleet/store.js';
+import { wholePfProblem } from '../core/fleet/whole-pf-rules.js';
 
 /**
- * What can be checked against the fleet before a spec is stored: its
- * physnet exists, no PF it selects has fewer VFs than it asks for, and it
- * does not contradict the spec that already governs one of those PFs.
+ * What can be checked against the fleet before a new or changed spec is
+ * stored: its physnet exists, no PF it selects has fewer VFs than it asks
+ * for, and it does not contradict the spec that governs one of those PFs
+ * among the others (a changed spec is checked against the rest, not itself).
  */
-export async function checkNewSpec(catalog: CatalogStore, spec: DeviceSpec): Promise<void> {
+export async function checkSpec(catalog: CatalogStore, spec: DeviceSpec): Promise<void> {
+  const whole = wholePfProblem(spec);
+  if (whole !== null) throw new VfleetError('INVALID_INPUT', whole.message, { field: whole.field });
   if ((await catalog.getPhysnet(spec.physnet)) === null) {
     throw new VfleetError('INVALID_INPUT', `physnet: no physnet ${spec.physnet}; create it first`, {
       field: 'physnet',
     });
   }
-  const specs = await catalog.listSpecs();
+  const specs = (await catalog.listSpecs()).filter((s) => s.id !== spec.id);
   for (const pf of await catalog.allPfs()) {
     if (!specSelectsPf(spec, pf)) continue;
     if (spec.numVfs > pf.totalVfs) {
@@ -30,6 +34,13 @@ export async function checkNewSpec(catalog: CatalogStore, spec: DeviceSpec): Pro
         'CONFLICT',
         `PF ${pf.pciAddress} on host ${pf.hostId} is governed by spec ${gov.name} (numVfs ${gov.numVfs}, vfDriver ${gov.vfDriver}); a second spec on it must agree`,
         { field: 'numVfs', spec: gov.name },
+      );
+    }
+    if (gov !== null && gov.wholePf !== spec.wholePf) {
+      throw new VfleetError(
+        'CONFLICT',
+        `PF ${pf.pciAddress} on host ${pf.hostId} is governed by spec ${gov.name}, which ${gov.wholePf ? 'offers it whole' : 'offers its VFs'}; a PF is offered whole or by VFs, never both`,
+        { field: 'wholePf', spec: gov.name },
       );
     }
   }

@@ -5,11 +5,24 @@ import type { InstanceView, PortView, ReportedPf } from '../core/fleet/store.js'
 import type { networkSchema, specSchema } from './schemas/catalog.js';
 import type { hostDetailSchema, hostSchema, tokenSchema } from './schemas/hosts.js';
 import type { instanceSchema, portSchema } from './schemas/instances.js';
+import type { vmSchema } from './schemas/vms.js';
+import type { VmRecord } from '../core/fleet/vm-store.js';
+import { domainName } from '../core/fleet/vm-wiring.js';
 
 /** Records -> the JSON the API documents (plain, mutable copies the schemas type). */
 
 export const VF_PORT_NOTE =
   'VF traffic bypasses the host bridge: security groups cannot apply; spoof checking is the only filter';
+
+export const WHOLE_PF_PORT_NOTE =
+  "the whole PF is handed to the guest: no host filter applies (no security groups, no spoof checking), the guest uses the PF's own MAC, and the network's VLAN is not set by the host (tag it in the guest or on the switch port)";
+
+const portNote = (vnicType: PortView['vnicType']): string =>
+  vnicType === 'normal'
+    ? 'not a VF port'
+    : vnicType === 'direct-physical'
+      ? WHOLE_PF_PORT_NOTE
+      : VF_PORT_NOTE;
 
 export const hostOut = (h: Host, staleBefore: string): z.infer<typeof hostSchema> => ({
   id: h.id,
@@ -36,6 +49,7 @@ export function hostDetailOut(
     pfs: pfs.map((pf) => ({
       ...pfFields(pf),
       spec: pf.specId,
+      whole: pf.whole === null ? null : { ...pf.whole },
       vfs: vfs
         .filter((v) => v.pfId === pf.id)
         .map((v) => ({
@@ -71,7 +85,7 @@ export const portOut = (p: PortView): z.infer<typeof portSchema> => ({
   pciAddress: p.pciAddress,
   pf: p.pf,
   vfIndex: p.vfIndex,
-  note: p.vnicType === 'normal' ? 'not a VF port' : VF_PORT_NOTE,
+  note: portNote(p.vnicType),
 });
 
 export const instanceOut = (i: InstanceView): z.infer<typeof instanceSchema> => ({
@@ -106,3 +120,15 @@ export function pfFields(pf: Omit<ReportedPf, 'vfs'>): Omit<ReportedPf, 'vfs'> {
     numaNode: pf.numaNode,
   };
 }
+
+/** The instance's domain as the API shows it; null when it was not booted. */
+export const vmOut = (i: InstanceView, vm: VmRecord | null): z.infer<typeof vmSchema> | null =>
+  vm === null
+    ? null
+    : {
+        domain: domainName(i),
+        desired: vm.desired,
+        state: vm.state,
+        message: vm.message,
+        hypervisor: vm.hypervisor,
+      };

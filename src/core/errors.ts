@@ -5,6 +5,7 @@
  */
 export const ERROR_CODES = [
   'INVALID_INPUT',
+  'TOO_LARGE',
   'NOT_FOUND',
   'CONFLICT',
   'NO_CAPACITY',
@@ -31,6 +32,7 @@ export interface ErrorCodeInfo {
 
 export const errorCodeInfo: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   INVALID_INPUT: { httpStatus: 400, exitCode: 2 },
+  TOO_LARGE: { httpStatus: 413, exitCode: 14 },
   NOT_FOUND: { httpStatus: 404, exitCode: 3 },
   CONFLICT: { httpStatus: 409, exitCode: 4 },
   NO_CAPACITY: { httpStatus: 409, exitCode: 5 },

@@ -25,6 +25,8 @@ export interface WaitOptions {
   readonly notBootId?: string;
   /** Console lines before this byte of the serial log were already reported. */
   readonly logFrom?: number;
+  /** Gives up (COMMAND_FAILED) once aborted. */
+  readonly signal?: AbortSignal;
 }
 
 export async function serialLogSize(paths: InstancePaths): Promise<number> {
@@ -64,6 +66,10 @@ export async function waitReady(
     }
     if (fresh.includes('Kernel panic'))
       throw await fail('COMMAND_FAILED', 'the lab kernel panicked');
+    if (opts.signal?.aborted === true)
+      throw new VfleetError('COMMAND_FAILED', 'the lab boot was interrupted', {
+        serialLog: paths.serialLog,
+      });
     if (!(await isInstanceQemu(opts.pid, paths)))
       throw await fail('COMMAND_FAILED', 'QEMU exited during boot');
     const left = deadline - deps.clock.now();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CommandRunner } from '../core/ports.js';
 import {
   GUEST_AGENT_DIR,
+  GUEST_NODE,
   renderInit,
   renderInittab,
   renderVfleetWrapper,
@@ -24,6 +25,8 @@ export const BOOT_MODULES = [
   'vfio_iommu_type1',
   'vfio-pci',
   'tun',
+  // Last, so igb PFs keep eth0.. and the forward NIC (if any) comes after them.
+  'virtio_net',
 ] as const;
 /** In the image for the kernel to load on demand (VLANs, macvtap, bridges). */
 export const EXTRA_MODULES = ['8021q', 'macvlan', 'macvtap', 'bridge', 'veth', 'dummy'] as const;
@@ -32,8 +35,6 @@ export interface GuestFile {
   readonly host: string;
   readonly guest: string;
 }
-
-const GUEST_NODE = '/usr/bin/node';
 
 /** Host programs copied into the guest, with where they go. */
 function guestPrograms(nodePath: string): readonly GuestFile[] {

@@ -49,10 +49,20 @@ describe('lab up options', () => {
     [{ iommu: 'yes' }, 'iommu'],
     [{ memory: '64' }, 'memory'],
     [{ name: '../x' }, 'name'],
+    [{ forward: { host: '10.0.0.1', port: 80 } }, 'forward.host'],
+    [{ forward: { host: '0.0.0.0', port: 80 } }, 'forward.host'],
+    [{ forward: { host: '127.0.0.1', port: 0 } }, 'forward.port'],
   ])('rejects %j with INVALID_INPUT naming the field', (input, field) => {
     expect(errorOf(() => parseUpOptions(input))).toMatchObject({
       code: 'INVALID_INPUT',
       details: { field },
+    });
+  });
+
+  it('forwards only to a loopback port', () => {
+    expect(parseUpOptions({ forward: { host: '::1', port: '8080' } }).forward).toEqual({
+      host: '::1',
+      port: 8080,
     });
   });
 

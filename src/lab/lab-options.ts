@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseInput } from '../core/validation.js';
+import { FORWARD_HOSTS } from './guest/guest-files.js';
 
 export const LAB_NUMA_NODES = [1, 2] as const;
 export const LAB_IOMMU_MODES = ['on', 'off'] as const;
@@ -13,6 +14,14 @@ export const labNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,23}$/, 'use 1-24 lower-case letters, digits or dashes');
 
+/**
+ * One host TCP port the guest may reach (e.g. `vfleet up --lab`'s controller):
+ * the guest connects to GUEST_FORWARD.server:port, QEMU relays to host:port.
+ */
+const forwardSchema = z
+  .object({ host: z.enum(FORWARD_HOSTS), port: wholeNumber(1, 65535) })
+  .strict();
+
 const upSchema = z.object({
   name: labNameSchema.default(DEFAULT_LAB_NAME),
   pfs: wholeNumber(1, 8).default(2),
@@ -20,6 +29,7 @@ const upSchema = z.object({
   numa: z.coerce.number().pipe(z.literal(LAB_NUMA_NODES)).default(1),
   iommu: z.enum(LAB_IOMMU_MODES).default('on'),
   memory: wholeNumber(512, 65536).default(1024),
+  forward: forwardSchema.optional(),
 });
 
 export type LabUpOptions = z.output<typeof upSchema>;

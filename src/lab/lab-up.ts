@@ -9,6 +9,7 @@ import { instancePaths, labDir } from './lab-deps.js';
 import { buildImage } from './lab-image.js';
 import type { LabUpInput, LabUpOptions } from './lab-options.js';
 import { IGB_TOTAL_VFS, parseUpOptions } from './lab-options.js';
+import { GUEST_FORWARD } from './guest/guest-files.js';
 import { pathExists } from './path-exists.js';
 import { qemuArgs } from './qemu-args.js';
 
@@ -26,9 +27,23 @@ export interface LabUpResult {
   readonly bootMs: number;
   readonly serialLog: string;
   readonly persistDir: string;
+  /** `host:port` where the guest reaches the forwarded host port, or null without `forward`. */
+  readonly forwardAddress: string | null;
 }
 
-export type LabUpRequest = LabUpInput & { readonly readyTimeoutMs?: number };
+export type LabUpRequest = LabUpInput & {
+  readonly readyTimeoutMs?: number;
+  /** Stops the boot: before QEMU starts, or while waiting for the guest (QEMU is then ended). */
+  readonly signal?: AbortSignal;
+};
+
+/** The relay QEMU runs per forwarded connection (see qemu-args.ts). */
+const relayScript = (deps: LabDeps) => join(deps.installDir, 'dist', 'lab', 'guestfwd-relay.js');
+
+const throwIfAborted = (signal: AbortSignal | undefined) => {
+  if (signal?.aborted === true)
+    throw new VfleetError('COMMAND_FAILED', 'the lab boot was interrupted', { step: 'lab up' });
+};
 
 async function checkCanStart(deps: LabDeps, opts: LabUpOptions, paths: InstancePaths) {
   if (paths.agentSocket.length > MAX_SOCKET_PATH) {
@@ -40,14 +55,14 @@ async function checkCanStart(deps: LabDeps, opts: LabUpOptions, paths: InstanceP
       },
     );
   }
-  if (!(await pathExists(join(deps.installDir, 'dist', 'bin', 'vfleet.js')))) {
-    throw new VfleetError(
-      'MISSING_DEPENDENCY',
-      'vfleet is not built (no dist/): run "npm run build" first',
-      {
-        dir: join(deps.installDir, 'dist'),
-      },
-    );
+  for (const file of [join(deps.installDir, 'dist', 'bin', 'vfleet.js'), relayScript(deps)]) {
+    if (!(await pathExists(file))) {
+      throw new VfleetError(
+        'MISSING_DEPENDENCY',
+        `vfleet is not built (no ${file}): run "npm run build" first`,
+        { file },
+      );
+    }
   }
   if ((await runningQemuPid(paths)) !== null) {
     throw new VfleetError('CONFLICT', `lab "${opts.name}" is already up`, { field: 'name' });
@@ -64,18 +79,21 @@ async function checkCanStart(deps: LabDeps, opts: LabUpOptions, paths: InstanceP
  * and the serial log kept next to the instances for a look.
  */
 export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpResult> {
-  const { readyTimeoutMs = READY_TIMEOUT_MS, ...rest } = input;
+  const { readyTimeoutMs = READY_TIMEOUT_MS, signal, ...rest } = input;
   const opts = parseUpOptions(rest);
   const t0 = deps.clock.now();
   const paths = instancePaths(deps, opts.name);
+  throwIfAborted(signal);
   await checkCanStart(deps, opts, paths);
   const image = await buildImage(deps);
+  throwIfAborted(signal);
   await removeInstance(paths);
   await mkdir(paths.persistDir, { recursive: true });
   const what = `${opts.pfs} PF(s), NUMA ${opts.numa}, IOMMU ${opts.iommu}`;
   deps.progress({ step: 'qemu', status: 'start', detail: `lab ${opts.name}: ${what}` });
   const t1 = deps.clock.now();
-  const args = qemuArgs(opts, { ...image, repoDir: deps.installDir, ...paths });
+  const relay = [deps.nodePath, relayScript(deps)];
+  const args = qemuArgs(opts, { ...image, repoDir: deps.installDir, ...paths, relay });
   const r = await deps.runner.run('qemu-system-x86_64', args, { timeoutMs: 60_000 });
   const pid = await readPidFile(paths);
   if (r.exitCode !== 0 || pid === null) {
@@ -101,13 +119,21 @@ export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpRe
     detail: `pid ${pid}, console log ${paths.serialLog}`,
   });
   try {
-    await waitReady(deps, paths, { pid, pfs: opts.pfs, timeoutMs: readyTimeoutMs });
+    await waitReady(deps, paths, {
+      pid,
+      pfs: opts.pfs,
+      timeoutMs: readyTimeoutMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
   } catch (e) {
     await stopQemu(pid, paths, deps.clock);
-    const kept = join(labDir(deps), `${opts.name}-failed-serial.log`);
-    await copyFile(paths.serialLog, kept).catch(() => undefined);
+    // An interrupted boot did not fail: nothing to keep.
+    if (signal?.aborted !== true) {
+      const kept = join(labDir(deps), `${opts.name}-failed-serial.log`);
+      await copyFile(paths.serialLog, kept).catch(() => undefined);
+      deps.progress({ step: 'ready', status: 'failed', detail: `serial log kept in ${kept}` });
+    }
     await removeInstance(paths);
-    deps.progress({ step: 'ready', status: 'failed', detail: `serial log kept in ${kept}` });
     throw e;
   }
   const now = deps.clock.now();
@@ -122,5 +148,7 @@ export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpRe
     bootMs: now - t1,
     serialLog: paths.serialLog,
     persistDir: paths.persistDir,
+    forwardAddress:
+      opts.forward === undefined ? null : `${GUEST_FORWARD.server}:${opts.forward.port}`,
   };
 }

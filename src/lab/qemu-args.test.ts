@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createExecRunner } from '../adapters/exec/exec-runner.js';
 import { kernelCmdline, qemuArgs } from './qemu-args.js';
 import { parseUpOptions } from './lab-options.js';
 
@@ -10,6 +11,7 @@ const FILES = {
   serialLog: '/c/i/serial.log',
   agentSocket: '/c/i/agent.sock',
   pidFile: '/c/i/qemu.pid',
+  relay: ['/usr/bin/node', '/src/vfleet/dist/lab/guestfwd-relay.js'],
 };
 
 const values = (args: string[], flag: string) =>
@@ -73,5 +75,30 @@ describe('qemuArgs', () => {
   it('doubles commas inside option values', () => {
     const args = qemuArgs(parseUpOptions({}), { ...FILES, repoDir: '/a,b' });
     expect(values(args, '-fsdev')[0]).toContain('path=/a,,b,');
+  });
+
+  it('adds no forward NIC unless asked', () => {
+    const devices = values(qemuArgs(parseUpOptions({}), FILES), '-device');
+    expect(devices.some((d) => d.startsWith('virtio-net'))).toBe(false);
+  });
+
+  it('forwards one guest address to a loopback port through the relay command', async () => {
+    const relay = ["/it's here, really/node", '/src/relay.js'];
+    const opts = parseUpOptions({ forward: { host: '127.0.0.1', port: 40123 } });
+    const args = qemuArgs(opts, { ...FILES, relay });
+    const fwd = values(args, '-netdev').filter((n) => n.includes('guestfwd'));
+    expect(fwd).toHaveLength(1);
+    const m = /^user,id=fwd,restrict=on,ipv6=off,guestfwd=tcp:10\.0\.2\.100:40123-cmd:(.*)$/.exec(
+      fwd[0] ?? '',
+    );
+    expect(m).not.toBeNull();
+    // QEMU un-doubles commas, then glib splits the command as a POSIX shell would.
+    const cmd = (m?.[1] ?? '').replace(/,,/g, ',');
+    const r = await createExecRunner({ path: '/usr/bin:/bin' }).run('sh', [
+      '-c',
+      `printf '%s\\n' ${cmd}`,
+    ]);
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual([...relay, '127.0.0.1', '40123']);
+    expect(values(args, '-device')).toContain('virtio-net-pci,netdev=fwd,bus=pcie.0,romfile=');
   });
 });

@@ -1,5 +1,5 @@
 import { AGENT_PORT_NAME } from './guest/agent-protocol.js';
-import { SHARE_TAGS } from './guest/guest-files.js';
+import { GUEST_FORWARD, SHARE_TAGS } from './guest/guest-files.js';
 import type { LabUpOptions } from './lab-options.js';
 
 /** QEMU option strings separate on commas; a comma inside a value is written twice. */
@@ -13,6 +13,29 @@ export interface QemuFiles {
   readonly serialLog: string;
   readonly agentSocket: string;
   readonly pidFile: string;
+  /** Argv start of the forward relay (node and its script); the target host and port follow. */
+  readonly relay: readonly string[];
+}
+
+/** One argument as glib's g_shell_parse_argv (how QEMU's `cmd:` is split) reads it back. */
+const shellWord = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The forward NIC: a virtio NIC on its own user-mode backend that reaches
+ * nothing (restrict=on) but one guestfwd. A chardev guestfwd would carry all
+ * guest connections over one stream, so `cmd:` runs the relay once per
+ * connection instead; the relay connects only to the loopback host:port.
+ */
+function forwardArgs(opts: LabUpOptions, files: QemuFiles): string[] {
+  if (opts.forward === undefined) return [];
+  const { host, port } = opts.forward;
+  const cmd = [...files.relay, host, `${port}`].map(shellWord).join(' ');
+  return [
+    '-netdev',
+    `user,id=fwd,restrict=on,ipv6=off,guestfwd=tcp:${GUEST_FORWARD.server}:${port}-cmd:${q(cmd)}`,
+    '-device',
+    'virtio-net-pci,netdev=fwd,bus=pcie.0,romfile=',
+  ];
 }
 
 /** Kernel command line: serial console, our init, and the IOMMU as asked. */
@@ -111,6 +134,7 @@ export function qemuArgs(opts: LabUpOptions, files: QemuFiles): string[] {
     '-device',
     `virtio-9p-pci,fsdev=fspersist,mount_tag=${SHARE_TAGS.persist},bus=pcie.0`,
     ...pfArgs(opts),
+    ...forwardArgs(opts, files),
     '-pidfile',
     files.pidFile,
     '-daemonize',

@@ -67,10 +67,13 @@ export async function reportHost(
   const r = await h.call('POST', `/v1/agent/hosts/${spec.name}/report`, agent, {
     inventory: simInventory(spec, bus),
     findings: [],
-    numaNodes: [
-      { node: 0, socket: 0, cpus },
-      { node: 1, socket: 1, cpus },
-    ],
+    // As a real agent reads them from /sys/devices/system/node (host-topology.ts).
+    numaNodes: [0, 1].map((node) => ({
+      node,
+      socket: node,
+      cpus,
+      cpuList: Array.from({ length: cpus }, (_, i) => node * cpus + i),
+    })),
     memoryMb: spec.memoryMb ?? null,
   });
   if (r.status !== 200) throw new Error(`report: ${r.status} ${JSON.stringify(r.body)}`);

@@ -5,6 +5,7 @@ import type { Host } from '../../core/fleet/model.js';
 import type { ApplyOutcome } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { toHost } from './rows.js';
+import { settleWholePfs } from './whole-pfs.js';
 
 /**
  * An agent applied generation g. VFs whose settings that generation carries
@@ -69,6 +70,8 @@ export async function recordApplied(
         .where('host_id', '=', id)
         .where('pci_address', 'in', failed)
         .where('port_id', 'is', null)
+        // A migration's hold keeps its VF until the migration lets it go.
+        .where('migration_port', 'is', null)
         .execute();
       await tx
         .updateTable('vfs')
@@ -78,7 +81,14 @@ export async function recordApplied(
         .where('port_id', 'is not', null)
         .execute();
     }
-    // An instance is bound once none of its VFs waits for the agent.
+    await settleWholePfs(
+      tx,
+      id,
+      o.generation,
+      failed,
+      `not applied: ${message ?? 'agent reported failure'}`.slice(0, 500),
+    );
+    // An instance is bound once none of its VFs (or whole PFs) waits for the agent.
     await tx
       .updateTable('instances')
       .set({ state: 'active', reserved_until: null })
@@ -93,6 +103,18 @@ export async function recordApplied(
               .select('vfs.id')
               .whereRef('ports.instance_id', '=', 'instances.id')
               .where('vfs.state', '=', 'reserved'),
+          ),
+        ),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('pfs')
+              .innerJoin('ports', 'ports.id', 'pfs.port_id')
+              .select('pfs.id')
+              .whereRef('ports.instance_id', '=', 'instances.id')
+              .where('pfs.state', '=', 'reserved'),
           ),
         ),
       )

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { CandidateHost, CandidatePf } from '../../core/scheduler/types.js';
 import type { Database } from './db-types.js';
+import { freeWholePfs } from './whole-pfs.js';
 
 /**
- * The scheduler's view of the fleet, in four grouped queries whatever the
- * fleet size: hosts, CPU and memory in use, and free clean VFs per PF on
- * the requested physnets.
+ * The scheduler's view of the fleet, in five grouped queries whatever the
+ * fleet size: hosts, CPU and memory in use, free clean VFs per PF on the
+ * requested physnets, and free clean whole PFs on them (wholePfs).
  */
 export async function loadCandidates(
   db: Kysely<Database>,
@@ -52,6 +53,7 @@ export async function loadCandidates(
           ])
           .execute();
 
+  const whole = await freeWholePfs(db, physnets);
   const cpuUse = new Map<string, number>();
   const memUse = new Map<string, number>();
   for (const u of usage) {
@@ -73,6 +75,11 @@ export async function loadCandidates(
     };
     pfs.set(f.pf_id, pf);
     pf.free.push({ physnet: f.physnet, trusted: f.trusted, count: Number(f.n) });
+  }
+  for (const w of whole) {
+    const pfs = pfsByHost.get(w.hostId) ?? new Map<number, PfAcc>();
+    pfsByHost.set(w.hostId, pfs);
+    pfs.set(w.id, { ...w, free: [] });
   }
   return hosts.map((h) => ({
     id: h.id,

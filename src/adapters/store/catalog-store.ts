@@ -3,8 +3,10 @@ import { VfleetError } from '../../core/errors.js';
 import type { CatalogStore } from '../../core/fleet/store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
+import { updateNetworkTx, updatePhysnetTx } from './network-update-tx.js';
 import { portViews } from './port-views.js';
 import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
+import { updateSpecTx } from './spec-update-tx.js';
 
 export function createCatalogStore(db: Kysely<Database>): CatalogStore {
   return {
@@ -23,6 +25,7 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
           trusted: s.trusted,
           num_vfs: s.numVfs,
           vf_driver: s.vfDriver,
+          whole_pf: s.wholePf,
           created_at: s.createdAt,
         })
         .returningAll()
@@ -51,6 +54,7 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       const r = await db.deleteFrom('device_specs').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
+    updateSpec: (spec) => updateSpecTx(db, spec),
     async allPfs() {
       const rows = await db
         .selectFrom('pfs')
@@ -99,6 +103,7 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       const r = await db.deleteFrom('physnets').where('name', '=', name).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
+    updatePhysnet: (p) => updatePhysnetTx(db, p),
     async createNetwork(n) {
       // The physnet row lock serializes VLAN picks; the unique index is the backstop.
       const row = await db
@@ -189,6 +194,7 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       const r = await db.deleteFrom('networks').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
+    updateNetwork: (id, patch) => updateNetworkTx(db, id, patch),
     listPorts: (tenant) => portViews(db, { tenant }),
     async getPort(id) {
       return (await portViews(db, { portId: id }))[0] ?? null;

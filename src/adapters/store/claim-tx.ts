@@ -2,15 +2,17 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ClaimInput, ClaimOutcome, InstanceView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { uniqueViolation } from './rows.js';
+import { lockWholePfs, reserveWholePf } from './whole-pfs.js';
 
 type Tx = Transaction<Database>;
 type Lost = Exclude<ClaimOutcome, { ok: true }>;
 
 /**
- * Claims every VF of an instance in one transaction. The host row lock
- * orders claims on one host (CPU and memory are counted under it); VF rows
- * are taken with FOR UPDATE SKIP LOCKED and re-checked as free and clean, so
- * two controllers never hand out one VF. Nothing is written unless all fit.
+ * Claims every VF and whole PF of an instance in one transaction. The host
+ * row lock orders claims on one host (CPU and memory are counted under it);
+ * VF and PF rows are taken with FOR UPDATE SKIP LOCKED and re-checked as
+ * free and clean, so two controllers never hand out one VF or PF. Nothing
+ * is written unless all fit.
  */
 export async function claimInstance(
   db: Kysely<Database>,
@@ -70,8 +72,10 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
 
   const vfFor = await lockVfs(tx, c);
   if (vfFor === null) return { ok: false, lost: 'vfs' };
+  const pfFor = await lockWholePfs(tx, c);
+  if (pfFor === null) return { ok: false, lost: 'vfs' };
 
-  const macs = c.ports.map((x) => x.mac);
+  const macs = c.ports.flatMap((x) => (x.mac === null ? [] : [x.mac]));
   if (macs.length > 0) {
     const taken = await tx.selectFrom('ports').select('mac').where('mac', 'in', macs).execute();
     const clash = c.ports.findIndex((x) => taken.some((t) => t.mac === x.mac));
@@ -113,6 +117,11 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
         position: port.index ?? i,
       })
       .execute();
+    const wholePf = pfFor[i] ?? -1;
+    if (wholePf >= 0) {
+      await reserveWholePf(tx, wholePf, port.id, c.reservedUntil, gen);
+      continue;
+    }
     await tx
       .updateTable('vfs')
       .set({
@@ -136,6 +145,7 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
 async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
   const groups = new Map<string, number[]>();
   c.placement.ports.forEach((pp, i) => {
+    if (pp.wholePf === true) return;
     const k = JSON.stringify([pp.pfId, pp.physnet, pp.vfTrusted]);
     groups.set(k, [...(groups.get(k) ?? []), i]);
   });

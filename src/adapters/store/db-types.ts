@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { VmTables } from './db-types-vms.js';
 
 /** Row types of the controller's tables (see migrations.ts), snake_case as in SQL. */
 
@@ -33,6 +34,14 @@ export interface PfsTable {
   num_vfs: number;
   numa_node: number | null;
   spec_id: string | null;
+  /** Set while the governing spec offers the PF whole (migration 0003); the rest as on vfs. */
+  physnet: Generated<string | null>;
+  state: Generated<string>;
+  dirty: Generated<boolean>;
+  port_id: Generated<string | null>;
+  reserved_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  pending_generation: Generated<number>;
+  note: Generated<string | null>;
 }
 
 export interface VfsTable {
@@ -51,6 +60,8 @@ export interface VfsTable {
   /** Desired generation that carries this VF's latest settings. */
   pending_generation: Generated<number>;
   note: string | null;
+  /** A migrating port's VF on the other host (held, not yet or no longer the port's own). */
+  migration_port: Generated<string | null>;
 }
 
 export interface DeviceSpecsTable {
@@ -65,6 +76,7 @@ export interface DeviceSpecsTable {
   trusted: boolean;
   num_vfs: number;
   vf_driver: string;
+  whole_pf: Generated<boolean>;
   created_at: Timestamp;
 }
 
@@ -102,7 +114,8 @@ export interface PortsTable {
   network_id: string;
   instance_id: string | null;
   vnic_type: string;
-  mac: string;
+  /** null for a whole PF's port (migration 0003). */
+  mac: string | null;
   trusted: boolean;
   spoofchk: boolean;
   max_tx_rate: number;
@@ -121,7 +134,7 @@ export interface TokensTable {
   created_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends VmTables {
   hosts: HostsTable;
   pfs: PfsTable;
   vfs: VfsTable;

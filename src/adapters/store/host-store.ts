@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { HostStore } from '../../core/fleet/store.js';
+import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './apply-outcome.js';
 import { recordReport, retagAll } from './inventory-sync.js';
@@ -91,7 +92,8 @@ export function createHostStore(db: Kysely<Database>): HostStore {
         bound: bound.map((b) => ({
           pfId: b.pf_id,
           index: b.vf_index,
-          mac: b.mac,
+          // A VF's port always has a MAC (only whole-PF ports have none).
+          mac: b.mac ?? ZERO_MAC,
           vlan: b.vlan,
           trusted: b.trusted,
           spoofchk: b.spoofchk,

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec, Host } from '../../core/fleet/model.js';
-import { governingSpec, vfTags } from '../../core/fleet/spec-match.js';
+import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
 import type { HostReport } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { toHost, toSpec } from './rows.js';
@@ -40,6 +40,7 @@ export async function recordReport(
         num_vfs: pf.numVfs,
         numa_node: pf.numaNode,
         spec_id: spec?.id ?? null,
+        physnet: wholePfPhysnet(specs, pf),
       };
       const row = await tx
         .insertInto('pfs')
@@ -76,8 +77,8 @@ export async function recordReport(
         pf.vfs.map((v) => v.index),
       );
     }
-    // PFs gone from the host go with their VFs, unless a port still holds one.
-    let gone = tx.deleteFrom('pfs').where('host_id', '=', id);
+    // PFs gone from the host go with their VFs, unless a port still holds one (or the PF).
+    let gone = tx.deleteFrom('pfs').where('host_id', '=', id).where('port_id', 'is', null);
     if (seenPfs.length > 0) gone = gone.where('id', 'not in', seenPfs);
     await gone
       .where((eb) =>
@@ -146,7 +147,7 @@ async function bumpIfDeclaredStateMoved(tx: Tx, id: string): Promise<Host> {
     .filter((p) => p.spec_id !== null)
     .map((p) => {
       const s = p.spec_id === null ? undefined : byId.get(p.spec_id);
-      return `${p.pci_address}=${s?.id ?? ''}:${s?.numVfs ?? ''}:${s?.vfDriver ?? ''}`;
+      return `${p.pci_address}=${s?.id ?? ''}:${s?.numVfs ?? ''}:${s?.vfDriver ?? ''}${s?.wholePf === true ? ':whole' : ''}`;
     })
     .sort()
     .join(',');
@@ -189,7 +190,10 @@ export async function retagAll(db: Kysely<Database>): Promise<string[]> {
         };
         await tx
           .updateTable('pfs')
-          .set({ spec_id: governingSpec(specs, target)?.id ?? null })
+          .set({
+            spec_id: governingSpec(specs, target)?.id ?? null,
+            physnet: wholePfPhysnet(specs, target),
+          })
           .where('id', '=', pf.id)
           .execute();
         const vfs = await tx

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { directPhysical } from './migration-direct-physical.js';
+import { instanceVms } from './migration-vms.js';
 
 /**
  * One set of migrations for PGlite and PostgreSQL (same SQL dialect). Plain
@@ -141,5 +143,10 @@ const portPosition: Migration = {
 
 export const migrations: MigrationProvider = {
   getMigrations: () =>
-    Promise.resolve({ '0001-initial': initial, '0002-port-position': portPosition }),
+    Promise.resolve({
+      '0001-initial': initial,
+      '0002-port-position': portPosition,
+      '0003-direct-physical': directPhysical,
+      '0004-instance-vms': instanceVms,
+    }),
 };

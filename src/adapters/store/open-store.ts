@@ -6,6 +6,7 @@ import { VfleetError } from '../../core/errors.js';
 import type { FleetStore } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { createClaimStore } from './claim-store.js';
+import { createVmStore } from './vm-store.js';
 import { createCatalogStore } from './catalog-store.js';
 import { createHostStore } from './host-store.js';
 import { migrations } from './migrations.js';
@@ -39,6 +40,7 @@ export async function openStore(target: StoreTarget): Promise<OpenedStore> {
     hosts: createHostStore(db),
     catalog: createCatalogStore(db),
     claims: createClaimStore(db),
+    vms: createVmStore(db),
     close: () => db.destroy(),
   };
 }

@@ -3,7 +3,7 @@ import type { PortView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { toPort } from './rows.js';
 
-/** Ports with their network and the VF they hold, filtered by tenant, port or instance. */
+/** Ports with their network and the VF (or whole PF) they hold, filtered by tenant, port or instance. */
 export async function portViews(
   db: Kysely<Database>,
   f: { tenant?: string | null; portId?: string; instanceIds?: readonly string[] },
@@ -13,6 +13,8 @@ export async function portViews(
     .innerJoin('networks', 'networks.id', 'ports.network_id')
     .leftJoin('vfs', 'vfs.port_id', 'ports.id')
     .leftJoin('pfs', 'pfs.id', 'vfs.pf_id')
+    // A direct-physical port holds a whole PF instead of a VF.
+    .leftJoin('pfs as whole', 'whole.port_id', 'ports.id')
     .selectAll('ports')
     .select([
       'networks.name as network_name',
@@ -23,6 +25,8 @@ export async function portViews(
       'vfs.pci_address as vf_pci',
       'vfs.vf_index',
       'pfs.pci_address as pf_pci',
+      'whole.host_id as whole_host',
+      'whole.pci_address as whole_pci',
     ])
     // An instance's ports in request order, so answers line up with what was asked.
     .orderBy('ports.tenant')
@@ -42,9 +46,9 @@ export async function portViews(
     network: r.network_name,
     physnet: r.physnet,
     vlan: r.vlan,
-    hostId: r.host_id,
-    pciAddress: r.vf_pci,
-    pf: r.pf_pci,
+    hostId: r.host_id ?? r.whole_host,
+    pciAddress: r.vf_pci ?? r.whole_pci,
+    pf: r.pf_pci ?? r.whole_pci,
     vfIndex: r.vf_index,
   }));
 }

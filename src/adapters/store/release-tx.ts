@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './db-types.js';
+import { releaseWholePfs } from './whole-pfs.js';
 
 /**
- * Gives an instance's VFs back: free but dirty until the agent confirms the
+ * Gives an instance's VFs (and whole PFs) back: free but dirty until the agent confirms the
  * reset (so no one gets a VF still carrying the last tenant's MAC or VLAN),
  * drops its ports (their MACs become free). `expire` only acts on a
  * reservation that is still unbound and keeps the instance row as expired.
@@ -48,6 +49,7 @@ export async function releaseInstance(
     }
     const gen = (host?.desired_generation ?? 0) + 1;
     const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', id);
+    await releaseWholePfs(tx, id, gen);
     await tx
       .updateTable('vfs')
       .set({

@@ -10,6 +10,7 @@ import type {
   Token,
   TokenRole,
   VfRecord,
+  WholePf,
 } from '../../core/fleet/model.js';
 import { INSTANCE_STATES, TOKEN_ROLES } from '../../core/fleet/model.js';
 import { VfleetError } from '../../core/errors.js';
@@ -25,7 +26,7 @@ export const iso = (d: Date | string): string =>
   (typeof d === 'string' ? new Date(d) : d).toISOString();
 const isoOrNull = (d: Date | string | null): string | null => (d === null ? null : iso(d));
 
-function closed<T extends string>(set: readonly T[], v: string, what: string): T {
+export function closed<T extends string>(set: readonly T[], v: string, what: string): T {
   if (isOneOf(set, v)) return v;
   throw new VfleetError('INTERNAL', `database holds an unknown ${what} "${v}"`);
 }
@@ -66,7 +67,21 @@ export const toPf = (r: Row<'pfs'>): PfRecord => ({
   numVfs: r.num_vfs,
   numaNode: r.numa_node,
   specId: r.spec_id,
+  whole: toWholePf(r),
 });
+
+/** The whole-PF side of a PF row: null while the PF is neither offered nor held whole. */
+function toWholePf(r: Row<'pfs'>): WholePf | null {
+  if (r.physnet === null && r.port_id === null && r.state === 'free') return null;
+  return {
+    physnet: r.physnet,
+    state: closed<VfState>(VF_STATES, r.state, 'PF state'),
+    dirty: r.dirty,
+    portId: r.port_id,
+    reservedUntil: isoOrNull(r.reserved_until),
+    note: r.note,
+  };
+}
 
 export const toVf = (r: Row<'vfs'>): VfRecord => ({
   id: r.id,
@@ -96,6 +111,7 @@ export const toSpec = (r: Row<'device_specs'>): DeviceSpec => ({
   trusted: r.trusted,
   numVfs: r.num_vfs,
   vfDriver: r.vf_driver,
+  wholePf: r.whole_pf,
   createdAt: iso(r.created_at),
 });
 

@@ -36,6 +36,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
         trusted: false,
         numVfs: 2,
         vfDriver: 'vfio-pci',
+        wholePf: false,
         createdAt: NOW,
       });
       const report = {

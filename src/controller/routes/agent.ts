@@ -4,7 +4,9 @@ import { VfleetError } from '../../core/errors.js';
 import { desiredHostState } from '../../core/fleet/desired-host-state.js';
 import type { NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/store.js';
+import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
+import { desiredVms } from '../vm-desired.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import {
   appliedSchema,
@@ -16,9 +18,6 @@ import {
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { hostSchema } from '../schemas/hosts.js';
 import { hostOut, pfFields } from '../views.js';
-
-/** With several controllers, a waiting agent also re-reads the store this often. */
-const RECHECK_MS = 2_000;
 
 export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const tags = ['agent'];
@@ -73,6 +72,11 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
         },
         now(),
       );
+      await deps.store.vms.setFacts(
+        id,
+        wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR),
+        now(),
+      );
       deps.feed.notify(id);
       return c.json(hostOut(h, staleBefore()), 200);
     },
@@ -104,15 +108,19 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
         const left = deadline - Date.now();
         if (inputs.host.desiredGeneration > q.after || left <= 0 || signal.aborted) {
           const state = desiredHostState(inputs);
+          const vms = await desiredVms(deps, id);
           return c.json(
             {
               generation: inputs.host.desiredGeneration,
               state: state,
+              domains: vms.domains,
+              tasks: vms.tasks.map((t) => ({ id: t.id, op: t.op, args: { ...t.args } })),
             },
             200,
           );
         }
-        await deps.feed.wait(id, Math.min(left, RECHECK_MS), signal);
+        // A notice (from this process, or another through LISTEN) ends the wait early.
+        await deps.feed.wait(id, Math.min(left, deps.config.feedPollMs), signal);
       }
     },
   );
@@ -130,7 +138,14 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     async (c) => {
       const { id } = c.req.valid('param');
       requireHost(c.var.principal, id);
-      const h = await deps.store.hosts.applied(id, c.req.valid('json'), now());
+      const b = c.req.valid('json');
+      const h = await deps.store.hosts.applied(id, b, now());
+      if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
+      // A domain gone as asked: its instance's VFs can now be released and reset.
+      for (const gone of await deps.store.vms.recordResults(id, b.domains, now())) {
+        await deps.store.claims.release(gone);
+        deps.feed.notify(id);
+      }
       return c.json(hostOut(h, staleBefore()), 200);
     },
   );

@@ -4,9 +4,10 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { specCreateSchema, specSchema } from '../schemas/catalog.js';
+import { specCreateSchema, specSchema, specUpdateSchema } from '../schemas/catalog.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
-import { checkNewSpec } from '../spec-checks.js';
+import { checkSpec } from '../spec-checks.js';
+import { mergeSpec } from '../spec-merge.js';
 import { specOut } from '../views.js';
 
 /** Device specs: what agents apply (numVfs, VF driver) and how VFs are tagged (physnet, trusted). */
@@ -54,11 +55,12 @@ export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
         pf: b.pf ?? null,
         physnet: b.physnet,
         trusted: b.trusted,
-        numVfs: b.numVfs,
+        numVfs: b.numVfs ?? 0,
         vfDriver: b.vfDriver,
+        wholePf: b.wholePf,
         createdAt: new Date(deps.now()).toISOString(),
       };
-      await checkNewSpec(deps.store.catalog, spec);
+      await checkSpec(deps.store.catalog, spec);
       const created = await deps.store.catalog.createSpec(spec);
       await retag();
       return c.json(specOut(created), 201);
@@ -81,6 +83,31 @@ export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       const s = await deps.store.catalog.getSpec(id);
       if (s === null) throw new VfleetError('NOT_FOUND', `no spec ${id}`);
       return c.json(specOut(s), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/v1/specs/{id}',
+      tags,
+      security,
+      summary:
+        'Change a device spec, checked as a new one; never takes VFs from their ports (admin)',
+      request: { params: idParam, body: jsonBody(specUpdateSchema) },
+      responses: { 200: jsonOk(specSchema, 'The spec'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin');
+      const { id } = c.req.valid('param');
+      const cur = await deps.store.catalog.getSpec(id);
+      if (cur === null) throw new VfleetError('NOT_FOUND', `no spec ${id}`);
+      const spec = mergeSpec(cur, c.req.valid('json'));
+      await checkSpec(deps.store.catalog, spec);
+      const updated = await deps.store.catalog.updateSpec(spec);
+      if (updated === null) throw new VfleetError('NOT_FOUND', `no spec ${id}`);
+      await retag();
+      return c.json(specOut(updated), 200);
     },
   );
 

@@ -46,7 +46,14 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       const host = await deps.store.hosts.get(id);
       if (host === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
       const { pfs, vfs } = await deps.store.hosts.devices(id);
-      return c.json(hostDetailOut(host, staleBefore(), pfs, vfs), 200);
+      const irqPins = await deps.store.vms.irqPins(id);
+      return c.json(
+        {
+          ...hostDetailOut(host, staleBefore(), pfs, vfs),
+          irqPins: irqPins === null ? null : { ...irqPins, lines: [...irqPins.lines] },
+        },
+        200,
+      );
     },
   );
 

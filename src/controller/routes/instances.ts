@@ -7,7 +7,7 @@ import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { createInstance } from '../instance-service.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { instanceCreateSchema, instanceSchema, portSchema } from '../schemas/instances.js';
-import { instanceOut, portOut } from '../views.js';
+import { instanceOut, portOut, vmOut } from '../views.js';
 
 export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const visible = (who: Token, tenant: string) => {
@@ -80,7 +80,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
       const inst = seen(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
-      return c.json(instanceOut(inst), 200);
+      return c.json({ ...instanceOut(inst), vm: vmOut(inst, await deps.store.vms.get(id)) }, 200);
     },
   );
 
@@ -92,12 +92,27 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       security,
       summary: 'Release an instance: its VFs are reset by the agent before anyone gets them again',
       request: { params: idParam },
-      responses: { 204: { description: 'Released' }, ...errorResponses },
+      responses: {
+        202: jsonOk(
+          instanceSchema,
+          'Deleting: the agent removes the domain, then the VFs are released',
+        ),
+        204: { description: 'Released' },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
       const inst = seen(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
+      const vm = await deps.store.vms.get(id);
+      if (vm !== null) {
+        // The VFs stay the instance's until the agent reports its domain gone: never reset under a VM.
+        await deps.store.vms.requestDelete(id, new Date(deps.now()).toISOString());
+        if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+        const after = await deps.store.vms.get(id);
+        return c.json({ ...instanceOut(inst), vm: vmOut(inst, after) }, 202);
+      }
       await deps.store.claims.release(id);
       if (inst.hostId !== null) deps.feed.notify(inst.hostId);
       return c.body(null, 204);

@@ -4,7 +4,13 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole, tenantScope } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { networkCreateSchema, networkSchema, physnetSchema } from '../schemas/catalog.js';
+import {
+  networkCreateSchema,
+  networkSchema,
+  networkUpdateSchema,
+  physnetSchema,
+  physnetUpdateSchema,
+} from '../schemas/catalog.js';
 import {
   errorResponses,
   idParam,
@@ -70,6 +76,24 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
       requireRole(c.var.principal, 'admin', 'tenant');
       const p = await cat.getPhysnet(c.req.valid('param').name);
       if (p === null) throw new VfleetError('NOT_FOUND', `no physnet ${c.req.valid('param').name}`);
+      return c.json({ name: p.name, vlanRanges: p.vlanRanges.map((r) => ({ ...r })) }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/v1/physnets/{name}',
+      tags: ['physnets'],
+      security,
+      summary: 'New VLAN ranges; they must keep the VLAN of every network on it (admin)',
+      request: { params: nameParam, body: jsonBody(physnetUpdateSchema) },
+      responses: ok,
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin');
+      const { name } = c.req.valid('param');
+      const p = await cat.updatePhysnet({ name, vlanRanges: c.req.valid('json').vlanRanges });
+      if (p === null) throw new VfleetError('NOT_FOUND', `no physnet ${name}`);
       return c.json({ name: p.name, vlanRanges: p.vlanRanges.map((r) => ({ ...r })) }, 200);
     },
   );
@@ -158,6 +182,24 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       return c.json(networkOut(await owned(c.var.principal, c.req.valid('param').id)), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/v1/networks/{id}',
+      tags: ['networks'],
+      security,
+      summary: 'Rename a network; a new VLAN or physnet only while no port uses it',
+      request: { params: idParam, body: jsonBody(networkUpdateSchema) },
+      responses: { 200: jsonOk(networkSchema, 'The network'), ...errorResponses },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      const n = await owned(c.var.principal, c.req.valid('param').id);
+      const updated = await cat.updateNetwork(n.id, c.req.valid('json'));
+      if (updated === null) throw new VfleetError('NOT_FOUND', `no network ${n.id}`);
+      return c.json(networkOut(updated), 200);
     },
   );
   app.openapi(

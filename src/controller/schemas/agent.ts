@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { FINDING_SEVERITIES } from '../../core/doctor/finding.js';
 import { normalizePciAddress } from '../../core/pci-address.js';
 import { int, labelsSchema, nameSchema } from './common.js';
+import { VM_TASK_OPS } from '../../core/fleet/vm-store.js';
+import { domainResultSchema, hypervisorReportSchema, irqPinsSchema } from './vms.js';
 
 const pci = z.string().transform((s, ctx) => {
   const a = normalizePciAddress(s);
@@ -24,7 +26,28 @@ const reportedPf = z
     totalVfs: int(0, 4096, 'totalVfs'),
     numVfs: int(0, 4096, 'numVfs'),
     numaNode: int(0, 1023, 'numaNode').nullable(),
-    vfs: z.array(z.looseObject({ index: int(0, 4095, 'VF index'), pciAddress: pci })).max(4096),
+    iommuGroup: int(0, 1 << 20, 'iommuGroup')
+      .nullable()
+      .optional(),
+    localCpuList: z
+      .array(int(0, 65535, 'CPU'))
+      .max(65536)
+      .optional(),
+    vfs: z
+      .array(
+        z.looseObject({
+          index: int(0, 4095, 'VF index'),
+          pciAddress: pci,
+          // What rendering a domain needs (docs/scan-json.md); optional for older agents.
+          driverKind: z.string().max(16).optional(),
+          netdev: z.string().max(64).nullable().optional(),
+          iommuGroup: int(0, 1 << 20, 'iommuGroup')
+            .nullable()
+            .optional(),
+          numaNode: int(0, 1023, 'numaNode').nullable().optional(),
+        }),
+      )
+      .max(4096),
   })
   .refine((pf) => pf.numVfs <= pf.totalVfs, {
     message: 'numVfs exceeds totalVfs',
@@ -50,6 +73,10 @@ export const reportSchema = z
             node: int(0, 1023, 'node'),
             socket: int(0, 1023, 'socket'),
             cpus: int(0, 65536, 'cpus'),
+            cpuList: z
+              .array(int(0, 65535, 'CPU'))
+              .max(65536)
+              .optional(),
           })
           .strict(),
       )
@@ -58,6 +85,9 @@ export const reportSchema = z
     memoryMb: int(0, 1 << 30, 'memoryMb')
       .nullable()
       .default(null),
+    hypervisor: hypervisorReportSchema.optional().openapi({
+      description: 'how the agent drives libvirt here (absent: it does not)',
+    }),
   })
   .strict()
   .openapi('AgentReport');
@@ -103,6 +133,27 @@ export const desiredSchema = z
       description:
         'the host state to apply, as `vfleet host apply -f` takes it (docs/host-state.md)',
     }),
+    domains: z
+      .array(
+        z.object({
+          instanceId: z.string(),
+          name: z.string(),
+          state: z.enum(['running', 'absent']),
+          xml: z.string().nullable(),
+        }),
+      )
+      .openapi({
+        description: 'libvirt domains vfleet manages here: defined and running, or gone',
+      }),
+    tasks: z
+      .array(
+        z.object({
+          id: z.string(),
+          op: z.enum(VM_TASK_OPS),
+          args: z.record(z.string(), z.unknown()),
+        }),
+      )
+      .openapi({ description: 'hypervisor steps of a live migration, to run in order' }),
   })
   .openapi('DesiredState');
 
@@ -112,6 +163,12 @@ export const appliedSchema = z
     ok: z.boolean(),
     failedVfs: z.array(pci).max(4096).default([]),
     message: z.string().max(2000).nullable().default(null),
+    irqs: irqPinsSchema.optional().openapi({
+      description: 'what pinning the IRQs of VF host netdevs to their NUMA node did',
+    }),
+    domains: z.array(domainResultSchema).max(4096).default([]).openapi({
+      description: 'each desired domain as the agent left it',
+    }),
   })
   .strict()
   .openapi('AgentApplied');

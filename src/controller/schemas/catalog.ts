@@ -31,16 +31,26 @@ export const specCreateSchema = z
       .openapi({ example: '0000:81:00.0#0-3' }),
     physnet: nameSchema,
     trusted: z.boolean().default(false),
-    numVfs: int(0, 4096, 'numVfs'),
+    numVfs: int(0, 4096, 'numVfs')
+      .optional()
+      .openapi({ description: 'VFs per selected PF; required unless wholePf (then 0)' }),
     vfDriver: z
       .string()
       .regex(/^[a-z0-9_-]{1,32}$/, 'vfio-pci, kernel, or a driver name like iavf')
       .default('vfio-pci'),
+    wholePf: z.boolean().default(false).openapi({
+      description:
+        'offer the selected PFs whole, for `direct-physical` ports (OpenStack device_type type-PF); numVfs must then be 0, and trusted, VF ranges in pf and a driver selector are refused',
+    }),
   })
   .strict()
   .refine((s) => [s.vendor, s.device, s.driver, s.pciAddress, s.pf].some((x) => x !== undefined), {
     message: 'a spec needs at least one of vendor, device, driver, pciAddress or pf',
     path: ['vendor'],
+  })
+  .refine((s) => s.wholePf || s.numVfs !== undefined, {
+    message: 'numVfs is required (or wholePf: true, to offer the selected PFs whole)',
+    path: ['numVfs'],
   })
   .openapi('SpecCreate');
 
@@ -57,6 +67,9 @@ export const specSchema = z
     trusted: z.boolean(),
     numVfs: z.number(),
     vfDriver: z.string(),
+    wholePf: z.boolean().openapi({
+      description: 'the selected PFs are offered whole (`direct-physical` ports), not their VFs',
+    }),
     createdAt: z.string(),
   })
   .openapi('Spec');
@@ -100,3 +113,49 @@ export const networkSchema = z
     vlan: z.number(),
   })
   .openapi('Network');
+
+const create = specCreateSchema.shape;
+
+/**
+ * The fields of SpecCreate, each optional; a selector set to null is
+ * dropped. The merged spec is then validated as a new one (routes/catalog.ts).
+ */
+export const specUpdateSchema = z
+  .object({
+    name: create.name.optional(),
+    vendor: create.vendor
+      .unwrap()
+      .openapi({ type: 'string', example: '8086' })
+      .nullable()
+      .optional(),
+    device: create.device
+      .unwrap()
+      .openapi({ type: 'string', example: '1521' })
+      .nullable()
+      .optional(),
+    driver: create.driver.unwrap().nullable().optional(),
+    pciAddress: create.pciAddress.unwrap().nullable().optional(),
+    pf: create.pf.unwrap().nullable().optional(),
+    physnet: create.physnet.optional(),
+    trusted: z.boolean().optional(),
+    numVfs: create.numVfs.optional(),
+    vfDriver: create.vfDriver.unwrap().optional(),
+  })
+  .strict()
+  .openapi('SpecUpdate');
+
+/** The new ranges replace the old; every network on the physnet must keep its VLAN inside them. */
+export const physnetUpdateSchema = z
+  .object({ vlanRanges: physnetSchema.shape.vlanRanges })
+  .strict()
+  .openapi('PhysnetUpdate');
+
+/** A rename any time; a new VLAN or physnet only while no port uses the network. */
+export const networkUpdateSchema = z
+  .object({
+    name: nameSchema.optional(),
+    physnet: nameSchema.optional(),
+    vlan: vlanSchema.optional(),
+  })
+  .strict()
+  .openapi('NetworkUpdate');

@@ -90,6 +90,7 @@ export const errorResponses = {
   403: errorResponse("The token's role or scope does not allow this"),
   404: errorResponse('No such object'),
   409: errorResponse('Conflict or no capacity (code NO_CAPACITY says what was missing)'),
+  413: errorResponse('Request body over the limit (code TOO_LARGE; 1 MiB by default)'),
 } as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({

@@ -34,9 +34,41 @@ export const vfSchema = z.object({
   note: z.string().nullable(),
 });
 
+/** A PF offered or held whole (`direct-physical`): its own lifecycle, like a VF's. */
+export const wholePfSchema = z
+  .object({
+    physnet: z
+      .string()
+      .nullable()
+      .openapi({ description: 'from the spec offering it whole; null once none does' }),
+    state: z.enum(VF_STATES),
+    dirty: z.boolean().openapi({
+      description:
+        'released; waiting for the agent to apply the release before it is offered again',
+    }),
+    portId: z.string().nullable(),
+    reservedUntil: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .openapi('WholePf');
+
 export const hostDetailSchema = hostSchema
   .extend({
     findings: z.array(z.unknown()),
+    irqPins: z
+      .object({
+        changed: z.number(),
+        alreadyRight: z.number(),
+        failed: z.number(),
+        skipped: z.number(),
+        lines: z.array(z.string()),
+        at: z.string(),
+      })
+      .nullable()
+      .optional()
+      .openapi({
+        description: "the agent's last pinning of VF host netdev IRQs to their NUMA node",
+      }),
     pfs: z.array(
       z.object({
         pciAddress: z.string(),
@@ -48,6 +80,10 @@ export const hostDetailSchema = hostSchema
         numVfs: z.number(),
         numaNode: z.number().nullable(),
         spec: z.string().nullable(),
+        whole: wholePfSchema.nullable().openapi({
+          description:
+            'set when the PF itself is offered whole (`direct-physical`) or held by a port; null while its VFs are offered',
+        }),
         vfs: z.array(vfSchema),
       }),
     ),

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { NUMA_POLICIES, VNIC_TYPES } from '../../core/vocabulary.js';
 import { int, labelsSchema, macSchema, nameSchema, rateSchema } from './common.js';
+import { checkWholePfPort } from './whole-pf-port.js';
+import { bootSchema, portVmFields, vmSchema } from './vms.js';
 
 export const portRequestSchema = z
   .object({
@@ -16,6 +18,7 @@ export const portRequestSchema = z
     }),
     maxTxRate: rateSchema.default(0),
     minTxRate: rateSchema.default(0),
+    ...portVmFields,
   })
   .strict()
   .refine((p) => p.maxTxRate === 0 || p.minTxRate <= p.maxTxRate, {
@@ -33,9 +36,19 @@ export const instanceCreateSchema = z
     ports: z.array(portRequestSchema).max(64, 'at most 64 ports'),
     distinctPfs: z.boolean().default(false).openapi({ description: 'every VF on its own PF' }),
     tenant: nameSchema.optional().openapi({ description: 'admin only' }),
+    boot: bootSchema.optional().openapi({
+      description:
+        "boot a libvirt domain with the ports on the chosen host (the host's agent defines and starts it)",
+    }),
   })
   .strict()
   .superRefine((r, ctx) => {
+    r.ports.forEach((p, i) => {
+      checkWholePfPort(p, i, ctx);
+    });
+    r.ports.forEach((p, i) => {
+      checkPortVm(p, i, ctx);
+    });
     const seen = new Map<string, number>();
     r.ports.forEach((p, i) => {
       if (p.mac === undefined) return;
@@ -61,16 +74,28 @@ export const portSchema = z
     physnet: z.string(),
     vlan: z.number(),
     vnicType: z.enum(VNIC_TYPES),
-    mac: z.string(),
+    mac: z.string().nullable().openapi({
+      description: "null for direct-physical: the guest uses the PF's own MAC",
+    }),
     trusted: z.boolean(),
     spoofchk: z.boolean(),
     maxTxRate: z.number(),
     minTxRate: z.number(),
     host: z.string().nullable(),
-    pciAddress: z.string().nullable().openapi({ description: "the VF's PCI address" }),
-    pf: z.string().nullable().openapi({ description: "the VF's PF PCI address" }),
-    vfIndex: z.number().nullable(),
-    note: z.string().openapi({ description: 'security groups cannot apply to VF ports' }),
+    pciAddress: z.string().nullable().openapi({
+      description: "the VF's PCI address; for direct-physical, the whole PF's",
+    }),
+    pf: z
+      .string()
+      .nullable()
+      .openapi({ description: "the VF's PF PCI address (the PF itself for direct-physical)" }),
+    vfIndex: z
+      .number()
+      .nullable()
+      .openapi({ description: 'null for direct-physical (a whole PF)' }),
+    note: z.string().openapi({
+      description: 'security groups cannot apply to VF or PF ports; what the host does not filter',
+    }),
   })
   .openapi('Port');
 
@@ -88,5 +113,22 @@ export const instanceSchema = z
     hostLabels: z.record(z.string(), z.string()),
     createdAt: z.string(),
     ports: z.array(portSchema),
+    vm: vmSchema.nullable().optional().openapi({ description: 'the libvirt domain, when booted' }),
   })
   .openapi('Instance');
+
+type PortRequest = z.infer<typeof portRequestSchema>;
+
+/** A bridge or libvirt network belongs to a `normal` port; a standby to a `direct` port. */
+function checkPortVm(p: PortRequest, i: number, ctx: z.RefinementCtx): void {
+  const issue = (field: string, message: string) => {
+    ctx.addIssue({ code: 'custom', path: ['ports', i, field], message });
+  };
+  if (p.vnicType !== 'normal') {
+    for (const k of ['bridge', 'libvirtNetwork'] as const)
+      if (p[k] !== undefined) issue(k, `only a normal port takes ${k}`);
+  } else if (p.bridge !== undefined && p.libvirtNetwork !== undefined)
+    issue('libvirtNetwork', 'give bridge or libvirtNetwork, not both');
+  if (p.standby !== undefined && p.vnicType !== 'direct')
+    issue('standby', 'only a direct port has a failover standby');
+}

@@ -16,6 +16,7 @@ const spec: DeviceSpec = {
   trusted: false,
   numVfs: 2,
   vfDriver: 'vfio-pci',
+  wholePf: false,
   createdAt: '2030-01-01T00:00:00Z',
 };
 const pf = (id: number, specId: string | null): PfRecord => ({
@@ -30,6 +31,7 @@ const pf = (id: number, specId: string | null): PfRecord => ({
   numVfs: 0,
   numaNode: 0,
   specId,
+  whole: null,
 });
 
 describe('desiredHostState', () => {
@@ -84,5 +86,30 @@ describe('desiredHostState', () => {
     // What the agent receives is a valid host state for `vfleet host apply`.
     const asHostState: HostState = state;
     expect(hostStateSchema.safeParse(asHostState).success).toBe(true);
+  });
+
+  it('keeps a PF offered whole, or held whole by a port, at 0 VFs with its link left alone', () => {
+    const wholeSpec: DeviceSpec = { ...spec, id: 's2', numVfs: 0, wholePf: true };
+    const held = {
+      physnet: null,
+      state: 'allocated' as const,
+      dirty: false,
+      portId: 'port1',
+      reservedUntil: null,
+      note: null,
+    };
+    const state = desiredHostState({
+      host: {} as Host,
+      // PF 1: offered whole by its spec; PF 3: its spec now offers VFs, but a port still holds it whole.
+      pfs: [pf(1, 's2'), { ...pf(3, 's1'), whole: held }],
+      specs: [spec, wholeSpec],
+      bound: [],
+    });
+    const zero = { numVfs: 0, vfDriver: 'vfio-pci', up: false, vfs: [] };
+    expect(state.pfs).toEqual([
+      { pciAddress: '0000:01:00.0', ...zero },
+      { pciAddress: '0000:03:00.0', ...zero },
+    ]);
+    expect(hostStateSchema.safeParse(state).success).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
 import { ZERO_MAC } from '../mac-address.js';
+import { VFIO_DRIVER } from '../vocabulary.js';
 import type { DesiredInputs } from './store.js';
 
 /**
  * The state an agent must apply: for every PF a spec governs, its numVfs
  * and VF driver, and every VF's settings: those of the port holding it, or
  * the reset settings (MAC zeroed, VLAN 0, spoof check on, trust off, no
- * rate limits) so that no state leaks from one tenant to the next.
+ * rate limits) so that no state leaks from one tenant to the next. A PF
+ * offered or held whole keeps 0 VFs.
  */
 export interface DesiredVf {
   index: number;
@@ -36,6 +38,11 @@ export function desiredHostState(inputs: DesiredInputs): DesiredState {
   const pfs: DesiredPf[] = [];
   for (const pf of [...inputs.pfs].sort((a, b) => (a.pciAddress < b.pciAddress ? -1 : 1))) {
     const spec = pf.specId === null ? undefined : specs.get(pf.specId);
+    // A PF held whole stays without VFs whatever the specs say now, until its port lets it go.
+    if (spec?.wholePf === true || (pf.whole !== null && pf.whole.portId !== null)) {
+      pfs.push(wholePfState(pf.pciAddress));
+      continue;
+    }
     if (spec === undefined) continue;
     const vfs: DesiredVf[] = [];
     for (let index = 0; index < spec.numVfs; index++) {
@@ -64,6 +71,19 @@ export function desiredHostState(inputs: DesiredInputs): DesiredState {
   }
   return { pfs };
 }
+
+/**
+ * A PF offered whole: no VFs, and its link left alone (a guest may hold the
+ * PF, bound to vfio-pci by libvirt, with no netdev on the host). vfio-pci as
+ * the VF driver is a no-op that needs no kernel VF driver for vfio-pci.
+ */
+const wholePfState = (pciAddress: string): DesiredPf => ({
+  pciAddress,
+  numVfs: 0,
+  vfDriver: VFIO_DRIVER,
+  up: false,
+  vfs: [],
+});
 
 export const RESET_VF = {
   mac: ZERO_MAC,

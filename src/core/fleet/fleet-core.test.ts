@@ -15,6 +15,7 @@ const spec = (over: Partial<DeviceSpec>): DeviceSpec => ({
   trusted: false,
   numVfs: 4,
   vfDriver: 'vfio-pci',
+  wholePf: false,
   createdAt: '2025-01-01T00:00:00Z',
   ...over,
 });

@@ -31,6 +31,8 @@ export interface NumaNode {
   /** Socket (package) of the node; the node itself when unknown. */
   readonly socket: number;
   readonly cpus: number;
+  /** The node's CPU numbers, when the agent sent them (rendering pins vCPUs on them). */
+  readonly cpuList?: readonly number[] | undefined;
 }
 
 export interface Host {
@@ -72,6 +74,24 @@ export interface PfRecord {
   readonly numaNode: number | null;
   /** Device spec that selects this PF, when any. */
   readonly specId: string | null;
+  /** The PF handed whole to a guest (`direct-physical`); null while its VFs are what is offered. */
+  readonly whole: WholePf | null;
+}
+
+/**
+ * A PF offered whole (its spec says `wholePf`) or held whole by a port: it
+ * goes through the lifecycle of a VF (free, reserved, allocated,
+ * quarantined; dirty until the agent applied its release). Such a PF has
+ * no VFs: one is never offered whole and by VFs at once.
+ */
+export interface WholePf {
+  /** From the governing spec; null once no spec offers it whole (a port may still hold it). */
+  readonly physnet: string | null;
+  readonly state: VfState;
+  readonly dirty: boolean;
+  readonly portId: string | null;
+  readonly reservedUntil: string | null;
+  readonly note: string | null;
 }
 
 export interface VfRecord {
@@ -105,6 +125,8 @@ export interface DeviceSpec {
   readonly trusted: boolean;
   readonly numVfs: number;
   readonly vfDriver: string;
+  /** The selected PFs are offered whole (`direct-physical` ports), never their VFs; numVfs is 0. */
+  readonly wholePf: boolean;
   readonly createdAt: string;
 }
 
@@ -132,12 +154,13 @@ export interface Port {
   readonly networkId: string;
   readonly instanceId: string | null;
   readonly vnicType: VnicType;
-  readonly mac: string;
+  /** null for `direct-physical`: the guest uses the PF's own MAC. */
+  readonly mac: string | null;
   readonly trusted: boolean;
   readonly spoofchk: boolean;
   readonly maxTxRate: number;
   readonly minTxRate: number;
-  /** The VF bound to the port while its instance holds it. */
+  /** The VF bound to the port while its instance holds it (null for a whole PF). */
   readonly vfId: number | null;
 }
 

@@ -65,12 +65,22 @@ export function governingSpec(specs: readonly DeviceSpec[], pf: SpecTarget): Dev
   return specs.find((s) => specSelectsPf(s, pf)) ?? null;
 }
 
-/** Physnet and trust of one VF: the first spec selecting both its PF and its index. */
+/**
+ * Physnet and trust of one VF: the first spec selecting both its PF and its
+ * index. None on a PF offered whole: it is never offered by VFs as well.
+ */
 export function vfTags(
   specs: readonly DeviceSpec[],
   pf: SpecTarget,
   index: number,
 ): { physnet: string | null; trusted: boolean } {
+  if (governingSpec(specs, pf)?.wholePf === true) return { physnet: null, trusted: false };
   const s = specs.find((x) => specSelectsPf(x, pf) && specSelectsVf(x, index));
   return s ? { physnet: s.physnet, trusted: s.trusted } : { physnet: null, trusted: false };
+}
+
+/** The physnet a PF is offered whole on: its governing spec's, when that spec says wholePf. */
+export function wholePfPhysnet(specs: readonly DeviceSpec[], pf: SpecTarget): string | null {
+  const gov = governingSpec(specs, pf);
+  return gov?.wholePf === true ? gov.physnet : null;
 }

@@ -1,5 +1,6 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
+import type { VmStore } from './vm-store.js';
 import type {
   DeviceSpec,
   Host,
@@ -25,6 +26,7 @@ export interface FleetStore {
   readonly hosts: HostStore;
   readonly catalog: CatalogStore;
   readonly claims: ClaimStore;
+  readonly vms: VmStore;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export interface HostReport {
 }
 
 /** A PF as an agent reports it: the stored record less what the controller assigns. */
-export interface ReportedPf extends Omit<PfRecord, 'id' | 'hostId' | 'specId'> {
+export interface ReportedPf extends Omit<PfRecord, 'id' | 'hostId' | 'specId' | 'whole'> {
   readonly vfs: readonly { readonly index: number; readonly pciAddress: string }[];
 }
 
@@ -113,6 +115,13 @@ export interface NewNetwork {
   readonly vlan: number | null;
 }
 
+/** What `PATCH /v1/networks/{id}` may change; absent fields stay. */
+export interface NetworkPatch {
+  readonly name?: string | undefined;
+  readonly physnet?: string | undefined;
+  readonly vlan?: number | undefined;
+}
+
 /** A PF with where it lives, for checks such as numVfs against totalVfs. */
 export type PfWhere = PfRecord & { readonly hostId: string };
 
@@ -121,21 +130,31 @@ export interface CatalogStore {
   listSpecs(): Promise<DeviceSpec[]>;
   getSpec(id: string): Promise<DeviceSpec | null>;
   removeSpec(id: string): Promise<boolean>;
+  /**
+   * Replaces a spec (same id and age) and re-tags the PFs it selected or
+   * selects, in one transaction; CONFLICT naming the VFs when held ones
+   * would be taken away. Null when there is no such spec.
+   */
+  updateSpec(spec: DeviceSpec): Promise<DeviceSpec | null>;
   allPfs(): Promise<PfWhere[]>;
   createPhysnet(p: Physnet): Promise<Physnet>;
   listPhysnets(): Promise<Physnet[]>;
   getPhysnet(name: string): Promise<Physnet | null>;
   removePhysnet(name: string): Promise<boolean>;
+  /** New VLAN ranges; CONFLICT naming the networks whose VLAN they leave out. Null: no such physnet. */
+  updatePhysnet(p: Physnet): Promise<Physnet | null>;
   createNetwork(n: NewNetwork): Promise<Network>;
   listNetworks(tenant: string | null): Promise<Network[]>;
   getNetwork(id: string): Promise<Network | null>;
   networkByName(tenant: string, name: string): Promise<Network | null>;
   removeNetwork(id: string): Promise<boolean>;
+  /** Renames or moves a network; a move (VLAN, physnet) is a CONFLICT while ports use it. */
+  updateNetwork(id: string, patch: NetworkPatch): Promise<Network | null>;
   listPorts(tenant: string | null): Promise<PortView[]>;
   getPort(id: string): Promise<PortView | null>;
 }
 
-/** A port with the VF it holds. */
+/** A port with the VF it holds; a `direct-physical` port shows its PF as pciAddress and pf, vfIndex null. */
 export interface PortView extends Port {
   readonly network: string;
   readonly physnet: string;
@@ -156,7 +175,8 @@ export interface NewPort {
   readonly index?: number;
   readonly network: Network;
   readonly vnicType: VnicType;
-  readonly mac: string;
+  /** null for a whole PF (`direct-physical`): the guest uses the PF's own MAC. */
+  readonly mac: string | null;
   /** The MAC was generated, so a clash means "pick another", not "conflict". */
   readonly macGenerated: boolean;
   readonly trusted: boolean;
@@ -188,9 +208,9 @@ export type ClaimOutcome =
 
 export interface ClaimStore {
   candidates(physnets: readonly string[], staleBefore: string): Promise<CandidateHost[]>;
-  /** All of an instance's VFs in one transaction, or nothing. */
+  /** All of an instance's VFs and whole PFs in one transaction, or nothing. */
   claim(c: ClaimInput): Promise<ClaimOutcome>;
-  /** Frees the instance's VFs (dirty until the agent confirms the reset) and drops its ports. */
+  /** Frees the instance's VFs and whole PFs (dirty until the agent confirms) and drops its ports. */
   release(id: string): Promise<boolean>;
   /** Releases instances whose reservation was never bound; returns their ids. */
   expire(now: string): Promise<string[]>;

@@ -125,6 +125,39 @@ describe('NUMA policies', () => {
     expect(r2.ok && r2.placements[0]).toMatchObject({ numaNode: 0, ports: [{ pfId: 2 }] });
   });
 
+  it('preferred: a local fit on a node with fewer free CPUs beats a remote one on the emptiest node', () => {
+    // Node 0 has the most free CPUs but no PF; node 1 has room and the PF.
+    const h = host('a', [pf(1, 1, 4)], {
+      numaNodes: [
+        { node: 0, socket: 0, freeCpus: 8 },
+        { node: 1, socket: 1, freeCpus: 4 },
+      ],
+    });
+    const r = schedule([h], req({ numaPolicy: 'preferred' }), 'pack');
+    expect(r.ok && r.placements[0]).toMatchObject({ numaNode: 1, ports: [{ pfId: 1 }] });
+  });
+
+  it('preferred: local placements on any host come before remote ones, which still place', () => {
+    // pack weighs `remote` first (fewer free VFs), but only `local` has its PF on a node with room.
+    const nodes = [
+      { node: 0, socket: 0, freeCpus: 8 },
+      { node: 1, socket: 1, freeCpus: 1 },
+    ];
+    const remote = host('remote', [pf(1, 1, 1)], { numaNodes: nodes });
+    const local = host('local', [pf(2, 0, 8)], { numaNodes: nodes });
+    const r = schedule([remote, local], req({ numaPolicy: 'preferred' }), 'pack');
+    expect(r.ok && r.placements.map((p) => [p.hostId, p.numaNode])).toEqual([
+      ['local', 0],
+      ['remote', 0],
+    ]);
+    // Alone, the remote host still places the request, off its PF's node.
+    const alone = schedule([remote], req({ numaPolicy: 'preferred' }), 'pack');
+    expect(alone.ok && alone.placements[0]).toMatchObject({ numaNode: 0, ports: [{ pfId: 1 }] });
+    // With a limit of one, the local host is the one answered.
+    const one = schedule([remote, local], req({ numaPolicy: 'preferred' }), 'pack', 1);
+    expect(one.ok && one.placements.map((p) => p.hostId)).toEqual(['local']);
+  });
+
   it('a host short of CPUs on every node is rejected for cpus', () => {
     const r = schedule([host('a', [pf(1, 0, 4)])], req({ vcpus: 9 }), 'pack');
     expect(!r.ok && r.rejections.cpus).toBe(1);

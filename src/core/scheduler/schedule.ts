@@ -1,8 +1,7 @@
-import { assignPorts } from './assign-ports.js';
 import { nodesWithRoom, pfTiers } from './numa.js';
+import { freeDevices, mayFit, placePorts } from './place-ports.js';
 import type {
   CandidateHost,
-  CandidatePf,
   Placement,
   Rejections,
   ScheduleRequest,
@@ -17,12 +16,15 @@ import type {
  * so a caller that loses a race for the first can go on with the next.
  * `limit`: how many placements the caller will try; placing stops once that
  * many local ones are found (the answer is the same prefix as without it).
+ * `random`: vary the order among those few per request (see varyOrder), so
+ * concurrent requests do not all queue for the same first host.
  */
 export function schedule(
   hosts: readonly CandidateHost[],
   req: ScheduleRequest,
   weigher: Weigher,
   limit = Infinity,
+  random?: () => number,
 ): ScheduleResult {
   const rej: Rejections = { notReady: 0, unhealthy: 0, labels: 0, memory: 0, cpus: 0, vfs: 0 };
   const open: { host: CandidateHost; nodes: ReturnType<typeof nodesWithRoom>; score: number }[] =
@@ -35,7 +37,7 @@ export function schedule(
     else {
       const nodes = nodesWithRoom(host, req.vcpus);
       if (nodes.length === 0) rej.cpus++;
-      else open.push({ host, nodes, score: freeVfs(host) });
+      else open.push({ host, nodes, score: freeDevices(host.pfs) });
     }
   }
   const sign = weigher === 'pack' ? 1 : -1;
@@ -50,7 +52,27 @@ export function schedule(
   }
   if (local.length + other.length === 0)
     return { ok: false, message: noCapacity(hosts.length, req, rej), rejections: rej };
-  return { ok: true, placements: [...local, ...other].slice(0, limit) };
+  const first = local.slice(0, limit);
+  const rest = other.slice(0, limit - first.length);
+  return {
+    ok: true,
+    placements:
+      random === undefined
+        ? [...first, ...rest]
+        : [...varyOrder(first, random), ...varyOrder(rest, random)],
+  };
+}
+
+/**
+ * The same placements, rotated by a random offset. Callers pass a small
+ * limit (the few best), so the first choice stays among the best by the
+ * weigher (pack still fills the fullest hosts, a few at a time) while
+ * concurrent requests start on different hosts and every one is still tried.
+ */
+export function varyOrder<T>(items: readonly T[], random: () => number): T[] {
+  if (items.length < 2) return [...items];
+  const k = Math.min(items.length - 1, Math.floor(random() * items.length));
+  return [...items.slice(k), ...items.slice(0, k)];
 }
 
 function placeOnHost(
@@ -61,11 +83,15 @@ function placeOnHost(
   if (req.ports.length === 0) {
     return { p: { hostId: host.id, numaNode: nodes[0]?.node ?? null, ports: [] }, local: true };
   }
-  for (const node of nodes) {
-    const tiers = pfTiers(host, req.numaPolicy, node);
-    for (const [tier, pfs] of tiers.entries()) {
-      if (!mayFit(req, pfs)) continue;
-      const ports = assignPorts(req.ports, pfs, req.distinctPfs);
+  // Tier by tier over all nodes: with `preferred`, a local fit on any node
+  // with room beats a remote one on the node with the most free CPUs.
+  const byNode = nodes.map((node) => ({ node, tiers: pfTiers(host, req.numaPolicy, node) }));
+  const depth = Math.max(...byNode.map((n) => n.tiers.length));
+  for (let tier = 0; tier < depth; tier++) {
+    for (const { node, tiers } of byNode) {
+      const pfs = tiers[tier];
+      if (pfs === undefined || !mayFit(req.ports, pfs, req.distinctPfs)) continue;
+      const ports = placePorts(req.ports, pfs, req.distinctPfs);
       if (ports !== null) {
         return { p: { hostId: host.id, numaNode: node?.node ?? null, ports }, local: tier === 0 };
       }
@@ -74,35 +100,21 @@ function placeOnHost(
   return null;
 }
 
-/** A quick necessary test before assignPorts: enough VFs on the physnets, and PFs when distinct. */
-function mayFit(req: ScheduleRequest, pfs: readonly CandidatePf[]): boolean {
-  const physnets = new Set(req.ports.map((p) => p.physnet));
-  let withVfs = 0;
-  let total = 0;
-  for (const pf of pfs) {
-    let n = 0;
-    for (const g of pf.free) if (physnets.has(g.physnet)) n += g.count;
-    if (n > 0) withVfs++;
-    total += n;
-  }
-  return total >= req.ports.length && (!req.distinctPfs || withVfs >= req.ports.length);
-}
-
 const hasLabels = (
   have: Readonly<Record<string, string>>,
   want: Readonly<Record<string, string>>,
 ) => Object.entries(want).every(([k, v]) => have[k] === v);
 
-const freeVfs = (host: CandidateHost) =>
-  host.pfs.reduce((n, pf) => n + pf.free.reduce((m, g) => m + g.count, 0), 0);
-
 function noCapacity(total: number, req: ScheduleRequest, r: Rejections): string {
   const needs = new Map<string, number>();
   for (const p of req.ports) {
-    const k = `${p.physnet}${p.trusted ? ' (trusted)' : ''}`;
+    const k =
+      p.wholePf === true
+        ? `whole PF(s) on physnet ${p.physnet}`
+        : `VF(s) on physnet ${p.physnet}${p.trusted ? ' (trusted)' : ''}`;
     needs.set(k, (needs.get(k) ?? 0) + 1);
   }
-  const vfText = [...needs].map(([k, n]) => `${n} free VF(s) on physnet ${k}`).join(', ');
+  const vfText = [...needs].map(([k, n]) => `${n} free ${k}`).join(', ');
   const want = [
     `${req.vcpus} free vCPU(s) on one NUMA node (policy ${req.numaPolicy})`,
     `${req.memoryMb} MiB memory`,
@@ -114,7 +126,10 @@ function noCapacity(total: number, req: ScheduleRequest, r: Rejections): string 
     [r.labels, `without labels ${JSON.stringify(req.hostLabels)}`],
     [r.memory, 'short of memory'],
     [r.cpus, 'short of free vCPUs on any NUMA node'],
-    [r.vfs, 'short of matching free VFs'],
+    [
+      r.vfs,
+      `short of matching free ${req.ports.some((p) => p.wholePf) ? 'VFs or whole PFs' : 'VFs'}`,
+    ],
   ] as const;
   const parts = why.filter(([n]) => n > 0).map(([n, t]) => `${n} ${t}`);
   return total === 0

@@ -2,7 +2,7 @@ import type { CandidateHost, Placement } from './types.js';
 
 /**
  * The fleet as a scheduler saw it, after one of its own claims: the VFs,
- * vCPUs and memory the claim took are no longer free on that host. Other
+ * whole PFs, vCPUs and memory the claim took are no longer free on that host. Other
  * hosts are shared, unchanged, with the input.
  */
 export function afterClaim(
@@ -23,7 +23,9 @@ function hostAfter(
   memoryMb: number,
 ): CandidateHost {
   const taken = new Map<string, number>();
+  const wholeTaken = new Set<number>();
   for (const p of placement.ports) {
+    if (p.wholePf === true) wholeTaken.add(p.pfId);
     const k = `${p.pfId}|${p.physnet}|${p.vfTrusted}`;
     taken.set(k, (taken.get(k) ?? 0) + 1);
   }
@@ -34,11 +36,14 @@ function hostAfter(
       n.node === placement.numaNode ? { ...n, freeCpus: n.freeCpus - vcpus } : n,
     ),
     pfs: h.pfs.map((pf) => ({
-      ...pf,
+      id: pf.id,
+      pciAddress: pf.pciAddress,
+      numaNode: pf.numaNode,
       free: pf.free.map((g) => {
         const n = taken.get(`${pf.id}|${g.physnet}|${g.trusted}`) ?? 0;
         return n === 0 ? g : { ...g, count: Math.max(0, g.count - n) };
       }),
+      ...(pf.whole === undefined || wholeTaken.has(pf.id) ? {} : { whole: pf.whole }),
     })),
   };
 }

@@ -1,10 +1,12 @@
 import type { NumaPolicy } from '../vocabulary.js';
 
-/** What one port needs from a VF. */
+/** What one port needs: a VF, or a whole PF (`direct-physical`). */
 export interface PortNeed {
   readonly physnet: string;
-  /** A trusted port needs a VF whose spec tags it trusted. */
+  /** A trusted port needs a VF whose spec tags it trusted (not asked of a whole PF). */
   readonly trusted: boolean;
+  /** The whole PF, free and offered whole on the physnet, instead of one of its VFs. */
+  readonly wholePf?: boolean;
 }
 
 export interface ScheduleRequest {
@@ -13,7 +15,7 @@ export interface ScheduleRequest {
   readonly numaPolicy: NumaPolicy;
   readonly hostLabels: Readonly<Record<string, string>>;
   readonly ports: readonly PortNeed[];
-  /** Every port on its own PF (redundancy); otherwise distinct PFs are only preferred. */
+  /** Every port on its own PF (redundancy); otherwise distinct PFs are only preferred. Whole PFs always are. */
   readonly distinctPfs: boolean;
 }
 
@@ -29,6 +31,8 @@ export interface CandidatePf {
   readonly pciAddress: string;
   readonly numaNode: number | null;
   readonly free: readonly FreeVfGroup[];
+  /** Present when the PF itself is free to take whole; such a PF has no VFs (free is empty). */
+  readonly whole?: { readonly physnet: string };
 }
 
 export interface CandidateNumaNode {
@@ -56,8 +60,10 @@ export type Weigher = (typeof WEIGHERS)[number];
 export interface PortPlacement {
   readonly pfId: number;
   readonly physnet: string;
-  /** Take a VF tagged trusted (true) or untrusted (false). */
+  /** Take a VF tagged trusted (true) or untrusted (false); false for a whole PF. */
   readonly vfTrusted: boolean;
+  /** Take the PF itself (`direct-physical`), not a VF of it. */
+  readonly wholePf?: boolean;
 }
 
 export interface Placement {

@@ -25,6 +25,14 @@ describe('guest files', () => {
     expect(init).toContain('ln -sfn /var/lib/vfleet-persist/etc /etc/vfleet');
   });
 
+  it('gives only a virtio NIC (the forward NIC) a name and address, never a PF', () => {
+    const init = renderInit(['igb', 'virtio_net']);
+    expect(init).toContain('= virtio_net ] || continue');
+    expect(init).toMatch(/ip link set dev "\$\{n##\*\/\}" name fwd0 &&/);
+    expect(init).toContain('/usr/sbin/ip addr add 10.0.2.15/24 dev fwd0');
+    expect(init).not.toMatch(/udhcpc|dhclient/);
+  });
+
   it('keeps the agent running under busybox init', () => {
     expect(renderInittab('/usr/bin/node')).toMatch(
       /^::respawn:\/usr\/bin\/node \/opt\/vfleet-lab\/lab\/guest\/guest-agent\.js$/m,

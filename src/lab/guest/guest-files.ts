@@ -11,9 +11,23 @@ export const GUEST_PERSIST_DIR = '/var/lib/vfleet-persist';
 export const GUEST_REPO_DIR = '/mnt/repo';
 /** 9p mount tags the QEMU command line and the guest init agree on. */
 export const SHARE_TAGS = { repo: 'repo', persist: 'persist' } as const;
+/** Where a forward may end on the host: loopback only, so the guest reaches nothing else. */
+export const FORWARD_HOSTS = ['127.0.0.1', '::1'] as const;
 /** Printed on the serial console; the host reads it as progress. */
 export const CONSOLE_PREFIX = 'vfleet-lab:';
 export const GUEST_PATH = '/usr/local/bin:/usr/sbin:/usr/bin';
+/** The host's node, copied into the image. */
+export const GUEST_NODE = '/usr/bin/node';
+/**
+ * The forward NIC (a lab with `forward`): QEMU user networking on its default
+ * 10.0.2.0/24, where the guest connects to `server:PORT` and reaches the one
+ * forwarded host port; nothing else answers.
+ */
+export const GUEST_FORWARD = {
+  ifname: 'fwd0',
+  address: '10.0.2.15/24',
+  server: '10.0.2.100',
+} as const;
 
 const NINE_P = 'trans=virtio,version=9p2000.L,msize=262144';
 
@@ -38,6 +52,18 @@ for m in ${modules.join(' ')}; do
   modprobe "$m" || say "modprobe $m failed"
 done
 /usr/sbin/ip link set lo up
+# The only virtio NIC is the forward NIC (igb PFs stay vfleet's): fwd0 with a
+# fixed address, no DHCP.
+for n in /sys/class/net/*; do
+  [ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = virtio_net ] || continue
+  if /usr/sbin/ip link set dev "\${n##*/}" name ${GUEST_FORWARD.ifname} &&
+    /usr/sbin/ip addr add ${GUEST_FORWARD.address} dev ${GUEST_FORWARD.ifname} &&
+    /usr/sbin/ip link set dev ${GUEST_FORWARD.ifname} up; then
+    say "forward NIC ${GUEST_FORWARD.ifname} up, host port at ${GUEST_FORWARD.server}"
+  else
+    say "cannot set up the forward NIC"
+  fi
+done
 mkdir -p ${GUEST_REPO_DIR} ${GUEST_PERSIST_DIR} /var/cache/vfleet
 mount -t 9p -o ro,${NINE_P} ${SHARE_TAGS.repo} ${GUEST_REPO_DIR} || say "cannot mount the repo share"
 mount -t 9p -o ${NINE_P} ${SHARE_TAGS.persist} ${GUEST_PERSIST_DIR} || say "cannot mount the persist share"

@@ -1,0 +1,138 @@
+import type { Kysely, Transaction } from 'kysely';
+import { VfleetError } from '../../core/errors.js';
+import type { Network, Physnet, VlanRange } from '../../core/fleet/model.js';
+import type { NetworkPatch } from '../../core/fleet/store.js';
+import { vlanInRanges } from '../../core/fleet/vlan-ranges.js';
+import type { Database } from './db-types.js';
+import { toNetwork, uniqueViolation } from './rows.js';
+
+type Tx = Transaction<Database>;
+
+const rangesText = (ranges: readonly VlanRange[]): string =>
+  ranges.map((r) => `${r.min}-${r.max}`).join(', ') || 'none';
+
+/**
+ * New VLAN ranges for a physnet. Its row lock (taken by network creation
+ * too) keeps a network from picking a VLAN the new ranges leave out while
+ * we check; every network on it must keep its VLAN inside them.
+ */
+export async function updatePhysnetTx(db: Kysely<Database>, p: Physnet): Promise<Physnet | null> {
+  return db.transaction().execute(async (tx) => {
+    if ((await lockPhysnet(tx, p.name)) === null) return null;
+    const nets = await tx
+      .selectFrom('networks')
+      .select(['id', 'name', 'tenant', 'vlan'])
+      .where('physnet', '=', p.name)
+      .orderBy('vlan')
+      .execute();
+    const outside = nets.filter((n) => !vlanInRanges(n.vlan, p.vlanRanges));
+    if (outside.length > 0) {
+      const names = outside.map((n) => `${n.tenant}/${n.name} (VLAN ${n.vlan})`).join(', ');
+      throw new VfleetError(
+        'CONFLICT',
+        `physnet ${p.name}: the new ranges (${rangesText(p.vlanRanges)}) leave out the VLAN of network(s) ${names}; change or delete those networks first`,
+        { field: 'vlanRanges', networks: outside },
+      );
+    }
+    await tx
+      .updateTable('physnets')
+      .set({ vlan_ranges: JSON.stringify(p.vlanRanges) })
+      .where('name', '=', p.name)
+      .execute();
+    return { name: p.name, vlanRanges: p.vlanRanges.map((r) => ({ ...r })) };
+  });
+}
+
+/**
+ * Renames a network, or moves it to another VLAN or physnet. A move is
+ * refused while a port uses the network: its VFs carry the VLAN. The
+ * network row is locked FOR UPDATE, which a new port's foreign key check
+ * waits for, so no port slips in between the check and the move.
+ */
+export async function updateNetworkTx(
+  db: Kysely<Database>,
+  id: string,
+  patch: NetworkPatch,
+): Promise<Network | null> {
+  return db
+    .transaction()
+    .execute(async (tx) => {
+      const cur = await tx
+        .selectFrom('networks')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!cur) return null;
+      const physnet = patch.physnet ?? cur.physnet;
+      const vlan = patch.vlan ?? cur.vlan;
+      if (physnet !== cur.physnet || vlan !== cur.vlan) {
+        await refuseMoveWithPorts(tx, cur, physnet !== cur.physnet ? 'physnet' : 'vlan');
+        const ranges = await lockPhysnet(tx, physnet);
+        if (ranges === null)
+          throw new VfleetError('INVALID_INPUT', `physnet ${physnet} does not exist`, {
+            field: 'physnet',
+          });
+        if (!vlanInRanges(vlan, ranges))
+          throw new VfleetError(
+            'INVALID_INPUT',
+            `VLAN ${vlan} is outside the ranges of physnet ${physnet} (${rangesText(ranges)})`,
+            { field: 'vlan' },
+          );
+      }
+      const row = await tx
+        .updateTable('networks')
+        .set({ name: patch.name ?? cur.name, physnet, vlan })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toNetwork(row);
+    })
+    .catch((e: unknown) => {
+      const which = uniqueViolation(e);
+      if (which === null) throw e;
+      throw new VfleetError(
+        'CONFLICT',
+        `network ${patch.name ?? id}: the name is taken for its tenant, or the VLAN on its physnet`,
+        { field: which.includes('vlan') ? 'vlan' : 'name', kind: 'network' },
+      );
+    });
+}
+
+async function lockPhysnet(tx: Tx, name: string): Promise<readonly VlanRange[] | null> {
+  const row = await tx
+    .selectFrom('physnets')
+    .selectAll()
+    .where('name', '=', name)
+    .forUpdate()
+    .executeTakeFirst();
+  return row ? row.vlan_ranges : null;
+}
+
+async function refuseMoveWithPorts(
+  tx: Tx,
+  n: { id: string; name: string; tenant: string },
+  field: 'physnet' | 'vlan',
+): Promise<void> {
+  const ports = await tx
+    .selectFrom('ports')
+    .select(['id', 'mac', 'instance_id'])
+    .where('network_id', '=', n.id)
+    .orderBy('mac')
+    .limit(101)
+    .execute();
+  if (ports.length === 0) return;
+  const shown = ports
+    .slice(0, 5)
+    .map((p) => p.mac)
+    .join(', ');
+  const more = ports.length > 5 ? ', ...' : '';
+  throw new VfleetError(
+    'CONFLICT',
+    `network ${n.tenant}/${n.name}: its ${field === 'vlan' ? 'VLAN' : 'physnet'} may change only while no port uses it; port(s) ${shown}${more} do; delete their instances first`,
+    {
+      field,
+      ports: ports.slice(0, 100).map((p) => ({ id: p.id, mac: p.mac, instance: p.instance_id })),
+    },
+  );
+}

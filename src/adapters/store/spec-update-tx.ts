@@ -1,0 +1,175 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { VfleetError } from '../../core/errors.js';
+import type { DeviceSpec } from '../../core/fleet/model.js';
+import { takenText, vfsTakenAway } from '../../core/fleet/spec-change.js';
+import { governingSpec, specSelectsPf, vfTags } from '../../core/fleet/spec-match.js';
+import type { SpecTarget } from '../../core/fleet/spec-match.js';
+import type { Database } from './db-types.js';
+import { toSpec, uniqueViolation } from './rows.js';
+
+type Tx = Transaction<Database>;
+type PfRow = Selectable<Database['pfs']>;
+
+const target = (pf: PfRow): SpecTarget => ({
+  pciAddress: pf.pci_address,
+  vendorId: pf.vendor_id,
+  deviceId: pf.device_id,
+  driver: pf.driver,
+});
+
+/**
+ * Replaces a spec (same id, same age, so the same precedence) in one
+ * transaction that holds the row locks of every host with a PF the old or
+ * the new version selects: claims on those hosts wait (they lock the host
+ * row first), so no VF is claimed between the check that no held VF is
+ * taken away and the re-tag of those PFs' VFs. The caller then bumps the
+ * generations (retagAll), as for a new spec. Null when there is no such spec.
+ */
+export async function updateSpecTx(
+  db: Kysely<Database>,
+  spec: DeviceSpec,
+): Promise<DeviceSpec | null> {
+  return db
+    .transaction()
+    .execute(async (tx) => {
+      const row = await tx
+        .selectFrom('device_specs')
+        .selectAll()
+        .where('id', '=', spec.id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) return null;
+      const old = toSpec(row);
+      const before = (
+        await tx
+          .selectFrom('device_specs')
+          .selectAll()
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+      ).map(toSpec);
+      const after = before.map((s) => (s.id === spec.id ? spec : s));
+      const pfs = await touchedPfs(tx, old, spec);
+      await refuseTakingHeldVfs(tx, spec.name, before, after, pfs);
+      const updated = await tx
+        .updateTable('device_specs')
+        .set({
+          name: spec.name,
+          vendor: spec.vendor,
+          device: spec.device,
+          driver: spec.driver,
+          pci_address: spec.pciAddress,
+          pf: spec.pf,
+          physnet: spec.physnet,
+          trusted: spec.trusted,
+          num_vfs: spec.numVfs,
+          vf_driver: spec.vfDriver,
+        })
+        .where('id', '=', spec.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      for (const pf of pfs) await retagPf(tx, after, pf);
+      return toSpec(updated);
+    })
+    .catch((e: unknown) => {
+      if (uniqueViolation(e) !== null)
+        throw new VfleetError('CONFLICT', `a spec named ${spec.name} exists`, {
+          field: 'name',
+          kind: 'spec',
+        });
+      throw e;
+    });
+}
+
+/** PFs the old or new spec selects, with their hosts' rows locked (in id order: no deadlock). */
+async function touchedPfs(tx: Tx, old: DeviceSpec, spec: DeviceSpec): Promise<PfRow[]> {
+  const all = await tx.selectFrom('pfs').selectAll().orderBy('id').execute();
+  const pfs = all.filter((p) => specSelectsPf(old, target(p)) || specSelectsPf(spec, target(p)));
+  const hosts = [...new Set(pfs.map((p) => p.host_id))].sort();
+  if (hosts.length > 0)
+    await tx
+      .selectFrom('hosts')
+      .select('id')
+      .where('id', 'in', hosts)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  return pfs;
+}
+
+async function refuseTakingHeldVfs(
+  tx: Tx,
+  name: string,
+  before: readonly DeviceSpec[],
+  after: readonly DeviceSpec[],
+  pfs: readonly PfRow[],
+): Promise<void> {
+  if (pfs.length === 0) return;
+  const byId = new Map(pfs.map((p) => [p.id, p]));
+  const rows = await tx
+    .selectFrom('vfs')
+    .innerJoin('ports', 'ports.id', 'vfs.port_id')
+    .innerJoin('networks', 'networks.id', 'ports.network_id')
+    .select([
+      'vfs.host_id',
+      'vfs.pf_id',
+      'vfs.vf_index',
+      'vfs.pci_address',
+      'vfs.state',
+      'ports.id as port_id',
+      'ports.trusted',
+      'networks.physnet',
+    ])
+    .where('vfs.pf_id', 'in', [...byId.keys()])
+    .orderBy('vfs.host_id')
+    .orderBy('vfs.pci_address')
+    .execute();
+  const held = rows.flatMap((r) => {
+    const pf = byId.get(r.pf_id);
+    if (pf === undefined) return [];
+    return [
+      {
+        hostId: r.host_id,
+        pf: { ...target(pf), numVfs: pf.num_vfs },
+        index: r.vf_index,
+        pciAddress: r.pci_address,
+        state: r.state,
+        portId: r.port_id,
+        portPhysnet: r.physnet,
+        portTrusted: r.trusted,
+      },
+    ];
+  });
+  const taken = vfsTakenAway(before, after, held);
+  if (taken.length === 0) return;
+  throw new VfleetError(
+    'CONFLICT',
+    `spec ${name}: the change would take ${taken.length} VF(s) from the ports holding them: ${takenText(taken)}; delete those instances first`,
+    { field: 'spec', vfs: taken.slice(0, 100) },
+  );
+}
+
+/** The PF's governing spec and its VFs' physnet and trust, from the new spec list. */
+async function retagPf(tx: Tx, specs: readonly DeviceSpec[], pf: PfRow): Promise<void> {
+  const t = target(pf);
+  await tx
+    .updateTable('pfs')
+    .set({ spec_id: governingSpec(specs, t)?.id ?? null })
+    .where('id', '=', pf.id)
+    .execute();
+  const vfs = await tx
+    .selectFrom('vfs')
+    .select(['id', 'vf_index'])
+    .where('pf_id', '=', pf.id)
+    .execute();
+  const groups = new Map<string, number[]>();
+  for (const vf of vfs) {
+    const tags = vfTags(specs, t, vf.vf_index);
+    const k = JSON.stringify([tags.physnet, tags.trusted]);
+    groups.set(k, [...(groups.get(k) ?? []), vf.id]);
+  }
+  for (const [k, ids] of groups) {
+    const [physnet, trusted] = JSON.parse(k) as [string | null, boolean];
+    await tx.updateTable('vfs').set({ physnet, trusted }).where('id', 'in', ids).execute();
+  }
+}

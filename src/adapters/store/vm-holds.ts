@@ -1,0 +1,189 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { VfleetError } from '../../core/errors.js';
+import type { VmStore } from '../../core/fleet/vm-store.js';
+import type { Database } from './db-types.js';
+import { toMigration } from './vm-rows.js';
+
+type Tx = Transaction<Database>;
+type Holds = Pick<
+  VmStore,
+  | 'holdVf'
+  | 'swapVf'
+  | 'dropVf'
+  | 'moveInstance'
+  | 'startMigration'
+  | 'updateMigration'
+  | 'migrations'
+>;
+
+/** Locks the host row (the order claims use) and bumps its generation; returns the new one. */
+async function nextGeneration(tx: Tx, hostId: string): Promise<number> {
+  const r = await tx
+    .updateTable('hosts')
+    .set({ desired_generation: sql<number>`desired_generation + 1` })
+    .where('id', '=', hostId)
+    .returning('desired_generation')
+    .executeTakeFirst();
+  if (r === undefined) throw new VfleetError('NOT_FOUND', `no host ${hostId}`);
+  return r.desired_generation;
+}
+
+/**
+ * A migrating port's VFs. The port keeps `port_id` on exactly one VF at a
+ * time (the one it uses); the other, on the other host, is marked with
+ * `migration_port` so it is neither offered nor lost, and carries the
+ * port's settings in its host's desired state.
+ */
+export function createVmHolds(db: Kysely<Database>): Holds {
+  return {
+    holdVf: (portId, hostId, numaNode) =>
+      db.transaction().execute(async (tx) => {
+        const gen = await nextGeneration(tx, hostId);
+        const port = await tx
+          .selectFrom('ports')
+          .innerJoin('networks', 'networks.id', 'ports.network_id')
+          .select(['networks.physnet', 'ports.trusted'])
+          .where('ports.id', '=', portId)
+          .executeTakeFirst();
+        if (port === undefined) throw new VfleetError('NOT_FOUND', `no port ${portId}`);
+        const vf = await tx
+          .selectFrom('vfs')
+          .select(['id', 'pci_address'])
+          .where('host_id', '=', hostId)
+          .where('physnet', '=', port.physnet)
+          .where('trusted', '=', port.trusted)
+          .where('state', '=', 'free')
+          .where('dirty', '=', false)
+          .orderBy(sql`(numa_node is not distinct from ${numaNode})`, 'desc')
+          .orderBy('pf_id')
+          .orderBy('vf_index')
+          .limit(1)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (vf === undefined) return null;
+        await tx
+          .updateTable('vfs')
+          .set({ state: 'reserved', migration_port: portId, pending_generation: gen })
+          .where('id', '=', vf.id)
+          .execute();
+        return { hostId, pciAddress: vf.pci_address };
+      }),
+
+    swapVf: (portId, to) =>
+      db.transaction().execute(async (tx) => {
+        const mine = await tx
+          .updateTable('vfs')
+          .set({ port_id: null, migration_port: portId })
+          .where('port_id', '=', portId)
+          .returning('host_id')
+          .executeTakeFirst();
+        const taken = await tx
+          .updateTable('vfs')
+          .set({ port_id: portId, migration_port: null, state: 'allocated', reserved_until: null })
+          .where('host_id', '=', to.hostId)
+          .where('pci_address', '=', to.pciAddress)
+          .where('migration_port', '=', portId)
+          .executeTakeFirst();
+        if (mine === undefined || Number(taken.numUpdatedRows) !== 1) {
+          throw new VfleetError(
+            'CONFLICT',
+            `port ${portId} does not hold ${to.pciAddress} on ${to.hostId}`,
+          );
+        }
+      }),
+
+    dropVf: (portId, vf) =>
+      db.transaction().execute(async (tx) => {
+        const gen = await nextGeneration(tx, vf.hostId);
+        await tx
+          .updateTable('vfs')
+          .set({
+            state: 'free',
+            dirty: true,
+            port_id: null,
+            migration_port: null,
+            reserved_until: null,
+            pending_generation: gen,
+            note: null,
+          })
+          .where('host_id', '=', vf.hostId)
+          .where('pci_address', '=', vf.pciAddress)
+          .where((eb) => eb.or([eb('port_id', '=', portId), eb('migration_port', '=', portId)]))
+          .execute();
+      }),
+
+    moveInstance: (instanceId, hostId, numaNode) =>
+      db.transaction().execute(async (tx) => {
+        const was = await tx
+          .selectFrom('instances')
+          .select('host_id')
+          .where('id', '=', instanceId)
+          .executeTakeFirst();
+        if (was?.host_id != null) await nextGeneration(tx, was.host_id);
+        await nextGeneration(tx, hostId);
+        await tx
+          .updateTable('instances')
+          .set({ host_id: hostId, numa_node: numaNode })
+          .where('id', '=', instanceId)
+          .execute();
+      }),
+
+    startMigration: (m) =>
+      db.transaction().execute(async (tx) => {
+        // The instance row lock makes "one running migration per instance" hold across controllers.
+        await tx
+          .selectFrom('instances')
+          .select('id')
+          .where('id', '=', m.instanceId)
+          .forUpdate()
+          .execute();
+        const running = await tx
+          .selectFrom('migrations')
+          .select('id')
+          .where('instance_id', '=', m.instanceId)
+          .where('state', '=', 'running')
+          .executeTakeFirst();
+        if (running !== undefined) return false;
+        await tx
+          .insertInto('migrations')
+          .values({
+            id: m.id,
+            instance_id: m.instanceId,
+            source: m.source,
+            target: m.target,
+            state: 'running',
+            created_at: m.createdAt,
+          })
+          .execute();
+        return true;
+      }),
+
+    updateMigration: (id, state, report, now) =>
+      db.transaction().execute(async (tx) => {
+        const m = await tx
+          .updateTable('migrations')
+          .set({
+            state,
+            report: JSON.stringify(report),
+            ...(now === null ? {} : { finished_at: now }),
+          })
+          .where('id', '=', id)
+          .returning(['source', 'target'])
+          .executeTakeFirst();
+        if (m !== undefined && now !== null) {
+          for (const h of [m.source, m.target].sort()) await nextGeneration(tx, h);
+        }
+      }),
+
+    async migrations(instanceId) {
+      const rows = await db
+        .selectFrom('migrations')
+        .selectAll()
+        .where('instance_id', '=', instanceId)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(toMigration);
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
+import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
+import type { Database } from './db-types.js';
+import { createVmHolds } from './vm-holds.js';
+import { toTask, toVm } from './vm-rows.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The host has more to do: its agent's long-poll answers with the next generation. */
+export const bumpHost = (db: Db, hostId: string) =>
+  db
+    .updateTable('hosts')
+    .set({ desired_generation: sql<number>`desired_generation + 1` })
+    .where('id', '=', hostId)
+    .execute();
+
+const json = (v: unknown) => JSON.stringify(v);
+
+export function createVmStore(db: Kysely<Database>): VmStore {
+  // Inside a transaction, reads go through it: PGlite has one connection, held by the transaction.
+  const hostOf = async (q: Db, instanceId: string) =>
+    (
+      await q
+        .selectFrom('instances')
+        .select('host_id')
+        .where('id', '=', instanceId)
+        .executeTakeFirst()
+    )?.host_id ?? null;
+  return {
+    async setFacts(hostId, facts, now) {
+      await db
+        .insertInto('host_facts')
+        .values({ host_id: hostId, facts: json(facts), updated_at: now })
+        .onConflict((oc) =>
+          oc.column('host_id').doUpdateSet({ facts: json(facts), updated_at: now }),
+        )
+        .execute();
+    },
+    async facts(hostId) {
+      const r = await db
+        .selectFrom('host_facts')
+        .select('facts')
+        .where('host_id', '=', hostId)
+        .executeTakeFirst();
+      // Written only by setFacts from a validated report.
+      return r === undefined ? null : (r.facts as WiringFacts);
+    },
+    async setIrqPins(hostId, pins) {
+      await db
+        .updateTable('host_facts')
+        .set({ irq_pins: json(pins) })
+        .where('host_id', '=', hostId)
+        .execute();
+    },
+    async irqPins(hostId) {
+      const r = await db
+        .selectFrom('host_facts')
+        .select('irq_pins')
+        .where('host_id', '=', hostId)
+        .executeTakeFirst();
+      // Written only by setIrqPins from a validated report.
+      return (r?.irq_pins ?? null) as IrqPinSummary | null;
+    },
+    async create(instanceId, boot, now) {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('instance_vms')
+          .values({
+            instance_id: instanceId,
+            boot: json(boot),
+            desired: 'running',
+            updated_at: now,
+          })
+          .execute();
+        const host = await hostOf(tx, instanceId);
+        if (host !== null) await bumpHost(tx, host);
+      });
+    },
+    async get(instanceId) {
+      const r = await db
+        .selectFrom('instance_vms')
+        .selectAll()
+        .where('instance_id', '=', instanceId)
+        .executeTakeFirst();
+      return r === undefined ? null : toVm(r);
+    },
+    async forHost(hostId) {
+      const rows = await db
+        .selectFrom('instance_vms')
+        .innerJoin('instances', 'instances.id', 'instance_vms.instance_id')
+        .selectAll('instance_vms')
+        .where('instances.host_id', '=', hostId)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('migrations')
+                .select('migrations.id')
+                .whereRef('migrations.instance_id', '=', 'instances.id')
+                .where('migrations.state', '=', 'running'),
+            ),
+          ),
+        )
+        .orderBy('instances.created_at')
+        .execute();
+      return rows.map(toVm);
+    },
+    async requestDelete(instanceId, now) {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('instance_vms')
+          .set({ desired: 'absent', updated_at: now })
+          .where('instance_id', '=', instanceId)
+          .execute();
+        const host = await hostOf(tx, instanceId);
+        if (host !== null) await bumpHost(tx, host);
+      });
+    },
+    async recordResults(hostId, results, now) {
+      const gone: string[] = [];
+      for (const r of results) {
+        const row = await db
+          .updateTable('instance_vms')
+          .set({
+            state: r.state,
+            message: r.message,
+            hypervisor: r.hypervisor,
+            updated_at: now,
+          })
+          .where('instance_id', '=', r.instanceId)
+          // Only the host the instance is on speaks for its domain.
+          .where('instance_id', 'in', (eb) =>
+            eb.selectFrom('instances').select('id').where('host_id', '=', hostId),
+          )
+          .returning(['desired'])
+          .executeTakeFirst();
+        if (row?.desired === 'absent' && r.state === 'absent') gone.push(r.instanceId);
+      }
+      return gone;
+    },
+    async addTask(t, now) {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('vm_tasks')
+          .values({
+            id: t.id,
+            host_id: t.hostId,
+            instance_id: t.instanceId,
+            op: t.op,
+            args: json(t.args),
+            created_at: now,
+          })
+          .execute();
+        await bumpHost(tx, t.hostId);
+      });
+    },
+    async pendingTasks(hostId) {
+      const rows = await db
+        .selectFrom('vm_tasks')
+        .selectAll()
+        .where('host_id', '=', hostId)
+        .where('state', '=', 'pending')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toTask);
+    },
+    async finishTask(hostId, id, ok, message, now) {
+      const r = await db
+        .updateTable('vm_tasks')
+        .set({ state: ok ? 'done' : 'failed', message, finished_at: now })
+        .where('id', '=', id)
+        .where('host_id', '=', hostId)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async getTask(id) {
+      const r = await db.selectFrom('vm_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+      return r === undefined ? null : toTask(r);
+    },
+    ...createVmHolds(db),
+  };
+}

@@ -1,0 +1,130 @@
+import { isVfleetError, toVfleetError } from '../core/errors.js';
+import type { VmState } from '../core/fleet/vm-wiring.js';
+import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
+
+/** A domain as the controller wants it (desired state `domains`). */
+export interface WantedDomain {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly state: 'running' | 'absent';
+  readonly xml: string | null;
+}
+
+export interface DomainResult {
+  readonly instanceId: string;
+  readonly state: VmState;
+  readonly message: string | null;
+  readonly hypervisor: HypervisorDriver['kind'];
+}
+
+/** A hypervisor step of a live migration (desired state `tasks`). */
+export interface AgentTask {
+  readonly id: string;
+  readonly op: string;
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+export interface TaskOutcome {
+  readonly ok: boolean;
+  readonly message: string | null;
+}
+
+export interface DomainKeeper {
+  reconcile(domains: readonly WantedDomain[]): Promise<DomainResult[]>;
+  runTask(task: AgentTask): Promise<TaskOutcome>;
+}
+
+const str = (v: unknown, what: string): string => {
+  if (typeof v !== 'string' || v === '') throw new Error(`task argument ${what} is missing`);
+  return v;
+};
+
+function scopeOf(v: unknown): DeviceScope {
+  const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  return { live: o.live === true, config: o.config === true };
+}
+
+/**
+ * Makes the host's libvirt domains match the controller's list, only those:
+ * a domain vfleet does not list is never touched. A domain is (re)defined
+ * when its XML differs from what this agent last defined (a restarted agent
+ * defines once more, which only rewrites the same persistent definition),
+ * started unless running, and destroyed then undefined when it is to go.
+ */
+export function createDomainKeeper(driver: HypervisorDriver): DomainKeeper {
+  const defined = new Map<string, string>();
+  // 'other' is a live guest (pmsuspended, in shutdown) or a dead one (crashed): undefining a
+  // live one would leave it running as a transient domain, still holding its VF.
+  const destroyIfRunning = async (name: string) => {
+    try {
+      await driver.destroy(name);
+    } catch (e) {
+      if (!isVfleetError(e) || e.code !== 'CONFLICT') throw e;
+    }
+  };
+  // A task re-sent (its result did not reach the controller) is answered, never run twice.
+  const outcomes = new Map<string, TaskOutcome>();
+  const one = async (d: WantedDomain): Promise<DomainResult> => {
+    const result = (state: VmState, message: string | null = null): DomainResult => ({
+      instanceId: d.instanceId,
+      state,
+      message,
+      hypervisor: driver.kind,
+    });
+    try {
+      const now = await driver.domainState(d.name);
+      if (d.state === 'absent') {
+        if (now === 'running' || now === 'paused') await driver.destroy(d.name);
+        else if (now === 'other') await destroyIfRunning(d.name);
+        if (now !== null) await driver.undefine(d.name);
+        defined.delete(d.name);
+        return result('absent');
+      }
+      if (d.xml === null) return result('failed', 'the controller sent no domain XML');
+      if (now === null || defined.get(d.name) !== d.xml) {
+        await driver.define(d.xml);
+        defined.set(d.name, d.xml);
+      }
+      if (now !== 'running' && now !== 'paused') await driver.start(d.name);
+      return result((await driver.domainState(d.name)) ?? 'absent');
+    } catch (e) {
+      return result('failed', toVfleetError(e).message);
+    }
+  };
+  return {
+    async reconcile(domains) {
+      const out: DomainResult[] = [];
+      for (const d of domains) out.push(await one(d));
+      return out;
+    },
+    async runTask(t) {
+      const before = outcomes.get(t.id);
+      if (before !== undefined) return before;
+      const outcome = await runOnce(t);
+      outcomes.set(t.id, outcome);
+      return outcome;
+    },
+  };
+  async function runOnce(t: AgentTask): Promise<TaskOutcome> {
+    try {
+      const a = t.args;
+      const domain = str(a.domain, 'domain');
+      if (t.op === 'attach-device')
+        await driver.attachDevice(domain, str(a.xml, 'xml'), scopeOf(a.scope));
+      else if (t.op === 'detach-device')
+        await driver.detachDevice(domain, str(a.xml, 'xml'), scopeOf(a.scope));
+      else if (t.op === 'migrate') {
+        await driver.migrate(domain, str(a.targetUri, 'targetUri'), {
+          live: true,
+          persistent: true,
+          undefineSource: true,
+        });
+        // The domain left: a later define here would be a second copy.
+        defined.delete(domain);
+      } else return { ok: false, message: `unknown task ${t.op}` };
+      return { ok: true, message: null };
+    } catch (e) {
+      return { ok: false, message: toVfleetError(e).message };
+    }
+  }
+}

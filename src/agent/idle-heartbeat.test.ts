@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNodeHostFs } from '../adapters/host-fs/node-host-fs.js';
+import type { HostInventory } from '../core/inventory.js';
+import { scanHost } from '../host/scan.js';
+import type { FixtureHost } from '../testing/fixture-host.js';
+import { buildFixtureHost } from '../testing/fixture-host.js';
+import { inventory, pf } from '../testing/inventory-builders.js';
+import type { AgentClient, ReportBody } from './agent-client.js';
+import { changeFingerprint } from './change-probe.js';
+import { runAgent } from './run-agent.js';
+
+const PF = '0000:3b:00.0';
+
+/**
+ * An agent on a host where nothing happens, with a clock that only moves
+ * when the agent sleeps: each round is a step of `rescanMs`, so heartbeats
+ * come by the agent's own schedule and the test waits for reports, not time.
+ */
+function idleAgent(o: { doctorMs?: number; heartbeatMs?: number } = {}) {
+  const world = { fingerprint: 'quiet', numVfs: 1, scans: 0, doctors: 0, now: 0 };
+  const reports: { at: number; body: ReportBody }[] = [];
+  const waiters: (() => void)[] = [];
+  const stop = new AbortController();
+  const client: AgentClient = {
+    register: () => Promise.resolve(),
+    report: (body) => {
+      reports.push({ at: world.now, body });
+      for (const w of waiters.splice(0)) w();
+      return Promise.resolve();
+    },
+    // No new generation: the long poll waits until the agent stops.
+    desired: (_a, _w, signal) =>
+      new Promise((_r, reject) => {
+        signal?.addEventListener('abort', () => {
+          reject(new Error('abort'));
+        });
+      }),
+    applied: () => Promise.resolve(),
+    taskDone: () => Promise.resolve(),
+  };
+  const running = runAgent(
+    {
+      client,
+      labels: {},
+      scan: (): Promise<HostInventory> => {
+        world.scans++;
+        return Promise.resolve(inventory([pf(PF, { vfCount: world.numVfs })]));
+      },
+      probe: () => Promise.resolve(world.fingerprint),
+      doctor: () => {
+        world.doctors++;
+        return Promise.resolve([{ id: 'finding', run: world.doctors }]);
+      },
+      apply: () => Promise.reject(new Error('not called')),
+      clock: {
+        now: () => world.now,
+        sleep: async (ms) => {
+          world.now += ms;
+          await new Promise((r) => setImmediate(r));
+        },
+      },
+      log: () => undefined,
+      rescanMs: 5_000,
+      heartbeatMs: o.heartbeatMs ?? 30_000,
+      ...(o.doctorMs === undefined ? {} : { doctorMs: o.doctorMs }),
+      longPollSeconds: 30,
+    },
+    stop.signal,
+  );
+  return {
+    world,
+    reports,
+    /** Resolves once `n` reports have gone out in all. */
+    async reportsUntil(n: number): Promise<void> {
+      while (reports.length < n) await new Promise<void>((r) => waiters.push(r));
+    },
+    async stop(): Promise<void> {
+      stop.abort();
+      await running;
+    },
+  };
+}
+
+describe('heartbeats of an idle agent', () => {
+  it('resend the last report: no scan and no doctor run after joining', async () => {
+    const a = idleAgent();
+    await a.reportsUntil(6);
+    await a.stop();
+    expect(a.world.scans).toBe(1);
+    expect(a.world.doctors).toBe(1);
+    const [first, ...beats] = a.reports;
+    for (const b of beats) expect(b.body).toBe(first?.body);
+    // One report per heartbeat interval, not one per probe round.
+    expect(a.reports.map((r) => r.at)).toEqual([0, 30_000, 60_000, 90_000, 120_000, 150_000]);
+  });
+
+  it('re-run the doctor once its findings are older than doctorMs, still without a scan', async () => {
+    const a = idleAgent({ doctorMs: 60_000 });
+    await a.reportsUntil(6);
+    await a.stop();
+    expect(a.world.scans).toBe(1);
+    expect(a.reports.map((r) => (r.body.findings[0] as { run: number }).run)).toEqual([
+      1, 1, 2, 2, 3, 3,
+    ]);
+    for (const r of a.reports) expect(r.body.inventory).toBe(a.reports[0]?.body.inventory);
+  });
+
+  it('scan and report at once when the probe moves, with fresh doctor findings', async () => {
+    const a = idleAgent({ heartbeatMs: 1_000_000 });
+    await a.reportsUntil(1);
+    a.world.numVfs = 2;
+    a.world.fingerprint = 'moved';
+    await a.reportsUntil(2);
+    await a.stop();
+    expect(a.world.scans).toBe(2);
+    expect(a.world.doctors).toBe(2);
+    expect(a.reports[1]?.body.inventory.pfs[0]?.numVfs).toBe(2);
+  });
+});
+
+describe('changeFingerprint and netdevs', () => {
+  let host: FixtureHost | undefined;
+  afterEach(async () => {
+    await host?.cleanup();
+    host = undefined;
+  });
+
+  it("moves when a PF's interface is renamed (the controller keeps its name)", async () => {
+    host = await buildFixtureHost({ pfs: [{ pciAddress: PF, ifname: 'eth0', vfs: 1 }] });
+    const fs = createNodeHostFs(host.root);
+    const inv = await scanHost({ fs, runner: host.runner }, { names: false });
+    const before = await changeFingerprint(fs, inv);
+    expect(await changeFingerprint(fs, inv)).toBe(before);
+    await host.files.remove(`/sys/bus/pci/devices/${PF}/net/eth0`);
+    await host.files.dir(`/sys/bus/pci/devices/${PF}/net/ens1f0`);
+    expect(await changeFingerprint(fs, inv)).not.toBe(before);
+  });
+});

@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { VfleetError } from '../core/errors.js';
+import type { ApiClient } from './api-client.js';
+import { apiCommand } from './api-command.js';
+import type { CliDeps } from './cli-deps.js';
+import { lookup, seg } from './fleet-lookup.js';
+import type { ApiOptions } from './fleet-options.js';
+import type { DomainXmlView, InstanceView, MigrationView } from './fleet-views.js';
+import { renderData } from './output.js';
+
+interface WaitOption {
+  wait: boolean;
+}
+
+const POLL_MS = 500;
+
+/** `--image`/`--domain-xml` as the request's `boot`. */
+export async function bootBody(
+  deps: CliDeps,
+  o: { image?: string; imageFormat?: string; domainXml?: string },
+): Promise<Record<string, unknown> | undefined> {
+  if (o.domainXml !== undefined) {
+    const xml = await deps.hostFs('/').readText(resolve(o.domainXml));
+    if (xml === null)
+      throw new VfleetError('NOT_FOUND', `file ${o.domainXml} does not exist`, {
+        field: 'domain-xml',
+      });
+    return { domainXml: xml };
+  }
+  if (o.image === undefined) return undefined;
+  return { image: o.image, ...(o.imageFormat === undefined ? {} : { imageFormat: o.imageFormat }) };
+}
+
+/** Follows the domain until the agent has it running (or says why not). */
+export async function waitForVm(
+  deps: CliDeps,
+  api: ApiClient,
+  id: string,
+  until: 'running' | 'gone',
+): Promise<InstanceView | null> {
+  let last = '';
+  for (;;) {
+    let inst: InstanceView;
+    try {
+      inst = await api.get<InstanceView>(`/v1/instances/${seg(id)}`);
+    } catch (e) {
+      if (until === 'gone' && e instanceof VfleetError && e.code === 'NOT_FOUND') return null;
+      throw e;
+    }
+    const state = inst.vm?.state ?? 'pending';
+    if (state !== last) deps.err(`domain ${inst.vm?.domain ?? '?'}: ${state}\n`);
+    last = state;
+    if (until === 'running' && state === 'running') return inst;
+    if (state === 'failed') {
+      throw new VfleetError(
+        'COMMAND_FAILED',
+        `domain ${inst.vm?.domain ?? '?'} failed on ${inst.host ?? '?'}: ${inst.vm?.message ?? 'no reason given'}`,
+      );
+    }
+    await deps.clock.sleep(POLL_MS);
+  }
+}
+
+function stepLine(s: { step?: string; status?: string; detail?: string }): string {
+  return `  ${s.step ?? '?'}: ${s.status ?? '?'}${s.detail === undefined ? '' : ` (${s.detail})`}\n`;
+}
+
+/** Prints each step as the controller records it, until the migration ends. */
+async function followMigration(deps: CliDeps, api: ApiClient, inst: InstanceView, id: string) {
+  let shown = 0;
+  for (;;) {
+    const all = await api.get<MigrationView[]>(`/v1/instances/${seg(inst.id)}/migrations`);
+    const m = all.find((x) => x.id === id);
+    if (m === undefined) throw new VfleetError('NOT_FOUND', `migration ${id} vanished`);
+    // Printed from the record, so steps that ended between two polls are shown too.
+    const steps = m.report?.progress ?? [];
+    for (const s of steps.slice(shown)) deps.err(stepLine(s));
+    shown = Math.max(shown, steps.length);
+    if (m.state === 'running') {
+      await deps.clock.sleep(POLL_MS);
+      continue;
+    }
+    return m;
+  }
+}
+
+/** `vfleet instance boot|xml|migrate` (create, show, delete live in fleet-instance-commands.ts). */
+export function registerVmCommands(g: Command, deps: CliDeps): void {
+  apiCommand(
+    g,
+    deps,
+    { name: 'xml', description: "print the libvirt domain XML the instance's agent defines" },
+    (c) => c.argument('<instance>'),
+    async (api, o: ApiOptions, ref: string) => {
+      const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
+      const r = await api.get<DomainXmlView>(`/v1/instances/${seg(inst.id)}/xml`);
+      deps.out(o.output === 'table' ? `${r.xml.trimEnd()}\n` : renderData(o.output, r));
+    },
+  );
+  apiCommand(
+    g,
+    deps,
+    {
+      name: 'migrate',
+      description:
+        'live-migrate a booted instance; each VF port gets a VF on the target with the same MAC and VLAN',
+    },
+    (c) =>
+      c
+        .argument('<instance>')
+        .option('--to <host>', "target host (default: the scheduler's choice)")
+        .option('--no-wait', 'start it and return; follow with `vfleet instance show`'),
+    async (api, o: ApiOptions & WaitOption & { to?: string }, ref: string) => {
+      const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
+      const started = await api.post<MigrationView>(
+        `/v1/instances/${seg(inst.id)}/migrate`,
+        o.to === undefined ? {} : { host: o.to },
+      );
+      deps.err(`migrating ${inst.name}: ${started.source} -> ${started.target}\n`);
+      const m = o.wait ? await followMigration(deps, api, inst, started.id) : started;
+      if (o.output !== 'table') deps.out(renderData(o.output, m));
+      else if (m.state === 'done' || m.state === 'running')
+        deps.out(
+          `instance ${inst.name}: ${m.state === 'done' ? 'migrated' : 'migrating'} ${m.source} -> ${m.target}\n`,
+        );
+      if (m.state === 'rolled-back' || m.state === 'needs-attention') {
+        const why = m.report?.error?.message ?? 'see `vfleet instance show`';
+        const todo = (m.report?.attention ?? []).map((a) => `\n  ${a}`).join('');
+        throw new VfleetError(
+          'COMMAND_FAILED',
+          m.state === 'rolled-back'
+            ? `migration of ${inst.name} failed at ${m.report?.failedStep ?? '?'} and was rolled back: ${why}`
+            : `migration of ${inst.name} needs an operator: ${why}${todo}`,
+          { migration: m.id },
+        );
+      }
+    },
+  );
+}
+
+/** After `instance delete` of a booted instance (true): it goes once its agent has removed the domain. */
+export async function afterDelete(
+  deps: CliDeps,
+  api: ApiClient,
+  inst: InstanceView,
+  answer: unknown,
+  wait: boolean,
+): Promise<boolean> {
+  if (typeof answer !== 'object' || answer === null || !('vm' in answer)) return false;
+  if (!wait) {
+    deps.out(
+      `instance ${inst.name}: removing its domain on ${inst.host ?? '?'}; VFs are released after\n`,
+    );
+    return true;
+  }
+  await waitForVm(deps, api, inst.id, 'gone');
+  deps.out(
+    `instance ${inst.name} deleted: domain removed, ${inst.ports.length} port(s) released\n`,
+  );
+  return true;
+}

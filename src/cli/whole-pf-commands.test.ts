@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodeInfo } from '../core/errors.js';
+import type { FleetTestEnv, RunningCli } from '../testing/fleet-cli.js';
+import { fleetCli, fleetTestEnv, launchCli } from '../testing/fleet-cli.js';
+import { joinHost } from '../testing/fleet-sim.js';
+import { httpFleet } from '../testing/http-fleet.js';
+
+/** `vfleet spec create --whole-pf` and direct-physical ports, through a CLI-started controller. */
+let env: FleetTestEnv;
+let ctl: RunningCli;
+let url: string;
+
+const cli = (...argv: string[]) => fleetCli([...argv, '--controller', url], env);
+
+beforeAll(async () => {
+  env = await fleetTestEnv();
+  ctl = launchCli(['controller', '--listen', '127.0.0.1:0'], env);
+  url = (await ctl.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
+}, 60_000);
+
+afterAll(async () => {
+  env.stop();
+  await ctl.done;
+  await env.cleanup();
+});
+
+describe('whole PFs from the CLI', () => {
+  it('declares a whole-PF spec, claims the PF for a direct-physical port and shows it', async () => {
+    expect((await cli('physnet', 'create', 'p1', '--vlan-range', '100-199')).exitCode).toBe(0);
+    const bad = await cli(
+      'spec',
+      'create',
+      'bad',
+      '--pf',
+      '0000:11:00.0',
+      '--physnet',
+      'p1',
+      '--whole-pf',
+      '--num-vfs',
+      '2',
+    );
+    expect(bad.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
+    expect(bad.stderr).toMatch(/numVfs: must be 0 when wholePf is true.*\[field: numVfs\]/);
+    const spec = await cli(
+      'spec',
+      'create',
+      'whole',
+      '--pf',
+      '0000:11:00.0',
+      '--physnet',
+      'p1',
+      '--whole-pf',
+    );
+    expect(spec.exitCode).toBe(0);
+    expect(spec.stdout).toMatch(
+      /whole\s+\S+\s+pf=0000:11:00\.0\s+p1\s+off\s+0\s+vfio-pci\s+whole PF/,
+    );
+    expect(
+      (await cli('network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme')).exitCode,
+    ).toBe(0);
+
+    const admin = (await readFile(join(env.dataDir, 'admin-token'), 'utf8')).trim();
+    await joinHost(httpFleet(url, admin), { name: 'node1', pfs: 2, vfsPerPf: 0 });
+    const inst = await cli(
+      'instance',
+      'create',
+      'vm1',
+      '--vcpus',
+      '1',
+      '--memory-mb',
+      '64',
+      '--tenant',
+      'acme',
+      '--port',
+      'blue,vnic=direct-physical',
+    );
+    expect(inst.exitCode).toBe(0);
+    expect(inst.stdout).toMatch(
+      /direct-physical\s+\(the PF's own\)\s+node1\s+0000:11:00\.0 \(whole PF\)/,
+    );
+    expect(inst.stdout).toContain('note: the whole PF is handed to the guest');
+    expect((await cli('port', 'list')).stdout).toContain('0000:11:00.0 (whole PF)');
+    expect((await cli('hosts', 'show', 'node1')).stdout).toMatch(
+      /0000:11:00\.0\s.*reserved p1\s+\S+/,
+    );
+
+    const del = await cli('instance', 'delete', 'vm1');
+    expect(del.stdout).toContain('0 VF(s) are reset by the agent before reuse, 1 whole PF(s)');
+    expect((await cli('hosts', 'show', 'node1')).stdout).toMatch(
+      /0000:11:00\.0\s.*free \(releasing\) p1/,
+    );
+  });
+});

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
+import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
+import { agentTaskDriver } from './agent-task-driver.js';
+
+interface Desired {
+  generation: number;
+  domains: { instanceId: string; name: string; state: string; xml: string | null }[];
+  tasks: { id: string; op: string }[];
+}
+
+let h: Harness;
+let agent = '';
+beforeAll(async () => {
+  h = await startHarness('pglite');
+  await basicCatalog(h, 4);
+  agent = await joinHost(h, { name: 'node1', pfs: 2, vfsPerPf: 4 });
+  await joinHost(h, { name: 'node2', pfs: 1, vfsPerPf: 4 }, 0x20);
+}, 60_000);
+afterAll(() => h.close());
+
+const boot = (over: Json = {}, port: Json = {}) => ({
+  name: 'vm',
+  vcpus: 2,
+  memoryMb: 512,
+  tenant: 'acme',
+  hostLabels: {},
+  ports: [{ network: 'blue', ...port }],
+  boot: { image: '/var/lib/vfleet/vm.qcow2' },
+  ...over,
+});
+const desired = async (host = 'node1') =>
+  (await h.call('GET', `/v1/agent/hosts/${host}/desired`, h.admin)).body as unknown as Desired;
+const freeVfs = async () => {
+  const d = (await h.call('GET', '/v1/hosts/node1', h.admin)).body as unknown as {
+    pfs: { vfs: { state: string }[] }[];
+  };
+  return d.pfs.flatMap((p) => p.vfs).filter((v) => v.state === 'free').length;
+};
+
+describe('boot input', () => {
+  it.each([
+    [
+      'both image and domainXml',
+      { boot: { image: '/a.qcow2', domainXml: '<domain/>' } },
+      {},
+      'boot',
+    ],
+    ['a relative image path', { boot: { image: 'vm.qcow2' } }, {}, 'boot.image'],
+    [
+      'imageFormat without image',
+      { boot: { domainXml: '<domain/>', imageFormat: 'raw' } },
+      {},
+      'boot.imageFormat',
+    ],
+    [
+      'an unknown image format',
+      { boot: { image: '/a.img', imageFormat: 'vmdk' } },
+      {},
+      'boot.imageFormat',
+    ],
+    ['a bridge on a direct port', {}, { bridge: 'br0' }, 'ports[0].bridge'],
+    [
+      'a standby on a macvtap port',
+      {},
+      { vnicType: 'macvtap', standby: { bridge: 'br0' } },
+      'ports[0].standby',
+    ],
+    [
+      'bridge and libvirtNetwork',
+      {},
+      { vnicType: 'normal', bridge: 'br0', libvirtNetwork: 'x' },
+      'ports[0].libvirtNetwork',
+    ],
+  ])('refuses %s naming the field', async (_what, over, port, field) => {
+    const r = await h.call('POST', '/v1/instances', h.admin, boot(over, port));
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body).toMatchObject({ code: 'INVALID_INPUT', details: { field } });
+  });
+
+  it('refuses domain XML it cannot wire, and gives the claimed VF back', async () => {
+    const before = await freeVfs();
+    const r = await h.call(
+      'POST',
+      '/v1/instances',
+      h.admin,
+      boot({ boot: { domainXml: '<domain><vcpus/></domain>' } }),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'boot.domainXml' } });
+    expect(String(r.body.message)).toMatch(/^boot: /);
+    expect((await h.call('GET', '/v1/instances', h.admin)).body).toEqual([]);
+    expect(await freeVfs()).toBe(before);
+  });
+});
+
+describe('the domain through the agent', () => {
+  it('is in the desired state as rendered, runs when the agent says so, and goes before its VFs', async () => {
+    const created = await h.call('POST', '/v1/instances', h.admin, boot({ name: 'web' }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = String(created.body.id);
+    const host = String(created.body.host);
+    const token = host === 'node1' ? agent : await h.token('agent', { host });
+    const want = await desired(host);
+    const dom = want.domains.find((d) => d.instanceId === id);
+    expect(dom).toMatchObject({ state: 'running', name: `web-${id.slice(0, 8)}` });
+    const xml = (await h.call('GET', `/v1/instances/${id}/xml`, h.admin)).body;
+    expect(xml.xml).toBe(dom?.xml);
+    expect(String(xml.xml)).toContain('<source file="/var/lib/vfleet/vm.qcow2"/>');
+
+    const show = async () => (await h.call('GET', `/v1/instances/${id}`, h.admin)).body;
+    expect(await show()).toMatchObject({ vm: { desired: 'running', state: null } });
+    const applied = (domains: Json[]) =>
+      h.call('POST', `/v1/agent/hosts/${host}/applied`, token, {
+        generation: want.generation,
+        ok: true,
+        domains,
+      });
+    await applied([{ instanceId: id, state: 'running', message: null, hypervisor: 'render-only' }]);
+    expect(await show()).toMatchObject({ vm: { state: 'running', hypervisor: 'render-only' } });
+
+    // Delete: 202, the domain is to go, the VF stays the port's until the agent says it is gone.
+    const del = await h.call('DELETE', `/v1/instances/${id}`, h.admin);
+    expect(del.status).toBe(202);
+    expect(del.body).toMatchObject({ vm: { desired: 'absent' } });
+    expect((await desired(host)).domains.find((d) => d.instanceId === id)).toMatchObject({
+      state: 'absent',
+      xml: null,
+    });
+    const port = (await h.call('GET', '/v1/ports', h.admin)).body as unknown as {
+      instanceId: string;
+    }[];
+    expect(port.some((p) => p.instanceId === id)).toBe(true);
+    // A failed removal keeps everything.
+    await applied([
+      { instanceId: id, state: 'failed', message: 'virsh: busy', hypervisor: 'virsh' },
+    ]);
+    expect(await show()).toMatchObject({ vm: { state: 'failed', message: 'virsh: busy' } });
+    await applied([{ instanceId: id, state: 'absent', message: null, hypervisor: 'virsh' }]);
+    expect((await h.call('GET', `/v1/instances/${id}`, h.admin)).status).toBe(404);
+    expect((await desired(host)).domains.some((d) => d.instanceId === id)).toBe(false);
+  });
+
+  it('only the host the instance is on speaks for its domain', async () => {
+    const created = await h.call(
+      'POST',
+      '/v1/instances',
+      h.admin,
+      boot({ name: 'own', hostLabels: {} }),
+    );
+    const id = String(created.body.id);
+    const other = created.body.host === 'node1' ? 'node2' : 'node1';
+    const token = await h.token('agent', { host: other });
+    await h.call('POST', `/v1/agent/hosts/${other}/applied`, token, {
+      generation: 0,
+      ok: true,
+      domains: [{ instanceId: id, state: 'running', message: null, hypervisor: 'virsh' }],
+    });
+    expect((await h.call('GET', `/v1/instances/${id}`, h.admin)).body).toMatchObject({
+      vm: { state: null },
+    });
+    await h.call('DELETE', `/v1/instances/${id}`, h.admin);
+  });
+});
+
+describe('migration refusals', () => {
+  it('says why before anything moves', async () => {
+    const created = await h.call('POST', '/v1/instances', h.admin, boot({ name: 'mig' }));
+    const id = String(created.body.id);
+    const host = String(created.body.host);
+    const migrate = (body: Json) => h.call('POST', `/v1/instances/${id}/migrate`, h.admin, body);
+    // Not running yet.
+    expect((await migrate({ host: 'node2' })).body).toMatchObject({ code: 'CONFLICT' });
+    const token = await h.token('agent', { host });
+    await h.call('POST', `/v1/agent/hosts/${host}/applied`, token, {
+      generation: 0,
+      ok: true,
+      domains: [{ instanceId: id, state: 'running', message: null, hypervisor: 'virsh' }],
+    });
+    const unknown = await migrate({ host: 'nowhere' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ details: { field: 'host' } });
+    // These simulated agents said nothing of libvirt: no live migration.
+    const other = host === 'node1' ? 'node2' : 'node1';
+    const noLibvirt = await migrate({ host: other });
+    expect(noLibvirt.status).toBe(422);
+    expect(noLibvirt.body).toMatchObject({ code: 'UNSUPPORTED' });
+    expect((await h.call('GET', `/v1/instances/${id}/migrations`, h.admin)).body).toEqual([]);
+    const bad = await migrate({ host: 'no such host!' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ details: { field: 'host' } });
+    // Not booted: nothing to migrate, no XML.
+    const plain = await h.call('POST', '/v1/instances', h.admin, {
+      ...boot({ name: 'plain' }),
+      boot: undefined,
+    });
+    expect(
+      (await h.call('GET', `/v1/instances/${String(plain.body.id)}/xml`, h.admin)).status,
+    ).toBe(409);
+    expect(
+      (await h.call('POST', `/v1/instances/${String(plain.body.id)}/migrate`, h.admin, {})).status,
+    ).toBe(409);
+  });
+});
+
+describe('hypervisor tasks', () => {
+  it('a task no agent takes up is withdrawn: TIMEOUT, and a late answer finds nothing', async () => {
+    const driver = agentTaskDriver(h.deps, 'node2', 'i-1', { deviceMs: 50, migrateMs: 50 });
+    await expect(
+      driver.attachDevice('dom', '<interface/>', { live: true, config: true }),
+    ).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
+    const [task] = (await desired('node2')).tasks;
+    expect(task).toBeUndefined();
+    const token = await h.token('agent', { host: 'node2' });
+    const pending = await h.deps.store.vms.pendingTasks('node2');
+    expect(pending).toEqual([]);
+    const late = await h.call('POST', `/v1/agent/hosts/node2/tasks/${'0'.repeat(8)}`, token, {
+      ok: true,
+    });
+    expect(late.status).toBe(404);
+  });
+
+  it('an agent answer settles the call, failure with its message', async () => {
+    const driver = agentTaskDriver(h.deps, 'node2', 'i-2');
+    const token = await h.token('agent', { host: 'node2' });
+    const call = driver.detachDevice('dom', '<interface/>', { live: true, config: false });
+    let want: Desired['tasks'] = [];
+    for (let i = 0; i < 100 && want.length === 0; i++) {
+      want = (await desired('node2')).tasks;
+      if (want.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(want).toMatchObject([{ op: 'detach-device' }]);
+    const answer = await h.call('POST', `/v1/agent/hosts/node2/tasks/${want[0]?.id ?? ''}`, token, {
+      ok: false,
+      message: 'device not found',
+    });
+    expect(answer.status).toBe(204);
+    await expect(call).rejects.toMatchObject({
+      code: 'COMMAND_FAILED',
+      message: expect.stringMatching(/device not found/) as unknown,
+    });
+  });
+});

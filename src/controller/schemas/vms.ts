@@ -1,0 +1,151 @@
+import { z } from '@hono/zod-openapi';
+import { MIGRATION_STATES } from '../../core/fleet/vm-store.js';
+import { VM_STATES } from '../../core/fleet/vm-wiring.js';
+import { HYPERVISOR_KINDS } from '../../core/fleet/wiring-facts.js';
+import { DISK_FORMATS } from '../../core/libvirt/wiring.js';
+import { nameSchema } from './common.js';
+
+/** How an instance boots: a disk image on its host (minimal template) or the user's domain XML. */
+export const bootSchema = z
+  .object({
+    image: z
+      .string()
+      .max(4096)
+      .regex(/^\//, 'an absolute path on the host')
+      .optional()
+      .openapi({ description: 'disk image on the host; vfleet writes a minimal KVM domain' }),
+    imageFormat: z.enum(DISK_FORMATS).optional(),
+    domainXml: z
+      .string()
+      .min(1)
+      .max(256 * 1024)
+      .optional()
+      .openapi({
+        description: 'your <domain>; vfleet sets name, memory, vCPUs, pinning and adds the ports',
+      }),
+  })
+  .strict()
+  .refine((b) => (b.image === undefined) !== (b.domainXml === undefined), {
+    message: 'give either image or domainXml',
+  })
+  .refine((b) => b.imageFormat === undefined || b.image !== undefined, {
+    message: 'imageFormat goes with image',
+    path: ['imageFormat'],
+  })
+  .openapi('InstanceBoot');
+
+const sourceFields = {
+  bridge: nameSchema.optional().openapi({ description: 'a host bridge' }),
+  libvirtNetwork: nameSchema
+    .optional()
+    .openapi({ description: "a libvirt network (default: libvirt's default)" }),
+};
+
+/** The libvirt options of a port that the claim does not decide. */
+export const portVmFields = {
+  ...sourceFields,
+  standby: z
+    .object(sourceFields)
+    .strict()
+    .refine((s) => s.bridge === undefined || s.libvirtNetwork === undefined, {
+      message: 'give bridge or libvirtNetwork, not both',
+    })
+    .optional()
+    .openapi({
+      description:
+        'direct ports: add a virtio NIC with the same MAC on this bridge or network, the persistent half of a libvirt failover pair, so the guest keeps its link while the VF is unplugged for live migration',
+    }),
+};
+
+export const vmSchema = z
+  .object({
+    domain: z.string(),
+    desired: z.enum(['running', 'absent']),
+    state: z.enum(VM_STATES).nullable(),
+    message: z.string().nullable(),
+    hypervisor: z.enum(HYPERVISOR_KINDS).nullable().openapi({
+      description: '`render-only`: the host has no libvirt; the agent keeps what it would define',
+    }),
+  })
+  .openapi('InstanceVm');
+
+export const domainXmlSchema = z
+  .object({
+    domain: z.string(),
+    xml: z.string(),
+    placement: z
+      .object({
+        policy: z.string(),
+        nodes: z.array(z.number()),
+        cpus: z.array(z.number()),
+        memoryMode: z.string(),
+      })
+      .nullable()
+      .openapi({ description: 'where vCPUs, emulator and memory are pinned; null: not pinned' }),
+  })
+  .openapi('InstanceDomainXml');
+
+export const migrateSchema = z
+  .object({
+    host: nameSchema
+      .optional()
+      .openapi({ description: "target host; default: the scheduler's choice" }),
+  })
+  .strict()
+  .openapi('InstanceMigrate');
+
+export const migrationSchema = z
+  .object({
+    id: z.string(),
+    instanceId: z.string(),
+    source: z.string(),
+    target: z.string(),
+    state: z.enum(MIGRATION_STATES),
+    report: z.unknown().openapi({
+      description:
+        'steps so far while running; the full report (steps, rollback, final placement) after',
+    }),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi('Migration');
+
+export const taskResultSchema = z
+  .object({ ok: z.boolean(), message: z.string().max(4000).nullable().default(null) })
+  .strict()
+  .openapi('AgentTaskResult');
+
+export const domainResultSchema = z
+  .object({
+    instanceId: z.string().max(64),
+    state: z.enum(VM_STATES),
+    message: z.string().max(4000).nullable().default(null),
+    hypervisor: z.enum(HYPERVISOR_KINDS),
+  })
+  .strict();
+
+export const hypervisorReportSchema = z
+  .object({
+    kind: z.enum(HYPERVISOR_KINDS),
+    migrationUri: z
+      .string()
+      .max(512)
+      .regex(/^[a-z][a-z0-9+.-]*:\/\//, 'a libvirt URI like qemu+ssh://host/system')
+      .nullable(),
+    reason: z.string().max(1000).nullable(),
+  })
+  .strict();
+
+const count = z
+  .int()
+  .min(0)
+  .max(1 << 20);
+export const irqPinsSchema = z
+  .object({
+    changed: count,
+    alreadyRight: count,
+    failed: count,
+    skipped: count,
+    lines: z.array(z.string().max(300)).max(64),
+  })
+  .strict();

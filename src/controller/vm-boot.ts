@@ -1,0 +1,87 @@
+import type { z } from '@hono/zod-openapi';
+import { isVfleetError, VfleetError } from '../core/errors.js';
+import type { InstanceView } from '../core/fleet/store.js';
+import type { VmBoot, VmPortOptions } from '../core/fleet/vm-wiring.js';
+import type { ControllerDeps } from './controller-deps.js';
+import type { instanceCreateSchema } from './schemas/instances.js';
+import { renderVm } from './vm-render.js';
+
+type CreateInstance = z.infer<typeof instanceCreateSchema>;
+
+/** The request's `boot` and per-port libvirt options, keyed by the claimed ports' ids. */
+export function vmBootOf(inst: InstanceView, req: CreateInstance): VmBoot | null {
+  const b = req.boot;
+  if (b === undefined) return null;
+  const ports: Record<string, VmPortOptions> = {};
+  req.ports.forEach((p, i) => {
+    const id = inst.ports[i]?.id;
+    if (id === undefined) return;
+    const source = (x: { bridge?: string | undefined; libvirtNetwork?: string | undefined }) => ({
+      ...(x.bridge === undefined ? {} : { bridge: x.bridge }),
+      ...(x.libvirtNetwork === undefined ? {} : { libvirtNetwork: x.libvirtNetwork }),
+    });
+    ports[id] = {
+      ...source(p),
+      ...(p.standby === undefined ? {} : { standby: source(p.standby) }),
+    };
+  });
+  const base: VmBoot['base'] =
+    b.domainXml !== undefined
+      ? { kind: 'xml', xml: b.domainXml }
+      : {
+          kind: 'template',
+          diskImage: b.image ?? '',
+          ...(b.imageFormat === undefined ? {} : { diskFormat: b.imageFormat }),
+        };
+  return { base, ports };
+}
+
+/**
+ * Boots a freshly claimed instance: the domain is rendered once here, so a
+ * request that cannot be wired (macvtap on a vfio VF, a bad base XML) is
+ * refused with the renderer's reason and its claim given back, before any
+ * agent sees it. Then the host's agent defines and starts it.
+ */
+export async function bootClaimed(
+  deps: ControllerDeps,
+  inst: InstanceView,
+  req: CreateInstance,
+): Promise<InstanceView> {
+  const boot = vmBootOf(inst, req);
+  if (boot === null) return inst;
+  const now = new Date(deps.now()).toISOString();
+  try {
+    await renderVm(deps, inst, {
+      instanceId: inst.id,
+      boot,
+      desired: 'running',
+      state: null,
+      message: null,
+      hypervisor: null,
+      updatedAt: now,
+    });
+    await deps.store.vms.create(inst.id, boot, now);
+  } catch (e) {
+    await deps.store.claims.release(inst.id);
+    if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+    if (isVfleetError(e) && e.code === 'INVALID_INPUT') {
+      const field = typeof e.details.field === 'string' ? e.details.field : undefined;
+      throw new VfleetError('INVALID_INPUT', `boot: ${e.message}`, {
+        ...e.details,
+        ...(field === undefined ? {} : { field: requestField(field) }),
+      });
+    }
+    throw e;
+  }
+  if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+  return inst;
+}
+
+/** The renderer's field (`ports[1].vf.driverKind`, `base.xml`) as the request names it. */
+function requestField(field: string): string {
+  if (field.startsWith('ports')) return field;
+  if (field.startsWith('base.xml')) return 'boot.domainXml';
+  if (field.startsWith('base.diskImage')) return 'boot.image';
+  if (field.startsWith('base.diskFormat')) return 'boot.imageFormat';
+  return `boot.${field}`;
+}

@@ -1,0 +1,52 @@
+import { isVfleetError } from '../core/errors.js';
+import type { VmTask } from '../core/fleet/vm-store.js';
+import { domainName } from '../core/fleet/vm-wiring.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { renderVm } from './vm-render.js';
+
+/** One domain as the agent must have it: defined from `xml` and running, or gone. */
+export interface DesiredDomain {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly state: 'running' | 'absent';
+  readonly xml: string | null;
+}
+
+/**
+ * The domains and pending hypervisor tasks of a host, for its desired state.
+ * A domain that no longer renders (its host's devices changed under it) is
+ * left out, with the reason on the instance, rather than failing the host.
+ */
+export async function desiredVms(
+  deps: ControllerDeps,
+  hostId: string,
+): Promise<{ domains: DesiredDomain[]; tasks: VmTask[] }> {
+  const domains: DesiredDomain[] = [];
+  for (const vm of await deps.store.vms.forHost(hostId)) {
+    const inst = await deps.store.claims.getInstance(vm.instanceId);
+    if (inst === null) continue;
+    if (vm.desired === 'absent') {
+      domains.push({ instanceId: inst.id, name: domainName(inst), state: 'absent', xml: null });
+      continue;
+    }
+    try {
+      const r = await renderVm(deps, inst, vm);
+      domains.push({ instanceId: inst.id, name: r.domain, state: 'running', xml: r.xml });
+    } catch (e) {
+      if (!isVfleetError(e)) throw e;
+      await deps.store.vms.recordResults(
+        hostId,
+        [
+          {
+            instanceId: inst.id,
+            state: 'failed',
+            message: e.message,
+            hypervisor: vm.hypervisor ?? 'render-only',
+          },
+        ],
+        new Date(deps.now()).toISOString(),
+      );
+    }
+  }
+  return { domains, tasks: await deps.store.vms.pendingTasks(hostId) };
+}

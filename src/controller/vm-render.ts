@@ -1,0 +1,38 @@
+import { VfleetError } from '../core/errors.js';
+import type { InstanceView } from '../core/fleet/store.js';
+import type { VmRecord } from '../core/fleet/vm-store.js';
+import { domainName, instanceWiring } from '../core/fleet/vm-wiring.js';
+import type { WiringFacts } from '../core/fleet/wiring-facts.js';
+import { renderDomainXml } from '../core/libvirt/render-domain.js';
+import type { NumaPlacement } from '../core/libvirt/numa-placement.js';
+import type { ControllerDeps } from './controller-deps.js';
+
+export interface RenderedVm {
+  readonly domain: string;
+  readonly xml: string;
+  readonly placement: NumaPlacement | null;
+}
+
+/** The host's reported devices; CONFLICT until its agent has reported once. */
+export async function hostFacts(deps: ControllerDeps, hostId: string): Promise<WiringFacts> {
+  const facts = await deps.store.vms.facts(hostId);
+  if (facts === null) {
+    throw new VfleetError('CONFLICT', `host ${hostId} has not reported its devices yet`, {
+      host: hostId,
+    });
+  }
+  return facts;
+}
+
+/** The domain XML the instance's agent defines: rendered here, so it can be shown first. */
+export async function renderVm(
+  deps: ControllerDeps,
+  inst: InstanceView,
+  vm: VmRecord,
+): Promise<RenderedVm> {
+  if (inst.hostId === null)
+    throw new VfleetError('CONFLICT', `instance ${inst.name} has no host`, { instance: inst.id });
+  const facts = await hostFacts(deps, inst.hostId);
+  const r = renderDomainXml(instanceWiring(inst, vm.boot, facts));
+  return { domain: domainName(inst), xml: r.xml, placement: r.placement };
+}

@@ -1,0 +1,90 @@
+import type { DeviceSpec } from './model.js';
+import { governingSpec, vfTags, type SpecTarget } from './spec-match.js';
+
+/** A VF a port holds (reserved or allocated), with what its port needs of it. */
+export interface HeldVf {
+  readonly hostId: string;
+  /** Its PF as specs select it, and the VF count the host reported. */
+  readonly pf: SpecTarget & { readonly numVfs: number };
+  readonly index: number;
+  readonly pciAddress: string;
+  readonly state: string;
+  readonly portId: string;
+  /** Physnet of the port's network: the VF must stay on it. */
+  readonly portPhysnet: string;
+  readonly portTrusted: boolean;
+}
+
+/** A held VF a spec change would take from its port, and why. */
+export interface TakenVf {
+  readonly host: string;
+  readonly pf: string;
+  readonly index: number;
+  readonly pciAddress: string;
+  readonly state: string;
+  readonly port: string;
+  readonly reason: string;
+}
+
+/**
+ * The held VFs that a change of the spec list from `before` to `after`
+ * (same order: precedence is by age) would take away. A VF is lost when its
+ * PF is no longer governed, when the PF's VF count changes (the kernel
+ * recreates every VF of a PF to change the count, raising it included),
+ * when the VF driver changes (a rebind under the VM), or when the VF's tags
+ * no longer fit its port (another physnet, trust withdrawn from a trusted
+ * port).
+ */
+export function vfsTakenAway(
+  before: readonly DeviceSpec[],
+  after: readonly DeviceSpec[],
+  held: readonly HeldVf[],
+): TakenVf[] {
+  const out: TakenVf[] = [];
+  for (const vf of held) {
+    const reason = lossReason(before, after, vf);
+    if (reason === null) continue;
+    out.push({
+      host: vf.hostId,
+      pf: vf.pf.pciAddress,
+      index: vf.index,
+      pciAddress: vf.pciAddress,
+      state: vf.state,
+      port: vf.portId,
+      reason,
+    });
+  }
+  return out;
+}
+
+function lossReason(
+  before: readonly DeviceSpec[],
+  after: readonly DeviceSpec[],
+  vf: HeldVf,
+): string | null {
+  const was = governingSpec(before, vf.pf);
+  const now = governingSpec(after, vf.pf);
+  if (now === null) return 'no spec would govern its PF';
+  const count = was?.numVfs ?? vf.pf.numVfs;
+  if (now.numVfs !== count) {
+    return vf.index >= now.numVfs
+      ? `numVfs ${count} -> ${now.numVfs} removes VF ${vf.index}`
+      : `numVfs ${count} -> ${now.numVfs} recreates every VF of the PF`;
+  }
+  if (was !== null && now.vfDriver !== was.vfDriver)
+    return `VF driver ${was.vfDriver} -> ${now.vfDriver} rebinds it`;
+  const tags = vfTags(after, vf.pf, vf.index);
+  if (tags.physnet !== vf.portPhysnet)
+    return `its physnet would be ${tags.physnet ?? 'none'}; its port's network is on ${vf.portPhysnet}`;
+  if (vf.portTrusted && !tags.trusted) return 'its port is trusted; the VF would not be';
+  return null;
+}
+
+/** One line naming the VFs, for a CONFLICT message (the details list them all). */
+export function takenText(taken: readonly TakenVf[], max = 5): string {
+  const shown = taken
+    .slice(0, max)
+    .map((t) => `${t.host} ${t.pciAddress} (PF ${t.pf} VF ${t.index}, ${t.state}: ${t.reason})`);
+  const more = taken.length > max ? `, and ${taken.length - max} more` : '';
+  return `${shown.join('; ')}${more}`;
+}

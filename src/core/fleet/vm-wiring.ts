@@ -1,0 +1,119 @@
+import type {
+  BaseDomainXml,
+  ClaimedVf,
+  DomainTemplate,
+  InstanceWiring,
+  NormalSource,
+  PortWiring,
+} from '../libvirt/wiring.js';
+import type { WiringFacts } from './wiring-facts.js';
+import type { InstanceView, PortView } from './store.js';
+
+/** Where a virtio NIC plugs in: a host bridge, or a libvirt network (default: `default`). */
+export interface VmNicSource {
+  readonly bridge?: string;
+  readonly libvirtNetwork?: string;
+}
+
+/** libvirt options of one port that the claim itself does not decide. */
+export interface VmPortOptions extends VmNicSource {
+  /**
+   * `direct` ports: a virtio NIC with the port's MAC, the persistent half of
+   * libvirt's failover pair (id `<port id>-standby`), so the guest keeps its
+   * link while the VF is unplugged for live migration.
+   */
+  readonly standby?: VmNicSource;
+}
+
+const sourceOf = (o: VmNicSource): NormalSource =>
+  o.bridge !== undefined
+    ? { kind: 'bridge', bridge: o.bridge }
+    : { kind: 'network', network: o.libvirtNetwork ?? 'default' };
+
+export const standbyId = (portId: string): string => `${portId}-standby`;
+
+/** How an instance boots: what `POST /v1/instances` was given under `boot`. */
+export interface VmBoot {
+  readonly base: DomainTemplate | BaseDomainXml;
+  /** By port id. */
+  readonly ports: Readonly<Record<string, VmPortOptions>>;
+}
+
+export const VM_STATES = ['running', 'paused', 'shut-off', 'absent', 'failed', 'other'] as const;
+export type VmState = (typeof VM_STATES)[number];
+
+/** The libvirt domain name: readable, and unique on a host whatever the tenants call things. */
+export const domainName = (inst: { readonly name: string; readonly id: string }): string =>
+  `${inst.name}-${inst.id.slice(0, 8)}`;
+
+/** A VF the host has not reported yet: known by address only (the checks then say what is missing). */
+const unreportedVf = (address: string | null): ClaimedVf => ({
+  pciAddress: address,
+  pfIfname: null,
+  vfIndex: null,
+  netdev: null,
+  driverKind: 'none',
+  vdpaDevice: null,
+  iommuGroup: null,
+  numaNode: null,
+});
+
+/**
+ * The renderers' input for a claimed instance on its host. `vfFor` swaps in
+ * other VFs by port id (a migration's target VFs); without it each port's
+ * own VF is looked up in the host's facts.
+ */
+export function instanceWiring(
+  inst: InstanceView,
+  boot: VmBoot,
+  facts: WiringFacts,
+  vfFor: ReadonlyMap<string, ClaimedVf> = new Map(),
+): InstanceWiring {
+  const port = (p: PortView): PortWiring[] => {
+    const o = boot.ports[p.id] ?? {};
+    const mac = p.mac ?? '';
+    switch (p.vnicType) {
+      case 'normal':
+        // A Linux bridge port cannot be tagged by libvirt; the bridge decides the VLAN.
+        return [{ id: p.id, vnicType: 'normal', mac, vlan: 0, source: sourceOf(o) }];
+      case 'direct-physical': {
+        const addr = p.pciAddress;
+        const pf = addr === null ? undefined : facts.pfs[addr];
+        return [
+          {
+            id: p.id,
+            vnicType: 'direct-physical',
+            pf: pf ?? { pciAddress: addr, ifname: null, iommuGroup: null, numaNode: null },
+          },
+        ];
+      }
+      default: {
+        const vf =
+          vfFor.get(p.id) ??
+          (p.pciAddress === null ? undefined : facts.vfs[p.pciAddress]) ??
+          unreportedVf(p.pciAddress);
+        const own: PortWiring = { id: p.id, vnicType: p.vnicType, mac, vlan: p.vlan, vf };
+        if (o.standby === undefined || p.vnicType !== 'direct') return [own];
+        const standby: PortWiring = {
+          id: standbyId(p.id),
+          vnicType: 'normal',
+          mac,
+          vlan: 0,
+          source: sourceOf(o.standby),
+          standbyFor: p.id,
+        };
+        return [standby, own];
+      }
+    }
+  };
+  return {
+    name: domainName(inst),
+    uuid: inst.id,
+    vcpus: inst.vcpus,
+    memoryMb: inst.memoryMb,
+    numaPolicy: inst.numaPolicy,
+    ports: inst.ports.flatMap(port),
+    base: boot.base,
+    hostNuma: facts.numa,
+  };
+}

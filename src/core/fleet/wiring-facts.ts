@@ -1,0 +1,107 @@
+import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/wiring.js';
+import { isOneOf, VF_DRIVER_KINDS } from '../vocabulary.js';
+import type { NumaNode } from './model.js';
+
+/**
+ * What the controller keeps of a host's last report to render its domains:
+ * each VF and PF as the renderers see a claimed device, the host's NUMA
+ * nodes with their CPUs, and how libvirt is reached there. Rendering from
+ * these (and not from the agent) lets `vfleet instance xml` print exactly
+ * what the agent will define, before it does.
+ */
+export interface WiringFacts {
+  readonly numa: readonly HostNumaNode[];
+  /** By VF PCI address. */
+  readonly vfs: Readonly<Record<string, ClaimedVf>>;
+  /** By PF PCI address. */
+  readonly pfs: Readonly<Record<string, ClaimedPf>>;
+  readonly hypervisor: HypervisorFacts;
+}
+
+export const HYPERVISOR_KINDS = ['virsh', 'render-only'] as const;
+export type HypervisorKind = (typeof HYPERVISOR_KINDS)[number];
+
+export interface HypervisorFacts {
+  /** null before the agent said (an agent that does not drive libvirt). */
+  readonly kind: HypervisorKind | null;
+  /** libvirt URI other hosts migrate to (`qemu+ssh://host-b/system`). */
+  readonly migrationUri: string | null;
+  /** Why the agent only renders, when it does. */
+  readonly reason: string | null;
+}
+
+/** The scan JSON fields the facts are made of (docs/scan-json.md); all optional but the keys. */
+export interface ReportedDevices {
+  readonly pfs: readonly {
+    readonly pciAddress: string;
+    readonly ifname: string | null;
+    readonly numaNode: number | null;
+    readonly iommuGroup?: number | null | undefined;
+    readonly localCpuList?: readonly number[] | undefined;
+    readonly vfs: readonly {
+      readonly index: number;
+      readonly pciAddress: string;
+      readonly driverKind?: string | undefined;
+      readonly netdev?: string | null | undefined;
+      readonly iommuGroup?: number | null | undefined;
+      readonly numaNode?: number | null | undefined;
+    }[];
+  }[];
+}
+
+export const NO_HYPERVISOR: HypervisorFacts = { kind: null, migrationUri: null, reason: null };
+
+export function wiringFactsOf(
+  devices: ReportedDevices,
+  numaNodes: readonly NumaNode[],
+  hypervisor: HypervisorFacts = NO_HYPERVISOR,
+): WiringFacts {
+  const vfs: Record<string, ClaimedVf> = {};
+  const pfs: Record<string, ClaimedPf> = {};
+  for (const pf of devices.pfs) {
+    pfs[pf.pciAddress] = {
+      pciAddress: pf.pciAddress,
+      ifname: pf.ifname,
+      iommuGroup: pf.iommuGroup ?? null,
+      numaNode: pf.numaNode,
+    };
+    for (const vf of pf.vfs) {
+      vfs[vf.pciAddress] = {
+        pciAddress: vf.pciAddress,
+        pfIfname: pf.ifname,
+        vfIndex: vf.index,
+        netdev: vf.netdev ?? null,
+        driverKind: isOneOf(VF_DRIVER_KINDS, vf.driverKind) ? vf.driverKind : 'none',
+        vdpaDevice: null,
+        iommuGroup: vf.iommuGroup ?? null,
+        numaNode: vf.numaNode ?? pf.numaNode,
+      };
+    }
+  }
+  return { numa: hostNuma(devices, numaNodes), vfs, pfs, hypervisor };
+}
+
+/**
+ * NUMA nodes with their CPU lists: as the agent read them from
+ * /sys/devices/system/node, or else from the PFs' local CPU lists (enough
+ * to pin on the devices' nodes, which is all the renderers need).
+ */
+function hostNuma(devices: ReportedDevices, nodes: readonly NumaNode[]): HostNumaNode[] {
+  const fromPfs = new Map<number, Set<number>>();
+  for (const pf of devices.pfs) {
+    if (pf.numaNode === null || pf.localCpuList === undefined) continue;
+    const cpus = fromPfs.get(pf.numaNode) ?? new Set<number>();
+    for (const c of pf.localCpuList) cpus.add(c);
+    fromPfs.set(pf.numaNode, cpus);
+  }
+  const out = new Map<number, HostNumaNode>();
+  for (const n of nodes) {
+    const cpus = n.cpuList ?? [...(fromPfs.get(n.node) ?? [])].sort((a, b) => a - b);
+    if (cpus.length > 0) out.set(n.node, { node: n.node, cpus, socket: n.socket });
+  }
+  for (const [node, cpus] of fromPfs) {
+    if (!out.has(node))
+      out.set(node, { node, cpus: [...cpus].sort((a, b) => a - b), socket: null });
+  }
+  return [...out.values()].sort((a, b) => a.node - b.node);
+}

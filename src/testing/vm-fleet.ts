@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runHostAgent } from '../agent/host-agent.js';
+import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
+import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { runController } from '../controller/run-controller.js';
+import { igbHost, realClock, until } from './e2e-kit.js';
+import { FakeLibvirt } from './fake-libvirt.js';
+import type { FleetApi } from './fleet-sim.js';
+import { httpFleet } from './http-fleet.js';
+import { openTestStore, type StoreKind } from './store-targets.js';
+
+export const libvirtUri = (host: string) => `qemu+ssh://${host}/system`;
+
+export interface VfView {
+  index: number;
+  pciAddress: string;
+  state: string;
+  dirty: boolean;
+}
+
+/**
+ * A controller over HTTP with two fixture hosts whose agents drive one
+ * FakeLibvirt world through the real virsh driver: hv-a (rack r1, NUMA
+ * node 0, CPUs 0-3) and hv-b (rack r2, node 1, CPUs 4-7), each an igb PF
+ * with 4 VFs on physnet p1, and tenant acme's network blue (VLAN 120).
+ */
+export interface VmFleet {
+  readonly url: string;
+  readonly api: FleetApi;
+  readonly libvirt: FakeLibvirt;
+  /** Agent and controller log lines: an end-to-end run should leave none. */
+  readonly logs: string[];
+  vfsOf(host: string): Promise<VfView[]>;
+  close(): Promise<void>;
+}
+
+export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
+  const dir = await mkdtemp(join(tmpdir(), 'vfleet-vm-'));
+  const logs: string[] = [];
+  const { store } = await openTestStore(kind);
+  const ctl = await runController({
+    store,
+    host: '127.0.0.1',
+    port: 0,
+    adminTokenFile: join(dir, 'admin-token'),
+    config: DEFAULT_CONFIG,
+    now: () => Date.now(),
+    log: (l) => logs.push(`controller: ${l}`),
+    serializeClaims: store.embedded,
+  });
+  const api = httpFleet(ctl.url, (await readFile(join(dir, 'admin-token'), 'utf8')).trim());
+  const hosts = [
+    { name: 'hv-a', rack: 'r1', ...(await igbHost('hv-a', '0000:3b:00.0', 0)) },
+    { name: 'hv-b', rack: 'r2', ...(await igbHost('hv-b', '0000:5e:00.0', 1)) },
+  ];
+  const libvirt = new FakeLibvirt(hosts.map((h) => libvirtUri(h.name)));
+  const stop = new AbortController();
+  const agents: Promise<void>[] = [];
+  const close = async () => {
+    stop.abort();
+    await Promise.all(agents);
+    await ctl.close();
+    await store.close();
+    for (const h of hosts) await h.fixture.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  };
+  const vfsOf = async (host: string): Promise<VfView[]> => {
+    const r = await api.call('GET', `/v1/hosts/${host}`, api.admin);
+    return r.status === 200 ? ((r.body.pfs as { vfs: VfView[] }[])[0]?.vfs ?? []) : [];
+  };
+  try {
+    for (const h of hosts) {
+      const token = await api.token('agent', { host: h.name });
+      const uri = libvirtUri(h.name);
+      agents.push(
+        runHostAgent(
+          {
+            controller: ctl.url,
+            token,
+            labels: { rack: h.rack },
+            io: { fs: h.kernel.fs, runner: h.fixture.runner, clock: realClock },
+            liveRoot: false,
+            clock: realClock,
+            log: (l) => logs.push(`${h.name}: ${l}`),
+            hypervisor: {
+              driver: createVirshDriver(libvirt.runner(uri), { uri }),
+              migrationUri: uri,
+              reason: null,
+            },
+          },
+          stop.signal,
+        ),
+      );
+    }
+    const catalog: [string, unknown][] = [
+      ['/v1/physnets', { name: 'p1', vlanRanges: [{ min: 100, max: 199 }] }],
+      ['/v1/specs', { name: 'igb', driver: 'igb', physnet: 'p1', numVfs: 4 }],
+      ['/v1/networks', { name: 'blue', physnet: 'p1', tenant: 'acme', vlan: 120 }],
+    ];
+    for (const [path, body] of catalog) {
+      const r = await api.call('POST', path, api.admin, body);
+      if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    for (const h of hosts)
+      await until(`${h.name} ready with 4 VFs`, async () => {
+        const r = await api.call('GET', `/v1/hosts/${h.name}`, api.admin);
+        return r.status === 200 && r.body.ready === true && (await vfsOf(h.name)).length === 4;
+      });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url: ctl.url, api, libvirt, logs, vfsOf, close };
+}
