@@ -62,7 +62,7 @@ export function createAgentClient(
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(signal === undefined ? {} : { signal }),
     };
-    const res = await fetchFn(`${base}${path}`, init);
+    const res = await fetchWithRetry(fetchFn, `${base}${path}`, init);
     const data: unknown = await res.json().catch(() => ({}));
     if (!res.ok) throw toError(res.status, data, `${method} ${path}`);
     return data;
@@ -98,4 +98,21 @@ function toError(status: number, data: unknown, what: string): VfleetError {
   const code = isOneOf(ERROR_CODES, d.code) ? d.code : 'INTERNAL';
   const message = typeof d.message === 'string' ? d.message : `${what}: HTTP ${status}`;
   return new VfleetError(code, `controller: ${message}`, { status });
+}
+
+/**
+ * A request that never reached an answer (a kept-alive connection the
+ * controller closed while this process was busy, a controller restarting)
+ * is sent again, twice at most: every agent call may be repeated safely (the
+ * controller answers a repeated report, apply result or task answer alike).
+ */
+async function fetchWithRetry(fetchFn: FetchFn, url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchFn(url, init);
+    } catch (e) {
+      if (attempt >= 2 || init.signal?.aborted === true || !(e instanceof TypeError)) throw e;
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+  }
 }

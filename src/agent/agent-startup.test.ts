@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { VfleetError } from '../core/errors.js';
 import { inventory } from '../testing/inventory-builders.js';
+import { quietClient } from '../testing/quiet-client.js';
+import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
+import { createDomainKeeper } from './domain-reconcile.js';
 import type { AgentClient } from './agent-client.js';
 import { runAgent, type AgentDeps } from './run-agent.js';
 
@@ -19,21 +22,17 @@ function instantClock() {
   };
 }
 
-function agent(client: Partial<AgentClient>, stop: AbortController) {
+function agent(client: Partial<AgentClient>, stop: AbortController, more: Partial<AgentDeps> = {}) {
   const clock = instantClock();
   const logs: string[] = [];
-  const full: AgentClient = {
-    register: () => Promise.resolve(),
-    report: () => Promise.resolve(),
+  const full = quietClient({
     // The first long poll ends the run: startup is what is under test.
     desired: () => {
       stop.abort();
       return Promise.reject(new Error('stopped'));
     },
-    applied: () => Promise.resolve(),
-    taskDone: () => Promise.resolve(),
     ...client,
-  };
+  });
   const deps: AgentDeps = {
     client: full,
     labels: {},
@@ -45,6 +44,7 @@ function agent(client: Partial<AgentClient>, stop: AbortController) {
     rescanMs: 1_000,
     heartbeatMs: 30_000,
     longPollSeconds: 1,
+    ...more,
   };
   return { run: runAgent(deps, stop.signal), clock, logs };
 }
@@ -83,5 +83,55 @@ describe('agent startup', () => {
     );
     await expect(a.run).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect(a.clock.sleeps).toEqual([]);
+  });
+});
+
+describe('task answers', () => {
+  it('an answer that did not arrive is sent again with the same generation; the task runs once', async () => {
+    const stop = new AbortController();
+    const afters: number[] = [];
+    const answers: string[] = [];
+    let runs = 0;
+    let desiredCalls = 0;
+    const task = {
+      id: 't1',
+      op: 'detach-device',
+      args: { domain: 'vm-1', xml: '<interface/>', scope: { live: true } },
+    };
+    const a = agent(
+      {
+        desired: (after) => {
+          afters.push(after);
+          if (++desiredCalls > 2) {
+            stop.abort();
+            return Promise.reject(new Error('stopped'));
+          }
+          return Promise.resolve({ generation: 7, state: { pfs: [] }, domains: [], tasks: [task] });
+        },
+        taskDone: (id, o) => {
+          answers.push(`${id}:${String(o.ok)}`);
+          return answers.length === 1
+            ? Promise.reject(new TypeError('other side closed'))
+            : Promise.resolve();
+        },
+      },
+      stop,
+      {
+        apply: () => Promise.resolve({ plan: { pfs: [] }, steps: [] } as never),
+        domains: createDomainKeeper({
+          ...createRenderOnlyDriver(),
+          detachDevice: () => {
+            runs++;
+            return Promise.resolve();
+          },
+        }),
+      },
+    );
+    await a.run;
+    // Not advanced past 7 until the answer was delivered; the keeper's memory answers the second time.
+    expect(afters).toEqual([0, 0, 7]);
+    expect(answers).toEqual(['t1:true', 't1:true']);
+    expect(runs).toBe(1);
+    expect(a.logs).toContain('task t1: answer not delivered: TypeError: other side closed');
   });
 });

@@ -4,8 +4,8 @@ import { scanHost } from '../host/scan.js';
 import type { FixtureHost } from '../testing/fixture-host.js';
 import { buildFixtureHost } from '../testing/fixture-host.js';
 import { inventory, pf } from '../testing/inventory-builders.js';
+import { quietClient } from '../testing/quiet-client.js';
 import { createSimulatedKernelFs } from '../testing/simulated-kernel-fs.js';
-import type { AgentClient } from './agent-client.js';
 import { changeFingerprint } from './change-probe.js';
 import { runAgent } from './run-agent.js';
 
@@ -40,22 +40,13 @@ describe('runAgent with a probe', () => {
     let scans = 0;
     let reports = 0;
     const stop = new AbortController();
-    const client: AgentClient = {
-      register: () => Promise.resolve(),
+    // No new generation: the long poll just waits for the end.
+    const client = quietClient({
       report: () => {
         reports++;
         return Promise.resolve();
       },
-      // No new generation: the long poll just waits for the end.
-      desired: (_a, _w, signal) =>
-        new Promise((_r, reject) => {
-          signal?.addEventListener('abort', () => {
-            reject(new Error('abort'));
-          });
-        }),
-      applied: () => Promise.resolve(),
-      taskDone: () => Promise.resolve(),
-    };
+    });
     const numVfs = () => (fingerprint === 'a' ? 1 : 2);
     const running = runAgent(
       {

@@ -1,3 +1,4 @@
+import { formatCpuList } from '../core/libvirt/cpu-list.js';
 import { describe, expect, it } from 'vitest';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
 import type { DomainState, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
@@ -35,6 +36,12 @@ function vm(name: string, over: Partial<InstanceWiring> = {}): InstanceWiring {
 }
 
 const xmlOf = (w: InstanceWiring) => renderDomainXml(w).xml;
+
+/** The re-pinning calls a running guest gets when its definition changes: one per vCPU, then the emulator. */
+const pinVerbs = (w: InstanceWiring) => [
+  ...Array.from({ length: w.vcpus }, () => 'vcpupin'),
+  'emulatorpin',
+];
 
 const running = (w: InstanceWiring, instanceId = `id-${w.name}`): WantedDomain => ({
   instanceId,
@@ -112,9 +119,23 @@ describe('domain keeper over virsh: reconcile', () => {
     expect(bigger.xml).not.toBe(xmlOf(vm('vm-1')));
     const [r] = await k.reconcile([bigger]);
     expect(r?.state).toBe('running');
+    const cpus = renderDomainXml(vm('vm-1', { memoryMb: 8192 })).placement?.cpus ?? [];
+    const cpulist = formatCpuList(cpus);
     expect(w.since()).toEqual([
       [A, 'domstate', '--domain', 'vm-1'],
       [A, 'define', '--file'],
+      ...Array.from({ length: vm('vm-1').vcpus }, (_, i) => [
+        A,
+        'vcpupin',
+        '--domain',
+        'vm-1',
+        '--vcpu',
+        String(i),
+        '--cpulist',
+        cpulist,
+        '--live',
+      ]),
+      [A, 'emulatorpin', '--domain', 'vm-1', '--cpulist', cpulist, '--live'],
       [A, 'domstate', '--domain', 'vm-1'],
     ]);
     expect(w.dom(A, 'vm-1')).toMatchObject({ xml: bigger.xml, state: 'running' });
@@ -149,7 +170,13 @@ describe('domain keeper over virsh: reconcile', () => {
     w.since();
     const [r] = await w.keeper(A).reconcile([want]);
     expect(r?.state).toBe('running');
-    expect(w.since().map((c) => c[1])).toEqual(['domstate', 'define', 'domstate']);
+    // Re-pinned with the same pins: harmless, and right after a migration brought the guest here.
+    expect(w.since().map((c) => c[1])).toEqual([
+      'domstate',
+      'define',
+      ...pinVerbs(vm('vm-1')),
+      'domstate',
+    ]);
   });
 
   it("'absent' destroys a running domain, then undefines it", async () => {
@@ -207,8 +234,12 @@ describe('domain keeper over virsh: reconcile', () => {
   it('never touches a domain it was not given', async () => {
     const w = world();
     const theirs = xmlOf(vm('tenant-own', { uuid: '11111111-2222-4333-8444-555555555555' }));
-    w.libvirt.domains(A).set('tenant-own', { xml: theirs, state: 'running', live: new Map() });
-    w.libvirt.domains(A).set('tenant-off', { xml: theirs, state: 'shut off', live: new Map() });
+    w.libvirt
+      .domains(A)
+      .set('tenant-own', { xml: theirs, state: 'running', live: new Map(), livePins: new Map() });
+    w.libvirt
+      .domains(A)
+      .set('tenant-off', { xml: theirs, state: 'shut off', live: new Map(), livePins: new Map() });
     const k = w.keeper(A);
     expect(await k.reconcile([])).toEqual([]);
     await k.reconcile([running(vm('vm-1')), absent('vm-2')]);
@@ -216,7 +247,12 @@ describe('domain keeper over virsh: reconcile', () => {
     expect(w.libvirt.calls.length).toBeGreaterThan(0);
     const named = w.libvirt.calls.flatMap((c) => [...c.argv, c.doc ?? '']).join(' ');
     expect(named).not.toContain('tenant-');
-    expect(w.dom(A, 'tenant-own')).toEqual({ xml: theirs, state: 'running', live: new Map() });
+    expect(w.dom(A, 'tenant-own')).toEqual({
+      xml: theirs,
+      state: 'running',
+      live: new Map(),
+      livePins: new Map(),
+    });
     expect(w.dom(A, 'tenant-off')?.state).toBe('shut off');
   });
 
@@ -430,9 +466,13 @@ describe('domain keeper over virsh: tasks', () => {
     expect(w.since().map((c) => [c[0], c[1]])).toEqual([
       [B, 'domstate'],
       [B, 'define'],
+      ...pinVerbs(there).map((v) => [B, v]),
       [B, 'domstate'],
       [B, 'attach-device'],
     ]);
+    // The guest's vCPUs now run on the CPUs the target's definition names.
+    const targetCpus = renderDomainXml(there).placement?.cpus ?? [];
+    expect(w.dom(B, 'vm-1')?.livePins.get('vcpu0')).toBe(formatCpuList(targetCpus));
     expect(w.dom(B, 'vm-1')?.live.get('ua-p1')).toContain('0x5e');
 
     // The source, told the domain is to go, finds nothing to do.
@@ -494,6 +534,7 @@ describe('domain keeper over virsh: tasks', () => {
     expect(w.since().map((c) => [c[0], c[1]])).toEqual([
       [A, 'domstate'],
       [A, 'define'],
+      ...pinVerbs(inst).map((v) => [A, v]),
       [A, 'domstate'],
     ]);
     expect(w.dom(A, 'vm-1')).toMatchObject({ xml: xmlOf(inst), state: 'running' });
@@ -505,7 +546,12 @@ describe('domain keeper over virsh: tasks', () => {
     await arriveFromB(w, A, 'in');
     w.since();
     await a.reconcile([running(inst)]);
-    expect(w.since().map((c) => c[1])).toEqual(['domstate', 'define', 'domstate']);
+    expect(w.since().map((c) => c[1])).toEqual([
+      'domstate',
+      'define',
+      ...pinVerbs(inst),
+      'domstate',
+    ]);
     expect(w.dom(A, 'vm-1')?.xml).toBe(xmlOf(inst));
   });
 

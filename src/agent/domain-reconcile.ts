@@ -1,6 +1,7 @@
 import { isVfleetError, toVfleetError } from '../core/errors.js';
 import type { VmState } from '../core/fleet/vm-wiring.js';
 import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
+import { livePinsOf } from '../core/libvirt/live-pins.js';
 
 /** A domain as the controller wants it (desired state `domains`). */
 export interface WantedDomain {
@@ -84,6 +85,9 @@ export function createDomainKeeper(driver: HypervisorDriver): DomainKeeper {
       if (now === null || defined.get(d.name) !== d.xml) {
         await driver.define(d.xml);
         defined.set(d.name, d.xml);
+        // A guest already running here (arrived by live migration, or this agent restarted)
+        // keeps the pins it came with until re-pinned: put them next to this host's devices.
+        if (now === 'running') await driver.pinLive(d.name, livePinsOf(d.xml));
       }
       if (now !== 'running' && now !== 'paused') await driver.start(d.name);
       return result((await driver.domainState(d.name)) ?? 'absent');

@@ -1,20 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
-import { runController } from '../controller/run-controller.js';
 import type { Json } from '../testing/controller-harness.js';
 import type { VfInfoJson } from '../testing/fake-ip-state.js';
-import { igbHost, realClock, until } from '../testing/e2e-kit.js';
+import { igbHost, startTestController, until } from '../testing/e2e-kit.js';
 import type { FixtureHost } from '../testing/fixture-host.js';
-import { httpFleet } from '../testing/http-fleet.js';
-import { openTestStore, STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
-import { runHostAgent } from './host-agent.js';
+import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 
 afterAll(stopPgCluster);
-
-const clock = realClock;
 
 /** The fake `ip`'s state; the agent's `ip` may be rewriting it right now, so a torn read is retried. */
 async function ipState(h: FixtureHost) {
@@ -51,20 +42,8 @@ interface HostDetail {
 
 describe.each(STORE_KINDS)('agents on fixture hosts, controller over HTTP, on %s', (kind) => {
   it('apply a declared spec, configure a claimed VF in `ip`, and reset it on release', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vfleet-e2e-'));
-    const logs: string[] = [];
-    const { store } = await openTestStore(kind);
-    const ctl = await runController({
-      store,
-      host: '127.0.0.1',
-      port: 0,
-      adminTokenFile: join(dir, 'admin-token'),
-      config: DEFAULT_CONFIG,
-      now: () => Date.now(),
-      log: (l) => logs.push(`controller: ${l}`),
-      serializeClaims: store.embedded,
-    });
-    const api = httpFleet(ctl.url, (await readFile(join(dir, 'admin-token'), 'utf8')).trim());
+    const ctl = await startTestController(kind);
+    const { api } = ctl;
     const hosts = [
       {
         name: 'hv-a',
@@ -83,26 +62,8 @@ describe.each(STORE_KINDS)('agents on fixture hosts, controller over HTTP, on %s
         ...(await igbHost('hv-b', '0000:5e:00.0', 1)),
       },
     ];
-    const stop = new AbortController();
-    const agents = [];
     try {
-      for (const h of hosts) {
-        const token = await api.token('agent', { host: h.name });
-        agents.push(
-          runHostAgent(
-            {
-              controller: ctl.url,
-              token,
-              labels: { rack: h.rack },
-              io: { fs: h.kernel.fs, runner: h.fixture.runner, clock },
-              liveRoot: false,
-              clock,
-              log: (l) => logs.push(`${h.name}: ${l}`),
-            },
-            stop.signal,
-          ),
-        );
-      }
+      for (const h of hosts) await ctl.startAgent(h.name, h, { labels: { rack: h.rack } });
       const detail = async (name: string) =>
         (await api.call('GET', `/v1/hosts/${name}`, api.admin)).body as unknown as HostDetail;
       // Each agent registers under its hostname, with its labels and its PF.
@@ -227,13 +188,9 @@ describe.each(STORE_KINDS)('agents on fixture hosts, controller over HTTP, on %s
         return v?.state === 'free' && !v.dirty;
       });
     } finally {
-      stop.abort();
-      await Promise.all(agents);
       await ctl.close();
-      await store.close();
       for (const h of hosts) await h.fixture.cleanup();
-      await rm(dir, { recursive: true, force: true });
     }
-    expect(logs).toEqual([]);
+    expect(ctl.logs).toEqual([]);
   }, 120_000);
 });

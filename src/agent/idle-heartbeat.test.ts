@@ -5,7 +5,8 @@ import { scanHost } from '../host/scan.js';
 import type { FixtureHost } from '../testing/fixture-host.js';
 import { buildFixtureHost } from '../testing/fixture-host.js';
 import { inventory, pf } from '../testing/inventory-builders.js';
-import type { AgentClient, ReportBody } from './agent-client.js';
+import { quietClient } from '../testing/quiet-client.js';
+import type { ReportBody } from './agent-client.js';
 import { changeFingerprint } from './change-probe.js';
 import { runAgent } from './run-agent.js';
 
@@ -21,23 +22,14 @@ function idleAgent(o: { doctorMs?: number; heartbeatMs?: number } = {}) {
   const reports: { at: number; body: ReportBody }[] = [];
   const waiters: (() => void)[] = [];
   const stop = new AbortController();
-  const client: AgentClient = {
-    register: () => Promise.resolve(),
+  // No new generation: the long poll waits until the agent stops.
+  const client = quietClient({
     report: (body) => {
       reports.push({ at: world.now, body });
       for (const w of waiters.splice(0)) w();
       return Promise.resolve();
     },
-    // No new generation: the long poll waits until the agent stops.
-    desired: (_a, _w, signal) =>
-      new Promise((_r, reject) => {
-        signal?.addEventListener('abort', () => {
-          reject(new Error('abort'));
-        });
-      }),
-    applied: () => Promise.resolve(),
-    taskDone: () => Promise.resolve(),
-  };
+  });
   const running = runAgent(
     {
       client,

@@ -5,7 +5,7 @@ import type { Clock } from '../core/ports.js';
 import type { AgentClient } from './agent-client.js';
 import { appliedFrom, inventoryKey } from './agent-report.js';
 import { isVfleetError } from '../core/errors.js';
-import type { DomainKeeper } from './domain-reconcile.js';
+import type { AgentTask, DomainKeeper } from './domain-reconcile.js';
 import type { IrqPins } from './irq-summary.js';
 
 export interface AgentDeps {
@@ -120,6 +120,25 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
       }
     }
   };
+  /** Runs the tasks in order and answers each; false when an answer could not be delivered. */
+  const answerTasks = async (tasks: readonly AgentTask[]): Promise<boolean> => {
+    let delivered = true;
+    for (const task of tasks) {
+      const outcome =
+        d.domains === undefined
+          ? { ok: false, message: 'this agent drives no hypervisor' }
+          : await d.domains.runTask(task);
+      try {
+        await d.client.taskDone(task.id, outcome);
+      } catch (e) {
+        // Withdrawn by the controller (it stopped waiting): nothing left to tell.
+        if (isVfleetError(e) && e.code === 'NOT_FOUND') continue;
+        d.log(`task ${task.id}: answer not delivered: ${String(e)}`);
+        delivered = false;
+      }
+    }
+    return delivered;
+  };
   const follow = async () => {
     let applied = 0;
     while (!stopped()) {
@@ -140,15 +159,9 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
           lines: [`IRQ pinning failed: ${String(e)}`],
         }));
         await d.client.applied({ ...result, domains, ...(irqs === undefined ? {} : { irqs }) });
-        applied = want.generation;
-        for (const task of want.tasks ?? []) {
-          if (d.domains === undefined) {
-            await d.client.taskDone(task.id, {
-              ok: false,
-              message: 'this agent drives no hypervisor',
-            });
-          } else await d.client.taskDone(task.id, await d.domains.runTask(task));
-        }
+        // A task's answer that did not reach the controller is sent again with the same
+        // generation (the keeper answers a task it ran from memory, never running it twice).
+        if (await answerTasks(want.tasks ?? [])) applied = want.generation;
         // New VFs exist now: tell the controller without waiting for the next re-scan.
         await report(true);
       } catch (e) {

@@ -27,7 +27,7 @@ interface MigrationOut {
 const MAC = 'fa:16:3e:00:00:01';
 /** Each step is several agent round trips (host apply, then libvirt); a busy CI machine is slow. */
 const wait = <T>(what: string, probe: () => Promise<T | null | undefined | false>) =>
-  until(what, probe, 90_000);
+  until(what, probe, 180_000);
 
 describe.each(STORE_KINDS)(
   'instances booted, migrated and deleted through agents, on %s',
@@ -133,6 +133,11 @@ describe.each(STORE_KINDS)(
         await wait('the re-pinned definition on hv-b', () =>
           Promise.resolve(libvirt.domains(uri('hv-b')).get(name)?.xml.includes('cpuset="4-7"')),
         );
+        // ...and re-pins the running guest there, next to its new VF.
+        await wait('live re-pinning on hv-b', () =>
+          Promise.resolve(libvirt.domains(uri('hv-b')).get(name)?.livePins.get('vcpu1') === '4-7'),
+        );
+        expect(libvirt.domains(uri('hv-b')).get(name)?.livePins.get('emulator')).toBe('4-7');
         // The source VF goes back to the pool only after A's agent reset it.
         await wait('the source VF free and clean', async () => {
           const v = (await vfsOf('hv-a')).find((x) => x.pciAddress === sourceVf);
@@ -175,6 +180,6 @@ describe.each(STORE_KINDS)(
         await fleet.close();
       }
       expect(fleet.logs).toEqual([]);
-    }, 400_000);
+    }, 900_000);
   },
 );

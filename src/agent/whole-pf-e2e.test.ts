@@ -1,30 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
-import { runController } from '../controller/run-controller.js';
 import type { Json } from '../testing/controller-harness.js';
+import { startTestController, until } from '../testing/e2e-kit.js';
 import { buildFixtureHost } from '../testing/fixture-host.js';
-import { httpFleet } from '../testing/http-fleet.js';
 import { createSimulatedKernelFs } from '../testing/simulated-kernel-fs.js';
-import { openTestStore } from '../testing/store-targets.js';
-import { runHostAgent } from './host-agent.js';
-
-const clock = {
-  now: () => Date.now(),
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-};
-
-async function until<T>(what: string, probe: () => Promise<T | null | false>, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const WHOLE = '0000:3b:00.0';
 const VFS = '0000:5e:00.0';
@@ -32,20 +10,8 @@ const VFS = '0000:5e:00.0';
 // The agent's side does not depend on the store: PGlite only.
 describe('an agent with a PF offered whole, controller over HTTP', () => {
   it('keeps the PF without VFs, binds and releases a direct-physical port on it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vfleet-e2e-whole-'));
-    const logs: string[] = [];
-    const { store } = await openTestStore('pglite');
-    const ctl = await runController({
-      store,
-      host: '127.0.0.1',
-      port: 0,
-      adminTokenFile: join(dir, 'admin-token'),
-      config: DEFAULT_CONFIG,
-      now: () => Date.now(),
-      log: (l) => logs.push(`controller: ${l}`),
-      serializeClaims: store.embedded,
-    });
-    const api = httpFleet(ctl.url, (await readFile(join(dir, 'admin-token'), 'utf8')).trim());
+    const ctl = await startTestController('pglite');
+    const { api } = ctl;
     const fixture = await buildFixtureHost({
       hostname: 'hv-w',
       pfs: [
@@ -54,8 +20,6 @@ describe('an agent with a PF offered whole, controller over HTTP', () => {
       ],
     });
     const kernel = createSimulatedKernelFs(fixture);
-    const stop = new AbortController();
-    let agent: Promise<void> | null = null;
     try {
       const must = async (method: string, path: string, body?: unknown) => {
         const r = await api.call(method, path, api.admin, body);
@@ -66,18 +30,7 @@ describe('an agent with a PF offered whole, controller over HTTP', () => {
       await must('POST', '/v1/specs', { name: 'whole', pf: WHOLE, physnet: 'p1', wholePf: true });
       await must('POST', '/v1/specs', { name: 'vfs', pf: VFS, physnet: 'p1', numVfs: 2 });
       await must('POST', '/v1/networks', { name: 'blue', physnet: 'p1', tenant: 'acme' });
-      agent = runHostAgent(
-        {
-          controller: ctl.url,
-          token: await api.token('agent', { host: 'hv-w' }),
-          labels: {},
-          io: { fs: kernel.fs, runner: fixture.runner, clock },
-          liveRoot: false,
-          clock,
-          log: (l) => logs.push(`agent: ${l}`),
-        },
-        stop.signal,
-      );
+      await ctl.startAgent('hv-w', { fixture, kernel });
       interface Pf {
         pciAddress: string;
         numVfs: number;
@@ -125,13 +78,9 @@ describe('an agent with a PF offered whole, controller over HTTP', () => {
       });
       expect((await pfs()).find((p) => p.pciAddress === WHOLE)?.vfs).toEqual([]);
     } finally {
-      stop.abort();
-      await agent;
       await ctl.close();
-      await store.close();
       await fixture.cleanup();
-      await rm(dir, { recursive: true, force: true });
     }
-    expect(logs).toEqual([]);
+    expect(ctl.logs).toEqual([]);
   }, 120_000);
 });

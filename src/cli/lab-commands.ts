@@ -1,22 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { ProgressSink } from '../core/ports.js';
 import { VfleetError } from '../core/errors.js';
 import { parseInput } from '../core/validation.js';
 import type { OutputFormat } from '../core/vocabulary.js';
 import type { Lab } from '../lab/lab.js';
 import type { CliDeps } from './cli-deps.js';
 import { outputOption } from './common-options.js';
+import { loadLab } from './load-lab.js';
 import { renderData, renderTable } from './output.js';
 import { ExitCode } from './run-cli.js';
-
-const progressPrinter =
-  (deps: CliDeps): ProgressSink =>
-  (e) => {
-    deps.err(
-      `vfleet lab: ${e.step}: ${e.status}${e.detail === undefined || e.detail === '' ? '' : `: ${e.detail}`}\n`,
-    );
-  };
 
 const timeoutSchema = z.coerce.number().int().min(1).max(86_400).default(600);
 
@@ -29,16 +21,7 @@ export function registerLabCommands(program: Command, deps: CliDeps): void {
     .command('lab')
     .description('real-kernel SR-IOV lab: QEMU guests with igb PFs (7 VFs each), stock drivers')
     .enablePositionalOptions();
-  // Loaded on use: vfleet also runs inside lab guests, where every module read is slow.
-  const api = async (): Promise<Lab> =>
-    (await import('../lab/lab.js')).createLab({
-      runner: deps.runner,
-      cacheDir: deps.cacheDir,
-      installDir: deps.installDir,
-      nodePath: deps.nodePath,
-      clock: deps.clock,
-      progress: progressPrinter(deps),
-    });
+  const api = (): Promise<Lab> => loadLab(deps, 'vfleet lab: ');
   const nameOption = '--name <name>';
   const nameHelp = 'lab instance name (default: default)';
 

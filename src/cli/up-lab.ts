@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { VfleetError, isVfleetError } from '../core/errors.js';
-import type { ProgressSink } from '../core/ports.js';
 import { GUEST_NODE, GUEST_REPO_DIR } from '../lab/guest/guest-files.js';
 import type { Lab } from '../lab/lab.js';
 import { labNameSchema } from '../lab/lab-options.js';
 import { createApiClient } from './api-client.js';
 import type { CliDeps } from './cli-deps.js';
 import { fleetOf, intArg } from './fleet-options.js';
+import { loadLab } from './load-lab.js';
 import type { HostDetailView } from './fleet-views.js';
 
 /**
@@ -88,24 +88,6 @@ export function forwardTarget(url: string): { host: '127.0.0.1' | '::1'; port: n
   );
 }
 
-const progressPrinter =
-  (deps: CliDeps): ProgressSink =>
-  (e) => {
-    const detail = e.detail === undefined || e.detail === '' ? '' : `: ${e.detail}`;
-    deps.err(`vfleet up: lab ${e.step}: ${e.status}${detail}\n`);
-  };
-
-async function labOf(deps: CliDeps): Promise<Lab> {
-  return (await import('../lab/lab.js')).createLab({
-    runner: deps.runner,
-    cacheDir: deps.cacheDir,
-    installDir: deps.installDir,
-    nodePath: deps.nodePath,
-    clock: deps.clock,
-    progress: progressPrinter(deps),
-  });
-}
-
 /** Lab failures that mean "cannot run here" say how to make it run. */
 export function explainLabError(e: unknown, name: string): unknown {
   if (!isVfleetError(e)) return e;
@@ -135,7 +117,7 @@ export async function joinLabHost(
   o: UpLabOptions,
 ): Promise<LabMember> {
   const target = forwardTarget(ctx.url);
-  const lab = await labOf(deps);
+  const lab = await loadLab(deps, 'vfleet up: lab ');
   deps.err(
     `vfleet up: booting lab ${o.name} (${o.pfs} igb PF(s)); its first run builds the lab image, which takes minutes\n`,
   );

@@ -34,7 +34,20 @@ export function agentTaskDriver(
     deps.feed.notify(hostId);
     const deadline = Date.now() + ms;
     for (;;) {
-      const t = await deps.store.vms.getTask(id);
+      // Listening before reading, so an answer that lands in between still wakes this call.
+      const listening = new AbortController();
+      const woken = deps.feed.wait(
+        `task:${hostId}`,
+        Math.max(0, Math.min(2_000, deadline - Date.now())),
+        deps.stopping === undefined
+          ? listening.signal
+          : AbortSignal.any([deps.stopping, listening.signal]),
+      );
+      const t = await deps.store.vms.getTask(id).catch((e: unknown) => {
+        listening.abort();
+        throw e;
+      });
+      if (t?.state !== 'pending') listening.abort();
       if (t === null) throw new VfleetError('INTERNAL', `task ${id} vanished`);
       if (t.state === 'done') return;
       if (t.state === 'failed')
@@ -49,8 +62,8 @@ export function agentTaskDriver(
           });
         continue;
       }
-      // Task results wake the host's feed; the timeout re-reads for other controllers' results.
-      await deps.feed.wait(`task:${hostId}`, Math.min(2_000, deadline - Date.now()), deps.stopping);
+      // Task results wake this feed; the time-out re-reads for other controllers' results.
+      await woken;
     }
   };
   const device = (op: VmTaskOp) => (domain: string, xml: string, scope: DeviceScope) =>

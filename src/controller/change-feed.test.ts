@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createChangeFeed, type FeedSignals } from './change-feed.js';
 
 /** Two feeds joined by an in-memory stand-in for LISTEN/NOTIFY. */
@@ -50,5 +50,18 @@ describe('change feed across processes', () => {
     const w = feed.wait('node1', HOUR);
     feed.notify('node1');
     await expect(w).resolves.toBeUndefined();
+  });
+
+  it('answers at once for a signal already aborted, with no timer left to hold the process', async () => {
+    vi.useFakeTimers();
+    try {
+      const feed = createChangeFeed();
+      const stopping = new AbortController();
+      stopping.abort();
+      await expect(feed.wait('node1', HOUR, stopping.signal)).resolves.toBeUndefined();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -36,6 +36,8 @@ export function createChangeFeed(signals?: FeedSignals): ChangeFeed {
       signals?.publish(hostId);
     },
     wait(hostId, ms, signal) {
+      // Already ended: no timer may be left behind to hold the process (shutdown waits for it).
+      if (signal?.aborted === true) return Promise.resolve();
       return new Promise((resolve) => {
         const set = waiters.get(hostId) ?? new Set();
         waiters.set(hostId, set);

@@ -3,7 +3,7 @@ import { VfleetError } from '../core/errors.js';
 import { hostHealth } from '../core/fleet/model.js';
 import type { InstanceView } from '../core/fleet/store.js';
 import type { MigrationRecord, MigrationState } from '../core/fleet/vm-store.js';
-import { instanceWiring } from '../core/fleet/vm-wiring.js';
+import { instanceWiring, vfAt } from '../core/fleet/vm-wiring.js';
 import type { WiringFacts } from '../core/fleet/wiring-facts.js';
 import type { ClaimedVf } from '../core/libvirt/wiring.js';
 import { executeMigration, type MigrationReport } from '../core/migration/execute-migration.js';
@@ -106,7 +106,7 @@ async function runMigration(
         if (held === null)
           throw new VfleetError('NO_CAPACITY', `no free VF for port ${r.portId} on ${r.host.id}`);
         const facts = await hostFacts(deps, r.host.id);
-        const vf = facts.vfs[held.pciAddress] ?? { ...unknownVf, pciAddress: held.pciAddress };
+        const vf = vfAt(facts, held.pciAddress);
         targetVfs.set(r.portId, vf);
         deps.feed.notify(r.host.id);
         return vf;
@@ -145,14 +145,3 @@ function finalState(r: MigrationReport): MigrationState {
   if (r.needsAttention) return 'needs-attention';
   return r.outcome === 'completed' ? 'done' : 'rolled-back';
 }
-
-const unknownVf: ClaimedVf = {
-  pciAddress: null,
-  pfIfname: null,
-  vfIndex: null,
-  netdev: null,
-  driverKind: 'none',
-  vdpaDevice: null,
-  iommuGroup: null,
-  numaNode: null,
-};

@@ -1,5 +1,15 @@
-import { buildFixtureHost } from './fixture-host.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runHostAgent, type HostAgentOptions } from '../agent/host-agent.js';
+import type { HostFs } from '../core/ports.js';
+import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { runController } from '../controller/run-controller.js';
+import { buildFixtureHost, type FixtureHost } from './fixture-host.js';
+import type { FleetApi } from './fleet-sim.js';
+import { httpFleet } from './http-fleet.js';
 import { createSimulatedKernelFs } from './simulated-kernel-fs.js';
+import { openTestStore, type StoreKind } from './store-targets.js';
 
 /** Real time for agents in end-to-end tests. */
 export const realClock = {
@@ -29,4 +39,71 @@ export async function igbHost(hostname: string, pf: string, numaNode: number) {
     pfs: [{ pciAddress: pf, totalVfs: 7, numaNode, localCpus: numaNode === 0 ? '0-3' : '4-7' }],
   });
   return { fixture, kernel: createSimulatedKernelFs(fixture) };
+}
+
+/** A fixture host as an agent sees it: its files through the simulated kernel, its programs. */
+export interface AgentHost {
+  readonly fixture: FixtureHost;
+  readonly kernel: { readonly fs: HostFs };
+}
+
+/** A controller over HTTP on 127.0.0.1 on a fresh store, with agents on fixture hosts. */
+export interface TestController {
+  readonly url: string;
+  /** Calls with the admin token the controller wrote at start. */
+  readonly api: FleetApi;
+  /** Controller and agent log lines: an end-to-end run should leave none. */
+  readonly logs: string[];
+  /** Starts the agent of host `name` (with its own agent token); it runs until close. */
+  startAgent(
+    name: string,
+    host: AgentHost,
+    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor'>,
+  ): Promise<void>;
+  /** Stops the agents, then the controller and its store; fixture hosts are the caller's. */
+  close(): Promise<void>;
+}
+
+export async function startTestController(kind: StoreKind): Promise<TestController> {
+  const dir = await mkdtemp(join(tmpdir(), 'vfleet-e2e-'));
+  const logs: string[] = [];
+  const { store } = await openTestStore(kind);
+  const ctl = await runController({
+    store,
+    host: '127.0.0.1',
+    port: 0,
+    adminTokenFile: join(dir, 'admin-token'),
+    config: DEFAULT_CONFIG,
+    now: () => Date.now(),
+    log: (l) => logs.push(`controller: ${l}`),
+    serializeClaims: store.embedded,
+  });
+  const api = httpFleet(ctl.url, (await readFile(join(dir, 'admin-token'), 'utf8')).trim());
+  const stop = new AbortController();
+  const agents: Promise<void>[] = [];
+  return {
+    url: ctl.url,
+    api,
+    logs,
+    async startAgent(name, { fixture, kernel }, more = { labels: {} }) {
+      const token = await api.token('agent', { host: name });
+      const options: HostAgentOptions = {
+        controller: ctl.url,
+        token,
+        io: { fs: kernel.fs, runner: fixture.runner, clock: realClock },
+        liveRoot: false,
+        clock: realClock,
+        log: (l) => logs.push(`${name}: ${l}`),
+        ...more,
+      };
+      agents.push(runHostAgent(options, stop.signal));
+    },
+    async close() {
+      stop.abort();
+      await Promise.all(agents);
+      await ctl.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -17,6 +17,8 @@ export interface FakeDomain {
   state: 'running' | 'shut off';
   /** Aliases of devices attached live, with their XML. */
   readonly live: Map<string, string>;
+  /** CPU lists set with `vcpupin`/`emulatorpin --live` (`vcpu0`, `emulator`). */
+  readonly livePins: Map<string, string>;
 }
 
 export interface VirshCall {
@@ -117,6 +119,7 @@ export class FakeLibvirt {
           xml: doc ?? '',
           state: prev?.state ?? 'shut off',
           live: prev?.live ?? new Map<string, string>(),
+          livePins: prev?.livePins ?? new Map<string, string>(),
         });
         return ok(`Domain '${n}' defined from file\n`);
       }
@@ -157,6 +160,16 @@ export class FakeLibvirt {
         }
         return ok();
       }
+      case 'vcpupin':
+      case 'emulatorpin':
+        if (dom === undefined) return missing();
+        if (dom.state !== 'running')
+          return fail('Requested operation is not valid: domain is not running');
+        dom.livePins.set(
+          argv[0] === 'vcpupin' ? `vcpu${opt('--vcpu') ?? '?'}` : 'emulator',
+          opt('--cpulist') ?? '',
+        );
+        return ok();
       case 'migrate': {
         if (dom === undefined) return missing();
         const dest = opt('--desturi') ?? '';
@@ -166,7 +179,12 @@ export class FakeLibvirt {
           return fail('Requested operation is not valid: domain is not running');
         if ([...dom.live.values()].some(isHostdev))
           return fail('Requested operation is not valid: domain has assigned non-USB host devices');
-        there.set(name, { xml: dom.xml, state: 'running', live: new Map(dom.live) });
+        there.set(name, {
+          xml: dom.xml,
+          state: 'running',
+          live: new Map(dom.live),
+          livePins: new Map(dom.livePins),
+        });
         if (argv.includes('--undefinesource')) doms.delete(name);
         return ok();
       }

@@ -1,15 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runHostAgent } from '../agent/host-agent.js';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
-import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
-import { runController } from '../controller/run-controller.js';
-import { igbHost, realClock, until } from './e2e-kit.js';
+import { igbHost, startTestController, until } from './e2e-kit.js';
 import { FakeLibvirt } from './fake-libvirt.js';
 import type { FleetApi } from './fleet-sim.js';
-import { httpFleet } from './http-fleet.js';
-import { openTestStore, type StoreKind } from './store-targets.js';
+import type { StoreKind } from './store-targets.js';
 
 export const libvirtUri = (host: string) => `qemu+ssh://${host}/system`;
 
@@ -37,34 +30,16 @@ export interface VmFleet {
 }
 
 export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
-  const dir = await mkdtemp(join(tmpdir(), 'vfleet-vm-'));
-  const logs: string[] = [];
-  const { store } = await openTestStore(kind);
-  const ctl = await runController({
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    adminTokenFile: join(dir, 'admin-token'),
-    config: DEFAULT_CONFIG,
-    now: () => Date.now(),
-    log: (l) => logs.push(`controller: ${l}`),
-    serializeClaims: store.embedded,
-  });
-  const api = httpFleet(ctl.url, (await readFile(join(dir, 'admin-token'), 'utf8')).trim());
+  const ctl = await startTestController(kind);
+  const { api } = ctl;
   const hosts = [
     { name: 'hv-a', rack: 'r1', ...(await igbHost('hv-a', '0000:3b:00.0', 0)) },
     { name: 'hv-b', rack: 'r2', ...(await igbHost('hv-b', '0000:5e:00.0', 1)) },
   ];
   const libvirt = new FakeLibvirt(hosts.map((h) => libvirtUri(h.name)));
-  const stop = new AbortController();
-  const agents: Promise<void>[] = [];
   const close = async () => {
-    stop.abort();
-    await Promise.all(agents);
     await ctl.close();
-    await store.close();
     for (const h of hosts) await h.fixture.cleanup();
-    await rm(dir, { recursive: true, force: true });
   };
   const vfsOf = async (host: string): Promise<VfView[]> => {
     const r = await api.call('GET', `/v1/hosts/${host}`, api.admin);
@@ -72,27 +47,15 @@ export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
   };
   try {
     for (const h of hosts) {
-      const token = await api.token('agent', { host: h.name });
       const uri = libvirtUri(h.name);
-      agents.push(
-        runHostAgent(
-          {
-            controller: ctl.url,
-            token,
-            labels: { rack: h.rack },
-            io: { fs: h.kernel.fs, runner: h.fixture.runner, clock: realClock },
-            liveRoot: false,
-            clock: realClock,
-            log: (l) => logs.push(`${h.name}: ${l}`),
-            hypervisor: {
-              driver: createVirshDriver(libvirt.runner(uri), { uri }),
-              migrationUri: uri,
-              reason: null,
-            },
-          },
-          stop.signal,
-        ),
-      );
+      await ctl.startAgent(h.name, h, {
+        labels: { rack: h.rack },
+        hypervisor: {
+          driver: createVirshDriver(libvirt.runner(uri), { uri }),
+          migrationUri: uri,
+          reason: null,
+        },
+      });
     }
     const catalog: [string, unknown][] = [
       ['/v1/physnets', { name: 'p1', vlanRanges: [{ min: 100, max: 199 }] }],
@@ -112,5 +75,5 @@ export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
     await close();
     throw e;
   }
-  return { url: ctl.url, api, libvirt, logs, vfsOf, close };
+  return { url: ctl.url, api, libvirt, logs: ctl.logs, vfsOf, close };
 }

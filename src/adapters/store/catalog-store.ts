@@ -6,6 +6,7 @@ import type { Database } from './db-types.js';
 import { updateNetworkTx, updatePhysnetTx } from './network-update-tx.js';
 import { portViews } from './port-views.js';
 import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
+import { loadSpecs } from './spec-tagging.js';
 import { updateSpecTx } from './spec-update-tx.js';
 
 export function createCatalogStore(db: Kysely<Database>): CatalogStore {
@@ -33,15 +34,7 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
         .catch(conflict('spec', 'name', `a spec named ${s.name} exists`));
       return toSpec(first(row));
     },
-    async listSpecs() {
-      const rows = await db
-        .selectFrom('device_specs')
-        .selectAll()
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      return rows.map(toSpec);
-    },
+    listSpecs: () => loadSpecs(db),
     async getSpec(id) {
       const row = await db
         .selectFrom('device_specs')

@@ -1,23 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
-import type { DeviceSpec, Host } from '../../core/fleet/model.js';
+import type { Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
 import type { HostReport } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
-import { toHost, toSpec } from './rows.js';
+import { loadSpecs, retagPf } from './spec-tagging.js';
+import { toHost } from './rows.js';
 
 type Tx = Transaction<Database>;
-
-/** Specs in precedence order: the oldest that selects a PF governs it. */
-async function loadSpecs(tx: Tx): Promise<DeviceSpec[]> {
-  const rows = await tx
-    .selectFrom('device_specs')
-    .selectAll()
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(toSpec);
-}
 
 export async function recordReport(
   db: Kysely<Database>,
@@ -181,37 +171,7 @@ export async function retagAll(db: Kysely<Database>): Promise<string[]> {
       await lockHost(tx, h.id);
       const specs = await loadSpecs(tx);
       const pfs = await tx.selectFrom('pfs').selectAll().where('host_id', '=', h.id).execute();
-      for (const pf of pfs) {
-        const target = {
-          pciAddress: pf.pci_address,
-          vendorId: pf.vendor_id,
-          deviceId: pf.device_id,
-          driver: pf.driver,
-        };
-        await tx
-          .updateTable('pfs')
-          .set({
-            spec_id: governingSpec(specs, target)?.id ?? null,
-            physnet: wholePfPhysnet(specs, target),
-          })
-          .where('id', '=', pf.id)
-          .execute();
-        const vfs = await tx
-          .selectFrom('vfs')
-          .select(['id', 'vf_index'])
-          .where('pf_id', '=', pf.id)
-          .execute();
-        const groups = new Map<string, number[]>();
-        for (const vf of vfs) {
-          const t = vfTags(specs, target, vf.vf_index);
-          const k = JSON.stringify([t.physnet, t.trusted]);
-          groups.set(k, [...(groups.get(k) ?? []), vf.id]);
-        }
-        for (const [k, ids] of groups) {
-          const [physnet, trusted] = JSON.parse(k) as [string | null, boolean];
-          await tx.updateTable('vfs').set({ physnet, trusted }).where('id', 'in', ids).execute();
-        }
-      }
+      for (const pf of pfs) await retagPf(tx, specs, pf);
       const after = await bumpIfDeclaredStateMoved(tx, h.id);
       return after.desiredGeneration !== h.desired_generation;
     });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './db-types.js';
+import { released } from './released.js';
 import { releaseWholePfs } from './whole-pfs.js';
 
 /**
@@ -50,18 +51,7 @@ export async function releaseInstance(
     const gen = (host?.desired_generation ?? 0) + 1;
     const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', id);
     await releaseWholePfs(tx, id, gen);
-    await tx
-      .updateTable('vfs')
-      .set({
-        state: 'free',
-        dirty: true,
-        port_id: null,
-        reserved_until: null,
-        pending_generation: gen,
-        note: null,
-      })
-      .where('port_id', 'in', ports)
-      .execute();
+    await tx.updateTable('vfs').set(released(gen)).where('port_id', 'in', ports).execute();
     await tx.deleteFrom('ports').where('instance_id', '=', id).execute();
     if (mode === 'release') await tx.deleteFrom('instances').where('id', '=', id).execute();
     else

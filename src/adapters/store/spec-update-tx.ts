@@ -1,21 +1,13 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import { takenText, vfsTakenAway } from '../../core/fleet/spec-change.js';
-import { governingSpec, specSelectsPf, vfTags } from '../../core/fleet/spec-match.js';
-import type { SpecTarget } from '../../core/fleet/spec-match.js';
+import { specSelectsPf } from '../../core/fleet/spec-match.js';
 import type { Database } from './db-types.js';
+import { loadSpecs, pfTarget as target, retagPf, type PfRow } from './spec-tagging.js';
 import { toSpec, uniqueViolation } from './rows.js';
 
 type Tx = Transaction<Database>;
-type PfRow = Selectable<Database['pfs']>;
-
-const target = (pf: PfRow): SpecTarget => ({
-  pciAddress: pf.pci_address,
-  vendorId: pf.vendor_id,
-  deviceId: pf.device_id,
-  driver: pf.driver,
-});
 
 /**
  * Replaces a spec (same id, same age, so the same precedence) in one
@@ -40,14 +32,7 @@ export async function updateSpecTx(
         .executeTakeFirst();
       if (!row) return null;
       const old = toSpec(row);
-      const before = (
-        await tx
-          .selectFrom('device_specs')
-          .selectAll()
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute()
-      ).map(toSpec);
+      const before = await loadSpecs(tx);
       const after = before.map((s) => (s.id === spec.id ? spec : s));
       const pfs = await touchedPfs(tx, old, spec);
       await refuseTakingHeldVfs(tx, spec.name, before, after, pfs);
@@ -147,29 +132,4 @@ async function refuseTakingHeldVfs(
     `spec ${name}: the change would take ${taken.length} VF(s) from the ports holding them: ${takenText(taken)}; delete those instances first`,
     { field: 'spec', vfs: taken.slice(0, 100) },
   );
-}
-
-/** The PF's governing spec and its VFs' physnet and trust, from the new spec list. */
-async function retagPf(tx: Tx, specs: readonly DeviceSpec[], pf: PfRow): Promise<void> {
-  const t = target(pf);
-  await tx
-    .updateTable('pfs')
-    .set({ spec_id: governingSpec(specs, t)?.id ?? null })
-    .where('id', '=', pf.id)
-    .execute();
-  const vfs = await tx
-    .selectFrom('vfs')
-    .select(['id', 'vf_index'])
-    .where('pf_id', '=', pf.id)
-    .execute();
-  const groups = new Map<string, number[]>();
-  for (const vf of vfs) {
-    const tags = vfTags(specs, t, vf.vf_index);
-    const k = JSON.stringify([tags.physnet, tags.trusted]);
-    groups.set(k, [...(groups.get(k) ?? []), vf.id]);
-  }
-  for (const [k, ids] of groups) {
-    const [physnet, trusted] = JSON.parse(k) as [string | null, boolean];
-    await tx.updateTable('vfs').set({ physnet, trusted }).where('id', 'in', ids).execute();
-  }
 }

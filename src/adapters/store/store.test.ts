@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReportedPf } from '../../core/fleet/store.js';
+import { deviceSpec } from '../../testing/device-spec.js';
 import { STORE_KINDS, openTestStore, stopPgCluster } from '../../testing/store-targets.js';
 
 afterAll(stopPgCluster);
@@ -24,21 +25,9 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
       await store.catalog.createPhysnet({ name: 'p1', vlanRanges: [{ min: 100, max: 101 }] });
       const host = await store.hosts.register('h1', { rack: 'r1' }, NOW);
       expect(host.ready).toBe(false);
-      await store.catalog.createSpec({
-        id: 's1',
-        name: 's1',
-        vendor: '8086',
-        device: null,
-        driver: null,
-        pciAddress: null,
-        pf: null,
-        physnet: 'p1',
-        trusted: false,
-        numVfs: 2,
-        vfDriver: 'vfio-pci',
-        wholePf: false,
-        createdAt: NOW,
-      });
+      await store.catalog.createSpec(
+        deviceSpec({ id: 's1', name: 's1', numVfs: 2, createdAt: NOW }),
+      );
       const report = {
         pfs: [pf(1, 2)],
         numaNodes: [{ node: 0, socket: 0, cpus: 4 }],

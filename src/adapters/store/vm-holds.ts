@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { VmStore } from '../../core/fleet/vm-store.js';
 import type { Database } from './db-types.js';
+import { released } from './released.js';
 import { toMigration } from './vm-rows.js';
 
 type Tx = Transaction<Database>;
@@ -98,15 +99,7 @@ export function createVmHolds(db: Kysely<Database>): Holds {
         const gen = await nextGeneration(tx, vf.hostId);
         await tx
           .updateTable('vfs')
-          .set({
-            state: 'free',
-            dirty: true,
-            port_id: null,
-            migration_port: null,
-            reserved_until: null,
-            pending_generation: gen,
-            note: null,
-          })
+          .set({ ...released(gen), migration_port: null })
           .where('host_id', '=', vf.hostId)
           .where('pci_address', '=', vf.pciAddress)
           .where((eb) => eb.or([eb('port_id', '=', portId), eb('migration_port', '=', portId)]))
@@ -120,8 +113,9 @@ export function createVmHolds(db: Kysely<Database>): Holds {
           .select('host_id')
           .where('id', '=', instanceId)
           .executeTakeFirst();
-        if (was?.host_id != null) await nextGeneration(tx, was.host_id);
-        await nextGeneration(tx, hostId);
+        // Host rows in one order, as every transaction that locks two of them takes them.
+        const hosts = [...new Set([was?.host_id ?? hostId, hostId])].sort();
+        for (const h of hosts) await nextGeneration(tx, h);
         await tx
           .updateTable('instances')
           .set({ host_id: hostId, numa_node: numaNode })

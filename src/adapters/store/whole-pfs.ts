@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { ClaimInput } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { released } from './released.js';
 
 type Tx = Transaction<Database>;
 
@@ -108,18 +109,7 @@ export async function reserveWholePf(
  */
 export async function releaseWholePfs(tx: Tx, instanceId: string, gen: number): Promise<void> {
   const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', instanceId);
-  await tx
-    .updateTable('pfs')
-    .set({
-      state: 'free',
-      dirty: true,
-      port_id: null,
-      reserved_until: null,
-      pending_generation: gen,
-      note: null,
-    })
-    .where('port_id', 'in', ports)
-    .execute();
+  await tx.updateTable('pfs').set(released(gen)).where('port_id', 'in', ports).execute();
 }
 
 /**

@@ -83,6 +83,55 @@ describe('virsh driver: argv', () => {
     ]);
   });
 
+  it('re-pins a running guest: each vCPU, then the emulator, live only', async () => {
+    const { runner, calls } = recordingRunner();
+    const d = createVirshDriver(runner, { uri: 'qemu:///system' });
+    await d.pinLive('vm-1', {
+      vcpus: [
+        { vcpu: 0, cpuset: '4-7' },
+        { vcpu: 1, cpuset: '5' },
+      ],
+      emulator: '4-7',
+    });
+    await d.pinLive('vm-2', { vcpus: [], emulator: null });
+    expect(calls.map((c) => c.args)).toEqual([
+      [
+        '--connect',
+        'qemu:///system',
+        'vcpupin',
+        '--domain',
+        'vm-1',
+        '--vcpu',
+        '0',
+        '--cpulist',
+        '4-7',
+        '--live',
+      ],
+      [
+        '--connect',
+        'qemu:///system',
+        'vcpupin',
+        '--domain',
+        'vm-1',
+        '--vcpu',
+        '1',
+        '--cpulist',
+        '5',
+        '--live',
+      ],
+      [
+        '--connect',
+        'qemu:///system',
+        'emulatorpin',
+        '--domain',
+        'vm-1',
+        '--cpulist',
+        '4-7',
+        '--live',
+      ],
+    ]);
+  });
+
   it('attach and detach carry the device document and exactly the asked scope', async () => {
     const { runner, calls } = recordingRunner();
     const d = createVirshDriver(runner);

@@ -89,6 +89,21 @@ export function createVirshDriver(
         throw e;
       }
     },
+    async pinLive(name, pins) {
+      for (const p of pins.vcpus) {
+        const args = ['vcpupin', '--domain', name, '--vcpu', String(p.vcpu), '--cpulist', p.cpuset];
+        await run('vcpupin', [...args, '--live']);
+      }
+      if (pins.emulator !== null)
+        await run('emulatorpin', [
+          'emulatorpin',
+          '--domain',
+          name,
+          '--cpulist',
+          pins.emulator,
+          '--live',
+        ]);
+    },
     defineNetwork: (xml) => withDoc('net-define', xml, (file) => ['net-define', '--file', file]),
     startNetwork: (name) => run('net-start', ['net-start', '--network', name]),
   };

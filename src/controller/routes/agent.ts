@@ -103,10 +103,27 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
           ? c.req.raw.signal
           : AbortSignal.any([c.req.raw.signal, deps.stopping]);
       for (;;) {
-        const inputs = await deps.store.hosts.desiredInputs(id);
-        if (inputs === null) throw new VfleetError('NOT_FOUND', `host ${id} is not registered`);
+        // Listening before reading: a change made between the read and the wait still wakes it.
+        const listening = new AbortController();
+        const woken = deps.feed.wait(
+          id,
+          Math.max(0, Math.min(deadline - Date.now(), deps.config.feedPollMs)),
+          AbortSignal.any([signal, listening.signal]),
+        );
+        let inputs;
+        try {
+          inputs = await deps.store.hosts.desiredInputs(id);
+        } catch (e) {
+          listening.abort();
+          throw e;
+        }
+        if (inputs === null) {
+          listening.abort();
+          throw new VfleetError('NOT_FOUND', `host ${id} is not registered`);
+        }
         const left = deadline - Date.now();
         if (inputs.host.desiredGeneration > q.after || left <= 0 || signal.aborted) {
+          listening.abort();
           const state = desiredHostState(inputs);
           const vms = await desiredVms(deps, id);
           return c.json(
@@ -120,7 +137,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
           );
         }
         // A notice (from this process, or another through LISTEN) ends the wait early.
-        await deps.feed.wait(id, Math.min(left, deps.config.feedPollMs), signal);
+        await woken;
       }
     },
   );

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { deviceSpec } from '../../testing/device-spec.js';
 import { hostStateSchema } from '../desired-state.js';
 import type { HostState } from '../desired-state.js';
 import { desiredHostState } from './desired-host-state.js';
 import type { DeviceSpec, Host, PfRecord } from './model.js';
 
-const spec: DeviceSpec = {
-  id: 's1',
-  name: 's1',
-  vendor: '8086',
-  device: null,
-  driver: null,
-  pciAddress: null,
-  pf: null,
-  physnet: 'p1',
-  trusted: false,
-  numVfs: 2,
-  vfDriver: 'vfio-pci',
-  wholePf: false,
-  createdAt: '2030-01-01T00:00:00Z',
-};
+const spec = deviceSpec({ id: 's1', name: 's1', numVfs: 2, createdAt: '2030-01-01T00:00:00Z' });
 const pf = (id: number, specId: string | null): PfRecord => ({
   id,
   hostId: 'h',

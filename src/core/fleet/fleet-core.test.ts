@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { deviceSpec } from '../../testing/device-spec.js';
 import type { DeviceSpec } from './model.js';
 import { governingSpec, parsePfSelector, pciGlobMatches, vfTags } from './spec-match.js';
 import { firstFreeVlan, vlanRangeProblem } from './vlan-ranges.js';
 
-const spec = (over: Partial<DeviceSpec>): DeviceSpec => ({
-  id: 's',
-  name: 's',
-  vendor: null,
-  device: null,
-  driver: null,
-  pciAddress: null,
-  pf: null,
-  physnet: 'p1',
-  trusted: false,
-  numVfs: 4,
-  vfDriver: 'vfio-pci',
-  wholePf: false,
-  createdAt: '2025-01-01T00:00:00Z',
-  ...over,
-});
+/** Selects by nothing but what a test sets. */
+const spec = (over: Partial<DeviceSpec>) => deviceSpec({ vendor: null, ...over });
 const target = { pciAddress: '0000:81:00.1', vendorId: '8086', deviceId: '1521', driver: 'igb' };
 
 describe('device specs', () => {

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { deviceSpec as spec } from '../../testing/device-spec.js';
 import type { DeviceSpec } from './model.js';
 import { takenText, vfsTakenAway, type HeldVf } from './spec-change.js';
 
-const spec = (over: Partial<DeviceSpec>): DeviceSpec => ({
-  id: 's',
-  name: 's',
-  vendor: '8086',
-  device: null,
-  driver: null,
-  pciAddress: null,
-  pf: null,
-  physnet: 'p1',
-  trusted: false,
-  numVfs: 4,
-  vfDriver: 'vfio-pci',
-  wholePf: false,
-  createdAt: '2025-01-01T00:00:00Z',
-  ...over,
-});
 const pf = {
   pciAddress: '0000:81:00.0',
   vendorId: '8086',

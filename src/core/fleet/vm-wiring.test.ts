@@ -4,101 +4,21 @@ import { renderDomainXml } from '../libvirt/render-domain.js';
 import type { ClaimedVf, DirectPort, NormalPort } from '../libvirt/wiring.js';
 import { parseXml } from '../libvirt/xml-parse.js';
 import { attrOf, childElements, textOf, type XmlElement } from '../libvirt/xml-tree.js';
+import {
+  boot,
+  FACTS,
+  instanceView,
+  portView,
+  VM_ID as ID,
+} from '../../testing/vm-wiring-fixture.js';
 import type { InstanceView, PortView } from './store.js';
-import { domainName, instanceWiring, standbyId, type VmBoot } from './vm-wiring.js';
-import { wiringFactsOf, type WiringFacts } from './wiring-facts.js';
-
-const ID = '4dea22b3-1d52-d8f3-2516-782e98ab3fa0';
-
-/** A port as the store shows it; a test sets the vnic type, MAC and device it holds. */
-function portView(over: Partial<PortView> & Pick<PortView, 'id' | 'vnicType'>): PortView {
-  return {
-    tenant: 'acme',
-    networkId: 'net-blue',
-    instanceId: ID,
-    mac: 'fa:16:3e:00:00:01',
-    trusted: false,
-    spoofchk: true,
-    maxTxRate: 0,
-    minTxRate: 0,
-    vfId: null,
-    network: 'blue',
-    physnet: 'p1',
-    vlan: 120,
-    hostId: 'hv-a',
-    pciAddress: null,
-    pf: null,
-    vfIndex: null,
-    ...over,
-  };
-}
-
-function instanceView(ports: readonly PortView[], over: Partial<InstanceView> = {}): InstanceView {
-  return {
-    id: ID,
-    name: 'web',
-    tenant: 'acme',
-    hostId: 'hv-a',
-    state: 'active',
-    vcpus: 2,
-    memoryMb: 2048,
-    numaPolicy: 'required',
-    numaNode: 0,
-    hostLabels: {},
-    createdAt: '2025-01-01T00:00:00.000Z',
-    ports,
-    ...over,
-  };
-}
-
-/**
- * Host hv-a as its agent reports it: PF ens1f0 (node 0) with two vfio VFs
- * and a kernel VF, PF ens1f1 (node 0) offered whole, PF ens3f0 (node 1) with
- * one VF; nodes 0 and 1 with their CPUs.
- */
-const FACTS: WiringFacts = wiringFactsOf(
-  {
-    pfs: [
-      {
-        pciAddress: '0000:3b:00.0',
-        ifname: 'ens1f0',
-        numaNode: 0,
-        iommuGroup: 40,
-        vfs: [
-          { index: 0, pciAddress: '0000:3b:02.0', driverKind: 'vfio', iommuGroup: 70 },
-          { index: 1, pciAddress: '0000:3b:02.1', driverKind: 'vfio', iommuGroup: 71 },
-          {
-            index: 2,
-            pciAddress: '0000:3b:02.2',
-            driverKind: 'kernel',
-            netdev: 'ens1f0v2',
-            iommuGroup: 72,
-          },
-        ],
-      },
-      { pciAddress: '0000:3b:00.1', ifname: 'ens1f1', numaNode: 0, iommuGroup: 41, vfs: [] },
-      {
-        pciAddress: '0000:5e:00.0',
-        ifname: 'ens3f0',
-        numaNode: 1,
-        vfs: [{ index: 0, pciAddress: '0000:5e:02.0', driverKind: 'vfio', iommuGroup: 90 }],
-      },
-    ],
-  },
-  [
-    { node: 0, socket: 0, cpus: 8, cpuList: [0, 1, 2, 3, 4, 5, 6, 7] },
-    { node: 1, socket: 1, cpus: 8, cpuList: [8, 9, 10, 11, 12, 13, 14, 15] },
-  ],
-);
+import { domainName, instanceWiring, standbyId, vfAt, type VmBoot } from './vm-wiring.js';
 
 const vfFact = (address: string): ClaimedVf => {
   const vf = FACTS.vfs[address];
   if (vf === undefined) throw new Error(`no VF ${address} in the facts`);
   return vf;
 };
-
-const TEMPLATE = { kind: 'template', diskImage: '/var/lib/vfleet/images/web.qcow2' } as const;
-const boot = (ports: VmBoot['ports'] = {}): VmBoot => ({ base: TEMPLATE, ports });
 
 const direct = (over: Partial<PortView> = {}) =>
   portView({ id: 'p-direct', vnicType: 'direct', pciAddress: '0000:3b:02.0', ...over });
@@ -117,6 +37,19 @@ describe('domainName', () => {
   it('differs for two instances of the same name', () => {
     const other = '9f0c1e77-0000-4000-8000-000000000001';
     expect(domainName({ name: 'web', id: ID })).not.toBe(domainName({ name: 'web', id: other }));
+  });
+});
+
+describe('vfAt', () => {
+  it('gives the VF as the host reported it, or one known by its address only', () => {
+    const reported = vfFact('0000:3b:02.0');
+    expect(vfAt(FACTS, '0000:3b:02.0')).toBe(reported);
+    expect(vfAt(FACTS, '0000:3b:0f.7')).toMatchObject({
+      pciAddress: '0000:3b:0f.7',
+      driverKind: 'none',
+      iommuGroup: null,
+    });
+    expect(vfAt(FACTS, null).pciAddress).toBeNull();
   });
 });
 

@@ -46,17 +46,21 @@ export type VmState = (typeof VM_STATES)[number];
 export const domainName = (inst: { readonly name: string; readonly id: string }): string =>
   `${inst.name}-${inst.id.slice(0, 8)}`;
 
-/** A VF the host has not reported yet: known by address only (the checks then say what is missing). */
-const unreportedVf = (address: string | null): ClaimedVf => ({
-  pciAddress: address,
-  pfIfname: null,
-  vfIndex: null,
-  netdev: null,
-  driverKind: 'none',
-  vdpaDevice: null,
-  iommuGroup: null,
-  numaNode: null,
-});
+/**
+ * The VF at `address` as the host reported it; one it has not reported yet
+ * is known by address only (the checks then say what is missing).
+ */
+export const vfAt = (facts: WiringFacts, address: string | null): ClaimedVf =>
+  (address === null ? undefined : facts.vfs[address]) ?? {
+    pciAddress: address,
+    pfIfname: null,
+    vfIndex: null,
+    netdev: null,
+    driverKind: 'none',
+    vdpaDevice: null,
+    iommuGroup: null,
+    numaNode: null,
+  };
 
 /**
  * The renderers' input for a claimed instance on its host. `vfFor` swaps in
@@ -88,10 +92,7 @@ export function instanceWiring(
         ];
       }
       default: {
-        const vf =
-          vfFor.get(p.id) ??
-          (p.pciAddress === null ? undefined : facts.vfs[p.pciAddress]) ??
-          unreportedVf(p.pciAddress);
+        const vf = vfFor.get(p.id) ?? vfAt(facts, p.pciAddress);
         const own: PortWiring = { id: p.id, vnicType: p.vnicType, mac, vlan: p.vlan, vf };
         if (o.standby === undefined || p.vnicType !== 'direct') return [own];
         const standby: PortWiring = {

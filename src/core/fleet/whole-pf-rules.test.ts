@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { deviceSpec } from '../../testing/device-spec.js';
 import type { DeviceSpec } from './model.js';
 import { vfTags, wholePfPhysnet } from './spec-match.js';
 import { wholePfProblem } from './whole-pf-rules.js';
 
-const spec = (over: Partial<DeviceSpec>): DeviceSpec => ({
-  id: 's',
-  name: 's',
-  vendor: '8086',
-  device: null,
-  driver: null,
-  pciAddress: null,
-  pf: null,
-  physnet: 'p1',
-  trusted: false,
-  numVfs: 0,
-  vfDriver: 'vfio-pci',
-  wholePf: true,
-  createdAt: '2025-01-01T00:00:00Z',
-  ...over,
-});
+const spec = (over: Partial<DeviceSpec>) => deviceSpec({ numVfs: 0, wholePf: true, ...over });
 const pf = { pciAddress: '0000:81:00.0', vendorId: '8086', deviceId: '1572', driver: 'i40e' };
 
 describe('specs offering whole PFs', () => {

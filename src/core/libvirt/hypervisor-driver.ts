@@ -1,3 +1,5 @@
+import type { LivePins } from './live-pins.js';
+
 /**
  * What vfleet asks of a hypervisor, and no more (Kysely style). The virsh
  * adapter implements it where libvirt runs; `createRenderOnlyDriver` where it
@@ -40,6 +42,8 @@ export interface HypervisorDriver {
   migrate(name: string, targetUri: string, options?: MigrateOptions): Promise<void>;
   /** null when no such domain is defined. */
   domainState(name: string): Promise<DomainState | null>;
+  /** Re-pins a running guest's vCPUs and emulator threads (`vcpupin`/`emulatorpin --live`). */
+  pinLive(name: string, pins: LivePins): Promise<void>;
   /** Defines a libvirt network (a hostdev VF pool) and starts it. */
   defineNetwork(networkXml: string): Promise<void>;
   startNetwork(name: string): Promise<void>;

@@ -106,6 +106,10 @@ export function createRenderOnlyDriver(): RenderOnlyDriver {
       );
     },
     domainState: (name) => Promise.resolve(doms.get(name)?.state ?? null),
+    pinLive: (name) =>
+      settle(() => {
+        if (get(name).state !== 'running') throw conflict(name, 'is not running');
+      }),
     defineNetwork: (xml) =>
       settle(() => {
         const name = nameOf(xml, 'network', 'networkXml');

@@ -1,37 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { candidateHost as host, vfPf, wholePf as whole } from '../../testing/candidate-hosts.js';
 import { mayFit, placePorts } from './place-ports.js';
 import { schedule } from './schedule.js';
 import { afterClaim } from './snapshot.js';
-import type { CandidateHost, CandidatePf, PortNeed, ScheduleRequest } from './types.js';
-
-/** A PF offered whole on `physnet` (no VFs), or one with `vfs` free VFs on p1. */
-const whole = (id: number, numaNode: number | null, physnet = 'p1'): CandidatePf => ({
-  id,
-  pciAddress: `0000:${id.toString(16).padStart(2, '0')}:00.0`,
-  numaNode,
-  free: [],
-  whole: { physnet },
-});
-const vfPf = (id: number, numaNode: number | null, vfs: number): CandidatePf => ({
-  id,
-  pciAddress: `0000:${id.toString(16).padStart(2, '0')}:00.0`,
-  numaNode,
-  free: [{ physnet: 'p1', trusted: false, count: vfs }],
-});
-
-const host = (id: string, pfs: CandidatePf[], over: Partial<CandidateHost> = {}) => ({
-  id,
-  labels: {},
-  ready: true,
-  healthy: true,
-  freeMemoryMb: null,
-  numaNodes: [
-    { node: 0, socket: 0, freeCpus: 8 },
-    { node: 1, socket: 1, freeCpus: 8 },
-  ],
-  pfs,
-  ...over,
-});
+import type { PortNeed, ScheduleRequest } from './types.js';
 
 const pfPort: PortNeed = { physnet: 'p1', trusted: false, wholePf: true };
 const vfPort: PortNeed = { physnet: 'p1', trusted: false };

@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { candidateHost, vfPf } from '../../testing/candidate-hosts.js';
 import { schedule, varyOrder } from './schedule.js';
 import type { CandidateHost, ScheduleRequest } from './types.js';
 
-const host = (id: string, vfs: number, pfNuma = 0): CandidateHost => ({
-  id,
-  labels: {},
-  ready: true,
-  healthy: true,
-  freeMemoryMb: null,
-  numaNodes: [
-    { node: 0, socket: 0, freeCpus: 8 },
-    { node: 1, socket: 1, freeCpus: 1 },
-  ],
-  pfs: [
-    {
-      id: Number(id.slice(1)),
-      pciAddress: '0000:10:00.0',
-      numaNode: pfNuma,
-      free: [{ physnet: 'p1', trusted: false, count: vfs }],
-    },
-  ],
-});
+/** Node 1 has a single free CPU: a 2-vCPU instance fits on node 0 only. */
+const host = (id: string, vfs: number, pfNuma = 0): CandidateHost =>
+  candidateHost(id, [{ ...vfPf(Number(id.slice(1)), pfNuma, vfs), pciAddress: '0000:10:00.0' }], {
+    numaNodes: [
+      { node: 0, socket: 0, freeCpus: 8 },
+      { node: 1, socket: 1, freeCpus: 1 },
+    ],
+  });
 
 const req: ScheduleRequest = {
   vcpus: 2,

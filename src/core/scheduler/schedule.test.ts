@@ -1,38 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { candidateHost as host, vfPf as pf } from '../../testing/candidate-hosts.js';
 import { assignPorts } from './assign-ports.js';
 import { schedule } from './schedule.js';
-import type { CandidateHost, CandidatePf, ScheduleRequest } from './types.js';
-
-const pf = (
-  id: number,
-  numaNode: number | null,
-  count: number,
-  physnet = 'p1',
-  trusted = false,
-): CandidatePf => ({
-  id,
-  pciAddress: `0000:${id.toString(16).padStart(2, '0')}:00.0`,
-  numaNode,
-  free: [{ physnet, trusted, count }],
-});
-
-const host = (
-  id: string,
-  pfs: CandidatePf[],
-  over: Partial<CandidateHost> = {},
-): CandidateHost => ({
-  id,
-  labels: {},
-  ready: true,
-  healthy: true,
-  freeMemoryMb: null,
-  numaNodes: [
-    { node: 0, socket: 0, freeCpus: 8 },
-    { node: 1, socket: 1, freeCpus: 8 },
-  ],
-  pfs,
-  ...over,
-});
+import type { CandidatePf, ScheduleRequest } from './types.js';
 
 const req = (over: Partial<ScheduleRequest> = {}): ScheduleRequest => ({
   vcpus: 2,
