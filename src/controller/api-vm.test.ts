@@ -243,3 +243,32 @@ describe('hypervisor tasks', () => {
     });
   });
 });
+
+describe('migration records', () => {
+  it('a late progress write never reopens a migration that ended', async () => {
+    const created = await h.call('POST', '/v1/instances', h.admin, boot({ name: 'rec' }));
+    const id = String(created.body.id);
+    const vms = h.deps.store.vms;
+    const at = new Date(h.clock).toISOString();
+    const rec = { id: 'm-1', instanceId: id, source: 'node1', target: 'node2', createdAt: at };
+    expect(await vms.startMigration(rec)).toBe(true);
+    expect(await vms.startMigration({ ...rec, id: 'm-2' })).toBe(false);
+    await vms.updateMigration('m-1', 'rolled-back', { progress: [] }, at);
+    await vms.updateMigration(
+      'm-1',
+      'running',
+      { progress: [{ step: 'late', status: 'ok' }] },
+      null,
+    );
+    const [m] = await vms.migrations(id);
+    expect(m).toMatchObject({
+      id: 'm-1',
+      state: 'rolled-back',
+      finishedAt: at,
+      report: { progress: [] },
+    });
+    // Ended: the instance may migrate again.
+    expect(await vms.startMigration({ ...rec, id: 'm-3' })).toBe(true);
+    await h.call('DELETE', `/v1/instances/${id}`, h.admin);
+  });
+});

@@ -123,10 +123,16 @@ async function runMigration(
     },
   );
   const steps: ProgressEvent[] = [];
+  // Progress is written in order, one write at a time, and all of it before the final record.
+  let written: Promise<void> = Promise.resolve();
   const report = await executeMigration(plan, ports, (e) => {
     steps.push(e);
-    void deps.store.vms.updateMigration(id, 'running', { progress: [...steps] }, null);
+    const progress = [...steps];
+    written = written
+      .then(() => deps.store.vms.updateMigration(id, 'running', { progress }, null))
+      .catch(() => undefined);
   });
+  await written;
   if (report.final.domainOn === 'target') {
     const nodes = [...targetVfs.values()].map((v) => v.numaNode).filter((n) => n !== null);
     await deps.store.vms.moveInstance(inst.id, dst.id, nodes[0] ?? null);

@@ -163,6 +163,8 @@ export function createVmHolds(db: Kysely<Database>): Holds {
             ...(now === null ? {} : { finished_at: now }),
           })
           .where('id', '=', id)
+          // Progress never reopens a migration that has ended.
+          .where('state', '=', 'running')
           .returning(['source', 'target'])
           .executeTakeFirst();
         if (m !== undefined && now !== null) {
