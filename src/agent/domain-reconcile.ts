@@ -1,5 +1,5 @@
 import { isVfleetError, toVfleetError } from '../core/errors.js';
-import type { VmState } from '../core/fleet/vm-wiring.js';
+import type { VmDesired, VmState } from '../core/fleet/vm-wiring.js';
 import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { livePinsOf } from '../core/libvirt/live-pins.js';
 
@@ -7,7 +7,7 @@ import { livePinsOf } from '../core/libvirt/live-pins.js';
 export interface WantedDomain {
   readonly instanceId: string;
   readonly name: string;
-  readonly state: 'running' | 'absent';
+  readonly state: VmDesired;
   readonly xml: string | null;
 }
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { VfleetError } from '../core/errors.js';
 import type { VmTaskOp } from '../core/fleet/vm-store.js';
-import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
+import type { DeviceScope } from '../core/libvirt/hypervisor-driver.js';
+import type { MigrationDriver } from '../core/migration/hypervisor-ports.js';
 import type { ControllerDeps } from './controller-deps.js';
-
-export type TaskDriver = Pick<HypervisorDriver, 'attachDevice' | 'detachDevice' | 'migrate'>;
 
 export interface TaskLimits {
   /** attach-device / detach-device. */
@@ -26,7 +25,7 @@ export function agentTaskDriver(
   hostId: string,
   instanceId: string,
   limits: TaskLimits = DEFAULT_TASK_LIMITS,
-): TaskDriver {
+): MigrationDriver {
   const run = async (op: VmTaskOp, args: Record<string, unknown>, ms: number): Promise<void> => {
     const id = randomUUID();
     const now = () => new Date(deps.now()).toISOString();

@@ -38,6 +38,19 @@ export function requireRole(p: Token, ...roles: TokenRole[]): void {
 /** The tenant whose objects a token sees; null = all (admin). */
 export const tenantScope = (p: Token): string | null => (p.role === 'admin' ? null : p.tenant);
 
+/** The item if this caller may see it; NOT_FOUND otherwise (a tenant never learns others' ids exist). */
+export function seenBy<T extends { tenant: string }>(
+  who: Token,
+  item: T | null,
+  what: string,
+  id: string,
+): T {
+  const scope = tenantScope(who);
+  if (item === null || (scope !== null && scope !== item.tenant))
+    throw new VfleetError('NOT_FOUND', `no ${what} ${id}`);
+  return item;
+}
+
 /** An agent token reports only for its own host. */
 export function requireHost(p: Token, host: string): void {
   if (p.role === 'admin') return;

@@ -95,33 +95,27 @@ async function runMigration(
   const src = plan.request.source;
   const dst = plan.request.target;
   const targetVfs = new Map<string, ClaimedVf>();
-  const ports = hypervisorMigrationPorts(
-    (h) =>
-      agentTaskDriver(deps, h.id, inst.id, limits) as ReturnType<
-        Parameters<typeof hypervisorMigrationPorts>[0]
-      >,
-    {
-      async reserveVf(r) {
-        const held = await deps.store.vms.holdVf(r.portId, r.host.id, r.numaNode);
-        if (held === null)
-          throw new VfleetError('NO_CAPACITY', `no free VF for port ${r.portId} on ${r.host.id}`);
-        const facts = await hostFacts(deps, r.host.id);
-        const vf = vfAt(facts, held.pciAddress);
-        targetVfs.set(r.portId, vf);
-        deps.feed.notify(r.host.id);
-        return vf;
-      },
-      confirmVf: (h) =>
-        deps.store.vms.swapVf(h.portId, { hostId: h.host.id, pciAddress: h.vf.pciAddress ?? '' }),
-      async releaseVf(h) {
-        await deps.store.vms.dropVf(h.portId, {
-          hostId: h.host.id,
-          pciAddress: h.vf.pciAddress ?? '',
-        });
-        deps.feed.notify(h.host.id);
-      },
+  const ports = hypervisorMigrationPorts((h) => agentTaskDriver(deps, h.id, inst.id, limits), {
+    async reserveVf(r) {
+      const held = await deps.store.vms.holdVf(r.portId, r.host.id, r.numaNode);
+      if (held === null)
+        throw new VfleetError('NO_CAPACITY', `no free VF for port ${r.portId} on ${r.host.id}`);
+      const facts = await hostFacts(deps, r.host.id);
+      const vf = vfAt(facts, held.pciAddress);
+      targetVfs.set(r.portId, vf);
+      deps.feed.notify(r.host.id);
+      return vf;
     },
-  );
+    confirmVf: (h) =>
+      deps.store.vms.swapVf(h.portId, { hostId: h.host.id, pciAddress: h.vf.pciAddress ?? '' }),
+    async releaseVf(h) {
+      await deps.store.vms.dropVf(h.portId, {
+        hostId: h.host.id,
+        pciAddress: h.vf.pciAddress ?? '',
+      });
+      deps.feed.notify(h.host.id);
+    },
+  });
   const steps: ProgressEvent[] = [];
   // Progress is written in order, one write at a time, and all of it before the final record.
   let written: Promise<void> = Promise.resolve();

@@ -1,6 +1,6 @@
 import { isVfleetError } from '../core/errors.js';
 import type { VmTask } from '../core/fleet/vm-store.js';
-import { domainName } from '../core/fleet/vm-wiring.js';
+import { domainName, type VmDesired } from '../core/fleet/vm-wiring.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { renderVm } from './vm-render.js';
 
@@ -8,7 +8,7 @@ import { renderVm } from './vm-render.js';
 export interface DesiredDomain {
   readonly instanceId: string;
   readonly name: string;
-  readonly state: 'running' | 'absent';
+  readonly state: VmDesired;
   readonly xml: string | null;
 }
 

@@ -1,11 +1,11 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { VmStore } from '../../core/fleet/vm-store.js';
 import type { Database } from './db-types.js';
+import { nextGeneration } from './host-generation.js';
 import { released } from './released.js';
 import { toMigration } from './vm-rows.js';
 
-type Tx = Transaction<Database>;
 type Holds = Pick<
   VmStore,
   | 'holdVf'
@@ -16,18 +16,6 @@ type Holds = Pick<
   | 'updateMigration'
   | 'migrations'
 >;
-
-/** Locks the host row (the order claims use) and bumps its generation; returns the new one. */
-async function nextGeneration(tx: Tx, hostId: string): Promise<number> {
-  const r = await tx
-    .updateTable('hosts')
-    .set({ desired_generation: sql<number>`desired_generation + 1` })
-    .where('id', '=', hostId)
-    .returning('desired_generation')
-    .executeTakeFirst();
-  if (r === undefined) throw new VfleetError('NOT_FOUND', `no host ${hostId}`);
-  return r.desired_generation;
-}
 
 /**
  * A migrating port's VFs. The port keeps `port_id` on exactly one VF at a

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { MigrationRecord, VmRecord, VmTask } from '../../core/fleet/vm-store.js';
 import { MIGRATION_STATES, VM_TASK_OPS } from '../../core/fleet/vm-store.js';
-import { VM_STATES, type VmBoot } from '../../core/fleet/vm-wiring.js';
+import { VM_DESIRED, VM_STATES, type VmBoot } from '../../core/fleet/vm-wiring.js';
 import { HYPERVISOR_KINDS } from '../../core/fleet/wiring-facts.js';
 import type { Database } from './db-types.js';
 import { closed, iso } from './rows.js';
@@ -14,7 +14,7 @@ export const toVm = (r: Row<'instance_vms'>): VmRecord => ({
   instanceId: r.instance_id,
   // Written only by this store from a validated request.
   boot: r.boot as VmBoot,
-  desired: closed(['running', 'absent'] as const, r.desired, 'VM desired state'),
+  desired: closed(VM_DESIRED, r.desired, 'VM desired state'),
   state: r.state === null ? null : closed(VM_STATES, r.state, 'VM state'),
   message: r.message,
   hypervisor: r.hypervisor === null ? null : closed(HYPERVISOR_KINDS, r.hypervisor, 'hypervisor'),

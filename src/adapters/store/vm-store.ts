@@ -1,19 +1,12 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Kysely, type Transaction } from 'kysely';
 import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
 import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
 import type { Database } from './db-types.js';
+import { nextGeneration } from './host-generation.js';
 import { createVmHolds } from './vm-holds.js';
 import { toTask, toVm } from './vm-rows.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** The host has more to do: its agent's long-poll answers with the next generation. */
-export const bumpHost = (db: Db, hostId: string) =>
-  db
-    .updateTable('hosts')
-    .set({ desired_generation: sql<number>`desired_generation + 1` })
-    .where('id', '=', hostId)
-    .execute();
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -27,6 +20,13 @@ export function createVmStore(db: Kysely<Database>): VmStore {
         .where('id', '=', instanceId)
         .executeTakeFirst()
     )?.host_id ?? null;
+  /** A change to an instance's domain, and its host told, in one transaction. */
+  const changeVm = (instanceId: string, change: (tx: Transaction<Database>) => Promise<unknown>) =>
+    db.transaction().execute(async (tx) => {
+      await change(tx);
+      const host = await hostOf(tx, instanceId);
+      if (host !== null) await nextGeneration(tx, host);
+    });
   return {
     async setFacts(hostId, facts, now) {
       await db
@@ -62,9 +62,9 @@ export function createVmStore(db: Kysely<Database>): VmStore {
       // Written only by setIrqPins from a validated report.
       return (r?.irq_pins ?? null) as IrqPinSummary | null;
     },
-    async create(instanceId, boot, now) {
-      await db.transaction().execute(async (tx) => {
-        await tx
+    create: (instanceId, boot, now) =>
+      changeVm(instanceId, (tx) =>
+        tx
           .insertInto('instance_vms')
           .values({
             instance_id: instanceId,
@@ -72,11 +72,8 @@ export function createVmStore(db: Kysely<Database>): VmStore {
             desired: 'running',
             updated_at: now,
           })
-          .execute();
-        const host = await hostOf(tx, instanceId);
-        if (host !== null) await bumpHost(tx, host);
-      });
-    },
+          .execute(),
+      ),
     async get(instanceId) {
       const r = await db
         .selectFrom('instance_vms')
@@ -106,17 +103,14 @@ export function createVmStore(db: Kysely<Database>): VmStore {
         .execute();
       return rows.map(toVm);
     },
-    async requestDelete(instanceId, now) {
-      await db.transaction().execute(async (tx) => {
-        await tx
+    requestDelete: (instanceId, now) =>
+      changeVm(instanceId, (tx) =>
+        tx
           .updateTable('instance_vms')
           .set({ desired: 'absent', updated_at: now })
           .where('instance_id', '=', instanceId)
-          .execute();
-        const host = await hostOf(tx, instanceId);
-        if (host !== null) await bumpHost(tx, host);
-      });
-    },
+          .execute(),
+      ),
     async recordResults(hostId, results, now) {
       const gone: string[] = [];
       for (const r of results) {
@@ -152,7 +146,7 @@ export function createVmStore(db: Kysely<Database>): VmStore {
             created_at: now,
           })
           .execute();
-        await bumpHost(tx, t.hostId);
+        await nextGeneration(tx, t.hostId);
       });
     },
     async pendingTasks(hostId) {

@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { VfleetError } from '../../core/errors.js';
-import type { Token } from '../../core/fleet/model.js';
-import { requireRole, tenantScope } from '../auth.js';
+import { requireRole, seenBy, tenantScope } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { createInstance } from '../instance-service.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
@@ -10,22 +8,6 @@ import { instanceCreateSchema, instanceSchema, portSchema } from '../schemas/ins
 import { instanceOut, portOut, vmOut } from '../views.js';
 
 export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
-  const visible = (who: Token, tenant: string) => {
-    const scope = tenantScope(who);
-    return scope === null || scope === tenant;
-  };
-  /** The item if this caller may see it; NOT_FOUND otherwise (a tenant never learns others' ids exist). */
-  const seen = <T extends { tenant: string }>(
-    who: Token,
-    item: T | null,
-    what: string,
-    id: string,
-  ): T => {
-    if (item === null || !visible(who, item.tenant))
-      throw new VfleetError('NOT_FOUND', `no ${what} ${id}`);
-    return item;
-  };
-
   app.openapi(
     createRoute({
       method: 'post',
@@ -79,7 +61,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
-      const inst = seen(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
+      const inst = seenBy(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
       return c.json({ ...instanceOut(inst), vm: vmOut(inst, await deps.store.vms.get(id)) }, 200);
     },
   );
@@ -104,7 +86,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
-      const inst = seen(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
+      const inst = seenBy(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
       const vm = await deps.store.vms.get(id);
       if (vm !== null) {
         // The VFs stay the instance's until the agent reports its domain gone: never reset under a VM.
@@ -151,7 +133,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       requireRole(c.var.principal, 'admin', 'tenant');
       const { id } = c.req.valid('param');
       return c.json(
-        portOut(seen(c.var.principal, await deps.store.catalog.getPort(id), 'port', id)),
+        portOut(seenBy(c.var.principal, await deps.store.catalog.getPort(id), 'port', id)),
         200,
       );
     },

@@ -3,7 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import type { InstanceView } from '../../core/fleet/store.js';
 import type { Token } from '../../core/fleet/model.js';
-import { requireHost, requireRole, tenantScope } from '../auth.js';
+import { requireHost, requireRole, seenBy } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { startMigration } from '../migration-service.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
@@ -15,18 +15,13 @@ import {
 } from '../schemas/vms.js';
 import { renderVm } from '../vm-render.js';
 
-/** The instance if this caller may see it; NOT_FOUND otherwise (as routes/instances.ts). */
 async function visibleInstance(
   deps: ControllerDeps,
   who: Token,
   id: string,
 ): Promise<InstanceView> {
   requireRole(who, 'admin', 'tenant');
-  const inst = await deps.store.claims.getInstance(id);
-  const scope = tenantScope(who);
-  if (inst === null || (scope !== null && scope !== inst.tenant))
-    throw new VfleetError('NOT_FOUND', `no instance ${id}`);
-  return inst;
+  return seenBy(who, await deps.store.claims.getInstance(id), 'instance', id);
 }
 
 /** Domain XML, live migration, and the agents' task results (docs/libvirt.md). */

@@ -4,6 +4,7 @@ import { normalizePciAddress } from '../../core/pci-address.js';
 import { int, labelsSchema, nameSchema } from './common.js';
 import { VM_TASK_OPS } from '../../core/fleet/vm-store.js';
 import { domainResultSchema, hypervisorReportSchema, irqPinsSchema } from './vms.js';
+import { VM_DESIRED } from '../../core/fleet/vm-wiring.js';
 
 const pci = z.string().transform((s, ctx) => {
   const a = normalizePciAddress(s);
@@ -138,7 +139,7 @@ export const desiredSchema = z
         z.object({
           instanceId: z.string(),
           name: z.string(),
-          state: z.enum(['running', 'absent']),
+          state: z.enum(VM_DESIRED),
           xml: z.string().nullable(),
         }),
       )

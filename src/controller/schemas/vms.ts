@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MIGRATION_STATES } from '../../core/fleet/vm-store.js';
-import { VM_STATES } from '../../core/fleet/vm-wiring.js';
+import { VM_DESIRED, VM_STATES } from '../../core/fleet/vm-wiring.js';
 import { HYPERVISOR_KINDS } from '../../core/fleet/wiring-facts.js';
 import { DISK_FORMATS } from '../../core/libvirt/wiring.js';
 import { nameSchema } from './common.js';
@@ -60,7 +60,7 @@ export const portVmFields = {
 export const vmSchema = z
   .object({
     domain: z.string(),
-    desired: z.enum(['running', 'absent']),
+    desired: z.enum(VM_DESIRED),
     state: z.enum(VM_STATES).nullable(),
     message: z.string().nullable(),
     hypervisor: z.enum(HYPERVISOR_KINDS).nullable().openapi({

@@ -1,7 +1,7 @@
 import type { MigrationReport } from '../migration/execute-migration.js';
 import type { ProgressEvent } from '../ports.js';
 import type { HypervisorKind, WiringFacts } from './wiring-facts.js';
-import type { VmBoot, VmState } from './vm-wiring.js';
+import type { VmBoot, VmDesired, VmState } from './vm-wiring.js';
 
 /**
  * Storage for VM wiring (Kysely style, implemented in src/adapters/store):
@@ -13,7 +13,7 @@ export interface VmRecord {
   readonly instanceId: string;
   readonly boot: VmBoot;
   /** What the controller wants: the domain running, or gone (the instance is being deleted). */
-  readonly desired: 'running' | 'absent';
+  readonly desired: VmDesired;
   /** What the agent last reported; null before its first report. */
   readonly state: VmState | null;
   readonly message: string | null;

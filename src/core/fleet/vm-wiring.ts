@@ -39,6 +39,10 @@ export interface VmBoot {
   readonly ports: Readonly<Record<string, VmPortOptions>>;
 }
 
+/** What the controller wants of an instance's domain: running, or gone (being deleted). */
+export const VM_DESIRED = ['running', 'absent'] as const;
+export type VmDesired = (typeof VM_DESIRED)[number];
+
 export const VM_STATES = ['running', 'paused', 'shut-off', 'absent', 'failed', 'other'] as const;
 export type VmState = (typeof VM_STATES)[number];
 

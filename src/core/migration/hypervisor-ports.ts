@@ -1,6 +1,9 @@
 import type { HypervisorDriver } from '../libvirt/hypervisor-driver.js';
 import type { MigrationHost, MigrationPorts } from './migration-types.js';
 
+/** What a migration asks of each host's hypervisor: device changes and the migration itself. */
+export type MigrationDriver = Pick<HypervisorDriver, 'attachDevice' | 'detachDevice' | 'migrate'>;
+
 /** The VF bookkeeping side of a migration: the controller's claims. */
 export type VfClaimPorts = Pick<MigrationPorts, 'reserveVf' | 'confirmVf' | 'releaseVf'>;
 
@@ -11,7 +14,7 @@ export type VfClaimPorts = Pick<MigrationPorts, 'reserveVf' | 'confirmVf' | 'rel
  * the rollback migrates back the same way.
  */
 export function hypervisorMigrationPorts(
-  driverFor: (host: MigrationHost) => HypervisorDriver,
+  driverFor: (host: MigrationHost) => MigrationDriver,
   claims: VfClaimPorts,
   options: { readonly migrateTimeoutMs?: number } = {},
 ): MigrationPorts {
