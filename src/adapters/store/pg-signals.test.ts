@@ -30,7 +30,68 @@ async function listener(url: string, lines: string[]) {
   };
 }
 
+/** Calls of client.query() that pg queues behind others (its deprecated, pg-9-fatal case). */
+function watchOverlaps() {
+  const proto = pg.Client.prototype as unknown as {
+    query: (...a: unknown[]) => unknown;
+    _queryQueue?: unknown[];
+  };
+  const original = proto.query;
+  const seen = { overlaps: 0, warnings: [] as string[] };
+  proto.query = function (this: { _queryQueue?: unknown[] }, ...a: unknown[]) {
+    // pg's own test for its deprecation notice (lib/client.js), counted every time, not once.
+    if ((this._queryQueue?.length ?? 0) > 0) seen.overlaps++;
+    return original.apply(this, a);
+  };
+  const onWarning = (w: Error) => seen.warnings.push(w.message);
+  process.on('warning', onWarning);
+  return {
+    seen,
+    restore() {
+      proto.query = original;
+      process.off('warning', onWarning);
+    },
+  };
+}
+
 describe('PostgreSQL LISTEN/NOTIFY between controllers', () => {
+  // First in the file: pg prints its deprecation notice once per process.
+  it('never runs two queries at once on the listener client, in bursts and across a reconnect', async () => {
+    const url = await (await pgCluster()).createDatabase(`sig_${randomUUID().slice(0, 8)}`);
+    const lines: string[] = [];
+    const watch = watchOverlaps();
+    try {
+      const a = await listener(url, lines);
+      const b = await listener(url, lines);
+      const burst = Array.from({ length: 40 }, (_, i) => `h${i}`);
+      for (const h of burst) a.s.publish(h);
+      const got: (string | null)[] = [];
+      while (got.length < burst.length) got.push(await b.next());
+      expect(got).toEqual(burst);
+
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      await admin.end();
+      // Published while the connection is going away, then again once it is back.
+      for (const h of burst) a.s.publish(h);
+      expect(await b.next()).toBeNull();
+      while ((await a.next()) !== null);
+      for (const h of burst) a.s.publish(`again-${h}`);
+      for (;;) if ((await b.next()) === 'again-h39') break;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(watch.seen.overlaps).toBe(0);
+      expect(watch.seen.warnings.filter((w) => w.includes('already executing a query'))).toEqual(
+        [],
+      );
+    } finally {
+      watch.restore();
+    }
+  }, 60_000);
+
   it('delivers a host to the other process, not back to the sender, and survives a lost connection', async () => {
     const url = await (await pgCluster()).createDatabase(`sig_${randomUUID().slice(0, 8)}`);
     const lines: string[] = [];

@@ -93,12 +93,32 @@ export async function openPgSignals(url: string, o: PgSignalsOptions): Promise<P
     timer.unref();
   };
 
+  // One query at a time on the listener's client: pg queues overlapping
+  // calls, but that is deprecated (a warning now, an error in pg 9). Hosts
+  // published while a NOTIFY is in flight go out together in the next one.
+  const pending = new Set<string>();
+  let sending = false;
+  const pump = async (): Promise<void> => {
+    sending = true;
+    try {
+      while (pending.size > 0) {
+        const hosts = [...pending].map((h) => `${self} ${h}`);
+        pending.clear();
+        await client
+          ?.query('select pg_notify($1, n) from unnest($2::text[]) as n', [HOSTS_CHANNEL, hosts])
+          .catch(() => undefined);
+      }
+    } finally {
+      sending = false;
+    }
+  };
+
   await connect();
   return {
     publish(hostId) {
-      void client
-        ?.query('select pg_notify($1, $2)', [HOSTS_CHANNEL, `${self} ${hostId}`])
-        .catch(() => undefined);
+      if (client === null) return;
+      pending.add(hostId);
+      if (!sending) void pump();
     },
     subscribe(onHost) {
       subscribers.push(onHost);
