@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runHostAgent, type AgentHypervisor } from '../agent/host-agent.js';
 import { selectHypervisorDriver } from '../adapters/virsh/select-driver.js';
 import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
+import { lockDataDir } from '../adapters/lock/data-dir-lock.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
 import { openPgSignals, type PgSignals } from '../adapters/store/pg-signals.js';
 import type {
@@ -44,6 +45,41 @@ export async function startController(
   s: FleetServiceOptions,
   o: StartControllerOptions,
 ): Promise<StartedController> {
+  // The data dir (embedded database, admin token, url) is one process's: taken
+  // before the slow PGlite start, so a second process is told at once.
+  await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = await lockDataDirUntilExit(o.dataDir, s.clock, o.log);
+  try {
+    return await startLocked(s, o, unlock);
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
+}
+
+/** Held until unlock(), or until the process exits (the lock of a SIGKILLed one is taken over). */
+async function lockDataDirUntilExit(dir: string, clock: Clock, log: (l: string) => void) {
+  const lock = await lockDataDir(dir, {
+    pid: process.pid,
+    command: ['vfleet', ...process.argv.slice(2)].join(' '),
+    now: new Date(clock.now()).toISOString(),
+    log,
+  });
+  const onExit = () => {
+    lock.releaseSync();
+  };
+  process.once('exit', onExit);
+  return async () => {
+    process.off('exit', onExit);
+    await lock.release();
+  };
+}
+
+async function startLocked(
+  s: FleetServiceOptions,
+  o: StartControllerOptions,
+  unlock: () => Promise<void>,
+): Promise<StartedController> {
   let target: StoreTarget;
   let storage: string;
   if (s.databaseUrl !== null && !o.embedded) {
@@ -51,7 +87,6 @@ export async function startController(
     storage = redactUrl(s.databaseUrl);
   } else {
     const dir = join(o.dataDir, 'pglite');
-    await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
     const fresh = !existsSync(join(dir, 'PG_VERSION'));
     if (fresh && s.pgliteTemplate === undefined)
       o.log(`creating the embedded database in ${dir} (first start, about 10 s)`);
@@ -91,6 +126,7 @@ export async function startController(
         await ctl.close();
         await signals?.close();
         await store.close();
+        await unlock();
       },
     };
   } catch (e) {
