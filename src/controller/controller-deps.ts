@@ -21,6 +21,10 @@ export interface ControllerConfig {
    * notice: the safety net under the change feed and its LISTEN/NOTIFY.
    */
   readonly feedPollMs: number;
+  /** A POST /v1/instances Idempotency-Key is remembered this long (then purged by the sweep). */
+  readonly idempotencyRetentionMs: number;
+  /** An instance whose reservation expired is kept this long for history, then purged. */
+  readonly instanceRetentionMs: number;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {
@@ -31,6 +35,8 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   bodyLimitBytes: 1 << 20,
   candidateMaxAgeMs: 2_000,
   feedPollMs: 15_000,
+  idempotencyRetentionMs: 24 * 3_600_000,
+  instanceRetentionMs: 24 * 3_600_000,
 };
 
 export interface ControllerDeps {

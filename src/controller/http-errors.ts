@@ -49,7 +49,16 @@ export function tooLarge(limitBytes: number | null): VfleetError {
 export function validationError(error: z.ZodError, target: string): VfleetError {
   const problems = error.issues.map((i) => ({ field: fieldPath(i.path), reason: i.message }));
   const first = problems[0] ?? { field: '(root)', reason: 'invalid' };
-  const field = target === 'json' ? first.field : `${target}.${first.field}`;
+  const field =
+    target === 'json'
+      ? first.field
+      : target === 'header'
+        ? headerName(first.field)
+        : `${target}.${first.field}`;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
   return new VfleetError('INVALID_INPUT', `${field}: ${first.reason}${more}`, { field, problems });
 }
+
+/** `idempotency-key` (as the schema has it) as the header is written: `Idempotency-Key`. */
+const headerName = (field: string) =>
+  field.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());

@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import { VfleetError } from '../core/errors.js';
 import type { Network, Token } from '../core/fleet/model.js';
-import type { InstanceView, NewPort } from '../core/fleet/store.js';
+import type { InstanceView, NewIdempotencyKey, NewPort } from '../core/fleet/store.js';
 import { schedule } from '../core/scheduler/schedule.js';
 import type { PortNeed } from '../core/scheduler/types.js';
 import { uncached } from './candidate-cache.js';
+import { keyFor, replay } from './idempotency.js';
 import { bootClaimed } from './vm-boot.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
@@ -29,7 +30,8 @@ export async function createInstance(
   deps: ControllerDeps,
   who: Token,
   req: CreateInstance,
-): Promise<InstanceView> {
+  idempotencyKey?: string,
+): Promise<{ instance: InstanceView; replayed: boolean }> {
   const tenant = who.role === 'admin' ? (req.tenant ?? 'admin') : (who.tenant ?? '');
   if (who.role !== 'admin' && req.tenant !== undefined && req.tenant !== tenant) {
     throw new VfleetError(
@@ -38,6 +40,18 @@ export async function createInstance(
       { field: 'tenant' },
     );
   }
+  const key = idempotencyKey === undefined ? undefined : keyFor(deps, who, idempotencyKey, req);
+  const earlier = key === undefined ? null : await replay(deps, key);
+  if (earlier !== null) return { instance: earlier, replayed: true };
+  return scheduleAndClaim(deps, tenant, req, key);
+}
+
+async function scheduleAndClaim(
+  deps: ControllerDeps,
+  tenant: string,
+  req: CreateInstance,
+  key: NewIdempotencyKey | undefined,
+): Promise<{ instance: InstanceView; replayed: boolean }> {
   const networks = await resolveNetworks(
     deps,
     tenant,
@@ -113,12 +127,15 @@ export async function createInstance(
           now: new Date(now).toISOString(),
           reservedUntil: new Date(now + deps.config.reservationTtlMs).toISOString(),
           staleBefore,
+          ...(key === undefined ? {} : { idempotency: key }),
         });
         if (r.ok) {
           candidates.claimed(placement, req.vcpus, req.memoryMb);
           deps.feed.notify(placement.hostId);
           return r.instance;
         }
+        // A duplicate committed first: answer with its instance (none left: try again).
+        if (r.lost === 'idempotency' && key !== undefined) return replay(deps, key);
         lastLoss = r.lost;
         if (r.lost !== 'mac') candidates.invalidate();
         if (r.lost === 'mac') {
@@ -133,7 +150,10 @@ export async function createInstance(
       }
       return null;
     });
-    if (won !== null) return bootClaimed(deps, won, req);
+    if (won === null) continue;
+    // Another id: the instance of a duplicate request that committed first.
+    if (won.id !== id) return { instance: won, replayed: true };
+    return { instance: await bootClaimed(deps, won, req), replayed: false };
   }
   throw new VfleetError(
     'NO_CAPACITY',

@@ -7,6 +7,7 @@ import { createCandidateCache } from './candidate-cache.js';
 import { createChangeFeed, type FeedSignals } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
+import { purgeHistory } from './purge-history.js';
 import { createSerial } from './serial.js';
 
 export interface RunControllerOptions {
@@ -53,9 +54,11 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   });
   const sweep = setInterval(() => {
-    void expireReservations(deps).catch((e: unknown) => {
-      o.log(`reservation sweep failed: ${String(e)}`);
-    });
+    void expireReservations(deps)
+      .then(() => purgeHistory(deps))
+      .catch((e: unknown) => {
+        o.log(`reservation sweep failed: ${String(e)}`);
+      });
   }, o.sweepMs ?? 10_000);
   sweep.unref();
   const inflight = createInflight();

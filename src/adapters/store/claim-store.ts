@@ -4,6 +4,7 @@ import type { Database } from './db-types.js';
 import { loadCandidates } from './candidates.js';
 import { claimInstance } from './claim-tx.js';
 import { portViews } from './port-views.js';
+import { findIdempotencyKey, purgeHistory } from './purge.js';
 import { releaseInstance } from './release-tx.js';
 import { toInstance } from './rows.js';
 
@@ -35,6 +36,8 @@ export function createClaimStore(db: Kysely<Database>): ClaimStore {
       return out;
     },
     listInstances: (tenant) => views(tenant),
+    idempotencyKey: (scope, key, now) => findIdempotencyKey(db, scope, key, now),
+    purge: (now, expiredBefore) => purgeHistory(db, now, expiredBefore),
     async getInstance(id) {
       return (await views(null, id))[0] ?? null;
     },

@@ -1,5 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ClaimInput, ClaimOutcome, InstanceView } from '../../core/fleet/store.js';
+import type {
+  ClaimInput,
+  ClaimOutcome,
+  InstanceView,
+  NewIdempotencyKey,
+} from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { uniqueViolation } from './rows.js';
 import { lockWholePfs, reserveWholePf } from './whole-pfs.js';
@@ -25,6 +30,8 @@ export async function claimInstance(
   } catch (e) {
     // A concurrent claim took a generated MAC between our check and insert.
     if (uniqueViolation(e) === 'ports_mac') return { ok: false, lost: 'mac', portIndex: -1 };
+    // A request with the same Idempotency-Key committed while this one waited on it.
+    if (uniqueViolation(e) === 'idempotency_keys_pkey') return { ok: false, lost: 'idempotency' };
     throw e;
   }
   if (lost !== null) return lost;
@@ -34,6 +41,8 @@ export async function claimInstance(
 }
 
 async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
+  // The key first: a concurrent duplicate waits on it here, before taking any host's lock.
+  if (c.idempotency !== undefined) await insertKey(tx, c.id, c.idempotency, c.now);
   const p = c.placement;
   const host = await tx
     .selectFrom('hosts')
@@ -170,4 +179,25 @@ async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
     portIdx.forEach((pi, j) => (out[pi] = rows[j]?.id ?? -1));
   }
   return out;
+}
+
+/** Stores the request's key with its instance; an expired one of the same name gives way. */
+async function insertKey(tx: Tx, instanceId: string, k: NewIdempotencyKey, now: string) {
+  await tx
+    .deleteFrom('idempotency_keys')
+    .where('scope', '=', k.scope)
+    .where('key', '=', k.key)
+    .where('expires_at', '<=', new Date(now))
+    .execute();
+  await tx
+    .insertInto('idempotency_keys')
+    .values({
+      scope: k.scope,
+      key: k.key,
+      request_hash: k.requestHash,
+      instance_id: instanceId,
+      created_at: now,
+      expires_at: k.expiresAt,
+    })
+    .execute();
 }

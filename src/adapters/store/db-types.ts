@@ -106,6 +106,18 @@ export interface InstancesTable {
   host_labels: Labels;
   reserved_until: Timestamp | null;
   created_at: Timestamp;
+  /** When the reservation lapsed (migration 0006; null before it, and while not expired). */
+  expired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One Idempotency-Key of POST /v1/instances (migration 0006). */
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  instance_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface PortsTable {
@@ -144,4 +156,5 @@ export interface Database extends VmTables {
   instances: InstancesTable;
   ports: PortsTable;
   tokens: TokensTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

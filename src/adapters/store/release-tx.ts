@@ -57,7 +57,7 @@ export async function releaseInstance(
     else
       await tx
         .updateTable('instances')
-        .set({ state: 'expired', reserved_until: null })
+        .set({ state: 'expired', reserved_until: null, expired_at: now ?? null })
         .where('id', '=', id)
         .execute();
     if (host)

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { requireRole, seenBy, tenantScope } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
+import { idempotencyHeaders } from '../idempotency.js';
 import { createInstance } from '../instance-service.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { instanceCreateSchema, instanceSchema, portSchema } from '../schemas/instances.js';
@@ -16,8 +17,8 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       security,
       summary: 'Schedule an instance and claim a VF for each of its ports, all or nothing',
       description:
-        'Answers 201 with the chosen host and, per port, the VF PCI address, PF, MAC and VLAN; or 409 NO_CAPACITY naming what was missing. VF ports bypass the host bridge: security groups cannot apply to them.',
-      request: { body: jsonBody(instanceCreateSchema) },
+        'Answers 201 with the chosen host and, per port, the VF PCI address, PF, MAC and VLAN; or 409 NO_CAPACITY naming what was missing. VF ports bypass the host bridge: security groups cannot apply to them. With an `Idempotency-Key`, a retry of the same request answers with the instance the first one created (header `Idempotent-Replayed: true`) instead of creating another.',
+      request: { body: jsonBody(instanceCreateSchema), headers: idempotencyHeaders },
       responses: {
         201: jsonOk(instanceSchema, 'The instance, its host and its ports'),
         ...errorResponses,
@@ -25,8 +26,11 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
-      const inst = await createInstance(deps, c.var.principal, c.req.valid('json'));
-      return c.json(instanceOut(inst), 201);
+      const key = c.req.valid('header')['idempotency-key'];
+      const r = await createInstance(deps, c.var.principal, c.req.valid('json'), key);
+      // A retry answers as the first request did: 201 with the instance (as it is now).
+      if (r.replayed) c.header('Idempotent-Replayed', 'true');
+      return c.json(instanceOut(r.instance), 201);
     },
   );
 

@@ -199,12 +199,37 @@ export interface ClaimInput {
   readonly reservedUntil: string;
   /** Hosts not seen since then are not healthy. */
   readonly staleBefore: string;
+  /** The request's Idempotency-Key, stored in the claim's transaction. */
+  readonly idempotency?: NewIdempotencyKey;
+}
+
+/** An Idempotency-Key as the claim stores it. */
+export interface NewIdempotencyKey {
+  /** Whose key: `tenant:T` for tenant tokens, `token:ID` for others. */
+  readonly scope: string;
+  readonly key: string;
+  /** sha256 of the canonical request: the same key with another request is a conflict. */
+  readonly requestHash: string;
+  readonly expiresAt: string;
+}
+
+/** What a stored Idempotency-Key answers with. */
+export interface IdempotencyRecord {
+  readonly requestHash: string;
+  readonly instanceId: string;
 }
 
 export type ClaimOutcome =
   | { readonly ok: true; readonly instance: InstanceView }
-  | { readonly ok: false; readonly lost: 'host' | 'cpus' | 'memory' | 'vfs' }
+  /** `idempotency`: a request with the same key committed first. */
+  | { readonly ok: false; readonly lost: 'host' | 'cpus' | 'memory' | 'vfs' | 'idempotency' }
   | { readonly ok: false; readonly lost: 'mac'; readonly portIndex: number };
+
+/** What the sweep removed. */
+export interface Purged {
+  readonly instances: readonly string[];
+  readonly keys: number;
+}
 
 export interface ClaimStore {
   candidates(physnets: readonly string[], staleBefore: string): Promise<CandidateHost[]>;
@@ -216,4 +241,12 @@ export interface ClaimStore {
   expire(now: string): Promise<string[]>;
   listInstances(tenant: string | null): Promise<InstanceView[]>;
   getInstance(id: string): Promise<InstanceView | null>;
+  /** The unexpired Idempotency-Key `key` of `scope`, or null. */
+  idempotencyKey(scope: string, key: string, now: string): Promise<IdempotencyRecord | null>;
+  /**
+   * Drops Idempotency-Keys expired by `now` and instances whose reservation
+   * expired before `expiredBefore` (never a reserved or active one, nor one
+   * with a domain record), with their ports.
+   */
+  purge(now: string, expiredBefore: string): Promise<Purged>;
 }
