@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startHarness } from '../testing/controller-harness.js';
+import { applyDesired, basicCatalog, joinHost, reportHost } from '../testing/fleet-sim.js';
+import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
+import { purgeHistory } from './purge-history.js';
+import { expireReservations } from './run-controller.js';
+
+afterAll(stopPgCluster);
+
+const vm = (name: string) => ({
+  name,
+  vcpus: 1,
+  memoryMb: 64,
+  tenant: 'acme',
+  ports: [{ network: 'blue' }],
+});
+
+describe.each(STORE_KINDS)('the sweep purges history, %s', (kind) => {
+  it('drops an expired instance a retention after it expired, with its ports and keys; never a live one', async () => {
+    const hour = 3_600_000;
+    const h = await startHarness(kind, { reservationTtlMs: 60_000, instanceRetentionMs: hour });
+    try {
+      await basicCatalog(h);
+      const agent = await joinHost(h, { name: 'node0', pfs: 1, vfsPerPf: 4 });
+      const active = await h.call('POST', '/v1/instances', h.admin, vm('active'));
+      await applyDesired(h, agent, 'node0');
+      const lapsed = await h.app.request('/v1/instances', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${h.admin}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'k',
+        },
+        body: JSON.stringify(vm('lapsed')),
+      });
+      const lapsedId = ((await lapsed.json()) as { id: string }).id;
+      h.clock += 61_000;
+      expect(await expireReservations(h.deps)).toEqual([lapsedId]);
+      const expiredAt = h.clock;
+      const ids = async () =>
+        ((await h.call('GET', '/v1/instances', h.admin)).body as unknown as { id: string }[])
+          .map((i) => i.id)
+          .sort();
+
+      h.clock = expiredAt + hour - 1_000;
+      // The host reports again, so it is not stale for the next claim.
+      await reportHost(h, agent, { name: 'node0', pfs: 1, vfsPerPf: 4 });
+      const fresh = await h.call('POST', '/v1/instances', h.admin, vm('fresh'));
+      expect(fresh.status).toBe(201);
+      expect((await purgeHistory(h.deps)).instances).toEqual([]);
+      expect(await ids()).toEqual([active.body.id, lapsedId, fresh.body.id].sort());
+
+      h.clock = expiredAt + hour + 1_000;
+      expect(await purgeHistory(h.deps)).toEqual({ instances: [lapsedId], keys: 0 });
+      // The active one is older than the retention, the reserved one is not expired: both stay.
+      expect(await ids()).toEqual([active.body.id, fresh.body.id].sort());
+      expect((await h.call('GET', `/v1/instances/${lapsedId}`, h.admin)).status).toBe(404);
+      const left = await h.store.db
+        .selectFrom('ports')
+        .select('instance_id')
+        .orderBy('instance_id')
+        .execute();
+      expect(left.map((p) => p.instance_id).sort()).toEqual([active.body.id, fresh.body.id].sort());
+      expect(await h.store.db.selectFrom('idempotency_keys').selectAll().execute()).toEqual([]);
+      expect((await purgeHistory(h.deps)).instances).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
