@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -45,6 +46,7 @@ const fleet: FleetDeps = {
     return m.startAgent(s, o);
   },
   fetch: (url, init) => fetch(url, init),
+  newIdempotencyKey: () => randomUUID(),
   untilStopped: () =>
     new Promise((resolve) => {
       const on = (sig: NodeJS.Signals) => {

@@ -1,11 +1,12 @@
-import { ERROR_CODES, VfleetError } from '../core/errors.js';
+import { ERROR_CODES, isVfleetError, VfleetError } from '../core/errors.js';
 import { isOneOf } from '../core/vocabulary.js';
 import type { FleetDeps } from './fleet-deps.js';
 
 export interface ApiClient {
   readonly baseUrl: string;
   get<T = unknown>(path: string): Promise<T>;
-  post<T = unknown>(path: string, body: unknown): Promise<T>;
+  /** `headers`: extra request headers (an Idempotency-Key). */
+  post<T = unknown>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
   patch<T = unknown>(path: string, body: unknown): Promise<T>;
   /** The answer's body, when there is one (a 202 says what is still to happen). */
   delete(path: string): Promise<unknown>;
@@ -23,8 +24,13 @@ export function createApiClient(
   token: string,
 ): ApiClient {
   const base = baseUrl.replace(/\/+$/, '');
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<unknown> => {
+    const headers: Record<string, string> = { ...extra, authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -55,11 +61,16 @@ export function createApiClient(
   return {
     baseUrl: base,
     get: <T>(path: string) => call('GET', path) as Promise<T>,
-    post: <T>(path: string, body: unknown) => call('POST', path, body) as Promise<T>,
+    post: <T>(path: string, body: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body, headers) as Promise<T>,
     patch: <T>(path: string, body: unknown) => call('PATCH', path, body) as Promise<T>,
     delete: (path: string) => call('DELETE', path),
   };
 }
+
+/** The request never got an answer (refused, reset, cut): sent again, it may have been done already. */
+export const unanswered = (e: unknown): boolean =>
+  isVfleetError(e) && e.code === 'MISSING_DEPENDENCY' && e.details.status === undefined;
 
 /** The API's error body as a VfleetError; anything else (a proxy's HTML page) keeps the status. */
 export function apiError(status: number, data: unknown, what: string): VfleetError {

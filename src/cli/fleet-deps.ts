@@ -13,6 +13,8 @@ export interface FleetDeps {
   readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
   /** Resolves with the signal's name on SIGINT or SIGTERM. */
   untilStopped(): Promise<string>;
+  /** A new random Idempotency-Key (one per `instance create|boot`, kept across its retries). */
+  newIdempotencyKey(): string;
   readonly defaults: FleetDefaults;
 }
 

@@ -5,6 +5,7 @@ import { VfleetError } from '../core/errors.js';
 import { NUMA_POLICIES } from '../core/vocabulary.js';
 import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
+import { postInstance } from './create-instance.js';
 import { collect, intArg, parseLabels, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
 import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
@@ -162,7 +163,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     },
     (c) => requestOptions(c),
     async (api, o: InstanceCreate, name: string | undefined) => {
-      const inst = await api.post<InstanceView>('/v1/instances', await instanceBody(deps, name, o));
+      const inst = await postInstance(deps, api, await instanceBody(deps, name, o));
       print(deps, o.output, inst, instanceDetail);
     },
   );
@@ -193,7 +194,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
             field: 'image',
           },
         );
-      let inst = await api.post<InstanceView>('/v1/instances', body);
+      let inst = await postInstance(deps, api, body);
       deps.err(`instance ${inst.name}: claimed on ${inst.host ?? '?'}\n`);
       if (o.wait !== false) inst = (await waitForVm(deps, api, inst.id, 'running')) ?? inst;
       print(deps, o.output, inst, instanceDetail);

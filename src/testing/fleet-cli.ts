@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,6 +49,7 @@ export async function fleetTestEnv(
       startController: (x) => startController(s, x),
       startAgent: (x) => startAgent(s, x),
       fetch: (url, init) => fetch(url, init),
+      newIdempotencyKey: () => randomUUID(),
       untilStopped: () =>
         new Promise((r) => {
           stops.push(() => {
