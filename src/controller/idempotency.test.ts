@@ -44,6 +44,12 @@ describe.each(STORE_KINDS)('Idempotency-Key on POST /v1/instances, %s', (kind) =
     try {
       await basicCatalog(h);
       await joinHost(h, { name: 'node0', pfs: 1, vfsPerPf: 4 });
+      const doc = (await h.call('GET', '/openapi.json', null)).body as {
+        paths: Record<string, { post?: { parameters?: { name: string; in: string }[] } }>;
+      };
+      expect(doc.paths['/v1/instances']?.post?.parameters).toEqual([
+        expect.objectContaining({ name: 'idempotency-key', in: 'header', required: false }),
+      ]);
       const first = await create(h, 'k-1', vm());
       expect([first.status, first.replayed]).toEqual([201, null]);
       // Keys in another order are the same request.
