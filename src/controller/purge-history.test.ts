@@ -1,9 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../adapters/store/open-store.js';
+import { pgliteTemplate } from '../testing/pglite-template.js';
+import { DEFAULT_CONFIG } from './controller-deps.js';
 import { startHarness } from '../testing/controller-harness.js';
 import { applyDesired, basicCatalog, joinHost, reportHost } from '../testing/fleet-sim.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { purgeHistory } from './purge-history.js';
-import { expireReservations } from './run-controller.js';
+import { expireReservations, runController } from './run-controller.js';
 
 afterAll(stopPgCluster);
 
@@ -65,6 +71,53 @@ describe.each(STORE_KINDS)('the sweep purges history, %s', (kind) => {
       expect((await purgeHistory(h.deps)).instances).toEqual([]);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe("the running controller's sweep", () => {
+  it('purges an instance that expired a retention ago, on its own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vfleet-sweep-'));
+    const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+    const now = Date.parse('2030-01-02T00:00:00Z');
+    const ctl = await runController({
+      store,
+      host: '127.0.0.1',
+      port: 0,
+      adminTokenFile: join(dir, 'admin-token'),
+      config: { ...DEFAULT_CONFIG, instanceRetentionMs: 3_600_000 },
+      now: () => now,
+      log: () => undefined,
+      serializeClaims: true,
+      sweepMs: 50,
+    });
+    try {
+      const row = (id: string, expiredAt: string) => ({
+        id,
+        name: id,
+        tenant: 'acme',
+        state: 'expired',
+        vcpus: 1,
+        memory_mb: 64,
+        numa_policy: 'legacy',
+        host_labels: '{}',
+        created_at: '2030-01-01T00:00:00Z',
+        expired_at: expiredAt,
+      });
+      await store.db
+        .insertInto('instances')
+        .values([row('old', '2030-01-01T22:59:00Z'), row('recent', '2030-01-01T23:01:00Z')])
+        .execute();
+      const ids = async () =>
+        (await store.db.selectFrom('instances').select('id').execute()).map((r) => r.id);
+      const end = Date.now() + 10_000;
+      while ((await ids()).includes('old') && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await ids()).toEqual(['recent']);
+    } finally {
+      await ctl.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
