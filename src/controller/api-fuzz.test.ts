@@ -16,10 +16,10 @@ afterAll(stopPgCluster);
  * path, query, body, Content-Type or token, the answer is never a 5xx, an
  * error is {code, message, details} with a code other than INTERNAL and no
  * stack trace, and nothing is logged as an internal error. Bounded: a fixed
- * seed and run count per operation (FUZZ_SEED overrides the seed to explore).
+ * seed and run count per operation (FUZZ_SEED and FUZZ_RUNS override them, to explore).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
-const RUNS_PER_OPERATION = 48;
+const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 48);
 
 describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
   let h: Harness;
@@ -27,6 +27,8 @@ describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
   let world: FuzzWorld;
   let doc: OpenApiDoc;
   const logged: unknown[] = [];
+  /** Answers by status and code, per operation (FUZZ_STATS=1 prints them: how deep the fuzz got). */
+  let tally = new Map<string, number>();
 
   beforeAll(async () => {
     h = await startHarness(kind);
@@ -47,7 +49,10 @@ describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
       headers,
       ...(r.body === null ? {} : { body: r.body }),
     });
-    const problem = answerProblem(res.status, await res.text());
+    const text = await res.text();
+    const key = `${res.status} ${res.status >= 400 ? (/"code":"(\w+)"/.exec(text)?.[1] ?? '') : ''}`;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+    const problem = answerProblem(res.status, text);
     if (problem !== null) return problem;
     return logged.length > 0 ? `an internal error logged: ${String(logged[0])}` : null;
   }
@@ -60,6 +65,7 @@ describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
     const failures: string[] = [];
     for (const [i, [path, method]] of ops.entries()) {
       const seed = SEED + i;
+      tally = new Map();
       const result = await fc.check(
         fc.asyncProperty(requestsFor(doc, path, method, world), async (r) => {
           const problem = await send(r);
@@ -67,6 +73,8 @@ describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
         }),
         { seed, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
       );
+      if (process.env.FUZZ_STATS !== undefined)
+        console.log(`${method.toUpperCase()} ${path} ${JSON.stringify(Object.fromEntries(tally))}`);
       if (result.failed) {
         const why = result.errorInstance instanceof Error ? result.errorInstance.message : '';
         failures.push(`${method.toUpperCase()} ${path} (seed ${seed}): ${why.slice(0, 600)}`);

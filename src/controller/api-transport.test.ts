@@ -175,6 +175,28 @@ const cases: Case[] = [
     `findings[0].evidence${'.a'.repeat(MAX_JSON_DEPTH - 3)}`,
   ],
   [
+    'two VFs with one index in an agent report',
+    'POST',
+    '/v1/agent/hosts/node1/report',
+    JSON_TYPE,
+    JSON.stringify({
+      inventory: {
+        pfs: [
+          {
+            ...{ pciAddress: '0000:10:00.0', ifname: null, vendorId: '8086', deviceId: '1521' },
+            ...{ driver: 'igb', totalVfs: 7, numVfs: 2, numaNode: 0 },
+            vfs: [
+              { index: 0, pciAddress: '0000:10:10.0' },
+              { index: 0, pciAddress: '0000:10:10.1' },
+            ],
+          },
+        ],
+      },
+    }),
+    400,
+    'inventory.pfs[0].vfs[1].index',
+  ],
+  [
     'a NUL in an instance name',
     'POST',
     '/v1/instances',

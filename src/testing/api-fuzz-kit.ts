@@ -53,7 +53,11 @@ export async function seedFleet(h: Harness): Promise<FuzzWorld> {
       tokens: [String(spare.body.id)],
       tasks: ['no-such-task'],
     },
-    names: ['p1', 'p2', 'blue', 'red', 'acme', 'zeta', 'igb', 'node1', 'vm0', 'fa:16:3e:00:00:01'],
+    names: [
+      ...['p1', 'p2', 'blue', 'red', 'acme', 'zeta', 'igb', 'node1', 'vm0', 'fa:16:3e:00:00:01'],
+      // PCI addresses of node1's PFs and VFs, so agent reports pass the schema and reach the store.
+      ...['0000:10:00.0', '0000:10:10.0', '0000:10:10.1', '0000:11:00.0', '0000:11:10.0'],
+    ],
     tokens: [h.admin, h.admin, h.admin, tenant, tenant, agent, agent, 'vfl_unknown', null],
   };
 }
