@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerProblem, requestsFor, seedFleet } from '../testing/api-fuzz-kit.js';
 import type { FuzzRequest, FuzzWorld } from '../testing/api-fuzz-kit.js';
 import { startHarness } from '../testing/controller-harness.js';
+import { simInventory } from '../testing/fleet-sim.js';
 import type { Harness } from '../testing/controller-harness.js';
 import type { OpenApiDoc } from '../testing/openapi-arbitrary.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
@@ -56,6 +57,40 @@ describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
     if (problem !== null) return problem;
     return logged.length > 0 ? `an internal error logged: ${String(logged[0])}` : null;
   }
+
+  it('racing creates, updates and reports of one object never get a 5xx', async () => {
+    const report = {
+      inventory: simInventory({ name: 'node2', pfs: 1, vfsPerPf: 3 }, 0x20),
+      findings: [],
+    };
+    const races: [string, string, unknown][] = [
+      ['POST', '/v1/physnets', { name: 'race', vlanRanges: [{ min: 300, max: 310 }] }],
+      ['POST', '/v1/networks', { name: 'race', physnet: 'p1', tenant: 'acme' }],
+      ['POST', '/v1/specs', { name: 'race', vendor: '15b3', physnet: 'p1', numVfs: 2 }],
+      ['POST', '/v1/tokens', { name: 'race', role: 'tenant', tenant: 'acme' }],
+      ['POST', '/v1/agent/register', { host: 'node9', labels: {} }],
+      ['PATCH', '/v1/hosts/node1', { labels: { rack: 'r2' } }],
+      ['POST', '/v1/agent/hosts/node2/report', report],
+    ];
+    for (const [method, path, body] of races) {
+      logged.length = 0;
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          send({
+            method,
+            path,
+            token: h.admin,
+            contentType: 'application/json',
+            body: JSON.stringify(body),
+          }),
+        ),
+      );
+      expect(
+        answers.filter((a) => a !== null),
+        `${method} ${path}`,
+      ).toEqual([]);
+    }
+  }, 60_000);
 
   it('every operation answers bad and good input without a 5xx', async () => {
     const ops = Object.entries(doc.paths)
