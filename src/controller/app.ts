@@ -5,6 +5,7 @@ import { bearerAuth } from './auth.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
 import { docsPage } from './docs-page.js';
 import { errorResponse, tooLarge, validationError } from './http-errors.js';
+import { requestGuard } from './request-guard.js';
 import { registerAgentRoutes } from './routes/agent.js';
 import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
@@ -56,6 +57,8 @@ export function createControllerApp(
     }),
   );
   app.use('/v1/*', bearerAuth(deps.store.tokens));
+  // After auth (no parsing for strangers), before any route: bad bytes never reach the store.
+  app.use('/v1/*', requestGuard());
 
   registerHostRoutes(app, deps);
   registerSpecRoutes(app, deps);

@@ -32,6 +32,15 @@ function asVfleetError(e: unknown): VfleetError {
       });
     }
     if (e.status === 401) return new VfleetError('UNAUTHORIZED', e.message);
+    // requestGuard answers these first; the framework's own checks stay a 4xx behind it.
+    if (e.status === 415) {
+      return new VfleetError('INVALID_INPUT', 'send the body with Content-Type: application/json', {
+        field: 'Content-Type',
+      });
+    }
+    if (e.status >= 400 && e.status < 500) {
+      return new VfleetError('INVALID_INPUT', `bad request: ${e.message}`, { field: '(request)' });
+    }
   }
   return toVfleetError(e);
 }

@@ -15,6 +15,7 @@ export async function recordReport(
   report: HostReport,
   now: string,
 ): Promise<Host> {
+  refuseRepeatedVfIndex(report);
   return db.transaction().execute(async (tx) => {
     await lockHost(tx, id);
     const specs = await loadSpecs(tx);
@@ -95,6 +96,26 @@ export async function recordReport(
       .where('id', '=', id)
       .execute();
     return bumpIfDeclaredStateMoved(tx, id);
+  });
+}
+
+/**
+ * Two VFs of one PF with one index would make the VF upsert touch a row twice,
+ * which the database refuses (SQLSTATE 21000, a 500). The field is named as
+ * in the agent report, whose PFs and VFs the report keeps in order.
+ */
+function refuseRepeatedVfIndex(report: HostReport): void {
+  report.pfs.forEach((pf, p) => {
+    const seen = new Set<number>();
+    pf.vfs.forEach((vf, v) => {
+      if (seen.has(vf.index))
+        throw new VfleetError(
+          'INVALID_INPUT',
+          `PF ${pf.pciAddress} lists VF index ${vf.index} twice`,
+          { field: `inventory.pfs[${p}].vfs[${v}].index` },
+        );
+      seen.add(vf.index);
+    });
   });
 }
 
