@@ -102,6 +102,9 @@ const endpoints = (): Endpoint[] => [
     roles: ['admin'],
   },
   { method: 'DELETE', path: `/v1/tokens/${missing}`, roles: ['admin'] },
+  { method: 'GET', path: '/v1/quotas', roles: ['admin', 'tenant'] },
+  { method: 'GET', path: '/v1/quotas/acme', roles: ['admin', 'tenant'] },
+  { method: 'PUT', path: '/v1/quotas/acme', body: { instances: 50 }, roles: ['admin'] },
   {
     method: 'POST',
     path: '/v1/agent/register',
@@ -158,7 +161,8 @@ describe('authorization of every endpoint', () => {
             .replace(/\/(node1|p1|nope|[0-9a-f-]{36})(?=\/|$)/, (_m, x: string) =>
               x === 'p1' || x === 'nope' ? '/{name}' : '/{id}',
             )
-            .replace(/\/tasks\/[0-9a-f-]{36}$/, '/tasks/{task}')}`,
+            .replace(/\/tasks\/[0-9a-f-]{36}$/, '/tasks/{task}')
+            .replace(/^\/v1\/quotas\/acme$/, '/v1/quotas/{tenant}')}`,
       ),
     );
     expect(listed.sort()).toEqual([...tested].sort());

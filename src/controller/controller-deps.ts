@@ -1,4 +1,5 @@
 import type { FleetStore } from '../core/fleet/store.js';
+import { DEFAULT_QUOTAS, type QuotaDefaults } from '../core/fleet/quota.js';
 import type { Token } from '../core/fleet/model.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
@@ -21,6 +22,8 @@ export interface ControllerConfig {
    * notice: the safety net under the change feed and its LISTEN/NOTIFY.
    */
   readonly feedPollMs: number;
+  /** Per-tenant limits for tenants without an admin override (core/fleet/quota.ts). */
+  readonly quotas: QuotaDefaults;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {
@@ -31,6 +34,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   bodyLimitBytes: 1 << 20,
   candidateMaxAgeMs: 2_000,
   feedPollMs: 15_000,
+  quotas: DEFAULT_QUOTAS,
 };
 
 export interface ControllerDeps {

@@ -113,6 +113,7 @@ export async function createInstance(
           now: new Date(now).toISOString(),
           reservedUntil: new Date(now + deps.config.reservationTtlMs).toISOString(),
           staleBefore,
+          quotas: deps.config.quotas,
         });
         if (r.ok) {
           candidates.claimed(placement, req.vcpus, req.memoryMb);

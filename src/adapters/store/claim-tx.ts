@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ClaimInput, ClaimOutcome, InstanceView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { checkClaimQuota } from './quota-tx.js';
 import { uniqueViolation } from './rows.js';
 import { lockWholePfs, reserveWholePf } from './whole-pfs.js';
 
@@ -34,6 +35,11 @@ export async function claimInstance(
 }
 
 async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
+  // Before any row lock: the tenant lock it may take comes first (quota-tx.ts).
+  if (c.quotas !== undefined) {
+    const devices = c.ports.filter((x) => x.vnicType !== 'normal').length;
+    await checkClaimQuota(tx, c.quotas, { tenant: c.tenant, devices });
+  }
   const p = c.placement;
   const host = await tx
     .selectFrom('hosts')

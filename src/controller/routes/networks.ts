@@ -158,6 +158,7 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
         tenant,
         physnet: b.physnet,
         vlan: b.vlan ?? null,
+        quotas: deps.config.quotas,
       });
       return c.json(networkOut(n), 201);
     },
@@ -197,7 +198,7 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const n = await owned(c.var.principal, c.req.valid('param').id);
-      const updated = await cat.updateNetwork(n.id, c.req.valid('json'));
+      const updated = await cat.updateNetwork(n.id, c.req.valid('json'), deps.config.quotas);
       if (updated === null) throw new VfleetError('NOT_FOUND', `no network ${n.id}`);
       return c.json(networkOut(updated), 200);
     },

@@ -1,5 +1,7 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
+import type { QuotaDefaults } from './quota.js';
+import type { QuotaStore } from './quota-store.js';
 import type { VmStore } from './vm-store.js';
 import type {
   DeviceSpec,
@@ -27,6 +29,7 @@ export interface FleetStore {
   readonly catalog: CatalogStore;
   readonly claims: ClaimStore;
   readonly vms: VmStore;
+  readonly quotas: QuotaStore;
   close(): Promise<void>;
 }
 
@@ -113,6 +116,8 @@ export interface NewNetwork {
   readonly physnet: string;
   /** null: the lowest free VLAN of the physnet's ranges. */
   readonly vlan: number | null;
+  /** Enforced in the creating transaction (networks, VLANs per physnet); absent: none. */
+  readonly quotas?: QuotaDefaults;
 }
 
 /** What `PATCH /v1/networks/{id}` may change; absent fields stay. */
@@ -149,7 +154,7 @@ export interface CatalogStore {
   networkByName(tenant: string, name: string): Promise<Network | null>;
   removeNetwork(id: string): Promise<boolean>;
   /** Renames or moves a network; a move (VLAN, physnet) is a CONFLICT while ports use it. */
-  updateNetwork(id: string, patch: NetworkPatch): Promise<Network | null>;
+  updateNetwork(id: string, patch: NetworkPatch, quotas?: QuotaDefaults): Promise<Network | null>;
   listPorts(tenant: string | null): Promise<PortView[]>;
   getPort(id: string): Promise<PortView | null>;
 }
@@ -199,6 +204,8 @@ export interface ClaimInput {
   readonly reservedUntil: string;
   /** Hosts not seen since then are not healthy. */
   readonly staleBefore: string;
+  /** Instance and VF quotas, checked in the claim's transaction (QUOTA_EXCEEDED); absent: none. */
+  readonly quotas?: QuotaDefaults;
 }
 
 export type ClaimOutcome =
