@@ -75,6 +75,7 @@ export async function startController(
       config: {
         ...DEFAULT_CONFIG,
         weigher: o.weigher,
+        quotas: { ...DEFAULT_CONFIG.quotas, ...o.quotas },
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
       },
       now: () => s.clock.now(),
