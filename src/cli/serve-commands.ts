@@ -256,7 +256,7 @@ async function hostnameOf(deps: CliDeps, root: string): Promise<string> {
 async function agentToken(deps: CliDeps, url: string, admin: string, host: string) {
   const api = createApiClient(fleetOf(deps).fetch, url, admin);
   const name = `up-agent-${host}`.slice(0, 63);
-  for (const t of await api.get<TokenView[]>('/v1/tokens'))
+  for (const t of await api.list<TokenView>('/v1/tokens'))
     if (t.name === name) await api.delete(`/v1/tokens/${encodeURIComponent(t.id)}`);
   const t = await api.post<TokenView>('/v1/tokens', { name, role: 'agent', host });
   if (t.token === undefined)

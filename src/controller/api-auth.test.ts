@@ -35,7 +35,7 @@ beforeAll(async () => {
   instanceId = String(inst.body.id);
   portId = String((inst.body.ports as { id: string }[])[0]?.id);
   networkId = String(
-    ((await h.call('GET', '/v1/networks', tok.tenant)).body as unknown as { id: string }[])[0]?.id,
+    ((await h.call('GET', '/v1/networks', tok.tenant)).body.items as { id: string }[])[0]?.id,
   );
 }, 60_000);
 afterAll(() => h.close());
@@ -215,7 +215,10 @@ describe('scopes', () => {
     });
     expect(patch.status).toBe(404);
     for (const list of ['/v1/instances', '/v1/ports', '/v1/networks']) {
-      expect((await h.call('GET', list, tok.otherTenant)).body).toEqual([]);
+      expect((await h.call('GET', list, tok.otherTenant)).body).toEqual({
+        items: [],
+        nextCursor: null,
+      });
     }
     const foreign = await h.call('POST', '/v1/networks', tok.otherTenant, {
       name: 'x',

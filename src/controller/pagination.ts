@@ -42,8 +42,16 @@ export const pageSchema = <T extends z.ZodType>(item: T, name: string) =>
 /** The sort key of one list: its name (a cursor of another list is refused) and the type of each part. */
 export interface ListKey {
   readonly list: string;
-  readonly parts: readonly ('s' | 'n')[];
+  /** s: text, n: integer, t: a timestamp as PostgreSQL writes it. */
+  readonly parts: readonly ('s' | 'n' | 't')[];
 }
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
+const partFits = (t: 's' | 'n' | 't', v: unknown): boolean =>
+  t === 'n'
+    ? typeof v === 'number' && Number.isSafeInteger(v)
+    : typeof v === 'string' && (t === 's' || TIMESTAMP.test(v));
 
 /** base64url of JSON `[list, ...key]`: opaque to clients, checked on the way back. */
 export const encodeCursor = (k: ListKey, key: PageKey): string =>
@@ -65,12 +73,26 @@ export function decodeCursor(k: ListKey, cursor: string): PageKey {
   const key = parsed.slice(1) as unknown[];
   const fits =
     key.length === k.parts.length &&
-    key.every((v, i) =>
-      k.parts[i] === 'n' ? typeof v === 'number' && Number.isSafeInteger(v) : typeof v === 'string',
-    );
+    key.every((v, i) => {
+      const t = k.parts[i];
+      return t !== undefined && partFits(t, v);
+    });
   if (!fits) throw bad(`not a cursor of ${k.list}`);
   return key as KeyPart[];
 }
+
+/** The sort keys of the API's lists (the store's keyset columns, list-pages.ts). */
+export const LIST_KEYS = {
+  hosts: { list: 'hosts', parts: ['s'] },
+  specs: { list: 'specs', parts: ['t', 's'] },
+  physnets: { list: 'physnets', parts: ['s'] },
+  networks: { list: 'networks', parts: ['s', 's'] },
+  ports: { list: 'ports', parts: ['s', 's', 'n', 's'] },
+  instances: { list: 'instances', parts: ['t', 's'] },
+  tokens: { list: 'tokens', parts: ['t', 's'] },
+  migrations: { list: 'migrations', parts: ['t', 's'] },
+  quotas: { list: 'quotas', parts: ['s'] },
+} as const satisfies Record<string, ListKey>;
 
 /** The store's page query for `?limit=&cursor=`. */
 export function pageQuery(

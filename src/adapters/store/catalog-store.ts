@@ -4,7 +4,8 @@ import type { CatalogStore } from '../../core/fleet/store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { updateNetworkTx, updatePhysnetTx } from './network-update-tx.js';
-import { portViews } from './port-views.js';
+import { networkPage, physnetPage, specPage } from './list-pages.js';
+import { portPage, portViews } from './port-views.js';
 import { checkNetworkQuota, lockTenant } from './quota-tx.js';
 import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
 import { loadSpecs } from './spec-tagging.js';
@@ -36,6 +37,10 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       return toSpec(first(row));
     },
     listSpecs: () => loadSpecs(db),
+    pageSpecs: (q) => specPage(db, q),
+    pagePhysnets: (q) => physnetPage(db, q),
+    pageNetworks: (tenant, q) => networkPage(db, tenant, q),
+    pagePorts: (f, q) => portPage(db, f, q),
     async getSpec(id) {
       const row = await db
         .selectFrom('device_specs')

@@ -3,8 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole, tenantScope } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { pageOut, pageQuery, pageQuerySchema, pageSchema } from '../pagination.js';
-import type { ListKey } from '../pagination.js';
+import { LIST_KEYS, pageOut, pageQuery, pageQuerySchema, pageSchema } from '../pagination.js';
 import { quotaReport } from '../quota-report.js';
 import { errorResponses, jsonBody, jsonOk, security } from '../schemas/common.js';
 import {
@@ -14,7 +13,7 @@ import {
   tenantQuotaSchema,
 } from '../schemas/quotas.js';
 
-const KEY: ListKey = { list: 'quotas', parts: ['s'] };
+const KEY = LIST_KEYS.quotas;
 
 export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const tags = ['quotas'];
