@@ -59,7 +59,7 @@ describe.each(STORE_KINDS)(
         });
         expect(bad.status, JSON.stringify(bad.body)).toBe(400);
         expect(bad.body).toMatchObject({ details: { field: 'ports[0].vf.driverKind' } });
-        expect((await get<InstanceOut[]>('/v1/instances')).length).toBe(0);
+        expect((await get<{ items: InstanceOut[] }>('/v1/instances')).items.length).toBe(0);
 
         // Boot on rack r1 (hv-a, NUMA node 0, CPUs 0-3) with a failover standby on br0.
         const inst = (await must('/v1/instances', {
@@ -102,7 +102,7 @@ describe.each(STORE_KINDS)(
         )) as unknown as MigrationOut;
         expect(started).toMatchObject({ source: 'hv-a', target: 'hv-b', state: 'running' });
         const done = await wait('the migration to end', async () => {
-          const [m] = await get<MigrationOut[]>(`${path}/migrations`);
+          const [m] = (await get<{ items: MigrationOut[] }>(`${path}/migrations`)).items;
           return m !== undefined && m.state !== 'running' ? m : null;
         });
         expect(done.state, JSON.stringify(done.report)).toBe('done');
@@ -148,7 +148,7 @@ describe.each(STORE_KINDS)(
         libvirt.failNext(`${uri('hv-b')} migrate`, 'operation failed: injected');
         await must(`${path}/migrate`, { host: 'hv-a' }, 202);
         const back = await wait('the failed migration to end', async () => {
-          const [m] = await get<MigrationOut[]>(`${path}/migrations`);
+          const [m] = (await get<{ items: MigrationOut[] }>(`${path}/migrations`)).items;
           return m !== undefined && m.state !== 'running' && m.target === 'hv-a' ? m : null;
         });
         expect(back.state).toBe('rolled-back');

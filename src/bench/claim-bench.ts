@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
 import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { UNLIMITED_QUOTAS } from '../core/fleet/quota.js';
 import { runController } from '../controller/run-controller.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
@@ -51,7 +52,8 @@ async function onController<T>(
     host: '127.0.0.1',
     port: 0,
     adminTokenFile: join(dir, 'admin-token'),
-    config: DEFAULT_CONFIG,
+    // Hundreds of instances for one tenant: the bench measures claims, not quotas.
+    config: { ...DEFAULT_CONFIG, quotas: UNLIMITED_QUOTAS },
     now: () => now,
     log: (l) => logs.push(l),
     serializeClaims: store.embedded,

@@ -83,7 +83,7 @@ describe('two controller processes on one PostgreSQL', () => {
     expect(byA).toBeGreaterThan(0);
     expect(byA).toBeLessThan(50);
     // The other process agrees on what the store holds.
-    const ports = (await viaB.call('GET', '/v1/ports', admin)).body as unknown as {
+    const ports = (await viaB.call('GET', '/v1/ports', admin)).body.items as {
       host: string;
       pciAddress: string;
     }[];

@@ -110,6 +110,7 @@ async function startLocked(
       config: {
         ...DEFAULT_CONFIG,
         weigher: o.weigher,
+        quotas: { ...DEFAULT_CONFIG.quotas, ...o.quotas },
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
       },
       now: () => s.clock.now(),

@@ -7,9 +7,23 @@ export interface ApiClient {
   get<T = unknown>(path: string): Promise<T>;
   /** `headers`: extra request headers (an Idempotency-Key). */
   post<T = unknown>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
+  /**
+   * Every item of a paged list (`{items, nextCursor}`), following the
+   * cursors; `limit` caps how many are fetched (default: all).
+   */
+  list<T = unknown>(path: string, limit?: number): Promise<T[]>;
   patch<T = unknown>(path: string, body: unknown): Promise<T>;
+  put<T = unknown>(path: string, body: unknown): Promise<T>;
   /** The answer's body, when there is one (a 202 says what is still to happen). */
   delete(path: string): Promise<unknown>;
+}
+
+/** The API's largest page: lists are fetched in as few requests as it allows. */
+const PAGE_MAX = 1000;
+
+interface Paged<T> {
+  readonly items?: T[];
+  readonly nextCursor?: string | null;
 }
 
 /**
@@ -58,12 +72,29 @@ export function createApiClient(
     if (!res.ok) throw apiError(res.status, data, `${method} ${path}`);
     return data;
   };
+  const list = async <T>(path: string, limit = Infinity): Promise<T[]> => {
+    const out: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const want = Math.min(PAGE_MAX, limit - out.length);
+      const sep = path.includes('?') ? '&' : '?';
+      const more: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+      const page = (await call('GET', `${path}${sep}limit=${want}${more}`)) as Paged<T>;
+      if (!Array.isArray(page.items))
+        throw new VfleetError('INTERNAL', `GET ${path}: the controller sent no list of items`);
+      out.push(...page.items);
+      cursor = page.nextCursor ?? null;
+    } while (cursor !== null && out.length < limit);
+    return out;
+  };
   return {
     baseUrl: base,
     get: <T>(path: string) => call('GET', path) as Promise<T>,
     post: <T>(path: string, body: unknown, headers?: Record<string, string>) =>
       call('POST', path, body, headers) as Promise<T>,
+    list,
     patch: <T>(path: string, body: unknown) => call('PATCH', path, body) as Promise<T>,
+    put: <T>(path: string, body: unknown) => call('PUT', path, body) as Promise<T>,
     delete: (path: string) => call('DELETE', path),
   };
 }

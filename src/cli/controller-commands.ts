@@ -3,12 +3,13 @@ import type { CliDeps } from './cli-deps.js';
 import { registerHostsCommands, registerTokenCommands } from './fleet-admin-commands.js';
 import { registerNetworkCommands, registerSpecCommands } from './fleet-catalog-commands.js';
 import { registerInstanceCommands } from './fleet-instance-commands.js';
+import { registerQuotaCommands } from './fleet-quota-commands.js';
 import { registerServeCommands } from './serve-commands.js';
 
 /**
  * The fleet half of the CLI: `controller`, `agent` and `up` start the
  * services; `hosts`, `spec`, `physnet`, `network`, `port`, `instance` and
- * `token` talk to a controller's /v1 API (docs/controller.md).
+ * `token`, `quota` talk to a controller's /v1 API (docs/controller.md).
  */
 export function registerControllerCommands(program: Command, deps: CliDeps): void {
   registerServeCommands(program, deps);
@@ -17,4 +18,5 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerNetworkCommands(program, deps);
   registerInstanceCommands(program, deps);
   registerTokenCommands(program, deps);
+  registerQuotaCommands(program, deps);
 }

@@ -39,7 +39,7 @@ export function registerHostsCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'hosts with health, readiness and labels', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.get<HostView[]>('/v1/hosts'), hostsTable);
+      print(deps, o.output, await api.list<HostView>('/v1/hosts'), hostsTable);
     },
   );
   apiCommand(
@@ -75,7 +75,7 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list tokens (never their secrets)', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.get<TokenView[]>('/v1/tokens'), tokensTable);
+      print(deps, o.output, await api.list<TokenView>('/v1/tokens'), tokensTable);
     },
   );
   apiCommand(

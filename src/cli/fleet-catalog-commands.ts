@@ -36,7 +36,7 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list device specs', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.get<SpecView[]>('/v1/specs'), specsTable);
+      print(deps, o.output, await api.list<SpecView>('/v1/specs'), specsTable);
     },
   );
   apiCommand(
@@ -116,7 +116,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list physical networks', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.get<PhysnetView[]>('/v1/physnets'), physnetsTable);
+      print(deps, o.output, await api.list<PhysnetView>('/v1/physnets'), physnetsTable);
     },
   );
   apiCommand(
@@ -168,7 +168,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list networks (a tenant token sees its own)', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.get<NetworkView[]>('/v1/networks'), networksTable);
+      print(deps, o.output, await api.list<NetworkView>('/v1/networks'), networksTable);
     },
   );
   apiCommand(

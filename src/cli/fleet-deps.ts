@@ -1,3 +1,4 @@
+import type { QuotaDefaults } from '../core/fleet/quota.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { HostIo } from '../host/host-io.js';
 
@@ -33,6 +34,8 @@ export interface StartControllerOptions {
   readonly dataDir: string;
   readonly adminTokenFile: string;
   readonly weigher: Weigher;
+  /** Per-tenant quota defaults over the built-in ones (--default-quota). */
+  readonly quotas?: Partial<QuotaDefaults>;
   /** `vfleet up` always runs on the embedded store, whatever DATABASE_URL says. */
   readonly embedded: boolean;
   readonly log: (line: string) => void;

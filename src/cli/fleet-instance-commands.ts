@@ -135,7 +135,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'list', description: 'list instances', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.get<InstanceView[]>('/v1/instances'), instancesTable);
+      print(deps, o.output, await api.list<InstanceView>('/v1/instances'), instancesTable);
     },
   );
   apiCommand(
@@ -231,7 +231,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'list', description: 'list ports with their VFs', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.get<PortView[]>('/v1/ports'), portsTable);
+      print(deps, o.output, await api.list<PortView>('/v1/ports'), portsTable);
     },
   );
   apiCommand(
@@ -240,7 +240,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'show', description: 'one port, by id or MAC' },
     (c) => c.argument('<port>', 'id or MAC'),
     async (api, o: ApiOptions, ref: string) => {
-      const all = await api.get<PortView[]>('/v1/ports');
+      const all = await api.list<PortView>('/v1/ports');
       const port = all.find((x) => x.id === ref || x.mac === ref.toLowerCase());
       if (port === undefined)
         throw new VfleetError('NOT_FOUND', `no port with id or MAC "${ref}"`, { field: 'port' });

@@ -28,7 +28,7 @@ export async function lookupInList<T extends { id: string; name: string }>(
   ref: string,
   what: string,
 ): Promise<T> {
-  const all = await api.get<T[]>(collection);
+  const all = await api.list<T>(collection);
   const byId = all.find((x) => x.id === ref);
   if (byId !== undefined) return byId;
   const named = all.filter((x) => x.name === ref);

@@ -162,3 +162,22 @@ export interface TokenView {
   createdAt: string;
   token?: string;
 }
+
+export type QuotaLimit = number | 'unlimited';
+
+export interface TenantQuotaView {
+  tenant: string;
+  instances: QuotaLimit | null;
+  vfs: QuotaLimit | null;
+  networks: QuotaLimit | null;
+  vlansPerPhysnet: QuotaLimit | null;
+}
+
+export interface QuotaReportView {
+  tenant: string;
+  overrides: Omit<TenantQuotaView, 'tenant'>;
+  instances: { limit: QuotaLimit; usage: number };
+  vfs: { limit: QuotaLimit; usage: number };
+  networks: { limit: QuotaLimit; usage: number };
+  vlansPerPhysnet: { physnet: string; vlans: number; limit: QuotaLimit; usage: number }[];
+}

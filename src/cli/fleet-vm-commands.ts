@@ -70,7 +70,7 @@ function stepLine(s: { step?: string; status?: string; detail?: string }): strin
 async function followMigration(deps: CliDeps, api: ApiClient, inst: InstanceView, id: string) {
   let shown = 0;
   for (;;) {
-    const all = await api.get<MigrationView[]>(`/v1/instances/${seg(inst.id)}/migrations`);
+    const all = await api.list<MigrationView>(`/v1/instances/${seg(inst.id)}/migrations`);
     const m = all.find((x) => x.id === id);
     if (m === undefined) throw new VfleetError('NOT_FOUND', `migration ${id} vanished`);
     // Printed from the record, so steps that ended between two polls are shown too.

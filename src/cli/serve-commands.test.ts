@@ -71,8 +71,8 @@ describe('vfleet up', () => {
     const url2 = (await again.waitFor(/controller: (http:\/\/\S+)/))[1] ?? '';
     await again.waitFor(/agent: host hv1 joined/);
     expect(again.stdout()).toMatch(/admin token: \S+admin-token\n/);
-    const tokens = (await httpFleet(url2, api.admin).call('GET', '/v1/tokens', api.admin))
-      .body as unknown as { name: string }[];
+    const tokens = (await httpFleet(url2, api.admin).call('GET', '/v1/tokens', api.admin)).body
+      .items as { name: string }[];
     expect(tokens.filter((t) => t.name === 'up-agent-hv1')).toHaveLength(1);
     env.stop();
     expect((await again.done).exitCode).toBe(0);

@@ -20,6 +20,7 @@ import {
   weigherOption,
 } from './fleet-options.js';
 import type { TokenView } from './fleet-views.js';
+import { parseQuotaDefaults } from './quota-defaults-arg.js';
 import type { LabFlags, LabMember } from './up-lab.js';
 import { joinLabHost, labFlags } from './up-lab.js';
 
@@ -28,6 +29,7 @@ interface ServeOptions {
   dataDir?: string;
   adminTokenFile?: string;
   weigher: Weigher;
+  defaultQuota?: string[];
 }
 interface AgentOptions {
   controller?: string;
@@ -52,7 +54,12 @@ const serveOptions = (c: Command) =>
       '--admin-token-file <file>',
       'where the first admin token is written (default: DATA_DIR/admin-token)',
     )
-    .addOption(weigherOption());
+    .addOption(weigherOption())
+    .option(
+      '--default-quota <key=value>',
+      "a tenant's default quota: instances=N, vfs=N, networks=N, vlan-share=F (0-1], or KEY=unlimited (repeatable)",
+      collect,
+    );
 
 const agentOptions = (c: Command) =>
   c
@@ -81,6 +88,7 @@ async function startController(deps: CliDeps, o: ServeOptions, embedded: boolean
     dataDir,
     adminTokenFile,
     weigher: o.weigher,
+    quotas: parseQuotaDefaults(o.defaultQuota ?? []),
     embedded,
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
@@ -248,7 +256,7 @@ async function hostnameOf(deps: CliDeps, root: string): Promise<string> {
 async function agentToken(deps: CliDeps, url: string, admin: string, host: string) {
   const api = createApiClient(fleetOf(deps).fetch, url, admin);
   const name = `up-agent-${host}`.slice(0, 63);
-  for (const t of await api.get<TokenView[]>('/v1/tokens'))
+  for (const t of await api.list<TokenView>('/v1/tokens'))
     if (t.name === name) await api.delete(`/v1/tokens/${encodeURIComponent(t.id)}`);
   const t = await api.post<TokenView>('/v1/tokens', { name, role: 'agent', host });
   if (t.token === undefined)

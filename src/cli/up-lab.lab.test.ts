@@ -75,7 +75,7 @@ describe('vfleet up --lab', () => {
     );
 
     const api = httpFleet(url, (await readFile(join(dir, 'data', 'admin-token'), 'utf8')).trim());
-    const hosts = (await api.call('GET', '/v1/hosts', api.admin)).body as unknown as {
+    const hosts = (await api.call('GET', '/v1/hosts', api.admin)).body.items as {
       id: string;
     }[];
     expect(hosts.map((h) => h.id).sort()).toEqual([HOST, 'up-local']);

@@ -35,7 +35,7 @@ beforeAll(async () => {
   instanceId = String(inst.body.id);
   portId = String((inst.body.ports as { id: string }[])[0]?.id);
   networkId = String(
-    ((await h.call('GET', '/v1/networks', tok.tenant)).body as unknown as { id: string }[])[0]?.id,
+    ((await h.call('GET', '/v1/networks', tok.tenant)).body.items as { id: string }[])[0]?.id,
   );
 }, 60_000);
 afterAll(() => h.close());
@@ -102,6 +102,9 @@ const endpoints = (): Endpoint[] => [
     roles: ['admin'],
   },
   { method: 'DELETE', path: `/v1/tokens/${missing}`, roles: ['admin'] },
+  { method: 'GET', path: '/v1/quotas', roles: ['admin', 'tenant'] },
+  { method: 'GET', path: '/v1/quotas/acme', roles: ['admin', 'tenant'] },
+  { method: 'PUT', path: '/v1/quotas/acme', body: { instances: 50 }, roles: ['admin'] },
   {
     method: 'POST',
     path: '/v1/agent/register',
@@ -158,7 +161,8 @@ describe('authorization of every endpoint', () => {
             .replace(/\/(node1|p1|nope|[0-9a-f-]{36})(?=\/|$)/, (_m, x: string) =>
               x === 'p1' || x === 'nope' ? '/{name}' : '/{id}',
             )
-            .replace(/\/tasks\/[0-9a-f-]{36}$/, '/tasks/{task}')}`,
+            .replace(/\/tasks\/[0-9a-f-]{36}$/, '/tasks/{task}')
+            .replace(/^\/v1\/quotas\/acme$/, '/v1/quotas/{tenant}')}`,
       ),
     );
     expect(listed.sort()).toEqual([...tested].sort());
@@ -211,7 +215,10 @@ describe('scopes', () => {
     });
     expect(patch.status).toBe(404);
     for (const list of ['/v1/instances', '/v1/ports', '/v1/networks']) {
-      expect((await h.call('GET', list, tok.otherTenant)).body).toEqual([]);
+      expect((await h.call('GET', list, tok.otherTenant)).body).toEqual({
+        items: [],
+        nextCursor: null,
+      });
     }
     const foreign = await h.call('POST', '/v1/networks', tok.otherTenant, {
       name: 'x',

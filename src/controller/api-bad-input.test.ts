@@ -445,8 +445,8 @@ describe.each(STORE_KINDS)('bad input on %s', (kind) => {
     const ids = await h.call('GET', '/v1/specs', h.admin);
     const nets = await h.call('GET', '/v1/networks', h.admin);
     const at = path
-      .replace('{spec}', String((ids.body[0] as { id?: string } | undefined)?.id))
-      .replace('{network}', String((nets.body[0] as { id?: string } | undefined)?.id));
+      .replace('{spec}', String((ids.body.items as { id?: string }[])[0]?.id))
+      .replace('{network}', String((nets.body.items as { id?: string }[])[0]?.id));
     const r = await h.call(method, at, h.admin, body);
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     expect(typeof r.body.message).toBe('string');

@@ -138,7 +138,7 @@ describe.each(STORE_KINDS)('instance lifecycle on %s', (kind) => {
       expect((await expireReservations(h.deps)).sort()).toHaveLength(2);
       const gone = await h.call('GET', `/v1/instances/${String(r.body.id)}`, h.admin);
       expect(gone.body).toMatchObject({ state: 'expired', ports: [] });
-      expect((await h.call('GET', '/v1/ports', h.admin)).body).toEqual([]);
+      expect((await h.call('GET', '/v1/ports', h.admin)).body.items).toEqual([]);
     } finally {
       await h.close();
     }

@@ -37,8 +37,8 @@ describe.each(STORE_KINDS)('updates on %s', (kind) => {
       vlanRanges: [{ min: 300, max: 399 }],
     });
     agent = await joinHost(h, { name: 'node1', pfs: 1, vfsPerPf: 4 });
-    specId = String(((await h.call('GET', '/v1/specs', h.admin)).body[0] as Json).id);
-    blueId = String(((await h.call('GET', '/v1/networks', h.admin)).body[0] as Json).id);
+    specId = String(((await h.call('GET', '/v1/specs', h.admin)).body.items as Json[])[0]?.id);
+    blueId = String(((await h.call('GET', '/v1/networks', h.admin)).body.items as Json[])[0]?.id);
     const inst = await h.call('POST', '/v1/instances', h.admin, {
       name: 'vm',
       vcpus: 1,
@@ -85,7 +85,7 @@ describe.each(STORE_KINDS)('updates on %s', (kind) => {
   it('network: renamed any time, moved only while no port uses it', async () => {
     const renamed = await h.call('PATCH', `/v1/networks/${blueId}`, h.admin, { name: 'navy' });
     expect(renamed).toMatchObject({ status: 200, body: { name: 'navy', vlan: 100 } });
-    const ports = (await h.call('GET', '/v1/ports', h.admin)).body as unknown as Json[];
+    const ports = (await h.call('GET', '/v1/ports', h.admin)).body.items as Json[];
     expect(ports[0]).toMatchObject({ network: 'navy' });
     const moved = await h.call('PATCH', `/v1/networks/${blueId}`, h.admin, { vlan: 121 });
     expect(moved.status).toBe(409);
@@ -97,7 +97,7 @@ describe.each(STORE_KINDS)('updates on %s', (kind) => {
     const other = await h.call('PATCH', `/v1/networks/${blueId}`, h.admin, { physnet: 'p2' });
     expect(other).toMatchObject({ status: 409, body: { details: { field: 'physnet' } } });
 
-    const red = (await h.call('GET', '/v1/networks', h.admin)).body as unknown as Json[];
+    const red = (await h.call('GET', '/v1/networks', h.admin)).body.items as Json[];
     const redId = String(red.find((n) => n.name === 'red')?.id);
     const outside = await h.call('PATCH', `/v1/networks/${redId}`, h.admin, { vlan: 150 });
     expect(outside).toMatchObject({ status: 400, body: { details: { field: 'vlan' } } });

@@ -89,7 +89,7 @@ describe('boot input', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'boot.domainXml' } });
     expect(String(r.body.message)).toMatch(/^boot: /);
-    expect((await h.call('GET', '/v1/instances', h.admin)).body).toEqual([]);
+    expect((await h.call('GET', '/v1/instances', h.admin)).body.items).toEqual([]);
     expect(await freeVfs()).toBe(before);
   });
 });
@@ -127,7 +127,7 @@ describe('the domain through the agent', () => {
       state: 'absent',
       xml: null,
     });
-    const port = (await h.call('GET', '/v1/ports', h.admin)).body as unknown as {
+    const port = (await h.call('GET', '/v1/ports', h.admin)).body.items as {
       instanceId: string;
     }[];
     expect(port.some((p) => p.instanceId === id)).toBe(true);
@@ -185,7 +185,7 @@ describe('migration refusals', () => {
     const noLibvirt = await migrate({ host: other });
     expect(noLibvirt.status).toBe(422);
     expect(noLibvirt.body).toMatchObject({ code: 'UNSUPPORTED' });
-    expect((await h.call('GET', `/v1/instances/${id}/migrations`, h.admin)).body).toEqual([]);
+    expect((await h.call('GET', `/v1/instances/${id}/migrations`, h.admin)).body.items).toEqual([]);
     const bad = await migrate({ host: 'no such host!' });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ details: { field: 'host' } });

@@ -11,6 +11,7 @@ import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
 import { registerInstanceRoutes } from './routes/instances.js';
 import { registerNetworkRoutes } from './routes/networks.js';
+import { registerQuotaRoutes } from './routes/quotas.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerVmRoutes } from './routes/vms.js';
 
@@ -67,6 +68,7 @@ export function createControllerApp(
   registerTokenRoutes(app, deps);
   registerAgentRoutes(app, deps);
   registerVmRoutes(app, deps);
+  registerQuotaRoutes(app, deps);
 
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));

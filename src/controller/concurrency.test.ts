@@ -42,7 +42,7 @@ async function expectNoDoubleBooking(
   );
   expect(new Set(vfs).size).toBe(50);
   // The store agrees: 50 ports, each on its own VF, every VF taken once.
-  const ports = (await h.call('GET', '/v1/ports', h.admin)).body as unknown as {
+  const ports = (await h.call('GET', '/v1/ports', h.admin)).body.items as {
     host: string;
     pciAddress: string;
   }[];

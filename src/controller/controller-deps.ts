@@ -1,4 +1,5 @@
 import type { FleetStore } from '../core/fleet/store.js';
+import { DEFAULT_QUOTAS, type QuotaDefaults } from '../core/fleet/quota.js';
 import type { Token } from '../core/fleet/model.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
@@ -25,6 +26,8 @@ export interface ControllerConfig {
   readonly idempotencyRetentionMs: number;
   /** An instance whose reservation expired is kept this long for history, then purged. */
   readonly instanceRetentionMs: number;
+  /** Per-tenant limits for tenants without an admin override (core/fleet/quota.ts). */
+  readonly quotas: QuotaDefaults;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {
@@ -37,6 +40,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   feedPollMs: 15_000,
   idempotencyRetentionMs: 24 * 3_600_000,
   instanceRetentionMs: 24 * 3_600_000,
+  quotas: DEFAULT_QUOTAS,
 };
 
 export interface ControllerDeps {

@@ -128,6 +128,7 @@ async function scheduleAndClaim(
           reservedUntil: new Date(now + deps.config.reservationTtlMs).toISOString(),
           staleBefore,
           ...(key === undefined ? {} : { idempotency: key }),
+          quotas: deps.config.quotas,
         });
         if (r.ok) {
           candidates.claimed(placement, req.vcpus, req.memoryMb);

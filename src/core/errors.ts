@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'NO_CAPACITY',
+  'QUOTA_EXCEEDED',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'UNSAFE_CHANGE',
@@ -36,6 +37,8 @@ export const errorCodeInfo: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   NOT_FOUND: { httpStatus: 404, exitCode: 3 },
   CONFLICT: { httpStatus: 409, exitCode: 4 },
   NO_CAPACITY: { httpStatus: 409, exitCode: 5 },
+  /** A tenant's quota (details.quota, limit, usage) would be exceeded: an admin may raise it. */
+  QUOTA_EXCEEDED: { httpStatus: 409, exitCode: 15 },
   UNAUTHORIZED: { httpStatus: 401, exitCode: 6 },
   FORBIDDEN: { httpStatus: 403, exitCode: 6 },
   UNSAFE_CHANGE: { httpStatus: 409, exitCode: 7 },

@@ -4,7 +4,9 @@ import type { CatalogStore } from '../../core/fleet/store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { updateNetworkTx, updatePhysnetTx } from './network-update-tx.js';
-import { portViews } from './port-views.js';
+import { networkPage, physnetPage, specPage } from './list-pages.js';
+import { portPage, portViews } from './port-views.js';
+import { checkNetworkQuota, lockTenant } from './quota-tx.js';
 import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
 import { loadSpecs } from './spec-tagging.js';
 import { updateSpecTx } from './spec-update-tx.js';
@@ -35,6 +37,10 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       return toSpec(first(row));
     },
     listSpecs: () => loadSpecs(db),
+    pageSpecs: (q) => specPage(db, q),
+    pagePhysnets: (q) => physnetPage(db, q),
+    pageNetworks: (tenant, q) => networkPage(db, tenant, q),
+    pagePorts: (f, q) => portPage(db, f, q),
     async getSpec(id) {
       const row = await db
         .selectFrom('device_specs')
@@ -102,6 +108,8 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       const row = await db
         .transaction()
         .execute(async (tx) => {
+          // Tenant lock first, then the physnet's: the order every quota-checked write keeps.
+          if (n.quotas !== undefined) await lockTenant(tx, n.tenant);
           const pn = await tx
             .selectFrom('physnets')
             .selectAll()
@@ -112,6 +120,14 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
             throw new VfleetError('INVALID_INPUT', `physnet ${n.physnet} does not exist`, {
               field: 'physnet',
             });
+          if (n.quotas !== undefined) {
+            await checkNetworkQuota(tx, n.quotas, {
+              tenant: n.tenant,
+              physnet: n.physnet,
+              ranges: pn.vlan_ranges,
+              newNetwork: true,
+            });
+          }
           const used = await tx
             .selectFrom('networks')
             .select('vlan')
@@ -187,7 +203,7 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       const r = await db.deleteFrom('networks').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
-    updateNetwork: (id, patch) => updateNetworkTx(db, id, patch),
+    updateNetwork: (id, patch, quotas) => updateNetworkTx(db, id, patch, quotas),
     listPorts: (tenant) => portViews(db, { tenant }),
     async getPort(id) {
       return (await portViews(db, { portId: id }))[0] ?? null;

@@ -1,8 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { pageOf } from '../../core/fleet/page.js';
 import type { ClaimStore, InstanceView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { loadCandidates } from './candidates.js';
 import { claimInstance } from './claim-tx.js';
+import { afterKey, keyText } from './keyset.js';
+import { AGE, BY_AGE } from './list-pages.js';
 import { portViews } from './port-views.js';
 import { findIdempotencyKey, purgeHistory } from './purge.js';
 import { releaseInstance } from './release-tx.js';
@@ -13,7 +16,9 @@ export function createClaimStore(db: Kysely<Database>): ClaimStore {
     let q = db.selectFrom('instances').selectAll().orderBy('created_at').orderBy('id');
     if (tenant !== null) q = q.where('tenant', '=', tenant);
     if (id !== undefined) q = q.where('id', '=', id);
-    const rows = await q.execute();
+    return withPorts(await q.execute());
+  };
+  const withPorts = async (rows: Selectable<Database['instances']>[]): Promise<InstanceView[]> => {
     const ports = await portViews(db, { instanceIds: rows.map((r) => r.id) });
     return rows.map((r) => ({
       ...toInstance(r),
@@ -38,6 +43,25 @@ export function createClaimStore(db: Kysely<Database>): ClaimStore {
     listInstances: (tenant) => views(tenant),
     idempotencyKey: (scope, key, now) => findIdempotencyKey(db, scope, key, now),
     purge: (now, expiredBefore) => purgeHistory(db, now, expiredBefore),
+    async pageInstances(f, page) {
+      let q = db
+        .selectFrom('instances')
+        .selectAll()
+        .select(keyText(AGE).as('age_key'))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(page.limit + 1);
+      if (f.tenant !== null) q = q.where('tenant', '=', f.tenant);
+      if (f.host !== undefined) q = q.where('host_id', '=', f.host);
+      if (page.after !== null) q = q.where(afterKey(BY_AGE, page.after));
+      const rows = pageOf(
+        await q.execute(),
+        page.limit,
+        (r) => [r.age_key, r.id],
+        (r) => r,
+      );
+      return { items: await withPorts([...rows.items]), next: rows.next };
+    },
     async getInstance(id) {
       return (await views(null, id))[0] ?? null;
     },

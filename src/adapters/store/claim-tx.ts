@@ -6,6 +6,7 @@ import type {
   NewIdempotencyKey,
 } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { checkClaimQuota } from './quota-tx.js';
 import { uniqueViolation } from './rows.js';
 import { lockWholePfs, reserveWholePf } from './whole-pfs.js';
 
@@ -43,6 +44,11 @@ export async function claimInstance(
 async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
   // The key first: a concurrent duplicate waits on it here, before taking any host's lock.
   if (c.idempotency !== undefined) await insertKey(tx, c.id, c.idempotency, c.now);
+  // Before any row lock: the tenant lock it may take comes first (quota-tx.ts).
+  if (c.quotas !== undefined) {
+    const devices = c.ports.filter((x) => x.vnicType !== 'normal').length;
+    await checkClaimQuota(tx, c.quotas, { tenant: c.tenant, devices });
+  }
   const p = c.placement;
   const host = await tx
     .selectFrom('hosts')

@@ -146,6 +146,15 @@ export interface TokensTable {
   created_at: Timestamp;
 }
 
+/** Per-tenant overrides (migration 0007): null = the default, -1 = no limit. */
+export interface QuotasTable {
+  tenant: string;
+  instances: number | null;
+  vfs: number | null;
+  networks: number | null;
+  vlans_per_physnet: number | null;
+}
+
 export interface Database extends VmTables {
   hosts: HostsTable;
   pfs: PfsTable;
@@ -157,4 +166,5 @@ export interface Database extends VmTables {
   ports: PortsTable;
   tokens: TokensTable;
   idempotency_keys: IdempotencyKeysTable;
+  quotas: QuotasTable;
 }

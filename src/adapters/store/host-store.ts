@@ -4,6 +4,7 @@ import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './apply-outcome.js';
 import { recordReport, retagAll } from './inventory-sync.js';
+import { hostPage } from './list-pages.js';
 import { toHost, toPf, toSpec, toVf } from './rows.js';
 
 export function createHostStore(db: Kysely<Database>): HostStore {
@@ -37,6 +38,7 @@ export function createHostStore(db: Kysely<Database>): HostStore {
       const rows = await db.selectFrom('hosts').selectAll().orderBy('id').execute();
       return rows.map(toHost);
     },
+    page: (q, label) => hostPage(db, q, label),
     async setLabels(id, labels) {
       const row = await db
         .updateTable('hosts')

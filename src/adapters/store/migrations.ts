@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { directPhysical } from './migration-direct-physical.js';
 import { idempotency } from './migration-idempotency.js';
+import { quotas } from './migration-quotas.js';
 import { instanceVms } from './migration-vms.js';
 
 /**
@@ -150,5 +151,6 @@ export const migrations: MigrationProvider = {
       '0003-direct-physical': directPhysical,
       '0004-instance-vms': instanceVms,
       '0006-idempotency': idempotency,
+      '0007-quotas': quotas,
     }),
 };

@@ -1,9 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Network, Physnet, VlanRange } from '../../core/fleet/model.js';
+import type { QuotaDefaults } from '../../core/fleet/quota.js';
 import type { NetworkPatch } from '../../core/fleet/store.js';
 import { vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
+import { checkNetworkQuota, lockTenant } from './quota-tx.js';
 import { toNetwork, uniqueViolation } from './rows.js';
 
 type Tx = Transaction<Database>;
@@ -53,10 +55,22 @@ export async function updateNetworkTx(
   db: Kysely<Database>,
   id: string,
   patch: NetworkPatch,
+  quotas?: QuotaDefaults,
 ): Promise<Network | null> {
   return db
     .transaction()
     .execute(async (tx) => {
+      // A move may count against a VLAN quota. A network never changes tenant:
+      // lock its tenant before the row (the quota lock order, quota-tx.ts).
+      if (quotas !== undefined && patch.physnet !== undefined) {
+        const owner = await tx
+          .selectFrom('networks')
+          .select('tenant')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!owner) return null;
+        await lockTenant(tx, owner.tenant);
+      }
       const cur = await tx
         .selectFrom('networks')
         .selectAll()
@@ -79,6 +93,14 @@ export async function updateNetworkTx(
             `VLAN ${vlan} is outside the ranges of physnet ${physnet} (${rangesText(ranges)})`,
             { field: 'vlan' },
           );
+        if (quotas !== undefined && physnet !== cur.physnet) {
+          await checkNetworkQuota(tx, quotas, {
+            tenant: cur.tenant,
+            physnet,
+            ranges,
+            newNetwork: false,
+          });
+        }
       }
       const row = await tx
         .updateTable('networks')

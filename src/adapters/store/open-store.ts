@@ -10,6 +10,7 @@ import { createVmStore } from './vm-store.js';
 import { createCatalogStore } from './catalog-store.js';
 import { createHostStore } from './host-store.js';
 import { migrations } from './migrations.js';
+import { createQuotaStore } from './quota-store.js';
 import { createTokenStore } from './token-store.js';
 
 export type StoreTarget =
@@ -41,6 +42,7 @@ export async function openStore(target: StoreTarget): Promise<OpenedStore> {
     catalog: createCatalogStore(db),
     claims: createClaimStore(db),
     vms: createVmStore(db),
+    quotas: createQuotaStore(db),
     close: () => db.destroy(),
   };
 }

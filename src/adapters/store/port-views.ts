@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { PortView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { pageOf } from '../../core/fleet/page.js';
+import type { Page, PageQuery } from '../../core/fleet/page.js';
+import { afterKey, keyOrder, keyText } from './keyset.js';
+import { PORT_INSTANCE, PORT_KEY } from './list-pages.js';
 import { toPort } from './rows.js';
 
 /** Ports with their network and the VF (or whole PF) they hold, filtered by tenant, port or instance. */
@@ -8,26 +12,7 @@ export async function portViews(
   db: Kysely<Database>,
   f: { tenant?: string | null; portId?: string; instanceIds?: readonly string[] },
 ): Promise<PortView[]> {
-  let q = db
-    .selectFrom('ports')
-    .innerJoin('networks', 'networks.id', 'ports.network_id')
-    .leftJoin('vfs', 'vfs.port_id', 'ports.id')
-    .leftJoin('pfs', 'pfs.id', 'vfs.pf_id')
-    // A direct-physical port holds a whole PF instead of a VF.
-    .leftJoin('pfs as whole', 'whole.port_id', 'ports.id')
-    .selectAll('ports')
-    .select([
-      'networks.name as network_name',
-      'networks.physnet',
-      'networks.vlan',
-      'vfs.id as vf_id',
-      'vfs.host_id',
-      'vfs.pci_address as vf_pci',
-      'vfs.vf_index',
-      'pfs.pci_address as pf_pci',
-      'whole.host_id as whole_host',
-      'whole.pci_address as whole_pci',
-    ])
+  let q = portQuery(db)
     // An instance's ports in request order, so answers line up with what was asked.
     .orderBy('ports.tenant')
     .orderBy('ports.instance_id')
@@ -39,16 +24,65 @@ export async function portViews(
     if (f.instanceIds.length === 0) return [];
     q = q.where('ports.instance_id', 'in', f.instanceIds);
   }
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    ...toPort(r),
-    vfId: r.vf_id,
-    network: r.network_name,
-    physnet: r.physnet,
-    vlan: r.vlan,
-    hostId: r.host_id ?? r.whole_host,
-    pciAddress: r.vf_pci ?? r.whole_pci,
-    pf: r.pf_pci ?? r.whole_pci,
-    vfIndex: r.vf_index,
-  }));
+  return (await q.execute()).map(toView);
 }
+
+/** One page of `GET /v1/ports`, in the order of portViews; `network`: only that network's. */
+export async function portPage(
+  db: Kysely<Database>,
+  f: { tenant: string | null; network?: string | undefined },
+  page: PageQuery,
+): Promise<Page<PortView>> {
+  let q = portQuery(db)
+    .select(keyText(PORT_INSTANCE).as('instance_key'))
+    .limit(page.limit + 1);
+  for (const c of PORT_KEY) q = q.orderBy(keyOrder(c));
+  if (f.tenant !== null) q = q.where('ports.tenant', '=', f.tenant);
+  if (f.network !== undefined) q = q.where('ports.network_id', '=', f.network);
+  if (page.after !== null) q = q.where(afterKey(PORT_KEY, page.after));
+  return pageOf(
+    await q.execute(),
+    page.limit,
+    (r) => [r.tenant, r.instance_key, r.position, r.id],
+    toView,
+  );
+}
+
+function portQuery(db: Kysely<Database>) {
+  return (
+    db
+      .selectFrom('ports')
+      .innerJoin('networks', 'networks.id', 'ports.network_id')
+      .leftJoin('vfs', 'vfs.port_id', 'ports.id')
+      .leftJoin('pfs', 'pfs.id', 'vfs.pf_id')
+      // A direct-physical port holds a whole PF instead of a VF.
+      .leftJoin('pfs as whole', 'whole.port_id', 'ports.id')
+      .selectAll('ports')
+      .select([
+        'networks.name as network_name',
+        'networks.physnet',
+        'networks.vlan',
+        'vfs.id as vf_id',
+        'vfs.host_id',
+        'vfs.pci_address as vf_pci',
+        'vfs.vf_index',
+        'pfs.pci_address as pf_pci',
+        'whole.host_id as whole_host',
+        'whole.pci_address as whole_pci',
+      ])
+  );
+}
+
+type PortRow = Awaited<ReturnType<ReturnType<typeof portQuery>['execute']>>[number];
+
+const toView = (r: PortRow): PortView => ({
+  ...toPort(r),
+  vfId: r.vf_id,
+  network: r.network_name,
+  physnet: r.physnet,
+  vlan: r.vlan,
+  hostId: r.host_id ?? r.whole_host,
+  pciAddress: r.vf_pci ?? r.whole_pci,
+  pf: r.pf_pci ?? r.whole_pci,
+  vfIndex: r.vf_index,
+});

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TokenStore } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { tokenPage } from './list-pages.js';
 import { toToken } from './rows.js';
 
 export function createTokenStore(db: Kysely<Database>): TokenStore {
@@ -38,6 +39,7 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
         .execute();
       return rows.map(toToken);
     },
+    page: (q) => tokenPage(db, q),
     async remove(id) {
       const r = await db.deleteFrom('tokens').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;

@@ -5,6 +5,9 @@ import type { Database } from './db-types.js';
 import { nextGeneration } from './host-generation.js';
 import { released } from './released.js';
 import { toMigration } from './vm-rows.js';
+import { afterKey, keyText } from './keyset.js';
+import { AGE, BY_AGE as NEWEST } from './list-pages.js';
+import { pageOf } from '../../core/fleet/page.js';
 
 type Holds = Pick<
   VmStore,
@@ -15,6 +18,7 @@ type Holds = Pick<
   | 'startMigration'
   | 'updateMigration'
   | 'migrations'
+  | 'pageMigrations'
 >;
 
 /**
@@ -168,6 +172,18 @@ export function createVmHolds(db: Kysely<Database>): Holds {
         .orderBy('created_at', 'desc')
         .execute();
       return rows.map(toMigration);
+    },
+    async pageMigrations(instanceId, page) {
+      let q = db
+        .selectFrom('migrations')
+        .selectAll()
+        .select(keyText(AGE).as('age_key'))
+        .where('instance_id', '=', instanceId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
+      if (page.after !== null) q = q.where(afterKey(NEWEST, page.after, true));
+      return pageOf(await q.execute(), page.limit, (r) => [r.age_key, r.id], toMigration);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole } from '../auth.js';
@@ -9,6 +9,9 @@ import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/
 import { checkSpec } from '../spec-checks.js';
 import { mergeSpec } from '../spec-merge.js';
 import { specOut } from '../views.js';
+import { LIST_KEYS, pageOut, pageQuery, pageQuerySchema, pageSchema } from '../pagination.js';
+
+const KEY = LIST_KEYS.specs;
 
 /** Device specs: what agents apply (numVfs, VF driver) and how VFs are tagged (physnet, trusted). */
 export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
@@ -24,11 +27,13 @@ export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       tags,
       security,
       summary: 'List device specs, oldest (governing) first (admin)',
-      responses: { 200: jsonOk(z.array(specSchema), 'Specs'), ...errorResponses },
+      request: { query: pageQuerySchema },
+      responses: { 200: jsonOk(pageSchema(specSchema, 'SpecPage'), 'Specs'), ...errorResponses },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin');
-      return c.json((await deps.store.catalog.listSpecs()).map(specOut), 200);
+      const page = await deps.store.catalog.pageSpecs(pageQuery(KEY, c.req.valid('query')));
+      return c.json(pageOut(KEY, page, specOut), 200);
     },
   );
 

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole } from '../auth.js';
@@ -6,6 +6,10 @@ import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { hostDetailSchema, hostPatchSchema, hostSchema } from '../schemas/hosts.js';
 import { hostDetailOut, hostOut } from '../views.js';
+import { hostListQuery, splitLabel } from '../list-filters.js';
+import { LIST_KEYS, pageOut, pageQuery, pageSchema } from '../pagination.js';
+
+const KEY = LIST_KEYS.hosts;
 
 export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const staleBefore = () => new Date(deps.now() - deps.config.staleAfterMs).toISOString();
@@ -17,14 +21,18 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       path: '/v1/hosts',
       tags,
       security,
-      summary: 'List hosts with health and readiness (admin)',
-      responses: { 200: jsonOk(z.array(hostSchema), 'Hosts'), ...errorResponses },
+      summary: 'List hosts with health and readiness, a page at a time (admin)',
+      request: { query: hostListQuery },
+      responses: { 200: jsonOk(pageSchema(hostSchema, 'HostPage'), 'Hosts'), ...errorResponses },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin');
       const sb = staleBefore();
+      const query = c.req.valid('query');
+      const label = query.label === undefined ? null : splitLabel(query.label);
+      const page = await deps.store.hosts.page(pageQuery(KEY, query), label);
       return c.json(
-        (await deps.store.hosts.list()).map((h) => hostOut(h, sb)),
+        pageOut(KEY, page, (h) => hostOut(h, sb)),
         200,
       );
     },

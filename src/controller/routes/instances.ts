@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { requireRole, seenBy, tenantScope } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
@@ -6,6 +6,8 @@ import { idempotencyHeaders } from '../idempotency.js';
 import { createInstance } from '../instance-service.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { instanceCreateSchema, instanceSchema, portSchema } from '../schemas/instances.js';
+import { instanceListQuery, portListQuery } from '../list-filters.js';
+import { LIST_KEYS, pageOut, pageQuery, pageSchema } from '../pagination.js';
 import { instanceOut, portOut, vmOut } from '../views.js';
 
 export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
@@ -40,15 +42,22 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       path: '/v1/instances',
       tags: ['instances'],
       security,
-      summary: 'List instances (a tenant sees its own)',
-      responses: { 200: jsonOk(z.array(instanceSchema), 'Instances'), ...errorResponses },
+      summary: 'List instances, oldest first (a tenant sees its own)',
+      request: { query: instanceListQuery },
+      responses: {
+        200: jsonOk(pageSchema(instanceSchema, 'InstancePage'), 'Instances'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
-      return c.json(
-        (await deps.store.claims.listInstances(tenantScope(c.var.principal))).map(instanceOut),
-        200,
+      const key = LIST_KEYS.instances;
+      const query = c.req.valid('query');
+      const page = await deps.store.claims.pageInstances(
+        { tenant: tenantScope(c.var.principal), host: query.host },
+        pageQuery(key, query),
       );
+      return c.json(pageOut(key, page, instanceOut), 200);
     },
   );
 
@@ -112,14 +121,18 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       tags: ['ports'],
       security,
       summary: 'List ports with their VFs (a tenant sees its own)',
-      responses: { 200: jsonOk(z.array(portSchema), 'Ports'), ...errorResponses },
+      request: { query: portListQuery },
+      responses: { 200: jsonOk(pageSchema(portSchema, 'PortPage'), 'Ports'), ...errorResponses },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
-      return c.json(
-        (await deps.store.catalog.listPorts(tenantScope(c.var.principal))).map(portOut),
-        200,
+      const key = LIST_KEYS.ports;
+      const query = c.req.valid('query');
+      const page = await deps.store.catalog.pagePorts(
+        { tenant: tenantScope(c.var.principal), network: query.network },
+        pageQuery(key, query),
       );
+      return c.json(pageOut(key, page, portOut), 200);
     },
   );
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole, tenantScope } from '../auth.js';
@@ -19,6 +19,7 @@ import {
   nameParam,
   security,
 } from '../schemas/common.js';
+import { LIST_KEYS, pageOut, pageQuery, pageQuerySchema, pageSchema } from '../pagination.js';
 import { networkOut } from '../views.js';
 
 export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
@@ -32,12 +33,18 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
       tags: ['physnets'],
       security,
       summary: 'List physical networks (admin, tenant)',
-      responses: { 200: jsonOk(z.array(physnetSchema), 'Physnets'), ...errorResponses },
+      request: { query: pageQuerySchema },
+      responses: {
+        200: jsonOk(pageSchema(physnetSchema, 'PhysnetPage'), 'Physnets'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
+      const key = LIST_KEYS.physnets;
+      const page = await cat.pagePhysnets(pageQuery(key, c.req.valid('query')));
       return c.json(
-        (await cat.listPhysnets()).map((p) => ({
+        pageOut(key, page, (p) => ({
           name: p.name,
           vlanRanges: p.vlanRanges.map((r) => ({ ...r })),
         })),
@@ -123,11 +130,18 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
       tags: ['networks'],
       security,
       summary: 'List networks (a tenant sees its own)',
-      responses: { 200: jsonOk(z.array(networkSchema), 'Networks'), ...errorResponses },
+      request: { query: pageQuerySchema },
+      responses: {
+        200: jsonOk(pageSchema(networkSchema, 'NetworkPage'), 'Networks'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
-      return c.json((await cat.listNetworks(tenantScope(c.var.principal))).map(networkOut), 200);
+      const key = LIST_KEYS.networks;
+      const q = pageQuery(key, c.req.valid('query'));
+      const page = await cat.pageNetworks(tenantScope(c.var.principal), q);
+      return c.json(pageOut(key, page, networkOut), 200);
     },
   );
   app.openapi(
@@ -158,6 +172,7 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
         tenant,
         physnet: b.physnet,
         vlan: b.vlan ?? null,
+        quotas: deps.config.quotas,
       });
       return c.json(networkOut(n), 201);
     },
@@ -197,7 +212,7 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const n = await owned(c.var.principal, c.req.valid('param').id);
-      const updated = await cat.updateNetwork(n.id, c.req.valid('json'));
+      const updated = await cat.updateNetwork(n.id, c.req.valid('json'), deps.config.quotas);
       if (updated === null) throw new VfleetError('NOT_FOUND', `no network ${n.id}`);
       return c.json(networkOut(updated), 200);
     },

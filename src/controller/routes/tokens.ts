@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { newSecret, requireRole } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { tokenCreatedSchema, tokenCreateSchema, tokenSchema } from '../schemas/hosts.js';
+import { LIST_KEYS, pageOut, pageQuery, pageQuerySchema, pageSchema } from '../pagination.js';
 import { tokenOut } from '../views.js';
 
 export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
@@ -16,12 +17,15 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       path: '/v1/tokens',
       tags,
       security,
-      summary: 'List tokens, never their secrets (admin)',
-      responses: { 200: jsonOk(z.array(tokenSchema), 'Tokens'), ...errorResponses },
+      summary: 'List tokens, never their secrets, oldest first (admin)',
+      request: { query: pageQuerySchema },
+      responses: { 200: jsonOk(pageSchema(tokenSchema, 'TokenPage'), 'Tokens'), ...errorResponses },
     }),
     async (c) => {
       requireRole(c.var.principal, 'admin');
-      return c.json((await deps.store.tokens.list()).map(tokenOut), 200);
+      const key = LIST_KEYS.tokens;
+      const page = await deps.store.tokens.page(pageQuery(key, c.req.valid('query')));
+      return c.json(pageOut(key, page, tokenOut), 200);
     },
   );
 

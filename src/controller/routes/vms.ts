@@ -14,6 +14,7 @@ import {
   taskResultSchema,
 } from '../schemas/vms.js';
 import { renderVm } from '../vm-render.js';
+import { LIST_KEYS, pageOut, pageQuery, pageQuerySchema, pageSchema } from '../pagination.js';
 
 async function visibleInstance(
   deps: ControllerDeps,
@@ -81,12 +82,23 @@ export function registerVmRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps)
       tags,
       security,
       summary: "The instance's migrations, newest first, with their steps",
-      request: { params: idParam },
-      responses: { 200: jsonOk(z.array(migrationSchema), 'Migrations'), ...errorResponses },
+      request: { params: idParam, query: pageQuerySchema },
+      responses: {
+        200: jsonOk(pageSchema(migrationSchema, 'MigrationPage'), 'Migrations'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const inst = await visibleInstance(deps, c.var.principal, c.req.valid('param').id);
-      return c.json(await deps.store.vms.migrations(inst.id), 200);
+      const key = LIST_KEYS.migrations;
+      const page = await deps.store.vms.pageMigrations(
+        inst.id,
+        pageQuery(key, c.req.valid('query')),
+      );
+      return c.json(
+        pageOut(key, page, (m) => m),
+        200,
+      );
     },
   );
 

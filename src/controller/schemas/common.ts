@@ -89,7 +89,9 @@ export const errorResponses = {
   401: errorResponse('No or unknown bearer token'),
   403: errorResponse("The token's role or scope does not allow this"),
   404: errorResponse('No such object'),
-  409: errorResponse('Conflict or no capacity (code NO_CAPACITY says what was missing)'),
+  409: errorResponse(
+    'Conflict, no capacity (NO_CAPACITY says what was missing) or a tenant quota reached (QUOTA_EXCEEDED names it, its limit and usage)',
+  ),
   413: errorResponse('Request body over the limit (code TOO_LARGE; 1 MiB by default)'),
 } as const;
 

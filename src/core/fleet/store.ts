@@ -1,5 +1,8 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
+import type { Page, PageQuery } from './page.js';
+import type { QuotaDefaults } from './quota.js';
+import type { QuotaStore } from './quota-store.js';
 import type { VmStore } from './vm-store.js';
 import type {
   DeviceSpec,
@@ -27,6 +30,7 @@ export interface FleetStore {
   readonly catalog: CatalogStore;
   readonly claims: ClaimStore;
   readonly vms: VmStore;
+  readonly quotas: QuotaStore;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,8 @@ export interface TokenStore {
   create(t: NewToken): Promise<Token>;
   byHash(hash: string): Promise<Token | null>;
   list(): Promise<Token[]>;
+  /** One page, oldest first (page.ts). */
+  page(q: PageQuery): Promise<Page<Token>>;
   remove(id: string): Promise<boolean>;
   count(role: TokenRole): Promise<number>;
 }
@@ -96,6 +102,8 @@ export interface HostStore {
   register(id: string, labels: Readonly<Record<string, string>>, now: string): Promise<Host>;
   get(id: string): Promise<Host | null>;
   list(): Promise<Host[]>;
+  /** One page by id; `label`: only hosts with that label value. */
+  page(q: PageQuery, label: readonly [string, string] | null): Promise<Page<Host>>;
   setLabels(id: string, labels: Readonly<Record<string, string>>): Promise<Host | null>;
   devices(id: string): Promise<{ pfs: PfRecord[]; vfs: VfRecord[] }>;
   /** Syncs PFs and VFs, tags them from the specs, bumps generations when the declared state moved. */
@@ -113,6 +121,8 @@ export interface NewNetwork {
   readonly physnet: string;
   /** null: the lowest free VLAN of the physnet's ranges. */
   readonly vlan: number | null;
+  /** Enforced in the creating transaction (networks, VLANs per physnet); absent: none. */
+  readonly quotas?: QuotaDefaults;
 }
 
 /** What `PATCH /v1/networks/{id}` may change; absent fields stay. */
@@ -128,6 +138,8 @@ export type PfWhere = PfRecord & { readonly hostId: string };
 export interface CatalogStore {
   createSpec(spec: DeviceSpec): Promise<DeviceSpec>;
   listSpecs(): Promise<DeviceSpec[]>;
+  /** One page of specs in precedence order (oldest first). */
+  pageSpecs(q: PageQuery): Promise<Page<DeviceSpec>>;
   getSpec(id: string): Promise<DeviceSpec | null>;
   removeSpec(id: string): Promise<boolean>;
   /**
@@ -139,18 +151,26 @@ export interface CatalogStore {
   allPfs(): Promise<PfWhere[]>;
   createPhysnet(p: Physnet): Promise<Physnet>;
   listPhysnets(): Promise<Physnet[]>;
+  pagePhysnets(q: PageQuery): Promise<Page<Physnet>>;
   getPhysnet(name: string): Promise<Physnet | null>;
   removePhysnet(name: string): Promise<boolean>;
   /** New VLAN ranges; CONFLICT naming the networks whose VLAN they leave out. Null: no such physnet. */
   updatePhysnet(p: Physnet): Promise<Physnet | null>;
   createNetwork(n: NewNetwork): Promise<Network>;
   listNetworks(tenant: string | null): Promise<Network[]>;
+  /** By tenant, then name; `tenant` null: every tenant's. */
+  pageNetworks(tenant: string | null, q: PageQuery): Promise<Page<Network>>;
   getNetwork(id: string): Promise<Network | null>;
   networkByName(tenant: string, name: string): Promise<Network | null>;
   removeNetwork(id: string): Promise<boolean>;
   /** Renames or moves a network; a move (VLAN, physnet) is a CONFLICT while ports use it. */
-  updateNetwork(id: string, patch: NetworkPatch): Promise<Network | null>;
+  updateNetwork(id: string, patch: NetworkPatch, quotas?: QuotaDefaults): Promise<Network | null>;
   listPorts(tenant: string | null): Promise<PortView[]>;
+  /** By tenant, instance, place in the instance; `network` (an id): only its ports. */
+  pagePorts(
+    f: { tenant: string | null; network?: string | undefined },
+    q: PageQuery,
+  ): Promise<Page<PortView>>;
   getPort(id: string): Promise<PortView | null>;
 }
 
@@ -201,6 +221,8 @@ export interface ClaimInput {
   readonly staleBefore: string;
   /** The request's Idempotency-Key, stored in the claim's transaction. */
   readonly idempotency?: NewIdempotencyKey;
+  /** Instance and VF quotas, checked in the claim's transaction (QUOTA_EXCEEDED); absent: none. */
+  readonly quotas?: QuotaDefaults;
 }
 
 /** An Idempotency-Key as the claim stores it. */
@@ -240,6 +262,11 @@ export interface ClaimStore {
   /** Releases instances whose reservation was never bound; returns their ids. */
   expire(now: string): Promise<string[]>;
   listInstances(tenant: string | null): Promise<InstanceView[]>;
+  /** Oldest first; `host`: only the instances placed there. */
+  pageInstances(
+    f: { tenant: string | null; host?: string | undefined },
+    q: PageQuery,
+  ): Promise<Page<InstanceView>>;
   getInstance(id: string): Promise<InstanceView | null>;
   /** The unexpired Idempotency-Key `key` of `scope`, or null. */
   idempotencyKey(scope: string, key: string, now: string): Promise<IdempotencyRecord | null>;

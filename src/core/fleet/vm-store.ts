@@ -1,5 +1,6 @@
 import type { MigrationReport } from '../migration/execute-migration.js';
 import type { ProgressEvent } from '../ports.js';
+import type { Page, PageQuery } from './page.js';
 import type { HypervisorKind, WiringFacts } from './wiring-facts.js';
 import type { VmBoot, VmDesired, VmState } from './vm-wiring.js';
 
@@ -119,4 +120,6 @@ export interface VmStore {
     now: string | null,
   ): Promise<void>;
   migrations(instanceId: string): Promise<MigrationRecord[]>;
+  /** One page of an instance's migrations, newest first. */
+  pageMigrations(instanceId: string, q: PageQuery): Promise<Page<MigrationRecord>>;
 }

@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Host, Network, Physnet, DeviceSpec, Token } from '../../core/fleet/model.js';
+import { pageOf } from '../../core/fleet/page.js';
+import type { Page, PageQuery } from '../../core/fleet/page.js';
+import type { Database } from './db-types.js';
+import { afterKey, keyText } from './keyset.js';
+import type { KeyColumn } from './keyset.js';
+import { toHost, toNetwork, toSpec, toToken } from './rows.js';
+
+/**
+ * The API's lists, one page each: a keyset query (`WHERE key > cursor
+ * ORDER BY key LIMIT n + 1`), never a full read. Each key is unique, so a
+ * walk sees every row that stays put exactly once, whatever is inserted
+ * meanwhile.
+ */
+
+const ID: KeyColumn[] = [{ ref: 'id' }];
+export const AGE: KeyColumn = { ref: 'created_at', timestamp: true };
+export const BY_AGE: KeyColumn[] = [AGE, { ref: 'id' }];
+
+export async function hostPage(
+  db: Kysely<Database>,
+  q: PageQuery,
+  label: readonly [string, string] | null,
+): Promise<Page<Host>> {
+  let s = db
+    .selectFrom('hosts')
+    .selectAll()
+    .orderBy('id')
+    .limit(q.limit + 1);
+  if (q.after !== null) s = s.where(afterKey(ID, q.after));
+  if (label !== null)
+    s = s.where(sql<boolean>`labels @> ${JSON.stringify({ [label[0]]: label[1] })}::jsonb`);
+  return pageOf(await s.execute(), q.limit, (r) => [r.id], toHost);
+}
+
+export async function specPage(db: Kysely<Database>, q: PageQuery): Promise<Page<DeviceSpec>> {
+  let s = db
+    .selectFrom('device_specs')
+    .selectAll()
+    .select(keyText(AGE).as('age_key'))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(q.limit + 1);
+  if (q.after !== null) s = s.where(afterKey(BY_AGE, q.after));
+  return pageOf(await s.execute(), q.limit, (r) => [r.age_key, r.id], toSpec);
+}
+
+export async function physnetPage(db: Kysely<Database>, q: PageQuery): Promise<Page<Physnet>> {
+  let s = db
+    .selectFrom('physnets')
+    .selectAll()
+    .orderBy('name')
+    .limit(q.limit + 1);
+  if (q.after !== null) s = s.where(afterKey([{ ref: 'name' }], q.after));
+  return pageOf(
+    await s.execute(),
+    q.limit,
+    (r) => [r.name],
+    (r) => ({ name: r.name, vlanRanges: r.vlan_ranges }),
+  );
+}
+
+export async function networkPage(
+  db: Kysely<Database>,
+  tenant: string | null,
+  q: PageQuery,
+): Promise<Page<Network>> {
+  let s = db
+    .selectFrom('networks')
+    .selectAll()
+    .orderBy('tenant')
+    .orderBy('name')
+    .limit(q.limit + 1);
+  if (tenant !== null) s = s.where('tenant', '=', tenant);
+  if (q.after !== null) s = s.where(afterKey([{ ref: 'tenant' }, { ref: 'name' }], q.after));
+  return pageOf(await s.execute(), q.limit, (r) => [r.tenant, r.name], toNetwork);
+}
+
+export async function tokenPage(db: Kysely<Database>, q: PageQuery): Promise<Page<Token>> {
+  let s = db
+    .selectFrom('tokens')
+    .selectAll()
+    .select(keyText(AGE).as('age_key'))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(q.limit + 1);
+  if (q.after !== null) s = s.where(afterKey(BY_AGE, q.after));
+  return pageOf(await s.execute(), q.limit, (r) => [r.age_key, r.id], toToken);
+}
+
+/** Ports in the order the unpaged list had: by tenant, instance, place in the instance. */
+export const PORT_INSTANCE: KeyColumn = { ref: 'ports.instance_id', nullAs: '' };
+export const PORT_KEY: KeyColumn[] = [
+  { ref: 'ports.tenant' },
+  PORT_INSTANCE,
+  { ref: 'ports.position' },
+  { ref: 'ports.id' },
+];
