@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runHostAgent, type AgentHypervisor } from '../agent/host-agent.js';
 import { selectHypervisorDriver } from '../adapters/virsh/select-driver.js';
+import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
 import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
 import { openPgSignals, type PgSignals } from '../adapters/store/pg-signals.js';
@@ -125,6 +126,9 @@ export async function startAgent(
       log: o.log,
       ...(s.fetch === undefined ? {} : { fetch: s.fetch }),
       hypervisor,
+      ...(o.imageDir === undefined
+        ? {}
+        : { images: { dir: o.imageDir, fs: createNodeImageFs(o.hostRoot ?? '/') } }),
     },
     stop.signal,
   );

@@ -6,7 +6,7 @@ import type { InstanceView, NewPort } from '../core/fleet/store.js';
 import { schedule } from '../core/scheduler/schedule.js';
 import type { PortNeed } from '../core/scheduler/types.js';
 import { uncached } from './candidate-cache.js';
-import { bootClaimed } from './vm-boot.js';
+import { bootClaimed, checkBootRequest } from './vm-boot.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
 
@@ -38,6 +38,8 @@ export async function createInstance(
       { field: 'tenant' },
     );
   }
+  // A boot the token's domain policy refuses is answered before anything is claimed.
+  checkBootRequest(who, req);
   const networks = await resolveNetworks(
     deps,
     tenant,
@@ -133,7 +135,7 @@ export async function createInstance(
       }
       return null;
     });
-    if (won !== null) return bootClaimed(deps, won, req);
+    if (won !== null) return bootClaimed(deps, won, req, who.domainPolicy);
   }
   throw new VfleetError(
     'NO_CAPACITY',

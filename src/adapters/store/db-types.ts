@@ -131,6 +131,7 @@ export interface TokensTable {
   tenant: string | null;
   host: string | null;
   hash: string;
+  domain_policy: Generated<string>;
   created_at: Timestamp;
 }
 

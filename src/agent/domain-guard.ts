@@ -1,0 +1,38 @@
+import { domainXmlPolicyProblems } from '../core/libvirt/domain-policy.js';
+import { parseXml } from '../core/libvirt/xml-parse.js';
+import { attrOf, childElements } from '../core/libvirt/xml-tree.js';
+import type { WantedDomain } from './domain-reconcile.js';
+import { imageFileProblem, type ImageStore } from './image-store.js';
+
+/**
+ * The agent's own check before it defines a domain (defence in depth: the
+ * controller checked first). A tenant domain must pass the domain policy as
+ * rendered (docs/security.md) and each disk must be a regular file inside
+ * this host's image directory, links resolved here, now. Returns why not.
+ */
+export type DomainGuard = (d: WantedDomain) => Promise<string | null>;
+
+export function createDomainGuard(images: ImageStore | null): DomainGuard {
+  return async (d) => {
+    // An older controller says nothing: the strict policy applies.
+    if (d.policy === 'trusted' || d.xml === null) return null;
+    const problems = domainXmlPolicyProblems(
+      d.xml,
+      { stage: 'rendered', imageDir: images?.dir ?? null },
+      'xml',
+    );
+    if (problems.length > 0) {
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      return `refused by the tenant domain policy: ${problems[0]?.reason ?? ''}${more}`;
+    }
+    if (images === null) return null;
+    const devices = childElements(parseXml(d.xml, 'xml'), 'devices');
+    for (const disk of devices.flatMap((x) => childElements(x, 'disk'))) {
+      for (const s of childElements(disk, 'source')) {
+        const why = await imageFileProblem(images, attrOf(s, 'file') ?? '');
+        if (why !== null) return `refused: disk image ${why}`;
+      }
+    }
+    return null;
+  };
+}
