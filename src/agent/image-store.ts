@@ -69,26 +69,30 @@ export async function imageFileProblem(store: ImageStore, file: string): Promise
 
 /** What the agent reports: the usable images, by name, at most MAX_REPORTED_IMAGES. */
 export async function listImages(store: ImageStore): Promise<HostImages> {
-  const names = ((await store.fs.listDir(store.dir)) ?? []).filter(isImageName).sort();
+  // Listed where its links lead inside the host root (the OS would follow them from its own root).
+  const real = await resolveInRoot(store.fs, store.dir);
+  const listed = real === null ? null : await store.fs.listDir(real);
+  const names = (listed ?? []).filter(isImageName).sort();
   const images: HostImage[] = [];
   let omitted = 0;
   for (const name of names) {
-    if (images.length >= MAX_REPORTED_IMAGES) {
-      omitted++;
-      continue;
-    }
     const file = `${store.dir.replace(/\/+$/, '')}/${name}`;
-    if ((await imageFileProblem(store, file)) !== null) {
-      omitted++;
-      continue;
-    }
-    const real = (await resolveInRoot(store.fs, file)) ?? file;
-    const st = await store.fs.lstat(real);
-    const reading = readImageFormat(
-      (await store.fs.readHead(real, IMAGE_HEADER_BYTES)) ?? new Uint8Array(),
-    );
-    if ('refused' in reading || st === null) continue;
-    images.push({ name, format: reading.format, sizeBytes: st.sizeBytes });
+    const found =
+      images.length < MAX_REPORTED_IMAGES && (await imageFileProblem(store, file)) === null
+        ? await describe(store.fs, file, name)
+        : null;
+    if (found === null) omitted++;
+    else images.push(found);
   }
   return { dir: store.dir, images, omitted };
+}
+
+async function describe(fs: ImageFs, file: string, name: string): Promise<HostImage | null> {
+  const real = await resolveInRoot(fs, file);
+  const st = real === null ? null : await fs.lstat(real);
+  if (real === null || st === null) return null;
+  const reading = readImageFormat(
+    (await fs.readHead(real, IMAGE_HEADER_BYTES)) ?? new Uint8Array(),
+  );
+  return 'refused' in reading ? null : { name, format: reading.format, sizeBytes: st.sizeBytes };
 }

@@ -28,16 +28,17 @@ export const QCOW2_HEAD = Uint8Array.from([
 
 /**
  * An image store below a fixture host's root: web.qcow2, db.qcow2 and
- * tap.qcow2, and `escape`, a link to the host's /etc/shadow.
+ * tap.qcow2, and `escape`, a link to a file outside the directory.
  */
 export async function imageStoreOn(root: string): Promise<ImageStore> {
   const dir = join(root, VM_IMAGE_DIR);
   await mkdir(dir, { recursive: true });
   for (const name of ['web.qcow2', 'db.qcow2', 'tap.qcow2'])
     await writeFile(join(dir, name), QCOW2_HEAD);
-  await mkdir(join(root, 'etc'), { recursive: true });
-  await writeFile(join(root, 'etc/shadow'), 'root:*:1::::::\n');
-  await symlink('/etc/shadow', join(dir, 'escape'));
+  // Outside the image directory (not in /etc: the doctor reads the fixture's /etc).
+  await mkdir(join(root, 'srv'), { recursive: true });
+  await writeFile(join(root, 'srv/secret'), 'not for guests\n');
+  await symlink('/srv/secret', join(dir, 'escape'));
   return { dir: VM_IMAGE_DIR, fs: createNodeImageFs(root) };
 }
 
