@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
-import { renderDomainXml } from '../core/libvirt/render-domain.js';
+import { renderDeviceXml, renderDomainXml } from '../core/libvirt/render-domain.js';
 import type { DomainPolicy, InstanceWiring } from '../core/libvirt/wiring.js';
 import { exampleDirect, exampleInstance } from '../core/libvirt/wiring-examples.js';
 import { FakeLibvirt } from '../testing/fake-libvirt.js';
@@ -93,5 +93,46 @@ describe('the agent checks a domain before defining it', () => {
     const r = await reconcile(want(xml, 'trusted'));
     expect(r.defined).toBe(1);
     expect(r.result?.state).toBe('running');
+  });
+});
+
+describe('the agent checks a device before hot-plugging it (migration task)', () => {
+  const task = (xml: string) => ({
+    id: 't-1',
+    op: 'attach-device',
+    args: { domain: 'vm-1', xml, scope: { live: true, config: true } },
+  });
+  const keeper = (libvirt: FakeLibvirt) =>
+    createDomainKeeper(
+      createVirshDriver(libvirt.runner(URI), { uri: URI }),
+      createDomainGuard(store),
+    );
+
+  it('attaches a port device as vfleet renders it', async () => {
+    const libvirt = new FakeLibvirt([URI]);
+    const k = keeper(libvirt);
+    await k.reconcile([
+      want(renderDomainXml(wiring({ base: image('web.qcow2'), ports: [] })).xml, 'tenant'),
+    ]);
+    const out = await k.runTask(task(renderDeviceXml(wiring({}), exampleDirect().id)));
+    expect(out).toEqual({ ok: true, message: null });
+  });
+
+  it.each([
+    ['a filesystem', '<filesystem type="mount"><source dir="/"/><target dir="h"/></filesystem>'],
+    [
+      'a disk',
+      '<disk type="block" device="disk"><source dev="/dev/sda"/><target dev="vdz"/></disk>',
+    ],
+    [
+      'a hostdev without a port alias',
+      '<hostdev mode="subsystem" type="pci" managed="yes"><source><address domain="0" bus="0x5e" slot="0" function="0"/></source></hostdev>',
+    ],
+  ])('refuses %s and never calls attach-device', async (_what, xml) => {
+    const libvirt = new FakeLibvirt([URI]);
+    const out = await keeper(libvirt).runTask(task(xml));
+    expect(out.ok).toBe(false);
+    expect(out.message).toMatch(/^refused/);
+    expect(libvirt.calls.some((c) => c.argv[0] === 'attach-device')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { VmDesired, VmState } from '../core/fleet/vm-wiring.js';
 import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { livePinsOf } from '../core/libvirt/live-pins.js';
 import type { DomainPolicy } from '../core/libvirt/wiring.js';
-import type { DomainGuard } from './domain-guard.js';
+import { NO_GUARD, type DomainGuard } from './domain-guard.js';
 
 /** A domain as the controller wants it (desired state `domains`). */
 export interface WantedDomain {
@@ -59,7 +59,7 @@ function scopeOf(v: unknown): DeviceScope {
  */
 export function createDomainKeeper(
   driver: HypervisorDriver,
-  guard: DomainGuard = () => Promise.resolve(null),
+  guard: DomainGuard = NO_GUARD,
 ): DomainKeeper {
   const defined = new Map<string, string>();
   // 'other' is a live guest (pmsuspended, in shutdown) or a dead one (crashed): undefining a
@@ -92,7 +92,7 @@ export function createDomainKeeper(
       if (d.xml === null) return result('failed', 'the controller sent no domain XML');
       if (now === null || defined.get(d.name) !== d.xml) {
         // Never defined, whatever the controller said: the host's own check comes first.
-        const refused = await guard(d);
+        const refused = await guard.domain(d);
         if (refused !== null) return result('failed', refused);
         await driver.define(d.xml);
         defined.set(d.name, d.xml);
@@ -124,9 +124,12 @@ export function createDomainKeeper(
     try {
       const a = t.args;
       const domain = str(a.domain, 'domain');
-      if (t.op === 'attach-device')
-        await driver.attachDevice(domain, str(a.xml, 'xml'), scopeOf(a.scope));
-      else if (t.op === 'detach-device')
+      if (t.op === 'attach-device') {
+        const xml = str(a.xml, 'xml');
+        const refused = guard.device(xml);
+        if (refused !== null) return { ok: false, message: refused };
+        await driver.attachDevice(domain, xml, scopeOf(a.scope));
+      } else if (t.op === 'detach-device')
         await driver.detachDevice(domain, str(a.xml, 'xml'), scopeOf(a.scope));
       else if (t.op === 'migrate') {
         await driver.migrate(domain, str(a.targetUri, 'targetUri'), {
