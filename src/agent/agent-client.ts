@@ -3,6 +3,7 @@ import type { DesiredState } from '../core/fleet/desired-host-state.js';
 import type { HostInventory } from '../core/inventory.js';
 import { isOneOf } from '../core/vocabulary.js';
 import type { HypervisorFacts } from '../core/fleet/wiring-facts.js';
+import type { HostImages } from '../core/libvirt/image-names.js';
 import type { AgentTask, DomainResult, TaskOutcome, WantedDomain } from './domain-reconcile.js';
 import type { IrqPins } from './irq-summary.js';
 
@@ -23,6 +24,7 @@ export interface ReportBody {
   readonly numaNodes?: readonly { node: number; socket: number; cpus: number }[];
   readonly memoryMb?: number | null;
   readonly hypervisor?: HypervisorFacts;
+  readonly images?: HostImages;
 }
 
 export interface DesiredAnswer {

@@ -2,6 +2,8 @@ import { isVfleetError, toVfleetError } from '../core/errors.js';
 import type { VmDesired, VmState } from '../core/fleet/vm-wiring.js';
 import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { livePinsOf } from '../core/libvirt/live-pins.js';
+import type { DomainPolicy } from '../core/libvirt/wiring.js';
+import { NO_GUARD, type DomainGuard } from './domain-guard.js';
 
 /** A domain as the controller wants it (desired state `domains`). */
 export interface WantedDomain {
@@ -9,6 +11,8 @@ export interface WantedDomain {
   readonly name: string;
   readonly state: VmDesired;
   readonly xml: string | null;
+  /** Absent from older controllers: the agent then applies the tenant policy. */
+  readonly policy?: DomainPolicy;
 }
 
 export interface DomainResult {
@@ -51,8 +55,12 @@ function scopeOf(v: unknown): DeviceScope {
  * when its XML differs from what this agent last defined (a restarted agent
  * defines once more, which only rewrites the same persistent definition),
  * started unless running, and destroyed then undefined when it is to go.
+ * A domain `guard` refuses is reported failed and never defined.
  */
-export function createDomainKeeper(driver: HypervisorDriver): DomainKeeper {
+export function createDomainKeeper(
+  driver: HypervisorDriver,
+  guard: DomainGuard = NO_GUARD,
+): DomainKeeper {
   const defined = new Map<string, string>();
   // 'other' is a live guest (pmsuspended, in shutdown) or a dead one (crashed): undefining a
   // live one would leave it running as a transient domain, still holding its VF.
@@ -83,6 +91,9 @@ export function createDomainKeeper(driver: HypervisorDriver): DomainKeeper {
       }
       if (d.xml === null) return result('failed', 'the controller sent no domain XML');
       if (now === null || defined.get(d.name) !== d.xml) {
+        // Never defined, whatever the controller said: the host's own check comes first.
+        const refused = await guard.domain(d);
+        if (refused !== null) return result('failed', refused);
         await driver.define(d.xml);
         defined.set(d.name, d.xml);
         // A guest already running here (arrived by live migration, or this agent restarted)
@@ -113,9 +124,12 @@ export function createDomainKeeper(driver: HypervisorDriver): DomainKeeper {
     try {
       const a = t.args;
       const domain = str(a.domain, 'domain');
-      if (t.op === 'attach-device')
-        await driver.attachDevice(domain, str(a.xml, 'xml'), scopeOf(a.scope));
-      else if (t.op === 'detach-device')
+      if (t.op === 'attach-device') {
+        const xml = str(a.xml, 'xml');
+        const refused = guard.device(xml);
+        if (refused !== null) return { ok: false, message: refused };
+        await driver.attachDevice(domain, xml, scopeOf(a.scope));
+      } else if (t.op === 'detach-device')
         await driver.detachDevice(domain, str(a.xml, 'xml'), scopeOf(a.scope));
       else if (t.op === 'migrate') {
         await driver.migrate(domain, str(a.targetUri, 'targetUri'), {

@@ -11,6 +11,8 @@ import type { FetchFn } from './agent-client.js';
 import { readHostTopology } from './host-topology.js';
 import { runAgent } from './run-agent.js';
 import { createDomainKeeper } from './domain-reconcile.js';
+import { createDomainGuard } from './domain-guard.js';
+import { listImages, type ImageStore } from './image-store.js';
 import { summarizeIrqPins } from './irq-summary.js';
 import { pinVfIrqs } from '../host/irq-affinity.js';
 import type { HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
@@ -30,6 +32,8 @@ export interface HostAgentOptions {
   readonly fetch?: FetchFn;
   /** The host's libvirt (or the render-only stand-in); without it the agent leaves domains alone. */
   readonly hypervisor?: AgentHypervisor;
+  /** The image store instances boot from by name (`--image-dir`); reported with each report. */
+  readonly images?: ImageStore;
 }
 
 export interface AgentHypervisor {
@@ -50,6 +54,7 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
   }
   const base = createAgentClient(o.controller.replace(/\/+$/, ''), o.token, host, o.fetch);
   const hv = o.hypervisor;
+  const images = o.images;
   const hypervisorFacts =
     hv === undefined
       ? {}
@@ -58,7 +63,12 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
     ...base,
     // Every report carries the NUMA topology the scheduler counts CPUs on.
     report: async (body: Parameters<typeof base.report>[0]) =>
-      base.report({ ...body, ...(await readHostTopology(o.io.fs)), ...hypervisorFacts }),
+      base.report({
+        ...body,
+        ...(await readHostTopology(o.io.fs)),
+        ...hypervisorFacts,
+        ...(images === undefined ? {} : { images: await listImages(images) }),
+      }),
   };
   await runAgent(
     {
@@ -69,7 +79,9 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
       doctor: async () =>
         runDoctor(await gatherDoctorInput(o.io, { liveKernelLog: o.liveRoot })).findings,
       apply: (state) => applyHostState(state, o.io),
-      ...(hv === undefined ? {} : { domains: createDomainKeeper(hv.driver) }),
+      ...(hv === undefined
+        ? {}
+        : { domains: createDomainKeeper(hv.driver, createDomainGuard(images ?? null)) }),
       pinIrqs: async () => summarizeIrqPins(await pinVfIrqs(o.io)),
       clock: o.clock,
       log: o.log,

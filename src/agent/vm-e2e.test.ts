@@ -55,7 +55,7 @@ describe.each(STORE_KINDS)(
           memoryMb: 512,
           tenant: 'acme',
           ports: [{ network: 'blue', vnicType: 'macvtap' }],
-          boot: { image: '/var/lib/vfleet/tap.qcow2' },
+          boot: { image: 'tap.qcow2' },
         });
         expect(bad.status, JSON.stringify(bad.body)).toBe(400);
         expect(bad.body).toMatchObject({ details: { field: 'ports[0].vf.driverKind' } });
@@ -70,7 +70,7 @@ describe.each(STORE_KINDS)(
           numaPolicy: 'required',
           hostLabels: { rack: 'r1' },
           ports: [{ network: 'blue', mac: MAC, standby: { bridge: 'br0' } }],
-          boot: { image: '/var/lib/vfleet/web.qcow2' },
+          boot: { image: 'web.qcow2' },
         })) as unknown as InstanceOut;
         expect(inst.host).toBe('hv-a');
         const path = `/v1/instances/${inst.id}`;

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runHostAgent, type AgentHypervisor } from '../agent/host-agent.js';
 import { selectHypervisorDriver } from '../adapters/virsh/select-driver.js';
+import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
 import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
 import { lockDataDir } from '../adapters/lock/data-dir-lock.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
@@ -162,6 +163,9 @@ export async function startAgent(
       log: o.log,
       ...(s.fetch === undefined ? {} : { fetch: s.fetch }),
       hypervisor,
+      ...(o.imageDir === undefined
+        ? {}
+        : { images: { dir: o.imageDir, fs: createNodeImageFs(o.hostRoot ?? '/') } }),
     },
     stop.signal,
   );

@@ -257,6 +257,31 @@ describe('vfleet fleet commands against a running controller', () => {
     expect((await cli('token', 'delete', 'ops')).stdout).toBe('token ops revoked\n');
     expect((await cli('network', '--token', t.token)).exitCode).toBe(exit('UNAUTHORIZED'));
   });
+
+  it('creates a token with the trusted domain policy only when asked', async () => {
+    const t = await json<{ domainPolicy: string }>(
+      'token',
+      'create',
+      'ops2',
+      '--role',
+      'admin',
+      '--domain-policy',
+      'trusted',
+    );
+    expect(t.domainPolicy).toBe('trusted');
+    const plain = await json<{ domainPolicy: string }>(
+      'token',
+      'create',
+      'ops3',
+      '--role',
+      'admin',
+    );
+    expect(plain.domainPolicy).toBe('tenant');
+    const bad = await cli('token', 'create', 'ops4', '--role', 'admin', '--domain-policy', 'root');
+    expect(bad.exitCode).toBe(exit('INVALID_INPUT'));
+    expect(bad.stderr).toContain('[field: domainPolicy]');
+    expect((await cli('token', 'list')).stdout).toMatch(/ops2 .* trusted/);
+  });
 });
 
 describe('vfleet controller shutdown', () => {

@@ -87,13 +87,22 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
         .argument('<name>')
         .requiredOption('--role <role>', 'admin, tenant or agent')
         .option('--tenant <tenant>', 'the tenant a tenant token acts for')
-        .option('--host <host>', 'the one host an agent token reports for'),
-    async (api, o: ApiOptions & { role: string; tenant?: string; host?: string }, name: string) => {
+        .option('--host <host>', 'the one host an agent token reports for')
+        .option(
+          '--domain-policy <policy>',
+          'tenant (default): domain XML from the allowlist, images by name; trusted: any domain XML and host path (docs/security.md)',
+        ),
+    async (
+      api,
+      o: ApiOptions & { role: string; tenant?: string; host?: string; domainPolicy?: string },
+      name: string,
+    ) => {
       const body = {
         name,
         role: o.role,
         ...(o.tenant === undefined ? {} : { tenant: o.tenant }),
         ...(o.host === undefined ? {} : { host: o.host }),
+        ...(o.domainPolicy === undefined ? {} : { domainPolicy: o.domainPolicy }),
       };
       const t = await api.post<TokenView>('/v1/tokens', body);
       print(
@@ -107,6 +116,7 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
             ['role', x.role],
             ['tenant', x.tenant],
             ['host', x.host],
+            ['domain policy', x.domainPolicy ?? null],
             ['secret', x.token],
           ]) + 'the secret is shown only this once\n',
       );

@@ -60,6 +60,10 @@ export interface StartAgentOptions {
   readonly log: (line: string) => void;
   /** How the agent drives libvirt; default: virsh on its default connection when it answers, else render-only. */
   readonly libvirt?: AgentLibvirtOptions;
+  /** The host root the agent's files are under (`--host-root`), for its image store. */
+  readonly hostRoot?: string;
+  /** The image store, a path inside the host root (`--image-dir`); none: every disk is refused. */
+  readonly imageDir?: string;
 }
 
 export interface AgentLibvirtOptions {

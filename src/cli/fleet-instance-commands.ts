@@ -178,11 +178,11 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     (c) =>
       requestOptions(c)
         .option(
-          '--image <path>',
-          'disk image on the host (a minimal KVM domain is written around it)',
+          '--image <name>',
+          "an image of the host's image store, by name (a minimal KVM domain is written around it; with --domain-xml, its boot disk); an absolute host path needs a trusted token",
         )
-        .option('--image-format <fmt>', 'qcow2 or raw (default qcow2)')
-        .option('--domain-xml <file>', 'your domain XML instead; vfleet adds ports and pinning')
+        .option('--image-format <fmt>', 'qcow2 or raw (default: as the host reports the image)')
+        .option('--domain-xml <file>', 'your domain XML; vfleet adds ports and pinning')
         .option('--no-wait', 'return once claimed; do not wait for the domain to run'),
     async (api, o: InstanceCreate, name: string | undefined) => {
       const body = await instanceBody(deps, name, o);

@@ -159,6 +159,7 @@ export interface TokenView {
   role: string;
   tenant: string | null;
   host: string | null;
+  domainPolicy?: string;
   createdAt: string;
   token?: string;
 }

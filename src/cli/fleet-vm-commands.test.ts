@@ -37,7 +37,7 @@ describe('vfleet instance boot, xml, migrate, delete', () => {
       '--host-label',
       'rack=r1',
       '--image',
-      '/var/lib/vfleet/db.qcow2',
+      'db.qcow2',
     );
     expect(boot.exitCode, boot.stderr).toBe(0);
     expect(boot.stderr).toMatch(/instance db: claimed on hv-a/);

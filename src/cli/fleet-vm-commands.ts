@@ -15,21 +15,26 @@ interface WaitOption {
 
 const POLL_MS = 500;
 
-/** `--image`/`--domain-xml` as the request's `boot`. */
+/** `--image`/`--domain-xml` (either or both) as the request's `boot`. */
 export async function bootBody(
   deps: CliDeps,
   o: { image?: string; imageFormat?: string; domainXml?: string },
 ): Promise<Record<string, unknown> | undefined> {
+  let domainXml: string | undefined;
   if (o.domainXml !== undefined) {
     const xml = await deps.hostFs('/').readText(resolve(o.domainXml));
     if (xml === null)
       throw new VfleetError('NOT_FOUND', `file ${o.domainXml} does not exist`, {
         field: 'domain-xml',
       });
-    return { domainXml: xml };
+    domainXml = xml;
   }
-  if (o.image === undefined) return undefined;
-  return { image: o.image, ...(o.imageFormat === undefined ? {} : { imageFormat: o.imageFormat }) };
+  if (o.image === undefined && domainXml === undefined) return undefined;
+  return {
+    ...(domainXml === undefined ? {} : { domainXml }),
+    ...(o.image === undefined ? {} : { image: o.image }),
+    ...(o.imageFormat === undefined ? {} : { imageFormat: o.imageFormat }),
+  };
 }
 
 /** Follows the domain until the agent has it running (or says why not). */

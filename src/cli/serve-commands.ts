@@ -41,7 +41,11 @@ interface AgentOptions {
   libvirtUri?: string;
   migrationUri?: string;
   renderOnly?: boolean;
+  imageDir: string;
 }
+
+/** Where images live on a host unless `--image-dir` says otherwise (docs/security.md). */
+const DEFAULT_IMAGE_DIR = '/var/lib/vfleet/images';
 
 const serveOptions = (c: Command) =>
   c
@@ -77,6 +81,11 @@ const agentOptions = (c: Command) =>
     .option(
       '--render-only',
       'render domains but never touch libvirt (also the fallback without it)',
+    )
+    .option(
+      '--image-dir <dir>',
+      'the image store: disk images instances boot from by name (below --host-root)',
+      DEFAULT_IMAGE_DIR,
     );
 
 async function startController(deps: CliDeps, o: ServeOptions, embedded: boolean) {
@@ -115,6 +124,8 @@ function startAgent(deps: CliDeps, o: AgentOptions, controller: string, token: s
     labels: parseLabels(o.label ?? []),
     io: { fs: deps.hostFs(o.hostRoot), runner: deps.runner, clock: deps.clock },
     liveRoot: resolve(o.hostRoot) === '/',
+    hostRoot: resolve(o.hostRoot),
+    imageDir: o.imageDir,
     log: (l) => {
       deps.err(`vfleet agent: ${l}\n`);
     },

@@ -26,7 +26,7 @@ const boot = (over: Json = {}, port: Json = {}) => ({
   tenant: 'acme',
   hostLabels: {},
   ports: [{ network: 'blue', ...port }],
-  boot: { image: '/var/lib/vfleet/vm.qcow2' },
+  boot: { image: 'vm.qcow2' },
   ...over,
 });
 const desired = async (host = 'node1') =>
@@ -40,13 +40,15 @@ const freeVfs = async () => {
 
 describe('boot input', () => {
   it.each([
+    ['neither image nor domainXml', { boot: {} }, {}, 'boot'],
+    ['an image path with ..', { boot: { image: '../x' } }, {}, 'boot.image'],
+    ['an image path with /', { boot: { image: 'a/b.qcow2' } }, {}, 'boot.image'],
     [
-      'both image and domainXml',
-      { boot: { image: '/a.qcow2', domainXml: '<domain/>' } },
+      'a host path from a tenant-policy token',
+      { boot: { image: '/etc/shadow' } },
       {},
-      'boot',
+      'boot.image',
     ],
-    ['a relative image path', { boot: { image: 'vm.qcow2' } }, {}, 'boot.image'],
     [
       'imageFormat without image',
       { boot: { domainXml: '<domain/>', imageFormat: 'raw' } },
@@ -55,7 +57,7 @@ describe('boot input', () => {
     ],
     [
       'an unknown image format',
-      { boot: { image: '/a.img', imageFormat: 'vmdk' } },
+      { boot: { image: 'vm.qcow2', imageFormat: 'vmdk' } },
       {},
       'boot.imageFormat',
     ],
@@ -106,7 +108,7 @@ describe('the domain through the agent', () => {
     expect(dom).toMatchObject({ state: 'running', name: `web-${id.slice(0, 8)}` });
     const xml = (await h.call('GET', `/v1/instances/${id}/xml`, h.admin)).body;
     expect(xml.xml).toBe(dom?.xml);
-    expect(String(xml.xml)).toContain('<source file="/var/lib/vfleet/vm.qcow2"/>');
+    expect(String(xml.xml)).toContain('<source file="/var/lib/vfleet/images/vm.qcow2"/>');
 
     const show = async () => (await h.call('GET', `/v1/instances/${id}`, h.admin)).body;
     expect(await show()).toMatchObject({ vm: { desired: 'running', state: null } });

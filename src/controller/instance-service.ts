@@ -7,7 +7,7 @@ import { schedule } from '../core/scheduler/schedule.js';
 import type { PortNeed } from '../core/scheduler/types.js';
 import { uncached } from './candidate-cache.js';
 import { keyFor, replay } from './idempotency.js';
-import { bootClaimed } from './vm-boot.js';
+import { bootClaimed, checkBootRequest } from './vm-boot.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
 
@@ -40,10 +40,12 @@ export async function createInstance(
       { field: 'tenant' },
     );
   }
+  // A boot the token's domain policy refuses is answered before anything is claimed.
+  checkBootRequest(who, req);
   const key = idempotencyKey === undefined ? undefined : keyFor(deps, who, idempotencyKey, req);
   const earlier = key === undefined ? null : await replay(deps, key);
   if (earlier !== null) return { instance: earlier, replayed: true };
-  return scheduleAndClaim(deps, tenant, req, key);
+  return scheduleAndClaim(deps, tenant, req, key, who.domainPolicy);
 }
 
 async function scheduleAndClaim(
@@ -51,6 +53,7 @@ async function scheduleAndClaim(
   tenant: string,
   req: CreateInstance,
   key: NewIdempotencyKey | undefined,
+  policy: Token['domainPolicy'],
 ): Promise<{ instance: InstanceView; replayed: boolean }> {
   const networks = await resolveNetworks(
     deps,
@@ -154,7 +157,7 @@ async function scheduleAndClaim(
     if (won === null) continue;
     // Another id: the instance of a duplicate request that committed first.
     if (won.id !== id) return { instance: won, replayed: true };
-    return { instance: await bootClaimed(deps, won, req), replayed: false };
+    return { instance: await bootClaimed(deps, won, req, policy), replayed: false };
   }
   throw new VfleetError(
     'NO_CAPACITY',

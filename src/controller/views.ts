@@ -131,4 +131,5 @@ export const vmOut = (i: InstanceView, vm: VmRecord | null): z.infer<typeof vmSc
         state: vm.state,
         message: vm.message,
         hypervisor: vm.hypervisor,
+        domainPolicy: vm.boot.policy ?? 'tenant',
       };

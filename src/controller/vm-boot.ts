@@ -1,15 +1,23 @@
 import type { z } from '@hono/zod-openapi';
 import { isVfleetError, VfleetError } from '../core/errors.js';
+import type { Token } from '../core/fleet/model.js';
 import type { InstanceView } from '../core/fleet/store.js';
+import { pinBootImage } from '../core/fleet/vm-images.js';
 import type { VmBoot, VmPortOptions } from '../core/fleet/vm-wiring.js';
+import type { DomainPolicy } from '../core/libvirt/wiring.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
-import { renderVm } from './vm-render.js';
+import { checkBootPolicy } from './vm-boot-policy.js';
+import { hostFacts, renderVm } from './vm-render.js';
 
 type CreateInstance = z.infer<typeof instanceCreateSchema>;
 
 /** The request's `boot` and per-port libvirt options, keyed by the claimed ports' ids. */
-export function vmBootOf(inst: InstanceView, req: CreateInstance): VmBoot | null {
+export function vmBootOf(
+  inst: InstanceView,
+  req: CreateInstance,
+  policy: DomainPolicy,
+): VmBoot | null {
   const b = req.boot;
   if (b === undefined) return null;
   const ports: Record<string, VmPortOptions> = {};
@@ -25,32 +33,52 @@ export function vmBootOf(inst: InstanceView, req: CreateInstance): VmBoot | null
       ...(p.standby === undefined ? {} : { standby: source(p.standby) }),
     };
   });
+  // The template's disk is filled in from `image` when rendering (vm-images.ts).
   const base: VmBoot['base'] =
     b.domainXml !== undefined
       ? { kind: 'xml', xml: b.domainXml }
+      : { kind: 'template', diskImage: '' };
+  const image =
+    b.image === undefined
+      ? {}
       : {
-          kind: 'template',
-          diskImage: b.image ?? '',
-          ...(b.imageFormat === undefined ? {} : { diskFormat: b.imageFormat }),
+          image: {
+            ref: b.image,
+            ...(b.imageFormat === undefined ? {} : { format: b.imageFormat }),
+          },
         };
-  return { base, ports };
+  return { base, ports, ...image, policy };
+}
+
+/**
+ * Before anything is claimed: what the token's domain policy refuses
+ * (docs/security.md), so a hostile request leaves nothing behind.
+ */
+export function checkBootRequest(who: Token, req: CreateInstance): void {
+  if (req.boot !== undefined) checkBootPolicy(who.domainPolicy, req.boot);
 }
 
 /**
  * Boots a freshly claimed instance: the domain is rendered once here, so a
- * request that cannot be wired (macvtap on a vfio VF, a bad base XML) is
- * refused with the renderer's reason and its claim given back, before any
- * agent sees it. Then the host's agent defines and starts it.
+ * request that cannot be wired (macvtap on a vfio VF, a bad base XML, an
+ * image the host does not have) is refused with the renderer's reason and
+ * its claim given back, before any agent sees it. Then the host's agent
+ * defines and starts it.
  */
 export async function bootClaimed(
   deps: ControllerDeps,
   inst: InstanceView,
   req: CreateInstance,
+  policy: DomainPolicy,
 ): Promise<InstanceView> {
-  const boot = vmBootOf(inst, req);
-  if (boot === null) return inst;
+  const asked = vmBootOf(inst, req, policy);
+  if (asked === null) return inst;
   const now = new Date(deps.now()).toISOString();
   try {
+    if (inst.hostId === null)
+      throw new VfleetError('CONFLICT', `instance ${inst.name} has no host`, { instance: inst.id });
+    const facts = await hostFacts(deps, inst.hostId);
+    const boot = pinBootImage(asked, inst.hostId, facts.images);
     await renderVm(deps, inst, {
       instanceId: inst.id,
       boot,
@@ -73,15 +101,16 @@ export async function bootClaimed(
     }
     throw e;
   }
-  if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+  deps.feed.notify(inst.hostId);
   return inst;
 }
 
 /** The renderer's field (`ports[1].vf.driverKind`, `base.xml`) as the request names it. */
 function requestField(field: string): string {
-  if (field.startsWith('ports')) return field;
+  if (field.startsWith('ports') || field.startsWith('boot.')) return field;
   if (field.startsWith('base.xml')) return 'boot.domainXml';
-  if (field.startsWith('base.diskImage')) return 'boot.image';
-  if (field.startsWith('base.diskFormat')) return 'boot.imageFormat';
+  if (field.startsWith('base.diskImage') || field.startsWith('base.disk.path')) return 'boot.image';
+  if (field.startsWith('base.diskFormat') || field.startsWith('base.disk.format'))
+    return 'boot.imageFormat';
   return `boot.${field}`;
 }

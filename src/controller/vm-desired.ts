@@ -1,6 +1,7 @@
 import { isVfleetError } from '../core/errors.js';
 import type { VmTask } from '../core/fleet/vm-store.js';
 import { domainName, type VmDesired } from '../core/fleet/vm-wiring.js';
+import type { DomainPolicy } from '../core/libvirt/wiring.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { renderVm } from './vm-render.js';
 
@@ -10,6 +11,8 @@ export interface DesiredDomain {
   readonly name: string;
   readonly state: VmDesired;
   readonly xml: string | null;
+  /** `tenant`: the agent checks the XML against the domain policy before defining it. */
+  readonly policy: DomainPolicy;
 }
 
 /**
@@ -25,13 +28,15 @@ export async function desiredVms(
   for (const vm of await deps.store.vms.forHost(hostId)) {
     const inst = await deps.store.claims.getInstance(vm.instanceId);
     if (inst === null) continue;
+    const policy = vm.boot.policy ?? 'tenant';
     if (vm.desired === 'absent') {
-      domains.push({ instanceId: inst.id, name: domainName(inst), state: 'absent', xml: null });
+      const name = domainName(inst);
+      domains.push({ instanceId: inst.id, name, state: 'absent', xml: null, policy });
       continue;
     }
     try {
       const r = await renderVm(deps, inst, vm);
-      domains.push({ instanceId: inst.id, name: r.domain, state: 'running', xml: r.xml });
+      domains.push({ instanceId: inst.id, name: r.domain, state: 'running', xml: r.xml, policy });
     } catch (e) {
       if (!isVfleetError(e)) throw e;
       await deps.store.vms.recordResults(

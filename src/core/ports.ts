@@ -45,3 +45,24 @@ export interface ProgressEvent {
   readonly status: 'start' | 'ok' | 'skipped' | 'failed' | 'info';
   readonly detail?: string;
 }
+
+/** What is at a path, without following a final symlink. */
+export interface FileStat {
+  readonly kind: 'file' | 'directory' | 'symlink' | 'block-device' | 'other';
+  readonly sizeBytes: number;
+}
+
+/**
+ * The few reads the agent's image store needs (`vfleet agent --image-dir`),
+ * rooted at the host root like HostFs: images are large, so only a file's
+ * header is ever read, and links are resolved by the caller, inside the root.
+ */
+export interface ImageFs {
+  listDir(path: string): Promise<readonly string[] | null>;
+  /** null when nothing is there. */
+  lstat(path: string): Promise<FileStat | null>;
+  /** A symlink's target as written, or null when it is not a link or absent. */
+  readLink(path: string): Promise<string | null>;
+  /** The first `bytes` bytes (fewer when the file is shorter); null when absent. */
+  readHead(path: string, bytes: number): Promise<Uint8Array | null>;
+}

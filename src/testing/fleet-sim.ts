@@ -13,7 +13,19 @@ export interface SimHostSpec {
   readonly pfNuma?: (i: number) => number | null;
   readonly cpusPerNode?: number;
   readonly memoryMb?: number | null;
+  /** The image store its agent reports (`vfleet agent --image-dir`); default: SIM_IMAGES. */
+  readonly images?: Json | null;
 }
+
+/** What simulated agents report of their image store unless told otherwise. */
+export const SIM_IMAGES = {
+  dir: '/var/lib/vfleet/images',
+  images: [
+    { name: 'vm.qcow2', format: 'qcow2', sizeBytes: 1 << 20 },
+    { name: 'vm.raw', format: 'raw', sizeBytes: 1 << 20 },
+  ],
+  omitted: 0,
+};
 
 export function simInventory(spec: SimHostSpec, bus: number): Json {
   return {
@@ -75,6 +87,7 @@ export async function reportHost(
       cpuList: Array.from({ length: cpus }, (_, i) => node * cpus + i),
     })),
     memoryMb: spec.memoryMb ?? null,
+    ...(spec.images === null ? {} : { images: spec.images ?? SIM_IMAGES }),
   });
   if (r.status !== 200) throw new Error(`report: ${r.status} ${JSON.stringify(r.body)}`);
 }

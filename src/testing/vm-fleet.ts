@@ -1,10 +1,46 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
+import type { ImageStore } from '../agent/image-store.js';
 import { igbHost, startTestController, until } from './e2e-kit.js';
 import { FakeLibvirt } from './fake-libvirt.js';
 import type { FleetApi } from './fleet-sim.js';
 import type { StoreKind } from './store-targets.js';
 
 export const libvirtUri = (host: string) => `qemu+ssh://${host}/system`;
+
+/** The image directory of every VM fleet host. */
+export const VM_IMAGE_DIR = '/var/lib/vfleet/images';
+
+/** A qcow2 header (version 3, no backing file) followed by nothing: enough for the agent. */
+export const QCOW2_HEAD = Uint8Array.from([
+  0x51,
+  0x46,
+  0x49,
+  0xfb,
+  0,
+  0,
+  0,
+  3,
+  ...new Array<number>(96).fill(0),
+]);
+
+/**
+ * An image store below a fixture host's root: web.qcow2, db.qcow2 and
+ * tap.qcow2, and `escape`, a link to a file outside the directory.
+ */
+export async function imageStoreOn(root: string): Promise<ImageStore> {
+  const dir = join(root, VM_IMAGE_DIR);
+  await mkdir(dir, { recursive: true });
+  for (const name of ['web.qcow2', 'db.qcow2', 'tap.qcow2'])
+    await writeFile(join(dir, name), QCOW2_HEAD);
+  // Outside the image directory (not in /etc: the doctor reads the fixture's /etc).
+  await mkdir(join(root, 'srv'), { recursive: true });
+  await writeFile(join(root, 'srv/secret'), 'not for guests\n');
+  await symlink('/srv/secret', join(dir, 'escape'));
+  return { dir: VM_IMAGE_DIR, fs: createNodeImageFs(root) };
+}
 
 export interface VfView {
   index: number;
@@ -55,6 +91,7 @@ export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
           migrationUri: uri,
           reason: null,
         },
+        images: await imageStoreOn(h.fixture.root),
       });
     }
     const catalog: [string, unknown][] = [

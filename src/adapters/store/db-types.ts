@@ -143,6 +143,7 @@ export interface TokensTable {
   tenant: string | null;
   host: string | null;
   hash: string;
+  domain_policy: Generated<string>;
   created_at: Timestamp;
 }
 

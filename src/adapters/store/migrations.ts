@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { directPhysical } from './migration-direct-physical.js';
+import { domainPolicy } from './migration-domain-policy.js';
 import { idempotency } from './migration-idempotency.js';
 import { quotas } from './migration-quotas.js';
 import { instanceVms } from './migration-vms.js';
@@ -150,6 +151,7 @@ export const migrations: MigrationProvider = {
       '0002-port-position': portPosition,
       '0003-direct-physical': directPhysical,
       '0004-instance-vms': instanceVms,
+      '0005-domain-policy': domainPolicy,
       '0006-idempotency': idempotency,
       '0007-quotas': quotas,
     }),

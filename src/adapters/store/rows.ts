@@ -13,6 +13,7 @@ import type {
   WholePf,
 } from '../../core/fleet/model.js';
 import { INSTANCE_STATES, TOKEN_ROLES } from '../../core/fleet/model.js';
+import { DOMAIN_POLICIES, type DomainPolicy } from '../../core/libvirt/wiring.js';
 import { VfleetError } from '../../core/errors.js';
 import type { NumaPolicy, VfState, VnicType } from '../../core/vocabulary.js';
 import { NUMA_POLICIES, VF_STATES, VNIC_TYPES, isOneOf } from '../../core/vocabulary.js';
@@ -37,6 +38,7 @@ export const toToken = (r: Row<'tokens'>): Token => ({
   role: closed<TokenRole>(TOKEN_ROLES, r.role, 'token role'),
   tenant: r.tenant,
   host: r.host,
+  domainPolicy: closed<DomainPolicy>(DOMAIN_POLICIES, r.domain_policy, 'domain policy'),
   createdAt: iso(r.created_at),
 });
 

@@ -16,6 +16,7 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
           tenant: t.tenant,
           host: t.host,
           hash: t.hash,
+          domain_policy: t.domainPolicy ?? 'tenant',
           created_at: t.now,
         })
         .returningAll()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { instanceWiring } from '../../core/fleet/vm-wiring.js';
+import { domainXmlPolicyProblems } from '../../core/libvirt/domain-policy.js';
 import { renderDomainXml } from '../../core/libvirt/render-domain.js';
 import { boot, FACTS, instanceView, portView } from '../../testing/vm-wiring-fixture.js';
 import { createExecRunner } from '../exec/exec-runner.js';
@@ -37,6 +38,32 @@ describe('a fleet instance rendered for its host, as libvirt sees it', () => {
     const check = await validateLibvirtXml(runner, xml, 'domain');
     expect(check.output).toMatch(/validates$/);
     expect(check.valid).toBe(true);
+    await testLibvirt.define(xml);
+  });
+
+  it('a tenant instance booting an image by name with its own XML, as the agent checks it', async () => {
+    const images = { dir: '/var/lib/vfleet/images', images: [], omitted: 0 };
+    const facts = { ...FACTS, images };
+    const b = {
+      ...boot({ p1: { standby: { bridge: 'br-fo' } } }),
+      base: {
+        kind: 'xml' as const,
+        xml: '<domain type="kvm"><os firmware="efi"><type>hvm</type></os><devices><rng model="virtio"><backend model="random">/dev/urandom</backend></rng></devices></domain>',
+      },
+      image: { ref: 'web.img', format: 'raw' as const },
+      policy: 'tenant' as const,
+    };
+    const withImage = {
+      ...facts,
+      images: { ...images, images: [{ name: 'web.img', format: 'raw' as const, sizeBytes: 1 }] },
+    };
+    const xml = renderDomainXml(instanceWiring(instance, b, withImage)).xml;
+    expect(xml).toContain('<source file="/var/lib/vfleet/images/web.img"/>');
+    expect(xml).toContain('<seclabel type="dynamic" relabel="yes"/>');
+    const policy = { stage: 'rendered' as const, imageDir: images.dir };
+    expect(domainXmlPolicyProblems(xml, policy, 'xml')).toEqual([]);
+    const check = await validateLibvirtXml(runner, xml, 'domain');
+    expect(check.output).toMatch(/validates$/);
     await testLibvirt.define(xml);
   });
 

@@ -74,7 +74,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       );
       await deps.store.vms.setFacts(
         id,
-        wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR),
+        wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
         now(),
       );
       deps.feed.notify(id);

@@ -50,6 +50,7 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
         tenant: b.tenant ?? null,
         host: b.host ?? null,
         hash,
+        domainPolicy: b.domainPolicy,
         now: new Date(deps.now()).toISOString(),
       });
       return c.json({ ...tokenOut(t), token: secret }, 201);

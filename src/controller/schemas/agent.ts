@@ -3,8 +3,14 @@ import { FINDING_SEVERITIES } from '../../core/doctor/finding.js';
 import { normalizePciAddress } from '../../core/pci-address.js';
 import { int, labelsSchema, nameSchema } from './common.js';
 import { VM_TASK_OPS } from '../../core/fleet/vm-store.js';
-import { domainResultSchema, hypervisorReportSchema, irqPinsSchema } from './vms.js';
+import {
+  domainResultSchema,
+  hypervisorReportSchema,
+  imagesReportSchema,
+  irqPinsSchema,
+} from './vms.js';
 import { VM_DESIRED } from '../../core/fleet/vm-wiring.js';
+import { DOMAIN_POLICIES } from '../../core/libvirt/wiring.js';
 
 const pci = z.string().transform((s, ctx) => {
   const a = normalizePciAddress(s);
@@ -89,6 +95,9 @@ export const reportSchema = z
     hypervisor: hypervisorReportSchema.optional().openapi({
       description: 'how the agent drives libvirt here (absent: it does not)',
     }),
+    images: imagesReportSchema.optional().openapi({
+      description: "the host's image store: what instances may boot from by name",
+    }),
   })
   .strict()
   .openapi('AgentReport');
@@ -141,6 +150,9 @@ export const desiredSchema = z
           name: z.string(),
           state: z.enum(VM_DESIRED),
           xml: z.string().nullable(),
+          policy: z.enum(DOMAIN_POLICIES).openapi({
+            description: 'tenant: the agent checks the XML against the domain policy first',
+          }),
         }),
       )
       .openapi({

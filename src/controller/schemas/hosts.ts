@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { HOST_HEALTHS, TOKEN_ROLES } from '../../core/fleet/model.js';
+import { DOMAIN_POLICIES } from '../../core/libvirt/wiring.js';
 import { VF_STATES } from '../../core/vocabulary.js';
 import { labelsSchema, nameSchema } from './common.js';
 
@@ -98,9 +99,19 @@ export const tokenCreateSchema = z
     role: z.enum(TOKEN_ROLES),
     tenant: nameSchema.optional(),
     host: nameSchema.optional(),
+    domainPolicy: z.enum(DOMAIN_POLICIES).default('tenant').openapi({
+      description:
+        "`trusted`: the token's instances may use any domain XML and any host path as image (docs/security.md)",
+    }),
   })
   .strict()
   .superRefine((t, ctx) => {
+    if (t.role === 'agent' && t.domainPolicy !== 'tenant')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['domainPolicy'],
+        message: 'agent tokens create no instances',
+      });
     if (t.role === 'tenant' && t.tenant === undefined)
       ctx.addIssue({ code: 'custom', path: ['tenant'], message: 'a tenant token needs tenant' });
     if (t.role === 'agent' && t.host === undefined)
@@ -119,6 +130,7 @@ export const tokenSchema = z
     role: z.enum(TOKEN_ROLES),
     tenant: z.string().nullable(),
     host: z.string().nullable(),
+    domainPolicy: z.enum(DOMAIN_POLICIES),
     createdAt: z.string(),
   })
   .openapi('Token');

@@ -2,18 +2,27 @@ import { z } from '@hono/zod-openapi';
 import { MIGRATION_STATES } from '../../core/fleet/vm-store.js';
 import { VM_DESIRED, VM_STATES } from '../../core/fleet/vm-wiring.js';
 import { HYPERVISOR_KINDS } from '../../core/fleet/wiring-facts.js';
-import { DISK_FORMATS } from '../../core/libvirt/wiring.js';
+import { IMAGE_NAME_RE, isImageName, MAX_REPORTED_IMAGES } from '../../core/libvirt/image-names.js';
+import { DISK_FORMATS, DOMAIN_POLICIES } from '../../core/libvirt/wiring.js';
 import { nameSchema } from './common.js';
 
-/** How an instance boots: a disk image on its host (minimal template) or the user's domain XML. */
+/**
+ * How an instance boots: an image of its host's image store (minimal
+ * template), the user's domain XML, or both (the image is its boot disk).
+ */
 export const bootSchema = z
   .object({
     image: z
       .string()
       .max(4096)
-      .regex(/^\//, 'an absolute path on the host')
+      .refine((s) => s.startsWith('/') || isImageName(s), {
+        message: `an image name (${IMAGE_NAME_RE.source}, no "..") of the host's image store`,
+      })
       .optional()
-      .openapi({ description: 'disk image on the host; vfleet writes a minimal KVM domain' }),
+      .openapi({
+        description:
+          "an image of the host's image store, by name (`vfleet agent --image-dir`); tokens with the trusted domain policy may give an absolute host path. Alone: vfleet writes a minimal KVM domain; with domainXml: its boot disk",
+      }),
     imageFormat: z.enum(DISK_FORMATS).optional(),
     domainXml: z
       .string()
@@ -21,12 +30,13 @@ export const bootSchema = z
       .max(256 * 1024)
       .optional()
       .openapi({
-        description: 'your <domain>; vfleet sets name, memory, vCPUs, pinning and adds the ports',
+        description:
+          'your <domain>; vfleet sets name, memory, vCPUs, pinning and adds the ports. Under the tenant domain policy only what docs/security.md lists is accepted',
       }),
   })
   .strict()
-  .refine((b) => (b.image === undefined) !== (b.domainXml === undefined), {
-    message: 'give either image or domainXml',
+  .refine((b) => b.image !== undefined || b.domainXml !== undefined, {
+    message: 'give image, domainXml, or both',
   })
   .refine((b) => b.imageFormat === undefined || b.image !== undefined, {
     message: 'imageFormat goes with image',
@@ -65,6 +75,9 @@ export const vmSchema = z
     message: z.string().nullable(),
     hypervisor: z.enum(HYPERVISOR_KINDS).nullable().openapi({
       description: '`render-only`: the host has no libvirt; the agent keeps what it would define',
+    }),
+    domainPolicy: z.enum(DOMAIN_POLICIES).openapi({
+      description: "the creating token's domain policy, which the agent enforces too",
     }),
   })
   .openapi('InstanceVm');
@@ -121,6 +134,25 @@ export const domainResultSchema = z
     state: z.enum(VM_STATES),
     message: z.string().max(4000).nullable().default(null),
     hypervisor: z.enum(HYPERVISOR_KINDS),
+  })
+  .strict();
+
+const imageName = z.string().refine(isImageName, 'an image name');
+export const imagesReportSchema = z
+  .object({
+    dir: z.string().max(4096).regex(/^\//, 'an absolute path'),
+    images: z
+      .array(
+        z
+          .object({
+            name: imageName,
+            format: z.enum(DISK_FORMATS),
+            sizeBytes: z.number().int().min(0),
+          })
+          .strict(),
+      )
+      .max(MAX_REPORTED_IMAGES),
+    omitted: z.number().int().min(0).default(0),
   })
   .strict();
 

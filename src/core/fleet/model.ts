@@ -1,4 +1,5 @@
 import type { NumaPolicy, VfState, VnicType } from '../vocabulary.js';
+import type { DomainPolicy } from '../libvirt/wiring.js';
 
 /**
  * The fleet as the controller keeps it. Plain data shared by the store
@@ -23,6 +24,11 @@ export interface Token {
   readonly tenant: string | null;
   /** Set for agent tokens: the only host the token may report for. */
   readonly host: string | null;
+  /**
+   * What the token's instances may put in a domain: `tenant` (the allowlist,
+   * images by name) or `trusted` (any XML, any host path). docs/security.md.
+   */
+  readonly domainPolicy: DomainPolicy;
   readonly createdAt: string;
 }
 

@@ -1,4 +1,5 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
+import type { DomainPolicy } from '../libvirt/wiring.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
 import type { Page, PageQuery } from './page.js';
 import type { QuotaDefaults } from './quota.js';
@@ -42,6 +43,8 @@ export interface NewToken {
   readonly host: string | null;
   /** sha256 of the secret, hex; the secret itself is never stored. */
   readonly hash: string;
+  /** Default `tenant` (docs/security.md). */
+  readonly domainPolicy?: DomainPolicy;
   readonly now: string;
 }
 

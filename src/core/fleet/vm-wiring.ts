@@ -1,11 +1,14 @@
 import type {
   BaseDomainXml,
+  DiskFormat,
+  DomainPolicy,
   ClaimedVf,
   DomainTemplate,
   InstanceWiring,
   NormalSource,
   PortWiring,
 } from '../libvirt/wiring.js';
+import { resolveBootImage } from './vm-images.js';
 import type { WiringFacts } from './wiring-facts.js';
 import type { InstanceView, PortView } from './store.js';
 
@@ -34,9 +37,17 @@ export const standbyId = (portId: string): string => `${portId}-standby`;
 
 /** How an instance boots: what `POST /v1/instances` was given under `boot`. */
 export interface VmBoot {
+  /** The template's `diskImage` and the XML's `disk` are filled from `image` when rendering. */
   readonly base: DomainTemplate | BaseDomainXml;
   /** By port id. */
   readonly ports: Readonly<Record<string, VmPortOptions>>;
+  /**
+   * The boot disk: an image name of the host's image store, or (trusted
+   * tokens only) an absolute host path; the format is pinned at creation.
+   */
+  readonly image?: { readonly ref: string; readonly format?: DiskFormat };
+  /** The domain policy of the token that created it; absent (older records): tenant. */
+  readonly policy?: DomainPolicy;
 }
 
 /** What the controller wants of an instance's domain: running, or gone (being deleted). */
@@ -111,6 +122,7 @@ export function instanceWiring(
       }
     }
   };
+  const disk = resolveBootImage(boot, inst.hostId ?? '?', facts.images);
   return {
     name: domainName(inst),
     uuid: inst.id,
@@ -118,7 +130,8 @@ export function instanceWiring(
     memoryMb: inst.memoryMb,
     numaPolicy: inst.numaPolicy,
     ports: inst.ports.flatMap(port),
-    base: boot.base,
+    base: disk.base,
     hostNuma: facts.numa,
+    policy: boot.policy ?? 'tenant',
   };
 }

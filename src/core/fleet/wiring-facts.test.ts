@@ -196,6 +196,7 @@ describe('wiringFactsOf: PFs', () => {
       vfs: {},
       pfs: {},
       hypervisor: NO_HYPERVISOR,
+      images: null,
     });
   });
 });

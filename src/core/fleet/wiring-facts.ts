@@ -1,3 +1,4 @@
+import type { HostImages } from '../libvirt/image-names.js';
 import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/wiring.js';
 import { isOneOf, VF_DRIVER_KINDS } from '../vocabulary.js';
 import type { NumaNode } from './model.js';
@@ -16,6 +17,8 @@ export interface WiringFacts {
   /** By PF PCI address. */
   readonly pfs: Readonly<Record<string, ClaimedPf>>;
   readonly hypervisor: HypervisorFacts;
+  /** The host's image store (`vfleet agent --image-dir`); absent from older agents. */
+  readonly images?: HostImages | null;
 }
 
 export const HYPERVISOR_KINDS = ['virsh', 'render-only'] as const;
@@ -55,6 +58,7 @@ export function wiringFactsOf(
   devices: ReportedDevices,
   numaNodes: readonly NumaNode[],
   hypervisor: HypervisorFacts = NO_HYPERVISOR,
+  images: HostImages | null = null,
 ): WiringFacts {
   const vfs: Record<string, ClaimedVf> = {};
   const pfs: Record<string, ClaimedPf> = {};
@@ -78,7 +82,7 @@ export function wiringFactsOf(
       };
     }
   }
-  return { numa: hostNuma(devices, numaNodes), vfs, pfs, hypervisor };
+  return { numa: hostNuma(devices, numaNodes), vfs, pfs, hypervisor, images };
 }
 
 /**

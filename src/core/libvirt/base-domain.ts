@@ -1,7 +1,7 @@
 import { normalizeMac } from '../mac-address.js';
 import { formatPciAddress, normalizePciAddress } from '../pci-address.js';
 import type { Problems } from './problems.js';
-import type { DomainTemplate, PortWiring } from './wiring.js';
+import type { DiskFormat, DomainTemplate, PortWiring } from './wiring.js';
 import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
 
 /**
@@ -9,6 +9,15 @@ import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
  * checks of the user's own XML so that the merge cannot produce a domain
  * libvirt would refuse for reasons the user never wrote.
  */
+
+/** The boot disk: the format is always named, so libvirt never guesses it from the image's bytes. */
+export function imageDiskElement(path: string, format: DiskFormat): XmlElement {
+  return el('disk', { type: 'file', device: 'disk' }, [
+    el('driver', { name: 'qemu', type: format }),
+    el('source', { file: path }),
+    el('target', { dev: 'vda', bus: 'virtio' }),
+  ]);
+}
 
 /** A KVM guest with one virtio disk and a serial console; the merge adds the rest. */
 export function templateDomain(t: DomainTemplate): XmlElement {
@@ -20,11 +29,7 @@ export function templateDomain(t: DomainTemplate): XmlElement {
     el('features', {}, [el('acpi'), el('apic')]),
     el('cpu', { mode: 'host-passthrough' }),
     el('devices', {}, [
-      el('disk', { type: 'file', device: 'disk' }, [
-        el('driver', { name: 'qemu', type: t.diskFormat ?? 'qcow2' }),
-        el('source', { file: t.diskImage }),
-        el('target', { dev: 'vda', bus: 'virtio' }),
-      ]),
+      imageDiskElement(t.diskImage, t.diskFormat ?? 'qcow2'),
       el('serial', { type: 'pty' }),
       el('console', { type: 'pty' }),
     ]),

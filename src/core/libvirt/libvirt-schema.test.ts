@@ -97,6 +97,15 @@ const domains: Record<string, InstanceWiring> = {
   'base XML without devices': exampleInstance({
     base: { kind: 'xml', xml: "<domain type='kvm'><os><type>hvm</type></os></domain>" },
   }),
+  'tenant policy: forced seclabel, template': exampleInstance({ policy: 'tenant' }),
+  'tenant policy: base XML with an image disk and a seclabel of its own': exampleInstance({
+    policy: 'tenant',
+    base: {
+      kind: 'xml',
+      xml: "<domain type='kvm'><os><type>hvm</type></os><seclabel type='none'/><devices><disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk></devices></domain>",
+      disk: { path: '/var/lib/vfleet/images/web.raw', format: 'raw' },
+    },
+  }),
   'raw disk, aarch64 template': exampleInstance({
     base: { kind: 'template', diskImage: '/images/a b&c.img', diskFormat: 'raw', arch: 'aarch64' },
   }),

@@ -1,5 +1,7 @@
 import { VfleetError } from '../errors.js';
+import { imageDiskElement } from './base-domain.js';
 import { formatCpuList } from './cpu-list.js';
+import { forcedSeclabel } from './domain-policy.js';
 import type { NumaPlacement } from './numa-placement.js';
 import { renderPortElement, standbyIndex } from './render-ports.js';
 import { prepareInstance, type PreparedInstance } from './validate-instance.js';
@@ -81,13 +83,21 @@ function mergeDomain(prep: PreparedInstance): XmlElement {
   }
   const standbys = standbyIndex(w.ports);
   const devices = w.ports.map((p) => renderPortElement(p, standbys));
+  const image = w.base.kind === 'xml' ? w.base.disk : undefined;
+  const imageDisk = image === undefined ? [] : [imageDiskElement(image.path, image.format)];
   const existingDevices = childElements(base, 'devices')[0];
-  if (existingDevices === undefined) rest.push(el('devices', {}, devices));
+  if (existingDevices === undefined) rest.push(el('devices', {}, [...imageDisk, ...devices]));
   else {
-    const merged = { ...existingDevices, children: [...existingDevices.children, ...devices] };
-    rest = rest.map((c) => (c === existingDevices ? merged : c));
+    const children = [...imageDisk, ...existingDevices.children, ...devices];
+    rest = rest.map((c) => (c === existingDevices ? { ...existingDevices, children } : c));
   }
-  return { ...base, children: [...head, ...tuning, ...rest] };
+  // A tenant's domain is confined by the host's security driver, whatever its XML said.
+  const tail: XmlElement[] = [];
+  if (w.policy === 'tenant') {
+    rest = rest.filter((c) => c.kind !== 'element' || c.name !== 'seclabel');
+    tail.push(forcedSeclabel());
+  }
+  return { ...base, children: [...head, ...tuning, ...rest, ...tail] };
 }
 
 /**

@@ -95,6 +95,12 @@ function baseTree(w: InstanceWiring, p: Problems, portsOk: boolean): XmlElement 
     p.add('base', "must be { kind: 'template', diskImage } or { kind: 'xml', xml }");
     return null;
   }
+  if (b.disk !== undefined) {
+    checkAbsPath(p, 'base.disk.path', b.disk.path);
+    if (!isOneOf(DISK_FORMATS, b.disk.format)) {
+      p.add('base.disk.format', `must be one of ${DISK_FORMATS.join(', ')}`);
+    }
+  }
   try {
     const root = parseXml(b.xml, 'base.xml');
     if (portsOk) checkBaseDomain(root, w.ports, p);

@@ -104,7 +104,13 @@ export interface DomainTemplate {
 export interface BaseDomainXml {
   readonly kind: 'xml';
   readonly xml: string;
+  /** An image disk vfleet adds before the base's own devices (`boot.image` with `boot.domainXml`). */
+  readonly disk?: { readonly path: string; readonly format: DiskFormat };
 }
+
+/** Who may write what into a domain (domain-policy.ts): a tenant, or a trusted token. */
+export const DOMAIN_POLICIES = ['tenant', 'trusted'] as const;
+export type DomainPolicy = (typeof DOMAIN_POLICIES)[number];
 
 export interface InstanceWiring {
   readonly name: string;
@@ -121,6 +127,11 @@ export interface InstanceWiring {
    * scheduler). Without it every vCPU floats over the local CPUs.
    */
   readonly pinnedCpus?: readonly number[];
+  /**
+   * `tenant`: the domain gets vfleet's dynamic seclabel in place of any
+   * other. Absent: the document is rendered as given (trusted).
+   */
+  readonly policy?: DomainPolicy;
 }
 
 /** A libvirt network of type hostdev: a VF pool for one physnet. */

@@ -1,0 +1,79 @@
+import { VfleetError } from '../errors.js';
+import { isImageName, type HostImages } from '../libvirt/image-names.js';
+import type { DiskFormat } from '../libvirt/wiring.js';
+import type { VmBoot } from './vm-wiring.js';
+
+/**
+ * Images by name (docs/security.md, "Domains and images"): a boot names an
+ * image of its host's image store, which the host's agent reports; only a
+ * trusted token may give an absolute host path instead.
+ */
+
+const withImage = (boot: VmBoot, path: string, format: DiskFormat): VmBoot => ({
+  ...boot,
+  base:
+    boot.base.kind === 'template'
+      ? { ...boot.base, diskImage: path, diskFormat: format }
+      : { ...boot.base, disk: { path, format } },
+});
+
+function unknownImage(name: string, host: string, images: HostImages | null): VfleetError {
+  const names = images?.images.map((i) => i.name) ?? [];
+  const has =
+    images === null
+      ? 'its agent reports no image store'
+      : names.length === 0
+        ? `its image store ${images.dir} holds no image`
+        : `it has ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`;
+  const reason = `no image "${name}" on host ${host}: ${has}`;
+  return new VfleetError('INVALID_INPUT', `boot.image: ${reason}`, {
+    field: 'boot.image',
+    problems: [{ field: 'boot.image', reason }],
+    images: names,
+  });
+}
+
+const lookup = (name: string, images: HostImages | null | undefined) =>
+  isImageName(name) ? images?.images.find((i) => i.name === name) : undefined;
+
+/**
+ * At creation: a named image must be on the host, and its format (read by
+ * the agent from the file's header) is pinned in the boot record, so a guest
+ * that rewrites its raw disk to look like qcow2 never has it opened as one.
+ */
+export function pinBootImage(
+  boot: VmBoot,
+  host: string,
+  images: HostImages | null | undefined,
+): VmBoot {
+  const image = boot.image;
+  if (image === undefined) return boot;
+  if (image.ref.startsWith('/'))
+    return { ...boot, image: { ...image, format: image.format ?? 'qcow2' } };
+  const found = lookup(image.ref, images);
+  if (found === undefined) throw unknownImage(image.ref, host, images ?? null);
+  if (image.format !== undefined && image.format !== found.format) {
+    const reason = `image ${found.name} is ${found.format}, not ${image.format}`;
+    throw new VfleetError('INVALID_INPUT', `boot.imageFormat: ${reason}`, {
+      field: 'boot.imageFormat',
+      problems: [{ field: 'boot.imageFormat', reason }],
+    });
+  }
+  return { ...boot, image: { ref: found.name, format: found.format } };
+}
+
+/** For rendering: the boot's image as a disk; a name becomes its path in the host's image store. */
+export function resolveBootImage(
+  boot: VmBoot,
+  host: string,
+  images: HostImages | null | undefined,
+): VmBoot {
+  const image = boot.image;
+  if (image === undefined) return boot;
+  const format = image.format ?? 'qcow2';
+  if (image.ref.startsWith('/')) return withImage(boot, image.ref, format);
+  const found = lookup(image.ref, images);
+  if (images === null || images === undefined || found === undefined)
+    throw unknownImage(image.ref, host, images ?? null);
+  return withImage(boot, `${images.dir.replace(/\/+$/, '')}/${found.name}`, format);
+}
