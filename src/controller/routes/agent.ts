@@ -4,6 +4,7 @@ import { VfleetError } from '../../core/errors.js';
 import { desiredHostState } from '../../core/fleet/desired-host-state.js';
 import type { NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/store.js';
+import { appliedProblems, refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
 import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
 import { desiredVms } from '../vm-desired.js';
@@ -57,6 +58,8 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       const { id } = c.req.valid('param');
       requireHost(c.var.principal, id);
       const b = c.req.valid('json');
+      // Before anything is written: a report is kept whole or not at all.
+      refuseProblems(reportProblems(b), 'report');
       const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
         ...pfFields(pf),
         vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
@@ -156,6 +159,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       const { id } = c.req.valid('param');
       requireHost(c.var.principal, id);
       const b = c.req.valid('json');
+      refuseProblems(appliedProblems(b), 'apply result');
       const h = await deps.store.hosts.applied(id, b, now());
       if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
       // A domain gone as asked: its instance's VFs can now be released and reset.
