@@ -3,6 +3,7 @@ import type { Token } from '../core/fleet/model.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
+import type { LongPolls } from './long-polls.js';
 
 export interface ControllerConfig {
   /** A host not heard from for this long is stale and not scheduled on. */
@@ -48,6 +49,8 @@ export interface ControllerDeps {
   readonly random?: () => number;
   /** The fleet as the scheduler sees it; without one, every round reads the store. */
   readonly candidates?: CandidateCache;
+  /** The waiting long polls: one per agent token and host (long-polls.ts). */
+  readonly longPolls: LongPolls;
   /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */
   readonly stopping?: AbortSignal;
 }

@@ -7,6 +7,7 @@ import { createCandidateCache } from './candidate-cache.js';
 import { createChangeFeed, type FeedSignals } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
+import { createLongPolls } from './long-polls.js';
 import { createSerial } from './serial.js';
 
 export interface RunControllerOptions {
@@ -43,6 +44,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     claimRound: o.serializeClaims ? createSerial() : unserialized,
     candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs),
     stopping: stopping.signal,
+    longPolls: createLongPolls(),
   };
   const created = await ensureAdminToken(
     o.store.tokens,
