@@ -75,6 +75,7 @@ export async function startController(
       config: {
         ...DEFAULT_CONFIG,
         weigher: o.weigher,
+        http: { ...DEFAULT_CONFIG.http, ...o.http },
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
       },
       now: () => s.clock.now(),

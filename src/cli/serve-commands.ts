@@ -20,10 +20,11 @@ import {
   weigherOption,
 } from './fleet-options.js';
 import type { TokenView } from './fleet-views.js';
+import { httpLimitOptions, httpLimitsOf, type HttpLimitOptions } from './http-limit-options.js';
 import type { LabFlags, LabMember } from './up-lab.js';
 import { joinLabHost, labFlags } from './up-lab.js';
 
-interface ServeOptions {
+interface ServeOptions extends HttpLimitOptions {
   listen: string;
   dataDir?: string;
   adminTokenFile?: string;
@@ -42,7 +43,7 @@ interface AgentOptions {
 }
 
 const serveOptions = (c: Command) =>
-  c
+  httpLimitOptions(c)
     .option('--listen <host:port>', 'address to listen on', DEFAULT_LISTEN)
     .option(
       '--data-dir <dir>',
@@ -82,6 +83,7 @@ async function startController(deps: CliDeps, o: ServeOptions, embedded: boolean
     adminTokenFile,
     weigher: o.weigher,
     embedded,
+    http: httpLimitsOf(o),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },

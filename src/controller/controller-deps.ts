@@ -22,7 +22,31 @@ export interface ControllerConfig {
    * notice: the safety net under the change feed and its LISTEN/NOTIFY.
    */
   readonly feedPollMs: number;
+  /** The HTTP server's limits (run-controller.ts); long polls are answers, not requests, so no limit cuts them. */
+  readonly http: HttpLimits;
 }
+
+export interface HttpLimits {
+  /** A client must have sent its request headers within this (at most requestTimeoutMs). */
+  readonly headersTimeoutMs: number;
+  /** ...and its whole request, body included: a stalled upload is cut off after this. */
+  readonly requestTimeoutMs: number;
+  /** A kept-alive connection with no request in flight is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /**
+   * Open connections; more are refused (closed at once). An agent holds one
+   * for its long poll: the default leaves room for 10,000 agents and as many
+   * other clients. Each connection is a file descriptor (ulimit -n).
+   */
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 20_000,
+};
 
 export const DEFAULT_CONFIG: ControllerConfig = {
   staleAfterMs: 120_000,
@@ -32,6 +56,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   bodyLimitBytes: 1 << 20,
   candidateMaxAgeMs: 2_000,
   feedPollMs: 15_000,
+  http: DEFAULT_HTTP_LIMITS,
 };
 
 export interface ControllerDeps {
