@@ -118,8 +118,9 @@ describe('two controller processes on one PostgreSQL', () => {
       });
     // The yardstick: a poll on B that no change can end (no such generation), so it
     // ends at its 30 s deadline. Without a notice, the poll above would end after it.
+    // The admin token's: one token holds one long poll per host (a second replaces it).
     const yardstick = viaB
-      .call('GET', `/v1/agent/hosts/node0/desired?after=1000000&waitSeconds=30`, agent)
+      .call('GET', `/v1/agent/hosts/node0/desired?after=1000000&waitSeconds=30`, admin)
       .then(() => 'the 30 s yardstick' as const);
     // Give B the moment it needs to read the store and park both polls.
     await new Promise((r) => setTimeout(r, 500));

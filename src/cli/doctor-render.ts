@@ -1,5 +1,6 @@
 import type { DoctorReport, Finding, FindingSeverity } from '../core/doctor/finding.js';
 import type { KnowledgeMatch } from '../core/knowledge/entry.js';
+import { escapeControlChars } from '../core/control-chars.js';
 
 const MARK: Readonly<Record<FindingSeverity, string>> = {
   error: '[ERROR]',
@@ -14,12 +15,15 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const LABEL = ' '.repeat(10);
 const ITEM = ' '.repeat(12);
 
+// Evidence quotes host files and the kernel log: printed, never acted on by the terminal.
+const show = (s: string) => escapeControlChars(s);
+
 function renderFinding(f: Finding): string[] {
-  const lines = [`  ${MARK[f.severity]} ${f.title}  (${f.id})`];
+  const lines = [`  ${MARK[f.severity]} ${show(f.title)}  (${show(f.id)})`];
   if (f.evidence.length > 0)
-    lines.push(`${LABEL}evidence:`, ...f.evidence.map((e) => `${ITEM}${e}`));
+    lines.push(`${LABEL}evidence:`, ...f.evidence.map((e) => `${ITEM}${show(e)}`));
   if (f.fix !== undefined && f.fix.length > 0)
-    lines.push(`${LABEL}fix:`, ...f.fix.map((s) => `${ITEM}${s}`));
+    lines.push(`${LABEL}fix:`, ...f.fix.map((s) => `${ITEM}${show(s)}`));
   return lines;
 }
 
@@ -31,7 +35,7 @@ export function renderDoctorReport(report: DoctorReport): string {
     if (f.subject !== subject) {
       if (subject !== null) out.push('');
       subject = f.subject;
-      out.push(report.subjectLabels[f.subject] ?? f.subject);
+      out.push(show(report.subjectLabels[f.subject] ?? f.subject));
     }
     out.push(...renderFinding(f));
   }

@@ -39,6 +39,15 @@ export interface StartControllerOptions {
   /** `vfleet up` always runs on the embedded store, whatever DATABASE_URL says. */
   readonly embedded: boolean;
   readonly log: (line: string) => void;
+  /** The HTTP server's limits given on the command line; the rest keep their defaults. */
+  readonly http?: HttpLimitFlags;
+}
+
+export interface HttpLimitFlags {
+  readonly maxConnections?: number;
+  readonly requestTimeoutMs?: number;
+  readonly headersTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
 }
 
 export interface StartedController {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
+import { escapeControlChars } from '../core/control-chars.js';
 import type { ApiClient } from './api-client.js';
 import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
@@ -68,7 +69,8 @@ export async function waitForVm(
 }
 
 function stepLine(s: { step?: string; status?: string; detail?: string }): string {
-  return `  ${s.step ?? '?'}: ${s.status ?? '?'}${s.detail === undefined ? '' : ` (${s.detail})`}\n`;
+  // Details quote the hosts' libvirt: printable only.
+  return `${escapeControlChars(`  ${s.step ?? '?'}: ${s.status ?? '?'}${s.detail === undefined ? '' : ` (${s.detail})`}`)}\n`;
 }
 
 /** Prints each step as the controller records it, until the migration ends. */

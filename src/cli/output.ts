@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { OutputFormat } from '../core/vocabulary.js';
 import { OUTPUT_FORMATS, isOneOf } from '../core/vocabulary.js';
 import { VfleetError } from '../core/errors.js';
+import { escapeC1, escapeControlChars } from '../core/control-chars.js';
 
 export function parseOutputFormat(value: string): OutputFormat {
   if (isOneOf(OUTPUT_FORMATS, value)) return value;
@@ -14,11 +15,12 @@ export function parseOutputFormat(value: string): OutputFormat {
   );
 }
 
-/** JSON and YAML render the same value, so scripts can use either. */
+/** JSON and YAML render the same value, so scripts can use either; no control character is raw. */
 export function renderData(format: 'json' | 'yaml', value: unknown): string {
-  return format === 'json'
-    ? `${JSON.stringify(value, null, 2)}\n`
-    : stringify(value, { lineWidth: 0 });
+  return escapeC1(
+    format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 }),
+    format,
+  );
 }
 
 export type Cell = string | number | boolean | null | undefined;
@@ -30,7 +32,8 @@ const cellText = (c: Cell): string =>
       ? c
         ? 'on'
         : 'off'
-      : String(c);
+      : // Text from agents and users: shown, never acted on by the terminal.
+        escapeControlChars(String(c));
 
 /** A kubectl-style table: upper-case headers, columns padded, no borders. */
 export function renderTable(

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { errorCodeInfo, toVfleetError } from '../core/errors.js';
+import { escapeControlChars } from '../core/control-chars.js';
 import type { CliDeps } from './cli-deps.js';
 import { buildProgram } from './program.js';
 
@@ -24,7 +25,10 @@ export async function runCli(
     if (e instanceof ExitCode) return e.code;
     const err = toVfleetError(e);
     const field = typeof err.details.field === 'string' ? ` [field: ${err.details.field}]` : '';
-    deps.err(`vfleet: error: ${err.message}${field} (${err.code})\n`);
+    // The message may quote the controller or an agent: printable, lines kept.
+    deps.err(
+      escapeControlChars(`vfleet: error: ${err.message}${field} (${err.code})`, true) + '\n',
+    );
     if (debug || err.code === 'INTERNAL')
       deps.err(debug ? `${String(err.stack)}\n` : 'vfleet: set VFLEET_DEBUG=1 for details\n');
     return errorCodeInfo[err.code].exitCode;

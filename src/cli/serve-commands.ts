@@ -21,10 +21,11 @@ import {
 } from './fleet-options.js';
 import type { TokenView } from './fleet-views.js';
 import { parseQuotaDefaults } from './quota-defaults-arg.js';
+import { httpLimitOptions, httpLimitsOf, type HttpLimitOptions } from './http-limit-options.js';
 import type { LabFlags, LabMember } from './up-lab.js';
 import { joinLabHost, labFlags } from './up-lab.js';
 
-interface ServeOptions {
+interface ServeOptions extends HttpLimitOptions {
   listen: string;
   dataDir?: string;
   adminTokenFile?: string;
@@ -48,7 +49,7 @@ interface AgentOptions {
 const DEFAULT_IMAGE_DIR = '/var/lib/vfleet/images';
 
 const serveOptions = (c: Command) =>
-  c
+  httpLimitOptions(c)
     .option('--listen <host:port>', 'address to listen on', DEFAULT_LISTEN)
     .option(
       '--data-dir <dir>',
@@ -99,6 +100,7 @@ async function startController(deps: CliDeps, o: ServeOptions, embedded: boolean
     weigher: o.weigher,
     quotas: parseQuotaDefaults(o.defaultQuota ?? []),
     embedded,
+    http: httpLimitsOf(o),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },

@@ -4,6 +4,7 @@ import type { Token } from '../core/fleet/model.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
+import type { LongPolls } from './long-polls.js';
 
 export interface ControllerConfig {
   /** A host not heard from for this long is stale and not scheduled on. */
@@ -28,7 +29,31 @@ export interface ControllerConfig {
   readonly instanceRetentionMs: number;
   /** Per-tenant limits for tenants without an admin override (core/fleet/quota.ts). */
   readonly quotas: QuotaDefaults;
+  /** The HTTP server's limits (run-controller.ts); long polls are answers, not requests, so no limit cuts them. */
+  readonly http: HttpLimits;
 }
+
+export interface HttpLimits {
+  /** A client must have sent its request headers within this (at most requestTimeoutMs). */
+  readonly headersTimeoutMs: number;
+  /** ...and its whole request, body included: a stalled upload is cut off after this. */
+  readonly requestTimeoutMs: number;
+  /** A kept-alive connection with no request in flight is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /**
+   * Open connections; more are refused (closed at once). An agent holds one
+   * for its long poll: the default leaves room for 10,000 agents and as many
+   * other clients. Each connection is a file descriptor (ulimit -n).
+   */
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 20_000,
+};
 
 export const DEFAULT_CONFIG: ControllerConfig = {
   staleAfterMs: 120_000,
@@ -41,6 +66,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   idempotencyRetentionMs: 24 * 3_600_000,
   instanceRetentionMs: 24 * 3_600_000,
   quotas: DEFAULT_QUOTAS,
+  http: DEFAULT_HTTP_LIMITS,
 };
 
 export interface ControllerDeps {
@@ -58,6 +84,8 @@ export interface ControllerDeps {
   readonly random?: () => number;
   /** The fleet as the scheduler sees it; without one, every round reads the store. */
   readonly candidates?: CandidateCache;
+  /** The waiting long polls: one per agent token and host (long-polls.ts). */
+  readonly longPolls: LongPolls;
   /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */
   readonly stopping?: AbortSignal;
 }

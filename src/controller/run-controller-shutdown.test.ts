@@ -25,21 +25,24 @@ describe('runController.close', () => {
     try {
       const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const reg = await fetch(`${ctl.url}/v1/agent/register`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ host: 'h1' }),
-      });
-      expect(reg.status).toBe(200);
-      const poll = (signal?: AbortSignal) =>
-        fetch(`${ctl.url}/v1/agent/hosts/h1/desired?after=99&waitSeconds=60`, {
+      // Two hosts: one token holds one long poll per host (a second one would replace the first).
+      for (const host of ['h1', 'h2']) {
+        const reg = await fetch(`${ctl.url}/v1/agent/register`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ host }),
+        });
+        expect(reg.status).toBe(200);
+      }
+      const poll = (host: string, signal?: AbortSignal) =>
+        fetch(`${ctl.url}/v1/agent/hosts/${host}/desired?after=99&waitSeconds=60`, {
           headers,
           ...(signal === undefined ? {} : { signal }),
         });
       // One agent still waiting, one that hangs up just as the controller stops.
-      const waiting = poll();
+      const waiting = poll('h1');
       const hangUp = new AbortController();
-      const leaving = poll(hangUp.signal).catch(() => null);
+      const leaving = poll('h2', hangUp.signal).catch(() => null);
       await new Promise((r) => setTimeout(r, 200));
       hangUp.abort();
       const t0 = Date.now();

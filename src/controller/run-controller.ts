@@ -1,3 +1,4 @@
+import type { ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { FleetStore } from '../core/fleet/store.js';
@@ -5,9 +6,10 @@ import { createControllerApp } from './app.js';
 import { ensureAdminToken } from './bootstrap-admin.js';
 import { createCandidateCache } from './candidate-cache.js';
 import { createChangeFeed, type FeedSignals } from './change-feed.js';
-import type { ControllerConfig, ControllerDeps } from './controller-deps.js';
+import type { ControllerConfig, ControllerDeps, HttpLimits } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
 import { purgeHistory } from './purge-history.js';
+import { createLongPolls } from './long-polls.js';
 import { createSerial } from './serial.js';
 
 export interface RunControllerOptions {
@@ -44,6 +46,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     claimRound: o.serializeClaims ? createSerial() : unserialized,
     candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs),
     stopping: stopping.signal,
+    longPolls: createLongPolls(),
   };
   const created = await ensureAdminToken(
     o.store.tokens,
@@ -68,12 +71,14 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
         fetch: (req, env) => inflight.track(() => app.fetch(req, env)),
         hostname: o.host,
         port: o.port,
+        serverOptions: serverOptions(o.config.http),
       },
       () => {
         resolve(s);
       },
     );
   });
+  server.maxConnections = o.config.http.maxConnections;
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
@@ -93,6 +98,21 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       await inflight.drained(10_000);
       await closed;
     },
+  };
+}
+
+/**
+ * Node's timeouts for receiving a request: a client that stalls in its
+ * headers or body is cut off, while a long poll, fully received and waiting
+ * for its answer, is not. The checks run every connectionsCheckingInterval
+ * (30 s by default), so it is kept well under the request timeout.
+ */
+export function serverOptions(l: HttpLimits): ServerOptions {
+  return {
+    requestTimeout: l.requestTimeoutMs,
+    headersTimeout: Math.min(l.headersTimeoutMs, l.requestTimeoutMs),
+    keepAliveTimeout: l.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(5_000, l.requestTimeoutMs / 4)),
   };
 }
 

@@ -7,6 +7,7 @@ import { createCandidateCache } from '../controller/candidate-cache.js';
 import { createChangeFeed } from '../controller/change-feed.js';
 import type { AppEnv, ControllerConfig, ControllerDeps } from '../controller/controller-deps.js';
 import { DEFAULT_CONFIG, unserialized } from '../controller/controller-deps.js';
+import { createLongPolls } from '../controller/long-polls.js';
 import { createSerial } from '../controller/serial.js';
 import type { TokenRole } from '../core/fleet/model.js';
 import { openTestStore } from './store-targets.js';
@@ -59,6 +60,7 @@ export async function harnessOn(
       store.claims,
       config.candidateMaxAgeMs ?? DEFAULT_CONFIG.candidateMaxAgeMs,
     ),
+    longPolls: createLongPolls(),
   };
   const app = createControllerApp(deps, (e) => {
     console.error('controller internal error', e);

@@ -1,12 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { VfleetError } from '../../core/errors.js';
-import { desiredHostState } from '../../core/fleet/desired-host-state.js';
 import type { NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/store.js';
+import { appliedProblems, refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
 import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
-import { desiredVms } from '../vm-desired.js';
+import { waitForDesired } from '../desired-poll.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import {
   appliedSchema,
@@ -57,6 +56,8 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       const { id } = c.req.valid('param');
       requireHost(c.var.principal, id);
       const b = c.req.valid('json');
+      // Before anything is written: a report is kept whole or not at all.
+      refuseProblems(reportProblems(b), 'report');
       const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
         ...pfFields(pf),
         vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
@@ -96,48 +97,12 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       const { id } = c.req.valid('param');
       requireHost(c.var.principal, id);
       const q = c.req.valid('query');
-      const deadline = Date.now() + q.waitSeconds * 1000;
-      // The agent hanging up, or the controller shutting down, ends the wait.
-      const signal =
-        deps.stopping === undefined
-          ? c.req.raw.signal
-          : AbortSignal.any([c.req.raw.signal, deps.stopping]);
-      for (;;) {
-        // Listening before reading: a change made between the read and the wait still wakes it.
-        const listening = new AbortController();
-        const woken = deps.feed.wait(
-          id,
-          Math.max(0, Math.min(deadline - Date.now(), deps.config.feedPollMs)),
-          AbortSignal.any([signal, listening.signal]),
-        );
-        let inputs;
-        try {
-          inputs = await deps.store.hosts.desiredInputs(id);
-        } catch (e) {
-          listening.abort();
-          throw e;
-        }
-        if (inputs === null) {
-          listening.abort();
-          throw new VfleetError('NOT_FOUND', `host ${id} is not registered`);
-        }
-        const left = deadline - Date.now();
-        if (inputs.host.desiredGeneration > q.after || left <= 0 || signal.aborted) {
-          listening.abort();
-          const state = desiredHostState(inputs);
-          const vms = await desiredVms(deps, id);
-          return c.json(
-            {
-              generation: inputs.host.desiredGeneration,
-              state: state,
-              domains: vms.domains,
-              tasks: vms.tasks.map((t) => ({ id: t.id, op: t.op, args: { ...t.args } })),
-            },
-            200,
-          );
-        }
-        // A notice (from this process, or another through LISTEN) ends the wait early.
-        await woken;
+      // A zero wait is a plain read and replaces nothing.
+      const poll = q.waitSeconds > 0 ? deps.longPolls.enter(`${c.var.principal.id}:${id}`) : null;
+      try {
+        return c.json(await waitForDesired(deps, id, q, c.req.raw.signal, poll?.replaced), 200);
+      } finally {
+        poll?.leave();
       }
     },
   );
@@ -156,6 +121,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       const { id } = c.req.valid('param');
       requireHost(c.var.principal, id);
       const b = c.req.valid('json');
+      refuseProblems(appliedProblems(b), 'apply result');
       const h = await deps.store.hosts.applied(id, b, now());
       if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
       // A domain gone as asked: its instance's VFs can now be released and reset.

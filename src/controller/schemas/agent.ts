@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { FINDING_SEVERITIES } from '../../core/doctor/finding.js';
 import { normalizePciAddress } from '../../core/pci-address.js';
-import { int, labelsSchema, nameSchema } from './common.js';
+import { jsonBoundsProblem } from '../../core/json-bounds.js';
+import { int, labelsSchema, nameSchema, textSchema } from './common.js';
 import { VM_TASK_OPS } from '../../core/fleet/vm-store.js';
 import {
   domainResultSchema,
@@ -22,44 +23,75 @@ const pci = z.string().transform((s, ctx) => {
 });
 const hex4 = z.string().regex(/^[0-9a-f]{4}$/, 'four lower-case hex digits');
 
+/** NUMA node ids as sysfs has them; -1 (no affinity) is kept as null, like the scan does. */
+const numaNode = int(-1, 1023, 'numaNode')
+  .nullable()
+  .transform((n) => (n === -1 ? null : n));
+/** CPU numbers: Linux's NR_CPUS tops out at 8192; a node or PF lists each CPU once. */
+export const MAX_CPUS = 4096;
+const cpuList = z.array(int(0, 8191, 'CPU')).max(MAX_CPUS, `at most ${MAX_CPUS} CPUs`);
+/** An interface or driver name as the kernel has it (IFNAMSIZ is 16; drivers stay short). */
+const kernelName = textSchema(64);
+
+const reportedVf = z.looseObject({
+  index: int(0, 4095, 'VF index'),
+  pciAddress: pci,
+  // What rendering a domain needs (docs/scan-json.md); optional for older agents.
+  driverKind: textSchema(16).optional(),
+  netdev: kernelName.nullable().optional(),
+  iommuGroup: int(0, 1 << 20, 'iommuGroup')
+    .nullable()
+    .optional(),
+  numaNode: numaNode.optional(),
+});
+
 /** The parts of `vfleet host scan` JSON (docs/scan-json.md) the controller keeps; other fields pass. */
 const reportedPf = z
   .looseObject({
     pciAddress: pci,
-    ifname: z.string().max(64).nullable(),
+    ifname: kernelName.nullable(),
     vendorId: hex4,
     deviceId: hex4,
-    driver: z.string().max(64).nullable(),
+    driver: kernelName.nullable(),
     totalVfs: int(0, 4096, 'totalVfs'),
     numVfs: int(0, 4096, 'numVfs'),
-    numaNode: int(0, 1023, 'numaNode').nullable(),
+    numaNode,
     iommuGroup: int(0, 1 << 20, 'iommuGroup')
       .nullable()
       .optional(),
-    localCpuList: z
-      .array(int(0, 65535, 'CPU'))
-      .max(65536)
-      .optional(),
-    vfs: z
-      .array(
-        z.looseObject({
-          index: int(0, 4095, 'VF index'),
-          pciAddress: pci,
-          // What rendering a domain needs (docs/scan-json.md); optional for older agents.
-          driverKind: z.string().max(16).optional(),
-          netdev: z.string().max(64).nullable().optional(),
-          iommuGroup: int(0, 1 << 20, 'iommuGroup')
-            .nullable()
-            .optional(),
-          numaNode: int(0, 1023, 'numaNode').nullable().optional(),
-        }),
-      )
-      .max(4096),
+    localCpuList: cpuList.optional(),
+    vfs: z.array(reportedVf).max(4096),
   })
   .refine((pf) => pf.numVfs <= pf.totalVfs, {
     message: 'numVfs exceeds totalVfs',
     path: ['numVfs'],
   });
+
+/**
+ * Fields of the scan the controller does not know (a newer agent's) pass,
+ * within bounds: the scan nests 5 levels (inventory, pfs, PF, vfs, VF).
+ */
+export const INVENTORY_BOUNDS = { maxDepth: 8, maxString: 4096, maxMembers: 4096 } as const;
+
+const inventorySchema = z
+  .looseObject({ pfs: z.array(reportedPf).max(256) })
+  .superRefine((inv, ctx) => {
+    const p = jsonBoundsProblem(inv, INVENTORY_BOUNDS);
+    if (p !== null) ctx.addIssue({ code: 'custom', path: [...p.path], message: p.reason });
+  });
+
+/** A doctor finding (src/core/doctor/finding.ts), kept and shown as the agent sent it. */
+const lines = z.array(z.string().max(4096)).max(100);
+const findingSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    severity: z.enum(FINDING_SEVERITIES),
+    subject: z.string().max(200),
+    title: z.string().max(1000),
+    evidence: lines,
+    fix: lines.optional(),
+  })
+  .strict();
 
 export const registerSchema = z
   .object({ host: nameSchema, labels: labelsSchema.default({}) })
@@ -68,28 +100,23 @@ export const registerSchema = z
 
 export const reportSchema = z
   .object({
-    inventory: z.looseObject({ pfs: z.array(reportedPf).max(256) }),
-    findings: z
-      .array(z.looseObject({ severity: z.enum(FINDING_SEVERITIES) }))
-      .max(1000)
-      .default([]),
+    inventory: inventorySchema,
+    findings: z.array(findingSchema).max(1000).default([]),
     numaNodes: z
       .array(
         z
           .object({
             node: int(0, 1023, 'node'),
             socket: int(0, 1023, 'socket'),
-            cpus: int(0, 65536, 'cpus'),
-            cpuList: z
-              .array(int(0, 65535, 'CPU'))
-              .max(65536)
-              .optional(),
+            cpus: int(0, MAX_CPUS, 'cpus'),
+            cpuList: cpuList.optional(),
           })
           .strict(),
       )
       .max(1024)
       .default([]),
-    memoryMb: int(0, 1 << 30, 'memoryMb')
+    // 128 TiB: above the largest machines sold; a larger figure is a broken report.
+    memoryMb: int(0, 1 << 27, 'memoryMb')
       .nullable()
       .default(null),
     hypervisor: hypervisorReportSchema.optional().openapi({
@@ -175,6 +202,7 @@ export const appliedSchema = z
     generation: int(0, 2 ** 31 - 1, 'generation'),
     ok: z.boolean(),
     failedVfs: z.array(pci).max(4096).default([]),
+    // Free text (an apply error may span lines): escaped where printed, not refused.
     message: z.string().max(2000).nullable().default(null),
     irqs: irqPinsSchema.optional().openapi({
       description: 'what pinning the IRQs of VF host netdevs to their NUMA node did',

@@ -1,8 +1,19 @@
 import { z } from '@hono/zod-openapi';
 import { ERROR_CODES } from '../../core/errors.js';
+import { hasControlChars } from '../../core/control-chars.js';
 import { isMulticastMac, normalizeMac, ZERO_MAC } from '../../core/mac-address.js';
 
 /** Building blocks shared by the request and response schemas of the API. */
+
+/** Labels and names are printed by the CLI: no terminal control sequences in them. */
+export const NO_CONTROL = 'no control characters (ESC, newline, C0/C1)';
+
+/** Free text an agent or user names something with: bounded, printable. */
+export const textSchema = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((v) => !hasControlChars(v), NO_CONTROL);
 
 export const nameSchema = z
   .string()
@@ -20,7 +31,10 @@ export const labelsSchema = z
         /^[A-Za-z0-9][A-Za-z0-9./_-]{0,62}$/,
         'a label key of 1-63 letters, digits, ".", "/", "_" or "-"',
       ),
-    z.string().max(63, 'a label value has at most 63 characters'),
+    z
+      .string()
+      .max(63, 'a label value has at most 63 characters')
+      .refine((v) => !hasControlChars(v), NO_CONTROL),
   )
   .refine((r) => Object.keys(r).length <= 32, 'at most 32 labels')
   .openapi({ example: { rack: 'r1' } });
