@@ -83,7 +83,9 @@ describe('vfleet instance create over a connection that drops', () => {
     const key = sent[0]?.key ?? '';
     expect(key).toMatch(/^\S{8,}$/);
     expect(sent.map((s) => s.key)).toEqual([key, key, key]);
-    const all = (await api.call('GET', '/v1/instances', admin)).body as unknown as { id: string }[];
+    const all = (
+      (await api.call('GET', '/v1/instances', admin)).body as unknown as { items: { id: string }[] }
+    ).items;
     expect(all.map((i) => i.id)).toEqual([made.id]);
 
     // Another invocation, another key; three cut answers in a row are an error.

@@ -52,8 +52,11 @@ const freeVfs = async (clean = false) => {
   return vfs.filter((v) => v.state === 'free' && !(clean && v.dirty)).length;
 };
 const nothingLeft = async (free: number, clean: number | null) => {
-  expect((await h.call('GET', '/v1/instances', h.admin)).body).toEqual([]);
-  expect((await h.call('GET', '/v1/ports', h.admin)).body).toEqual([]);
+  expect((await h.call('GET', '/v1/instances', h.admin)).body).toEqual({
+    items: [],
+    nextCursor: null,
+  });
+  expect((await h.call('GET', '/v1/ports', h.admin)).body).toEqual({ items: [], nextCursor: null });
   expect(await freeVfs()).toBe(free);
   // Refused before the claim: not even a VF to reset.
   if (clean !== null) expect(await freeVfs(true)).toBe(clean);
@@ -177,10 +180,11 @@ describe('a token an admin made trusted', () => {
       domainPolicy: 'trusted',
     });
     expect(agent.body).toMatchObject({ details: { field: 'domainPolicy' } });
-    const list = (await h.call('GET', '/v1/tokens', h.admin)).body as unknown as {
-      name: string;
-      domainPolicy: string;
-    }[];
+    const list = (
+      (await h.call('GET', '/v1/tokens', h.admin)).body as unknown as {
+        items: { name: string; domainPolicy: string }[];
+      }
+    ).items;
     expect(list.find((t) => t.name === 'ops')?.domainPolicy).toBe('trusted');
     expect(list.filter((t) => t.name !== 'ops').every((t) => t.domainPolicy === 'tenant')).toBe(
       true,

@@ -36,7 +36,8 @@ async function create(h: Harness, key: string | null, body: unknown, token = h.a
 }
 
 const instances = async (h: Harness) =>
-  (await h.call('GET', '/v1/instances', h.admin)).body as unknown as { id: string }[];
+  ((await h.call('GET', '/v1/instances', h.admin)).body as unknown as { items: { id: string }[] })
+    .items;
 
 describe.each(STORE_KINDS)('Idempotency-Key on POST /v1/instances, %s', (kind) => {
   it('a retry answers with the first instance and creates none; another body is a 409', async () => {

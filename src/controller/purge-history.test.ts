@@ -44,7 +44,11 @@ describe.each(STORE_KINDS)('the sweep purges history, %s', (kind) => {
       expect(await expireReservations(h.deps)).toEqual([lapsedId]);
       const expiredAt = h.clock;
       const ids = async () =>
-        ((await h.call('GET', '/v1/instances', h.admin)).body as unknown as { id: string }[])
+        (
+          (await h.call('GET', '/v1/instances', h.admin)).body as unknown as {
+            items: { id: string }[];
+          }
+        ).items
           .map((i) => i.id)
           .sort();
 

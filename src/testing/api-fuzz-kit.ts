@@ -40,7 +40,9 @@ export async function seedFleet(h: Harness): Promise<FuzzWorld> {
   if (vm.status !== 201) throw new Error(`seed instance: ${vm.status} ${JSON.stringify(vm.body)}`);
   const spare = await h.call('POST', '/v1/tokens', h.admin, { name: 'spare', role: 'admin' });
   const idsOf = async (path: string) =>
-    ((await h.call('GET', path, h.admin)).body as unknown as { id: string }[]).map((x) => x.id);
+    ((await h.call('GET', path, h.admin)).body as unknown as { items: { id: string }[] }).items.map(
+      (x) => x.id,
+    );
   const tenant = await h.token('tenant', { tenant: 'acme' });
   return {
     ids: {
