@@ -112,6 +112,7 @@ async function startLocked(
         ...DEFAULT_CONFIG,
         weigher: o.weigher,
         quotas: { ...DEFAULT_CONFIG.quotas, ...o.quotas },
+        tenantPortSources: { ...DEFAULT_CONFIG.tenantPortSources, ...o.tenantPortSources },
         http: { ...DEFAULT_CONFIG.http, ...o.http },
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
       },

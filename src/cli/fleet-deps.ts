@@ -1,3 +1,4 @@
+import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { QuotaDefaults } from '../core/fleet/quota.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { HostIo } from '../host/host-io.js';
@@ -36,6 +37,8 @@ export interface StartControllerOptions {
   readonly weigher: Weigher;
   /** Per-tenant quota defaults over the built-in ones (--default-quota). */
   readonly quotas?: Partial<QuotaDefaults>;
+  /** --tenant-bridge / --tenant-libvirt-network: what tenants' ports may attach to. */
+  readonly tenantPortSources?: Partial<TenantPortSources>;
   /** `vfleet up` always runs on the embedded store, whatever DATABASE_URL says. */
   readonly embedded: boolean;
   readonly log: (line: string) => void;

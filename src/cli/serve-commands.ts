@@ -31,6 +31,8 @@ interface ServeOptions extends HttpLimitOptions {
   adminTokenFile?: string;
   weigher: Weigher;
   defaultQuota?: string[];
+  tenantBridge?: string[];
+  tenantLibvirtNetwork?: string[];
 }
 interface AgentOptions {
   controller?: string;
@@ -63,6 +65,16 @@ const serveOptions = (c: Command) =>
     .option(
       '--default-quota <key=value>',
       "a tenant's default quota: instances=N, vfs=N, networks=N, vlan-share=F (0-1], or KEY=unlimited (repeatable)",
+      collect,
+    )
+    .option(
+      '--tenant-bridge <name>',
+      'a host bridge tenants may attach ports to (repeatable; default: none)',
+      collect,
+    )
+    .option(
+      '--tenant-libvirt-network <name>',
+      'a libvirt network tenants may attach ports to (repeatable; default: default)',
       collect,
     );
 
@@ -99,6 +111,10 @@ async function startController(deps: CliDeps, o: ServeOptions, embedded: boolean
     adminTokenFile,
     weigher: o.weigher,
     quotas: parseQuotaDefaults(o.defaultQuota ?? []),
+    tenantPortSources: {
+      ...(o.tenantBridge === undefined ? {} : { bridges: o.tenantBridge }),
+      ...(o.tenantLibvirtNetwork === undefined ? {} : { libvirtNetworks: o.tenantLibvirtNetwork }),
+    },
     embedded,
     http: httpLimitsOf(o),
     log: (l) => {

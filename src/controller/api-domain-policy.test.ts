@@ -104,6 +104,41 @@ describe('a tenant-policy token', () => {
     await nothingLeft(free, beforeClaim ? clean : null);
   });
 
+  it.each([
+    ['a host bridge', { vnicType: 'normal', bridge: 'br-mgmt' }, 'ports[0].bridge'],
+    [
+      'a libvirt network',
+      { vnicType: 'normal', libvirtNetwork: 'vf-pool' },
+      'ports[0].libvirtNetwork',
+    ],
+    ['a standby bridge', { standby: { bridge: 'br-mgmt' } }, 'ports[0].standby.bridge'],
+    [
+      'a standby network',
+      { standby: { libvirtNetwork: 'vf-pool' } },
+      'ports[0].standby.libvirtNetwork',
+    ],
+  ])('gets 400 for %s not offered to tenants, before any claim', async (_what, port, field) => {
+    const [free, clean] = [await freeVfs(), await freeVfs(true)];
+    const body = { ...request({ image: 'vm.qcow2' }), ports: [{ network: 'blue', ...port }] };
+    const r = await h.call('POST', '/v1/instances', tenant, body);
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body).toMatchObject({ code: 'INVALID_INPUT', details: { field } });
+    expect(String(r.body.message)).toMatch(/not offered to tenants/);
+    await nothingLeft(free, clean);
+  });
+
+  it("may use libvirt's default network, which is offered unless the operator says otherwise", async () => {
+    const ports = [{ network: 'blue', vnicType: 'normal', libvirtNetwork: 'default' }];
+    const r = await h.call('POST', '/v1/instances', tenant, {
+      ...request({ image: 'vm.qcow2' }, 'nat'),
+      ports,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await h.call('DELETE', `/v1/instances/${String(r.body.id)}`, h.admin)).status).toBe(
+      202,
+    );
+  });
+
   it('is told which images the host has', async () => {
     const r = await h.call('POST', '/v1/instances', tenant, request({ image: 'nope.qcow2' }));
     expect(String(r.body.message)).toMatch(
@@ -163,6 +198,16 @@ describe('a token an admin made trusted', () => {
     expect(dom?.xml).toContain('<qemu:commandline>');
     expect(dom?.xml).toContain('<source file="/srv/x.img"/>');
     expect(dom?.xml).not.toContain('seclabel type="dynamic"');
+  });
+
+  it('may attach to any host bridge', async () => {
+    const r = await h.call('POST', '/v1/instances', trusted, {
+      ...request({ image: 'vm.qcow2' }, 'ops-br'),
+      ports: [{ network: 'blue', vnicType: 'normal', bridge: 'br-mgmt' }],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const dom = (await desired()).domains.find((d) => d.instanceId === String(r.body.id));
+    expect(dom?.xml).toContain('<source bridge="br-mgmt"/>');
   });
 
   it('is only ever made by an admin, and never for an agent', async () => {

@@ -1,3 +1,7 @@
+import {
+  DEFAULT_TENANT_PORT_SOURCES,
+  type TenantPortSources,
+} from '../core/libvirt/port-sources.js';
 import type { FleetStore } from '../core/fleet/store.js';
 import { DEFAULT_QUOTAS, type QuotaDefaults } from '../core/fleet/quota.js';
 import type { Token } from '../core/fleet/model.js';
@@ -29,6 +33,8 @@ export interface ControllerConfig {
   readonly instanceRetentionMs: number;
   /** Per-tenant limits for tenants without an admin override (core/fleet/quota.ts). */
   readonly quotas: QuotaDefaults;
+  /** Bridges and libvirt networks a tenant-policy token's ports may use (docs/security.md). */
+  readonly tenantPortSources: TenantPortSources;
   /** The HTTP server's limits (run-controller.ts); long polls are answers, not requests, so no limit cuts them. */
   readonly http: HttpLimits;
 }
@@ -66,6 +72,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   idempotencyRetentionMs: 24 * 3_600_000,
   instanceRetentionMs: 24 * 3_600_000,
   quotas: DEFAULT_QUOTAS,
+  tenantPortSources: DEFAULT_TENANT_PORT_SOURCES,
   http: DEFAULT_HTTP_LIMITS,
 };
 

@@ -41,7 +41,7 @@ export async function createInstance(
     );
   }
   // A boot the token's domain policy refuses is answered before anything is claimed.
-  checkBootRequest(who, req);
+  checkBootRequest(who, req, deps.config.tenantPortSources);
   const key = idempotencyKey === undefined ? undefined : keyFor(deps, who, idempotencyKey, req);
   const earlier = key === undefined ? null : await replay(deps, key);
   if (earlier !== null) return { instance: earlier, replayed: true };

@@ -6,6 +6,7 @@ import { pinBootImage } from '../core/fleet/vm-images.js';
 import type { VmBoot, VmPortOptions } from '../core/fleet/vm-wiring.js';
 import type { DomainPolicy } from '../core/libvirt/wiring.js';
 import type { ControllerDeps } from './controller-deps.js';
+import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
 import { checkBootPolicy } from './vm-boot-policy.js';
 import { hostFacts, renderVm } from './vm-render.js';
@@ -54,8 +55,12 @@ export function vmBootOf(
  * Before anything is claimed: what the token's domain policy refuses
  * (docs/security.md), so a hostile request leaves nothing behind.
  */
-export function checkBootRequest(who: Token, req: CreateInstance): void {
-  if (req.boot !== undefined) checkBootPolicy(who.domainPolicy, req.boot);
+export function checkBootRequest(
+  who: Token,
+  req: CreateInstance,
+  offered: TenantPortSources,
+): void {
+  if (req.boot !== undefined) checkBootPolicy(who.domainPolicy, req.boot, req.ports, offered);
 }
 
 /**

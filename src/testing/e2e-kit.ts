@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runHostAgent, type HostAgentOptions } from '../agent/host-agent.js';
 import type { HostFs } from '../core/ports.js';
-import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { DEFAULT_CONFIG, type ControllerConfig } from '../controller/controller-deps.js';
 import { runController } from '../controller/run-controller.js';
 import { buildFixtureHost, type FixtureHost } from './fixture-host.js';
 import type { FleetApi } from './fleet-sim.js';
@@ -64,7 +64,10 @@ export interface TestController {
   close(): Promise<void>;
 }
 
-export async function startTestController(kind: StoreKind): Promise<TestController> {
+export async function startTestController(
+  kind: StoreKind,
+  config: Partial<ControllerConfig> = {},
+): Promise<TestController> {
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-e2e-'));
   const logs: string[] = [];
   const { store } = await openTestStore(kind);
@@ -73,7 +76,7 @@ export async function startTestController(kind: StoreKind): Promise<TestControll
     host: '127.0.0.1',
     port: 0,
     adminTokenFile: join(dir, 'admin-token'),
-    config: DEFAULT_CONFIG,
+    config: { ...DEFAULT_CONFIG, ...config },
     now: () => Date.now(),
     log: (l) => logs.push(`controller: ${l}`),
     serializeClaims: store.embedded,

@@ -66,7 +66,10 @@ export interface VmFleet {
 }
 
 export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
-  const ctl = await startTestController(kind);
+  // The operator offers br0 to tenants (the standby NICs of failover pairs).
+  const ctl = await startTestController(kind, {
+    tenantPortSources: { bridges: ['br0'], libvirtNetworks: ['default'] },
+  });
   const { api } = ctl;
   const hosts = [
     { name: 'hv-a', rack: 'r1', ...(await igbHost('hv-a', '0000:3b:00.0', 0)) },
