@@ -1,14 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { openStore } from '../adapters/store/open-store.js';
 import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
-import { runController } from '../controller/run-controller.js';
 import { buildFixtureHost } from '../testing/fixture-host.js';
 import { httpFleet } from '../testing/http-fleet.js';
-import { pgliteTemplate } from '../testing/pglite-template.js';
+import { startSocketController } from '../testing/socket-controller.js';
 
 const PFS = 2;
 const VFS = 64;
@@ -38,20 +34,9 @@ export async function agentIdleBench() {
       numaNode: i % 2,
     })),
   });
-  const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-agent-'));
-  const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
-  const ctl = await runController({
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    adminTokenFile: join(dir, 'admin-token'),
-    config: DEFAULT_CONFIG,
-    now: () => Date.now(),
-    log: () => undefined,
-    serializeClaims: true,
-  });
+  const ctl = await startSocketController('vfleet-bench-agent-', DEFAULT_CONFIG);
   try {
-    const api = httpFleet(ctl.url, (await readFile(join(dir, 'admin-token'), 'utf8')).trim());
+    const api = httpFleet(ctl.url, ctl.token);
     const token = await api.token('agent', { host: 'idle1' });
     const args = {
       controller: ctl.url,
@@ -77,8 +62,6 @@ export async function agentIdleBench() {
     };
   } finally {
     await ctl.close();
-    await store.close();
     await host.cleanup();
-    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,22 +1,20 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { errorCodeInfo } from '../core/errors.js';
-import type { FleetTestEnv, RunningCli } from '../testing/fleet-cli.js';
-import { fleetCli, fleetTestEnv, launchCli } from '../testing/fleet-cli.js';
+import { startCliController, type CliController } from '../testing/cli-controller.js';
+import { fleetCli } from '../testing/fleet-cli.js';
 import type { FleetApi } from '../testing/fleet-sim.js';
 import { joinHost } from '../testing/fleet-sim.js';
 import { httpFleet } from '../testing/http-fleet.js';
 
 /** `vfleet controller` started by the CLI on 127.0.0.1, driven by the CLI's API commands. */
-let env: FleetTestEnv;
-let ctl: RunningCli;
-let url: string;
+let c: CliController;
 let api: FleetApi;
 
-const cli = (...argv: string[]) => fleetCli([...argv, '--controller', url], env);
+const cli = (...argv: string[]) => fleetCli([...argv, '--controller', c.url], c.env);
 const json = async <T>(...argv: string[]): Promise<T> => {
   const r = await cli(...argv, '-o', 'json');
   expect(r.stderr).toBe('');
@@ -36,29 +34,23 @@ const closedPort = () =>
 const exit = (code: keyof typeof errorCodeInfo) => errorCodeInfo[code].exitCode;
 
 beforeAll(async () => {
-  env = await fleetTestEnv();
-  ctl = launchCli(['controller', '--listen', '127.0.0.1:0'], env);
-  url = (await ctl.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
-  const admin = (await readFile(join(env.dataDir, 'admin-token'), 'utf8')).trim();
-  api = httpFleet(url, admin);
+  c = await startCliController();
+  const admin = await c.admin();
+  api = httpFleet(c.url, admin);
 }, 60_000);
 
-afterAll(async () => {
-  env.stop();
-  await ctl.done;
-  await env.cleanup();
-});
+afterAll(() => c.close());
 
 describe('vfleet fleet commands against a running controller', () => {
   it('finds the local controller and its admin token without --controller or --token', async () => {
-    const r = await fleetCli(['physnet', 'list', '-o', 'json'], env);
+    const r = await fleetCli(['physnet', 'list', '-o', 'json'], c.env);
     expect(r).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
   });
 
   it('prints where the controller listens, its storage and the admin token file', () => {
-    expect(ctl.stdout()).toContain(`storage: PGlite in ${join(env.dataDir, 'pglite')}`);
-    expect(ctl.stdout()).toContain(
-      `admin token: ${join(env.dataDir, 'admin-token')} (created now)`,
+    expect(c.ctl.stdout()).toContain(`storage: PGlite in ${join(c.env.dataDir, 'pglite')}`);
+    expect(c.ctl.stdout()).toContain(
+      `admin token: ${join(c.env.dataDir, 'admin-token')} (created now)`,
     );
   });
 
@@ -170,7 +162,7 @@ describe('vfleet fleet commands against a running controller', () => {
   });
 
   it('takes the request body from a YAML file, options overriding it', async () => {
-    const file = join(env.dataDir, 'vm.yaml');
+    const file = join(c.env.dataDir, 'vm.yaml');
     await writeFile(
       file,
       'name: from-file\nvcpus: 1\nmemoryMb: 64\ntenant: acme\nports:\n  - network: blue\n',
@@ -230,7 +222,7 @@ describe('vfleet fleet commands against a running controller', () => {
     expect(noAuth.exitCode).toBe(exit('UNAUTHORIZED'));
     expect(noAuth.stderr).toContain('unknown or revoked token');
     const closed = `http://127.0.0.1:${await closedPort()}`;
-    const down = await fleetCli(['hosts', '--controller', closed], env);
+    const down = await fleetCli(['hosts', '--controller', closed], c.env);
     expect(down.exitCode).toBe(exit('MISSING_DEPENDENCY'));
     expect(down.stderr).toContain(`cannot reach the controller at ${closed}: ECONNREFUSED`);
   });
@@ -286,10 +278,10 @@ describe('vfleet fleet commands against a running controller', () => {
 
 describe('vfleet controller shutdown', () => {
   it('stops on SIGTERM and exits 0', async () => {
-    env.stop();
-    const r = await ctl.done;
+    c.env.stop();
+    const r = await c.ctl.done;
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain('vfleet: SIGTERM: shutting down');
-    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${c.url}/healthz`)).rejects.toThrow();
   });
 });

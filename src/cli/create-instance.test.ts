@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetTestEnv, RunningCli } from '../testing/fleet-cli.js';
-import { fleetCli, fleetTestEnv, launchCli } from '../testing/fleet-cli.js';
+import { startCliController, type CliController } from '../testing/cli-controller.js';
+import { fleetCli } from '../testing/fleet-cli.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import { httpFleet } from '../testing/http-fleet.js';
 
@@ -11,27 +9,19 @@ import { httpFleet } from '../testing/http-fleet.js';
  * but whose answer never arrives (the connection is cut): it asks again
  * with the same Idempotency-Key and gets the instance the first one created.
  */
-let env: FleetTestEnv;
-let ctl: RunningCli;
-let url: string;
+let c: CliController;
 const sent: { key: string | null; cut: boolean }[] = [];
 let cutNext = 0;
 
 beforeAll(async () => {
-  env = await fleetTestEnv();
-  ctl = launchCli(['controller', '--listen', '127.0.0.1:0'], env);
-  url = (await ctl.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
+  c = await startCliController();
 }, 60_000);
 
-afterAll(async () => {
-  env.stop();
-  await ctl.done;
-  await env.cleanup();
-});
+afterAll(() => c.close());
 
 /** The CLI with a fetch that loses the answers of the next `cutNext` instance creations. */
 const cli = (...argv: string[]) => {
-  const real = env.fleet.fetch;
+  const real = c.env.fleet.fetch;
   const fetch = async (u: string, init: RequestInit) => {
     const res = await real(u, init);
     if (init.method === 'POST' && u.endsWith('/v1/instances')) {
@@ -45,13 +35,13 @@ const cli = (...argv: string[]) => {
     }
     return res;
   };
-  return fleetCli([...argv, '--controller', url], { ...env, fleet: { ...env.fleet, fetch } });
+  return fleetCli([...argv, '--controller', c.url], { ...c.env, fleet: { ...c.env.fleet, fetch } });
 };
 
 describe('vfleet instance create over a connection that drops', () => {
   it('retries with the same Idempotency-Key and creates one instance; each invocation has its own key', async () => {
-    const admin = (await readFile(join(env.dataDir, 'admin-token'), 'utf8')).trim();
-    const api = httpFleet(url, admin);
+    const admin = await c.admin();
+    const api = httpFleet(c.url, admin);
     await basicCatalog(api);
     await joinHost(api, { name: 'node0', pfs: 1, vfsPerPf: 4 });
     const create = (name: string) =>

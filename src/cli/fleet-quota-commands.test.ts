@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeInfo } from '../core/errors.js';
+import { appFleetEnv } from '../testing/app-fleet-env.js';
 import { startHarness } from '../testing/controller-harness.js';
 import type { Harness } from '../testing/controller-harness.js';
 import type { FleetTestEnv } from '../testing/fleet-cli.js';
-import { fleetCli, fleetTestEnv } from '../testing/fleet-cli.js';
+import { fleetCli } from '../testing/fleet-cli.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import { parseQuotaDefaults } from './quota-defaults-arg.js';
 
@@ -16,11 +17,7 @@ beforeAll(async () => {
   h = await startHarness('pglite');
   await basicCatalog(h, 4);
   await joinHost(h, { name: 'node1', pfs: 1, vfsPerPf: 4 });
-  const base = await fleetTestEnv({ url: 'http://controller', token: h.admin });
-  env = {
-    ...base,
-    fleet: { ...base.fleet, fetch: (url, init) => Promise.resolve(h.app.request(url, init)) },
-  };
+  env = await appFleetEnv(h);
 }, 60_000);
 
 afterAll(async () => {

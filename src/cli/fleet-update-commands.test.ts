@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeInfo } from '../core/errors.js';
+import { appFleetEnv } from '../testing/app-fleet-env.js';
 import { startHarness } from '../testing/controller-harness.js';
 import type { Harness } from '../testing/controller-harness.js';
 import type { FleetTestEnv } from '../testing/fleet-cli.js';
-import { fleetCli, fleetTestEnv } from '../testing/fleet-cli.js';
+import { fleetCli } from '../testing/fleet-cli.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
 
 /** `vfleet spec|physnet|network update` against an in-process controller (its app as fetch). */
@@ -31,11 +32,7 @@ beforeAll(async () => {
     ports: [{ network: 'blue', mac: 'fa:16:3e:00:00:07' }],
   });
   expect(inst.status).toBe(201);
-  const base = await fleetTestEnv({ url: 'http://controller', token: h.admin });
-  env = {
-    ...base,
-    fleet: { ...base.fleet, fetch: (url, init) => Promise.resolve(h.app.request(url, init)) },
-  };
+  env = await appFleetEnv(h);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,21 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetTestEnv } from '../testing/fleet-cli.js';
 import { fleetTestEnv, launchCli } from '../testing/fleet-cli.js';
+import { rawConnection, within } from '../testing/raw-socket.js';
 import { httpLimitOptions, httpLimitsOf, type HttpLimitOptions } from './http-limit-options.js';
-
-const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([
-    p,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => {
-        reject(new Error(`${what}: not within ${ms} ms`));
-      }, ms),
-    ),
-  ]);
 
 function parse(args: string[]): HttpLimitOptions {
   const c = httpLimitOptions(new Command()).exitOverride();
@@ -67,24 +58,15 @@ describe('vfleet controller with HTTP limits', () => {
     const url = new URL((await ctl.waitFor(/controller: (http:\/\/\S+) /, 60_000))[1] ?? '');
     const admin = (await readFile(join(env.dataDir, 'admin-token'), 'utf8')).trim();
     const sockets: Socket[] = [];
-    const open = () =>
-      new Promise<{ s: Socket; closed: Promise<number> }>((resolve) => {
-        const s = connect(Number(url.port), url.hostname, () => {
-          resolve({ s, closed });
-        });
-        sockets.push(s);
-        const t0 = Date.now();
-        const closed = new Promise<number>((r) => {
-          s.on('close', () => {
-            r(Date.now() - t0);
-          });
-        });
-        s.on('error', () => undefined);
-      });
+    const open = async () => {
+      const c = await rawConnection(Number(url.port), url.hostname);
+      sockets.push(c.socket);
+      return c;
+    };
     try {
       // The first connection sends headers and part of its body, then stalls...
       const first = await open();
-      first.s.write(
+      first.socket.write(
         `POST /v1/physnets HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${admin}\r\n` +
           'content-type: application/json\r\ncontent-length: 50\r\n\r\n{',
       );

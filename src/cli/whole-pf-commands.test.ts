@@ -1,30 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeInfo } from '../core/errors.js';
-import type { FleetTestEnv, RunningCli } from '../testing/fleet-cli.js';
-import { fleetCli, fleetTestEnv, launchCli } from '../testing/fleet-cli.js';
+import { startCliController, type CliController } from '../testing/cli-controller.js';
+import { fleetCli } from '../testing/fleet-cli.js';
 import { joinHost } from '../testing/fleet-sim.js';
 import { httpFleet } from '../testing/http-fleet.js';
 
 /** `vfleet spec create --whole-pf` and direct-physical ports, through a CLI-started controller. */
-let env: FleetTestEnv;
-let ctl: RunningCli;
-let url: string;
+let c: CliController;
 
-const cli = (...argv: string[]) => fleetCli([...argv, '--controller', url], env);
+const cli = (...argv: string[]) => fleetCli([...argv, '--controller', c.url], c.env);
 
 beforeAll(async () => {
-  env = await fleetTestEnv();
-  ctl = launchCli(['controller', '--listen', '127.0.0.1:0'], env);
-  url = (await ctl.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
+  c = await startCliController();
 }, 60_000);
 
-afterAll(async () => {
-  env.stop();
-  await ctl.done;
-  await env.cleanup();
-});
+afterAll(() => c.close());
 
 describe('whole PFs from the CLI', () => {
   it('declares a whole-PF spec, claims the PF for a direct-physical port and shows it', async () => {
@@ -61,8 +51,8 @@ describe('whole PFs from the CLI', () => {
       (await cli('network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme')).exitCode,
     ).toBe(0);
 
-    const admin = (await readFile(join(env.dataDir, 'admin-token'), 'utf8')).trim();
-    await joinHost(httpFleet(url, admin), { name: 'node1', pfs: 2, vfsPerPf: 0 });
+    const admin = await c.admin();
+    await joinHost(httpFleet(c.url, admin), { name: 'node1', pfs: 2, vfsPerPf: 0 });
     const inst = await cli(
       'instance',
       'create',

@@ -1,44 +1,21 @@
 import { request } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../adapters/store/open-store.js';
-import type { OpenedStore } from '../adapters/store/open-store.js';
 import { errorCodeInfo } from '../core/errors.js';
-import { pgliteTemplate } from '../testing/pglite-template.js';
+import { startSocketController, type SocketController } from '../testing/socket-controller.js';
 import { DEFAULT_CONFIG } from './controller-deps.js';
-import { runController, type RunningController } from './run-controller.js';
 
 /** A small limit, so the bodies stay small; the default (1 MiB) is checked in api-bad-input. */
 const LIMIT = 4096;
 
-let dir: string;
-let store: OpenedStore;
-let ctl: RunningController;
+let ctl: SocketController;
 let token: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vfleet-body-'));
-  store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
-  ctl = await runController({
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    adminTokenFile: join(dir, 'admin-token'),
-    config: { ...DEFAULT_CONFIG, bodyLimitBytes: LIMIT },
-    now: () => Date.now(),
-    log: () => undefined,
-    serializeClaims: true,
-  });
-  token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+  ctl = await startSocketController('vfleet-body-', { ...DEFAULT_CONFIG, bodyLimitBytes: LIMIT });
+  token = ctl.token;
 }, 60_000);
 
-afterAll(async () => {
-  await ctl.close();
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => ctl.close());
 
 /**
  * POST /v1/physnets over a real socket. `chunks` are written one by one;

@@ -1,14 +1,9 @@
 import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../adapters/store/open-store.js';
-import type { OpenedStore } from '../adapters/store/open-store.js';
-import { pgliteTemplate } from '../testing/pglite-template.js';
+import { rawConnection, within } from '../testing/raw-socket.js';
+import { startSocketController, type SocketController } from '../testing/socket-controller.js';
 import { DEFAULT_CONFIG } from './controller-deps.js';
-import { runController, serverOptions, type RunningController } from './run-controller.js';
+import { serverOptions } from './run-controller.js';
 
 /** Short limits so the test takes seconds; the defaults are checked below. */
 const HTTP = {
@@ -18,38 +13,19 @@ const HTTP = {
   maxConnections: 3,
 };
 
-let dir: string;
-let store: OpenedStore;
-let ctl: RunningController;
+let ctl: SocketController;
 let token: string;
-let port: number;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vfleet-http-'));
-  store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
-  ctl = await runController({
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    adminTokenFile: join(dir, 'admin-token'),
-    config: { ...DEFAULT_CONFIG, http: HTTP },
-    now: () => Date.now(),
-    log: () => undefined,
-    serializeClaims: true,
-  });
-  token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
-  port = Number(new URL(ctl.url).port);
+  ctl = await startSocketController('vfleet-http-', { ...DEFAULT_CONFIG, http: HTTP });
+  token = ctl.token;
   for (const host of ['h1', 'h2', 'h3']) {
     const r = await call('POST', '/v1/agent/register', { host, labels: {} });
     expect(r.status).toBe(200);
   }
 }, 60_000);
 
-afterAll(async () => {
-  await ctl.close();
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => ctl.close());
 
 /** One request on a connection of its own, closed after the answer. */
 function call(method: string, path: string, body?: unknown): Promise<{ status: number }> {
@@ -77,43 +53,9 @@ function call(method: string, path: string, body?: unknown): Promise<{ status: n
   });
 }
 
-/** A raw connection: what it received, and whether (and after how long) the server closed it. */
-function rawConnection(): Promise<{
-  socket: Socket;
-  received: () => string;
-  closed: Promise<number>;
-}> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    let text = '';
-    const socket = connect(port, '127.0.0.1', () => {
-      resolve({ socket, received: () => text, closed });
-    });
-    const closed = new Promise<number>((done) => {
-      socket.on('close', () => {
-        done(Date.now() - started);
-      });
-    });
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => (text += d));
-    socket.on('error', () => undefined);
-    socket.once('error', reject);
-  });
-}
-
-const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([
-    p,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => {
-        reject(new Error(`${what}: not within ${ms} ms`));
-      }, ms),
-    ),
-  ]);
-
 describe('HTTP server limits', () => {
   it('cuts off a client that sends headers and part of a body, then stalls', async () => {
-    const c = await rawConnection();
+    const c = await rawConnection(ctl.port);
     c.socket.write(
       `POST /v1/physnets HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${token}\r\n` +
         'content-type: application/json\r\ncontent-length: 100\r\n\r\n{"name": "p',
@@ -124,7 +66,7 @@ describe('HTTP server limits', () => {
   }, 15_000);
 
   it('cuts off a client that stalls in its body after a refusal', async () => {
-    const c = await rawConnection();
+    const c = await rawConnection(ctl.port);
     c.socket.write(
       'POST /v1/physnets HTTP/1.1\r\nhost: x\r\n' +
         'content-type: application/json\r\ncontent-length: 100\r\n\r\n{"name": "p',
@@ -134,13 +76,13 @@ describe('HTTP server limits', () => {
   }, 15_000);
 
   it('cuts off a client that stalls in its headers', async () => {
-    const c = await rawConnection();
+    const c = await rawConnection(ctl.port);
     c.socket.write(`GET /v1/hosts HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${token}\r\n`);
     await within(c.closed, 8_000, 'stalled headers closed');
   }, 15_000);
 
   it('closes an idle kept-alive connection', async () => {
-    const c = await rawConnection();
+    const c = await rawConnection(ctl.port);
     c.socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n');
     // Configured 0.5 s; Node's default is 5 s.
     await within(c.closed, 3_000, 'idle keep-alive closed');
@@ -160,7 +102,7 @@ describe('HTTP server limits', () => {
       call('GET', `/v1/agent/hosts/${h}/desired?after=999&waitSeconds=4`),
     );
     await new Promise((r) => setTimeout(r, 1_000));
-    const over = await rawConnection();
+    const over = await rawConnection(ctl.port);
     over.socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n');
     await within(over.closed, 4_000, 'connection over the limit closed');
     expect(over.received()).toBe('');

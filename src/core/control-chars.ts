@@ -4,11 +4,16 @@
  * reach a terminal with them raw: a label or message could move the cursor,
  * retitle the window or hide what is printed after it.
  */
-// eslint-disable-next-line no-control-regex -- matching them is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-// eslint-disable-next-line no-control-regex -- matching them is the point
-const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
-const RAW_C1 = /[\u007f-\u009f]/g;
+// The ranges as regex source, so every check here and input-text.ts's are built from the same ones.
+const C0 = '\\u0000-\\u001f';
+const DEL = '\\u007f';
+const C1 = '\\u0080-\\u009f';
+
+/** C0 and DEL, not C1: what input-text.ts refuses in ids, names and query values. */
+export const C0_OR_DEL = new RegExp(`[${C0}${DEL}]`);
+const CONTROL = new RegExp(`[${C0}${DEL}${C1}]`);
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+const RAW_C1 = new RegExp(`[${DEL}${C1}]`, 'g');
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

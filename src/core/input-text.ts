@@ -1,3 +1,5 @@
+import { C0_OR_DEL } from './control-chars.js';
+
 /**
  * Transport-level limits on what a request may carry, whatever the route:
  * text the store can keep (PostgreSQL refuses U+0000 in text and jsonb, and
@@ -16,9 +18,6 @@ export interface InputProblem {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// C0 controls and DEL: never part of a name, id or query value, only of free text.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F]/;
 
 /**
  * Why `s` cannot be taken, or null. `controls`: also refuse every control
@@ -27,7 +26,7 @@ const CONTROL = /[\u0000-\u001F\u007F]/;
  */
 export function textProblem(s: string, controls: boolean): string | null {
   if (s.includes('\u0000')) return 'contains a NUL character (U+0000)';
-  if (controls && CONTROL.test(s)) return 'contains a control character';
+  if (controls && C0_OR_DEL.test(s)) return 'contains a control character';
   if (LONE_SURROGATE.test(s)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
   return null;
 }
@@ -40,7 +39,7 @@ export function printableKey(key: string): string {
     const paired =
       (ch >= 0xd800 && ch <= 0xdbff && isLow(key.charCodeAt(i + 1))) ||
       (ch >= 0xdc00 && ch <= 0xdfff && isHigh(key.charCodeAt(i - 1)));
-    const bad = ch < 0x20 || ch === 0x7f || (ch >= 0xd800 && ch <= 0xdfff && !paired);
+    const bad = C0_OR_DEL.test(key.charAt(i)) || (ch >= 0xd800 && ch <= 0xdfff && !paired);
     out += bad ? `\\u${ch.toString(16).padStart(4, '0')}` : key.charAt(i);
   }
   return out;

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Host, Network, Physnet, DeviceSpec, Token } from '../../core/fleet/model.js';
 import { pageOf } from '../../core/fleet/page.js';
 import type { Page, PageQuery } from '../../core/fleet/page.js';
 import type { Database } from './db-types.js';
-import { afterKey, keyText } from './keyset.js';
+import { afterKey, keyOrder, keyText } from './keyset.js';
 import type { KeyColumn } from './keyset.js';
 import { toHost, toNetwork, toSpec, toToken } from './rows.js';
 
@@ -35,17 +35,27 @@ export async function hostPage(
   return pageOf(await s.execute(), q.limit, (r) => [r.id], toHost);
 }
 
-export async function specPage(db: Kysely<Database>, q: PageQuery): Promise<Page<DeviceSpec>> {
-  let s = db
-    .selectFrom('device_specs')
-    .selectAll()
-    .select(keyText(AGE).as('age_key'))
-    .orderBy('created_at')
-    .orderBy('id')
+/**
+ * Oldest first, by (created_at, id) of `from`'s table. `from` selects
+ * `age_key`, created_at as PostgreSQL's text of it (keyText), for the cursor.
+ */
+async function byAgePage<DB, TB extends keyof DB, O extends { id: string; age_key: string }, R>(
+  from: SelectQueryBuilder<DB, TB, O>,
+  q: PageQuery,
+  map: (r: O) => R,
+): Promise<Page<R>> {
+  let s = from
+    .orderBy(keyOrder(AGE))
+    .orderBy(sql.ref('id'))
     .limit(q.limit + 1);
   if (q.after !== null) s = s.where(afterKey(BY_AGE, q.after));
-  return pageOf(await s.execute(), q.limit, (r) => [r.age_key, r.id], toSpec);
+  return pageOf(await s.execute(), q.limit, (r) => [r.age_key, r.id], map);
 }
+
+const AGE_KEY = keyText(AGE).as('age_key');
+
+export const specPage = (db: Kysely<Database>, q: PageQuery): Promise<Page<DeviceSpec>> =>
+  byAgePage(db.selectFrom('device_specs').selectAll().select(AGE_KEY), q, toSpec);
 
 export async function physnetPage(db: Kysely<Database>, q: PageQuery): Promise<Page<Physnet>> {
   let s = db
@@ -78,17 +88,8 @@ export async function networkPage(
   return pageOf(await s.execute(), q.limit, (r) => [r.tenant, r.name], toNetwork);
 }
 
-export async function tokenPage(db: Kysely<Database>, q: PageQuery): Promise<Page<Token>> {
-  let s = db
-    .selectFrom('tokens')
-    .selectAll()
-    .select(keyText(AGE).as('age_key'))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(q.limit + 1);
-  if (q.after !== null) s = s.where(afterKey(BY_AGE, q.after));
-  return pageOf(await s.execute(), q.limit, (r) => [r.age_key, r.id], toToken);
-}
+export const tokenPage = (db: Kysely<Database>, q: PageQuery): Promise<Page<Token>> =>
+  byAgePage(db.selectFrom('tokens').selectAll().select(AGE_KEY), q, toToken);
 
 /** Ports in the order the unpaged list had: by tenant, instance, place in the instance. */
 export const PORT_INSTANCE: KeyColumn = { ref: 'ports.instance_id', nullAs: '' };

@@ -1,5 +1,5 @@
 import { VfleetError } from '../errors.js';
-import { isImageName, type HostImages } from '../libvirt/image-names.js';
+import { isImageName, type HostImage, type HostImages } from '../libvirt/image-names.js';
 import type { DiskFormat } from '../libvirt/wiring.js';
 import type { VmBoot } from './vm-wiring.js';
 
@@ -33,8 +33,17 @@ function unknownImage(name: string, host: string, images: HostImages | null): Vf
   });
 }
 
-const lookup = (name: string, images: HostImages | null | undefined) =>
-  isImageName(name) ? images?.images.find((i) => i.name === name) : undefined;
+/** The image named `name` in the host's store, or the error listing what the store has. */
+function hostImage(
+  name: string,
+  host: string,
+  images: HostImages | null | undefined,
+): { image: HostImage; dir: string } {
+  const found = isImageName(name) ? images?.images.find((i) => i.name === name) : undefined;
+  if (images === null || images === undefined || found === undefined)
+    throw unknownImage(name, host, images ?? null);
+  return { image: found, dir: images.dir };
+}
 
 /**
  * At creation: a named image must be on the host, and its format (read by
@@ -50,8 +59,7 @@ export function pinBootImage(
   if (image === undefined) return boot;
   if (image.ref.startsWith('/'))
     return { ...boot, image: { ...image, format: image.format ?? 'qcow2' } };
-  const found = lookup(image.ref, images);
-  if (found === undefined) throw unknownImage(image.ref, host, images ?? null);
+  const found = hostImage(image.ref, host, images).image;
   if (image.format !== undefined && image.format !== found.format) {
     const reason = `image ${found.name} is ${found.format}, not ${image.format}`;
     throw new VfleetError('INVALID_INPUT', `boot.imageFormat: ${reason}`, {
@@ -72,8 +80,6 @@ export function resolveBootImage(
   if (image === undefined) return boot;
   const format = image.format ?? 'qcow2';
   if (image.ref.startsWith('/')) return withImage(boot, image.ref, format);
-  const found = lookup(image.ref, images);
-  if (images === null || images === undefined || found === undefined)
-    throw unknownImage(image.ref, host, images ?? null);
-  return withImage(boot, `${images.dir.replace(/\/+$/, '')}/${found.name}`, format);
+  const { image: found, dir } = hostImage(image.ref, host, images);
+  return withImage(boot, `${dir.replace(/\/+$/, '')}/${found.name}`, format);
 }
