@@ -40,6 +40,22 @@ export const IPROUTE2_ENTRIES: readonly KnowledgeEntry[] = [
     doctorChecks: ['driver-vf-features'],
   },
   {
+    id: 'ip-not-permitted',
+    source: 'iproute2',
+    title: 'Not allowed to change this link',
+    patterns: [/RTNETLINK answers: Operation not permitted/i],
+    cause:
+      'EPERM: the command ran without CAP_NET_ADMIN (not root, a rootless or unprivileged container, a ' +
+      'systemd unit with a reduced capability set), or an LSM (SELinux, AppArmor) denied it. Inside a ' +
+      'guest, a VF driver refuses a MAC change when the host administratively set the VF MAC and the VF is ' +
+      'not trusted.',
+    fix: [
+      'Run as root, or give the process CAP_NET_ADMIN (vfleet agent and vfleet host apply need it)',
+      'In a container: run it in the host network namespace with CAP_NET_ADMIN',
+      'In a guest: let the host set the MAC (vfleet port mac=), or declare the VF trusted',
+    ],
+  },
+  {
     id: 'ip-no-device',
     source: 'iproute2',
     title: 'The interface name does not exist (any more)',

@@ -105,4 +105,47 @@ export const LIBVIRT_ENTRIES: readonly KnowledgeEntry[] = [
     ],
     doctorChecks: ['vfio-pci'],
   },
+  {
+    id: 'qemu-vfio-device-busy',
+    source: 'libvirt',
+    title: 'QEMU: the VFIO device is already open',
+    patterns: [/error getting device from group \d+: Device or resource busy/i],
+    cause:
+      'A VFIO device can be opened by one process at a time: another guest (or a DPDK or test program on ' +
+      'the host) holds this VF, often a domain that was not cleaned up or two domains given one VF by hand.',
+    fix: [
+      'Find the holder: ls -l /proc/*/fd | grep /dev/vfio/<group>',
+      'Let vfleet hand out VFs (one claim per VF), or stop the other user first',
+    ],
+    doctorChecks: ['vfio-pci'],
+  },
+  {
+    id: 'qemu-vfio-permission',
+    source: 'libvirt',
+    title: 'QEMU: no permission on the VFIO group device',
+    patterns: [/failed to open \/dev\/vfio\/\d+: Permission denied/i],
+    cause:
+      'QEMU runs as an unprivileged user and /dev/vfio/<group> belongs to root. libvirt changes its owner ' +
+      "only for devices it manages (managed='yes', or a hostdev network); a QEMU started by hand, or a " +
+      'device attached outside libvirt, keeps the root-only node.',
+    fix: [
+      "Let libvirt manage the device (vfleet's hostdev XML uses managed='yes')",
+      'For QEMU started by hand: chown the /dev/vfio/<group> node to its user, and raise its locked-memory limit',
+    ],
+    doctorChecks: ['vfio-pci'],
+  },
+  {
+    id: 'vfio-bind-no-device',
+    source: 'kernel',
+    title: 'vfio-pci refused to bind: it does not claim this device ID',
+    patterns: [/vfio-pci\/bind[^\n]*No such device/i],
+    textOnlyPatterns: [/write error: No such device$/i],
+    cause:
+      'Writing an address to /sys/bus/pci/drivers/vfio-pci/bind answers ENODEV when vfio-pci has no ID entry ' +
+      'for the device and no driver_override names it (or the address does not exist).',
+    fix: [
+      'echo vfio-pci > /sys/bus/pci/devices/<addr>/driver_override, unbind the old driver, then echo <addr> > /sys/bus/pci/drivers_probe (what vfleet apply does)',
+    ],
+    doctorChecks: ['vfio-pci'],
+  },
 ];

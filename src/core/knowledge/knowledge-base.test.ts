@@ -32,6 +32,16 @@ const KNOWN: readonly (readonly [string, string])[] = [
   ['RTNETLINK answers: Invalid argument', 'ip-vf-invalid'],
   ['RTNETLINK answers: Protocol not supported', 'ip-vf-vlan-proto'],
   ['Cannot find device "ens1f0"', 'ip-no-device'],
+  ['RTNETLINK answers: Operation not permitted', 'ip-not-permitted'],
+  [
+    'vfio: error getting device from group 11: Device or resource busy\nVerify all devices in group 11 are bound to vfio-<bus> or pci-stub and not already in use',
+    'qemu-vfio-device-busy',
+  ],
+  [
+    'qemu-system-x86_64: -device vfio-pci,host=0000:04:10.0: vfio 0000:04:10.0: failed to open /dev/vfio/11: Permission denied',
+    'qemu-vfio-permission',
+  ],
+  ['-bash: echo: write error: No such device', 'vfio-bind-no-device'],
   ['error: internal error: missing IFLA_VF_INFO in netlink response', 'libvirt-ifla-vf-info'],
   [
     "error: unsupported configuration: host doesn't support passthrough of host PCI devices",
