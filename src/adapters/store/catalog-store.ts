@@ -71,10 +71,6 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
         .catch(conflict('physnet', 'name', `physnet ${p.name} exists`));
       return p;
     },
-    async listPhysnets() {
-      const rows = await db.selectFrom('physnets').selectAll().orderBy('name').execute();
-      return rows.map((r) => ({ name: r.name, vlanRanges: r.vlan_ranges }));
-    },
     async getPhysnet(name) {
       const r = await db
         .selectFrom('physnets')
@@ -171,11 +167,6 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
         );
       return toNetwork(row);
     },
-    async listNetworks(tenant) {
-      let q = db.selectFrom('networks').selectAll().orderBy('tenant').orderBy('name');
-      if (tenant !== null) q = q.where('tenant', '=', tenant);
-      return (await q.execute()).map(toNetwork);
-    },
     async getNetwork(id) {
       const r = await db.selectFrom('networks').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? toNetwork(r) : null;
@@ -204,7 +195,6 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       return r.numDeletedRows > 0n;
     },
     updateNetwork: (id, patch, quotas) => updateNetworkTx(db, id, patch, quotas),
-    listPorts: (tenant) => portViews(db, { tenant }),
     async getPort(id) {
       return (await portViews(db, { portId: id }))[0] ?? null;
     },

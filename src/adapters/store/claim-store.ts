@@ -40,7 +40,6 @@ export function createClaimStore(db: Kysely<Database>): ClaimStore {
       for (const d of due) if (await releaseInstance(db, d.id, 'expire', now)) out.push(d.id);
       return out;
     },
-    listInstances: (tenant) => views(tenant),
     idempotencyKey: (scope, key, now) => findIdempotencyKey(db, scope, key, now),
     purge: (now, expiredBefore) => purgeHistory(db, now, expiredBefore),
     async pageInstances(f, page) {

@@ -34,10 +34,6 @@ export function createHostStore(db: Kysely<Database>): HostStore {
       return host;
     },
     get,
-    async list() {
-      const rows = await db.selectFrom('hosts').selectAll().orderBy('id').execute();
-      return rows.map(toHost);
-    },
     page: (q, label) => hostPage(db, q, label),
     async setLabels(id, labels) {
       const row = await db

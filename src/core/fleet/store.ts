@@ -104,7 +104,6 @@ export interface HostStore {
   /** Creates the host on first contact; labels only apply to a new host. */
   register(id: string, labels: Readonly<Record<string, string>>, now: string): Promise<Host>;
   get(id: string): Promise<Host | null>;
-  list(): Promise<Host[]>;
   /** One page by id; `label`: only hosts with that label value. */
   page(q: PageQuery, label: readonly [string, string] | null): Promise<Page<Host>>;
   setLabels(id: string, labels: Readonly<Record<string, string>>): Promise<Host | null>;
@@ -153,14 +152,12 @@ export interface CatalogStore {
   updateSpec(spec: DeviceSpec): Promise<DeviceSpec | null>;
   allPfs(): Promise<PfWhere[]>;
   createPhysnet(p: Physnet): Promise<Physnet>;
-  listPhysnets(): Promise<Physnet[]>;
   pagePhysnets(q: PageQuery): Promise<Page<Physnet>>;
   getPhysnet(name: string): Promise<Physnet | null>;
   removePhysnet(name: string): Promise<boolean>;
   /** New VLAN ranges; CONFLICT naming the networks whose VLAN they leave out. Null: no such physnet. */
   updatePhysnet(p: Physnet): Promise<Physnet | null>;
   createNetwork(n: NewNetwork): Promise<Network>;
-  listNetworks(tenant: string | null): Promise<Network[]>;
   /** By tenant, then name; `tenant` null: every tenant's. */
   pageNetworks(tenant: string | null, q: PageQuery): Promise<Page<Network>>;
   getNetwork(id: string): Promise<Network | null>;
@@ -168,7 +165,6 @@ export interface CatalogStore {
   removeNetwork(id: string): Promise<boolean>;
   /** Renames or moves a network; a move (VLAN, physnet) is a CONFLICT while ports use it. */
   updateNetwork(id: string, patch: NetworkPatch, quotas?: QuotaDefaults): Promise<Network | null>;
-  listPorts(tenant: string | null): Promise<PortView[]>;
   /** By tenant, instance, place in the instance; `network` (an id): only its ports. */
   pagePorts(
     f: { tenant: string | null; network?: string | undefined },
@@ -264,7 +260,6 @@ export interface ClaimStore {
   release(id: string): Promise<boolean>;
   /** Releases instances whose reservation was never bound; returns their ids. */
   expire(now: string): Promise<string[]>;
-  listInstances(tenant: string | null): Promise<InstanceView[]>;
   /** Oldest first; `host`: only the instances placed there. */
   pageInstances(
     f: { tenant: string | null; host?: string | undefined },
