@@ -31,14 +31,9 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
         .executeTakeFirst();
       return row ? toToken(row) : null;
     },
-    async list() {
-      const rows = await db
-        .selectFrom('tokens')
-        .selectAll()
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      return rows.map(toToken);
+    async get(id) {
+      const row = await db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toToken(row) : null;
     },
     page: (q) => tokenPage(db, q),
     async remove(id) {

@@ -70,7 +70,7 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     async (c) => {
       requireRole(c.var.principal, 'admin');
       const { id } = c.req.valid('param');
-      const target = (await deps.store.tokens.list()).find((t) => t.id === id);
+      const target = await deps.store.tokens.get(id);
       if (target?.role === 'admin' && (await deps.store.tokens.count('admin')) <= 1) {
         throw new VfleetError(
           'CONFLICT',

@@ -51,7 +51,7 @@ export interface NewToken {
 export interface TokenStore {
   create(t: NewToken): Promise<Token>;
   byHash(hash: string): Promise<Token | null>;
-  list(): Promise<Token[]>;
+  get(id: string): Promise<Token | null>;
   /** One page, oldest first (page.ts). */
   page(q: PageQuery): Promise<Page<Token>>;
   remove(id: string): Promise<boolean>;
