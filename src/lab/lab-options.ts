@@ -30,6 +30,12 @@ const upSchema = z.object({
   iommu: z.enum(LAB_IOMMU_MODES).default('on'),
   memory: wholeNumber(512, 65536).default(1024),
   forward: forwardSchema.optional(),
+  /**
+   * A host directory of disk images, shared read-only with the guest under
+   * the 9p tag SHARE_TAGS.images (`vfleet up --lab` mounts it where the
+   * guest's agent looks for images): a user's image reaches every lab host.
+   */
+  imageDir: z.string().startsWith('/').optional(),
 });
 
 export type LabUpOptions = z.output<typeof upSchema>;

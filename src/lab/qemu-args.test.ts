@@ -72,6 +72,13 @@ describe('qemuArgs', () => {
     expect(kernelCmdline(off)).toContain('vfleet.lab=b');
   });
 
+  it('shares an image directory read-only, and only when given one', () => {
+    const shared = values(qemuArgs(parseUpOptions({ imageDir: '/srv/images' }), FILES), '-fsdev');
+    expect(shared).toContain('local,id=fsimages,path=/srv/images,security_model=none,readonly=on');
+    expect(values(qemuArgs(parseUpOptions({}), FILES), '-fsdev').join()).not.toContain('fsimages');
+    expect(() => parseUpOptions({ imageDir: 'relative' })).toThrow(/imageDir/);
+  });
+
   it('doubles commas inside option values', () => {
     const args = qemuArgs(parseUpOptions({}), { ...FILES, repoDir: '/a,b' });
     expect(values(args, '-fsdev')[0]).toContain('path=/a,,b,');

@@ -38,6 +38,17 @@ function forwardArgs(opts: LabUpOptions, files: QemuFiles): string[] {
   ];
 }
 
+/** The user's image directory, read-only: the guest may read images, never change them. */
+function imageShareArgs(opts: LabUpOptions): string[] {
+  if (opts.imageDir === undefined) return [];
+  return [
+    '-fsdev',
+    `local,id=fsimages,path=${q(opts.imageDir)},security_model=none,readonly=on`,
+    '-device',
+    `virtio-9p-pci,fsdev=fsimages,mount_tag=${SHARE_TAGS.images},bus=pcie.0`,
+  ];
+}
+
 /** Kernel command line: serial console, our init, and the IOMMU as asked. */
 export function kernelCmdline(opts: LabUpOptions): string {
   const iommu = opts.iommu === 'on' ? 'intel_iommu=on iommu=pt' : 'intel_iommu=off';
@@ -133,6 +144,7 @@ export function qemuArgs(opts: LabUpOptions, files: QemuFiles): string[] {
     `local,id=fspersist,path=${q(files.persistDir)},security_model=none`,
     '-device',
     `virtio-9p-pci,fsdev=fspersist,mount_tag=${SHARE_TAGS.persist},bus=pcie.0`,
+    ...imageShareArgs(opts),
     ...pfArgs(opts),
     ...forwardArgs(opts, files),
     '-pidfile',

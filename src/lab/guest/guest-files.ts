@@ -10,7 +10,7 @@ export const GUEST_AGENT_ENTRY = 'lab/guest/guest-agent.js';
 export const GUEST_PERSIST_DIR = '/var/lib/vfleet-persist';
 export const GUEST_REPO_DIR = '/mnt/repo';
 /** 9p mount tags the QEMU command line and the guest init agree on. */
-export const SHARE_TAGS = { repo: 'repo', persist: 'persist' } as const;
+export const SHARE_TAGS = { repo: 'repo', persist: 'persist', images: 'images' } as const;
 /** Where a forward may end on the host: loopback only, so the guest reaches nothing else. */
 export const FORWARD_HOSTS = ['127.0.0.1', '::1'] as const;
 /** Printed on the serial console; the host reads it as progress. */
@@ -29,7 +29,7 @@ export const GUEST_FORWARD = {
   server: '10.0.2.100',
 } as const;
 
-const NINE_P = 'trans=virtio,version=9p2000.L,msize=262144';
+export const NINE_P = 'trans=virtio,version=9p2000.L,msize=262144';
 
 export function renderInit(modules: readonly string[]): string {
   return `#!/bin/sh
