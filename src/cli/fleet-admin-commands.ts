@@ -4,7 +4,8 @@ import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';
 import { lookupInList, seg } from './fleet-lookup.js';
-import { hostDetail, hostsTable, print, renderFields, tokensTable } from './fleet-render.js';
+import { hostsTable, print, renderFields, tokensTable } from './fleet-render.js';
+import { hostDetail } from './host-map-render.js';
 import type { HostDetailView, HostView, TokenView } from './fleet-views.js';
 
 /** `key=value` sets a label, `key-` removes it (kubectl's label syntax). */
