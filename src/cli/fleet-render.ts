@@ -94,7 +94,7 @@ export const portsTable = (ps: readonly PortView[]): string =>
     ],
     ps.map((p) => [
       p.id,
-      p.instance ?? (p.instanceId === null ? null : p.instanceId),
+      p.instance ?? p.instanceId,
       p.network,
       p.vlan,
       p.vnicType,

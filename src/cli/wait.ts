@@ -28,8 +28,11 @@ export const withWait = (c: Command, what: string): Command =>
     .option('--wait', `wait until ${what}, printing progress on stderr`)
     .addOption(waitTimeoutOption());
 
-/** One look at the state waited for: done (with the value to print), or where it stands. */
-export type Poll<T> = { readonly done: T } | { readonly progress: string };
+/**
+ * One look at the state waited for: done (with the value to print), or
+ * where it stands, one line per thing waited on (a host, a VF).
+ */
+export type Poll<T> = { readonly done: T } | { readonly progress: readonly string[] };
 
 /**
  * Polls until `poll` says done, printing each new progress line on stderr.
@@ -43,26 +46,29 @@ export async function waitFor<T>(
 ): Promise<T> {
   const end = deps.clock.now() + o.timeoutS * 1000;
   const stopped = deps.fleet?.untilStopped() ?? new Promise<string>(() => undefined);
-  let signal: string | null = null;
+  const stop: { signal: string | null } = { signal: null };
   void stopped.then((s) => {
-    signal = s;
+    stop.signal = s;
   });
-  let last: string | null = null;
+  let shown = new Set<string>();
+  let last = '';
   for (;;) {
     const p = await poll();
     if ('done' in p) return p.done;
-    if (p.progress !== last) deps.err(`${p.progress}\n`);
-    last = p.progress;
-    if (signal !== null)
+    // Only what moved since the last look, so a busy wait stays readable.
+    for (const line of p.progress) if (!shown.has(line)) deps.err(`${line}\n`);
+    shown = new Set(p.progress);
+    last = p.progress.join('; ');
+    if (stop.signal !== null)
       throw new VfleetError(
         'TIMEOUT',
-        `stopped waiting for ${o.what} (${signal === 'SIGINT' ? 'Ctrl-C' : signal}); the change goes on: ${o.followWith}`,
+        `stopped waiting for ${o.what} (${stop.signal === 'SIGINT' ? 'Ctrl-C' : stop.signal}); the change goes on: ${o.followWith}`,
         { reached: last },
       );
     if (deps.clock.now() >= end)
       throw new VfleetError(
         'TIMEOUT',
-        `${o.what}: not reached within ${o.timeoutS} s (last: ${p.progress}); it may still come: ${o.followWith}, or wait longer with --wait-timeout`,
+        `${o.what}: not reached within ${o.timeoutS} s (last: ${last}); it may still come: ${o.followWith}, or wait longer with --wait-timeout`,
         { reached: last },
       );
     // The stop signal ends the sleep, so Ctrl-C answers at once.
