@@ -1,3 +1,4 @@
+import { VfleetError } from '../core/errors.js';
 import type { ApiClient } from './api-client.js';
 import type { CliDeps } from './cli-deps.js';
 import { seg } from './fleet-lookup.js';
@@ -28,7 +29,8 @@ export function hostProgress(
   const done = pfs.every(pfMade) && applied;
   const whole = pfs.filter((p) => p.declaredVfs === 0).length;
   const parts = [
-    declared > 0 || whole === 0 ? `${made}/${declared} VFs` : null,
+    pfs.length === 0 ? 'no VFs declared' : null,
+    declared > 0 ? `${made}/${declared} VFs` : null,
     whole > 0 ? `${whole} PF(s) offered whole` : null,
     applied
       ? null
@@ -48,7 +50,17 @@ export function waitForHost(
     deps,
     { what: `host ${id}'s declared VFs`, timeoutS, followWith: `vfleet hosts show ${id}` },
     async (): Promise<Poll<HostDetailView>> => {
-      const h = await api.get<HostDetailView>(`/v1/hosts/${seg(id)}`);
+      let h: HostDetailView;
+      try {
+        h = await api.get<HostDetailView>(`/v1/hosts/${seg(id)}`);
+      } catch (e) {
+        // A host whose agent is still starting (a lab guest booting) is waited for too.
+        if (e instanceof VfleetError && e.code === 'NOT_FOUND')
+          return { progress: [`${id}: not registered yet (its agent has not reported)`] };
+        throw e;
+      }
+      if (h.health === 'unknown')
+        return { progress: [`${id}: registered, waiting for its agent's first report`] };
       const p = hostProgress(h);
       return p.done ? { done: h } : { progress: [p.line] };
     },
