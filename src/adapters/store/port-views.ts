@@ -92,10 +92,27 @@ const toView = (r: PortRow): PortView => ({
 
 /** The ports holding a host's VFs and whole PFs, for the host map (`GET /v1/hosts/{id}`). */
 export async function hostHolders(db: Kysely<Database>, hostId: string): Promise<PortHolder[]> {
-  const rows = await portQuery(db)
-    .select(['vfs.pending_generation as vf_gen', 'whole.pending_generation as whole_gen'])
-    .where((eb) => eb.or([eb('vfs.host_id', '=', hostId), eb('whole.host_id', '=', hostId)]))
-    .execute();
+  // Two narrow queries from the host's devices (indexed by host), not one OR over outer joins:
+  // the map is read often (waits poll it) and must stay cheap on an embedded store.
+  const held = (from: 'vfs' | 'pfs') =>
+    db
+      .selectFrom(from)
+      .innerJoin('ports', 'ports.id', `${from}.port_id`)
+      .innerJoin('networks', 'networks.id', 'ports.network_id')
+      .leftJoin('instances', 'instances.id', 'ports.instance_id')
+      .where(`${from}.host_id`, '=', hostId)
+      .select([
+        'ports.id',
+        'ports.instance_id',
+        'ports.tenant',
+        'ports.mac',
+        'instances.name as instance_name',
+        'networks.name as network_name',
+        'networks.vlan',
+        `${from}.pending_generation`,
+      ])
+      .execute();
+  const rows = [...(await held('vfs')), ...(await held('pfs'))];
   return rows.map((r) => ({
     portId: r.id,
     instanceId: r.instance_id,
@@ -104,6 +121,6 @@ export async function hostHolders(db: Kysely<Database>, hostId: string): Promise
     network: r.network_name,
     mac: r.mac,
     vlan: r.vlan,
-    pendingGeneration: r.vf_gen ?? r.whole_gen ?? 0,
+    pendingGeneration: r.pending_generation,
   }));
 }
