@@ -44,7 +44,8 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       path: '/v1/hosts/{id}',
       tags,
       security,
-      summary: 'One host as a map: its PFs, their VFs and the instance, network, MAC and VLAN holding each (admin)',
+      summary:
+        'One host as a map: its PFs, their VFs and the instance, network, MAC and VLAN holding each (admin)',
       request: { params: idParam },
       responses: { 200: jsonOk(hostDetailSchema, 'The host'), ...errorResponses },
     }),

@@ -26,7 +26,7 @@ const holderFields = {
   instance: z
     .string()
     .nullable()
-    .openapi({ description: "the name of the instance whose port holds it; null when none" }),
+    .openapi({ description: 'the name of the instance whose port holds it; null when none' }),
   instanceId: z.string().nullable(),
   tenant: z.string().nullable().openapi({ description: "the holding port's tenant" }),
   network: z.string().nullable().openapi({ description: "the holding port's network, by name" }),
