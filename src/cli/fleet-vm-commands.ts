@@ -61,6 +61,10 @@ export async function waitForVm(
     if (state !== last) deps.err(`domain ${inst.vm?.domain ?? '?'}: ${state}\n`);
     last = state;
     if (until === 'running' && state === 'running') return inst;
+    // A host without libvirt only renders the domain: reported at all is as far as it goes.
+    if (until === 'running' && inst.vm?.hypervisor === 'render-only' && inst.vm.state !== null) {
+      if (state !== 'failed') return inst;
+    }
     if (state === 'failed') {
       throw new VfleetError(
         'COMMAND_FAILED',
