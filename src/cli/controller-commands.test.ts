@@ -108,7 +108,9 @@ describe('vfleet fleet commands against a running controller', () => {
     const after = await json<{ labels: unknown }>('hosts', 'label', 'node1', 'tier-');
     expect(after.labels).toEqual({ rack: 'r1', zone: 'a' });
     const show = await cli('hosts', 'show', 'node1');
-    expect(show.stdout).toMatch(/0000:10:00\.0\s+0\s+0000:10:10\.0\s+free\s+p1/);
+    expect(show.stdout).toMatch(
+      /PF ens16 0000:10:00\.0 {2}driver igb {2}numa 0 {2}spec igb {2}VFs 0\/4 in use \(max 7\)\n {2}VF .*\n {2}0\s+0000:10:10\.0\s+free\s+(-\s+){5}p1/,
+    );
     expect(show.stdout).toContain('zone=a');
   });
 

@@ -4,7 +4,10 @@ import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';
 import { lookupInList, seg } from './fleet-lookup.js';
-import { hostDetail, hostsTable, print, renderFields, tokensTable } from './fleet-render.js';
+import { hostsTable, print, renderFields, tokensTable } from './fleet-render.js';
+import { hostDetail } from './host-map-render.js';
+import { withWait, type WaitOptions } from './wait.js';
+import { waitForHost } from './wait-hosts.js';
 import type { HostDetailView, HostView, TokenView } from './fleet-views.js';
 
 /** `key=value` sets a label, `key-` removes it (kubectl's label syntax). */
@@ -45,10 +48,19 @@ export function registerHostsCommands(program: Command, deps: CliDeps): void {
   apiCommand(
     g,
     deps,
-    { name: 'show', description: 'one host with its PFs and VFs' },
-    (c) => c.argument('<host>'),
-    async (api, o: ApiOptions, id: string) => {
-      print(deps, o.output, await api.get<HostDetailView>(`/v1/hosts/${seg(id)}`), hostDetail);
+    {
+      name: 'show',
+      description:
+        'one host as a map: each PF, its VFs and the instance, tenant, network, MAC and VLAN on each',
+    },
+    (c) =>
+      withWait(c.argument('<host>'), 'the VFs its specs declare exist and its agent applied them'),
+    async (api, o: ApiOptions & WaitOptions, id: string) => {
+      const h =
+        o.wait === true
+          ? await waitForHost(deps, api, id, o.waitTimeout)
+          : await api.get<HostDetailView>(`/v1/hosts/${seg(id)}`);
+      print(deps, o.output, h, hostDetail);
     },
   );
   apiCommand(

@@ -10,6 +10,8 @@ import {
   registerSpecUpdate,
 } from './fleet-update-commands.js';
 import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
+import { waitTimeoutOption, type WaitOptions } from './wait.js';
+import { waitForSpec } from './wait-hosts.js';
 import { parseVlanRanges } from './vlan-range-arg.js';
 
 interface SpecCreate extends ApiOptions {
@@ -73,8 +75,13 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         .option('--pci-address <glob>', 'PF PCI address glob, e.g. 0000:81:*')
         .option('--pf <pf#ranges>', 'one PF with VF index ranges, e.g. 0000:81:00.0#0-3')
         .option('--trusted', 'tag the VFs trusted (for ports that ask for trust)')
-        .option('--vf-driver <driver>', 'vfio-pci (default), kernel, or a driver name'),
-    async (api, o: SpecCreate, name: string) => {
+        .option('--vf-driver <driver>', 'vfio-pci (default), kernel, or a driver name')
+        .option(
+          '--wait',
+          'wait until the agent of every host the spec selects has made its VFs, printing per-host progress on stderr',
+        )
+        .addOption(waitTimeoutOption()),
+    async (api, o: SpecCreate & WaitOptions, name: string) => {
       const body = {
         name,
         physnet: o.physnet,
@@ -88,7 +95,9 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         ...(o.vfDriver === undefined ? {} : { vfDriver: o.vfDriver }),
         trusted: o.trusted === true,
       };
-      print(deps, o.output, await api.post<SpecView>('/v1/specs', body), (s) => specsTable([s]));
+      const spec = await api.post<SpecView>('/v1/specs', body);
+      if (o.wait === true) await waitForSpec(deps, api, spec, o.waitTimeout);
+      print(deps, o.output, spec, (s) => specsTable([s]));
     },
   );
   registerSpecUpdate(g, deps);

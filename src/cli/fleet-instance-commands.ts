@@ -11,6 +11,8 @@ import { lookup, seg } from './fleet-lookup.js';
 import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
 import { afterDelete, bootBody, registerVmCommands, waitForVm } from './fleet-vm-commands.js';
 import type { InstanceView, PortView } from './fleet-views.js';
+import { waitTimeoutOption, withWait, type WaitOptions } from './wait.js';
+import { waitForConfigured, waitForReset } from './wait-instances.js';
 
 /** `NET[,vnic=TYPE][,mac=MAC][,trusted][,max-tx=MBPS][,min-tx=MBPS][,bridge=BR|,libvirt-network=NET][,standby-bridge=BR|,standby-network=NET]` as the API's port request. */
 export function parsePortSpec(spec: string): Record<string, unknown> {
@@ -161,9 +163,13 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
       name: 'create',
       description: 'schedule an instance and claim a VF for each of its ports, all or nothing',
     },
-    (c) => requestOptions(c),
-    async (api, o: InstanceCreate, name: string | undefined) => {
-      const inst = await postInstance(deps, api, await instanceBody(deps, name, o));
+    (c) => withWait(requestOptions(c), "the agent configured the instance's VFs (MAC, VLAN)"),
+    async (api, o: InstanceCreate & WaitOptions, name: string | undefined) => {
+      let inst = await postInstance(deps, api, await instanceBody(deps, name, o));
+      if (o.wait === true) {
+        deps.err(`instance ${inst.name}: claimed on ${inst.host ?? '?'}\n`);
+        inst = await waitForConfigured(deps, api, inst, o.waitTimeout);
+      }
       print(deps, o.output, inst, instanceDetail);
     },
   );
@@ -183,8 +189,9 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
         )
         .option('--image-format <fmt>', 'qcow2 or raw (default: as the host reports the image)')
         .option('--domain-xml <file>', 'your domain XML; vfleet adds ports and pinning')
-        .option('--no-wait', 'return once claimed; do not wait for the domain to run'),
-    async (api, o: InstanceCreate, name: string | undefined) => {
+        .option('--no-wait', 'return once claimed; do not wait for the domain to run')
+        .addOption(waitTimeoutOption()),
+    async (api, o: InstanceCreate & { waitTimeout: number }, name: string | undefined) => {
       const body = await instanceBody(deps, name, o);
       if (body.boot === undefined)
         throw new VfleetError(
@@ -196,7 +203,8 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
         );
       let inst = await postInstance(deps, api, body);
       deps.err(`instance ${inst.name}: claimed on ${inst.host ?? '?'}\n`);
-      if (o.wait !== false) inst = (await waitForVm(deps, api, inst.id, 'running')) ?? inst;
+      if (o.wait !== false)
+        inst = (await waitForVm(deps, api, inst.id, 'running', o.waitTimeout)) ?? inst;
       print(deps, o.output, inst, instanceDetail);
     },
   );
@@ -208,11 +216,25 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
       description:
         'delete an instance: its domain is removed first, then its VFs are released and reset by the agent',
     },
-    (c) => c.argument('<instance>').option('--no-wait', 'return before the domain is gone'),
-    async (api, o: ApiOptions & { wait: boolean }, ref: string) => {
+    (c) =>
+      c
+        .argument('<instance>')
+        .option(
+          '--wait',
+          'also wait until the agent has reset its VFs, printing progress on stderr',
+        )
+        .option('--no-wait', 'return before the domain is gone')
+        .addOption(waitTimeoutOption()),
+    async (api, o: ApiOptions & WaitOptions, ref: string) => {
       const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
       const answer = await api.delete(`/v1/instances/${seg(inst.id)}`);
-      if (await afterDelete(deps, api, inst, answer, o.wait)) return;
+      // A booted instance's domain goes first (waited for unless --no-wait); --wait also follows the VF resets.
+      const booted = await afterDelete(deps, api, inst, answer, o.wait !== false, o.waitTimeout);
+      if (o.wait === true && (await waitForReset(deps, api, inst, o.waitTimeout))) {
+        deps.out(`instance ${inst.name} deleted: ${resetText(inst)} reset by the agent\n`);
+        return;
+      }
+      if (booted) return;
       const whole = inst.ports.filter((x) => x.vnicType === 'direct-physical').length;
       deps.out(
         `instance ${inst.name} released; ${inst.ports.length - whole} VF(s) are reset by the agent before reuse${whole > 0 ? `, ${whole} whole PF(s) are offered again once the agent applied the release` : ''}\n`,
@@ -247,4 +269,13 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
       print(deps, o.output, port, (x) => `${portsTable([x])}note: ${x.note}\n`);
     },
   );
+}
+
+/** `2 VF(s)`, `1 VF(s) and 1 whole PF(s)`: what the agent reset or released. */
+function resetText(inst: InstanceView): string {
+  const whole = inst.ports.filter((x) => x.vnicType === 'direct-physical').length;
+  const vfs = inst.ports.filter(
+    (x) => x.vnicType !== 'direct-physical' && x.vnicType !== 'normal',
+  ).length;
+  return whole === 0 ? `${vfs} VF(s)` : `${vfs} VF(s) and ${whole} whole PF(s)`;
 }

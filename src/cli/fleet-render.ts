@@ -1,7 +1,6 @@
 import type { OutputFormat } from '../core/vocabulary.js';
 import type { CliDeps } from './cli-deps.js';
 import type {
-  HostDetailView,
   HostView,
   InstanceView,
   NetworkView,
@@ -44,66 +43,6 @@ export const hostsTable = (hosts: readonly HostView[]): string =>
     ]),
   );
 
-export function hostDetail(h: HostDetailView): string {
-  const parts = [
-    renderFields([
-      ['host', h.id],
-      ['health', h.health],
-      ['ready', h.ready],
-      ['generation', `applied ${h.appliedGeneration} of ${h.desiredGeneration}`],
-      ['labels', labelText(h.labels)],
-      ['last seen', h.lastSeen],
-      ['numa', h.numaNodes.map((n) => `node${n.node}:${n.cpus}cpu`).join(' ')],
-      ['memory MB', h.memoryMb],
-      ['last apply', h.lastApplyMessage],
-      ['findings', h.findings.map((f) => `${f.severity ?? '?'}:${f.id ?? '?'}`).join(' ')],
-      [
-        'irq pins',
-        h.irqPins == null
-          ? null
-          : `${h.irqPins.changed} changed, ${h.irqPins.alreadyRight} right, ${h.irqPins.failed} failed, ${h.irqPins.skipped} skipped (${h.irqPins.at})`,
-      ],
-    ]),
-    renderTable(
-      ['pf', 'ifname', 'driver', 'numa', 'vfs', 'spec', 'whole pf', 'port', 'note'],
-      h.pfs.map((p) => [
-        p.pciAddress,
-        p.ifname,
-        p.driver,
-        p.numaNode,
-        `${p.numVfs}/${p.totalVfs}`,
-        p.spec,
-        wholeText(p.whole),
-        p.whole?.portId,
-        p.whole?.note,
-      ]),
-    ),
-  ];
-  const vfs = h.pfs.flatMap((p) => p.vfs.map((v) => ({ pf: p.pciAddress, ...v })));
-  if (vfs.length > 0) {
-    parts.push(
-      renderTable(
-        ['pf', 'vf', 'pci', 'state', 'physnet', 'trusted', 'port', 'note'],
-        vfs.map((v) => [
-          v.pf,
-          v.index,
-          v.pciAddress,
-          v.dirty ? `${v.state} (resetting)` : v.state,
-          v.physnet,
-          v.trusted,
-          v.portId,
-          v.note,
-        ]),
-      ),
-    );
-  }
-  return parts.join('\n');
-}
-
-/** A whole PF's state and physnet, like a VF's: `free p1`, `free (releasing) p1`. */
-const wholeText = (w: HostDetailView['pfs'][number]['whole']): string | null =>
-  w === null ? null : `${w.dirty ? `${w.state} (releasing)` : w.state} ${w.physnet ?? '-'}`;
-
 export const specsTable = (specs: readonly SpecView[]): string =>
   renderTable(
     ['name', 'id', 'selects', 'physnet', 'trusted', 'numvfs', 'vf driver', 'offers'],
@@ -140,9 +79,22 @@ export const networksTable = (ns: readonly NetworkView[]): string =>
 
 export const portsTable = (ps: readonly PortView[]): string =>
   renderTable(
-    ['port', 'network', 'vlan', 'vnic', 'mac', 'host', 'device', 'pf', 'trusted', 'spoofchk'],
+    [
+      'port',
+      'instance',
+      'network',
+      'vlan',
+      'vnic',
+      'mac',
+      'host',
+      'device',
+      'pf',
+      'trusted',
+      'spoofchk',
+    ],
     ps.map((p) => [
       p.id,
+      p.instance ?? p.instanceId,
       p.network,
       p.vlan,
       p.vnicType,

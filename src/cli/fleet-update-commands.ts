@@ -6,6 +6,8 @@ import { collect, intArg, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
 import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
+import { waitTimeoutOption, type WaitOptions } from './wait.js';
+import { waitForSpec } from './wait-hosts.js';
 import { parseVlanRanges } from './vlan-range-arg.js';
 
 /** A selector option: a value, `--no-X` (false: drop it), or absent. */
@@ -63,8 +65,13 @@ export function registerSpecUpdate(g: Command, deps: CliDeps): void {
         .option('--no-pf', 'drop the PF selector')
         .option('--trusted', 'tag the VFs trusted')
         .option('--no-trusted', 'tag the VFs untrusted')
-        .option('--vf-driver <driver>', 'vfio-pci, kernel, or a driver name'),
-    async (api, o: SpecUpdate, ref: string) => {
+        .option('--vf-driver <driver>', 'vfio-pci, kernel, or a driver name')
+        .option(
+          '--wait',
+          'wait until the agent of every host the spec selects has applied it, printing per-host progress on stderr',
+        )
+        .addOption(waitTimeoutOption()),
+    async (api, o: SpecUpdate & WaitOptions, ref: string) => {
       const body = changes({
         name: o.name,
         physnet: o.physnet,
@@ -79,6 +86,7 @@ export function registerSpecUpdate(g: Command, deps: CliDeps): void {
       });
       const s = await lookup<SpecView>(api, '/v1/specs', ref, 'spec');
       const out = await api.patch<SpecView>(`/v1/specs/${seg(s.id)}`, body);
+      if (o.wait === true) await waitForSpec(deps, api, out, o.waitTimeout);
       print(deps, o.output, out, (x) => specsTable([x]));
     },
   );

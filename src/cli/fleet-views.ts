@@ -17,7 +17,18 @@ export interface HostView {
   memoryMb: number | null;
 }
 
-export interface VfView {
+/** Who holds a VF or whole PF (the host map); all null while none does. */
+export interface HolderView {
+  instance?: string | null;
+  tenant?: string | null;
+  network?: string | null;
+  mac?: string | null;
+  vlan?: number | null;
+  /** Held: whether the agent applied the port's settings. */
+  configured?: boolean | null;
+}
+
+export interface VfView extends HolderView {
   index: number;
   pciAddress: string;
   state: string;
@@ -37,7 +48,7 @@ export interface HostDetailView extends HostView {
     lines: string[];
     at: string;
   } | null;
-  findings: { severity?: string; id?: string; title?: string }[];
+  findings: { severity?: string; id?: string; title?: string; subject?: string }[];
   pfs: {
     pciAddress: string;
     ifname: string | null;
@@ -46,14 +57,19 @@ export interface HostDetailView extends HostView {
     numVfs: number;
     numaNode: number | null;
     spec: string | null;
+    specName?: string | null;
+    /** VFs the governing spec declares; null when none governs the PF. */
+    declaredVfs?: number | null;
     /** Set when the PF itself is offered or held whole (direct-physical). */
-    whole: {
-      physnet: string | null;
-      state: string;
-      dirty: boolean;
-      portId: string | null;
-      note: string | null;
-    } | null;
+    whole:
+      | (HolderView & {
+          physnet: string | null;
+          state: string;
+          dirty: boolean;
+          portId: string | null;
+          note: string | null;
+        })
+      | null;
     vfs: VfView[];
   }[];
 }
@@ -90,6 +106,8 @@ export interface PortView {
   id: string;
   tenant: string;
   instanceId: string | null;
+  /** The instance's name. */
+  instance?: string | null;
   network: string;
   vlan: number;
   vnicType: string;

@@ -9,6 +9,7 @@ import { lookup, seg } from './fleet-lookup.js';
 import type { ApiOptions } from './fleet-options.js';
 import type { DomainXmlView, InstanceView, MigrationView } from './fleet-views.js';
 import { renderData } from './output.js';
+import { DEFAULT_WAIT_TIMEOUT_S, waitTimeoutOption } from './wait.js';
 
 interface WaitOption {
   wait: boolean;
@@ -44,8 +45,10 @@ export async function waitForVm(
   api: ApiClient,
   id: string,
   until: 'running' | 'gone',
+  timeoutS = DEFAULT_WAIT_TIMEOUT_S,
 ): Promise<InstanceView | null> {
   let last = '';
+  const end = deps.clock.now() + timeoutS * 1000;
   for (;;) {
     let inst: InstanceView;
     try {
@@ -58,12 +61,21 @@ export async function waitForVm(
     if (state !== last) deps.err(`domain ${inst.vm?.domain ?? '?'}: ${state}\n`);
     last = state;
     if (until === 'running' && state === 'running') return inst;
+    // A host without libvirt only renders the domain: reported at all is as far as it goes.
+    if (until === 'running' && inst.vm?.hypervisor === 'render-only' && inst.vm.state !== null) {
+      if (state !== 'failed') return inst;
+    }
     if (state === 'failed') {
       throw new VfleetError(
         'COMMAND_FAILED',
         `domain ${inst.vm?.domain ?? '?'} failed on ${inst.host ?? '?'}: ${inst.vm?.message ?? 'no reason given'}`,
       );
     }
+    if (deps.clock.now() >= end)
+      throw new VfleetError(
+        'TIMEOUT',
+        `domain ${inst.vm?.domain ?? '?'} of instance ${inst.name}: not ${until === 'running' ? 'running' : 'removed'} within ${timeoutS} s (last: ${state}); follow with vfleet instance show ${inst.name}, or wait longer with --wait-timeout`,
+      );
     await deps.clock.sleep(POLL_MS);
   }
 }
@@ -74,8 +86,15 @@ function stepLine(s: { step?: string; status?: string; detail?: string }): strin
 }
 
 /** Prints each step as the controller records it, until the migration ends. */
-async function followMigration(deps: CliDeps, api: ApiClient, inst: InstanceView, id: string) {
+async function followMigration(
+  deps: CliDeps,
+  api: ApiClient,
+  inst: InstanceView,
+  id: string,
+  timeoutS: number,
+) {
   let shown = 0;
+  const end = deps.clock.now() + timeoutS * 1000;
   for (;;) {
     const all = await api.list<MigrationView>(`/v1/instances/${seg(inst.id)}/migrations`);
     const m = all.find((x) => x.id === id);
@@ -85,6 +104,12 @@ async function followMigration(deps: CliDeps, api: ApiClient, inst: InstanceView
     for (const s of steps.slice(shown)) deps.err(stepLine(s));
     shown = Math.max(shown, steps.length);
     if (m.state === 'running') {
+      if (deps.clock.now() >= end)
+        throw new VfleetError(
+          'TIMEOUT',
+          `migration of ${inst.name} (${m.source} -> ${m.target}): not ended within ${timeoutS} s (last step: ${steps.at(-1)?.step ?? 'none yet'}); it goes on: follow with vfleet instance show ${inst.name}`,
+          { migration: m.id },
+        );
       await deps.clock.sleep(POLL_MS);
       continue;
     }
@@ -117,15 +142,18 @@ export function registerVmCommands(g: Command, deps: CliDeps): void {
       c
         .argument('<instance>')
         .option('--to <host>', "target host (default: the scheduler's choice)")
-        .option('--no-wait', 'start it and return; follow with `vfleet instance show`'),
-    async (api, o: ApiOptions & WaitOption & { to?: string }, ref: string) => {
+        .option('--no-wait', 'start it and return; follow with `vfleet instance show`')
+        .addOption(waitTimeoutOption()),
+    async (api, o: ApiOptions & WaitOption & { to?: string; waitTimeout: number }, ref: string) => {
       const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
       const started = await api.post<MigrationView>(
         `/v1/instances/${seg(inst.id)}/migrate`,
         o.to === undefined ? {} : { host: o.to },
       );
       deps.err(`migrating ${inst.name}: ${started.source} -> ${started.target}\n`);
-      const m = o.wait ? await followMigration(deps, api, inst, started.id) : started;
+      const m = o.wait
+        ? await followMigration(deps, api, inst, started.id, o.waitTimeout)
+        : started;
       if (o.output !== 'table') deps.out(renderData(o.output, m));
       else if (m.state === 'done' || m.state === 'running')
         deps.out(
@@ -153,6 +181,7 @@ export async function afterDelete(
   inst: InstanceView,
   answer: unknown,
   wait: boolean,
+  timeoutS = DEFAULT_WAIT_TIMEOUT_S,
 ): Promise<boolean> {
   if (typeof answer !== 'object' || answer === null || !('vm' in answer)) return false;
   if (!wait) {
@@ -161,7 +190,7 @@ export async function afterDelete(
     );
     return true;
   }
-  await waitForVm(deps, api, inst.id, 'gone');
+  await waitForVm(deps, api, inst.id, 'gone', timeoutS);
   deps.out(
     `instance ${inst.name} deleted: domain removed, ${inst.ports.length} port(s) released\n`,
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { escapeControlChars } from '../core/control-chars.js';
 import { renderDoctorReport } from './doctor-render.js';
-import { hostDetail } from './fleet-render.js';
+import { hostDetail } from './host-map-render.js';
 import type { HostDetailView } from './fleet-views.js';
 import { renderData, renderTable } from './output.js';
 

@@ -73,13 +73,13 @@ describe('whole PFs from the CLI', () => {
     expect(inst.stdout).toContain('note: the whole PF is handed to the guest');
     expect((await cli('port', 'list')).stdout).toContain('0000:11:00.0 (whole PF)');
     expect((await cli('hosts', 'show', 'node1')).stdout).toMatch(
-      /0000:11:00\.0\s.*reserved p1\s+\S+/,
+      /0000:11:00\.0 .*spec whole {2}offered whole: reserved p1\n {2}held by instance vm1 \(tenant acme, network blue, VLAN \d+\)\n/,
     );
 
     const del = await cli('instance', 'delete', 'vm1');
     expect(del.stdout).toContain('0 VF(s) are reset by the agent before reuse, 1 whole PF(s)');
     expect((await cli('hosts', 'show', 'node1')).stdout).toMatch(
-      /0000:11:00\.0\s.*free \(releasing\) p1/,
+      /0000:11:00\.0 .*offered whole: free \(releasing\) p1\n/,
     );
   });
 });

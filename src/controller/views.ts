@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { DeviceSpec, Host, Network, PfRecord, Token, VfRecord } from '../core/fleet/model.js';
 import { hostHealth } from '../core/fleet/model.js';
-import type { InstanceView, PortView, ReportedPf } from '../core/fleet/store.js';
+import type { InstanceView, PortHolder, PortView, ReportedPf } from '../core/fleet/store.js';
 import type { networkSchema, specSchema } from './schemas/catalog.js';
 import type { hostDetailSchema, hostSchema, tokenSchema } from './schemas/hosts.js';
 import type { instanceSchema, portSchema } from './schemas/instances.js';
@@ -37,19 +37,41 @@ export const hostOut = (h: Host, staleBefore: string): z.infer<typeof hostSchema
   memoryMb: h.memoryMb,
 });
 
+/** The host map: PFs with their governing spec, VFs with who holds them (instance, network, MAC, VLAN). */
 export function hostDetailOut(
   h: Host,
   staleBefore: string,
-  pfs: readonly PfRecord[],
-  vfs: readonly VfRecord[],
+  devices: {
+    pfs: readonly PfRecord[];
+    vfs: readonly VfRecord[];
+    holders: readonly PortHolder[];
+    specs: readonly DeviceSpec[];
+  },
 ): z.infer<typeof hostDetailSchema> {
+  const { pfs, vfs } = devices;
+  const holders = new Map(devices.holders.map((x) => [x.portId, x]));
+  const specs = new Map(devices.specs.map((s) => [s.id, s]));
+  const held = (portId: string | null) => {
+    const x = portId === null ? undefined : holders.get(portId);
+    return {
+      instance: x?.instance ?? null,
+      instanceId: x?.instanceId ?? null,
+      tenant: x?.tenant ?? null,
+      network: x?.network ?? null,
+      mac: x?.mac ?? null,
+      vlan: x?.vlan ?? null,
+      configured: x === undefined ? null : h.appliedGeneration >= x.pendingGeneration,
+    };
+  };
   return {
     ...hostOut(h, staleBefore),
     findings: [...h.findings],
     pfs: pfs.map((pf) => ({
       ...pfFields(pf),
       spec: pf.specId,
-      whole: pf.whole === null ? null : { ...pf.whole },
+      specName: pf.specId === null ? null : (specs.get(pf.specId)?.name ?? null),
+      declaredVfs: declaredVfs(pf, pf.specId === null ? undefined : specs.get(pf.specId)),
+      whole: pf.whole === null ? null : { ...pf.whole, ...held(pf.whole.portId) },
       vfs: vfs
         .filter((v) => v.pfId === pf.id)
         .map((v) => ({
@@ -62,15 +84,23 @@ export function hostDetailOut(
           portId: v.portId,
           reservedUntil: v.reservedUntil,
           note: v.note,
+          ...held(v.portId),
         })),
     })),
   };
+}
+
+/** What the agent makes of the PF: as desiredHostState decides (a PF held whole keeps none). */
+function declaredVfs(pf: PfRecord, spec: DeviceSpec | undefined): number | null {
+  if (spec?.wholePf === true || (pf.whole !== null && pf.whole.portId !== null)) return 0;
+  return spec === undefined ? null : spec.numVfs;
 }
 
 export const portOut = (p: PortView): z.infer<typeof portSchema> => ({
   id: p.id,
   tenant: p.tenant,
   instanceId: p.instanceId,
+  instance: p.instance,
   network: p.network,
   networkId: p.networkId,
   physnet: p.physnet,

@@ -14,6 +14,7 @@ export function portView(over: Partial<PortView> & Pick<PortView, 'id' | 'vnicTy
     tenant: 'acme',
     networkId: 'net-blue',
     instanceId: VM_ID,
+    instance: 'vm1',
     mac: 'fa:16:3e:00:00:01',
     trusted: false,
     spoofchk: true,

@@ -5,6 +5,7 @@ import type { Database } from './db-types.js';
 import { recordApplied } from './apply-outcome.js';
 import { recordReport, retagAll } from './inventory-sync.js';
 import { hostPage } from './list-pages.js';
+import { hostHolders } from './port-views.js';
 import { toHost, toPf, toSpec, toVf } from './rows.js';
 
 export function createHostStore(db: Kysely<Database>): HostStore {
@@ -60,6 +61,7 @@ export function createHostStore(db: Kysely<Database>): HostStore {
         .execute();
       return { pfs: pfs.map(toPf), vfs: vfs.map(toVf) };
     },
+    holders: (id) => hostHolders(db, id),
     report: (id, report, now) => recordReport(db, id, report, now),
     retagAll: () => retagAll(db),
     async desiredInputs(id) {

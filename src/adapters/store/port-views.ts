@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { PortView } from '../../core/fleet/store.js';
+import type { PortHolder, PortView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { pageOf } from '../../core/fleet/page.js';
 import type { Page, PageQuery } from '../../core/fleet/page.js';
@@ -57,8 +57,10 @@ function portQuery(db: Kysely<Database>) {
       .leftJoin('pfs', 'pfs.id', 'vfs.pf_id')
       // A direct-physical port holds a whole PF instead of a VF.
       .leftJoin('pfs as whole', 'whole.port_id', 'ports.id')
+      .leftJoin('instances', 'instances.id', 'ports.instance_id')
       .selectAll('ports')
       .select([
+        'instances.name as instance_name',
         'networks.name as network_name',
         'networks.physnet',
         'networks.vlan',
@@ -78,6 +80,7 @@ type PortRow = Awaited<ReturnType<ReturnType<typeof portQuery>['execute']>>[numb
 const toView = (r: PortRow): PortView => ({
   ...toPort(r),
   vfId: r.vf_id,
+  instance: r.instance_name,
   network: r.network_name,
   physnet: r.physnet,
   vlan: r.vlan,
@@ -86,3 +89,38 @@ const toView = (r: PortRow): PortView => ({
   pf: r.pf_pci ?? r.whole_pci,
   vfIndex: r.vf_index,
 });
+
+/** The ports holding a host's VFs and whole PFs, for the host map (`GET /v1/hosts/{id}`). */
+export async function hostHolders(db: Kysely<Database>, hostId: string): Promise<PortHolder[]> {
+  // Two narrow queries from the host's devices (indexed by host), not one OR over outer joins:
+  // the map is read often (waits poll it) and must stay cheap on an embedded store.
+  const held = (from: 'vfs' | 'pfs') =>
+    db
+      .selectFrom(from)
+      .innerJoin('ports', 'ports.id', `${from}.port_id`)
+      .innerJoin('networks', 'networks.id', 'ports.network_id')
+      .leftJoin('instances', 'instances.id', 'ports.instance_id')
+      .where(`${from}.host_id`, '=', hostId)
+      .select([
+        'ports.id',
+        'ports.instance_id',
+        'ports.tenant',
+        'ports.mac',
+        'instances.name as instance_name',
+        'networks.name as network_name',
+        'networks.vlan',
+        `${from}.pending_generation`,
+      ])
+      .execute();
+  const rows = [...(await held('vfs')), ...(await held('pfs'))];
+  return rows.map((r) => ({
+    portId: r.id,
+    instanceId: r.instance_id,
+    instance: r.instance_name,
+    tenant: r.tenant,
+    network: r.network_name,
+    mac: r.mac,
+    vlan: r.vlan,
+    pendingGeneration: r.pending_generation,
+  }));
+}

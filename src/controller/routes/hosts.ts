@@ -44,7 +44,8 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       path: '/v1/hosts/{id}',
       tags,
       security,
-      summary: 'One host with its PFs and VFs (admin)',
+      summary:
+        'One host as a map: its PFs, their VFs and the instance, network, MAC and VLAN holding each (admin)',
       request: { params: idParam },
       responses: { 200: jsonOk(hostDetailSchema, 'The host'), ...errorResponses },
     }),
@@ -54,10 +55,12 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       const host = await deps.store.hosts.get(id);
       if (host === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
       const { pfs, vfs } = await deps.store.hosts.devices(id);
+      const holders = await deps.store.hosts.holders(id);
+      const specs = await deps.store.catalog.listSpecs();
       const irqPins = await deps.store.vms.irqPins(id);
       return c.json(
         {
-          ...hostDetailOut(host, staleBefore(), pfs, vfs),
+          ...hostDetailOut(host, staleBefore(), { pfs, vfs, holders, specs }),
           irqPins: irqPins === null ? null : { ...irqPins, lines: [...irqPins.lines] },
         },
         200,

@@ -21,6 +21,26 @@ export const hostSchema = z
   })
   .openapi('Host');
 
+/** Who holds a VF or whole PF, for the host map: names, not only ids. */
+const holderFields = {
+  instance: z
+    .string()
+    .nullable()
+    .openapi({ description: 'the name of the instance whose port holds it; null when none' }),
+  instanceId: z.string().nullable(),
+  tenant: z.string().nullable().openapi({ description: "the holding port's tenant" }),
+  network: z.string().nullable().openapi({ description: "the holding port's network, by name" }),
+  mac: z
+    .string()
+    .nullable()
+    .openapi({ description: "the holding port's MAC; null when free or a whole PF" }),
+  vlan: z.number().nullable().openapi({ description: "the holding network's VLAN" }),
+  configured: z.boolean().nullable().openapi({
+    description:
+      "held: the agent applied the port's settings (MAC, VLAN, trust, rates); null when no port holds it",
+  }),
+};
+
 export const vfSchema = z.object({
   index: z.number(),
   pciAddress: z.string(),
@@ -33,6 +53,7 @@ export const vfSchema = z.object({
   portId: z.string().nullable(),
   reservedUntil: z.string().nullable(),
   note: z.string().nullable(),
+  ...holderFields,
 });
 
 /** A PF offered or held whole (`direct-physical`): its own lifecycle, like a VF's. */
@@ -50,6 +71,7 @@ export const wholePfSchema = z
     portId: z.string().nullable(),
     reservedUntil: z.string().nullable(),
     note: z.string().nullable(),
+    ...holderFields,
   })
   .openapi('WholePf');
 
@@ -80,7 +102,12 @@ export const hostDetailSchema = hostSchema
         totalVfs: z.number(),
         numVfs: z.number(),
         numaNode: z.number().nullable(),
-        spec: z.string().nullable(),
+        spec: z.string().nullable().openapi({ description: 'the governing spec, by id' }),
+        specName: z.string().nullable().openapi({ description: 'the governing spec, by name' }),
+        declaredVfs: z.number().nullable().openapi({
+          description:
+            'VFs the governing spec declares (0 for a PF offered whole); null when no spec governs it. numVfs differs until the agent applied the spec',
+        }),
         whole: wholePfSchema.nullable().openapi({
           description:
             'set when the PF itself is offered whole (`direct-physical`) or held by a port; null while its VFs are offered',

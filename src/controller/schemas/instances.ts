@@ -69,6 +69,10 @@ export const portSchema = z
     id: z.string(),
     tenant: z.string(),
     instanceId: z.string().nullable(),
+    instance: z
+      .string()
+      .nullable()
+      .openapi({ description: "the instance's name; null while it belongs to none" }),
     network: z.string(),
     networkId: z.string(),
     physnet: z.string(),

@@ -108,12 +108,29 @@ export interface HostStore {
   page(q: PageQuery, label: readonly [string, string] | null): Promise<Page<Host>>;
   setLabels(id: string, labels: Readonly<Record<string, string>>): Promise<Host | null>;
   devices(id: string): Promise<{ pfs: PfRecord[]; vfs: VfRecord[] }>;
+  /** The ports holding the host's VFs and whole PFs, with their instance and network (the host map). */
+  holders(id: string): Promise<PortHolder[]>;
   /** Syncs PFs and VFs, tags them from the specs, bumps generations when the declared state moved. */
   report(id: string, report: HostReport, now: string): Promise<Host>;
   /** Re-tags every PF and VF after a spec change; bumps the hosts whose declared state moved. */
   retagAll(): Promise<string[]>;
   desiredInputs(id: string): Promise<DesiredInputs | null>;
   applied(id: string, outcome: ApplyOutcome, now: string): Promise<Host>;
+}
+
+/** A port as the host map shows it on the VF (or whole PF) it holds. */
+export interface PortHolder {
+  readonly portId: string;
+  readonly instanceId: string | null;
+  /** The instance's name; null while the port belongs to no instance. */
+  readonly instance: string | null;
+  readonly tenant: string;
+  readonly network: string;
+  /** null for a whole PF (the guest uses the PF's own MAC). */
+  readonly mac: string | null;
+  readonly vlan: number;
+  /** The desired generation that carries the port's settings to its VF or PF. */
+  readonly pendingGeneration: number;
 }
 
 export interface NewNetwork {
@@ -175,6 +192,8 @@ export interface CatalogStore {
 
 /** A port with the VF it holds; a `direct-physical` port shows its PF as pciAddress and pf, vfIndex null. */
 export interface PortView extends Port {
+  /** The instance's name; null while the port belongs to no instance. */
+  readonly instance: string | null;
   readonly network: string;
   readonly physnet: string;
   readonly vlan: number;

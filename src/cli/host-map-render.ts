@@ -1,0 +1,136 @@
+import { escapeControlChars } from '../core/control-chars.js';
+import { renderFields } from './fleet-render.js';
+import type { HostDetailView, HolderView } from './fleet-views.js';
+import { renderTable } from './output.js';
+
+type Pf = HostDetailView['pfs'][number];
+
+/**
+ * `vfleet hosts show`: the PF -> VF -> instance map. Host facts first, then
+ * per PF a heading and its VF table (who holds each VF, by name), then the
+ * findings one per line naming their PF, so an operator reads one command,
+ * not three.
+ */
+export function hostDetail(h: HostDetailView): string {
+  const parts = [
+    renderFields([
+      ['host', h.id],
+      ['health', h.health],
+      ['ready', h.ready],
+      ['generation', `applied ${h.appliedGeneration} of ${h.desiredGeneration}`],
+      [
+        'labels',
+        Object.entries(h.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      ],
+      ['last seen', h.lastSeen],
+      ['numa', h.numaNodes.map((n) => `node${n.node}:${n.cpus}cpu`).join(' ')],
+      ['memory MB', h.memoryMb],
+      ['last apply', h.lastApplyMessage],
+      [
+        'irq pins',
+        h.irqPins == null
+          ? null
+          : `${h.irqPins.changed} changed, ${h.irqPins.alreadyRight} right, ${h.irqPins.failed} failed, ${h.irqPins.skipped} skipped (${h.irqPins.at})`,
+      ],
+      ['findings', h.findings.length === 0 ? 'none' : `${h.findings.length} (below)`],
+    ]),
+  ];
+  if (h.pfs.length === 0)
+    parts.push('no PFs: the agent reported no SR-IOV capable NIC on this host\n');
+  for (const pf of h.pfs) parts.push(pfSection(h.id, pf));
+  if (h.findings.length > 0) parts.push(findingLines(h));
+  return parts.join('\n');
+}
+
+const inUse = (pf: Pf): number =>
+  pf.vfs.filter((v) => v.portId !== null || v.state === 'reserved' || v.state === 'allocated')
+    .length;
+
+/** `PF pf3b 0000:3b:00.0  driver igb  numa 0  spec igb  VFs 1/4 in use (max 7)`, then the VFs. */
+function pfSection(host: string, pf: Pf): string {
+  const spec = pf.specName ?? pf.spec;
+  const head = [
+    `PF ${pf.ifname ?? '(no netdev)'} ${pf.pciAddress}`,
+    `driver ${pf.driver ?? '-'}`,
+    `numa ${pf.numaNode ?? '-'}`,
+    `spec ${spec ?? 'none'}`,
+    pf.whole === null
+      ? `VFs ${inUse(pf)}/${pf.vfs.length} in use (max ${pf.totalVfs})`
+      : `offered whole: ${wholeState(pf.whole)}`,
+  ].join('  ');
+  const lines = [escapeControlChars(head)];
+  const declared = pf.declaredVfs ?? null;
+  if (pf.whole !== null && pf.whole.portId !== null)
+    lines.push(`  held by ${holderText(pf.whole)}`);
+  if (declared !== null && declared > 0 && pf.vfs.length !== declared)
+    lines.push(
+      escapeControlChars(
+        `  spec ${spec ?? '?'} declares ${declared} VFs here, ${pf.vfs.length} made so far: the agent applies it on its next report (wait with: vfleet hosts show ${host} --wait)`,
+      ),
+    );
+  if (spec === null && pf.whole === null && pf.vfs.length === 0)
+    lines.push('  no spec selects this PF: none of its VFs is offered (vfleet spec create)');
+  const body = lines.join('\n') + '\n';
+  if (pf.vfs.length === 0) return body;
+  return (
+    body +
+    renderTable(
+      ['vf', 'pci', 'state', 'mac', 'vlan', 'instance', 'tenant', 'network', 'physnet', 'note'],
+      pf.vfs.map((v) => [
+        v.index,
+        v.pciAddress,
+        vfState(v),
+        v.mac,
+        v.vlan,
+        v.instance,
+        v.tenant,
+        v.network,
+        v.physnet,
+        v.note,
+      ]),
+      '  ',
+    )
+  );
+}
+
+/** `allocated`, `reserved (configuring)` while the agent has not applied the port, `free (resetting)`. */
+function vfState(v: { state: string; dirty: boolean } & HolderView): string {
+  if (v.dirty) return `${v.state} (resetting)`;
+  if (v.configured === false) return `${v.state} (configuring)`;
+  return v.state;
+}
+
+/** A whole PF's state and physnet, like a VF's: `free p1`, `free (releasing) p1`. */
+const wholeState = (w: NonNullable<Pf['whole']>): string =>
+  `${w.dirty ? `${w.state} (releasing)` : w.state} ${w.physnet ?? '-'}`;
+
+/** `instance vm1 (tenant acme, network blue, VLAN 120)`; the port id when it has no instance. */
+function holderText(x: HolderView & { portId: string | null }): string {
+  const who = x.instance == null ? `port ${x.portId ?? '?'}` : `instance ${x.instance}`;
+  const what = [
+    x.tenant == null ? null : `tenant ${x.tenant}`,
+    x.network == null ? null : `network ${x.network}`,
+    x.vlan == null ? null : `VLAN ${x.vlan}`,
+  ].filter((s) => s !== null);
+  return escapeControlChars(what.length === 0 ? who : `${who} (${what.join(', ')})`);
+}
+
+/** One line per finding, naming its PF (`0000:3b:00.0 pf3b`) or `host`. */
+function findingLines(h: HostDetailView): string {
+  const names = new Map(
+    h.pfs.map((p) => [
+      p.pciAddress,
+      p.ifname === null ? p.pciAddress : `${p.pciAddress} ${p.ifname}`,
+    ]),
+  );
+  const lines = h.findings.map((f) => {
+    const subject = f.subject ?? 'host';
+    const where = subject === 'host' ? 'host' : `PF ${names.get(subject) ?? subject}`;
+    return escapeControlChars(
+      `  ${f.severity ?? '?'}  ${where}: ${f.title ?? '(no title)'}${f.id === undefined ? '' : ` [${f.id}]`}`,
+    );
+  });
+  return `findings:\n${lines.join('\n')}\n`;
+}
