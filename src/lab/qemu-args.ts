@@ -45,8 +45,9 @@ export function kernelCmdline(opts: LabUpOptions): string {
   // looping. no_timer_check: on a busy host the emulated CPU can miss the
   // kernel's IO-APIC timer test, which panics once interrupts are remapped.
   // mitigations=off: the guest is sealed off, and page-table isolation costs
-  // dearly under emulation.
-  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off quiet ${iommu} vfleet.lab=${opts.name}`;
+  // dearly under emulation. Not `quiet`: the kernel's own boot lines are the
+  // progress a slow boot is judged by, and what a failed one is explained with.
+  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off ${iommu} vfleet.lab=${opts.name}`;
 }
 
 function pfArgs(opts: LabUpOptions): string[] {
