@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Lab } from '../lab/lab.js';
 import type { CliDeps } from './cli-deps.js';
 import type { FleetDeps } from './fleet-deps.js';
-import { describeJoin, waitJoined } from './up-lab-join.js';
+import { agentLogSummary, describeJoin, waitJoined } from './up-lab-join.js';
 
 // waitJoined on a fake clock against a scripted controller and guest: what an
 // operator sees while a lab host joins.
@@ -45,7 +45,7 @@ function world(s: Script) {
     run: (argv: readonly string[]) =>
       Promise.resolve({
         exitCode: 0,
-        stdout: argv.includes('1') ? `${s.log(now - start)}\n` : 'line a\nline b\n',
+        stdout: argv.includes('30') ? `${s.log(now - start)}\n` : 'line a\nline b\n',
         stderr: '',
         timedOut: false,
       }),
@@ -86,6 +86,25 @@ describe('a lab host joining', () => {
     ]);
   });
 
+  it('names the error of a crash-looping agent, not the restart note', () => {
+    const log = [
+      'node:internal/modules/esm/resolve:873',
+      "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'commander' imported from /r/run-cli.js",
+      '    at packageResolve (node:internal/modules/esm/resolve:873:9)',
+      "  code: 'ERR_MODULE_NOT_FOUND'",
+      'vfleet agent exited (1); again in 5 s',
+      '',
+    ].join('\n');
+    expect(agentLogSummary(log)).toBe(
+      "the agent exits (1) and restarts every 5 s; its error: Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'commander' imported from /r/run-cli.js",
+    );
+    expect(agentLogSummary('a\nvfleet agent exited (3); again in 5 s\n')).toBe(
+      'the agent exits (3) and restarts every 5 s',
+    );
+    expect(agentLogSummary('registered\x1b[31m red\n')).toBe('registered\\x1b[31m red');
+    expect(agentLogSummary('\n')).toBeNull();
+  });
+
   it('a record from an earlier run is not taken for this one', () => {
     expect(describeJoin({ kind: 'stale' }, 20, null)).toBe(
       'agent started 20 s ago, not reported yet (the host record is from an earlier run)',
@@ -97,7 +116,10 @@ describe('a lab host joining', () => {
       host: () => null,
       log: (t) => `still scanning ${Math.min(Math.floor(t / 15_000), 26)}`,
     });
-    const e = await w.wait().catch((x: unknown) => x as Error);
+    const e = (await w.wait().then(
+      () => null,
+      (x: unknown) => x,
+    )) as Error;
     expect(e).toMatchObject({ code: 'TIMEOUT', details: { host: 'lab-x' } });
     // The log last changed at 390 s (26 x 15 s): +90 s.
     expect(w.elapsed()).toBeGreaterThanOrEqual(480_000);

@@ -50,15 +50,39 @@ export function describeJoin(seen: Seen, agoS: number, lastLogLine: string | nul
   }
 }
 
-/** The agent log's last line, printable and short, or null when it has none (or cannot be read). */
+/** The line the guest's restart loop writes (see AGENT_LOOP in up-lab.ts). */
+const EXITED = /^vfleet agent exited \((\d+)\); again in 5 s$/;
+
+/**
+ * What the end of the agent log says, in one printable, short line: its last
+ * line, or, when the agent is crash-looping, its exit code and the error it
+ * died of (a Node error sits above its stack trace).
+ */
+export function agentLogSummary(tail: string): string | null {
+  const lines = tail
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '');
+  const last = lines.at(-1);
+  if (last === undefined) return null;
+  const exited = EXITED.exec(last);
+  let line = last;
+  if (exited !== null) {
+    const error = lines.findLast(
+      (l) => /error\b/i.test(l) && !/^\s+at /.test(l) && !EXITED.test(l),
+    );
+    line = `the agent exits (${exited[1]}) and restarts every 5 s${error === undefined ? '' : `; its error: ${error.trim()}`}`;
+  }
+  const clean = escapeControlChars(line, false);
+  return clean.length > 200 ? `${clean.slice(0, 197)}...` : clean;
+}
+
+/** The agent log's summary line, or null when it has none (or cannot be read). */
 async function lastLogLine(lab: Lab, name: string): Promise<string | null> {
   const r = await lab
-    .run(['tail', '-n', '1', AGENT_LOG], { name, timeoutMs: 10_000 })
+    .run(['tail', '-n', '30', AGENT_LOG], { name, timeoutMs: 10_000 })
     .catch(() => null);
-  const line = r?.stdout.trim() ?? '';
-  if (line === '') return null;
-  const clean = escapeControlChars(line, false);
-  return clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+  return agentLogSummary(r?.stdout ?? '');
 }
 
 /**
