@@ -9,6 +9,8 @@ export interface QemuFiles {
   readonly kernel: string;
   readonly initrd: string;
   readonly repoDir: string;
+  /** Where the repo's node_modules link points, when outside the repo: shared read-only too. */
+  readonly modulesDir?: string;
   readonly persistDir: string;
   readonly serialLog: string;
   readonly agentSocket: string;
@@ -130,6 +132,14 @@ export function qemuArgs(opts: LabUpOptions, files: QemuFiles): string[] {
     `local,id=fsrepo,path=${q(files.repoDir)},security_model=none,readonly=on`,
     '-device',
     `virtio-9p-pci,fsdev=fsrepo,mount_tag=${SHARE_TAGS.repo},bus=pcie.0`,
+    ...(files.modulesDir === undefined
+      ? []
+      : [
+          '-fsdev',
+          `local,id=fsmodules,path=${q(files.modulesDir)},security_model=none,readonly=on`,
+          '-device',
+          `virtio-9p-pci,fsdev=fsmodules,mount_tag=${SHARE_TAGS.modules},bus=pcie.0`,
+        ]),
     '-fsdev',
     `local,id=fspersist,path=${q(files.persistDir)},security_model=none`,
     '-device',
