@@ -24,6 +24,7 @@ import { parseQuotaDefaults } from './quota-defaults-arg.js';
 import { httpLimitOptions, httpLimitsOf, type HttpLimitOptions } from './http-limit-options.js';
 import type { LabFlags, LabMember } from './up-lab.js';
 import { checkLabUp, joinLabHosts, labFlags } from './up-lab.js';
+import { checkImageDir } from './serve-preflight.js';
 
 interface ServeOptions extends HttpLimitOptions {
   listen: string;
@@ -212,7 +213,8 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
       )
       .option('--token <token>', 'agent token for this host (default: $VFLEET_TOKEN)')
       .option('--token-file <file>', 'read the token from FILE'),
-  ).action(async (o: AgentOptions) => {
+  ).action(async (o: AgentOptions, cmd: Command) => {
+    await checkImageDir(deps, o, cmd);
     const url = await controllerUrl(deps, o.controller);
     const agent = await startAgent(deps, o, url, await resolveToken(deps, o));
     deps.out(`agent: following ${url}\n`);
@@ -229,14 +231,15 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
           ),
       ),
     ),
-  ).action(async (o: ServeOptions & AgentOptions & LabFlags) => {
+  ).action(async (o: ServeOptions & AgentOptions & LabFlags, cmd: Command) => {
     // Listened for from the start: a signal during a lab boot must still end its QEMU.
     const stopped = fleetOf(deps).untilStopped();
     const interrupted = new AbortController();
     void stopped.then(() => {
       interrupted.abort();
     });
-    // What the lab cannot do is told before the database is built.
+    // What the paths and the lab cannot do is told before the database is built.
+    await checkImageDir(deps, o, cmd);
     const labNames = o.lab === true ? await checkLabUp(deps, o) : [];
     const { ctl, adminTokenFile } = await startController(deps, o, true);
     let agent: StartedAgent | null = null;
