@@ -16,7 +16,7 @@ export const DEFAULT_UP_LAB_NAME = 'vfleet-up';
 /**
  * Guest RAM under `vfleet up --lab`: the README's `instance create vm1
  * --memory-mb 256` then `instance boot web --memory-mb 1024` must fit on one
- * lab host, and the agent reports MemTotal (about 60 MB under the RAM).
+ * lab host, and the agent reports MemTotal (about 80 MB under the RAM: 1966 of 2048).
  */
 export const DEFAULT_UP_LAB_MEMORY_MB = 2048;
 export const MAX_LAB_HOSTS = 4;
@@ -54,7 +54,7 @@ export const labFlags = (c: Command) =>
     )
     .option(
       '--lab-memory <mb>',
-      'RAM of each lab guest in MB (512-65536); its agent reports about 60 MB less to the scheduler',
+      'RAM of each lab guest in MB (512-65536); its agent reports about 80 MB less to the scheduler',
       intArg('lab-memory', 512, 65536),
       DEFAULT_UP_LAB_MEMORY_MB,
     );
