@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runHostAgent, type AgentHypervisor } from '../agent/host-agent.js';
 import { selectHypervisorDriver } from '../adapters/virsh/select-driver.js';
 import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
 import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
 import { lockDataDir } from '../adapters/lock/data-dir-lock.js';
+import { holdListenAddress, type HeldAddress } from '../adapters/net/listen-probe.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
 import { openPgSignals, type PgSignals } from '../adapters/store/pg-signals.js';
 import type {
@@ -17,6 +17,7 @@ import type {
 import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
 import { runController } from '../controller/run-controller.js';
 import type { Clock } from '../core/ports.js';
+import { ensureWritableDir } from './preflight.js';
 
 export interface FleetServiceOptions {
   /** DATABASE_URL: PostgreSQL instead of the embedded store (not for `vfleet up`). */
@@ -46,15 +47,22 @@ export async function startController(
   s: FleetServiceOptions,
   o: StartControllerOptions,
 ): Promise<StartedController> {
-  // The data dir (embedded database, admin token, url) is one process's: taken
-  // before the slow PGlite start, so a second process is told at once.
-  await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
-  const unlock = await lockDataDirUntilExit(o.dataDir, s.clock, o.log);
+  // A taken --listen address is told first, before the data dir is touched,
+  // and held until the server binds: building a new database takes ~30 s.
+  const held = await holdListenAddress(o.host, o.port);
   try {
-    return await startLocked(s, o, unlock);
-  } catch (e) {
-    await unlock();
-    throw e;
+    // The data dir (embedded database, admin token, url) is one process's: taken
+    // before the slow PGlite start, so a second process is told at once.
+    await ensureWritableDir(o.dataDir, '--data-dir');
+    const unlock = await lockDataDirUntilExit(o.dataDir, s.clock, o.log);
+    try {
+      return await startLocked(s, o, unlock, held);
+    } catch (e) {
+      await unlock();
+      throw e;
+    }
+  } finally {
+    await held.release();
   }
 }
 
@@ -80,6 +88,7 @@ async function startLocked(
   s: FleetServiceOptions,
   o: StartControllerOptions,
   unlock: () => Promise<void>,
+  held: HeldAddress,
 ): Promise<StartedController> {
   let target: StoreTarget;
   let storage: string;
@@ -103,6 +112,7 @@ async function startLocked(
   try {
     // Controllers sharing the database wake each other's long polls.
     if (target.kind === 'postgres') signals = await openPgSignals(target.url, { log: o.log });
+    await held.release();
     const ctl = await runController({
       store,
       host: o.host,

@@ -95,6 +95,24 @@ describe('vfleet agent', () => {
     expect((await ctl.done).exitCode).toBe(0);
   }, 60_000);
 
+  it('rejects an --image-dir that is not a folder before starting anything', async () => {
+    env = await fleetTestEnv();
+    host = await buildFixtureHost({ hostname: 'hv3', pfs: [] });
+    const common = ['--host-root', host.root, '--image-dir', '/srv/nope'];
+    for (const argv of [
+      ['up', '--listen', '127.0.0.1:0', ...common],
+      ['agent', '--token', 't', '--controller', 'http://127.0.0.1:1', ...common],
+    ]) {
+      const r = await fleetCli(argv, env, { fixture: host });
+      expect(r.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
+      expect(r.stderr).toBe(
+        `vfleet: error: --image-dir: /srv/nope is not a folder under --host-root ${host.root}; ` +
+          'create it, or leave the option out for the default [field: image-dir] (INVALID_INPUT)\n',
+      );
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('rejects a bad --listen and --label before starting anything', async () => {
     env = await fleetTestEnv();
     const listen = await fleetCli(['controller', '--listen', 'localhost'], env);

@@ -23,7 +23,8 @@ import type { TokenView } from './fleet-views.js';
 import { parseQuotaDefaults } from './quota-defaults-arg.js';
 import { httpLimitOptions, httpLimitsOf, type HttpLimitOptions } from './http-limit-options.js';
 import type { LabFlags, LabMember } from './up-lab.js';
-import { joinLabHost, labFlags } from './up-lab.js';
+import { checkLabUp, joinLabHosts, labFlags } from './up-lab.js';
+import { checkImageDir } from './serve-preflight.js';
 
 interface ServeOptions extends HttpLimitOptions {
   listen: string;
@@ -158,7 +159,8 @@ function startAgent(deps: CliDeps, o: AgentOptions, controller: string, token: s
 interface Running {
   readonly agent: StartedAgent | null;
   readonly ctl: StartedController | null;
-  readonly lab?: LabMember | null;
+  /** The lab guests of `up --lab`, stopped first. */
+  readonly labs?: readonly LabMember[];
   /** The signal's name once SIGINT/SIGTERM came (listened for from the start of `up`). */
   readonly stopped?: Promise<string>;
 }
@@ -175,14 +177,16 @@ async function serveUntilStopped(deps: CliDeps, r: Running): Promise<void> {
   }
 }
 
-/** The lab guest first (its agent goes with it), then this host's agent, then the controller. */
+/** The lab guests first (their agents go with them), then this host's agent, then the controller. */
 async function stopAll(deps: CliDeps, r: Running): Promise<void> {
-  if (r.lab) {
-    deps.err(`vfleet up: stopping the lab host ${r.lab.host}\n`);
-    await r.lab.down().catch((e: unknown) => {
-      deps.err(`vfleet up: cannot stop the lab: ${String(e)}\n`);
-    });
-  }
+  await Promise.all(
+    (r.labs ?? []).map(async (lab) => {
+      deps.err(`vfleet up: stopping the lab host ${lab.host}\n`);
+      await lab.down().catch((e: unknown) => {
+        deps.err(`vfleet up: cannot stop the lab host ${lab.host}: ${String(e)}\n`);
+      });
+    }),
+  );
   await r.agent?.stop();
   await r.ctl?.close();
 }
@@ -209,7 +213,8 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
       )
       .option('--token <token>', 'agent token for this host (default: $VFLEET_TOKEN)')
       .option('--token-file <file>', 'read the token from FILE'),
-  ).action(async (o: AgentOptions) => {
+  ).action(async (o: AgentOptions, cmd: Command) => {
+    await checkImageDir(deps, o, cmd);
     const url = await controllerUrl(deps, o.controller);
     const agent = await startAgent(deps, o, url, await resolveToken(deps, o));
     deps.out(`agent: following ${url}\n`);
@@ -226,16 +231,19 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
           ),
       ),
     ),
-  ).action(async (o: ServeOptions & AgentOptions & LabFlags) => {
+  ).action(async (o: ServeOptions & AgentOptions & LabFlags, cmd: Command) => {
     // Listened for from the start: a signal during a lab boot must still end its QEMU.
     const stopped = fleetOf(deps).untilStopped();
     const interrupted = new AbortController();
     void stopped.then(() => {
       interrupted.abort();
     });
+    // What the paths and the lab cannot do is told before the database is built.
+    await checkImageDir(deps, o, cmd);
+    const labNames = o.lab === true ? await checkLabUp(deps, o) : [];
     const { ctl, adminTokenFile } = await startController(deps, o, true);
     let agent: StartedAgent | null = null;
-    let lab: LabMember | null = null;
+    let labs: LabMember[] = [];
     try {
       const admin = (await deps.hostFs('/').readText(adminTokenFile))?.trim();
       if (admin === undefined || admin === '') {
@@ -249,8 +257,8 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
       const token = await agentToken(deps, ctl.url, admin, host);
       agent = await startAgent(deps, { ...o, host }, ctl.url, token);
       deps.out(`agent: host ${host} joined\n`);
-      if (o.lab === true) {
-        lab = await joinLabHost(
+      if (labNames.length > 0) {
+        labs = await joinLabHosts(
           deps,
           {
             url: ctl.url,
@@ -258,7 +266,7 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
             agentToken: (h) => agentToken(deps, ctl.url, admin, h),
             signal: interrupted.signal,
           },
-          { name: o.labName, pfs: o.labPfs },
+          { names: labNames, pfs: o.labPfs, memory: o.labMemory },
         );
       }
     } catch (e) {
@@ -268,7 +276,7 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
       deps.err(`vfleet: ${await stopped}: shutting down\n`);
       return;
     }
-    await serveUntilStopped(deps, { agent, ctl, lab, stopped });
+    await serveUntilStopped(deps, { agent, ctl, labs, stopped });
   });
 }
 

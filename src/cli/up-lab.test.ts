@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VfleetError } from '../core/errors.js';
 import type { FleetTestEnv } from '../testing/fleet-cli.js';
 import { fleetCli, fleetTestEnv } from '../testing/fleet-cli.js';
-import { explainLabError, forwardTarget } from './up-lab.js';
+import { explainLabError, forwardTarget, labNames } from './up-lab.js';
 
 let env: FleetTestEnv | undefined;
 afterEach(async () => {
@@ -55,13 +55,28 @@ describe('vfleet up --lab', () => {
     expect(explainLabError(other, 'x')).toBe(other);
   });
 
+  it('names the guests of --lab-hosts after the first', () => {
+    expect(labNames('vfleet-up', 1)).toEqual(['vfleet-up']);
+    expect(labNames('vfleet-up', 3)).toEqual(['vfleet-up', 'vfleet-up-2', 'vfleet-up-3']);
+    expect(thrown(() => labNames('a'.repeat(23), 2))).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: `--lab-name: "${'a'.repeat(23)}" is too long for --lab-hosts 2 (the last guest would be "${'a'.repeat(23)}-2"; at most 24 characters)`,
+      details: { field: 'lab-name' },
+    });
+  });
+
   it.each([
     [['--lab-name', 'Not_A_Name'], 'lab-name'],
     [['--lab-pfs', '9'], 'lab-pfs'],
     [['--lab-pfs', 'two'], 'lab-pfs'],
+    [['--lab-hosts', '5'], 'lab-hosts'],
+    [['--lab-hosts', '0'], 'lab-hosts'],
+    [['--lab-memory', '256'], 'lab-memory'],
+    [['--lab-hosts', '2', '--lab-name', 'a'.repeat(24)], 'lab-name'],
+    [['--listen', '192.0.2.1:0'], 'listen'],
   ])('rejects %j before starting anything', async (args, field) => {
     env = await fleetTestEnv();
-    const r = await fleetCli(['up', '--lab', ...args, '--listen', '127.0.0.1:0'], env);
+    const r = await fleetCli(['up', '--lab', '--listen', '127.0.0.1:0', ...args], env);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`[field: ${field}] (INVALID_INPUT)`);
     expect(r.stdout).not.toContain('controller:');

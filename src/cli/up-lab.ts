@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { VfleetError, isVfleetError } from '../core/errors.js';
 import { GUEST_NODE, GUEST_REPO_DIR } from '../lab/guest/guest-files.js';
-import type { Lab } from '../lab/lab.js';
 import { labNameSchema } from '../lab/lab-options.js';
-import { createApiClient } from './api-client.js';
 import type { CliDeps } from './cli-deps.js';
-import { fleetOf, intArg } from './fleet-options.js';
+import { intArg, parseListen } from './fleet-options.js';
 import { loadLab } from './load-lab.js';
-import type { HostDetailView } from './fleet-views.js';
+import { AGENT_LOG, waitJoined } from './up-lab-join.js';
 
 /**
  * `vfleet up --lab`: a lab guest (real kernel, igb PFs) whose own `vfleet
@@ -15,9 +13,13 @@ import type { HostDetailView } from './fleet-views.js';
  * NIC, which QEMU relays to the controller's loopback port.
  */
 export const DEFAULT_UP_LAB_NAME = 'vfleet-up';
-/** Under emulation the guest's agent joins 45-120 s after it starts (node start-up, a cold first scan). */
-const JOIN_TIMEOUT_MS = 300_000;
-const AGENT_LOG = '/var/log/vfleet-agent.log';
+/**
+ * Guest RAM under `vfleet up --lab`: the README's `instance create vm1
+ * --memory-mb 256` then `instance boot web --memory-mb 1024` must fit on one
+ * lab host, and the agent reports MemTotal (about 80 MB under the RAM: 1966 of 2048).
+ */
+export const DEFAULT_UP_LAB_MEMORY_MB = 2048;
+export const MAX_LAB_HOSTS = 4;
 /**
  * Runs the agent (its argv after `sh -c SCRIPT sh`) in the background for as
  * long as the guest lives, again after a failure, its output in AGENT_LOG.
@@ -29,6 +31,8 @@ export interface LabFlags {
   lab?: boolean;
   labName: string;
   labPfs: number;
+  labHosts: number;
+  labMemory: number;
 }
 
 /** `vfleet up`'s lab options. */
@@ -41,7 +45,32 @@ export const labFlags = (c: Command) =>
       labNameArg,
       DEFAULT_UP_LAB_NAME,
     )
-    .option('--lab-pfs <n>', 'igb PFs of the lab guest (1-8)', intArg('lab-pfs', 1, 8), 2);
+    .option('--lab-pfs <n>', 'igb PFs of each lab guest (1-8)', intArg('lab-pfs', 1, 8), 2)
+    .option(
+      '--lab-hosts <n>',
+      `lab guests, each an SR-IOV host of its own (1-${MAX_LAB_HOSTS}): lab-NAME, lab-NAME-2, ...; two let you try placement and migration`,
+      intArg('lab-hosts', 1, MAX_LAB_HOSTS),
+      1,
+    )
+    .option(
+      '--lab-memory <mb>',
+      'RAM of each lab guest in MB (512-65536); its agent reports about 80 MB less to the scheduler',
+      intArg('lab-memory', 512, 65536),
+      DEFAULT_UP_LAB_MEMORY_MB,
+    );
+
+/** The lab instances of `--lab-hosts N`: NAME, then NAME-2 .. NAME-N (hosts lab-NAME, lab-NAME-2, ...). */
+export function labNames(name: string, hosts: number): string[] {
+  const names = [name, ...Array.from({ length: hosts - 1 }, (_, i) => `${name}-${i + 2}`)];
+  const bad = names.find((n) => !labNameSchema.safeParse(n).success);
+  if (bad !== undefined)
+    throw new VfleetError(
+      'INVALID_INPUT',
+      `--lab-name: "${name}" is too long for --lab-hosts ${hosts} (the last guest would be "${bad}"; at most 24 characters)`,
+      { field: 'lab-name' },
+    );
+  return names;
+}
 
 function labNameArg(value: string): string {
   if (labNameSchema.safeParse(value).success) return value;
@@ -55,6 +84,8 @@ function labNameArg(value: string): string {
 export interface UpLabOptions {
   readonly name: string;
   readonly pfs: number;
+  /** Guest RAM, MB. */
+  readonly memory: number;
 }
 
 export interface UpLabContext {
@@ -88,6 +119,30 @@ export function forwardTarget(url: string): { host: '127.0.0.1' | '::1'; port: n
   );
 }
 
+/**
+ * `up --lab`'s checks before the controller starts: the names, a loopback
+ * --listen, and no lab of these names already up. Returns the lab names.
+ */
+export async function checkLabUp(
+  deps: CliDeps,
+  o: { readonly listen: string; readonly labName: string; readonly labHosts: number },
+): Promise<string[]> {
+  const names = labNames(o.labName, o.labHosts);
+  const { host, port } = parseListen(o.listen);
+  // An address, not a name (localhost): names are checked once the controller has bound one.
+  if (/^[\d.]+$/.test(host) || host.includes(':'))
+    forwardTarget(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const lab = await loadLab(deps, 'vfleet up: lab ');
+  const running = new Set((await lab.status()).filter((s) => s.running).map((s) => s.name));
+  const taken = names.find((n) => running.has(n));
+  if (taken !== undefined)
+    throw explainLabError(
+      new VfleetError('CONFLICT', `lab "${taken}" is already up`, { field: 'lab-name' }),
+      taken,
+    );
+  return names;
+}
+
 /** Lab failures that mean "cannot run here" say how to make it run. */
 export function explainLabError(e: unknown, name: string): unknown {
   if (!isVfleetError(e)) return e;
@@ -107,31 +162,57 @@ export function explainLabError(e: unknown, name: string): unknown {
 }
 
 /**
- * Boots the lab guest with a forward to the controller, starts its agent
+ * Boots the lab guests of `names` side by side, each with its own forward to
+ * the controller, and returns once every one has joined. The image is built
+ * (or found current) once first: concurrent builds would race on its files.
+ * If one fails, the others are ended too and the first failure goes on.
+ */
+export async function joinLabHosts(
+  deps: CliDeps,
+  ctx: UpLabContext,
+  o: { readonly names: readonly string[]; readonly pfs: number; readonly memory: number },
+): Promise<LabMember[]> {
+  const lab = await loadLab(deps, 'vfleet up: lab ');
+  const what = `${o.names.length} lab guest(s), ${o.pfs} igb PF(s) and ${o.memory} MB each`;
+  deps.err(
+    `vfleet up: booting ${what}: ${o.names.join(', ')}; the first run builds the lab image, which takes minutes\n`,
+  );
+  await lab.build().catch((e: unknown) => {
+    throw explainLabError(e, o.names[0] ?? DEFAULT_UP_LAB_NAME);
+  });
+  const onStop = () => {
+    deps.err('vfleet up: stopping: the lab boots end after their current step\n');
+  };
+  ctx.signal.addEventListener('abort', onStop, { once: true });
+  try {
+    const settled = await Promise.allSettled(
+      o.names.map((name) => joinLabHost(deps, ctx, { name, pfs: o.pfs, memory: o.memory })),
+    );
+    const members = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed !== undefined) {
+      await Promise.all(members.map((m) => m.down().catch(() => undefined)));
+      throw failed.reason;
+    }
+    return members;
+  } finally {
+    ctx.signal.removeEventListener('abort', onStop);
+  }
+}
+
+/**
+ * Boots one lab guest with a forward to the controller, starts its agent
  * with a fresh agent token and returns once the host has reported its PFs.
  * On any failure the guest is ended before the error goes on.
  */
-export async function joinLabHost(
-  deps: CliDeps,
-  ctx: UpLabContext,
-  o: UpLabOptions,
-): Promise<LabMember> {
+async function joinLabHost(deps: CliDeps, ctx: UpLabContext, o: UpLabOptions): Promise<LabMember> {
   const target = forwardTarget(ctx.url);
-  const lab = await loadLab(deps, 'vfleet up: lab ');
-  deps.err(
-    `vfleet up: booting lab ${o.name} (${o.pfs} igb PF(s)); its first run builds the lab image, which takes minutes\n`,
-  );
-  const onStop = () => {
-    deps.err('vfleet up: stopping: the lab boot ends after its current step\n');
-  };
-  ctx.signal.addEventListener('abort', onStop, { once: true });
+  // Each guest's boot lines name it: several boot at once.
+  const lab = await loadLab(deps, `vfleet up: lab ${o.name}: `);
   const up = await lab
-    .up({ name: o.name, pfs: o.pfs, forward: target, signal: ctx.signal })
+    .up({ name: o.name, pfs: o.pfs, memory: o.memory, forward: target, signal: ctx.signal })
     .catch((e: unknown) => {
       throw explainLabError(e, o.name);
-    })
-    .finally(() => {
-      ctx.signal.removeEventListener('abort', onStop);
     });
   const host = `lab-${o.name}`;
   const member: LabMember = {
@@ -154,7 +235,15 @@ export async function joinLabHost(
     );
     if (started.exitCode !== 0)
       throw new VfleetError('COMMAND_FAILED', `the lab agent did not start: ${started.stderr}`);
-    const pfs = await waitJoined(deps, lab, ctx, { host, name: o.name, startedAt });
+    deps.err(`vfleet up: ${host}: agent started; it joins in about 45-120 s\n`);
+    const pfs = await waitJoined(deps, lab, {
+      host,
+      name: o.name,
+      startedAt,
+      url: ctx.url,
+      admin: ctx.admin,
+      signal: ctx.signal,
+    });
     const secs = ((deps.clock.now() - startedAt) / 1000).toFixed(1);
     const drivers = [...new Set(pfs.map((p) => p.driver ?? '?'))].join(', ');
     deps.out(
@@ -165,41 +254,4 @@ export async function joinLabHost(
     await member.down().catch(() => undefined);
     throw e;
   }
-}
-
-/**
- * Waits until the lab host has reported PFs since its agent started (a host
- * of an earlier run keeps its record, so lastSeen must be new). Register
- * also stamps lastSeen: on a re-run this may end one scan early.
- */
-async function waitJoined(
-  deps: CliDeps,
-  lab: Lab,
-  ctx: UpLabContext,
-  w: { host: string; name: string; startedAt: number },
-): Promise<HostDetailView['pfs']> {
-  const api = createApiClient(fleetOf(deps).fetch, ctx.url, ctx.admin);
-  const deadline = w.startedAt + JOIN_TIMEOUT_MS;
-  while (deps.clock.now() < deadline && !ctx.signal.aborted) {
-    const h = await api
-      .get<HostDetailView>(`/v1/hosts/${encodeURIComponent(w.host)}`)
-      .catch((e: unknown) => {
-        if (isVfleetError(e) && e.code === 'NOT_FOUND') return null;
-        throw e;
-      });
-    const fresh = h !== null && h.lastSeen !== null && Date.parse(h.lastSeen) >= w.startedAt;
-    if (fresh && h.pfs.length > 0) return h.pfs;
-    await deps.clock.sleep(500);
-  }
-  if (ctx.signal.aborted)
-    throw new VfleetError('COMMAND_FAILED', 'interrupted while the lab agent was joining');
-  const log = await lab
-    .run(['tail', '-n', '15', AGENT_LOG], { name: w.name, timeoutMs: 15_000 })
-    .then((r) => r.stdout)
-    .catch(() => '(cannot read it)');
-  throw new VfleetError(
-    'TIMEOUT',
-    `the lab host ${w.host} did not report in ${JOIN_TIMEOUT_MS / 1000} s; its agent log (${AGENT_LOG} in the guest) ends:\n${log}`,
-    { host: w.host },
-  );
 }

@@ -4,6 +4,7 @@ import { callAgent } from './agent-client.js';
 import { CONSOLE_PREFIX } from './guest/guest-files.js';
 import { isInstanceQemu } from './instance.js';
 import type { InstancePaths, LabDeps } from './lab-deps.js';
+import { progressDeadline, scaledLimits } from './progress-deadline.js';
 
 /** Boot id, then one line per igb PF whose SR-IOV capability the kernel sees. */
 const PROBE = [
@@ -12,15 +13,29 @@ const PROBE = [
   'true',
 ].join('; ');
 
-export async function serialTail(paths: InstancePaths, lines = 40): Promise<string> {
-  const text = await readFile(paths.serialLog, 'utf8').catch(() => '');
-  return text.split('\n').slice(-lines).join('\n');
+/** The last `lines` non-empty lines of the serial log (the console writes CRLF). */
+export async function serialTail(paths: InstancePaths, lines = 20): Promise<string> {
+  const text = await readFile(paths.serialLog, 'utf8').catch(() => null);
+  if (text === null) return '(no serial log)';
+  const kept = text
+    .replace(/\r/g, '')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-lines);
+  return kept.length === 0 ? '(the guest has printed nothing yet)' : kept.join('\n');
 }
 
 export interface WaitOptions {
   readonly pid: number;
   readonly pfs: number;
+  /**
+   * Always granted; past it the wait goes on while the guest makes progress
+   * (new console output, a new probe state) with no gap of `stallMs`, up to
+   * 5 times this in all (progress-deadline.ts).
+   */
   readonly timeoutMs: number;
+  /** How long without progress ends the wait once `timeoutMs` has passed (default 90 s). */
+  readonly stallMs?: number;
   /** Wait for a boot other than this one (after a reboot). */
   readonly notBootId?: string;
   /** Console lines before this byte of the serial log were already reported. */
@@ -36,15 +51,17 @@ export async function serialLogSize(paths: InstancePaths): Promise<number> {
 /**
  * Waits until the guest's agent answers and all PFs are probed; reports the
  * guest init's console lines as progress. Fails early when QEMU is gone or
- * the kernel panics, and late (TIMEOUT) after `timeoutMs`, always with the
- * tail of the serial log.
+ * the kernel panics, and late (TIMEOUT) once the guest stops making progress
+ * past `timeoutMs`, always with the tail of the serial log: a busy machine
+ * boots slowly, but its console keeps advancing.
  */
 export async function waitReady(
   deps: LabDeps,
   paths: InstancePaths,
   opts: WaitOptions,
 ): Promise<string> {
-  const deadline = deps.clock.now() + opts.timeoutMs;
+  const start = deps.clock.now();
+  const deadline = progressDeadline(start, scaledLimits(opts.timeoutMs, opts.stallMs));
   let seen = opts.logFrom ?? 0;
   let state = 'the agent has not answered';
   const fail = async (code: 'COMMAND_FAILED' | 'TIMEOUT', why: string) => {
@@ -57,6 +74,7 @@ export async function waitReady(
     const bytes = await readFile(paths.serialLog).catch(() => Buffer.alloc(0));
     const whole = bytes.lastIndexOf(10) + 1;
     const fresh = whole > seen ? bytes.subarray(seen, whole).toString('utf8') : '';
+    if (whole > seen) deadline.progressed(deps.clock.now());
     seen = Math.max(seen, whole);
     for (const line of fresh.split('\n')) {
       const at = line.indexOf(CONSOLE_PREFIX);
@@ -72,12 +90,13 @@ export async function waitReady(
       });
     if (!(await isInstanceQemu(opts.pid, paths)))
       throw await fail('COMMAND_FAILED', 'QEMU exited during boot');
-    const left = deadline - deps.clock.now();
-    if (left <= 0)
+    const now = deps.clock.now();
+    if (deadline.expired(now))
       throw await fail(
         'TIMEOUT',
-        `the lab guest was not ready in ${opts.timeoutMs / 1000} s (${state})`,
+        `the lab guest was not ready after ${Math.round((now - start) / 1000)} s: ${deadline.why(now)} (${state})`,
       );
+    const left = deadline.endsAt() - now;
     try {
       const r = await callAgent(
         paths.agentSocket,
@@ -86,7 +105,9 @@ export async function waitReady(
       );
       const [bootId = '', ...rest] = r.stdout.trim().split('\n');
       const pfs = rest.filter((l) => l === 'pf').length;
-      state = `the agent answers; ${pfs} of ${opts.pfs} PFs probed`;
+      const next = `the agent answers; ${pfs} of ${opts.pfs} PFs probed`;
+      if (next !== state) deadline.progressed(deps.clock.now());
+      state = next;
       if (bootId !== '' && bootId !== opts.notBootId && pfs >= opts.pfs) return bootId;
     } catch (e) {
       // Not answering yet (booting) is expected; anything else is a real failure.

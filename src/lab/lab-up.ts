@@ -1,5 +1,5 @@
-import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, lstat, mkdir, realpath } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { VfleetError } from '../core/errors.js';
 import { waitReady } from './boot-wait.js';
 import type { InstanceRecord } from './instance.js';
@@ -74,6 +74,21 @@ async function checkCanStart(deps: LabDeps, opts: LabUpOptions, paths: InstanceP
 }
 
 /**
+ * The folder the repo's node_modules links to when it lies outside the repo
+ * (a git worktree sharing another checkout's): the guest sees only the repo,
+ * where such a link dangles and vfleet cannot load its packages.
+ */
+async function outsideModules(installDir: string): Promise<string | null> {
+  const link = join(installDir, 'node_modules');
+  const st = await lstat(link).catch(() => null);
+  if (st?.isSymbolicLink() !== true) return null;
+  const target = await realpath(link).catch(() => null);
+  if (target === null) return null;
+  const inside = relative(await realpath(installDir), target);
+  return inside.startsWith('..') ? target : null;
+}
+
+/**
  * `lab up`: builds (or reuses) the image, starts QEMU in the background and
  * waits until the guest is ready. On any failure the QEMU it started is ended
  * and the serial log kept next to the instances for a look.
@@ -93,7 +108,14 @@ export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpRe
   deps.progress({ step: 'qemu', status: 'start', detail: `lab ${opts.name}: ${what}` });
   const t1 = deps.clock.now();
   const relay = [deps.nodePath, relayScript(deps)];
-  const args = qemuArgs(opts, { ...image, repoDir: deps.installDir, ...paths, relay });
+  const modulesDir = await outsideModules(deps.installDir);
+  const args = qemuArgs(opts, {
+    ...image,
+    repoDir: deps.installDir,
+    ...(modulesDir === null ? {} : { modulesDir }),
+    ...paths,
+    relay,
+  });
   const r = await deps.runner.run('qemu-system-x86_64', args, { timeoutMs: 60_000 });
   const pid = await readPidFile(paths);
   if (r.exitCode !== 0 || pid === null) {

@@ -18,6 +18,18 @@ const values = (args: string[], flag: string) =>
   args.flatMap((a, i) => (args[i - 1] === flag ? [a] : []));
 
 describe('qemuArgs', () => {
+  it('shares a node_modules that lives outside the repo read-only, and nothing more without one', () => {
+    const plain = values(qemuArgs(parseUpOptions({}), FILES), '-fsdev');
+    expect(plain.some((f) => f.includes('fsmodules'))).toBe(false);
+    const args = qemuArgs(parseUpOptions({}), { ...FILES, modulesDir: '/src/main/node_modules' });
+    expect(values(args, '-fsdev')).toContain(
+      'local,id=fsmodules,path=/src/main/node_modules,security_model=none,readonly=on',
+    );
+    expect(values(args, '-device')).toContain(
+      'virtio-9p-pci,fsdev=fsmodules,mount_tag=modules,bus=pcie.0',
+    );
+  });
+
   it('puts every second PF behind a NUMA-node-1 expander when asked for two nodes', () => {
     const args = qemuArgs(parseUpOptions({ pfs: 3, numa: 2 }), FILES);
     const devices = values(args, '-device');

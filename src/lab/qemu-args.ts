@@ -9,6 +9,8 @@ export interface QemuFiles {
   readonly kernel: string;
   readonly initrd: string;
   readonly repoDir: string;
+  /** Where the repo's node_modules link points, when outside the repo: shared read-only too. */
+  readonly modulesDir?: string;
   readonly persistDir: string;
   readonly serialLog: string;
   readonly agentSocket: string;
@@ -56,8 +58,9 @@ export function kernelCmdline(opts: LabUpOptions): string {
   // looping. no_timer_check: on a busy host the emulated CPU can miss the
   // kernel's IO-APIC timer test, which panics once interrupts are remapped.
   // mitigations=off: the guest is sealed off, and page-table isolation costs
-  // dearly under emulation.
-  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off quiet ${iommu} vfleet.lab=${opts.name}`;
+  // dearly under emulation. Not `quiet`: the kernel's own boot lines are the
+  // progress a slow boot is judged by, and what a failed one is explained with.
+  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off ${iommu} vfleet.lab=${opts.name}`;
 }
 
 function pfArgs(opts: LabUpOptions): string[] {
@@ -140,6 +143,14 @@ export function qemuArgs(opts: LabUpOptions, files: QemuFiles): string[] {
     `local,id=fsrepo,path=${q(files.repoDir)},security_model=none,readonly=on`,
     '-device',
     `virtio-9p-pci,fsdev=fsrepo,mount_tag=${SHARE_TAGS.repo},bus=pcie.0`,
+    ...(files.modulesDir === undefined
+      ? []
+      : [
+          '-fsdev',
+          `local,id=fsmodules,path=${q(files.modulesDir)},security_model=none,readonly=on`,
+          '-device',
+          `virtio-9p-pci,fsdev=fsmodules,mount_tag=${SHARE_TAGS.modules},bus=pcie.0`,
+        ]),
     '-fsdev',
     `local,id=fspersist,path=${q(files.persistDir)},security_model=none`,
     '-device',

@@ -10,7 +10,12 @@ export const GUEST_AGENT_ENTRY = 'lab/guest/guest-agent.js';
 export const GUEST_PERSIST_DIR = '/var/lib/vfleet-persist';
 export const GUEST_REPO_DIR = '/mnt/repo';
 /** 9p mount tags the QEMU command line and the guest init agree on. */
-export const SHARE_TAGS = { repo: 'repo', persist: 'persist', images: 'images' } as const;
+export const SHARE_TAGS = {
+  repo: 'repo',
+  persist: 'persist',
+  modules: 'modules',
+  images: 'images',
+} as const;
 /** Where a forward may end on the host: loopback only, so the guest reaches nothing else. */
 export const FORWARD_HOSTS = ['127.0.0.1', '::1'] as const;
 /** Printed on the serial console; the host reads it as progress. */
@@ -66,6 +71,14 @@ for n in /sys/class/net/*; do
 done
 mkdir -p ${GUEST_REPO_DIR} ${GUEST_PERSIST_DIR} /var/cache/vfleet
 mount -t 9p -o ro,${NINE_P} ${SHARE_TAGS.repo} ${GUEST_REPO_DIR} || say "cannot mount the repo share"
+# A checkout whose node_modules links elsewhere (a git worktree sharing one):
+# the host shares the link's target too, mounted where the link points.
+if [ -L ${GUEST_REPO_DIR}/node_modules ]; then
+  t=$(readlink ${GUEST_REPO_DIR}/node_modules)
+  case "$t" in /*) ;; *) t=${GUEST_REPO_DIR}/$t ;; esac
+  mkdir -p "$t" && mount -t 9p -o ro,${NINE_P} ${SHARE_TAGS.modules} "$t" ||
+    say "cannot mount the node_modules share at $t"
+fi
 mount -t 9p -o ${NINE_P} ${SHARE_TAGS.persist} ${GUEST_PERSIST_DIR} || say "cannot mount the persist share"
 mkdir -p ${GUEST_PERSIST_DIR}/etc
 ln -sfn ${GUEST_PERSIST_DIR}/etc /etc/vfleet
