@@ -1,0 +1,15 @@
+import type { CliDeps } from '../cli/cli-deps.js';
+import { runCli } from '../cli/run-cli.js';
+import type { CliRun } from './cli-harness.js';
+
+/** The CLI in-process with nothing behind it: these runs end before any command acts. */
+export async function bareCli(argv: readonly string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const deps = {
+    out: (t: string) => (stdout += t),
+    err: (t: string) => (stderr += t),
+  } as unknown as CliDeps;
+  const exitCode = await runCli(argv, deps);
+  return { exitCode, stdout, stderr };
+}
