@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { apiCommand, same } from './api-command.js';
-import { collect, intArg, type ApiOptions } from './fleet-options.js';
+import { intArg, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
 import {
@@ -10,7 +10,7 @@ import {
   registerSpecUpdate,
 } from './fleet-update-commands.js';
 import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
-import { parseVlanRanges } from './vlan-range-arg.js';
+import { collectVlanRange, parseVlanRanges, vlanIdArg } from './vlan-range-arg.js';
 
 interface SpecCreate extends ApiOptions {
   physnet: string;
@@ -140,7 +140,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
         .option(
           '--vlan-range <min-max>',
           'tenant VLANs (repeatable, or a comma list), e.g. 100-199',
-          collect,
+          collectVlanRange,
         ),
     async (api, o: ApiOptions & { vlanRange?: string[] }, name: string) => {
       const body = { name, vlanRanges: parseVlanRanges(o.vlanRange ?? []) };
@@ -193,7 +193,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
       c
         .argument('<name>')
         .requiredOption('--physnet <name>', 'physical network')
-        .option('--vlan <id>', 'VLAN id (1-4094)', intArg('vlan', 0, 4095))
+        .option('--vlan <id>', 'VLAN id (1-4094)', vlanIdArg())
         .option('--tenant <tenant>', 'owner (admin tokens only; default admin)'),
     async (
       api,
