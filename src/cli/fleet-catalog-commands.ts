@@ -10,6 +10,7 @@ import {
   registerSpecUpdate,
 } from './fleet-update-commands.js';
 import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
+import { NETWORK_FIELDS, PHYSNET_FIELDS } from './option-fields.js';
 import { collectVlanRange, parseVlanRanges, vlanIdArg } from './vlan-range-arg.js';
 
 interface SpecCreate extends ApiOptions {
@@ -133,7 +134,11 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
   apiCommand(
     p,
     deps,
-    { name: 'create', description: 'create a physical network with its VLAN ranges' },
+    {
+      name: 'create',
+      description: 'create a physical network with its VLAN ranges',
+      fields: PHYSNET_FIELDS,
+    },
     (c) =>
       c
         .argument('<name>')
@@ -188,6 +193,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     {
       name: 'create',
       description: 'create a network (the lowest free VLAN when --vlan is omitted)',
+      fields: NETWORK_FIELDS,
     },
     (c) =>
       c

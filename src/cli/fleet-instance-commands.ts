@@ -5,9 +5,10 @@ import { VfleetError } from '../core/errors.js';
 import { NUMA_POLICIES } from '../core/vocabulary.js';
 import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
-import { postInstance } from './create-instance.js';
+import { checkInstanceBody, postInstance } from './create-instance.js';
 import { collect, intArg, parseLabels, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
+import { INSTANCE_FIELDS } from './option-fields.js';
 import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
 import { afterDelete, bootBody, registerVmCommands, waitForVm } from './fleet-vm-commands.js';
 import type { InstanceView, PortView } from './fleet-views.js';
@@ -48,6 +49,8 @@ interface InstanceCreate extends ApiOptions {
   vcpus?: number;
   memoryMb?: number;
   port?: string[];
+  /** false with --no-ports. */
+  ports?: boolean;
   numaPolicy?: string;
   hostLabel?: string[];
   distinctPfs?: boolean;
@@ -100,8 +103,7 @@ export async function instanceBody(
   set('distinctPfs', o.distinctPfs);
   set('tenant', o.tenant);
   set('boot', await bootBody(deps, o));
-  body.ports ??= [];
-  return body;
+  return checkInstanceBody(body, o);
 }
 
 /** The request options `instance create` and `instance boot` share. */
@@ -116,6 +118,7 @@ const requestOptions = (c: Command): Command =>
       'a port, repeatable: NET[,vnic=direct|macvtap|vdpa|normal|direct-physical][,mac=MAC][,trusted][,max-tx=Mbps][,min-tx=Mbps] (direct-physical: a whole PF, no mac/trusted/rates)',
       collect,
     )
+    .option('--no-ports', 'an instance without SR-IOV ports (instead of any --port)')
     .option(
       '--numa-policy <policy>',
       `PCI NUMA policy: ${NUMA_POLICIES.join('|')} (default legacy)`,
@@ -160,6 +163,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     {
       name: 'create',
       description: 'schedule an instance and claim a VF for each of its ports, all or nothing',
+      fields: INSTANCE_FIELDS,
     },
     (c) => requestOptions(c),
     async (api, o: InstanceCreate, name: string | undefined) => {
@@ -174,6 +178,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
       name: 'boot',
       description:
         'create an instance and boot it: its agent defines and starts the libvirt domain with the claimed VFs',
+      fields: INSTANCE_FIELDS,
     },
     (c) =>
       requestOptions(c)
