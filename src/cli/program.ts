@@ -2,6 +2,7 @@ import { Command, type Option } from 'commander';
 import { commandTree } from './command-tree.js';
 import type { CliDeps } from './cli-deps.js';
 import { registerControllerCommands } from './controller-commands.js';
+import { registerDocsCommands } from './docs-commands.js';
 import { registerHostCommands } from './host-commands.js';
 import { registerLabCommands } from './lab-commands.js';
 import { requiredOption } from './option-fields.js';
@@ -16,6 +17,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerHostCommands(program, deps);
   registerLabCommands(program, deps);
   registerControllerCommands(program, deps);
+  registerDocsCommands(program, deps);
   // A missing mandatory option reads as every other required one does
   // (`--physnet is required`), not in commander's words.
   for (const { command } of commandTree(program)) {
