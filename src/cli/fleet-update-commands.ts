@@ -92,6 +92,7 @@ export function registerPhysnetUpdate(p: Command, deps: CliDeps): void {
     {
       name: 'update',
       description: 'replace the VLAN ranges (they must keep the VLAN of every network on it)',
+      fields: { vlanRanges: '--vlan-range' },
     },
     (c) =>
       c
@@ -117,6 +118,7 @@ export function registerNetworkUpdate(n: Command, deps: CliDeps): void {
     {
       name: 'update',
       description: 'rename a network; a new VLAN or physnet only while no port uses it',
+      fields: { name: '--name', physnet: '--physnet', vlan: '--vlan' },
     },
     (c) =>
       c
