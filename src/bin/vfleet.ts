@@ -57,7 +57,12 @@ const fleet: FleetDeps = {
       process.on('SIGINT', on);
       process.on('SIGTERM', on);
     }),
-  defaults: { url: env('VFLEET_URL'), token: env('VFLEET_TOKEN'), dataDir: defaultDataDir() },
+  defaults: {
+    url: env('VFLEET_URL'),
+    token: env('VFLEET_TOKEN'),
+    tokenFrom: 'the VFLEET_TOKEN environment variable',
+    dataDir: defaultDataDir(),
+  },
 };
 
 const deps: CliDeps = {

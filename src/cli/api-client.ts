@@ -36,6 +36,8 @@ export function createApiClient(
   fetchFn: FleetDeps['fetch'],
   baseUrl: string,
   token: string,
+  /** Where the token came from (`--token`, `VFLEET_TOKEN`, a file), named when it is refused. */
+  tokenFrom?: string,
 ): ApiClient {
   const base = baseUrl.replace(/\/+$/, '');
   const call = async (
@@ -69,7 +71,15 @@ export function createApiClient(
         data = null;
       }
     }
-    if (!res.ok) throw apiError(res.status, data, `${method} ${path}`);
+    if (!res.ok) {
+      const e = apiError(res.status, data, `${method} ${path}`);
+      if (res.status !== 401 || tokenFrom === undefined) throw e;
+      throw new VfleetError(
+        'UNAUTHORIZED',
+        `the controller at ${base} refused the token from ${tokenFrom} (401: ${e.message})`,
+        { ...e.details, field: 'token', tokenFrom },
+      );
+    }
     return data;
   };
   const list = async <T>(path: string, limit = Infinity): Promise<T[]> => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ApiClient } from './api-client.js';
 import type { CliDeps } from './cli-deps.js';
 import { connect, withApiOptions, type ApiOptions } from './fleet-options.js';
+import { inOptionWords, type FieldOptions } from './option-fields.js';
 
 /**
  * The handler of an API command: the client, the options (ApiOptions and the
@@ -13,7 +14,13 @@ export type ApiAction = (api: ApiClient, o: never, ...args: never[]) => Promise<
 export function apiCommand(
   group: Command,
   deps: CliDeps,
-  spec: { name: string; description: string; isDefault?: boolean },
+  spec: {
+    name: string;
+    description: string;
+    isDefault?: boolean;
+    /** The API fields this command's options fill, for errors in the options' words. */
+    fields?: FieldOptions;
+  },
   build: (cmd: Command) => Command,
   action: ApiAction,
 ): void {
@@ -22,7 +29,12 @@ export function apiCommand(
     // commander passes the positional arguments, then the options, then the command.
     const args = raw.slice(0, -2) as never[];
     const o = raw[raw.length - 2] as ApiOptions;
-    await action(await connect(deps, o), o as never, ...args);
+    const fields = spec.fields;
+    try {
+      await action(await connect(deps, o), o as never, ...args);
+    } catch (e) {
+      throw fields === undefined ? e : inOptionWords(e, fields);
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { apiCommand, same } from './api-command.js';
-import { collect, intArg, type ApiOptions } from './fleet-options.js';
+import { intArg, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
 import {
@@ -12,7 +12,8 @@ import {
 import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
 import { waitTimeoutOption, type WaitOptions } from './wait.js';
 import { waitForSpec } from './wait-hosts.js';
-import { parseVlanRanges } from './vlan-range-arg.js';
+import { NETWORK_FIELDS, PHYSNET_FIELDS } from './option-fields.js';
+import { collectVlanRange, parseVlanRanges, vlanIdArg } from './vlan-range-arg.js';
 
 interface SpecCreate extends ApiOptions {
   physnet: string;
@@ -142,14 +143,18 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
   apiCommand(
     p,
     deps,
-    { name: 'create', description: 'create a physical network with its VLAN ranges' },
+    {
+      name: 'create',
+      description: 'create a physical network with its VLAN ranges',
+      fields: PHYSNET_FIELDS,
+    },
     (c) =>
       c
         .argument('<name>')
         .option(
           '--vlan-range <min-max>',
           'tenant VLANs (repeatable, or a comma list), e.g. 100-199',
-          collect,
+          collectVlanRange,
         ),
     async (api, o: ApiOptions & { vlanRange?: string[] }, name: string) => {
       const body = { name, vlanRanges: parseVlanRanges(o.vlanRange ?? []) };
@@ -197,12 +202,13 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     {
       name: 'create',
       description: 'create a network (the lowest free VLAN when --vlan is omitted)',
+      fields: NETWORK_FIELDS,
     },
     (c) =>
       c
         .argument('<name>')
         .requiredOption('--physnet <name>', 'physical network')
-        .option('--vlan <id>', 'VLAN id (1-4094)', intArg('vlan', 0, 4095))
+        .option('--vlan <id>', 'VLAN id (1-4094)', vlanIdArg())
         .option('--tenant <tenant>', 'owner (admin tokens only; default admin)'),
     async (
       api,

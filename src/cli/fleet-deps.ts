@@ -25,6 +25,8 @@ export interface FleetDefaults {
   readonly url: string | null;
   /** VFLEET_TOKEN, when set. */
   readonly token: string | null;
+  /** How a refusal names where `token` came from (default "VFLEET_TOKEN"). */
+  readonly tokenFrom?: string;
   /** Where `vfleet controller` and `vfleet up` keep their data (VFLEET_DATA_DIR or a per-user default). */
   readonly dataDir: string;
 }

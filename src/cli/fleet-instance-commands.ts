@@ -5,51 +5,24 @@ import { VfleetError } from '../core/errors.js';
 import { NUMA_POLICIES } from '../core/vocabulary.js';
 import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
-import { postInstance } from './create-instance.js';
+import { checkInstanceBody, postInstance } from './create-instance.js';
 import { collect, intArg, parseLabels, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
+import { INSTANCE_FIELDS } from './option-fields.js';
+import { parsePortSpec, portSpecHelp } from './port-spec.js';
 import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
 import { afterDelete, bootBody, registerVmCommands, waitForVm } from './fleet-vm-commands.js';
 import type { InstanceView, PortView } from './fleet-views.js';
 import { waitTimeoutOption, withWait, type WaitOptions } from './wait.js';
 import { waitForConfigured, waitForReset } from './wait-instances.js';
 
-/** `NET[,vnic=TYPE][,mac=MAC][,trusted][,max-tx=MBPS][,min-tx=MBPS][,bridge=BR|,libvirt-network=NET][,standby-bridge=BR|,standby-network=NET]` as the API's port request. */
-export function parsePortSpec(spec: string): Record<string, unknown> {
-  const [network, ...rest] = spec.split(',');
-  const bad = (why: string) =>
-    new VfleetError('INVALID_INPUT', `--port: "${spec}": ${why}`, { field: 'port' });
-  if (network === undefined || network.trim() === '' || network.includes('='))
-    throw bad('start with the network name, e.g. blue,vnic=direct');
-  const port: Record<string, unknown> = { network: network.trim() };
-  for (const part of rest) {
-    const eq = part.indexOf('=');
-    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
-    const value = eq < 0 ? null : part.slice(eq + 1).trim();
-    if (key === 'trusted' && (value === null || value === 'true' || value === 'false'))
-      port.trusted = value !== 'false';
-    else if ((key === 'vnic' || key === 'vnicType') && value !== null) port.vnicType = value;
-    else if (key === 'mac' && value !== null) port.mac = value;
-    else if (key === 'bridge' && value !== null) port.bridge = value;
-    else if (key === 'libvirt-network' && value !== null) port.libvirtNetwork = value;
-    else if (key === 'standby-bridge' && value !== null) port.standby = { bridge: value };
-    else if (key === 'standby-network' && value !== null) port.standby = { libvirtNetwork: value };
-    else if ((key === 'max-tx' || key === 'min-tx') && value !== null) {
-      const n = Number(value);
-      port[key === 'max-tx' ? 'maxTxRate' : 'minTxRate'] = /^\d+$/.test(value) ? n : value;
-    } else
-      throw bad(
-        `unknown setting "${part}" (vnic=, mac=, trusted, max-tx=, min-tx=, bridge=, libvirt-network=, standby-bridge=, standby-network=)`,
-      );
-  }
-  return port;
-}
-
 interface InstanceCreate extends ApiOptions {
   file?: string;
   vcpus?: number;
   memoryMb?: number;
   port?: string[];
+  /** false with --no-ports. */
+  ports?: boolean;
   numaPolicy?: string;
   hostLabel?: string[];
   distinctPfs?: boolean;
@@ -102,8 +75,7 @@ export async function instanceBody(
   set('distinctPfs', o.distinctPfs);
   set('tenant', o.tenant);
   set('boot', await bootBody(deps, o));
-  body.ports ??= [];
-  return body;
+  return checkInstanceBody(body, o);
 }
 
 /** The request options `instance create` and `instance boot` share. */
@@ -113,11 +85,8 @@ const requestOptions = (c: Command): Command =>
     .option('-f, --file <file>', 'request body, JSON or YAML, as POST /v1/instances takes it')
     .option('--vcpus <n>', 'vCPUs', intArg('vcpus', 0, 1 << 20))
     .option('--memory-mb <mb>', 'memory in MiB', intArg('memory-mb', 0, 1 << 30))
-    .option(
-      '--port <spec>',
-      'a port, repeatable: NET[,vnic=direct|macvtap|vdpa|normal|direct-physical][,mac=MAC][,trusted][,max-tx=Mbps][,min-tx=Mbps] (direct-physical: a whole PF, no mac/trusted/rates)',
-      collect,
-    )
+    .option('--port <spec>', portSpecHelp(), collect)
+    .option('--no-ports', 'an instance without SR-IOV ports (instead of any --port)')
     .option(
       '--numa-policy <policy>',
       `PCI NUMA policy: ${NUMA_POLICIES.join('|')} (default legacy)`,
@@ -162,6 +131,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     {
       name: 'create',
       description: 'schedule an instance and claim a VF for each of its ports, all or nothing',
+      fields: INSTANCE_FIELDS,
     },
     (c) => withWait(requestOptions(c), "the agent configured the instance's VFs (MAC, VLAN)"),
     async (api, o: InstanceCreate & WaitOptions, name: string | undefined) => {
@@ -180,6 +150,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
       name: 'boot',
       description:
         'create an instance and boot it: its agent defines and starts the libvirt domain with the claimed VFs',
+      fields: INSTANCE_FIELDS,
     },
     (c) =>
       requestOptions(c)

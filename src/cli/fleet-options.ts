@@ -56,7 +56,8 @@ export async function connect(deps: CliDeps, o: ApiOptions): Promise<ApiClient> 
       field: 'controller',
     });
   }
-  return createApiClient(fleet.fetch, url, await resolveToken(deps, o));
+  const { token, from } = await tokenAndSource(deps, o);
+  return createApiClient(fleet.fetch, url, token, from);
 }
 
 /** --controller, else $VFLEET_URL, else the URL the local controller noted, else the default. */
@@ -76,20 +77,33 @@ export async function resolveToken(
   deps: CliDeps,
   o: { token?: string; tokenFile?: string },
 ): Promise<string> {
-  if (o.token !== undefined && o.token !== '') return o.token;
+  return (await tokenAndSource(deps, o)).token;
+}
+
+/**
+ * The token and where it came from, in the words a refusal names it with:
+ * `--token`, `--token-file F`, the environment (as the composition root
+ * names it) or the admin token file of the default data dir.
+ */
+export async function tokenAndSource(
+  deps: CliDeps,
+  o: { token?: string; tokenFile?: string },
+): Promise<{ token: string; from: string }> {
+  if (o.token !== undefined && o.token !== '') return { token: o.token, from: '--token' };
   if (o.tokenFile !== undefined) {
     const t = await readTokenFile(deps, o.tokenFile);
     if (t === null)
       throw new VfleetError('NOT_FOUND', `token file ${o.tokenFile} does not exist`, {
         field: 'token-file',
       });
-    return t;
+    return { token: t, from: `--token-file ${o.tokenFile}` };
   }
   const fleet = fleetOf(deps);
-  if (fleet.defaults.token !== null && fleet.defaults.token !== '') return fleet.defaults.token;
+  if (fleet.defaults.token !== null && fleet.defaults.token !== '')
+    return { token: fleet.defaults.token, from: fleet.defaults.tokenFrom ?? 'VFLEET_TOKEN' };
   const file = adminTokenFileIn(fleet.defaults.dataDir);
   const t = await readTokenFile(deps, file).catch(() => null);
-  if (t !== null) return t;
+  if (t !== null) return { token: t, from: `the admin token file ${file}` };
   throw new VfleetError(
     'UNAUTHORIZED',
     `no token: pass --token or --token-file, set VFLEET_TOKEN, or run where ${file} is readable`,

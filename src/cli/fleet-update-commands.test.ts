@@ -47,7 +47,9 @@ describe('vfleet ... update', () => {
     expect(ok.stdout).toMatch(/^PHYSNET\s+VLAN RANGES\np1\s+100-100,120-129\n$/);
     const cut = await cli('physnet', 'update', 'p1', '--vlan-range', '150-199');
     expect(cut.exitCode).toBe(exit('CONFLICT'));
-    expect(cut.stderr).toMatch(/acme\/blue \(VLAN 100\).*\[field: vlanRanges\] \(CONFLICT\)\n$/);
+    expect(cut.stderr).toMatch(
+      /^vfleet: error: --vlan-range: .*acme\/blue \(VLAN 100\).*\[field: vlan-range\] \(CONFLICT\)\n$/,
+    );
     const none = await cli('physnet', 'update', 'p1');
     expect(none.exitCode).toBe(exit('INVALID_INPUT'));
     const bad = await cli('physnet', 'update', 'p1', '--vlan-range', '100-x');

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import type { CliDeps } from './cli-deps.js';
 import { apiCommand } from './api-command.js';
-import { collect, intArg, type ApiOptions } from './fleet-options.js';
+import { intArg, type ApiOptions } from './fleet-options.js';
 import { lookup, seg } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
 import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
 import { waitTimeoutOption, type WaitOptions } from './wait.js';
 import { waitForSpec } from './wait-hosts.js';
-import { parseVlanRanges } from './vlan-range-arg.js';
+import { collectVlanRange, parseVlanRanges, vlanIdArg } from './vlan-range-arg.js';
 
 /** A selector option: a value, `--no-X` (false: drop it), or absent. */
 type Selector = string | false | undefined;
@@ -100,6 +100,7 @@ export function registerPhysnetUpdate(p: Command, deps: CliDeps): void {
     {
       name: 'update',
       description: 'replace the VLAN ranges (they must keep the VLAN of every network on it)',
+      fields: { vlanRanges: '--vlan-range' },
     },
     (c) =>
       c
@@ -107,7 +108,7 @@ export function registerPhysnetUpdate(p: Command, deps: CliDeps): void {
         .requiredOption(
           '--vlan-range <min-max>',
           'tenant VLANs (repeatable, or a comma list), e.g. 100-199; "none" for no range',
-          collect,
+          collectVlanRange,
         ),
     async (api, o: ApiOptions & { vlanRange: string[] }, name: string) => {
       const body = { vlanRanges: parseVlanRanges(o.vlanRange) };
@@ -125,13 +126,14 @@ export function registerNetworkUpdate(n: Command, deps: CliDeps): void {
     {
       name: 'update',
       description: 'rename a network; a new VLAN or physnet only while no port uses it',
+      fields: { name: '--name', physnet: '--physnet', vlan: '--vlan' },
     },
     (c) =>
       c
         .argument('<network>', 'name or id')
         .option('--name <name>', 'new name')
         .option('--physnet <name>', 'physical network')
-        .option('--vlan <id>', 'VLAN id (1-4094)', intArg('vlan', 0, 4095)),
+        .option('--vlan <id>', 'VLAN id (1-4094)', vlanIdArg()),
     async (
       api,
       o: ApiOptions & { name?: string; physnet?: string; vlan?: number },

@@ -88,6 +88,7 @@ describe('vfleet instance boot, xml, migrate, delete', () => {
       '1',
       '--memory-mb',
       '64',
+      '--no-ports',
     );
     expect(none.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
     expect(none.stderr).toMatch(/--image or --domain-xml/);

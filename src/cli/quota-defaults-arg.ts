@@ -10,6 +10,14 @@ const KEYS = {
   'vlan-share': 'vlanShare',
 } as const;
 
+/** Every key `--default-quota` takes, for its help (generated, so it cannot leave one out). */
+export const QUOTA_DEFAULT_KEYS = Object.keys(KEYS);
+
+export const quotaDefaultsHelp = (): string =>
+  `a tenant's default quota, KEY=VALUE (repeatable): ${QUOTA_DEFAULT_KEYS.map((k) =>
+    k === 'vlan-share' ? `${k}=F (0-1]` : `${k}=N`,
+  ).join(', ')}, or KEY=unlimited`;
+
 /**
  * `--default-quota KEY=VALUE` (repeatable) on `vfleet controller` / `vfleet up`:
  * instances, vfs, networks = a count; vlan-share = the fraction of each

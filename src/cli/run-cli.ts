@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { errorCodeInfo, toVfleetError } from '../core/errors.js';
 import { escapeControlChars } from '../core/control-chars.js';
 import type { CliDeps } from './cli-deps.js';
+import { findUnknownCommand } from './command-tree.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -15,7 +16,18 @@ export async function runCli(
   debug = false,
 ): Promise<number> {
   try {
-    await buildProgram(deps).parseAsync([...argv], { from: 'user' });
+    const program = buildProgram(deps);
+    const unknown = findUnknownCommand(program, argv);
+    if (unknown !== null) {
+      const group = unknown.group.join(' ');
+      const hint = unknown.suggestion === null ? '' : ` (did you mean '${unknown.suggestion}'?)`;
+      deps.err(
+        escapeControlChars(`${group}: unknown command '${unknown.word}'${hint}`) +
+          `\nrun '${group} --help' for its commands\n`,
+      );
+      return errorCodeInfo.INVALID_INPUT.exitCode;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {

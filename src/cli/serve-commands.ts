@@ -20,7 +20,7 @@ import {
   weigherOption,
 } from './fleet-options.js';
 import type { TokenView } from './fleet-views.js';
-import { parseQuotaDefaults } from './quota-defaults-arg.js';
+import { parseQuotaDefaults, quotaDefaultsHelp } from './quota-defaults-arg.js';
 import { httpLimitOptions, httpLimitsOf, type HttpLimitOptions } from './http-limit-options.js';
 import type { LabFlags, LabMember } from './up-lab.js';
 import { checkLabUp, joinLabHosts, labFlags } from './up-lab.js';
@@ -63,11 +63,7 @@ const serveOptions = (c: Command) =>
       'where the first admin token is written (default: DATA_DIR/admin-token)',
     )
     .addOption(weigherOption())
-    .option(
-      '--default-quota <key=value>',
-      "a tenant's default quota: instances=N, vfs=N, networks=N, vlan-share=F (0-1], or KEY=unlimited (repeatable)",
-      collect,
-    )
+    .option('--default-quota <key=value>', quotaDefaultsHelp(), collect)
     .option(
       '--tenant-bridge <name>',
       'a host bridge tenants may attach ports to (repeatable; default: none)',

@@ -58,6 +58,24 @@ describe('gatherDoctorInput on the real lab capture', () => {
 });
 
 describe('gatherDoctorInput on fixture hosts', () => {
+  it.each([
+    ['a QEMU guest', 'fpu vme hypervisor', 'QEMU', /hypervisor must expose a virtual IOMMU/],
+    ['bare metal', 'fpu vme', 'Dell Inc.', /firmware \(BIOS\/UEFI\) setup/],
+  ])('IOMMU off on %s: the fix fits where it runs', async (_what, flags, vendor, fix) => {
+    host = await buildFixtureHost({
+      iommu: false,
+      cmdline: 'BOOT_IMAGE=/vmlinuz ro quiet',
+      pfs: [{ pciAddress: '0000:01:00.0', vfs: 1 }],
+    });
+    await host.files.file('/proc/cpuinfo', `vendor_id\t: GenuineIntel\nflags\t\t: ${flags}\n`);
+    await host.files.file('/sys/class/dmi/id/sys_vendor', `${vendor}\n`);
+    const input = await gatherDoctorInput(io(host));
+    expect(input.virtualisation !== null).toBe(flags.includes('hypervisor'));
+    const iommu = runDoctor(input).findings.find((f) => f.id === 'iommu');
+    expect(iommu?.severity).toBe('error');
+    expect(iommu?.fix?.[0]).toMatch(fix);
+  });
+
   it('reports the IOMMU off on an AMD host with the AMD grub edit from the host files', async () => {
     host = await buildFixtureHost({
       iommu: false,

@@ -1,5 +1,5 @@
 import type { DoctorInput, MasterInfo } from '../core/doctor/input.js';
-import { parseCpuVendor, parseOsFamily } from '../core/doctor/host-text.js';
+import { detectVirtualisation, parseCpuVendor, parseOsFamily } from '../core/doctor/host-text.js';
 import { toVfleetError } from '../core/errors.js';
 import type { HostInventory } from '../core/inventory.js';
 import type { HostFs } from '../core/ports.js';
@@ -81,6 +81,8 @@ export async function gatherDoctorInput(
     iommuGroups,
     nodes,
     drivers,
+    sysVendor,
+    productName,
   ] = await Promise.all([
     scan(io, options.inventory),
     readKernelLog(fs, io.runner, options.liveKernelLog ?? true),
@@ -92,11 +94,14 @@ export async function gatherDoctorInput(
     safe(() => fs.listDir('/sys/kernel/iommu_groups')),
     safe(() => fs.listDir('/sys/devices/system/node')),
     safe(() => fs.listDir('/sys/bus/pci/drivers')),
+    safe(() => fs.readText('/sys/class/dmi/id/sys_vendor')),
+    safe(() => fs.readText('/sys/class/dmi/id/product_name')),
   ]);
   const present = await Promise.all(MODULES.map((m) => fs.exists(`/sys/module/${m}`)));
   return {
     cmdline: cmdline?.trim() ?? null,
     cpuVendor: cpuinfo === null ? null : parseCpuVendor(cpuinfo),
+    virtualisation: detectVirtualisation(cpuinfo, sysVendor, productName),
     osFamily: osRelease === null ? null : parseOsFamily(osRelease),
     grubDefault,
     kernelLog: log.log,

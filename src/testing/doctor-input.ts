@@ -39,6 +39,7 @@ export function makeInput(over: Partial<DoctorInput> = {}): DoctorInput {
   return {
     cmdline: 'BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet intel_iommu=on iommu=pt',
     cpuVendor: 'intel',
+    virtualisation: null,
     osFamily: 'debian',
     grubDefault: 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
     kernelLog: { source: 'dmesg', lines: ['[    0.155201] DMAR: IOMMU enabled'] },

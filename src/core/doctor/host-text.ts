@@ -9,6 +9,33 @@ export function parseCpuVendor(cpuinfo: string): CpuVendor | null {
   return 'other';
 }
 
+/** DMI vendor or product names of hypervisors' virtual machines. */
+const VIRTUAL_DMI =
+  /\b(QEMU|KVM|VMware|Microsoft Corporation|Virtual Machine|VirtualBox|innotek|Xen|Bochs|Parallels|OpenStack|Amazon EC2|Google Compute Engine)\b/i;
+
+/**
+ * Why this host looks like a VM, as evidence text, or null: the cpuinfo
+ * `hypervisor` flag (set by every x86 hypervisor) and the DMI vendor and
+ * product (which name it).
+ */
+export function detectVirtualisation(
+  cpuinfo: string | null,
+  sysVendor: string | null,
+  productName: string | null,
+): string | null {
+  const signs: string[] = [];
+  if (cpuinfo !== null && /^flags\s*:.*\bhypervisor\b/m.test(cpuinfo))
+    signs.push('/proc/cpuinfo flags: hypervisor');
+  for (const [path, text] of [
+    ['/sys/class/dmi/id/sys_vendor', sysVendor],
+    ['/sys/class/dmi/id/product_name', productName],
+  ] as const) {
+    const t = text?.trim() ?? '';
+    if (VIRTUAL_DMI.test(t)) signs.push(`${path}: ${t}`);
+  }
+  return signs.length === 0 ? null : signs.join('; ');
+}
+
 /** ID and ID_LIKE of /etc/os-release. */
 export function parseOsFamily(osRelease: string): OsFamily | null {
   const field = (k: string) =>

@@ -31,6 +31,12 @@ export interface DoctorInput {
   readonly cmdline: string | null;
   /** From /proc/cpuinfo `vendor_id`. */
   readonly cpuVendor: CpuVendor | null;
+  /**
+   * What shows this host is itself a VM (the cpuinfo `hypervisor` flag, the
+   * DMI vendor), or null on bare metal or when nothing tells: its IOMMU comes
+   * from the hypervisor, not the firmware.
+   */
+  readonly virtualisation: string | null;
   readonly osFamily: OsFamily | null;
   /** /etc/default/grub, to show the exact line to change. */
   readonly grubDefault: string | null;

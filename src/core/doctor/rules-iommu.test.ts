@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labCaptureLines, labCaptureText, makeInput } from '../../testing/doctor-input.js';
 import type { DoctorInput } from './input.js';
+import { detectVirtualisation } from './host-text.js';
 import { checkIommu, checkIommuPt } from './rules-iommu.js';
 
 /** The lab machine: real cmdline, boot log and /sys/kernel/iommu_groups + /sys/class/iommu listings. */
@@ -123,5 +124,42 @@ describe('checkIommuPt', () => {
 
   it('says nothing while the IOMMU is off (the iommu finding already carries iommu=pt)', () => {
     expect(checkIommuPt(off())).toEqual([]);
+  });
+});
+
+describe('checkIommu inside a VM', () => {
+  const vm = 'QEMU (/proc/cpuinfo flags: hypervisor)';
+
+  it('asks the hypervisor for a virtual IOMMU, not the firmware, and names the guest argument', () => {
+    const [f] = checkIommu(off({ virtualisation: vm }));
+    expect(f?.severity).toBe('error');
+    expect(f?.evidence).toContain(`virtual machine: ${vm}`);
+    expect(f?.fix?.[0]).toMatch(/hypervisor must expose a virtual IOMMU/);
+    expect(f?.fix?.join('\n')).toContain('-device intel-iommu,intremap=on,caching-mode=on');
+    expect(f?.fix?.join('\n')).toContain("<iommu model='intel'>");
+    expect(f?.fix).toContain('    GRUB_CMDLINE_LINUX="intel_iommu=on iommu=pt"');
+    expect(f?.fix?.join('\n')).not.toMatch(/firmware \(BIOS\/UEFI\) setup/);
+  });
+
+  it('with intel_iommu=on already given, blames the hypervisor, not VT-d in the firmware', () => {
+    const [f] = checkIommu(
+      off({ virtualisation: vm, cmdline: 'BOOT_IMAGE=/vmlinuz ro intel_iommu=on' }),
+    );
+    expect(f?.title).toBe(
+      'IOMMU is off although the kernel was asked for it: the hypervisor exposes no virtual IOMMU to this VM',
+    );
+    expect(f?.fix?.join('\n')).not.toContain('GRUB_CMDLINE_LINUX');
+  });
+
+  it('detectVirtualisation: the cpuinfo flag and the DMI names; bare metal gives null', () => {
+    expect(detectVirtualisation('flags\t: fpu vme hypervisor lahf_lm\n', null, null)).toBe(
+      '/proc/cpuinfo flags: hypervisor',
+    );
+    expect(detectVirtualisation(null, 'Microsoft Corporation\n', 'Virtual Machine\n')).toBe(
+      '/sys/class/dmi/id/sys_vendor: Microsoft Corporation; /sys/class/dmi/id/product_name: Virtual Machine',
+    );
+    expect(
+      detectVirtualisation('flags\t: fpu vme\n', 'Dell Inc.\n', 'PowerEdge R650\n'),
+    ).toBeNull();
   });
 });

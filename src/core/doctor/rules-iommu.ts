@@ -40,6 +40,26 @@ function iommuFix(input: DoctorInput, vendor: 'intel' | 'amd' | 'other' | null):
   return steps;
 }
 
+/**
+ * Inside a VM the IOMMU is the hypervisor's to give: no firmware setting of
+ * the guest turns it on, so the fix is a virtual IOMMU, then the kernel
+ * argument in the guest.
+ */
+function virtualIommuFix(input: DoctorInput): string[] {
+  const steps = [
+    'This host is a virtual machine: its hypervisor must expose a virtual IOMMU (BIOS/VT-d settings of the guest do not apply)',
+    'QEMU: use the q35 machine with -machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on (before the devices it should cover)',
+    "libvirt: machine type q35, <ioapic driver='qemu'/> under <features>, and under <devices>: <iommu model='intel'><driver intremap='on' caching_mode='on'/></iommu>",
+    'The hypervisor host itself needs its IOMMU on (VT-d / AMD-Vi) to pass a real VF in; other hypervisors: enable their virtual IOMMU (VMware: "Expose IOMMU to the guest OS"; Hyper-V has none for guests)',
+  ];
+  if (!hasKernelArg(input.cmdline, 'intel_iommu=on'))
+    steps.push(
+      'In the guest:',
+      ...grubEditSteps(['intel_iommu=on', 'iommu=pt'], input.grubDefault, input.osFamily),
+    );
+  return steps;
+}
+
 export function checkIommu(input: DoctorInput): Finding[] {
   const s = iommuSigns(input);
   const sysfs = [
@@ -65,19 +85,29 @@ export function checkIommu(input: DoctorInput): Finding[] {
       : input.kernelLog === null
         ? []
         : [`${input.kernelLog.source}: no DMAR or AMD-Vi line saying the IOMMU is enabled`];
-  const title = argsOn
-    ? 'IOMMU is off although the kernel was asked for it: VT-d / AMD-Vi is off in the firmware'
-    : 'IOMMU is off: VFs cannot be passed to VMs (vfio-pci needs IOMMU groups)';
-  const fix = argsOn
-    ? ['Enable VT-d (Intel) or IOMMU / AMD-Vi (AMD) in the firmware (BIOS/UEFI) setup, then reboot']
-    : iommuFix(input, s.vendor);
+  const virtual = input.virtualisation;
+  const title =
+    argsOn && virtual !== null
+      ? 'IOMMU is off although the kernel was asked for it: the hypervisor exposes no virtual IOMMU to this VM'
+      : argsOn
+        ? 'IOMMU is off although the kernel was asked for it: VT-d / AMD-Vi is off in the firmware'
+        : 'IOMMU is off: VFs cannot be passed to VMs (vfio-pci needs IOMMU groups)';
+  const fix =
+    virtual !== null
+      ? virtualIommuFix(input)
+      : argsOn
+        ? [
+            'Enable VT-d (Intel) or IOMMU / AMD-Vi (AMD) in the firmware (BIOS/UEFI) setup, then reboot',
+          ]
+        : iommuFix(input, s.vendor);
+  const virtualNote = virtual === null ? [] : [`virtual machine: ${virtual}`];
   return [
     finding(
       'iommu',
       'error',
       HOST_SUBJECT,
       title,
-      [cmdlineEvidence(input), ...logNote, ...sysfs],
+      [cmdlineEvidence(input), ...virtualNote, ...logNote, ...sysfs],
       fix,
     ),
   ];
