@@ -127,6 +127,8 @@ export interface VmView {
   domain: string;
   desired: 'running' | 'absent';
   state: string | null;
+  /** Absent from older controllers. */
+  stateNote?: string | null;
   message: string | null;
   hypervisor: string | null;
 }

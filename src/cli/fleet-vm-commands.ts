@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import { escapeControlChars } from '../core/control-chars.js';
+import { RENDERED_NOTE } from '../core/fleet/vm-wiring.js';
 import type { ApiClient } from './api-client.js';
 import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
@@ -55,9 +56,11 @@ export async function waitForVm(
       throw e;
     }
     const state = inst.vm?.state ?? 'pending';
-    if (state !== last) deps.err(`domain ${inst.vm?.domain ?? '?'}: ${state}\n`);
+    const note = state === 'rendered' ? ` (${inst.vm?.stateNote ?? RENDERED_NOTE})` : '';
+    if (state !== last) deps.err(`domain ${inst.vm?.domain ?? '?'}: ${state}${note}\n`);
     last = state;
-    if (until === 'running' && state === 'running') return inst;
+    // A render-only host defines the domain and runs nothing: that is as far as it goes.
+    if (until === 'running' && (state === 'running' || state === 'rendered')) return inst;
     if (state === 'failed') {
       throw new VfleetError(
         'COMMAND_FAILED',
