@@ -67,7 +67,9 @@ function targetWiring(ctx: StepContext): InstanceWiring {
     return vf === null ? p : { ...p, vf };
   });
   const id = uuid === undefined ? {} : { uuid };
-  return { name, ...id, vcpus, memoryMb, numaPolicy, base, hostNuma: targetNuma, ports };
+  // The domain policy travels: the target renders (and its agent checks) the same rules.
+  const policy = instance.policy === undefined ? {} : { policy: instance.policy };
+  return { name, ...id, ...policy, vcpus, memoryMb, numaPolicy, base, hostNuma: targetNuma, ports };
 }
 
 const host = (ctx: StepContext, side: 'source' | 'target') => ctx.plan.request[side];

@@ -125,7 +125,8 @@ function modeOf(c: TargetCheckInput): MigrationMode {
   if (src.kind === 'render-only') {
     throw refuse(
       'UNSUPPORTED',
-      `instance ${c.instance} is only rendered on ${c.source.id} (${hvName(src)}) and host ${t} has ${hvName(dst)}: ` +
+      `instance ${c.instance} is only rendered on ${c.source.id} (a render-only host, no libvirt) ` +
+        `and host ${t} has ${hvName(dst)}: ` +
         'a render-only domain moves only to another render-only host; a live migration needs libvirt on both hosts',
     );
   }
