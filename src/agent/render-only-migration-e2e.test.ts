@@ -1,11 +1,11 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeInfo } from '../core/errors.js';
 import { until } from '../testing/e2e-kit.js';
 import type { VfInfoJson } from '../testing/fake-ip-state.js';
 import { fleetCli, fleetTestEnv, type FleetTestEnv } from '../testing/fleet-cli.js';
-import { startVmFleet, VM_IMAGE_DIR, type VmFleet } from '../testing/vm-fleet.js';
+import { QCOW2_HEAD, startVmFleet, VM_IMAGE_DIR, type VmFleet } from '../testing/vm-fleet.js';
 
 /**
  * Two hosts without libvirt (as the lab guests are): `instance migrate`
@@ -183,7 +183,7 @@ describe('instance migrate between two render-only hosts', () => {
     );
   }, 400_000);
 
-  it('refuses a move to the host it is on, naming it', async () => {
+  it('refuses a move to the host it is on, naming it; without --to picks the other', async () => {
     const same = await cli('instance', 'migrate', 'web', '--to', 'hv-b');
     expect(same.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
     expect(same.stderr).toContain(
@@ -192,5 +192,12 @@ describe('instance migrate between two render-only hosts', () => {
     const unknown = await cli('instance', 'migrate', 'web', '--to', 'hv-z');
     expect(unknown.exitCode).toBe(errorCodeInfo.NOT_FOUND.exitCode);
     expect(unknown.stderr).toContain('no host hv-z: `vfleet hosts` lists the hosts');
-  }, 60_000);
+    // With the image back, the scheduler's choice (no --to) moves it back to hv-a.
+    const a = fleet.hosts.get('hv-a');
+    if (a === undefined) throw new Error('no hv-a');
+    await writeFile(join(a.fixture.root, VM_IMAGE_DIR, 'web.qcow2'), QCOW2_HEAD);
+    const chosen = await cli('instance', 'migrate', 'web');
+    expect(chosen.exitCode, chosen.stderr).toBe(0);
+    expect(chosen.stdout).toMatch(/^instance web moved from hv-b to hv-a \(render-only hosts:/);
+  }, 400_000);
 });
