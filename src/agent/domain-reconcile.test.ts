@@ -660,6 +660,63 @@ describe('domain keeper over the render-only driver', () => {
   });
 });
 
+describe('domain keeper: a render-only move', () => {
+  it('defines the arriving definition, checked and "started", and removes the leaving one', async () => {
+    const target = createRenderOnlyDriver();
+    const source = createRenderOnlyDriver();
+    const there = createDomainKeeper(target);
+    const here = createDomainKeeper(source);
+    const inst = vm('vm-1');
+    const one = running(inst);
+    await here.reconcile([one]);
+    const arrive = await there.runTask({
+      id: 't1',
+      op: 'define-domain',
+      args: { domain: 'vm-1', xml: one.xml, instanceId: 'id-vm-1', policy: 'trusted' },
+    });
+    expect(arrive).toEqual({ ok: true, message: null });
+    expect(target.domains().get('vm-1')).toMatchObject({ xml: one.xml, state: 'running' });
+    const leave = await here.runTask({ id: 't2', op: 'undefine-domain', args: { domain: 'vm-1' } });
+    expect(leave).toEqual({ ok: true, message: null });
+    expect(source.domains().has('vm-1')).toBe(false);
+    // The keeper knows it defined it: the same definition listed later is not defined again.
+    expect(await there.reconcile([one])).toMatchObject([{ state: 'running' }]);
+  });
+
+  it("runs the host's checks first: a refused definition is not defined", async () => {
+    const target = createRenderOnlyDriver();
+    const refusing = {
+      domain: () => Promise.resolve('refused: disk image web.qcow2 does not exist'),
+      device: () => null,
+    };
+    const k = createDomainKeeper(target, refusing);
+    const r = await k.runTask({
+      id: 't1',
+      op: 'define-domain',
+      args: { domain: 'vm-1', xml: running(vm('vm-1')).xml, instanceId: 'id-vm-1' },
+    });
+    expect(r).toEqual({ ok: false, message: 'refused: disk image web.qcow2 does not exist' });
+    expect(target.domains().size).toBe(0);
+  });
+
+  it('never moves a definition on a libvirt host (that would start a second copy)', async () => {
+    const driver = { ...createRenderOnlyDriver(), kind: 'virsh' as const };
+    const k = createDomainKeeper(driver);
+    for (const op of ['define-domain', 'undefine-domain']) {
+      const r = await k.runTask({
+        id: op,
+        op,
+        args: { domain: 'vm-1', xml: running(vm('vm-1')).xml, instanceId: 'id-vm-1' },
+      });
+      expect(r).toEqual({
+        ok: false,
+        message: `${op} moves render-only definitions only; this host drives libvirt`,
+      });
+    }
+    expect(driver.domains().size).toBe(0);
+  });
+});
+
 describe('domain keeper: paused domains', () => {
   /** The render-only driver, with the domain state read from `states` (libvirt can pause a guest). */
   function pausable(states: Map<string, DomainState>) {

@@ -120,6 +120,35 @@ export function createDomainKeeper(
       return outcome;
     },
   };
+  /**
+   * A render-only move: the definition arrives (checked as any definition,
+   * and "started" as the reconcile would) or leaves. Never on a libvirt
+   * host, where defining and starting would run a second copy of a VM.
+   */
+  async function moveDefinition(
+    op: 'define-domain' | 'undefine-domain',
+    domain: string,
+    a: AgentTask['args'],
+  ): Promise<string | null> {
+    if (driver.kind !== 'render-only')
+      return `${op} moves render-only definitions only; this host drives libvirt`;
+    if (op === 'undefine-domain') {
+      await destroyIfRunning(domain);
+      await driver.undefine(domain);
+      defined.delete(domain);
+      return null;
+    }
+    const xml = str(a.xml, 'xml');
+    // Anything but an explicit trusted is checked as a tenant's definition.
+    const policy: DomainPolicy = a.policy === 'trusted' ? 'trusted' : 'tenant';
+    const wanted = { instanceId: str(a.instanceId, 'instanceId'), name: domain, xml, policy };
+    const refused = await guard.domain({ ...wanted, state: 'running' });
+    if (refused !== null) return refused;
+    await driver.define(xml);
+    defined.set(domain, xml);
+    if ((await driver.domainState(domain)) !== 'running') await driver.start(domain);
+    return null;
+  }
   async function runOnce(t: AgentTask): Promise<TaskOutcome> {
     try {
       const a = t.args;
@@ -139,6 +168,9 @@ export function createDomainKeeper(
         });
         // The domain left: a later define here would be a second copy.
         defined.delete(domain);
+      } else if (t.op === 'define-domain' || t.op === 'undefine-domain') {
+        const refused = await moveDefinition(t.op, domain, a);
+        if (refused !== null) return { ok: false, message: refused };
       } else return { ok: false, message: `unknown task ${t.op}` };
       return { ok: true, message: null };
     } catch (e) {

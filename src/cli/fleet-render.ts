@@ -1,3 +1,4 @@
+import { RENDERED_NOTE } from '../core/fleet/vm-wiring.js';
 import type { OutputFormat } from '../core/vocabulary.js';
 import type { CliDeps } from './cli-deps.js';
 import type {
@@ -157,11 +158,19 @@ export const tokensTable = (ts: readonly TokenView[]): string =>
 /** The domain rows of `instance show`: nothing for an instance that was not booted. */
 function vmFields(vm: InstanceView['vm']): [string, Cell][] {
   if (vm === undefined || vm === null) return [];
+  const detail =
+    vm.state === 'rendered'
+      ? (vm.stateNote ?? RENDERED_NOTE)
+      : vm.hypervisor === 'render-only'
+        ? 'render-only: no libvirt'
+        : null;
   const state =
-    vm.desired === 'absent' ? `deleting (${vm.state ?? 'not reported'})` : (vm.state ?? 'pending');
+    vm.desired === 'absent'
+      ? `deleting (${[vm.state ?? 'not reported', detail].filter((x) => x !== null).join('; ')})`
+      : `${vm.state ?? 'pending'}${detail === null ? '' : ` (${detail})`}`;
   return [
     ['domain', vm.domain],
-    ['vm state', vm.hypervisor === 'render-only' ? `${state} (render-only: no libvirt)` : state],
+    ['vm state', state],
     ['vm message', vm.message],
   ];
 }

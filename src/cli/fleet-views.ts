@@ -145,6 +145,8 @@ export interface VmView {
   domain: string;
   desired: 'running' | 'absent';
   state: string | null;
+  /** Absent from older controllers. */
+  stateNote?: string | null;
   message: string | null;
   hypervisor: string | null;
 }
@@ -162,6 +164,8 @@ export interface MigrationView {
   target: string;
   state: 'running' | 'done' | 'rolled-back' | 'needs-attention';
   report: {
+    /** `render-only`: the definition and VF ports moved, no VM ran; absent from older controllers. */
+    mode?: 'live' | 'render-only';
     progress?: { step?: string; status?: string; detail?: string }[];
     attention?: string[];
     error?: { message: string } | null;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import { escapeControlChars } from '../core/control-chars.js';
+import { RENDERED_NOTE } from '../core/fleet/vm-wiring.js';
 import type { ApiClient } from './api-client.js';
 import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
@@ -58,13 +59,11 @@ export async function waitForVm(
       throw e;
     }
     const state = inst.vm?.state ?? 'pending';
-    if (state !== last) deps.err(`domain ${inst.vm?.domain ?? '?'}: ${state}\n`);
+    const note = state === 'rendered' ? ` (${inst.vm?.stateNote ?? RENDERED_NOTE})` : '';
+    if (state !== last) deps.err(`domain ${inst.vm?.domain ?? '?'}: ${state}${note}\n`);
     last = state;
-    if (until === 'running' && state === 'running') return inst;
-    // A host without libvirt only renders the domain: reported at all is as far as it goes.
-    if (until === 'running' && inst.vm?.hypervisor === 'render-only' && inst.vm.state !== null) {
-      if (state !== 'failed') return inst;
-    }
+    // A render-only host defines the domain and runs nothing: that is as far as it goes.
+    if (until === 'running' && (state === 'running' || state === 'rendered')) return inst;
     if (state === 'failed') {
       throw new VfleetError(
         'COMMAND_FAILED',
@@ -117,6 +116,20 @@ async function followMigration(
   }
 }
 
+/** Render-only hosts move the definition and the VF ports: never said to have migrated live. */
+export function migratedLine(name: string, m: MigrationView): string {
+  const renderOnly = m.report?.mode === 'render-only';
+  if (m.state === 'running') {
+    return renderOnly
+      ? `instance ${name}: moving ${m.source} -> ${m.target} (render-only hosts: no VM runs)\n`
+      : `instance ${name}: migrating ${m.source} -> ${m.target}\n`;
+  }
+  return renderOnly
+    ? `instance ${name} moved from ${m.source} to ${m.target} (render-only hosts: its domain ` +
+        'definition and VF ports moved; no VM was running, so nothing ran live)\n'
+    : `instance ${name}: migrated ${m.source} -> ${m.target}\n`;
+}
+
 /** `vfleet instance boot|xml|migrate` (create, show, delete live in fleet-instance-commands.ts). */
 export function registerVmCommands(g: Command, deps: CliDeps): void {
   apiCommand(
@@ -150,15 +163,16 @@ export function registerVmCommands(g: Command, deps: CliDeps): void {
         `/v1/instances/${seg(inst.id)}/migrate`,
         o.to === undefined ? {} : { host: o.to },
       );
-      deps.err(`migrating ${inst.name}: ${started.source} -> ${started.target}\n`);
+      deps.err(
+        started.report?.mode === 'render-only'
+          ? `moving ${inst.name}: ${started.source} -> ${started.target} (render-only hosts: its domain definition and VF ports move, no VM runs)\n`
+          : `migrating ${inst.name}: ${started.source} -> ${started.target}\n`,
+      );
       const m = o.wait
         ? await followMigration(deps, api, inst, started.id, o.waitTimeout)
         : started;
       if (o.output !== 'table') deps.out(renderData(o.output, m));
-      else if (m.state === 'done' || m.state === 'running')
-        deps.out(
-          `instance ${inst.name}: ${m.state === 'done' ? 'migrated' : 'migrating'} ${m.source} -> ${m.target}\n`,
-        );
+      else if (m.state === 'done' || m.state === 'running') deps.out(migratedLine(inst.name, m));
       if (m.state === 'rolled-back' || m.state === 'needs-attention') {
         const why = m.report?.error?.message ?? 'see `vfleet instance show`';
         const todo = (m.report?.attention ?? []).map((a) => `\n  ${a}`).join('');

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { VfleetError } from '../core/errors.js';
 import type { VmTaskOp } from '../core/fleet/vm-store.js';
 import type { DeviceScope } from '../core/libvirt/hypervisor-driver.js';
-import type { MigrationDriver } from '../core/migration/hypervisor-ports.js';
+import type { DomainPolicy } from '../core/libvirt/wiring.js';
+import type { DefinitionDriver, MigrationDriver } from '../core/migration/hypervisor-ports.js';
 import type { ControllerDeps } from './controller-deps.js';
 
 export interface TaskLimits {
@@ -25,7 +26,9 @@ export function agentTaskDriver(
   hostId: string,
   instanceId: string,
   limits: TaskLimits = DEFAULT_TASK_LIMITS,
-): MigrationDriver {
+  /** The instance's domain policy: the agent checks a definition it is handed against it. */
+  policy: DomainPolicy = 'tenant',
+): MigrationDriver & DefinitionDriver {
   const run = async (op: VmTaskOp, args: Record<string, unknown>, ms: number): Promise<void> => {
     const id = randomUUID();
     const now = () => new Date(deps.now()).toISOString();
@@ -71,5 +74,8 @@ export function agentTaskDriver(
     attachDevice: device('attach-device'),
     detachDevice: device('detach-device'),
     migrate: (domain, targetUri) => run('migrate', { domain, targetUri }, limits.migrateMs),
+    defineDomain: (domain, xml) =>
+      run('define-domain', { domain, xml, instanceId, policy }, limits.deviceMs),
+    undefineDomain: (domain) => run('undefine-domain', { domain }, limits.deviceMs),
   };
 }

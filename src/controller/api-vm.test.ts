@@ -118,8 +118,17 @@ describe('the domain through the agent', () => {
         ok: true,
         domains,
       });
+    await applied([{ instanceId: id, state: 'running', message: null, hypervisor: 'virsh' }]);
+    expect(await show()).toMatchObject({ vm: { state: 'running', stateNote: null } });
+    // A render-only host's "running" domain is a definition only: never shown as running.
     await applied([{ instanceId: id, state: 'running', message: null, hypervisor: 'render-only' }]);
-    expect(await show()).toMatchObject({ vm: { state: 'running', hypervisor: 'render-only' } });
+    expect(await show()).toMatchObject({
+      vm: {
+        state: 'rendered',
+        stateNote: 'render-only host: the domain is defined, no VM runs',
+        hypervisor: 'render-only',
+      },
+    });
 
     // Delete: 202, the domain is to go, the VF stays the port's until the agent says it is gone.
     const del = await h.call('DELETE', `/v1/instances/${id}`, h.admin);

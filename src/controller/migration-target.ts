@@ -4,7 +4,8 @@ import { schedule } from '../core/scheduler/schedule.js';
 import type { ControllerDeps } from './controller-deps.js';
 
 /**
- * Where an instance would go if it were created now, its own host left out:
+ * Where an instance would go if it were created now, its own host and hosts
+ * of another hypervisor kind left out:
  * the scheduler's filters and weigher over the instance's request. The VFs
  * themselves are taken step by step by the migration.
  */
@@ -15,9 +16,14 @@ export async function pickMigrationTarget(
   const vfPorts = inst.ports.filter((p) => p.vnicType !== 'normal');
   const needs = vfPorts.map((p) => ({ physnet: p.physnet, trusted: p.trusted }));
   const staleBefore = new Date(deps.now() - deps.config.staleAfterMs).toISOString();
-  const hosts = (
+  const others = (
     await deps.store.claims.candidates([...new Set(needs.map((n) => n.physnet))], staleBefore)
   ).filter((h) => h.id !== inst.hostId);
+  // Only a host of the same kind can take it: libvirt to libvirt, render-only to render-only.
+  const kindOf = async (id: string) => (await deps.store.vms.facts(id))?.hypervisor.kind ?? null;
+  const kind = inst.hostId === null ? null : await kindOf(inst.hostId);
+  const kinds = await Promise.all(others.map((h) => kindOf(h.id)));
+  const hosts = others.filter((_, i) => kind === null || kinds[i] === kind);
   const plan = schedule(
     hosts,
     {

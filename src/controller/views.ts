@@ -7,7 +7,7 @@ import type { hostDetailSchema, hostSchema, tokenSchema } from './schemas/hosts.
 import type { instanceSchema, portSchema } from './schemas/instances.js';
 import type { vmSchema } from './schemas/vms.js';
 import type { VmRecord } from '../core/fleet/vm-store.js';
-import { domainName } from '../core/fleet/vm-wiring.js';
+import { domainName, RENDERED_NOTE, shownVmState } from '../core/fleet/vm-wiring.js';
 
 /** Records -> the JSON the API documents (plain, mutable copies the schemas type). */
 
@@ -152,14 +152,17 @@ export function pfFields(pf: Omit<ReportedPf, 'vfs'>): Omit<ReportedPf, 'vfs'> {
 }
 
 /** The instance's domain as the API shows it; null when it was not booted. */
-export const vmOut = (i: InstanceView, vm: VmRecord | null): z.infer<typeof vmSchema> | null =>
-  vm === null
-    ? null
-    : {
-        domain: domainName(i),
-        desired: vm.desired,
-        state: vm.state,
-        message: vm.message,
-        hypervisor: vm.hypervisor,
-        domainPolicy: vm.boot.policy ?? 'tenant',
-      };
+export function vmOut(i: InstanceView, vm: VmRecord | null): z.infer<typeof vmSchema> | null {
+  if (vm === null) return null;
+  // Rows stored before `rendered` existed say running: shown true all the same.
+  const state = shownVmState(vm.state, vm.hypervisor);
+  return {
+    domain: domainName(i),
+    desired: vm.desired,
+    state,
+    stateNote: state === 'rendered' ? RENDERED_NOTE : null,
+    message: vm.message,
+    hypervisor: vm.hypervisor,
+    domainPolicy: vm.boot.policy ?? 'tenant',
+  };
+}

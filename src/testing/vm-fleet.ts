@@ -2,8 +2,12 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
+import {
+  createRenderOnlyDriver,
+  type RenderOnlyDriver,
+} from '../core/libvirt/render-only-driver.js';
 import type { ImageStore } from '../agent/image-store.js';
-import { igbHost, startTestController, until } from './e2e-kit.js';
+import { igbHost, startTestController, until, type AgentHost } from './e2e-kit.js';
 import { FakeLibvirt } from './fake-libvirt.js';
 import type { FleetApi } from './fleet-sim.js';
 import type { StoreKind } from './store-targets.js';
@@ -59,13 +63,22 @@ export interface VmFleet {
   readonly url: string;
   readonly api: FleetApi;
   readonly libvirt: FakeLibvirt;
+  /** The fixture hosts by name (their kernel, `ip` state and image store). */
+  readonly hosts: ReadonlyMap<string, AgentHost>;
+  /** With `hypervisor: 'render-only'`: each host's render-only driver (what its agent defined). */
+  readonly renderOnly: ReadonlyMap<string, RenderOnlyDriver>;
   /** Agent and controller log lines: an end-to-end run should leave none. */
   readonly logs: string[];
   vfsOf(host: string): Promise<VfView[]>;
   close(): Promise<void>;
 }
 
-export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
+export interface VmFleetOptions {
+  /** `render-only`: both hosts without libvirt, as the lab guests are (no migration URI). */
+  readonly hypervisor?: 'virsh' | 'render-only';
+}
+
+export async function startVmFleet(kind: StoreKind, o: VmFleetOptions = {}): Promise<VmFleet> {
   // The operator offers br0 to tenants (the standby NICs of failover pairs).
   const ctl = await startTestController(kind, {
     tenantPortSources: { bridges: ['br0'], libvirtNetworks: ['default'] },
@@ -76,6 +89,7 @@ export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
     { name: 'hv-b', rack: 'r2', ...(await igbHost('hv-b', '0000:5e:00.0', 1)) },
   ];
   const libvirt = new FakeLibvirt(hosts.map((h) => libvirtUri(h.name)));
+  const renderOnly = new Map<string, RenderOnlyDriver>();
   const close = async () => {
     await ctl.close();
     for (const h of hosts) await h.fixture.cleanup();
@@ -87,13 +101,18 @@ export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
   try {
     for (const h of hosts) {
       const uri = libvirtUri(h.name);
+      const renderer = createRenderOnlyDriver();
+      if (o.hypervisor === 'render-only') renderOnly.set(h.name, renderer);
       await ctl.startAgent(h.name, h, {
         labels: { rack: h.rack },
-        hypervisor: {
-          driver: createVirshDriver(libvirt.runner(uri), { uri }),
-          migrationUri: uri,
-          reason: null,
-        },
+        hypervisor:
+          o.hypervisor === 'render-only'
+            ? { driver: renderer, migrationUri: null, reason: 'no libvirt on this test host' }
+            : {
+                driver: createVirshDriver(libvirt.runner(uri), { uri }),
+                migrationUri: uri,
+                reason: null,
+              },
         images: await imageStoreOn(h.fixture.root),
       });
     }
@@ -106,14 +125,27 @@ export async function startVmFleet(kind: StoreKind): Promise<VmFleet> {
       const r = await api.call('POST', path, api.admin, body);
       if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
     }
-    for (const h of hosts)
-      await until(`${h.name} ready with 4 VFs`, async () => {
-        const r = await api.call('GET', `/v1/hosts/${h.name}`, api.admin);
-        return r.status === 200 && r.body.ready === true && (await vfsOf(h.name)).length === 4;
+    for (const h of hosts) {
+      let last = 'not seen';
+      // Two agents applying a spec each: a busy machine takes longer than a quiet one.
+      await until(
+        `${h.name} ready with 4 VFs`,
+        async () => {
+          const r = await api.call('GET', `/v1/hosts/${h.name}`, api.admin);
+          const vfs = r.status === 200 ? (await vfsOf(h.name)).length : 0;
+          last = `HTTP ${String(r.status)}, ready ${String(r.body.ready)}, ${String(vfs)} VFs`;
+          return r.status === 200 && r.body.ready === true && vfs === 4;
+        },
+        90_000,
+      ).catch((e: unknown) => {
+        throw new Error(`${String(e)}; last: ${last}`);
       });
+    }
   } catch (e) {
     await close();
-    throw e;
+    // What the agents said is the first thing to read when a fleet does not come up.
+    throw new Error(`${String(e)}; logs: ${ctl.logs.slice(-20).join(' | ') || 'none'}`);
   }
-  return { url: ctl.url, api, libvirt, logs: ctl.logs, vfsOf, close };
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  return { url: ctl.url, api, libvirt, hosts: byName, renderOnly, logs: ctl.logs, vfsOf, close };
 }

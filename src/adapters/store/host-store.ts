@@ -69,9 +69,18 @@ export function createHostStore(db: Kysely<Database>): HostStore {
       if (host === null) return null;
       const pfs = await db.selectFrom('pfs').selectAll().where('host_id', '=', id).execute();
       const specs = await db.selectFrom('device_specs').selectAll().execute();
+      // A VF held for a migrating port carries its settings too: the target VF is configured
+      // before the instance moves onto it (a render-only move has no libvirt to do it).
       const bound = await db
         .selectFrom('vfs')
-        .innerJoin('ports', 'ports.id', 'vfs.port_id')
+        .innerJoin('ports', (j) =>
+          j.on((eb) =>
+            eb.or([
+              eb('ports.id', '=', eb.ref('vfs.port_id')),
+              eb('ports.id', '=', eb.ref('vfs.migration_port')),
+            ]),
+          ),
+        )
         .innerJoin('networks', 'networks.id', 'ports.network_id')
         .select([
           'vfs.pf_id',

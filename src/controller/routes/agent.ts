@@ -3,6 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/store.js';
 import { appliedProblems, refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
+import { shownVmState } from '../../core/fleet/vm-wiring.js';
 import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
 import { waitForDesired } from '../desired-poll.js';
@@ -124,8 +125,10 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       refuseProblems(appliedProblems(b), 'apply result');
       const h = await deps.store.hosts.applied(id, b, now());
       if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
+      // Stored as shown: a render-only host's "running" domain is only rendered.
+      const results = b.domains.map((d) => ({ ...d, state: shownVmState(d.state, d.hypervisor) }));
       // A domain gone as asked: its instance's VFs can now be released and reset.
-      for (const gone of await deps.store.vms.recordResults(id, b.domains, now())) {
+      for (const gone of await deps.store.vms.recordResults(id, results, now())) {
         await deps.store.claims.release(gone);
         deps.feed.notify(id);
       }

@@ -71,7 +71,14 @@ export const vmSchema = z
   .object({
     domain: z.string(),
     desired: z.enum(VM_DESIRED),
-    state: z.enum(VM_STATES).nullable(),
+    state: z.enum(VM_STATES).nullable().openapi({
+      description:
+        'what the agent last reported; `rendered`: a render-only host (no libvirt) has the domain defined, no VM runs',
+    }),
+    stateNote: z
+      .string()
+      .nullable()
+      .openapi({ description: 'what the state means when it is not plain libvirt (rendered)' }),
     message: z.string().nullable(),
     hypervisor: z.enum(HYPERVISOR_KINDS).nullable().openapi({
       description: '`render-only`: the host has no libvirt; the agent keeps what it would define',

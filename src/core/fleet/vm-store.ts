@@ -29,7 +29,14 @@ export interface VmResult {
   readonly hypervisor: HypervisorKind;
 }
 
-export const VM_TASK_OPS = ['attach-device', 'detach-device', 'migrate'] as const;
+/** `define-domain` / `undefine-domain`: a render-only move (render-only agents only). */
+export const VM_TASK_OPS = [
+  'attach-device',
+  'detach-device',
+  'migrate',
+  'define-domain',
+  'undefine-domain',
+] as const;
 export type VmTaskOp = (typeof VM_TASK_OPS)[number];
 
 export interface VmTask {

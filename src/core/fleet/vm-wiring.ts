@@ -54,8 +54,38 @@ export interface VmBoot {
 export const VM_DESIRED = ['running', 'absent'] as const;
 export type VmDesired = (typeof VM_DESIRED)[number];
 
-export const VM_STATES = ['running', 'paused', 'shut-off', 'absent', 'failed', 'other'] as const;
+/**
+ * `rendered`: the host has no libvirt (render-only); the domain is defined
+ * there but no VM runs. Agents report `running` for it (they mimic libvirt);
+ * the controller says what is true (`shownVmState`).
+ */
+export const VM_STATES = [
+  'running',
+  'rendered',
+  'paused',
+  'shut-off',
+  'absent',
+  'failed',
+  'other',
+] as const;
 export type VmState = (typeof VM_STATES)[number];
+
+/** What `rendered` means, for every output that shows the state. */
+export const RENDERED_NOTE = 'render-only host: the domain is defined, no VM runs';
+
+/**
+ * A domain's state as the API shows it: a render-only host's "running"
+ * domain is only a definition (no VM runs), so it is `rendered`, never
+ * `running`.
+ */
+export function shownVmState<S extends VmState | null>(
+  state: S,
+  hypervisor: string | null,
+): S | 'rendered' {
+  return hypervisor === 'render-only' && (state === 'running' || state === 'paused')
+    ? 'rendered'
+    : state;
+}
 
 /** The libvirt domain name: readable, and unique on a host whatever the tenants call things. */
 export const domainName = (inst: { readonly name: string; readonly id: string }): string =>

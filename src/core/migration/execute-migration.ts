@@ -3,6 +3,7 @@ import type { ProgressSink } from '../ports.js';
 import { describeView } from './migration-attention.js';
 import { STEPS, type StepContext } from './migration-steps.js';
 import type { MigrationPlan, MigrationPorts, MigrationStep } from './migration-types.js';
+import type { MigrationMode } from './target-check.js';
 import { initialView, snapshotView, type MigrationView } from './migration-view.js';
 
 export interface StepError {
@@ -22,6 +23,8 @@ export interface StepRecord extends MigrationStep {
 }
 
 export interface MigrationReport {
+  /** `render-only`: no VM ran; the domain definition and the VF ports moved. */
+  readonly mode: MigrationMode;
   readonly instance: string;
   readonly source: string;
   readonly target: string;
@@ -108,6 +111,7 @@ export async function executeMigration(
     }
   }
   return {
+    mode: plan.mode,
     instance: plan.request.instance.name,
     source: plan.request.source.id,
     target: plan.request.target.id,

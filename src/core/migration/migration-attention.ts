@@ -9,7 +9,11 @@ import type { MigrationView } from './migration-view.js';
 export function describeView(plan: MigrationPlan, view: MigrationView): string[] {
   const { source, target, instance } = plan.request;
   const on = view.domainOn === 'source' ? source.id : target.id;
-  const lines = [`instance ${instance.name} runs on ${on}`];
+  const lines = [
+    plan.mode === 'live'
+      ? `instance ${instance.name} runs on ${on}`
+      : `instance ${instance.name}'s domain is defined on ${on} (render-only: no VM runs)`,
+  ];
   for (const p of view.ports) {
     const parts: string[] = [];
     if (p.source.held) {

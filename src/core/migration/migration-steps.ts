@@ -1,5 +1,5 @@
 import { VfleetError } from '../errors.js';
-import { renderDeviceXml } from '../libvirt/render-domain.js';
+import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
 import type { InstanceWiring } from '../libvirt/wiring.js';
 import type { MigrationPlan, MigrationPorts, MigrationStep } from './migration-types.js';
 import { portView, type MutableView } from './migration-view.js';
@@ -67,10 +67,20 @@ function targetWiring(ctx: StepContext): InstanceWiring {
     return vf === null ? p : { ...p, vf };
   });
   const id = uuid === undefined ? {} : { uuid };
-  return { name, ...id, vcpus, memoryMb, numaPolicy, base, hostNuma: targetNuma, ports };
+  // The domain policy travels: the target renders (and its agent checks) the same rules.
+  const policy = instance.policy === undefined ? {} : { policy: instance.policy };
+  return { name, ...id, ...policy, vcpus, memoryMb, numaPolicy, base, hostNuma: targetNuma, ports };
 }
 
 const host = (ctx: StepContext, side: 'source' | 'target') => ctx.plan.request[side];
+
+/** Where a render-only definition (with its VFs in it) now is. */
+function moveDefinition(ctx: StepContext, to: 'source' | 'target'): void {
+  for (const p of ctx.view.ports) {
+    p.source.attached = to === 'source';
+    p.target.attached = to === 'target';
+  }
+}
 const domain = (ctx: StepContext) => ctx.plan.request.instance.name;
 
 export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
@@ -126,19 +136,31 @@ export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
   },
   migrate: {
     async run(ctx) {
+      const xml =
+        ctx.plan.mode === 'live' ? {} : { domainXml: renderDomainXml(targetWiring(ctx)).xml };
       await ctx.ports.migrate({
         domain: domain(ctx),
         from: host(ctx, 'source'),
         to: host(ctx, 'target'),
+        ...xml,
       });
+      // Render-only: the definition moved, the target VFs in it and the source VFs out of it.
+      if (ctx.plan.mode !== 'live') moveDefinition(ctx, 'target');
       ctx.view.domainOn = 'target';
     },
     async undo(ctx) {
+      // Back as the source agent defined it: the instance as it was, with its source VFs.
+      const xml =
+        ctx.plan.mode === 'live'
+          ? {}
+          : { domainXml: renderDomainXml(ctx.plan.request.instance).xml };
       await ctx.ports.migrate({
         domain: domain(ctx),
         from: host(ctx, 'target'),
         to: host(ctx, 'source'),
+        ...xml,
       });
+      if (ctx.plan.mode !== 'live') moveDefinition(ctx, 'source');
       ctx.view.domainOn = 'source';
     },
   },

@@ -1,5 +1,6 @@
 import type { DeviceScope } from '../libvirt/hypervisor-driver.js';
 import type { ClaimedVf, HostNumaNode, InstanceWiring } from '../libvirt/wiring.js';
+import type { MigrationMode } from './target-check.js';
 
 /**
  * Live migration of an instance with `direct` (VF) ports, as explicit steps
@@ -11,7 +12,10 @@ import type { ClaimedVf, HostNumaNode, InstanceWiring } from '../libvirt/wiring.
 
 export interface MigrationHost {
   readonly id: string;
-  /** libvirt URI the other host reaches this one at (`qemu+ssh://host-b/system`). */
+  /**
+   * libvirt URI the other host reaches this one at (`qemu+ssh://host-b/system`);
+   * empty between render-only hosts (nothing connects).
+   */
   readonly uri: string;
 }
 
@@ -22,6 +26,12 @@ export interface MigrationRequest {
   readonly target: MigrationHost;
   /** The target's NUMA nodes: the reserved VFs are checked against the instance's policy there. */
   readonly targetNuma: readonly HostNumaNode[];
+  /**
+   * `live` (default): libvirt on both hosts. `render-only`: neither host has
+   * libvirt; the definition moves (defined on the target with its VFs,
+   * removed from the source) and no device is hot-plugged: no VM runs.
+   */
+  readonly mode?: MigrationMode;
 }
 
 export interface VfReservationRequest {
@@ -50,6 +60,11 @@ export interface MigrateCall {
   readonly domain: string;
   readonly from: MigrationHost;
   readonly to: MigrationHost;
+  /**
+   * Render-only moves only: the whole domain XML as `to` defines it (its own
+   * VFs and NUMA nodes). A live migration carries the running definition.
+   */
+  readonly domainXml?: string;
 }
 
 /**
@@ -68,7 +83,10 @@ export interface MigrationPorts {
   /** Resolves once the device is gone from the domain in `scope`. */
   detachDevice(change: DeviceChange): Promise<void>;
   attachDevice(change: DeviceChange): Promise<void>;
-  /** Live migration; rejects only while the domain still runs on `from`. */
+  /**
+   * Live migration; rejects only while the domain still runs on `from`.
+   * Render-only: defines `domainXml` on `to`, then removes it from `from`.
+   */
   migrate(call: MigrateCall): Promise<void>;
 }
 
@@ -110,6 +128,7 @@ export interface MigratingPort {
 
 export interface MigrationPlan {
   readonly request: MigrationRequest;
+  readonly mode: MigrationMode;
   readonly ports: readonly MigratingPort[];
   readonly steps: readonly MigrationStep[];
 }

@@ -40,6 +40,30 @@ describe('planning a migration', () => {
     ]);
   });
 
+  it('between render-only hosts: no hot-plug, the definition moves in the migrate step', () => {
+    const req = {
+      ...migrationRequest(),
+      source: { id: 'a', uri: '' },
+      target: { id: 'b', uri: '' },
+      mode: 'render-only' as const,
+    };
+    const plan = planMigration(req);
+    expect(plan.mode).toBe('render-only');
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      'reserve-target-vf:p1',
+      'reserve-target-vf:p2',
+      'check-target-vfs',
+      'migrate',
+      'confirm-target-vf:p1',
+      'confirm-target-vf:p2',
+      'release-source-vf:p1',
+      'release-source-vf:p2',
+    ]);
+    // A live plan still needs libvirt URIs.
+    const e = refusal({ ...req, mode: 'live' });
+    expect([e.code, e.details.field]).toEqual(['INVALID_INPUT', 'source.uri']);
+  });
+
   it('detaches the source VF with the failover pairing when the port has a standby', () => {
     const [p1, p2] = planMigration(migrationRequest()).ports;
     expect(p1?.standbyId).toBe('sb1');

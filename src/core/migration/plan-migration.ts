@@ -10,6 +10,7 @@ import type {
   MigrationRequest,
   MigrationStep,
 } from './migration-types.js';
+import type { MigrationMode } from './target-check.js';
 
 /**
  * Why a vnic type is not moved by this state machine. `normal` ports travel
@@ -22,21 +23,26 @@ const NOT_MIGRATED: Readonly<Record<string, string>> = {
   vdpa: 'a vDPA port is not migrated by vfleet',
 };
 
-function checkHost(h: MigrationHost | undefined, field: string): void {
+function checkHost(h: MigrationHost | undefined, field: string, mode: MigrationMode): void {
   if (typeof h?.id !== 'string' || h.id === '') {
     throw new VfleetError('INVALID_INPUT', `${field}.id: a host id is needed`, {
       field: `${field}.id`,
     });
   }
-  if (typeof h.uri !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//.test(h.uri)) {
+  if (mode === 'live' && (typeof h.uri !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//.test(h.uri))) {
     throw new VfleetError('INVALID_INPUT', `${field}.uri: a libvirt URI is needed`, {
       field: `${field}.uri`,
     });
   }
 }
 
-/** The steps, in order: every reservation before anything touches the running guest. */
-function stepsFor(ports: readonly MigratingPort[]): MigrationStep[] {
+/**
+ * The steps, in order: every reservation before anything touches the running
+ * guest. Render-only: no guest runs, so nothing is hot-plugged; the `migrate`
+ * step moves the definition, which names the target VFs already.
+ */
+function stepsFor(ports: readonly MigratingPort[], mode: MigrationMode): MigrationStep[] {
+  const live = mode === 'live';
   const each = (kind: MigrationStep['kind'], phase: MigrationStep['phase'] = 'transaction') =>
     ports.map((p) => ({ id: `${kind}:${p.portId}`, kind, portId: p.portId, phase }));
   const once = (kind: MigrationStep['kind']): MigrationStep => ({
@@ -48,9 +54,9 @@ function stepsFor(ports: readonly MigratingPort[]): MigrationStep[] {
   return [
     ...each('reserve-target-vf'),
     ...(ports.length > 0 ? [once('check-target-vfs')] : []),
-    ...each('detach-source-vf'),
+    ...(live ? each('detach-source-vf') : []),
     once('migrate'),
-    ...each('attach-target-vf'),
+    ...(live ? each('attach-target-vf') : []),
     ...each('confirm-target-vf'),
     ...each('release-source-vf', 'cleanup'),
   ];
@@ -62,8 +68,9 @@ function stepsFor(ports: readonly MigratingPort[]): MigrationStep[] {
  * sides, and ports this state machine cannot move (UNSUPPORTED, naming the port).
  */
 export function planMigration(req: MigrationRequest): MigrationPlan {
-  checkHost(req.source, 'source');
-  checkHost(req.target, 'target');
+  const mode = req.mode ?? 'live';
+  checkHost(req.source, 'source', mode);
+  checkHost(req.target, 'target', mode);
   if (req.source.id === req.target.id) {
     throw new VfleetError('INVALID_INPUT', `target: the instance is already on ${req.target.id}`, {
       field: 'target.id',
@@ -91,5 +98,5 @@ export function planMigration(req: MigrationRequest): MigrationPlan {
       sourceDeviceXml: renderDeviceXml(w, p.id),
       standbyId: standbys.get(p.id) ?? null,
     }));
-  return { request: req, ports, steps: stepsFor(ports) };
+  return { request: req, mode, ports, steps: stepsFor(ports, mode) };
 }
