@@ -1,6 +1,7 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
 import type { DomainPolicy } from '../libvirt/wiring.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
+import type { EventStore } from './events.js';
 import type { Page, PageQuery } from './page.js';
 import type { QuotaDefaults } from './quota.js';
 import type { QuotaStore } from './quota-store.js';
@@ -32,6 +33,8 @@ export interface FleetStore {
   readonly claims: ClaimStore;
   readonly vms: VmStore;
   readonly quotas: QuotaStore;
+  /** What the fleet did (events.ts). */
+  readonly events: EventStore;
   close(): Promise<void>;
 }
 
