@@ -13,6 +13,7 @@ import { planMigration } from '../core/migration/plan-migration.js';
 import type { ProgressEvent } from '../core/ports.js';
 import { agentTaskDriver, type TaskLimits } from './agent-task-driver.js';
 import type { ControllerDeps } from './controller-deps.js';
+import { migrationEvent, recordEvent } from './events.js';
 import { pickMigrationTarget } from './migration-target.js';
 import { hostFacts } from './vm-render.js';
 
@@ -74,14 +75,18 @@ export async function startMigration(
   const createdAt = iso(deps);
   if (!(await deps.store.vms.startMigration({ ...record, createdAt })))
     throw new VfleetError('CONFLICT', `instance ${inst.name} is already migrating`);
-  void runMigration(deps, record.id, inst, plan, limits).catch((e: unknown) => {
-    void deps.store.vms.updateMigration(
-      record.id,
-      'needs-attention',
-      { progress: [{ step: 'controller', status: 'failed', detail: String(e) }] },
-      iso(deps),
-    );
-  });
+  await recordEvent(deps, migrationEvent('running', inst, record));
+  void runMigration(deps, record.id, inst, plan, limits)
+    .catch(async (e: unknown) => {
+      await deps.store.vms.updateMigration(
+        record.id,
+        'needs-attention',
+        { progress: [{ step: 'controller', status: 'failed', detail: String(e) }] },
+        iso(deps),
+      );
+      await recordEvent(deps, migrationEvent('needs-attention', inst, record));
+    })
+    .catch(() => undefined);
   return { ...record, state: 'running', report: null, createdAt, finishedAt: null };
 }
 
@@ -131,14 +136,11 @@ async function runMigration(
     const nodes = [...targetVfs.values()].map((v) => v.numaNode).filter((n) => n !== null);
     await deps.store.vms.moveInstance(inst.id, dst.id, nodes[0] ?? null);
   }
-  await deps.store.vms.updateMigration(
-    id,
-    finalState(report),
-    { ...report, progress: steps },
-    iso(deps),
-  );
+  const state = finalState(report);
+  await deps.store.vms.updateMigration(id, state, { ...report, progress: steps }, iso(deps));
   deps.feed.notify(src.id);
   deps.feed.notify(dst.id);
+  await recordEvent(deps, migrationEvent(state, inst, { id, source: src.id, target: dst.id }));
 }
 
 function finalState(r: MigrationReport): MigrationState {

@@ -9,6 +9,7 @@ import type { ControllerDeps } from './controller-deps.js';
 import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
 import { checkBootPolicy } from './vm-boot-policy.js';
+import { instanceEvent, recordEvent } from './events.js';
 import { hostFacts, renderVm } from './vm-render.js';
 
 type CreateInstance = z.infer<typeof instanceCreateSchema>;
@@ -107,6 +108,14 @@ export async function bootClaimed(
     throw e;
   }
   deps.feed.notify(inst.hostId);
+  await recordEvent(
+    deps,
+    instanceEvent(
+      'instance-booted',
+      inst,
+      `instance ${inst.name}: domain rendered and handed to host ${inst.hostId}'s agent to define and start`,
+    ),
+  );
   return inst;
 }
 

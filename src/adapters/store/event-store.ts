@@ -96,7 +96,7 @@ export function createEventStore(db: Kysely<Database>, tap: EventTap): EventStor
       let s = db
         .selectFrom('events')
         .selectAll()
-        .orderBy('id')
+        .orderBy('id', f.newest === true ? 'desc' : 'asc')
         .limit(q.limit + 1);
       if (q.after !== null) s = s.where('id', '>', Number(q.after[0]));
       if (f.afterId !== undefined) s = s.where('id', '>', f.afterId);
@@ -104,7 +104,10 @@ export function createEventStore(db: Kysely<Database>, tap: EventTap): EventStor
       if (f.tenant !== null) s = s.where('tenant', '=', f.tenant);
       if (f.host !== undefined) s = s.where('host_id', '=', f.host);
       if (f.kind !== undefined) s = s.where('kind', '=', f.kind);
-      return pageOf(await s.execute(), q.limit, (r) => [r.id], toEvent);
+      const rows = await s.execute();
+      if (f.newest === true)
+        return { items: rows.slice(0, q.limit).reverse().map(toEvent), next: null };
+      return pageOf(rows, q.limit, (r) => [r.id], toEvent);
     },
     async latestId() {
       const r = await db

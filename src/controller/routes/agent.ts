@@ -6,6 +6,8 @@ import { appliedProblems, refuseProblems, reportProblems } from '../../core/flee
 import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
 import { waitForDesired } from '../desired-poll.js';
+import { recordEvent } from '../events.js';
+import { deleted } from './instances.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import {
   appliedSchema,
@@ -126,8 +128,14 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
       // A domain gone as asked: its instance's VFs can now be released and reset.
       for (const gone of await deps.store.vms.recordResults(id, b.domains, now())) {
+        const inst = await deps.store.claims.getInstance(gone);
         await deps.store.claims.release(gone);
         deps.feed.notify(id);
+        if (inst !== null)
+          await recordEvent(
+            deps,
+            deleted(inst, `host ${id} removed its domain; its VFs are released for reset`),
+          );
       }
       return c.json(hostOut(h, staleBefore()), 200);
     },

@@ -49,6 +49,8 @@ export interface EventFilter {
   readonly afterId?: number | undefined;
   /** Only events at or after this time. */
   readonly since?: string | undefined;
+  /** The newest `limit` matching events (still oldest first), and no next page. */
+  readonly newest?: boolean | undefined;
 }
 
 export interface EventStore {
