@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../testing/controller-harness.js';
-import type { Harness, Json } from '../testing/controller-harness.js';
+import type { Harness } from '../testing/controller-harness.js';
 import { applyDesired, basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { purgeHistory } from './purge-history.js';
