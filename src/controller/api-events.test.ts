@@ -100,6 +100,11 @@ describe.each(STORE_KINDS)('events on %s', (kind) => {
     const p2 = await events(`?limit=4&cursor=${String(p1.nextCursor)}`);
     expect(kinds([...p1.items, ...p2.items])).toEqual(kinds(all));
     expect(kinds((await events('?last=2')).items)).toEqual(['instance-deleted', 'vf-reset']);
+    // Past every event, or before any: an empty page, never a database error.
+    expect((await events('?since=999999999999999')).items).toEqual([]);
+    expect((await events('?since=0000-01-01T00:00:00Z')).items).toHaveLength(all.length);
+    const big = Buffer.from(JSON.stringify(['events', 2 ** 40])).toString('base64url');
+    expect((await events(`?cursor=${big}`)).items).toEqual([]);
     const bad = await h.call('GET', '/v1/events?since=yesterday', h.admin);
     expect(bad.status).toBe(400);
     expect(bad.body.details).toMatchObject({ field: 'query.since' });

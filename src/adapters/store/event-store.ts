@@ -85,6 +85,10 @@ export async function withEvents<T>(
   return result;
 }
 
+/** Ids are `serial` (int4): a larger one from a client is "after every event", not a database error. */
+const MAX_ID = 2_147_483_647;
+const asId = (n: number): number => Math.max(0, Math.min(n, MAX_ID));
+
 export function createEventStore(db: Kysely<Database>, tap: EventTap): EventStore {
   return {
     async record(events, now) {
@@ -98,8 +102,8 @@ export function createEventStore(db: Kysely<Database>, tap: EventTap): EventStor
         .selectAll()
         .orderBy('id', f.newest === true ? 'desc' : 'asc')
         .limit(q.limit + 1);
-      if (q.after !== null) s = s.where('id', '>', Number(q.after[0]));
-      if (f.afterId !== undefined) s = s.where('id', '>', f.afterId);
+      if (q.after !== null) s = s.where('id', '>', asId(Number(q.after[0])));
+      if (f.afterId !== undefined) s = s.where('id', '>', asId(f.afterId));
       if (f.since !== undefined) s = s.where('at', '>=', new Date(f.since));
       if (f.tenant !== null) s = s.where('tenant', '=', f.tenant);
       if (f.host !== undefined) s = s.where('host_id', '=', f.host);

@@ -67,7 +67,8 @@ function sinceFilter(since: string | undefined): Pick<EventFilter, 'afterId' | '
       { field: 'query.since' },
     );
   }
-  return { since: new Date(t).toISOString() };
+  // Nothing was recorded before 1970; the clamp keeps year 0000 away from the database.
+  return { since: new Date(Math.max(t, 0)).toISOString() };
 }
 
 /**
