@@ -158,6 +158,27 @@ describe.each(STORE_KINDS)('events on %s', (kind) => {
     expect(next?.data.notRecorded).toBe(11);
   });
 
+  it('text the database would refuse (NUL, a lone surrogate) is stored escaped, never lost', async () => {
+    const [e] = await h.store.events.record(
+      [
+        {
+          kind: 'refused',
+          host: null,
+          tenant: 'nobody',
+          subject: 'a\u0000b',
+          message: 'bad \u0000 key \ud800',
+          data: { field: 'x\u0000\udc00' },
+        },
+      ],
+      new Date(h.clock).toISOString(),
+    );
+    expect(e).toMatchObject({
+      subject: 'a\\0b',
+      message: 'bad \\0 key \ufffd',
+      data: { field: 'x\\0\ufffd' },
+    });
+  });
+
   it('?wait long-polls: answers as soon as a new event is recorded, or empty when the wait is up', async () => {
     const last = (await events('?last=1')).items[0]?.id ?? 0;
     const t0 = Date.now();

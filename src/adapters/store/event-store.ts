@@ -41,6 +41,16 @@ const toEvent = (r: Selectable<EventsTable>): FleetEvent => ({
   data: r.data,
 });
 
+/**
+ * Text PostgreSQL can keep: a refused request's message may quote input
+ * with NUL or an unpaired surrogate, which text and jsonb refuse.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const storable = (t: string): string =>
+  t.replaceAll('\u0000', '\\0').replace(LONE_SURROGATE, '\ufffd');
+const storableData = (d: Readonly<Record<string, unknown>>): string =>
+  JSON.stringify(d, (_k, v: unknown) => (typeof v === 'string' ? storable(v) : v));
+
 /** Inserts events inside the caller's transaction; emit them after it commits. */
 export async function insertEvents(
   db: Db,
@@ -56,10 +66,10 @@ export async function insertEvents(
         kind: e.kind,
         host_id: e.host,
         tenant: e.tenant,
-        subject: e.subject,
+        subject: e.subject === null ? null : storable(e.subject),
         // Bounded: a message built from input (a refused request) stays one line of sane size.
-        message: e.message.slice(0, 1000),
-        data: JSON.stringify(e.data),
+        message: storable(e.message.slice(0, 1000)),
+        data: storableData(e.data),
       })),
     )
     .returningAll()
