@@ -31,6 +31,15 @@ export const instanceEvent = (
   data: { instance: inst.id, ports: inst.ports.length },
 });
 
+export function createdEvent(inst: InstanceView): NewEvent {
+  const vfs = inst.ports.filter((p) => p.pciAddress !== null).length;
+  return instanceEvent(
+    'instance-created',
+    inst,
+    `instance ${inst.name} (tenant ${inst.tenant}) placed on ${inst.hostId ?? 'no host'} with ${vfs} VF port(s) of ${inst.ports.length}; waiting for the agent to configure them`,
+  );
+}
+
 /** One log line per event, key=value, the message quoted last: what an operator tails. */
 export function eventLogLine(e: FleetEvent): string {
   const parts = [`event id=${e.id}`, `kind=${e.kind}`];

@@ -98,6 +98,15 @@ export async function bootClaimed(
   } catch (e) {
     await deps.store.claims.release(inst.id);
     if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+    const why = e instanceof Error ? e.message : String(e);
+    await recordEvent(
+      deps,
+      instanceEvent(
+        'instance-deleted',
+        inst,
+        `instance ${inst.name} (tenant ${inst.tenant}) deleted: its boot was refused (${why}); its VFs are released for reset`,
+      ),
+    );
     if (isVfleetError(e) && e.code === 'INVALID_INPUT') {
       const field = typeof e.details.field === 'string' ? e.details.field : undefined;
       throw new VfleetError('INVALID_INPUT', `boot: ${e.message}`, {

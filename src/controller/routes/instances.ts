@@ -35,7 +35,6 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       const r = await createInstance(deps, c.var.principal, c.req.valid('json'), key);
       // A retry answers as the first request did: 201 with the instance (as it is now).
       if (r.replayed) c.header('Idempotent-Replayed', 'true');
-      else await recordEvent(deps, created(r.instance));
       return c.json(instanceOut(r.instance), 201);
     },
   );
@@ -159,15 +158,6 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
         200,
       );
     },
-  );
-}
-
-function created(inst: InstanceView): NewEvent {
-  const vfs = inst.ports.filter((p) => p.pciAddress !== null).length;
-  return instanceEvent(
-    'instance-created',
-    inst,
-    `instance ${inst.name} (tenant ${inst.tenant}) placed on ${inst.hostId ?? 'no host'} with ${vfs} VF port(s) of ${inst.ports.length}; waiting for the agent to configure them`,
   );
 }
 
