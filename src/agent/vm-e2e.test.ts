@@ -181,6 +181,9 @@ describe.each(STORE_KINDS)(
           .map((e) => e.kind)
           .filter((k) => k.startsWith('instance-') || k.startsWith('migration-'));
         expect(story).toEqual([
+          // The refused boot first: claimed, then given back.
+          'instance-created',
+          'instance-deleted',
           'instance-created',
           'instance-booted',
           'migration-started',
