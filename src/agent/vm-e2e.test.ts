@@ -176,6 +176,22 @@ describe.each(STORE_KINDS)(
         await wait('hv-b VFs free and clean', async () =>
           (await vfsOf('hv-b')).every((v) => v.state === 'free' && !v.dirty),
         );
+        // The event log tells the instance's story, in order (docs/controller.md, "Events").
+        const story = (await get<{ items: { kind: string }[] }>('/v1/events?limit=1000')).items
+          .map((e) => e.kind)
+          .filter((k) => k.startsWith('instance-') || k.startsWith('migration-'));
+        expect(story).toEqual([
+          // The refused boot first: claimed, then given back.
+          'instance-created',
+          'instance-deleted',
+          'instance-created',
+          'instance-booted',
+          'migration-started',
+          'migration-done',
+          'migration-started',
+          'migration-rolled-back',
+          'instance-deleted',
+        ]);
       } finally {
         await fleet.close();
       }

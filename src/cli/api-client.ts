@@ -4,7 +4,8 @@ import type { FleetDeps } from './fleet-deps.js';
 
 export interface ApiClient {
   readonly baseUrl: string;
-  get<T = unknown>(path: string): Promise<T>;
+  /** `signal`: gives up the request (a followed long poll ended by Ctrl-C). */
+  get<T = unknown>(path: string, signal?: AbortSignal): Promise<T>;
   /** `headers`: extra request headers (an Idempotency-Key). */
   post<T = unknown>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
   /**
@@ -45,6 +46,7 @@ export function createApiClient(
     path: string,
     body?: unknown,
     extra: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<unknown> => {
     const headers: Record<string, string> = { ...extra, authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -54,6 +56,7 @@ export function createApiClient(
         method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal === undefined ? {} : { signal }),
       });
     } catch (e) {
       throw new VfleetError(
@@ -99,7 +102,8 @@ export function createApiClient(
   };
   return {
     baseUrl: base,
-    get: <T>(path: string) => call('GET', path) as Promise<T>,
+    get: <T>(path: string, signal?: AbortSignal) =>
+      call('GET', path, undefined, {}, signal) as Promise<T>,
     post: <T>(path: string, body: unknown, headers?: Record<string, string>) =>
       call('POST', path, body, headers) as Promise<T>,
     list,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
+import { registerEventsCommand } from './events-command.js';
 import { registerHostsCommands, registerTokenCommands } from './fleet-admin-commands.js';
 import { registerNetworkCommands, registerSpecCommands } from './fleet-catalog-commands.js';
 import { registerInstanceCommands } from './fleet-instance-commands.js';
@@ -9,7 +10,7 @@ import { registerServeCommands } from './serve-commands.js';
 /**
  * The fleet half of the CLI: `controller`, `agent` and `up` start the
  * services; `hosts`, `spec`, `physnet`, `network`, `port`, `instance` and
- * `token`, `quota` talk to a controller's /v1 API (docs/controller.md).
+ * `token`, `quota`, `events` talk to a controller's /v1 API (docs/controller.md).
  */
 export function registerControllerCommands(program: Command, deps: CliDeps): void {
   registerServeCommands(program, deps);
@@ -19,4 +20,5 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerInstanceCommands(program, deps);
   registerTokenCommands(program, deps);
   registerQuotaCommands(program, deps);
+  registerEventsCommand(program, deps);
 }

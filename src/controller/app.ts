@@ -4,9 +4,11 @@ import { VfleetError } from '../core/errors.js';
 import { bearerAuth } from './auth.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
 import { docsPage } from './docs-page.js';
+import { refusalRecorder } from './events.js';
 import { errorResponse, tooLarge, validationError } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
 import { registerAgentRoutes } from './routes/agent.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
 import { registerInstanceRoutes } from './routes/instances.js';
@@ -47,6 +49,8 @@ export function createControllerApp(
     scheme: 'bearer',
   });
 
+  // Outermost: sees every answer, the refusals of the body limit and of auth included.
+  app.use('/v1/*', refusalRecorder(deps));
   // Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
   app.use(
     '/v1/*',
@@ -69,6 +73,7 @@ export function createControllerApp(
   registerAgentRoutes(app, deps);
   registerVmRoutes(app, deps);
   registerQuotaRoutes(app, deps);
+  registerEventRoutes(app, deps);
 
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));

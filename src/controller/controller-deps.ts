@@ -31,6 +31,10 @@ export interface ControllerConfig {
   readonly idempotencyRetentionMs: number;
   /** An instance whose reservation expired is kept this long for history, then purged. */
   readonly instanceRetentionMs: number;
+  /** Events older than this are purged by the sweep (default 7 days)... */
+  readonly eventRetentionMs: number;
+  /** ...and so are the oldest beyond this many rows (default 100,000). */
+  readonly eventMaxRows: number;
   /** Per-tenant limits for tenants without an admin override (core/fleet/quota.ts). */
   readonly quotas: QuotaDefaults;
   /** Bridges and libvirt networks a tenant-policy token's ports may use (docs/security.md). */
@@ -71,6 +75,8 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   feedPollMs: 15_000,
   idempotencyRetentionMs: 24 * 3_600_000,
   instanceRetentionMs: 24 * 3_600_000,
+  eventRetentionMs: 7 * 24 * 3_600_000,
+  eventMaxRows: 100_000,
   quotas: DEFAULT_QUOTAS,
   tenantPortSources: DEFAULT_TENANT_PORT_SOURCES,
   http: DEFAULT_HTTP_LIMITS,

@@ -6,6 +6,7 @@ import type { InstanceView, NewIdempotencyKey, NewPort } from '../core/fleet/sto
 import { schedule } from '../core/scheduler/schedule.js';
 import type { PortNeed } from '../core/scheduler/types.js';
 import { uncached } from './candidate-cache.js';
+import { createdEvent, recordEvent } from './events.js';
 import { keyFor, replay } from './idempotency.js';
 import { bootClaimed, checkBootRequest } from './vm-boot.js';
 import type { ControllerDeps } from './controller-deps.js';
@@ -157,6 +158,8 @@ async function scheduleAndClaim(
     if (won === null) continue;
     // Another id: the instance of a duplicate request that committed first.
     if (won.id !== id) return { instance: won, replayed: true };
+    // Created before booted: the log tells it in the order it happened.
+    await recordEvent(deps, createdEvent(won));
     return { instance: await bootClaimed(deps, won, req, policy), replayed: false };
   }
   throw new VfleetError(

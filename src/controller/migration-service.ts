@@ -21,6 +21,7 @@ import {
 import type { ProgressEvent } from '../core/ports.js';
 import { agentTaskDriver, type TaskLimits } from './agent-task-driver.js';
 import type { ControllerDeps } from './controller-deps.js';
+import { migrationEvent, recordEvent } from './events.js';
 import { pickMigrationTarget } from './migration-target.js';
 import { hostFacts } from './vm-render.js';
 
@@ -104,9 +105,10 @@ export async function startMigration(
   // The mode from the start: a follower says what kind of move it watches.
   const report = { mode: plan.mode, progress: [] };
   await deps.store.vms.updateMigration(record.id, 'running', report, null);
-  void runMigration(deps, record.id, inst, plan, vm.boot.policy ?? 'tenant', limits).catch(
-    (e: unknown) => {
-      void deps.store.vms.updateMigration(
+  await recordEvent(deps, migrationEvent('running', inst, record));
+  void runMigration(deps, record.id, inst, plan, vm.boot.policy ?? 'tenant', limits)
+    .catch(async (e: unknown) => {
+      await deps.store.vms.updateMigration(
         record.id,
         'needs-attention',
         {
@@ -115,8 +117,9 @@ export async function startMigration(
         },
         iso(deps),
       );
-    },
-  );
+      await recordEvent(deps, migrationEvent('needs-attention', inst, record));
+    })
+    .catch(() => undefined);
   return { ...record, state: 'running', report, createdAt, finishedAt: null };
 }
 
@@ -174,14 +177,11 @@ async function runMigration(
     const nodes = [...targetVfs.values()].map((v) => v.numaNode).filter((n) => n !== null);
     await deps.store.vms.moveInstance(inst.id, dst.id, nodes[0] ?? null);
   }
-  await deps.store.vms.updateMigration(
-    id,
-    finalState(report),
-    { ...report, progress: steps },
-    iso(deps),
-  );
+  const state = finalState(report);
+  await deps.store.vms.updateMigration(id, state, { ...report, progress: steps }, iso(deps));
   deps.feed.notify(src.id);
   deps.feed.notify(dst.id);
+  await recordEvent(deps, migrationEvent(state, inst, { id, source: src.id, target: dst.id }));
 }
 
 function finalState(r: MigrationReport): MigrationState {

@@ -92,6 +92,7 @@ export const LIST_KEYS = {
   tokens: { list: 'tokens', parts: ['t', 's'] },
   migrations: { list: 'migrations', parts: ['t', 's'] },
   quotas: { list: 'quotas', parts: ['s'] },
+  events: { list: 'events', parts: ['n'] },
 } as const satisfies Record<string, ListKey>;
 
 /** The store's page query for `?limit=&cursor=`. */

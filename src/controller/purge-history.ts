@@ -5,12 +5,19 @@ import type { ControllerDeps } from './controller-deps.js';
  * The sweep's second half: forgets Idempotency-Keys past their retention
  * and instances that expired more than `instanceRetentionMs` ago (kept
  * until then so `vfleet instance list` shows what lapsed). Live instances
- * are never touched.
+ * are never touched. Events go after `eventRetentionMs`, or beyond the
+ * newest `eventMaxRows`.
  */
-export function purgeHistory(deps: ControllerDeps): Promise<Purged> {
+export async function purgeHistory(deps: ControllerDeps): Promise<Purged & { events: number }> {
   const now = deps.now();
-  return deps.store.claims.purge(
+  const purged = await deps.store.claims.purge(
     new Date(now).toISOString(),
     new Date(now - deps.config.instanceRetentionMs).toISOString(),
   );
+  // The event log is bounded by age and by rows (a flood of refusals cannot grow it for 7 days).
+  const events = await deps.store.events.purge(
+    new Date(now - deps.config.eventRetentionMs).toISOString(),
+    deps.config.eventMaxRows,
+  );
+  return { ...purged, events };
 }

@@ -8,6 +8,7 @@ import { createCandidateCache } from './candidate-cache.js';
 import { createChangeFeed, type FeedSignals } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps, HttpLimits } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
+import { eventLogLine } from './events.js';
 import { purgeHistory } from './purge-history.js';
 import { createLongPolls } from './long-polls.js';
 import { createSerial } from './serial.js';
@@ -48,6 +49,10 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     stopping: stopping.signal,
     longPolls: createLongPolls(),
   };
+  // Each event this process records is also one line of its log.
+  o.store.events.onRecorded((events) => {
+    for (const e of events) o.log(eventLogLine(e));
+  });
   const created = await ensureAdminToken(
     o.store.tokens,
     o.adminTokenFile,

@@ -9,6 +9,7 @@ import type { ControllerDeps } from './controller-deps.js';
 import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { instanceCreateSchema } from './schemas/instances.js';
 import { checkBootPolicy } from './vm-boot-policy.js';
+import { instanceEvent, recordEvent } from './events.js';
 import { hostFacts, renderVm } from './vm-render.js';
 
 type CreateInstance = z.infer<typeof instanceCreateSchema>;
@@ -97,6 +98,15 @@ export async function bootClaimed(
   } catch (e) {
     await deps.store.claims.release(inst.id);
     if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+    const why = e instanceof Error ? e.message : String(e);
+    await recordEvent(
+      deps,
+      instanceEvent(
+        'instance-deleted',
+        inst,
+        `instance ${inst.name} (tenant ${inst.tenant}) deleted: its boot was refused (${why}); its VFs are released for reset`,
+      ),
+    );
     if (isVfleetError(e) && e.code === 'INVALID_INPUT') {
       const field = typeof e.details.field === 'string' ? e.details.field : undefined;
       throw new VfleetError('INVALID_INPUT', `boot: ${e.message}`, {
@@ -107,6 +117,14 @@ export async function bootClaimed(
     throw e;
   }
   deps.feed.notify(inst.hostId);
+  await recordEvent(
+    deps,
+    instanceEvent(
+      'instance-booted',
+      inst,
+      `instance ${inst.name}: domain rendered and handed to host ${inst.hostId}'s agent to define and start`,
+    ),
+  );
   return inst;
 }
 

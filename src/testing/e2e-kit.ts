@@ -54,6 +54,8 @@ export interface TestController {
   readonly api: FleetApi;
   /** Controller and agent log lines: an end-to-end run should leave none. */
   readonly logs: string[];
+  /** The controller's event lines (`event id=...`), kept apart from the log lines above. */
+  readonly events: string[];
   /** Starts the agent of host `name` (with its own agent token); it runs until close. */
   startAgent(
     name: string,
@@ -70,6 +72,7 @@ export async function startTestController(
 ): Promise<TestController> {
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-e2e-'));
   const logs: string[] = [];
+  const events: string[] = [];
   const { store } = await openTestStore(kind);
   const ctl = await runController({
     store,
@@ -78,7 +81,7 @@ export async function startTestController(
     adminTokenFile: join(dir, 'admin-token'),
     config: { ...DEFAULT_CONFIG, ...config },
     now: () => Date.now(),
-    log: (l) => logs.push(`controller: ${l}`),
+    log: (l) => (l.startsWith('event ') ? events : logs).push(`controller: ${l}`),
     serializeClaims: store.embedded,
   });
   const api = httpFleet(ctl.url, (await readFile(join(dir, 'admin-token'), 'utf8')).trim());
@@ -88,6 +91,7 @@ export async function startTestController(
     url: ctl.url,
     api,
     logs,
+    events,
     async startAgent(name, { fixture, kernel }, more = { labels: {} }) {
       const token = await api.token('agent', { host: name });
       const options: HostAgentOptions = {

@@ -4,6 +4,8 @@ import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
 import type { ApplyOutcome } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { applyEvents } from './apply-events.js';
+import { withEvents, type EventTap } from './event-store.js';
 import { toHost } from './rows.js';
 import { settleWholePfs } from './whole-pfs.js';
 
@@ -18,117 +20,125 @@ export async function recordApplied(
   id: string,
   o: ApplyOutcome,
   now: string,
+  tap: EventTap,
 ): Promise<Host> {
-  return db.transaction().execute(async (tx) => {
-    const host = await tx
-      .selectFrom('hosts')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!host)
-      throw new VfleetError('NOT_FOUND', `host ${id} is not registered`, { field: 'host' });
-    if (o.generation > host.desired_generation) {
-      throw new VfleetError(
-        'INVALID_INPUT',
-        `generation ${o.generation} was never handed out (latest is ${host.desired_generation})`,
-        { field: 'generation' },
-      );
-    }
-    const message = o.message ?? (o.ok ? null : 'apply failed');
-    if (!o.ok) {
-      await tx
-        .updateTable('hosts')
-        .set({ last_apply_message: message, last_seen: now })
+  return withEvents(
+    db,
+    tap,
+    async (tx, record) => {
+      const host = await tx
+        .selectFrom('hosts')
+        .selectAll()
         .where('id', '=', id)
-        .execute();
-      return toHost({ ...host, last_apply_message: message });
-    }
-    const failed = [...o.failedVfs];
-    const settled = (q: ReturnType<typeof base>) =>
-      failed.length > 0 ? q.where('pci_address', 'not in', failed) : q;
-    const base = () =>
-      tx
-        .updateTable('vfs')
-        .where('host_id', '=', id)
-        .where('pending_generation', '<=', o.generation);
-    await settled(base()).set({ dirty: false, note: null }).where('state', '=', 'free').execute();
-    await settled(base())
-      .set({ state: 'free', dirty: false, note: null })
-      .where('state', '=', 'quarantined')
-      .where('port_id', 'is', null)
-      .execute();
-    await settled(base())
-      .set({ state: 'allocated', reserved_until: null, note: null })
-      .where('state', '=', 'reserved')
-      .execute();
-    if (failed.length > 0) {
-      const note = `settings not applied: ${message ?? 'agent reported failure'}`.slice(0, 500);
-      await tx
-        .updateTable('vfs')
-        .set({ state: 'quarantined', dirty: false, note })
-        .where('host_id', '=', id)
-        .where('pci_address', 'in', failed)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!host)
+        throw new VfleetError('NOT_FOUND', `host ${id} is not registered`, { field: 'host' });
+      if (o.generation > host.desired_generation) {
+        throw new VfleetError(
+          'INVALID_INPUT',
+          `generation ${o.generation} was never handed out (latest is ${host.desired_generation})`,
+          { field: 'generation' },
+        );
+      }
+      const message = o.message ?? (o.ok ? null : 'apply failed');
+      if (!o.ok) {
+        await tx
+          .updateTable('hosts')
+          .set({ last_apply_message: message, last_seen: now })
+          .where('id', '=', id)
+          .execute();
+        return toHost({ ...host, last_apply_message: message });
+      }
+      const failed = [...o.failedVfs];
+      // Read before the rows move on: which VFs this generation configures or resets.
+      record(await applyEvents(tx, host, o.generation, failed));
+      const settled = (q: ReturnType<typeof base>) =>
+        failed.length > 0 ? q.where('pci_address', 'not in', failed) : q;
+      const base = () =>
+        tx
+          .updateTable('vfs')
+          .where('host_id', '=', id)
+          .where('pending_generation', '<=', o.generation);
+      await settled(base()).set({ dirty: false, note: null }).where('state', '=', 'free').execute();
+      await settled(base())
+        .set({ state: 'free', dirty: false, note: null })
+        .where('state', '=', 'quarantined')
         .where('port_id', 'is', null)
-        // A migration's hold keeps its VF until the migration lets it go.
-        .where('migration_port', 'is', null)
         .execute();
+      await settled(base())
+        .set({ state: 'allocated', reserved_until: null, note: null })
+        .where('state', '=', 'reserved')
+        .execute();
+      if (failed.length > 0) {
+        const note = `settings not applied: ${message ?? 'agent reported failure'}`.slice(0, 500);
+        await tx
+          .updateTable('vfs')
+          .set({ state: 'quarantined', dirty: false, note })
+          .where('host_id', '=', id)
+          .where('pci_address', 'in', failed)
+          .where('port_id', 'is', null)
+          // A migration's hold keeps its VF until the migration lets it go.
+          .where('migration_port', 'is', null)
+          .execute();
+        await tx
+          .updateTable('vfs')
+          .set({ note })
+          .where('host_id', '=', id)
+          .where('pci_address', 'in', failed)
+          .where('port_id', 'is not', null)
+          .execute();
+      }
+      await settleWholePfs(
+        tx,
+        id,
+        o.generation,
+        failed,
+        `not applied: ${message ?? 'agent reported failure'}`.slice(0, 500),
+      );
+      // An instance is bound once none of its VFs (or whole PFs) waits for the agent.
       await tx
-        .updateTable('vfs')
-        .set({ note })
+        .updateTable('instances')
+        .set({ state: 'active', reserved_until: null })
         .where('host_id', '=', id)
-        .where('pci_address', 'in', failed)
-        .where('port_id', 'is not', null)
+        .where('state', '=', 'reserved')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('vfs')
+                .innerJoin('ports', 'ports.id', 'vfs.port_id')
+                .select('vfs.id')
+                .whereRef('ports.instance_id', '=', 'instances.id')
+                .where('vfs.state', '=', 'reserved'),
+            ),
+          ),
+        )
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('pfs')
+                .innerJoin('ports', 'ports.id', 'pfs.port_id')
+                .select('pfs.id')
+                .whereRef('ports.instance_id', '=', 'instances.id')
+                .where('pfs.state', '=', 'reserved'),
+            ),
+          ),
+        )
         .execute();
-    }
-    await settleWholePfs(
-      tx,
-      id,
-      o.generation,
-      failed,
-      `not applied: ${message ?? 'agent reported failure'}`.slice(0, 500),
-    );
-    // An instance is bound once none of its VFs (or whole PFs) waits for the agent.
-    await tx
-      .updateTable('instances')
-      .set({ state: 'active', reserved_until: null })
-      .where('host_id', '=', id)
-      .where('state', '=', 'reserved')
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('vfs')
-              .innerJoin('ports', 'ports.id', 'vfs.port_id')
-              .select('vfs.id')
-              .whereRef('ports.instance_id', '=', 'instances.id')
-              .where('vfs.state', '=', 'reserved'),
-          ),
-        ),
-      )
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('pfs')
-              .innerJoin('ports', 'ports.id', 'pfs.port_id')
-              .select('pfs.id')
-              .whereRef('ports.instance_id', '=', 'instances.id')
-              .where('pfs.state', '=', 'reserved'),
-          ),
-        ),
-      )
-      .execute();
-    const row = await tx
-      .updateTable('hosts')
-      .set({
-        applied_generation: sql<number>`greatest(applied_generation, ${o.generation})`,
-        last_apply_message: message,
-        last_seen: now,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toHost(row);
-  });
+      const row = await tx
+        .updateTable('hosts')
+        .set({
+          applied_generation: sql<number>`greatest(applied_generation, ${o.generation})`,
+          last_apply_message: message,
+          last_seen: now,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toHost(row);
+    },
+    now,
+  );
 }

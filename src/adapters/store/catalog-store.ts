@@ -3,7 +3,8 @@ import { VfleetError } from '../../core/errors.js';
 import type { CatalogStore } from '../../core/fleet/store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
-import { updateNetworkTx, updatePhysnetTx } from './network-update-tx.js';
+import { refuseNetworkClash } from './network-clash.js';
+import { networkConflict, updateNetworkTx, updatePhysnetTx } from './network-update-tx.js';
 import { networkPage, physnetPage, specPage } from './list-pages.js';
 import { portPage, portViews } from './port-views.js';
 import { checkNetworkQuota, lockTenant } from './quota-tx.js';
@@ -152,19 +153,14 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
               },
             );
           }
+          await refuseNetworkClash(tx, { ...n, vlan }, n.revealOthers === true);
           return tx
             .insertInto('networks')
             .values({ id: n.id, name: n.name, tenant: n.tenant, physnet: n.physnet, vlan })
             .returningAll()
             .executeTakeFirstOrThrow();
         })
-        .catch(
-          conflict(
-            'network',
-            'name',
-            `network ${n.name} exists for tenant ${n.tenant}, or its VLAN is taken`,
-          ),
-        );
+        .catch(networkConflict(n.name, n.tenant));
       return toNetwork(row);
     },
     async getNetwork(id) {
@@ -194,7 +190,8 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       const r = await db.deleteFrom('networks').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
-    updateNetwork: (id, patch, quotas) => updateNetworkTx(db, id, patch, quotas),
+    updateNetwork: (id, patch, quotas, revealOthers) =>
+      updateNetworkTx(db, id, patch, quotas, revealOthers === true),
     async getPort(id) {
       return (await portViews(db, { portId: id }))[0] ?? null;
     },

@@ -156,7 +156,20 @@ export interface QuotasTable {
   vlans_per_physnet: number | null;
 }
 
+/** The event log (migration 0008). */
+export interface EventsTable {
+  id: Generated<number>;
+  at: Timestamp;
+  kind: string;
+  host_id: string | null;
+  tenant: string | null;
+  subject: string | null;
+  message: string;
+  data: JSONColumnType<Record<string, unknown>>;
+}
+
 export interface Database extends VmTables {
+  events: EventsTable;
   hosts: HostsTable;
   pfs: PfsTable;
   vfs: VfsTable;

@@ -3,12 +3,13 @@ import type { HostStore } from '../../core/fleet/store.js';
 import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './apply-outcome.js';
+import type { EventTap } from './event-store.js';
 import { recordReport, retagAll } from './inventory-sync.js';
 import { hostPage } from './list-pages.js';
 import { hostHolders } from './port-views.js';
 import { toHost, toPf, toSpec, toVf } from './rows.js';
 
-export function createHostStore(db: Kysely<Database>): HostStore {
+export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore {
   const get = async (id: string) => {
     const row = await db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toHost(row) : null;
@@ -62,7 +63,7 @@ export function createHostStore(db: Kysely<Database>): HostStore {
       return { pfs: pfs.map(toPf), vfs: vfs.map(toVf) };
     },
     holders: (id) => hostHolders(db, id),
-    report: (id, report, now) => recordReport(db, id, report, now),
+    report: (id, report, now) => recordReport(db, id, report, now, tap),
     retagAll: () => retagAll(db),
     async desiredInputs(id) {
       const host = await get(id);
@@ -111,6 +112,6 @@ export function createHostStore(db: Kysely<Database>): HostStore {
         })),
       };
     },
-    applied: (id, outcome, now) => recordApplied(db, id, outcome, now),
+    applied: (id, outcome, now) => recordApplied(db, id, outcome, now, tap),
   };
 }

@@ -2,8 +2,10 @@ import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
+import type { NewEvent } from '../../core/fleet/events.js';
 import type { HostReport } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { withEvents, type EventTap } from './event-store.js';
 import { loadSpecs, retagPf } from './spec-tagging.js';
 import { toHost } from './rows.js';
 
@@ -14,89 +16,109 @@ export async function recordReport(
   id: string,
   report: HostReport,
   now: string,
+  tap: EventTap,
 ): Promise<Host> {
   refuseRepeatedVfIndex(report);
-  return db.transaction().execute(async (tx) => {
-    await lockHost(tx, id);
-    const specs = await loadSpecs(tx);
-    const seenPfs: number[] = [];
-    for (const pf of report.pfs) {
-      const spec = governingSpec(specs, pf);
-      const values = {
-        ifname: pf.ifname,
-        vendor_id: pf.vendorId,
-        device_id: pf.deviceId,
-        driver: pf.driver,
-        total_vfs: pf.totalVfs,
-        num_vfs: pf.numVfs,
-        numa_node: pf.numaNode,
-        spec_id: spec?.id ?? null,
-        physnet: wholePfPhysnet(specs, pf),
-      };
-      const row = await tx
-        .insertInto('pfs')
-        .values({ host_id: id, pci_address: pf.pciAddress, ...values })
-        .onConflict((oc) => oc.columns(['host_id', 'pci_address']).doUpdateSet(values))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      seenPfs.push(row.id);
-      const vfRows = pf.vfs.map((vf) => ({
-        pf_id: row.id,
-        host_id: id,
-        vf_index: vf.index,
-        pci_address: vf.pciAddress,
-        numa_node: pf.numaNode,
-        ...vfTags(specs, pf, vf.index),
-      }));
-      if (vfRows.length > 0) {
-        await tx
-          .insertInto('vfs')
-          .values(vfRows)
-          .onConflict((oc) =>
-            oc.columns(['pf_id', 'vf_index']).doUpdateSet((eb) => ({
-              pci_address: eb.ref('excluded.pci_address'),
-              numa_node: eb.ref('excluded.numa_node'),
-              physnet: eb.ref('excluded.physnet'),
-              trusted: eb.ref('excluded.trusted'),
-            })),
-          )
-          .execute();
+  return withEvents(
+    db,
+    tap,
+    async (tx, record) => {
+      const before = await lockHost(tx, id);
+      // A registered host that never reported has healthy null: this is its first report.
+      if (before.healthy === null) record([joined(id, report)]);
+      const specs = await loadSpecs(tx);
+      const seenPfs: number[] = [];
+      for (const pf of report.pfs) {
+        const spec = governingSpec(specs, pf);
+        const values = {
+          ifname: pf.ifname,
+          vendor_id: pf.vendorId,
+          device_id: pf.deviceId,
+          driver: pf.driver,
+          total_vfs: pf.totalVfs,
+          num_vfs: pf.numVfs,
+          numa_node: pf.numaNode,
+          spec_id: spec?.id ?? null,
+          physnet: wholePfPhysnet(specs, pf),
+        };
+        const row = await tx
+          .insertInto('pfs')
+          .values({ host_id: id, pci_address: pf.pciAddress, ...values })
+          .onConflict((oc) => oc.columns(['host_id', 'pci_address']).doUpdateSet(values))
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        seenPfs.push(row.id);
+        const vfRows = pf.vfs.map((vf) => ({
+          pf_id: row.id,
+          host_id: id,
+          vf_index: vf.index,
+          pci_address: vf.pciAddress,
+          numa_node: pf.numaNode,
+          ...vfTags(specs, pf, vf.index),
+        }));
+        if (vfRows.length > 0) {
+          await tx
+            .insertInto('vfs')
+            .values(vfRows)
+            .onConflict((oc) =>
+              oc.columns(['pf_id', 'vf_index']).doUpdateSet((eb) => ({
+                pci_address: eb.ref('excluded.pci_address'),
+                numa_node: eb.ref('excluded.numa_node'),
+                physnet: eb.ref('excluded.physnet'),
+                trusted: eb.ref('excluded.trusted'),
+              })),
+            )
+            .execute();
+        }
+        await dropVanishedVfs(
+          tx,
+          row.id,
+          pf.vfs.map((v) => v.index),
+        );
       }
-      await dropVanishedVfs(
-        tx,
-        row.id,
-        pf.vfs.map((v) => v.index),
-      );
-    }
-    // PFs gone from the host go with their VFs, unless a port still holds one (or the PF).
-    let gone = tx.deleteFrom('pfs').where('host_id', '=', id).where('port_id', 'is', null);
-    if (seenPfs.length > 0) gone = gone.where('id', 'not in', seenPfs);
-    await gone
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('vfs')
-              .select('vfs.id')
-              .whereRef('vfs.pf_id', '=', 'pfs.id')
-              .where('vfs.port_id', 'is not', null),
+      // PFs gone from the host go with their VFs, unless a port still holds one (or the PF).
+      let gone = tx.deleteFrom('pfs').where('host_id', '=', id).where('port_id', 'is', null);
+      if (seenPfs.length > 0) gone = gone.where('id', 'not in', seenPfs);
+      await gone
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('vfs')
+                .select('vfs.id')
+                .whereRef('vfs.pf_id', '=', 'pfs.id')
+                .where('vfs.port_id', 'is not', null),
+            ),
           ),
-        ),
-      )
-      .execute();
-    await tx
-      .updateTable('hosts')
-      .set({
-        healthy: report.healthy,
-        last_seen: now,
-        numa_nodes: JSON.stringify(report.numaNodes),
-        memory_mb: report.memoryMb,
-        findings: JSON.stringify(report.findings),
-      })
-      .where('id', '=', id)
-      .execute();
-    return bumpIfDeclaredStateMoved(tx, id);
-  });
+        )
+        .execute();
+      await tx
+        .updateTable('hosts')
+        .set({
+          healthy: report.healthy,
+          last_seen: now,
+          numa_nodes: JSON.stringify(report.numaNodes),
+          memory_mb: report.memoryMb,
+          findings: JSON.stringify(report.findings),
+        })
+        .where('id', '=', id)
+        .execute();
+      return bumpIfDeclaredStateMoved(tx, id);
+    },
+    now,
+  );
+}
+
+function joined(id: string, report: HostReport): NewEvent {
+  const vfs = report.pfs.reduce((n, pf) => n + pf.vfs.length, 0);
+  return {
+    kind: 'host-joined',
+    host: id,
+    tenant: null,
+    subject: id,
+    message: `host ${id} joined: ${report.pfs.length} SR-IOV PF(s), ${vfs} VF(s), ${report.healthy ? 'healthy' : 'with errors (see vfleet hosts show)'}`,
+    data: { pfs: report.pfs.length, vfs, healthy: report.healthy, memoryMb: report.memoryMb },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { directPhysical } from './migration-direct-physical.js';
 import { domainPolicy } from './migration-domain-policy.js';
+import { events } from './migration-events.js';
 import { idempotency } from './migration-idempotency.js';
 import { quotas } from './migration-quotas.js';
 import { instanceVms } from './migration-vms.js';
@@ -154,5 +155,6 @@ export const migrations: MigrationProvider = {
       '0005-domain-policy': domainPolicy,
       '0006-idempotency': idempotency,
       '0007-quotas': quotas,
+      '0008-events': events,
     }),
 };

@@ -6,6 +6,7 @@ import type { NetworkPatch } from '../../core/fleet/store.js';
 import { vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { checkNetworkQuota, lockTenant } from './quota-tx.js';
+import { refuseNetworkClash } from './network-clash.js';
 import { toNetwork, uniqueViolation } from './rows.js';
 
 type Tx = Transaction<Database>;
@@ -55,7 +56,8 @@ export async function updateNetworkTx(
   db: Kysely<Database>,
   id: string,
   patch: NetworkPatch,
-  quotas?: QuotaDefaults,
+  quotas: QuotaDefaults | undefined,
+  revealOthers: boolean,
 ): Promise<Network | null> {
   return db
     .transaction()
@@ -102,6 +104,11 @@ export async function updateNetworkTx(
           });
         }
       }
+      await refuseNetworkClash(
+        tx,
+        { id, name: patch.name ?? cur.name, tenant: cur.tenant, physnet, vlan },
+        revealOthers,
+      );
       const row = await tx
         .updateTable('networks')
         .set({ name: patch.name ?? cur.name, physnet, vlan })
@@ -110,16 +117,27 @@ export async function updateNetworkTx(
         .executeTakeFirstOrThrow();
       return toNetwork(row);
     })
-    .catch((e: unknown) => {
-      const which = uniqueViolation(e);
-      if (which === null) throw e;
-      throw new VfleetError(
-        'CONFLICT',
-        `network ${patch.name ?? id}: the name is taken for its tenant, or the VLAN on its physnet`,
-        { field: which.includes('vlan') ? 'vlan' : 'name', kind: 'network' },
-      );
-    });
+    .catch(networkConflict(patch.name ?? id, null));
 }
+
+/**
+ * The unique index's backstop (refuseNetworkClash answers first): which
+ * constraint fired names the field, never "this or that".
+ */
+export const networkConflict =
+  (name: string, tenant: string | null) =>
+  (e: unknown): never => {
+    const which = uniqueViolation(e);
+    if (which === null) throw e;
+    const vlan = which.includes('vlan');
+    throw new VfleetError(
+      'CONFLICT',
+      vlan
+        ? `network ${name}: its VLAN on its physnet was just taken by another network`
+        : `network ${name} already exists${tenant === null ? ' for its tenant' : ` for tenant ${tenant}`}`,
+      { field: vlan ? 'vlan' : 'name', kind: 'network' },
+    );
+  };
 
 async function lockPhysnet(tx: Tx, name: string): Promise<readonly VlanRange[] | null> {
   const row = await tx

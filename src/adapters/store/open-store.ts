@@ -8,6 +8,7 @@ import type { Database } from './db-types.js';
 import { createClaimStore } from './claim-store.js';
 import { createVmStore } from './vm-store.js';
 import { createCatalogStore } from './catalog-store.js';
+import { createEventStore, createEventTap } from './event-store.js';
 import { createHostStore } from './host-store.js';
 import { migrations } from './migrations.js';
 import { createQuotaStore } from './quota-store.js';
@@ -34,15 +35,17 @@ export async function openStore(target: StoreTarget): Promise<OpenedStore> {
     await db.destroy();
     throw e;
   }
+  const tap = createEventTap();
   return {
     db,
     embedded: target.kind === 'pglite',
     tokens: createTokenStore(db),
-    hosts: createHostStore(db),
+    hosts: createHostStore(db, tap),
     catalog: createCatalogStore(db),
     claims: createClaimStore(db),
     vms: createVmStore(db),
     quotas: createQuotaStore(db),
+    events: createEventStore(db, tap),
     close: () => db.destroy(),
   };
 }

@@ -7,6 +7,8 @@ import { shownVmState } from '../../core/fleet/vm-wiring.js';
 import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
 import { waitForDesired } from '../desired-poll.js';
+import { recordEvent } from '../events.js';
+import { deleted } from './instances.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import {
   appliedSchema,
@@ -129,8 +131,14 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       const results = b.domains.map((d) => ({ ...d, state: shownVmState(d.state, d.hypervisor) }));
       // A domain gone as asked: its instance's VFs can now be released and reset.
       for (const gone of await deps.store.vms.recordResults(id, results, now())) {
+        const inst = await deps.store.claims.getInstance(gone);
         await deps.store.claims.release(gone);
         deps.feed.notify(id);
+        if (inst !== null)
+          await recordEvent(
+            deps,
+            deleted(inst, `host ${id} removed its domain; its VFs are released for reset`),
+          );
       }
       return c.json(hostOut(h, staleBefore()), 200);
     },

@@ -1,8 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { requireRole, seenBy, tenantScope } from '../auth.js';
+import type { NewEvent } from '../../core/fleet/events.js';
+import type { InstanceView } from '../../core/fleet/store.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { idempotencyHeaders } from '../idempotency.js';
+import { instanceEvent, recordEvent } from '../events.js';
 import { createInstance } from '../instance-service.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { instanceCreateSchema, instanceSchema, portSchema } from '../schemas/instances.js';
@@ -110,6 +113,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       }
       await deps.store.claims.release(id);
       if (inst.hostId !== null) deps.feed.notify(inst.hostId);
+      await recordEvent(deps, deleted(inst, 'its VFs are released for reset'));
       return c.body(null, 204);
     },
   );
@@ -156,3 +160,11 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     },
   );
 }
+
+/** Deleted, and what happens to its VFs now. */
+export const deleted = (inst: InstanceView, then: string): NewEvent =>
+  instanceEvent(
+    'instance-deleted',
+    inst,
+    `instance ${inst.name} (tenant ${inst.tenant}) deleted; ${then}`,
+  );

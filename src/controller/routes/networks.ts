@@ -173,6 +173,7 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
         physnet: b.physnet,
         vlan: b.vlan ?? null,
         quotas: deps.config.quotas,
+        revealOthers: who.role === 'admin',
       });
       return c.json(networkOut(n), 201);
     },
@@ -212,7 +213,12 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
     async (c) => {
       requireRole(c.var.principal, 'admin', 'tenant');
       const n = await owned(c.var.principal, c.req.valid('param').id);
-      const updated = await cat.updateNetwork(n.id, c.req.valid('json'), deps.config.quotas);
+      const updated = await cat.updateNetwork(
+        n.id,
+        c.req.valid('json'),
+        deps.config.quotas,
+        c.var.principal.role === 'admin',
+      );
       if (updated === null) throw new VfleetError('NOT_FOUND', `no network ${n.id}`);
       return c.json(networkOut(updated), 200);
     },

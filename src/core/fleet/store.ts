@@ -1,6 +1,7 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
 import type { DomainPolicy } from '../libvirt/wiring.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
+import type { EventStore } from './events.js';
 import type { Page, PageQuery } from './page.js';
 import type { QuotaDefaults } from './quota.js';
 import type { QuotaStore } from './quota-store.js';
@@ -32,6 +33,8 @@ export interface FleetStore {
   readonly claims: ClaimStore;
   readonly vms: VmStore;
   readonly quotas: QuotaStore;
+  /** What the fleet did (events.ts). */
+  readonly events: EventStore;
   close(): Promise<void>;
 }
 
@@ -142,6 +145,8 @@ export interface NewNetwork {
   readonly vlan: number | null;
   /** Enforced in the creating transaction (networks, VLANs per physnet); absent: none. */
   readonly quotas?: QuotaDefaults;
+  /** The caller sees every tenant: a VLAN clash may name another tenant's network. */
+  readonly revealOthers?: boolean;
 }
 
 /** What `PATCH /v1/networks/{id}` may change; absent fields stay. */
@@ -181,7 +186,12 @@ export interface CatalogStore {
   networkByName(tenant: string, name: string): Promise<Network | null>;
   removeNetwork(id: string): Promise<boolean>;
   /** Renames or moves a network; a move (VLAN, physnet) is a CONFLICT while ports use it. */
-  updateNetwork(id: string, patch: NetworkPatch, quotas?: QuotaDefaults): Promise<Network | null>;
+  updateNetwork(
+    id: string,
+    patch: NetworkPatch,
+    quotas?: QuotaDefaults,
+    revealOthers?: boolean,
+  ): Promise<Network | null>;
   /** By tenant, instance, place in the instance; `network` (an id): only its ports. */
   pagePorts(
     f: { tenant: string | null; network?: string | undefined },

@@ -1,0 +1,109 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { VfleetError } from '../../core/errors.js';
+import type { EventFilter, FleetEvent } from '../../core/fleet/events.js';
+import type { Page } from '../../core/fleet/page.js';
+import { requireRole, tenantScope } from '../auth.js';
+import type { AppEnv, ControllerDeps } from '../controller-deps.js';
+import { EVENTS_FEED } from '../events.js';
+import { LIST_KEYS, pageOut, pageQuery, pageSchema } from '../pagination.js';
+import { errorResponses, jsonOk, security } from '../schemas/common.js';
+import { eventListQuery, eventSchema } from '../schemas/events.js';
+
+const KEY = LIST_KEYS.events;
+
+export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
+  // Every event recorded in this process wakes the followers (and, through
+  // the feed's signals, those of the other controllers on one PostgreSQL).
+  deps.store.events.onRecorded(() => {
+    deps.feed.notify(EVENTS_FEED);
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/events',
+      tags: ['events'],
+      security,
+      summary:
+        'What the fleet did, oldest first: specs applied, VFs configured and reset, instances, migrations, refused requests',
+      description:
+        "Admin tokens see every event, tenant tokens their tenant's. With `?wait=N` and nothing to answer yet, the request waits up to N seconds and answers as soon as a matching event is recorded (follow with `?since=<last id>`).",
+      request: { query: eventListQuery },
+      responses: {
+        200: jsonOk(pageSchema(eventSchema, 'EventPage'), 'Events'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      requireRole(c.var.principal, 'admin', 'tenant');
+      const q = c.req.valid('query');
+      const filter: EventFilter = {
+        tenant: tenantScope(c.var.principal),
+        host: q.host,
+        kind: q.kind,
+        ...sinceFilter(q.since),
+        newest: q.last !== undefined,
+      };
+      const page = q.last !== undefined ? { limit: q.last, after: null } : pageQuery(KEY, q);
+      const read = () => deps.store.events.page(filter, page);
+      const found = await follow(deps, read, q.wait ?? 0, c.req.raw.signal);
+      return c.json(
+        pageOut(KEY, found, (e) => e),
+        200,
+      );
+    },
+  );
+}
+
+function sinceFilter(since: string | undefined): Pick<EventFilter, 'afterId' | 'since'> {
+  if (since === undefined || since === '') return {};
+  if (/^\d{1,15}$/.test(since)) return { afterId: Number(since) };
+  const t = Date.parse(since);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(t)) {
+    throw new VfleetError(
+      'INVALID_INPUT',
+      `query.since: "${since}" is neither an event id nor an ISO 8601 time like 2030-01-01T00:00:00Z`,
+      { field: 'query.since' },
+    );
+  }
+  // Nothing was recorded before 1970; the clamp keeps year 0000 away from the database.
+  return { since: new Date(Math.max(t, 0)).toISOString() };
+}
+
+/**
+ * The long poll: reads, and while the page is empty waits for the next
+ * recorded event (or the feed's safety-net re-read), until `waitSeconds`
+ * are up, the client hangs up or the controller stops.
+ */
+async function follow(
+  deps: ControllerDeps,
+  read: () => Promise<Page<FleetEvent>>,
+  waitSeconds: number,
+  hangup: AbortSignal,
+): Promise<Page<FleetEvent>> {
+  const started = Date.now();
+  const ended = AbortSignal.any([hangup, deps.stopping].filter((s) => s !== undefined));
+  for (;;) {
+    // Listening before reading: an event recorded between the read and the wait still wakes it.
+    const listening = new AbortController();
+    const left = waitSeconds * 1000 - (Date.now() - started);
+    const woken = deps.feed.wait(
+      EVENTS_FEED,
+      Math.max(0, Math.min(left, deps.config.feedPollMs)),
+      AbortSignal.any([ended, listening.signal]),
+    );
+    let page: Page<FleetEvent>;
+    try {
+      page = await read();
+    } catch (e) {
+      listening.abort();
+      throw e;
+    }
+    if (page.items.length > 0 || left <= 0 || ended.aborted) {
+      listening.abort();
+      return page;
+    }
+    await woken;
+  }
+}
