@@ -77,12 +77,7 @@ export function linePattern(expected: string): RegExp {
   const body = expected
     .trim()
     .split('…')
-    .map((part) =>
-      part
-        .split(/ +/)
-        .map(escape)
-        .join(' +'),
-    )
+    .map((part) => part.split(/ +/).map(escape).join(' +'))
     .join('.*');
   return new RegExp(`^\\s*${body}\\s*$`);
 }
