@@ -262,7 +262,12 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
             agentToken: (h) => agentToken(deps, ctl.url, admin, h),
             signal: interrupted.signal,
           },
-          { names: labNames, pfs: o.labPfs, memory: o.labMemory },
+          {
+            names: labNames,
+            pfs: o.labPfs,
+            memory: o.labMemory,
+            imageDir: await labImageDir(deps, o),
+          },
         );
       }
     } catch (e) {
@@ -274,6 +279,23 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
     }
     await serveUntilStopped(deps, { agent, ctl, labs, stopped });
   });
+}
+
+/**
+ * The folder of images the lab hosts boot from: DATA_DIR/images on this
+ * machine (/var/lib/vfleet/images for root), shared read-only into every guest.
+ */
+async function labImageDir(deps: CliDeps, o: ServeOptions): Promise<string> {
+  const dir = resolve(o.dataDir ?? fleetOf(deps).defaults.dataDir, 'images');
+  // Made if missing (a dot file is never an image name), so the share always exists.
+  await deps
+    .hostFs('/')
+    .writeFileAtomic(
+      `${dir}/.vfleet-lab-images`,
+      'disk images the lab hosts of vfleet up boot from, by file name\n',
+    );
+  deps.err(`vfleet up: lab images: ${dir} (shared read-only with the lab hosts)\n`);
+  return dir;
 }
 
 async function hostnameOf(deps: CliDeps, root: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { VfleetError, isVfleetError } from '../core/errors.js';
-import { GUEST_NODE, GUEST_REPO_DIR } from '../lab/guest/guest-files.js';
+import { GUEST_NODE, GUEST_REPO_DIR, NINE_P, SHARE_TAGS } from '../lab/guest/guest-files.js';
 import { labNameSchema } from '../lab/lab-options.js';
 import type { CliDeps } from './cli-deps.js';
 import { intArg, parseListen } from './fleet-options.js';
@@ -20,11 +20,15 @@ export const DEFAULT_UP_LAB_NAME = 'vfleet-up';
  */
 export const DEFAULT_UP_LAB_MEMORY_MB = 2048;
 export const MAX_LAB_HOSTS = 4;
+/** Where the lab guest's agent looks for images: the agent's default --image-dir. */
+const GUEST_IMAGE_DIR = '/var/lib/vfleet/images';
 /**
  * Runs the agent (its argv after `sh -c SCRIPT sh`) in the background for as
  * long as the guest lives, again after a failure, its output in AGENT_LOG.
  */
-const AGENT_LOOP = `mkdir -p /var/log
+const AGENT_LOOP = `mkdir -p /var/log ${GUEST_IMAGE_DIR}
+mount -t 9p -o ro,${NINE_P} ${SHARE_TAGS.images} ${GUEST_IMAGE_DIR} 2>/dev/null ||
+  echo "no image share: instances here boot only from images in ${GUEST_IMAGE_DIR}" >>${AGENT_LOG}
 (while :; do "$@"; echo "vfleet agent exited ($?); again in 5 s"; sleep 5; done) </dev/null >>${AGENT_LOG} 2>&1 &`;
 
 export interface LabFlags {
@@ -86,7 +90,10 @@ export interface UpLabOptions {
   readonly pfs: number;
   /** Guest RAM, MB. */
   readonly memory: number;
+  /** The host's image folder, shared read-only where each guest's agent looks for images. */
+  readonly imageDir: string;
 }
+
 
 export interface UpLabContext {
   /** The running controller's URL (`http://127.0.0.1:PORT`). */
@@ -170,7 +177,12 @@ export function explainLabError(e: unknown, name: string): unknown {
 export async function joinLabHosts(
   deps: CliDeps,
   ctx: UpLabContext,
-  o: { readonly names: readonly string[]; readonly pfs: number; readonly memory: number },
+  o: {
+    readonly names: readonly string[];
+    readonly pfs: number;
+    readonly memory: number;
+    readonly imageDir: string;
+  },
 ): Promise<LabMember[]> {
   const lab = await loadLab(deps, 'vfleet up: lab ');
   const what = `${o.names.length} lab guest(s), ${o.pfs} igb PF(s) and ${o.memory} MB each`;
@@ -186,7 +198,9 @@ export async function joinLabHosts(
   ctx.signal.addEventListener('abort', onStop, { once: true });
   try {
     const settled = await Promise.allSettled(
-      o.names.map((name) => joinLabHost(deps, ctx, { name, pfs: o.pfs, memory: o.memory })),
+      o.names.map((name) =>
+        joinLabHost(deps, ctx, { name, pfs: o.pfs, memory: o.memory, imageDir: o.imageDir }),
+      ),
     );
     const members = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = settled.find((r) => r.status === 'rejected');
@@ -210,7 +224,14 @@ async function joinLabHost(deps: CliDeps, ctx: UpLabContext, o: UpLabOptions): P
   // Each guest's boot lines name it: several boot at once.
   const lab = await loadLab(deps, `vfleet up: lab ${o.name}: `);
   const up = await lab
-    .up({ name: o.name, pfs: o.pfs, memory: o.memory, forward: target, signal: ctx.signal })
+    .up({
+      name: o.name,
+      pfs: o.pfs,
+      memory: o.memory,
+      imageDir: o.imageDir,
+      forward: target,
+      signal: ctx.signal,
+    })
     .catch((e: unknown) => {
       throw explainLabError(e, o.name);
     });
