@@ -116,7 +116,7 @@ export function registerEventsCommand(program: Command, deps: CliDeps): void {
   );
 }
 
-const WIDTHS = [20, 25, 12, 16] as const;
+const WIDTHS = [20, 25, 16, 16] as const;
 
 /**
  * TIME KIND HOST SUBJECT MESSAGE with fixed widths (a wider cell pushes its

@@ -182,7 +182,7 @@ const cases: Case[] = [
     400,
     'physnet',
   ],
-  ['a taken VLAN', 'POST', '/v1/networks', { name: 'n', physnet: 'p1', vlan: 100 }, 409, 'name'],
+  ['a taken VLAN', 'POST', '/v1/networks', { name: 'n', physnet: 'p1', vlan: 100 }, 409, 'vlan'],
   ['an instance without name', 'POST', '/v1/instances', vm({ name: '' }), 400, 'name'],
   ['vcpus 0', 'POST', '/v1/instances', vm({ vcpus: 0 }), 400, 'vcpus'],
   ['fractional vcpus', 'POST', '/v1/instances', vm({ vcpus: 1.5 }), 400, 'vcpus'],

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { FleetEvent, NewEvent } from '../core/fleet/events.js';
 import type { Token } from '../core/fleet/model.js';
 import type { InstanceView } from '../core/fleet/store.js';
+import type { MigrationMode } from '../core/migration/target-check.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
 
 /** The change-feed key `GET /v1/events` followers wait on (no host id has parentheses). */
@@ -119,32 +120,48 @@ async function errorBody(
   }
 }
 
-const MIGRATION_WORDS = {
-  running: ['migration-started', 'live migration started'],
-  done: ['migration-done', 'live migration done; the domain runs on the target'],
-  'rolled-back': [
-    'migration-rolled-back',
-    'live migration rolled back; the domain stays on the source',
-  ],
-  'needs-attention': [
-    'migration-needs-attention',
-    'live migration needs attention (see vfleet instance migrations)',
-  ],
+const MIGRATION_KINDS = {
+  running: 'migration-started',
+  done: 'migration-done',
+  'rolled-back': 'migration-rolled-back',
+  'needs-attention': 'migration-needs-attention',
 } as const;
+
+/** What happened, in words true to the mode: a render-only move runs no VM, so nothing is live. */
+function migrationWords(state: keyof typeof MIGRATION_KINDS, mode: MigrationMode): string {
+  const what = mode === 'render-only' ? 'render-only move' : 'live migration';
+  switch (state) {
+    case 'running':
+      return `${what} started`;
+    case 'done':
+      return mode === 'render-only'
+        ? `${what} done; the domain definition and its VF ports are on the target (no VM ran)`
+        : `${what} done; the domain runs on the target`;
+    case 'rolled-back':
+      return `${what} rolled back; the domain stays on the source`;
+    case 'needs-attention':
+      return `${what} needs attention (see vfleet instance show)`;
+  }
+}
 
 /** A migration's start or end, as one event (source host as its host). */
 export function migrationEvent(
-  state: keyof typeof MIGRATION_WORDS,
+  state: keyof typeof MIGRATION_KINDS,
   inst: InstanceView,
-  m: { readonly id: string; readonly source: string; readonly target: string },
+  m: {
+    readonly id: string;
+    readonly source: string;
+    readonly target: string;
+    readonly mode: MigrationMode;
+  },
 ): NewEvent {
-  const [kind, what] = MIGRATION_WORDS[state];
+  const what = migrationWords(state, m.mode);
   return {
-    kind,
+    kind: MIGRATION_KINDS[state],
     host: m.source,
     tenant: inst.tenant,
     subject: inst.name,
     message: `instance ${inst.name}: ${what} (${m.source} -> ${m.target})`,
-    data: { migration: m.id, instance: inst.id, source: m.source, target: m.target },
+    data: { migration: m.id, instance: inst.id, source: m.source, target: m.target, mode: m.mode },
   };
 }

@@ -105,7 +105,7 @@ export async function startMigration(
   // The mode from the start: a follower says what kind of move it watches.
   const report = { mode: plan.mode, progress: [] };
   await deps.store.vms.updateMigration(record.id, 'running', report, null);
-  await recordEvent(deps, migrationEvent('running', inst, record));
+  await recordEvent(deps, migrationEvent('running', inst, { ...record, mode: plan.mode }));
   void runMigration(deps, record.id, inst, plan, vm.boot.policy ?? 'tenant', limits)
     .catch(async (e: unknown) => {
       await deps.store.vms.updateMigration(
@@ -117,7 +117,10 @@ export async function startMigration(
         },
         iso(deps),
       );
-      await recordEvent(deps, migrationEvent('needs-attention', inst, record));
+      await recordEvent(
+        deps,
+        migrationEvent('needs-attention', inst, { ...record, mode: plan.mode }),
+      );
     })
     .catch(() => undefined);
   return { ...record, state: 'running', report, createdAt, finishedAt: null };
@@ -181,7 +184,10 @@ async function runMigration(
   await deps.store.vms.updateMigration(id, state, { ...report, progress: steps }, iso(deps));
   deps.feed.notify(src.id);
   deps.feed.notify(dst.id);
-  await recordEvent(deps, migrationEvent(state, inst, { id, source: src.id, target: dst.id }));
+  await recordEvent(
+    deps,
+    migrationEvent(state, inst, { id, source: src.id, target: dst.id, mode: plan.mode }),
+  );
 }
 
 function finalState(r: MigrationReport): MigrationState {
