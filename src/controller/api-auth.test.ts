@@ -42,6 +42,7 @@ afterAll(() => h.close());
 
 const missing = '00000000-0000-0000-0000-000000000000';
 const endpoints = (): Endpoint[] => [
+  { method: 'GET', path: '/v1/events', roles: ['admin', 'tenant'] },
   { method: 'GET', path: '/v1/hosts', roles: ['admin'] },
   { method: 'GET', path: '/v1/hosts/node1', roles: ['admin'] },
   { method: 'PATCH', path: '/v1/hosts/node1', body: { labels: { rack: 'r9' } }, roles: ['admin'] },
