@@ -94,7 +94,6 @@ export interface UpLabOptions {
   readonly imageDir: string;
 }
 
-
 export interface UpLabContext {
   /** The running controller's URL (`http://127.0.0.1:PORT`). */
   readonly url: string;
