@@ -8,7 +8,7 @@ import { agentLogSummary, describeJoin, waitJoined } from './up-lab-join.js';
 // operator sees while a lab host joins.
 interface Script {
   /** The host's record at a time (ms since the agent started), or null: not registered. */
-  readonly host: (t: number) => { lastSeen: string | null; pfs: unknown[] } | null;
+  readonly host: (t: number) => { lastSeen: string | null; pfs: unknown[]; ready?: boolean } | null;
   /** The guest agent log's last line at a time. */
   readonly log: (t: number) => string;
 }
@@ -73,7 +73,11 @@ describe('a lab host joining', () => {
       host: (t) =>
         t < 40_000
           ? null
-          : { lastSeen: w.iso(40_000), pfs: t < 70_000 ? [] : [{ pciAddress: 'p' }] },
+          : {
+              lastSeen: w.iso(40_000),
+              pfs: t < 70_000 ? [] : [{ pciAddress: 'p' }],
+              ready: t >= 70_000,
+            },
       log: (t) => (t < 20_000 ? 'node starting' : `registered as lab-x at ${Math.floor(t / 1000)}`),
     });
     const pfs = await w.wait();

@@ -109,7 +109,8 @@ export async function waitJoined(
         throw e;
       });
     const fresh = h !== null && h.lastSeen !== null && Date.parse(h.lastSeen) >= w.startedAt;
-    if (fresh && h.pfs.length > 0) return h.pfs;
+    // Joined means ready: its first apply done, so `vfleet hosts` right after shows it ready.
+    if (fresh && h.pfs.length > 0 && h.ready) return h.pfs;
     const seen: Seen =
       h === null ? { kind: 'absent' } : fresh ? { kind: 'scanning' } : { kind: 'stale' };
     const now = deps.clock.now();
