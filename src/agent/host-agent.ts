@@ -75,7 +75,13 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
       client,
       labels: o.labels,
       scan: () => scanHost(o.io, { names: false }),
-      probe: (last) => changeFingerprint(o.io.fs, last),
+      // The image store is probed too: an image copied in is reported at the next rescan.
+      probe: async (last) => {
+        const devices = await changeFingerprint(o.io.fs, last);
+        return images === undefined
+          ? devices
+          : `${devices}\nimages ${JSON.stringify(await listImages(images))}`;
+      },
       doctor: async () =>
         runDoctor(await gatherDoctorInput(o.io, { liveKernelLog: o.liveRoot })).findings,
       apply: (state) => applyHostState(state, o.io),

@@ -108,6 +108,16 @@ describe('heartbeats of an idle agent', () => {
     expect(a.world.doctors).toBe(2);
     expect(a.reports[1]?.body.inventory.pfs[0]?.numVfs).toBe(2);
   });
+
+  it('report at once when only the probe moves (an image copied into the store), the inventory unchanged', async () => {
+    const a = idleAgent({ heartbeatMs: 1_000_000 });
+    await a.reportsUntil(1);
+    a.world.fingerprint = 'quiet\nimages web.qcow2';
+    await a.reportsUntil(2);
+    await a.stop();
+    expect(a.reports.map((r) => r.at)).toEqual([0, 5_000]);
+    expect(a.reports[1]?.body.inventory).toEqual(a.reports[0]?.body.inventory);
+  });
 });
 
 describe('changeFingerprint and netdevs', () => {

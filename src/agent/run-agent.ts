@@ -93,7 +93,8 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
     const inventory = await d.scan();
     lastScan = inventory;
     lastProbe = probed !== '' ? probed : await probeNow();
-    const key = inventoryKey(inventory);
+    // The probe's reading is part of the key: what it sees beyond the inventory (the image store) is reported too.
+    const key = `${inventoryKey(inventory)}\n${lastProbe}`;
     if (!force && key === lastKey && d.clock.now() - lastReport < d.heartbeatMs) return;
     await send({ inventory, findings: await doctorNow() });
     lastKey = key;

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
-import { applyDesired, basicCatalog, joinHost } from '../testing/fleet-sim.js';
+import {
+  applyDesired,
+  basicCatalog,
+  joinHost,
+  reportHost,
+  SIM_IMAGES,
+} from '../testing/fleet-sim.js';
 
 /** docs/security.md, "Domains and images": what a tenant's boot may make a host do. */
 let h: Harness;
@@ -8,7 +14,8 @@ let tenant = '';
 let trusted = '';
 let agent = '';
 beforeAll(async () => {
-  h = await startHarness('pglite');
+  // Short, so the refusal of an image the host never reports does not hold the suite long.
+  h = await startHarness('pglite', { imageReportWaitMs: 2_000 });
   await basicCatalog(h, 4);
   agent = await joinHost(h, { name: 'node1', pfs: 1, vfsPerPf: 4 });
   tenant = await h.token('tenant', { tenant: 'acme' });
@@ -145,6 +152,32 @@ describe('a tenant-policy token', () => {
       /no image "nope.qcow2" on host node1: it has vm.qcow2, vm.raw/,
     );
     expect(r.body).toMatchObject({ details: { images: ['vm.qcow2', 'vm.raw'] } });
+  });
+
+  it("waits for the host's next report when an image was copied into its store just before", async () => {
+    const node1 = { name: 'node1', pfs: 1, vfsPerPf: 4 };
+    const fresh = { name: 'fresh.qcow2', format: 'qcow2', sizeBytes: 1 << 20 };
+    const post = { settled: false };
+    const boot = h
+      .call('POST', '/v1/instances', tenant, request({ image: 'fresh.qcow2' }, 'fresh'))
+      .finally(() => (post.settled = true));
+    // The agent reports the new image only once the boot has claimed its VFs and looked.
+    const claimed = async () =>
+      ((await h.call('GET', '/v1/instances', h.admin)).body.items as Json[]).some(
+        (i) => i.name === 'fresh',
+      );
+    while (!post.settled && !(await claimed())) await new Promise((r) => setTimeout(r, 20));
+    await reportHost(h, agent, {
+      ...node1,
+      images: { ...SIM_IMAGES, images: [...SIM_IMAGES.images, fresh] },
+    });
+    const r = await boot;
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await h.call('DELETE', `/v1/instances/${String(r.body.id)}`, h.admin)).status).toBe(
+      202,
+    );
+    await reportHost(h, agent, node1);
+    await applyDesired(h, agent, 'node1');
   });
 
   it('boots its own XML with an image: format as reported, forced seclabel, policy recorded', async () => {

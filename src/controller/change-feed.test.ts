@@ -42,14 +42,19 @@ describe('change feed across processes', () => {
     const { b, dropped } = pair();
     const woke = Promise.all([b.wait('node1', HOUR), b.wait('node2', HOUR)]);
     dropped();
-    await expect(woke).resolves.toEqual([undefined, undefined]);
+    await expect(woke).resolves.toEqual([true, true]);
   });
 
   it('still wakes local waiters without signals (embedded store)', async () => {
     const feed = createChangeFeed();
     const w = feed.wait('node1', HOUR);
     feed.notify('node1');
-    await expect(w).resolves.toBeUndefined();
+    await expect(w).resolves.toBe(true);
+  });
+
+  it('tells a wait that ran out of time from one a notice ended', async () => {
+    const feed = createChangeFeed();
+    await expect(feed.wait('node1', 5)).resolves.toBe(false);
   });
 
   it('answers at once for a signal already aborted, with no timer left to hold the process', async () => {
@@ -58,7 +63,7 @@ describe('change feed across processes', () => {
       const feed = createChangeFeed();
       const stopping = new AbortController();
       stopping.abort();
-      await expect(feed.wait('node1', HOUR, stopping.signal)).resolves.toBeUndefined();
+      await expect(feed.wait('node1', HOUR, stopping.signal)).resolves.toBe(false);
       expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();

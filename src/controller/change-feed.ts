@@ -7,8 +7,8 @@
  */
 export interface ChangeFeed {
   notify(hostId: string): void;
-  /** Resolves on the next notify for the host, or after `ms`. */
-  wait(hostId: string, ms: number, signal?: AbortSignal): Promise<void>;
+  /** Resolves on the next notify for the host (true), or after `ms` or on abort (false). */
+  wait(hostId: string, ms: number, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** How the feed reaches the other controller processes (none on the embedded store). */
@@ -37,20 +37,26 @@ export function createChangeFeed(signals?: FeedSignals): ChangeFeed {
     },
     wait(hostId, ms, signal) {
       // Already ended: no timer may be left behind to hold the process (shutdown waits for it).
-      if (signal?.aborted === true) return Promise.resolve();
+      if (signal?.aborted === true) return Promise.resolve(false);
       return new Promise((resolve) => {
         const set = waiters.get(hostId) ?? new Set();
         waiters.set(hostId, set);
-        const done = () => {
+        const finish = (notified: boolean) => {
           clearTimeout(timer);
-          set.delete(done);
+          set.delete(woken);
           if (set.size === 0 && waiters.get(hostId) === set) waiters.delete(hostId);
-          signal?.removeEventListener('abort', done);
-          resolve();
+          signal?.removeEventListener('abort', ended);
+          resolve(notified);
         };
-        const timer = setTimeout(done, ms);
-        set.add(done);
-        signal?.addEventListener('abort', done);
+        const woken = () => {
+          finish(true);
+        };
+        const ended = () => {
+          finish(false);
+        };
+        const timer = setTimeout(ended, ms);
+        set.add(woken);
+        signal?.addEventListener('abort', ended);
       });
     },
   };

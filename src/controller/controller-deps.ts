@@ -35,6 +35,13 @@ export interface ControllerConfig {
   readonly eventRetentionMs: number;
   /** ...and so are the oldest beyond this many rows (default 100,000). */
   readonly eventMaxRows: number;
+  /**
+   * A boot naming an image its host has not reported waits this long for the
+   * host's next report before it is refused: an image copied into the store
+   * just before the boot reaches the controller with the agent's next rescan
+   * (every 5 s), not at once.
+   */
+  readonly imageReportWaitMs: number;
   /** Per-tenant limits for tenants without an admin override (core/fleet/quota.ts). */
   readonly quotas: QuotaDefaults;
   /** Bridges and libvirt networks a tenant-policy token's ports may use (docs/security.md). */
@@ -77,6 +84,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   instanceRetentionMs: 24 * 3_600_000,
   eventRetentionMs: 7 * 24 * 3_600_000,
   eventMaxRows: 100_000,
+  imageReportWaitMs: 10_000,
   quotas: DEFAULT_QUOTAS,
   tenantPortSources: DEFAULT_TENANT_PORT_SOURCES,
   http: DEFAULT_HTTP_LIMITS,

@@ -3,6 +3,7 @@ import { isVfleetError, VfleetError } from '../core/errors.js';
 import type { Token } from '../core/fleet/model.js';
 import type { InstanceView } from '../core/fleet/store.js';
 import { pinBootImage } from '../core/fleet/vm-images.js';
+import { isImageName } from '../core/libvirt/image-names.js';
 import type { VmBoot, VmPortOptions } from '../core/fleet/vm-wiring.js';
 import type { DomainPolicy } from '../core/libvirt/wiring.js';
 import type { ControllerDeps } from './controller-deps.js';
@@ -13,6 +14,9 @@ import { instanceEvent, recordEvent } from './events.js';
 import { hostFacts, renderVm } from './vm-render.js';
 
 type CreateInstance = z.infer<typeof instanceCreateSchema>;
+
+/** How often a boot looks again at its host's images while it waits (pinWhenReported). */
+const MAX_IMAGE_LOOKS = 20;
 
 /** The request's `boot` and per-port libvirt options, keyed by the claimed ports' ids. */
 export function vmBootOf(
@@ -83,8 +87,7 @@ export async function bootClaimed(
   try {
     if (inst.hostId === null)
       throw new VfleetError('CONFLICT', `instance ${inst.name} has no host`, { instance: inst.id });
-    const facts = await hostFacts(deps, inst.hostId);
-    const boot = pinBootImage(asked, inst.hostId, facts.images);
+    const boot = await pinWhenReported(deps, inst.hostId, asked);
     await renderVm(deps, inst, {
       instanceId: inst.id,
       boot,
@@ -126,6 +129,35 @@ export async function bootClaimed(
     ),
   );
   return inst;
+}
+
+/**
+ * The boot with its image pinned from the host's reported store. An image
+ * the host has not reported (and the agent does report a store) may have been
+ * copied there a moment ago: the host's next reports are awaited, up to
+ * config.imageReportWaitMs, before the boot is refused with what the store has.
+ */
+async function pinWhenReported(
+  deps: ControllerDeps,
+  hostId: string,
+  asked: VmBoot,
+): Promise<VmBoot> {
+  const deadline = deps.now() + deps.config.imageReportWaitMs;
+  // Claims and releases notify the feed too; a bounded number of looks keeps a busy host finite.
+  for (let look = 0; ; look++) {
+    const images = (await hostFacts(deps, hostId)).images;
+    try {
+      return pinBootImage(asked, hostId, images);
+    } catch (e) {
+      const left = deadline - deps.now();
+      const mayArrive = images !== null && isImageName(asked.image?.ref ?? '');
+      if (!mayArrive || left <= 0 || look >= MAX_IMAGE_LOOKS) throw e;
+      // A report notifies the host's feed; no notice before the time is up is the answer.
+      if (!(await deps.feed.wait(hostId, left, deps.stopping))) {
+        return pinBootImage(asked, hostId, (await hostFacts(deps, hostId)).images);
+      }
+    }
+  }
 }
 
 /** The renderer's field (`ports[1].vf.driverKind`, `base.xml`) as the request names it. */
