@@ -9,7 +9,7 @@ import type { FixtureHost } from '../testing/fixture-host.js';
 import { buildFixtureHost } from '../testing/fixture-host.js';
 import type { CliDeps } from './cli-deps.js';
 import { registerDoctorCommands } from './host-doctor-commands.js';
-import { ExitCode } from './run-cli.js';
+import { ExitCode } from './exit-code.js';
 
 let host: FixtureHost | undefined;
 afterEach(async () => {

@@ -8,7 +8,7 @@ import type { HostCommandOptions } from './common-options.js';
 import { hostRootOption, outputOption } from './common-options.js';
 import { explainData, renderDoctorReport, renderExplain } from './doctor-render.js';
 import { renderData } from './output.js';
-import { ExitCode } from './run-cli.js';
+import { ExitCode } from './exit-code.js';
 
 /** `vfleet host doctor` and `vfleet host explain`. */
 export function registerDoctorCommands(host: Command, deps: CliDeps): void {

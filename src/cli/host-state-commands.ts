@@ -16,7 +16,7 @@ import type { HostCommandOptions } from './common-options.js';
 import { hostRootOption, outputOption } from './common-options.js';
 import { progressLine, renderApplyReport, renderInstallBoot } from './host-state-render.js';
 import { renderData } from './output.js';
-import { ExitCode } from './run-cli.js';
+import { ExitCode } from './exit-code.js';
 
 interface FileOptions extends HostCommandOptions {
   readonly file: string;

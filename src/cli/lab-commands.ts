@@ -8,7 +8,7 @@ import type { CliDeps } from './cli-deps.js';
 import { outputOption } from './common-options.js';
 import { loadLab } from './load-lab.js';
 import { renderData, renderTable } from './output.js';
-import { ExitCode } from './run-cli.js';
+import { ExitCode } from './exit-code.js';
 
 const timeoutSchema = z.coerce.number().int().min(1).max(86_400).default(600);
 

@@ -3,6 +3,7 @@ import { errorCodeInfo, toVfleetError } from '../core/errors.js';
 import { escapeControlChars } from '../core/control-chars.js';
 import type { CliDeps } from './cli-deps.js';
 import { findUnknownCommand } from './command-tree.js';
+import { ExitCode } from './exit-code.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -44,12 +45,5 @@ export async function runCli(
     if (debug || err.code === 'INTERNAL')
       deps.err(debug ? `${String(err.stack)}\n` : 'vfleet: set VFLEET_DEBUG=1 for details\n');
     return errorCodeInfo[err.code].exitCode;
-  }
-}
-
-/** Thrown by a command that has printed its result and wants a specific exit code (doctor: 1 on errors). */
-export class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
   }
 }

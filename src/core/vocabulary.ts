@@ -42,5 +42,29 @@ export const KERNEL_VF_DRIVER_BY_PF_DRIVER: Readonly<Record<string, string>> = {
   be2net: 'be2net',
 };
 
+/** Doctor finding severities, ordered from worst to best; the table groups and sorts by this order. */
+export const FINDING_SEVERITIES = ['error', 'warning', 'info', 'ok'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/** The checks doctor runs; knowledge-base entries point at them. */
+export const DOCTOR_CHECKS = [
+  'inventory',
+  'iommu',
+  'iommu-pt',
+  'iommu-groups',
+  'vfio-pci',
+  'sriov-firmware',
+  'sriov-totalvfs',
+  'pf-driver',
+  'pf-down',
+  'pf-bridge',
+  'vf-driver',
+  'driver-vf-features',
+  'pf-cpus',
+  'pf-numa',
+  'kernel-log',
+] as const;
+export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
+
 export const isOneOf = <T extends string>(set: readonly T[], v: unknown): v is T =>
   typeof v === 'string' && (set as readonly string[]).includes(v);

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { VmTables } from './db-types-vms.js';
 
-/** Row types of the controller's tables (see migrations.ts), snake_case as in SQL. */
+/** Row types of the controller's tables (see schema/), snake_case as in SQL. */
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Labels = JSONColumnType<Record<string, string>>;

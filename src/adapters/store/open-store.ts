@@ -10,7 +10,7 @@ import { createVmStore } from './vm-store.js';
 import { createCatalogStore } from './catalog-store.js';
 import { createEventStore, createEventTap } from './event-store.js';
 import { createHostStore } from './host-store.js';
-import { migrations } from './migrations.js';
+import { schemaVersions } from './schema/schema-versions.js';
 import { createQuotaStore } from './quota-store.js';
 import { createTokenStore } from './token-store.js';
 
@@ -66,7 +66,7 @@ async function dialectFor(target: StoreTarget) {
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider: schemaVersions }).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const message = error instanceof Error ? error.message : JSON.stringify(error);

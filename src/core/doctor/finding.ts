@@ -5,29 +5,12 @@
  * be done, the exact steps. vfleet never applies a fix on its own.
  */
 
-/** Ordered from worst to best; the table groups and sorts by this order. */
-export const FINDING_SEVERITIES = ['error', 'warning', 'info', 'ok'] as const;
-export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
-
-/** The checks doctor runs; knowledge-base entries point at them. */
-export const DOCTOR_CHECKS = [
-  'inventory',
-  'iommu',
-  'iommu-pt',
-  'iommu-groups',
-  'vfio-pci',
-  'sriov-firmware',
-  'sriov-totalvfs',
-  'pf-driver',
-  'pf-down',
-  'pf-bridge',
-  'vf-driver',
-  'driver-vf-features',
-  'pf-cpus',
-  'pf-numa',
-  'kernel-log',
-] as const;
-export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
+// The severities and check names are shared with the knowledge base, which
+// must not import doctor (that was a core/doctor <-> core/knowledge cycle):
+// they live in the vocabulary; re-exported here for doctor's users.
+import type { FindingSeverity } from '../vocabulary.js';
+export { DOCTOR_CHECKS, FINDING_SEVERITIES } from '../vocabulary.js';
+export type { DoctorCheckId, FindingSeverity } from '../vocabulary.js';
 
 export interface Finding {
   /** The check id, or `kernel-log:<knowledge entry id>` for known kernel messages. */

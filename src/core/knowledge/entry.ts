@@ -1,4 +1,4 @@
-import type { DoctorCheckId, FindingSeverity } from '../doctor/finding.js';
+import type { DoctorCheckId, FindingSeverity } from '../vocabulary.js';
 
 /** Where an error message comes from. */
 export const KNOWLEDGE_SOURCES = ['kernel', 'libvirt', 'openstack', 'iproute2', 'vfleet'] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labCaptureLines } from '../../testing/doctor-input.js';
-import { DOCTOR_CHECKS } from '../doctor/finding.js';
+import { DOCTOR_CHECKS } from '../vocabulary.js';
 import { KNOWLEDGE_SOURCES } from './entry.js';
 import { KNOWLEDGE_BASE, explainText, matchKernelLog } from './knowledge-base.js';
 

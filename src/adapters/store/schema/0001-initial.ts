@@ -1,18 +1,8 @@
 import { sql } from 'kysely';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { directPhysical } from './migration-direct-physical.js';
-import { domainPolicy } from './migration-domain-policy.js';
-import { events } from './migration-events.js';
-import { idempotency } from './migration-idempotency.js';
-import { quotas } from './migration-quotas.js';
-import { instanceVms } from './migration-vms.js';
+import type { Kysely, Migration } from 'kysely';
 
-/**
- * One set of migrations for PGlite and PostgreSQL (same SQL dialect). Plain
- * SQL so the schema reads as what it is; never edit a released migration,
- * add the next one.
- */
-const initial: Migration = {
+/** The first schema: hosts, devices, specs, networks, instances, ports, tokens. */
+export const initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     // PGlite runs one statement per query (extended protocol): split them.
     for (const statement of SCHEMA.split(/;\s*\n/)) {
@@ -137,24 +127,3 @@ const SCHEMA = `
         created_at timestamptz not null
       );
 `;
-
-/** Ports remember their place in the instance request (answers list them in that order). */
-const portPosition: Migration = {
-  async up(db: Kysely<unknown>): Promise<void> {
-    await sql`alter table ports add column position integer not null default 0`.execute(db);
-  },
-};
-
-export const migrations: MigrationProvider = {
-  getMigrations: () =>
-    Promise.resolve({
-      '0001-initial': initial,
-      '0002-port-position': portPosition,
-      '0003-direct-physical': directPhysical,
-      '0004-instance-vms': instanceVms,
-      '0005-domain-policy': domainPolicy,
-      '0006-idempotency': idempotency,
-      '0007-quotas': quotas,
-      '0008-events': events,
-    }),
-};

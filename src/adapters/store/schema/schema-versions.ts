@@ -1,0 +1,31 @@
+import type { MigrationProvider } from 'kysely';
+import { initial } from './0001-initial.js';
+import { portPosition } from './0002-port-position.js';
+import { directPhysical } from './0003-direct-physical.js';
+import { instanceVms } from './0004-instance-vms.js';
+import { domainPolicy } from './0005-domain-policy.js';
+import { idempotency } from './0006-idempotency.js';
+import { quotas } from './0007-quotas.js';
+import { events } from './0008-events.js';
+
+/**
+ * The database schema's versions, in order, for PGlite and PostgreSQL (same
+ * SQL dialect); kysely calls them migrations, this folder calls them schema
+ * versions so they are not taken for live migrations of instances. Plain SQL
+ * so the schema reads as what it is; never edit a released version, add the
+ * next one. The keys are the names recorded in existing databases
+ * (kysely_migration): they must never change.
+ */
+export const schemaVersions: MigrationProvider = {
+  getMigrations: () =>
+    Promise.resolve({
+      '0001-initial': initial,
+      '0002-port-position': portPosition,
+      '0003-direct-physical': directPhysical,
+      '0004-instance-vms': instanceVms,
+      '0005-domain-policy': domainPolicy,
+      '0006-idempotency': idempotency,
+      '0007-quotas': quotas,
+      '0008-events': events,
+    }),
+};
