@@ -2,7 +2,7 @@
 // captured `ip -j -d link show`, applies `link set ... [vf N ...]` to that
 // state the way the kernel would, rejects what the fixture says the driver
 // does not support, and records every argv (and batch line) to a log.
-import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const fail = (msg, code = 2) => {
@@ -11,7 +11,8 @@ const fail = (msg, code = 2) => {
 };
 
 export function main(statePath, argv) {
-  const state = JSON.parse(readFileSync(statePath, 'utf8'));
+  const before = readFileSync(statePath, 'utf8');
+  const state = JSON.parse(before);
   appendFileSync(state.log, `${JSON.stringify({ argv })}\n`);
   let args = [...argv];
   const opts = new Set();
@@ -34,7 +35,15 @@ export function main(statePath, argv) {
   } else {
     code = command(state, args, opts);
   }
-  writeFileSync(statePath, JSON.stringify(state, null, 1));
+  // Only a change is written back, and atomically: a `show` running beside a
+  // `batch` (scan during apply) must neither read a half-written file nor put
+  // back the state it read before the batch's changes.
+  const after = JSON.stringify(state, null, 1);
+  if (after !== before) {
+    const tmp = `${statePath}.${String(process.pid)}.tmp`;
+    writeFileSync(tmp, after);
+    renameSync(tmp, statePath);
+  }
   process.exitCode = code;
 }
 
