@@ -97,6 +97,36 @@ export default tseslint.config(
     },
   },
   {
+    // The /v1 contract (schemas, route definitions, the one client): pure like core.
+    files: ['src/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...nodeBuiltins,
+                ...[
+                  'adapters',
+                  'host',
+                  'lab',
+                  'agent',
+                  'controller',
+                  'cli',
+                  'web',
+                  'bin',
+                  'testing',
+                ].flatMap(layer),
+              ],
+              message: 'src/api is pure: only src/core, zod and hono',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/adapters/**'],
     rules: restrict('host', 'lab', 'agent', 'controller', 'cli', 'web', 'bin', 'testing'),
   },
