@@ -37,7 +37,10 @@ type Part<R extends ApiRoute, K extends 'params' | 'query' | 'headers'> =
   Req<R> extends {
     readonly [P in K]: infer S extends AnySchema;
   }
-    ? { readonly [P in K]: z.input<S> }
+    ? K extends 'params'
+      ? { readonly [P in K]: z.input<S> }
+      : // Every query parameter and header of the API is optional.
+        { readonly [P in K]?: z.input<S> }
     : { readonly [P in K]?: never };
 /**
  * A request body may be built from readonly data (the client only
@@ -56,8 +59,18 @@ export type ApiBody<R extends ApiRoute> =
     : never;
 type BodyPart<R extends ApiRoute> =
   Req<R> extends { readonly body: JsonContent }
-    ? { readonly body: ApiBody<R> }
+    ? { readonly body: ApiBody<R> | UserBody }
     : { readonly body?: never };
+
+/**
+ * A body assembled from a user's options, sent for the controller to
+ * validate: its answer names the field at fault in the API's words, which
+ * the CLI turns into the option's. Only this wrapper lets an unchecked body
+ * through, so each such call site says so.
+ */
+export class UserBody {
+  constructor(readonly fields: Readonly<Record<string, unknown>>) {}
+}
 
 /** The request of one route: its path parameters, query, headers and body, typed by its schemas. */
 export type ApiInput<R extends ApiRoute> = Part<R, 'params'> &
@@ -125,7 +138,7 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
       ...stringValues(input.headers),
       authorization: `Bearer ${o.token}`,
     };
-    const body = input.body;
+    const body = input.body instanceof UserBody ? input.body.fields : input.body;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {

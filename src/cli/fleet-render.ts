@@ -9,7 +9,7 @@ import type {
   PortView,
   SpecView,
   TokenView,
-} from './fleet-views.js';
+} from '../api/answers.js';
 import { renderData, renderTable, type Cell } from './output.js';
 
 /** Prints `value` as json/yaml, or as the table `table` renders. */

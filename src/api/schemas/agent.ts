@@ -84,7 +84,7 @@ const inventorySchema = z
 
 /** A doctor finding (src/core/doctor/finding.ts), kept and shown as the agent sent it. */
 const lines = z.array(z.string().max(4096)).max(100);
-const findingSchema = z
+export const findingSchema = z
   .object({
     id: z.string().min(1).max(200),
     severity: z.enum(FINDING_SEVERITIES),
