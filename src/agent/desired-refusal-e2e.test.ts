@@ -30,8 +30,9 @@ describe('an agent given a malformed desired state', () => {
         const r = await api.call('GET', '/v1/hosts/hv-a', api.admin);
         return r.status === 200 && (r.body.pfs as unknown[]).length === 1;
       });
-      const post = async (path: string, body: unknown) =>
+      const post = async (path: string, body: unknown) => {
         expect((await api.call('POST', path, api.admin, body)).status).toBe(201);
+      };
       await post('/v1/physnets', { name: 'p1', vlanRanges: [{ min: 100, max: 199 }] });
       await post('/v1/specs', { name: 'igb', driver: 'igb', physnet: 'p1', numVfs: 4 });
 

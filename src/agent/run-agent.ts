@@ -177,7 +177,7 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
           (e: unknown) => appliedFrom(want.generation, null, e),
         );
         // VF settings first, then the domains that use them.
-        const domains = (await d.domains?.reconcile(want.domains ?? [])) ?? [];
+        const domains = (await d.domains?.reconcile(want.domains)) ?? [];
         const irqs = await d.pinIrqs?.().catch((e: unknown): IrqPins => ({
           changed: 0,
           alreadyRight: 0,
@@ -188,7 +188,7 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
         await d.client.applied({ ...result, domains, ...(irqs === undefined ? {} : { irqs }) });
         // A task's answer that did not reach the controller is sent again with the same
         // generation (the keeper answers a task it ran from memory, never running it twice).
-        if (await answerTasks(want.tasks ?? [])) applied = want.generation;
+        if (await answerTasks(want.tasks)) applied = want.generation;
         // New VFs exist now: tell the controller without waiting for the next re-scan.
         await report(true);
       } catch (e) {

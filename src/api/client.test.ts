@@ -83,11 +83,9 @@ describe('api client answers', () => {
   it("refuses an answer that does not fit the route's schema, naming the field", async () => {
     const detail = { ...host('h1'), findings: [], pfs: [], ready: 'yes' };
     const api = client(() => Promise.resolve(json(200, detail)));
-    await expect(api.call(hostRoutes.get, { params: { id: 'h1' } })).rejects.toMatchObject({
-      code: 'INTERNAL',
-      details: { field: 'ready' },
-      message: expect.stringContaining("the controller's answer does not fit the API: ready"),
-    });
+    const answer = api.call(hostRoutes.get, { params: { id: 'h1' } });
+    await expect(answer).rejects.toMatchObject({ code: 'INTERNAL', details: { field: 'ready' } });
+    await expect(answer).rejects.toThrow("the controller's answer does not fit the API: ready");
   });
 
   it('maps the error body to the same VfleetError, and anything else by its status', async () => {

@@ -34,14 +34,12 @@ export interface ApiRoute {
 
 type Req<R extends ApiRoute> = NonNullable<R['request']>;
 type Part<R extends ApiRoute, K extends 'params' | 'query' | 'headers'> =
-  Req<R> extends {
-    readonly [P in K]: infer S extends AnySchema;
-  }
+  Req<R> extends Readonly<Record<K, infer S extends AnySchema>>
     ? K extends 'params'
-      ? { readonly [P in K]: z.input<S> }
+      ? Readonly<Record<K, z.input<S>>>
       : // Every query parameter and header of the API is optional.
-        { readonly [P in K]?: z.input<S> }
-    : { readonly [P in K]?: never };
+        Partial<Readonly<Record<K, z.input<S>>>>
+    : Partial<Readonly<Record<K, never>>>;
 /**
  * A request body may be built from readonly data (the client only
  * serialises it), and from interfaces: the open members a loose schema lets
@@ -281,6 +279,8 @@ const hasJson = (spec: unknown): spec is JsonContent =>
   spec.content !== null &&
   'application/json' in spec.content;
 
+// T: the item type the route's schema gave the items it has just parsed.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 function isPage<T>(v: unknown): v is { items: T[]; nextCursor: string | null } {
   return (
     typeof v === 'object' &&

@@ -11,7 +11,6 @@ import { hostsTable, print, renderFields, tokensTable } from './fleet-render.js'
 import { hostDetail } from './host-map-render.js';
 import { withWait, type WaitOptions } from './wait.js';
 import { waitForHost } from './wait-hosts.js';
-import type { HostDetailView, HostView, TokenView } from '../api/answers.js';
 
 /** `key=value` sets a label, `key-` removes it (kubectl's label syntax). */
 export function applyLabelChanges(
@@ -134,7 +133,7 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
             ['role', x.role],
             ['tenant', x.tenant],
             ['host', x.host],
-            ['domain policy', x.domainPolicy ?? null],
+            ['domain policy', x.domainPolicy],
             ['secret', x.token],
           ]) + 'the secret is shown only this once\n',
       );

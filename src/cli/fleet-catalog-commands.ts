@@ -13,7 +13,6 @@ import {
   registerPhysnetUpdate,
   registerSpecUpdate,
 } from './fleet-update-commands.js';
-import type { NetworkView, PhysnetView, SpecView } from '../api/answers.js';
 import { waitTimeoutOption, type WaitOptions } from './wait.js';
 import { waitForSpec } from './wait-hosts.js';
 import { NETWORK_FIELDS, PHYSNET_FIELDS } from './option-fields.js';

@@ -14,7 +14,7 @@ import { INSTANCE_FIELDS } from './option-fields.js';
 import { parsePortSpec, portSpecHelp } from './port-spec.js';
 import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
 import { afterDelete, bootBody, registerVmCommands, waitForVm } from './fleet-vm-commands.js';
-import type { InstanceView, PortView } from '../api/answers.js';
+import type { InstanceView } from '../api/answers.js';
 import { waitTimeoutOption, withWait, type WaitOptions } from './wait.js';
 import { waitForConfigured, waitForReset } from './wait-instances.js';
 

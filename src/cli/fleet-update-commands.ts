@@ -9,7 +9,6 @@ import { apiCommand } from './api-command.js';
 import { intArg, type ApiOptions } from './fleet-options.js';
 import { findNetwork, findSpec } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
-import type { NetworkView, PhysnetView, SpecView } from '../api/answers.js';
 import { waitTimeoutOption, type WaitOptions } from './wait.js';
 import { waitForSpec } from './wait-hosts.js';
 import { collectVlanRange, parseVlanRanges, vlanIdArg } from './vlan-range-arg.js';

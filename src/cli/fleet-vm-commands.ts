@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { instanceRoutes } from '../api/routes/instances.js';
 import { migrationRoutes } from '../api/routes/migrations.js';
-import { UserBody } from '../api/client.js';
 import type { Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import { escapeControlChars } from '../core/control-chars.js';
@@ -12,12 +11,7 @@ import type { CliDeps } from './cli-deps.js';
 import { findInstance } from './fleet-lookup.js';
 import type { ApiOptions } from './fleet-options.js';
 import { migrationReportOf } from '../api/answers.js';
-import type {
-  DomainXmlView,
-  InstanceView,
-  MigrationStepView,
-  MigrationView,
-} from '../api/answers.js';
+import type { InstanceView, MigrationStepView, MigrationView } from '../api/answers.js';
 import { renderData } from './output.js';
 import { DEFAULT_WAIT_TIMEOUT_S, waitTimeoutOption } from './wait.js';
 

@@ -2,7 +2,7 @@ import { VfleetError } from '../core/errors.js';
 import { hostRoutes } from '../api/routes/hosts.js';
 import type { ApiClient } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
-import type { HostDetailView, HostView, SpecView } from '../api/answers.js';
+import type { HostDetailView, SpecView } from '../api/answers.js';
 import { waitFor, type Poll } from './wait.js';
 
 type Pf = HostDetailView['pfs'][number];
