@@ -95,7 +95,7 @@ describe('task answers', () => {
     let desiredCalls = 0;
     const task = {
       id: 't1',
-      op: 'detach-device',
+      op: 'detach-device' as const,
       args: { domain: 'vm-1', xml: '<interface/>', scope: { live: true } },
     };
     const a = agent(

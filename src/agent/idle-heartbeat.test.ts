@@ -41,7 +41,9 @@ function idleAgent(o: { doctorMs?: number; heartbeatMs?: number } = {}) {
       probe: () => Promise.resolve(world.fingerprint),
       doctor: () => {
         world.doctors++;
-        return Promise.resolve([{ id: 'finding', run: world.doctors }]);
+        // The run number is the finding's title: which doctor run a report carries.
+        const run = { id: 'finding', severity: 'ok', subject: 'host', evidence: [] } as const;
+        return Promise.resolve([{ ...run, title: String(world.doctors) }]);
       },
       apply: () => Promise.reject(new Error('not called')),
       clock: {
@@ -91,8 +93,13 @@ describe('heartbeats of an idle agent', () => {
     await a.reportsUntil(6);
     await a.stop();
     expect(a.world.scans).toBe(1);
-    expect(a.reports.map((r) => (r.body.findings[0] as { run: number }).run)).toEqual([
-      1, 1, 2, 2, 3, 3,
+    expect(a.reports.map((r) => r.body.findings?.[0]?.title)).toEqual([
+      '1',
+      '1',
+      '2',
+      '2',
+      '3',
+      '3',
     ]);
     for (const r of a.reports) expect(r.body.inventory).toBe(a.reports[0]?.body.inventory);
   });

@@ -2,9 +2,11 @@ import type { DesiredState } from '../core/fleet/desired-host-state.js';
 import type { HostInventory } from '../core/inventory.js';
 import type { ApplyReport } from '../core/plan/apply-report.js';
 import type { Clock } from '../core/ports.js';
-import type { AgentClient } from './agent-client.js';
+import type { AgentClient, DesiredRefused } from './agent-client.js';
 import { appliedFrom, inventoryKey } from './agent-report.js';
 import { isVfleetError } from '../core/errors.js';
+import type { Finding } from '../core/doctor/finding.js';
+import { unanswered } from '../api/client.js';
 import type { AgentTask, DomainKeeper } from './domain-reconcile.js';
 import type { IrqPins } from './irq-summary.js';
 
@@ -19,7 +21,7 @@ export interface AgentDeps {
    */
   readonly probe?: (last: HostInventory) => Promise<string>;
   /** Doctor findings for the report; [] when not run. */
-  readonly doctor: () => Promise<readonly unknown[]>;
+  readonly doctor: () => Promise<readonly Finding[]>;
   readonly apply: (state: DesiredState) => Promise<ApplyReport>;
   /** Keeps the host's libvirt domains as the controller lists them, and runs migration tasks. */
   readonly domains?: DomainKeeper;
@@ -62,7 +64,7 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
         await f();
         return;
       } catch (e) {
-        if (isVfleetError(e) || stopped()) throw e;
+        if ((isVfleetError(e) && !unanswered(e)) || stopped()) throw e;
         d.log(`${what}: ${e instanceof Error ? e.message : String(e)}; trying again`);
         await d.clock.sleep(Math.min(1_000 * 2 ** attempt, 30_000));
       }
@@ -73,11 +75,11 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
   let lastReport = -Infinity;
   let lastScan: HostInventory | null = null;
   let lastProbe = '';
-  let lastSent: { inventory: HostInventory; findings: readonly unknown[] } | null = null;
+  let lastSent: { inventory: HostInventory; findings: readonly Finding[] } | null = null;
   let lastDoctor = -Infinity;
   const doctorMs = d.doctorMs ?? 300_000;
   const probeNow = () => (d.probe && lastScan ? d.probe(lastScan) : Promise.resolve(''));
-  const send = async (body: { inventory: HostInventory; findings: readonly unknown[] }) => {
+  const send = async (body: { inventory: HostInventory; findings: readonly Finding[] }) => {
     await d.client.report(body);
     lastSent = body;
     lastReport = d.clock.now();
@@ -100,7 +102,7 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
     lastKey = key;
   };
   // Nothing moved since the last scan: the same report, its findings refreshed when stale.
-  const heartbeat = async (last: { inventory: HostInventory; findings: readonly unknown[] }) => {
+  const heartbeat = async (last: { inventory: HostInventory; findings: readonly Finding[] }) => {
     const stale = d.clock.now() - lastDoctor >= doctorMs;
     await send(stale ? { inventory: last.inventory, findings: await doctorNow() } : last);
   };
@@ -140,18 +142,42 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
     }
     return delivered;
   };
+  /**
+   * A desired state that does not fit the API is never applied: the
+   * controller hears why (the field at fault) as that generation's failed
+   * apply, and the agent waits for the next one.
+   */
+  const refuse = async (r: DesiredRefused, applied: number): Promise<number> => {
+    d.log(r.message);
+    if (r.generation === null || r.generation <= applied) {
+      await d.clock.sleep(Math.min(d.rescanMs, 5_000));
+      return applied;
+    }
+    await d.client.applied({
+      generation: r.generation,
+      ok: false,
+      failedVfs: [],
+      message: r.message,
+      domains: [],
+    });
+    return r.generation;
+  };
   const follow = async () => {
     let applied = 0;
     while (!stopped()) {
       try {
         const want = await d.client.desired(applied, d.longPollSeconds, signal);
+        if ('refused' in want) {
+          applied = await refuse(want, applied);
+          continue;
+        }
         if (want.generation <= applied) continue;
         const result = await d.apply(want.state).then(
           (r) => appliedFrom(want.generation, r, null),
           (e: unknown) => appliedFrom(want.generation, null, e),
         );
         // VF settings first, then the domains that use them.
-        const domains = (await d.domains?.reconcile(want.domains ?? [])) ?? [];
+        const domains = (await d.domains?.reconcile(want.domains)) ?? [];
         const irqs = await d.pinIrqs?.().catch((e: unknown): IrqPins => ({
           changed: 0,
           alreadyRight: 0,
@@ -162,7 +188,7 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
         await d.client.applied({ ...result, domains, ...(irqs === undefined ? {} : { irqs }) });
         // A task's answer that did not reach the controller is sent again with the same
         // generation (the keeper answers a task it ran from memory, never running it twice).
-        if (await answerTasks(want.tasks ?? [])) applied = want.generation;
+        if (await answerTasks(want.tasks)) applied = want.generation;
         // New VFs exist now: tell the controller without waiting for the next re-scan.
         await report(true);
       } catch (e) {

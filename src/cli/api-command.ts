@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
 import { connect, withApiOptions, type ApiOptions } from './fleet-options.js';
 import { inOptionWords, type FieldOptions } from './option-fields.js';

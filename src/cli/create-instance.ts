@@ -1,9 +1,11 @@
 import { VfleetError } from '../core/errors.js';
-import type { ApiClient } from './api-client.js';
-import { unanswered } from './api-client.js';
+import { instanceRoutes } from '../api/routes/instances.js';
+import { UserBody } from '../api/client.js';
+import type { ApiClient } from '../api/client.js';
+import { unanswered } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
 import { fleetOf } from './fleet-options.js';
-import type { InstanceView } from './fleet-views.js';
+import type { InstanceView } from '../api/answers.js';
 import { INSTANCE_FIELDS, requiredOption } from './option-fields.js';
 
 /** Attempts of one `instance create|boot` whose request got no answer, and the pause before each retry. */
@@ -23,7 +25,7 @@ export async function postInstance(
   const headers = { 'idempotency-key': fleetOf(deps).newIdempotencyKey() };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await api.post<InstanceView>('/v1/instances', body, headers);
+      return await api.call(instanceRoutes.create, { body: new UserBody(body), headers });
     } catch (e) {
       const delay = RETRY_DELAYS_MS[attempt];
       if (!unanswered(e) || delay === undefined) throw e;

@@ -1,29 +1,20 @@
 import { Option, type Command } from 'commander';
+import type { EventView } from '../api/answers.js';
+import { eventRoutes } from '../api/routes/events.js';
 import { escapeControlChars } from '../core/control-chars.js';
 import { VfleetError } from '../core/errors.js';
-import { EVENT_KINDS } from '../core/fleet/events.js';
+import { EVENT_KINDS, type EventKind } from '../core/fleet/events.js';
 import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';
 import { fleetOf } from './fleet-options.js';
 import { renderData } from './output.js';
 
-/** An event as GET /v1/events answers it. */
-export interface EventView {
-  readonly id: number;
-  readonly at: string;
-  readonly kind: string;
-  readonly host: string | null;
-  readonly tenant: string | null;
-  readonly subject: string | null;
-  readonly message: string;
-  readonly data: Record<string, unknown>;
-}
-
 interface EventsOptions extends ApiOptions {
   readonly follow?: boolean;
   readonly host?: string;
-  readonly kind?: string;
+  /** commander checks it against EVENT_KINDS (choices). */
+  readonly kind?: EventKind;
   readonly limit: number;
 }
 
@@ -70,12 +61,11 @@ export function registerEventsCommand(program: Command, deps: CliDeps): void {
             .default(DEFAULT_EVENT_LIMIT),
         ),
     async (api, o: EventsOptions) => {
-      const filters = [
-        ...(o.host === undefined ? [] : [`host=${encodeURIComponent(o.host)}`]),
-        ...(o.kind === undefined ? [] : [`kind=${encodeURIComponent(o.kind)}`]),
-      ];
-      const query = (extra: string[]) => `/v1/events?${[...filters, ...extra].join('&')}`;
-      const first = await api.get<{ items: EventView[] }>(query([`last=${o.limit}`]));
+      const filters = {
+        ...(o.host === undefined ? {} : { host: o.host }),
+        ...(o.kind === undefined ? {} : { kind: o.kind }),
+      };
+      const first = await api.call(eventRoutes.list, { query: { ...filters, last: o.limit } });
       const show = (items: readonly EventView[], header: boolean) => {
         if (o.output === 'table') deps.out(eventsTable(items, header));
         else if (o.follow === true && o.output === 'json')
@@ -96,14 +86,13 @@ export function registerEventsCommand(program: Command, deps: CliDeps): void {
       while (!stopped()) {
         let page: { items: EventView[] };
         try {
-          page = await api.get<{ items: EventView[] }>(
-            query([
-              ...(since === null ? [] : [`since=${since}`]),
-              `wait=${FOLLOW_WAIT_SECONDS}`,
-              'limit=1000',
-            ]),
-            stop.signal,
-          );
+          const query = {
+            ...filters,
+            ...(since === null ? {} : { since: String(since) }),
+            wait: FOLLOW_WAIT_SECONDS,
+            limit: 1000,
+          };
+          page = await api.call(eventRoutes.list, { query }, { signal: stop.signal });
         } catch (e) {
           // Ctrl-C while waiting: the end the operator asked for, not an error.
           if (stopped()) return;

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
+import { hostRoutes } from '../api/routes/hosts.js';
+import { tokenRoutes } from '../api/routes/tokens.js';
+import { UserBody } from '../api/client.js';
 import { VfleetError } from '../core/errors.js';
 import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';
-import { lookupInList, seg } from './fleet-lookup.js';
+import { findToken } from './fleet-lookup.js';
 import { hostsTable, print, renderFields, tokensTable } from './fleet-render.js';
 import { hostDetail } from './host-map-render.js';
 import { withWait, type WaitOptions } from './wait.js';
 import { waitForHost } from './wait-hosts.js';
-import type { HostDetailView, HostView, TokenView } from './fleet-views.js';
 
 /** `key=value` sets a label, `key-` removes it (kubectl's label syntax). */
 export function applyLabelChanges(
@@ -42,7 +44,7 @@ export function registerHostsCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'hosts with health, readiness and labels', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<HostView>('/v1/hosts'), hostsTable);
+      print(deps, o.output, await api.list(hostRoutes.list, {}), hostsTable);
     },
   );
   apiCommand(
@@ -59,7 +61,7 @@ export function registerHostsCommands(program: Command, deps: CliDeps): void {
       const h =
         o.wait === true
           ? await waitForHost(deps, api, id, o.waitTimeout)
-          : await api.get<HostDetailView>(`/v1/hosts/${seg(id)}`);
+          : await api.call(hostRoutes.get, { params: { id } });
       print(deps, o.output, h, hostDetail);
     },
   );
@@ -69,10 +71,13 @@ export function registerHostsCommands(program: Command, deps: CliDeps): void {
     { name: 'label', description: "set (key=value) or remove (key-) a host's labels" },
     (c) => c.argument('<host>').argument('<changes...>', 'key=value or key-'),
     async (api, o: ApiOptions, id: string, changes: string[]) => {
-      const host = await api.get<HostView>(`/v1/hosts/${seg(id)}`);
+      const host = await api.call(hostRoutes.get, { params: { id } });
       const labels = applyLabelChanges(host.labels, changes);
-      print(deps, o.output, await api.patch<HostView>(`/v1/hosts/${seg(id)}`, { labels }), (h) =>
-        hostsTable([h]),
+      print(
+        deps,
+        o.output,
+        await api.call(hostRoutes.update, { params: { id }, body: new UserBody({ labels }) }),
+        (h) => hostsTable([h]),
       );
     },
   );
@@ -87,7 +92,7 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list tokens (never their secrets)', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<TokenView>('/v1/tokens'), tokensTable);
+      print(deps, o.output, await api.list(tokenRoutes.list, {}), tokensTable);
     },
   );
   apiCommand(
@@ -116,7 +121,7 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
         ...(o.host === undefined ? {} : { host: o.host }),
         ...(o.domainPolicy === undefined ? {} : { domainPolicy: o.domainPolicy }),
       };
-      const t = await api.post<TokenView>('/v1/tokens', body);
+      const t = await api.call(tokenRoutes.create, { body: new UserBody(body) });
       print(
         deps,
         o.output,
@@ -128,7 +133,7 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
             ['role', x.role],
             ['tenant', x.tenant],
             ['host', x.host],
-            ['domain policy', x.domainPolicy ?? null],
+            ['domain policy', x.domainPolicy],
             ['secret', x.token],
           ]) + 'the secret is shown only this once\n',
       );
@@ -140,8 +145,8 @@ export function registerTokenCommands(program: Command, deps: CliDeps): void {
     { name: 'delete', description: 'revoke a token, by name or id' },
     (c) => c.argument('<token>'),
     async (api, _o: ApiOptions, ref: string) => {
-      const t = await lookupInList<TokenView>(api, '/v1/tokens', ref, 'token');
-      await api.delete(`/v1/tokens/${seg(t.id)}`);
+      const t = await findToken(api, ref);
+      await api.call(tokenRoutes.remove, { params: { id: t.id } });
       deps.out(`token ${t.name} revoked\n`);
     },
   );

@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
+import { networkRoutes } from '../api/routes/networks.js';
+import { physnetRoutes } from '../api/routes/physnets.js';
+import { specRoutes } from '../api/routes/specs.js';
+import { UserBody } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
 import { apiCommand, same } from './api-command.js';
 import { intArg, type ApiOptions } from './fleet-options.js';
-import { lookup, seg } from './fleet-lookup.js';
+import { findNetwork, findSpec } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
 import {
   registerNetworkUpdate,
   registerPhysnetUpdate,
   registerSpecUpdate,
 } from './fleet-update-commands.js';
-import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
 import { waitTimeoutOption, type WaitOptions } from './wait.js';
 import { waitForSpec } from './wait-hosts.js';
 import { NETWORK_FIELDS, PHYSNET_FIELDS } from './option-fields.js';
@@ -39,7 +42,7 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list device specs', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<SpecView>('/v1/specs'), specsTable);
+      print(deps, o.output, await api.list(specRoutes.list, {}), specsTable);
     },
   );
   apiCommand(
@@ -48,9 +51,7 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
     { name: 'show', description: 'one device spec, by name or id' },
     (c) => c.argument('<spec>', 'name or id'),
     async (api, o: ApiOptions, ref: string) => {
-      print(deps, o.output, await lookup<SpecView>(api, '/v1/specs', ref, 'spec'), (s) =>
-        specsTable([s]),
-      );
+      print(deps, o.output, await findSpec(api, ref), (s) => specsTable([s]));
     },
   );
   apiCommand(
@@ -96,7 +97,7 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         ...(o.vfDriver === undefined ? {} : { vfDriver: o.vfDriver }),
         trusted: o.trusted === true,
       };
-      const spec = await api.post<SpecView>('/v1/specs', body);
+      const spec = await api.call(specRoutes.create, { body: new UserBody(body) });
       if (o.wait === true) await waitForSpec(deps, api, spec, o.waitTimeout);
       print(deps, o.output, spec, (s) => specsTable([s]));
     },
@@ -108,8 +109,8 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
     { name: 'delete', description: 'delete a device spec; its PFs are no longer managed' },
     (c) => c.argument('<spec>', 'name or id'),
     async (api, _o: ApiOptions, ref: string) => {
-      const s = await lookup<SpecView>(api, '/v1/specs', ref, 'spec');
-      await api.delete(`/v1/specs/${seg(s.id)}`);
+      const s = await findSpec(api, ref);
+      await api.call(specRoutes.remove, { params: { id: s.id } });
       deps.out(`spec ${s.name} deleted\n`);
     },
   );
@@ -126,7 +127,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list physical networks', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<PhysnetView>('/v1/physnets'), physnetsTable);
+      print(deps, o.output, await api.list(physnetRoutes.list, {}), physnetsTable);
     },
   );
   apiCommand(
@@ -135,7 +136,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'show', description: 'one physical network' },
     (c) => c.argument('<name>'),
     async (api, o: ApiOptions, name: string) => {
-      print(deps, o.output, await api.get<PhysnetView>(`/v1/physnets/${seg(name)}`), (x) =>
+      print(deps, o.output, await api.call(physnetRoutes.get, { params: { name } }), (x) =>
         physnetsTable([x]),
       );
     },
@@ -158,8 +159,11 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
         ),
     async (api, o: ApiOptions & { vlanRange?: string[] }, name: string) => {
       const body = { name, vlanRanges: parseVlanRanges(o.vlanRange ?? []) };
-      print(deps, o.output, await api.post<PhysnetView>('/v1/physnets', body), (x) =>
-        physnetsTable([x]),
+      print(
+        deps,
+        o.output,
+        await api.call(physnetRoutes.create, { body: new UserBody(body) }),
+        (x) => physnetsTable([x]),
       );
     },
   );
@@ -170,7 +174,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'delete', description: 'delete an unused physical network' },
     (c) => c.argument('<name>'),
     async (api, _o: ApiOptions, name: string) => {
-      await api.delete(`/v1/physnets/${seg(name)}`);
+      await api.call(physnetRoutes.remove, { params: { name } });
       deps.out(`physnet ${name} deleted\n`);
     },
   );
@@ -182,7 +186,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'list', description: 'list networks (a tenant token sees its own)', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<NetworkView>('/v1/networks'), networksTable);
+      print(deps, o.output, await api.list(networkRoutes.list, {}), networksTable);
     },
   );
   apiCommand(
@@ -191,9 +195,7 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'show', description: 'one network, by name or id' },
     (c) => c.argument('<network>'),
     async (api, o: ApiOptions, ref: string) => {
-      print(deps, o.output, await lookup<NetworkView>(api, '/v1/networks', ref, 'network'), (x) =>
-        networksTable([x]),
-      );
+      print(deps, o.output, await findNetwork(api, ref), (x) => networksTable([x]));
     },
   );
   apiCommand(
@@ -221,8 +223,11 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
         ...(o.vlan === undefined ? {} : { vlan: o.vlan }),
         ...(o.tenant === undefined ? {} : { tenant: o.tenant }),
       };
-      print(deps, o.output, await api.post<NetworkView>('/v1/networks', body), (x) =>
-        networksTable([x]),
+      print(
+        deps,
+        o.output,
+        await api.call(networkRoutes.create, { body: new UserBody(body) }),
+        (x) => networksTable([x]),
       );
     },
   );
@@ -233,8 +238,8 @@ export function registerNetworkCommands(program: Command, deps: CliDeps): void {
     { name: 'delete', description: 'delete a network without ports' },
     (c) => c.argument('<network>'),
     async (api, _o: ApiOptions, ref: string) => {
-      const net = await lookup<NetworkView>(api, '/v1/networks', ref, 'network');
-      await api.delete(`/v1/networks/${seg(net.id)}`);
+      const net = await findNetwork(api, ref);
+      await api.call(networkRoutes.remove, { params: { id: net.id } });
       deps.out(`network ${net.name} deleted\n`);
     },
   );

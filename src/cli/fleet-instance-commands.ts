@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { instanceRoutes } from '../api/routes/instances.js';
+import { portRoutes } from '../api/routes/ports.js';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { VfleetError } from '../core/errors.js';
@@ -7,12 +9,12 @@ import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import { checkInstanceBody, postInstance } from './create-instance.js';
 import { collect, intArg, parseLabels, type ApiOptions } from './fleet-options.js';
-import { lookup, seg } from './fleet-lookup.js';
+import { findInstance } from './fleet-lookup.js';
 import { INSTANCE_FIELDS } from './option-fields.js';
 import { parsePortSpec, portSpecHelp } from './port-spec.js';
 import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
 import { afterDelete, bootBody, registerVmCommands, waitForVm } from './fleet-vm-commands.js';
-import type { InstanceView, PortView } from './fleet-views.js';
+import type { InstanceView } from '../api/answers.js';
 import { waitTimeoutOption, withWait, type WaitOptions } from './wait.js';
 import { waitForConfigured, waitForReset } from './wait-instances.js';
 
@@ -106,7 +108,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'list', description: 'list instances', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<InstanceView>('/v1/instances'), instancesTable);
+      print(deps, o.output, await api.list(instanceRoutes.list, {}), instancesTable);
     },
   );
   apiCommand(
@@ -115,12 +117,12 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'show', description: 'one instance with its ports, by name or id' },
     (c) => c.argument('<instance>'),
     async (api, o: ApiOptions, ref: string) => {
-      const found = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
+      const found = await findInstance(api, ref);
       // By id: the one-instance answer carries the domain (`vm`), the list does not.
       print(
         deps,
         o.output,
-        await api.get<InstanceView>(`/v1/instances/${seg(found.id)}`),
+        await api.call(instanceRoutes.get, { params: { id: found.id } }),
         instanceDetail,
       );
     },
@@ -197,8 +199,8 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
         .option('--no-wait', 'return before the domain is gone')
         .addOption(waitTimeoutOption()),
     async (api, o: ApiOptions & WaitOptions, ref: string) => {
-      const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
-      const answer = await api.delete(`/v1/instances/${seg(inst.id)}`);
+      const inst = await findInstance(api, ref);
+      const answer = await api.call(instanceRoutes.remove, { params: { id: inst.id } });
       // A booted instance's domain goes first (waited for unless --no-wait); --wait also follows the VF resets.
       const booted = await afterDelete(deps, api, inst, answer, o.wait !== false, o.waitTimeout);
       if (o.wait === true && (await waitForReset(deps, api, inst, o.waitTimeout))) {
@@ -224,7 +226,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'list', description: 'list ports with their VFs', isDefault: true },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<PortView>('/v1/ports'), portsTable);
+      print(deps, o.output, await api.list(portRoutes.list, {}), portsTable);
     },
   );
   apiCommand(
@@ -233,7 +235,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     { name: 'show', description: 'one port, by id or MAC' },
     (c) => c.argument('<port>', 'id or MAC'),
     async (api, o: ApiOptions, ref: string) => {
-      const all = await api.list<PortView>('/v1/ports');
+      const all = await api.list(portRoutes.list, {});
       const port = all.find((x) => x.id === ref || x.mac === ref.toLowerCase());
       if (port === undefined)
         throw new VfleetError('NOT_FOUND', `no port with id or MAC "${ref}"`, { field: 'port' });

@@ -1,5 +1,10 @@
 import { VfleetError } from '../core/errors.js';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '../api/client.js';
+import type { InstanceView, NetworkView, SpecView, TokenView } from '../api/answers.js';
+import { instanceRoutes } from '../api/routes/instances.js';
+import { networkRoutes } from '../api/routes/networks.js';
+import { specRoutes } from '../api/routes/specs.js';
+import { tokenRoutes } from '../api/routes/tokens.js';
 
 /**
  * Objects the API addresses by id (specs, networks, instances, tokens) are
@@ -7,28 +12,49 @@ import type { ApiClient } from './api-client.js';
  * objects with that name (networks of two tenants, seen by an admin) are a
  * CONFLICT that asks for the id.
  */
-export async function lookup<T extends { id: string; name: string }>(
-  api: ApiClient,
-  collection: string,
+async function lookup<T extends { id: string; name: string }>(
+  byId: () => Promise<T>,
+  all: () => Promise<T[]>,
   ref: string,
   what: string,
 ): Promise<T> {
   try {
-    return await api.get<T>(`${collection}/${encodeURIComponent(ref)}`);
+    return await byId();
   } catch (e) {
     if (!(e instanceof VfleetError) || e.code !== 'NOT_FOUND') throw e;
   }
-  return lookupInList<T>(api, collection, ref, what);
+  return inList(await all(), ref, what);
 }
 
-/** Like lookup, for collections without a GET by id (tokens). */
-export async function lookupInList<T extends { id: string; name: string }>(
-  api: ApiClient,
-  collection: string,
-  ref: string,
-  what: string,
-): Promise<T> {
-  const all = await api.list<T>(collection);
+export const findSpec = (api: ApiClient, ref: string): Promise<SpecView> =>
+  lookup(
+    () => api.call(specRoutes.get, { params: { id: ref } }),
+    () => api.list(specRoutes.list, {}),
+    ref,
+    'spec',
+  );
+
+export const findNetwork = (api: ApiClient, ref: string): Promise<NetworkView> =>
+  lookup(
+    () => api.call(networkRoutes.get, { params: { id: ref } }),
+    () => api.list(networkRoutes.list, {}),
+    ref,
+    'network',
+  );
+
+export const findInstance = (api: ApiClient, ref: string): Promise<InstanceView> =>
+  lookup(
+    () => api.call(instanceRoutes.get, { params: { id: ref } }),
+    () => api.list(instanceRoutes.list, {}),
+    ref,
+    'instance',
+  );
+
+/** Tokens have no GET by id: always from the list. */
+export const findToken = async (api: ApiClient, ref: string): Promise<TokenView> =>
+  inList(await api.list(tokenRoutes.list, {}), ref, 'token');
+
+function inList<T extends { id: string; name: string }>(all: T[], ref: string, what: string): T {
   const byId = all.find((x) => x.id === ref);
   if (byId !== undefined) return byId;
   const named = all.filter((x) => x.name === ref);
@@ -44,5 +70,3 @@ export async function lookupInList<T extends { id: string; name: string }>(
   }
   return only;
 }
-
-export const seg = (s: string): string => encodeURIComponent(s);

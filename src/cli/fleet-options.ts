@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import { WEIGHERS, type Weigher } from '../core/scheduler/types.js';
 import { isOneOf, type OutputFormat } from '../core/vocabulary.js';
-import { createApiClient, type ApiClient } from './api-client.js';
+import { createApiClient, type ApiClient } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
 import { outputOption } from './common-options.js';
 import type { FleetDeps } from './fleet-deps.js';
@@ -57,7 +57,13 @@ export async function connect(deps: CliDeps, o: ApiOptions): Promise<ApiClient> 
     });
   }
   const { token, from } = await tokenAndSource(deps, o);
-  return createApiClient(fleet.fetch, url, token, from);
+  return createApiClient({
+    baseUrl: url,
+    token,
+    fetch: fleet.fetch,
+    tokenFrom: from,
+    unreachableHint: 'is it running? (--controller or VFLEET_URL)',
+  });
 }
 
 /** --controller, else $VFLEET_URL, else the URL the local controller noted, else the default. */

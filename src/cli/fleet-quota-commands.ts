@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { quotaRoutes } from '../api/routes/quotas.js';
+import { UserBody } from '../api/client.js';
 import { VfleetError } from '../core/errors.js';
 import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';
-import { seg } from './fleet-lookup.js';
 import { print } from './fleet-render.js';
-import type { QuotaLimit, QuotaReportView, TenantQuotaView } from './fleet-views.js';
+import type { QuotaLimit, QuotaReportView, TenantQuotaView } from '../api/answers.js';
 import { renderTable } from './output.js';
 
 const FLAGS = [
@@ -80,7 +81,7 @@ export function registerQuotaCommands(program: Command, deps: CliDeps): void {
     },
     same,
     async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list<TenantQuotaView>('/v1/quotas'), quotasTable);
+      print(deps, o.output, await api.list(quotaRoutes.list, {}), quotasTable);
     },
   );
   apiCommand(
@@ -89,12 +90,7 @@ export function registerQuotaCommands(program: Command, deps: CliDeps): void {
     { name: 'show', description: "a tenant's limits and usage" },
     (c) => c.argument('<tenant>'),
     async (api, o: ApiOptions, tenant: string) => {
-      print(
-        deps,
-        o.output,
-        await api.get<QuotaReportView>(`/v1/quotas/${seg(tenant)}`),
-        quotaReport,
-      );
+      print(deps, o.output, await api.call(quotaRoutes.get, { params: { tenant } }), quotaReport);
     },
   );
   apiCommand(
@@ -121,7 +117,7 @@ export function registerQuotaCommands(program: Command, deps: CliDeps): void {
           `quota set: give at least one of ${FLAGS.map(([, f]) => `--${f}`).join(', ')}`,
           { field: 'instances' },
         );
-      const r = await api.put<QuotaReportView>(`/v1/quotas/${seg(tenant)}`, body);
+      const r = await api.call(quotaRoutes.set, { params: { tenant }, body: new UserBody(body) });
       print(deps, o.output, r, quotaReport);
     },
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { instanceDetail } from './fleet-render.js';
-import type { InstanceView, VmView } from './fleet-views.js';
+import type { InstanceView, VmView } from '../api/answers.js';
 
 const instance = (vm: VmView): InstanceView => ({
   id: '0f0e0d0c-0000-4000-8000-000000000001',
@@ -18,13 +18,19 @@ const instance = (vm: VmView): InstanceView => ({
   vm,
 });
 const vmState = (vm: VmView) => /vm state\s+(.*)/.exec(instanceDetail(instance(vm)))?.[1];
-const base = { domain: 'web-0f0e0d0c', desired: 'running', message: null } as const;
+const base = {
+  domain: 'web-0f0e0d0c',
+  desired: 'running',
+  message: null,
+  stateNote: null,
+  domainPolicy: 'tenant',
+} as const;
 
 describe('instance show: the domain state', () => {
   it('says a render-only domain is rendered, never running', () => {
-    expect(
-      vmState({ ...base, state: 'rendered', stateNote: null, hypervisor: 'render-only' }),
-    ).toBe('rendered (render-only host: the domain is defined, no VM runs)');
+    expect(vmState({ ...base, state: 'rendered', hypervisor: 'render-only' })).toBe(
+      'rendered (render-only host: the domain is defined, no VM runs)',
+    );
   });
 
   it('shows a libvirt domain as libvirt reports it', () => {

@@ -9,7 +9,7 @@ import type {
   PortView,
   SpecView,
   TokenView,
-} from './fleet-views.js';
+} from '../api/answers.js';
 import { renderData, renderTable, type Cell } from './output.js';
 
 /** Prints `value` as json/yaml, or as the table `table` renders. */
@@ -152,7 +152,7 @@ export function instanceDetail(i: InstanceView): string {
 export const tokensTable = (ts: readonly TokenView[]): string =>
   renderTable(
     ['token', 'id', 'role', 'tenant', 'host', 'domain policy', 'created'],
-    ts.map((t) => [t.name, t.id, t.role, t.tenant, t.host, t.domainPolicy ?? null, t.createdAt]),
+    ts.map((t) => [t.name, t.id, t.role, t.tenant, t.host, t.domainPolicy, t.createdAt]),
   );
 
 /** The domain rows of `instance show`: nothing for an instance that was not booted. */

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
+import { networkRoutes } from '../api/routes/networks.js';
+import { physnetRoutes } from '../api/routes/physnets.js';
+import { specRoutes } from '../api/routes/specs.js';
+import { UserBody } from '../api/client.js';
 import { VfleetError } from '../core/errors.js';
 import type { CliDeps } from './cli-deps.js';
 import { apiCommand } from './api-command.js';
 import { intArg, type ApiOptions } from './fleet-options.js';
-import { lookup, seg } from './fleet-lookup.js';
+import { findNetwork, findSpec } from './fleet-lookup.js';
 import { networksTable, physnetsTable, print, specsTable } from './fleet-render.js';
-import type { NetworkView, PhysnetView, SpecView } from './fleet-views.js';
 import { waitTimeoutOption, type WaitOptions } from './wait.js';
 import { waitForSpec } from './wait-hosts.js';
 import { collectVlanRange, parseVlanRanges, vlanIdArg } from './vlan-range-arg.js';
@@ -84,8 +87,11 @@ export function registerSpecUpdate(g: Command, deps: CliDeps): void {
         trusted: o.trusted,
         vfDriver: o.vfDriver,
       });
-      const s = await lookup<SpecView>(api, '/v1/specs', ref, 'spec');
-      const out = await api.patch<SpecView>(`/v1/specs/${seg(s.id)}`, body);
+      const s = await findSpec(api, ref);
+      const out = await api.call(specRoutes.update, {
+        params: { id: s.id },
+        body: new UserBody(body),
+      });
       if (o.wait === true) await waitForSpec(deps, api, out, o.waitTimeout);
       print(deps, o.output, out, (x) => specsTable([x]));
     },
@@ -112,7 +118,10 @@ export function registerPhysnetUpdate(p: Command, deps: CliDeps): void {
         ),
     async (api, o: ApiOptions & { vlanRange: string[] }, name: string) => {
       const body = { vlanRanges: parseVlanRanges(o.vlanRange) };
-      const out = await api.patch<PhysnetView>(`/v1/physnets/${seg(name)}`, body);
+      const out = await api.call(physnetRoutes.update, {
+        params: { name },
+        body: new UserBody(body),
+      });
       print(deps, o.output, out, (x) => physnetsTable([x]));
     },
   );
@@ -140,8 +149,11 @@ export function registerNetworkUpdate(n: Command, deps: CliDeps): void {
       ref: string,
     ) => {
       const body = changes({ name: o.name, physnet: o.physnet, vlan: o.vlan });
-      const net = await lookup<NetworkView>(api, '/v1/networks', ref, 'network');
-      const out = await api.patch<NetworkView>(`/v1/networks/${seg(net.id)}`, body);
+      const net = await findNetwork(api, ref);
+      const out = await api.call(networkRoutes.update, {
+        params: { id: net.id },
+        body: new UserBody(body),
+      });
       print(deps, o.output, out, (x) => networksTable([x]));
     },
   );

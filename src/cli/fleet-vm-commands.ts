@@ -1,14 +1,17 @@
 import { resolve } from 'node:path';
+import { instanceRoutes } from '../api/routes/instances.js';
+import { migrationRoutes } from '../api/routes/migrations.js';
 import type { Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import { escapeControlChars } from '../core/control-chars.js';
 import { RENDERED_NOTE } from '../core/fleet/vm-wiring.js';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '../api/client.js';
 import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
-import { lookup, seg } from './fleet-lookup.js';
+import { findInstance } from './fleet-lookup.js';
 import type { ApiOptions } from './fleet-options.js';
-import type { DomainXmlView, InstanceView, MigrationView } from './fleet-views.js';
+import { migrationReportOf } from '../api/answers.js';
+import type { InstanceView, MigrationStepView, MigrationView } from '../api/answers.js';
 import { renderData } from './output.js';
 import { DEFAULT_WAIT_TIMEOUT_S, waitTimeoutOption } from './wait.js';
 
@@ -53,7 +56,7 @@ export async function waitForVm(
   for (;;) {
     let inst: InstanceView;
     try {
-      inst = await api.get<InstanceView>(`/v1/instances/${seg(id)}`);
+      inst = await api.call(instanceRoutes.get, { params: { id } });
     } catch (e) {
       if (until === 'gone' && e instanceof VfleetError && e.code === 'NOT_FOUND') return null;
       throw e;
@@ -79,7 +82,7 @@ export async function waitForVm(
   }
 }
 
-function stepLine(s: { step?: string; status?: string; detail?: string }): string {
+function stepLine(s: MigrationStepView): string {
   // Details quote the hosts' libvirt: printable only.
   return `${escapeControlChars(`  ${s.step ?? '?'}: ${s.status ?? '?'}${s.detail === undefined ? '' : ` (${s.detail})`}`)}\n`;
 }
@@ -95,11 +98,11 @@ async function followMigration(
   let shown = 0;
   const end = deps.clock.now() + timeoutS * 1000;
   for (;;) {
-    const all = await api.list<MigrationView>(`/v1/instances/${seg(inst.id)}/migrations`);
+    const all = await api.list(migrationRoutes.list, { params: { id: inst.id } });
     const m = all.find((x) => x.id === id);
     if (m === undefined) throw new VfleetError('NOT_FOUND', `migration ${id} vanished`);
     // Printed from the record, so steps that ended between two polls are shown too.
-    const steps = m.report?.progress ?? [];
+    const steps = migrationReportOf(m).progress ?? [];
     for (const s of steps.slice(shown)) deps.err(stepLine(s));
     shown = Math.max(shown, steps.length);
     if (m.state === 'running') {
@@ -118,7 +121,7 @@ async function followMigration(
 
 /** Render-only hosts move the definition and the VF ports: never said to have migrated live. */
 export function migratedLine(name: string, m: MigrationView): string {
-  const renderOnly = m.report?.mode === 'render-only';
+  const renderOnly = migrationReportOf(m).mode === 'render-only';
   if (m.state === 'running') {
     return renderOnly
       ? `instance ${name}: moving ${m.source} -> ${m.target} (render-only hosts: no VM runs)\n`
@@ -138,8 +141,8 @@ export function registerVmCommands(g: Command, deps: CliDeps): void {
     { name: 'xml', description: "print the libvirt domain XML the instance's agent defines" },
     (c) => c.argument('<instance>'),
     async (api, o: ApiOptions, ref: string) => {
-      const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
-      const r = await api.get<DomainXmlView>(`/v1/instances/${seg(inst.id)}/xml`);
+      const inst = await findInstance(api, ref);
+      const r = await api.call(instanceRoutes.xml, { params: { id: inst.id } });
       deps.out(o.output === 'table' ? `${r.xml.trimEnd()}\n` : renderData(o.output, r));
     },
   );
@@ -158,13 +161,13 @@ export function registerVmCommands(g: Command, deps: CliDeps): void {
         .option('--no-wait', 'start it and return; follow with `vfleet instance show`')
         .addOption(waitTimeoutOption()),
     async (api, o: ApiOptions & WaitOption & { to?: string; waitTimeout: number }, ref: string) => {
-      const inst = await lookup<InstanceView>(api, '/v1/instances', ref, 'instance');
-      const started = await api.post<MigrationView>(
-        `/v1/instances/${seg(inst.id)}/migrate`,
-        o.to === undefined ? {} : { host: o.to },
-      );
+      const inst = await findInstance(api, ref);
+      const started = await api.call(migrationRoutes.start, {
+        params: { id: inst.id },
+        body: o.to === undefined ? {} : { host: o.to },
+      });
       deps.err(
-        started.report?.mode === 'render-only'
+        migrationReportOf(started).mode === 'render-only'
           ? `moving ${inst.name}: ${started.source} -> ${started.target} (render-only hosts: its domain definition and VF ports move, no VM runs)\n`
           : `migrating ${inst.name}: ${started.source} -> ${started.target}\n`,
       );
@@ -174,12 +177,12 @@ export function registerVmCommands(g: Command, deps: CliDeps): void {
       if (o.output !== 'table') deps.out(renderData(o.output, m));
       else if (m.state === 'done' || m.state === 'running') deps.out(migratedLine(inst.name, m));
       if (m.state === 'rolled-back' || m.state === 'needs-attention') {
-        const why = m.report?.error?.message ?? 'see `vfleet instance show`';
-        const todo = (m.report?.attention ?? []).map((a) => `\n  ${a}`).join('');
+        const why = migrationReportOf(m).error?.message ?? 'see `vfleet instance show`';
+        const todo = (migrationReportOf(m).attention ?? []).map((a) => `\n  ${a}`).join('');
         throw new VfleetError(
           'COMMAND_FAILED',
           m.state === 'rolled-back'
-            ? `migration of ${inst.name} failed at ${m.report?.failedStep ?? '?'} and was rolled back: ${why}`
+            ? `migration of ${inst.name} failed at ${migrationReportOf(m).failedStep ?? '?'} and was rolled back: ${why}`
             : `migration of ${inst.name} needs an operator: ${why}${todo}`,
           { migration: m.id },
         );

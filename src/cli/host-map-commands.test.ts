@@ -7,7 +7,7 @@ import type { FixtureHost } from '../testing/fixture-host.js';
 import { joinHost, simInventory } from '../testing/fleet-sim.js';
 import { httpFleet } from '../testing/http-fleet.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
-import type { HostDetailView } from './fleet-views.js';
+import type { HostDetailView } from '../api/answers.js';
 
 afterAll(stopPgCluster);
 

@@ -1,6 +1,7 @@
 import { escapeControlChars } from '../core/control-chars.js';
 import { renderFields } from './fleet-render.js';
-import type { HostDetailView, HolderView } from './fleet-views.js';
+import { findingsOf } from '../api/answers.js';
+import type { HostDetailView, HolderView } from '../api/answers.js';
 import { renderTable } from './output.js';
 
 type Pf = HostDetailView['pfs'][number];
@@ -125,12 +126,9 @@ function findingLines(h: HostDetailView): string {
       p.ifname === null ? p.pciAddress : `${p.pciAddress} ${p.ifname}`,
     ]),
   );
-  const lines = h.findings.map((f) => {
-    const subject = f.subject ?? 'host';
-    const where = subject === 'host' ? 'host' : `PF ${names.get(subject) ?? subject}`;
-    return escapeControlChars(
-      `  ${f.severity ?? '?'}  ${where}: ${f.title ?? '(no title)'}${f.id === undefined ? '' : ` [${f.id}]`}`,
-    );
+  const lines = findingsOf(h).map((f) => {
+    const where = f.subject === 'host' ? 'host' : `PF ${names.get(f.subject) ?? f.subject}`;
+    return escapeControlChars(`  ${f.severity}  ${where}: ${f.title} [${f.id}]`);
   });
   return `findings:\n${lines.join('\n')}\n`;
 }

@@ -90,7 +90,7 @@ describe('vfleet agent', () => {
     const argv = ['agent', '--controller', url, '--token-file', file, '--host-root', host.root];
     const r = await fleetCli(argv, env, { fixture: host });
     expect(r.exitCode).toBe(errorCodeInfo.UNAUTHORIZED.exitCode);
-    expect(r.stderr).toContain('controller: unknown or revoked token');
+    expect(r.stderr).toContain('unknown or revoked token (UNAUTHORIZED)');
     env.stop();
     expect((await ctl.done).exitCode).toBe(0);
   }, 60_000);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import type { Weigher } from '../core/scheduler/types.js';
-import { createApiClient } from './api-client.js';
+import { createApiClient } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
 import { hostRootOption } from './common-options.js';
 import type { StartedAgent, StartedController } from './fleet-deps.js';
@@ -19,7 +19,7 @@ import {
   urlFileIn,
   weigherOption,
 } from './fleet-options.js';
-import type { TokenView } from './fleet-views.js';
+import { tokenRoutes } from '../api/routes/tokens.js';
 import { parseQuotaDefaults, quotaDefaultsHelp } from './quota-defaults-arg.js';
 import { httpLimitOptions, httpLimitsOf, type HttpLimitOptions } from './http-limit-options.js';
 import type { LabFlags, LabMember } from './up-lab.js';
@@ -309,12 +309,10 @@ async function hostnameOf(deps: CliDeps, root: string): Promise<string> {
 
 /** A fresh agent token for `up`'s own agent; the one of an earlier run is revoked. */
 async function agentToken(deps: CliDeps, url: string, admin: string, host: string) {
-  const api = createApiClient(fleetOf(deps).fetch, url, admin);
+  const api = createApiClient({ baseUrl: url, token: admin, fetch: fleetOf(deps).fetch });
   const name = `up-agent-${host}`.slice(0, 63);
-  for (const t of await api.list<TokenView>('/v1/tokens'))
-    if (t.name === name) await api.delete(`/v1/tokens/${encodeURIComponent(t.id)}`);
-  const t = await api.post<TokenView>('/v1/tokens', { name, role: 'agent', host });
-  if (t.token === undefined)
-    throw new VfleetError('INTERNAL', 'the controller sent no token secret');
+  for (const t of await api.list(tokenRoutes.list, {}))
+    if (t.name === name) await api.call(tokenRoutes.remove, { params: { id: t.id } });
+  const t = await api.call(tokenRoutes.create, { body: { name, role: 'agent', host } });
   return t.token;
 }

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { escapeControlChars } from '../core/control-chars.js';
 import { renderDoctorReport } from './doctor-render.js';
 import { hostDetail } from './host-map-render.js';
-import type { HostDetailView } from './fleet-views.js';
+import type { HostDetailView } from '../api/answers.js';
 import { renderData, renderTable } from './output.js';
 
 const ESC = '\u001b';
@@ -12,6 +12,16 @@ const CSI = '\u009b';
 const HOSTILE = `a${ESC}[2J${ESC}]0;owned\u0007b${CSI}31mc\r\nd\u007f`;
 // eslint-disable-next-line no-control-regex -- looking for them is the point
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+const noHolder = {
+  instance: null,
+  instanceId: null,
+  tenant: null,
+  network: null,
+  mac: null,
+  vlan: null,
+  configured: null,
+} as const;
 
 function host(text: string): HostDetailView {
   return {
@@ -25,7 +35,7 @@ function host(text: string): HostDetailView {
     lastApplyMessage: text,
     numaNodes: [],
     memoryMb: null,
-    findings: [{ severity: 'error', id: text, title: text }],
+    findings: [{ severity: 'error', id: text, title: text, subject: 'host', evidence: [] }],
     irqPins: null,
     pfs: [
       {
@@ -34,8 +44,12 @@ function host(text: string): HostDetailView {
         driver: text,
         totalVfs: 4,
         numVfs: 1,
+        vendorId: '8086',
+        deviceId: '10c9',
         numaNode: 0,
         spec: null,
+        specName: null,
+        declaredVfs: null,
         whole: null,
         vfs: [
           {
@@ -46,7 +60,9 @@ function host(text: string): HostDetailView {
             physnet: null,
             trusted: false,
             portId: null,
+            reservedUntil: null,
             note: text,
+            ...noHolder,
           },
         ],
       },

@@ -8,10 +8,40 @@ import { agentLogSummary, describeJoin, waitJoined } from './up-lab-join.js';
 // operator sees while a lab host joins.
 interface Script {
   /** The host's record at a time (ms since the agent started), or null: not registered. */
-  readonly host: (t: number) => { lastSeen: string | null; pfs: unknown[]; ready?: boolean } | null;
+  readonly host: (t: number) => { lastSeen: string | null; pfs: string[]; ready?: boolean } | null;
   /** The guest agent log's last line at a time. */
   readonly log: (t: number) => string;
 }
+
+/** The host map the controller answers, as the API's schema has it; PFs named by PCI address. */
+const hostDetail = (h: { lastSeen: string | null; pfs: string[]; ready?: boolean }) => ({
+  id: 'lab-x',
+  labels: {},
+  health: 'healthy',
+  ready: h.ready ?? false,
+  lastSeen: h.lastSeen,
+  desiredGeneration: 0,
+  appliedGeneration: 0,
+  lastApplyMessage: null,
+  numaNodes: [],
+  memoryMb: null,
+  findings: [],
+  pfs: h.pfs.map((pciAddress) => ({
+    pciAddress,
+    ifname: null,
+    vendorId: '8086',
+    deviceId: '10c9',
+    driver: 'igb',
+    totalVfs: 7,
+    numVfs: 0,
+    numaNode: null,
+    spec: null,
+    specName: null,
+    declaredVfs: null,
+    whole: null,
+    vfs: [],
+  })),
+});
 
 function world(s: Script) {
   let now = 1_000_000;
@@ -25,7 +55,7 @@ function world(s: Script) {
       return Promise.resolve(
         h === null
           ? json(404, { code: 'NOT_FOUND', message: 'no host', details: {} })
-          : json(200, { id: 'lab-x', ...h }),
+          : json(200, hostDetail(h)),
       );
     },
   } as unknown as FleetDeps;
@@ -75,7 +105,7 @@ describe('a lab host joining', () => {
           ? null
           : {
               lastSeen: w.iso(40_000),
-              pfs: t < 70_000 ? [] : [{ pciAddress: 'p' }],
+              pfs: t < 70_000 ? [] : ['0000:01:00.0'],
               ready: t >= 70_000,
             },
       log: (t) => (t < 20_000 ? 'node starting' : `registered as lab-x at ${Math.floor(t / 1000)}`),

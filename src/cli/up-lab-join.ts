@@ -2,10 +2,11 @@ import { escapeControlChars } from '../core/control-chars.js';
 import { VfleetError, isVfleetError } from '../core/errors.js';
 import type { Lab } from '../lab/lab.js';
 import { progressDeadline, scaledLimits } from '../lab/progress-deadline.js';
-import { createApiClient } from './api-client.js';
+import { createApiClient } from '../api/client.js';
+import { hostRoutes } from '../api/routes/hosts.js';
 import type { CliDeps } from './cli-deps.js';
 import { fleetOf } from './fleet-options.js';
-import type { HostDetailView } from './fleet-views.js';
+import type { HostDetailView } from '../api/answers.js';
 
 export const AGENT_LOG = '/var/log/vfleet-agent.log';
 /**
@@ -96,18 +97,16 @@ export async function waitJoined(
   lab: Lab,
   w: JoinWait,
 ): Promise<HostDetailView['pfs']> {
-  const api = createApiClient(fleetOf(deps).fetch, w.url, w.admin);
+  const api = createApiClient({ baseUrl: w.url, token: w.admin, fetch: fleetOf(deps).fetch });
   const deadline = progressDeadline(w.startedAt, scaledLimits(JOIN_BASE_MS));
   let told = w.startedAt;
   let lastState = '';
   let lastLine: string | null = null;
   while (!w.signal.aborted) {
-    const h = await api
-      .get<HostDetailView>(`/v1/hosts/${encodeURIComponent(w.host)}`)
-      .catch((e: unknown) => {
-        if (isVfleetError(e) && e.code === 'NOT_FOUND') return null;
-        throw e;
-      });
+    const h = await api.call(hostRoutes.get, { params: { id: w.host } }).catch((e: unknown) => {
+      if (isVfleetError(e) && e.code === 'NOT_FOUND') return null;
+      throw e;
+    });
     const fresh = h !== null && h.lastSeen !== null && Date.parse(h.lastSeen) >= w.startedAt;
     // Joined means ready: its first apply done, so `vfleet hosts` right after shows it ready.
     if (fresh && h.pfs.length > 0 && h.ready) return h.pfs;

@@ -1,8 +1,8 @@
 import { VfleetError } from '../core/errors.js';
-import type { ApiClient } from './api-client.js';
+import { hostRoutes } from '../api/routes/hosts.js';
+import type { ApiClient } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
-import { seg } from './fleet-lookup.js';
-import type { HostDetailView, HostView, SpecView } from './fleet-views.js';
+import type { HostDetailView, SpecView } from '../api/answers.js';
 import { waitFor, type Poll } from './wait.js';
 
 type Pf = HostDetailView['pfs'][number];
@@ -52,7 +52,7 @@ export function waitForHost(
     async (): Promise<Poll<HostDetailView>> => {
       let h: HostDetailView;
       try {
-        h = await api.get<HostDetailView>(`/v1/hosts/${seg(id)}`);
+        h = await api.call(hostRoutes.get, { params: { id } });
       } catch (e) {
         // A host whose agent is still starting (a lab guest booting) is waited for too.
         if (e instanceof VfleetError && e.code === 'NOT_FOUND')
@@ -82,11 +82,11 @@ export async function waitForSpec(
       followWith: 'vfleet hosts show HOST',
     },
     async (): Promise<Poll<string[]>> => {
-      const hosts = await api.list<HostView>('/v1/hosts');
+      const hosts = await api.list(hostRoutes.list, {});
       const lines: string[] = [];
       let all = true;
       for (const h of hosts) {
-        const p = hostProgress(await api.get<HostDetailView>(`/v1/hosts/${seg(h.id)}`), spec.id);
+        const p = hostProgress(await api.call(hostRoutes.get, { params: { id: h.id } }), spec.id);
         if (p.pfs === 0) continue;
         lines.push(p.line);
         all &&= p.done;

@@ -1,8 +1,9 @@
 import { VfleetError } from '../core/errors.js';
-import type { ApiClient } from './api-client.js';
+import { hostRoutes } from '../api/routes/hosts.js';
+import { instanceRoutes } from '../api/routes/instances.js';
+import type { ApiClient } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
-import { seg } from './fleet-lookup.js';
-import type { HostDetailView, InstanceView, PortView } from './fleet-views.js';
+import type { HostDetailView, InstanceView, PortView } from '../api/answers.js';
 import { waitFor, type Poll } from './wait.js';
 
 /** Ports whose VF (or whole PF) an agent configures: every one but `normal`. */
@@ -31,7 +32,7 @@ export async function waitForConfigured(
       followWith: `vfleet instance show ${inst.name}`,
     },
     async (): Promise<Poll<InstanceView>> => {
-      const i = await api.get<InstanceView>(`/v1/instances/${seg(inst.id)}`);
+      const i = await api.call(instanceRoutes.get, { params: { id: inst.id } });
       if (i.state === 'active') return { done: i };
       if (i.state === 'expired')
         throw new VfleetError(
@@ -74,7 +75,7 @@ export async function waitForReset(
   const host = inst.host;
   if (ports.length === 0 || host === null) return true;
   try {
-    await api.get<HostDetailView>(`/v1/hosts/${seg(host)}`);
+    await api.call(hostRoutes.get, { params: { id: host } });
   } catch (e) {
     if (e instanceof VfleetError && (e.code === 'FORBIDDEN' || e.code === 'UNAUTHORIZED')) {
       deps.err(
@@ -92,7 +93,7 @@ export async function waitForReset(
       followWith: `vfleet hosts show ${host}`,
     },
     async (): Promise<Poll<true>> => {
-      const h = await api.get<HostDetailView>(`/v1/hosts/${seg(host)}`);
+      const h = await api.call(hostRoutes.get, { params: { id: host } });
       const left = ports.filter((p) => pending(h, p)).length;
       if (left === 0) return { done: true };
       return {

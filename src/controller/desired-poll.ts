@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import { VfleetError } from '../core/errors.js';
 import { desiredHostState } from '../core/fleet/desired-host-state.js';
 import type { ControllerDeps } from './controller-deps.js';
-import type { desiredSchema } from './schemas/agent.js';
+import type { desiredSchema } from '../api/schemas/agent.js';
 import { desiredVms } from './vm-desired.js';
 
 /**

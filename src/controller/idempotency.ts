@@ -1,25 +1,10 @@
 import { createHash } from 'node:crypto';
-import { z } from '@hono/zod-openapi';
 import { VfleetError } from '../core/errors.js';
 import type { Token } from '../core/fleet/model.js';
 import type { InstanceView, NewIdempotencyKey } from '../core/fleet/store.js';
 import type { ControllerDeps } from './controller-deps.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-
-/** The header as POST /v1/instances takes (and documents) it. */
-export const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x20-\x7e]{1,255}$/, '1 to 255 printable ASCII characters')
-    .optional()
-    .openapi({
-      param: { name: 'idempotency-key', in: 'header' },
-      description:
-        'Makes a retry safe: a second request with the same key (per tenant, or per token for admins) and the same body answers with the instance the first created, as it is now, and creates nothing; with another body it is 409 CONFLICT. Kept 24 h.',
-      example: '5f0c6a4e-9a1b-4a43-8a43-0c2d2b1f6a11',
-    }),
-});
 
 /** What a key is stored under and checked against. */
 export function keyFor(

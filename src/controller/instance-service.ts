@@ -10,7 +10,7 @@ import { createdEvent, recordEvent } from './events.js';
 import { keyFor, replay } from './idempotency.js';
 import { bootClaimed, checkBootRequest } from './vm-boot.js';
 import type { ControllerDeps } from './controller-deps.js';
-import type { instanceCreateSchema } from './schemas/instances.js';
+import type { instanceCreateSchema } from '../api/schemas/instances.js';
 
 type CreateInstance = z.infer<typeof instanceCreateSchema>;
 type DraftPort = { -readonly [K in keyof NewPort]: NewPort[K] } & { readonly index: number };

@@ -2,10 +2,10 @@ import type { z } from '@hono/zod-openapi';
 import type { DeviceSpec, Host, Network, PfRecord, Token, VfRecord } from '../core/fleet/model.js';
 import { hostHealth } from '../core/fleet/model.js';
 import type { InstanceView, PortHolder, PortView, ReportedPf } from '../core/fleet/store.js';
-import type { networkSchema, specSchema } from './schemas/catalog.js';
-import type { hostDetailSchema, hostSchema, tokenSchema } from './schemas/hosts.js';
-import type { instanceSchema, portSchema } from './schemas/instances.js';
-import type { vmSchema } from './schemas/vms.js';
+import type { networkSchema, specSchema } from '../api/schemas/catalog.js';
+import type { hostDetailSchema, hostSchema, tokenSchema } from '../api/schemas/hosts.js';
+import type { instanceSchema, portSchema } from '../api/schemas/instances.js';
+import type { vmSchema } from '../api/schemas/vms.js';
 import type { VmRecord } from '../core/fleet/vm-store.js';
 import { domainName, RENDERED_NOTE, shownVmState } from '../core/fleet/vm-wiring.js';
 

@@ -8,7 +8,7 @@ import type { VmBoot, VmPortOptions } from '../core/fleet/vm-wiring.js';
 import type { DomainPolicy } from '../core/libvirt/wiring.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { TenantPortSources } from '../core/libvirt/port-sources.js';
-import type { instanceCreateSchema } from './schemas/instances.js';
+import type { instanceCreateSchema } from '../api/schemas/instances.js';
 import { checkBootPolicy } from './vm-boot-policy.js';
 import { instanceEvent, recordEvent } from './events.js';
 import { hostFacts, renderVm } from './vm-render.js';

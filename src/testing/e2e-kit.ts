@@ -60,7 +60,7 @@ export interface TestController {
   startAgent(
     name: string,
     host: AgentHost,
-    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images'>,
+    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images' | 'fetch'>,
   ): Promise<void>;
   /** Stops the agents, then the controller and its store; fixture hosts are the caller's. */
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { agentRoutes } from '../../api/routes/agent.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/store.js';
@@ -10,139 +10,84 @@ import { waitForDesired } from '../desired-poll.js';
 import { recordEvent } from '../events.js';
 import { deleted } from './instances.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import {
-  appliedSchema,
-  desiredQuerySchema,
-  desiredSchema,
-  registerSchema,
-  reportSchema,
-} from '../schemas/agent.js';
-import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
-import { hostSchema } from '../schemas/hosts.js';
 import { hostOut, pfFields } from '../views.js';
 
 export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
-  const tags = ['agent'];
   const now = () => new Date(deps.now()).toISOString();
   const staleBefore = () => new Date(deps.now() - deps.config.staleAfterMs).toISOString();
-  const hostOk = { 200: jsonOk(hostSchema, 'The host'), ...errorResponses };
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/agent/register',
-      tags,
-      security,
-      summary: "Register the agent's host (agent token for that host)",
-      request: { body: jsonBody(registerSchema) },
-      responses: hostOk,
-    }),
-    async (c) => {
-      const b = c.req.valid('json');
-      requireHost(c.var.principal, b.host);
-      const h = await deps.store.hosts.register(b.host, b.labels, now());
-      return c.json(hostOut(h, staleBefore()), 200);
-    },
-  );
+  app.openapi(agentRoutes.register, async (c) => {
+    const b = c.req.valid('json');
+    requireHost(c.var.principal, b.host);
+    const h = await deps.store.hosts.register(b.host, b.labels, now());
+    return c.json(hostOut(h, staleBefore()), 200);
+  });
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/agent/hosts/{id}/report',
-      tags,
-      security,
-      summary: 'Report inventory (vfleet host scan JSON) and doctor findings',
-      request: { params: idParam, body: jsonBody(reportSchema) },
-      responses: hostOk,
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      requireHost(c.var.principal, id);
-      const b = c.req.valid('json');
-      // Before anything is written: a report is kept whole or not at all.
-      refuseProblems(reportProblems(b), 'report');
-      const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
-        ...pfFields(pf),
-        vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
-      }));
-      const h = await deps.store.hosts.report(
-        id,
-        {
-          pfs,
-          numaNodes: b.numaNodes.length > 0 ? b.numaNodes : numaFromPfs(b.inventory.pfs),
-          memoryMb: b.memoryMb,
-          healthy: !b.findings.some((f) => f.severity === 'error'),
-          findings: b.findings,
-        },
-        now(),
-      );
-      await deps.store.vms.setFacts(
-        id,
-        wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
-        now(),
-      );
+  app.openapi(agentRoutes.report, async (c) => {
+    const { id } = c.req.valid('param');
+    requireHost(c.var.principal, id);
+    const b = c.req.valid('json');
+    // Before anything is written: a report is kept whole or not at all.
+    refuseProblems(reportProblems(b), 'report');
+    const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
+      ...pfFields(pf),
+      vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
+    }));
+    const h = await deps.store.hosts.report(
+      id,
+      {
+        pfs,
+        numaNodes: b.numaNodes.length > 0 ? b.numaNodes : numaFromPfs(b.inventory.pfs),
+        memoryMb: b.memoryMb,
+        healthy: !b.findings.some((f) => f.severity === 'error'),
+        findings: b.findings,
+      },
+      now(),
+    );
+    await deps.store.vms.setFacts(
+      id,
+      wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
+      now(),
+    );
+    deps.feed.notify(id);
+    return c.json(hostOut(h, staleBefore()), 200);
+  });
+
+  app.openapi(agentRoutes.desired, async (c) => {
+    const { id } = c.req.valid('param');
+    requireHost(c.var.principal, id);
+    const q = c.req.valid('query');
+    // A zero wait is a plain read and replaces nothing.
+    const poll = q.waitSeconds > 0 ? deps.longPolls.enter(`${c.var.principal.id}:${id}`) : null;
+    try {
+      return c.json(await waitForDesired(deps, id, q, c.req.raw.signal, poll?.replaced), 200);
+    } finally {
+      poll?.leave();
+    }
+  });
+
+  app.openapi(agentRoutes.applied, async (c) => {
+    const { id } = c.req.valid('param');
+    requireHost(c.var.principal, id);
+    const b = c.req.valid('json');
+    refuseProblems(appliedProblems(b), 'apply result');
+    const h = await deps.store.hosts.applied(id, b, now());
+    if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
+    // Stored as shown: a render-only host's "running" domain is only rendered.
+    const results = b.domains.map((d) => ({ ...d, state: shownVmState(d.state, d.hypervisor) }));
+    // A domain gone as asked: its instance's VFs can now be released and reset.
+    for (const gone of await deps.store.vms.recordResults(id, results, now())) {
+      const inst = await deps.store.claims.getInstance(gone);
+      await deps.store.claims.release(gone);
       deps.feed.notify(id);
-      return c.json(hostOut(h, staleBefore()), 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/agent/hosts/{id}/desired',
-      tags,
-      security,
-      summary: 'The state to apply; long-polls up to waitSeconds for a generation above `after`',
-      request: { params: idParam, query: desiredQuerySchema },
-      responses: { 200: jsonOk(desiredSchema, 'Desired state'), ...errorResponses },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      requireHost(c.var.principal, id);
-      const q = c.req.valid('query');
-      // A zero wait is a plain read and replaces nothing.
-      const poll = q.waitSeconds > 0 ? deps.longPolls.enter(`${c.var.principal.id}:${id}`) : null;
-      try {
-        return c.json(await waitForDesired(deps, id, q, c.req.raw.signal, poll?.replaced), 200);
-      } finally {
-        poll?.leave();
-      }
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/agent/hosts/{id}/applied',
-      tags,
-      security,
-      summary: 'Report the result of applying a generation',
-      request: { params: idParam, body: jsonBody(appliedSchema) },
-      responses: hostOk,
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      requireHost(c.var.principal, id);
-      const b = c.req.valid('json');
-      refuseProblems(appliedProblems(b), 'apply result');
-      const h = await deps.store.hosts.applied(id, b, now());
-      if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
-      // Stored as shown: a render-only host's "running" domain is only rendered.
-      const results = b.domains.map((d) => ({ ...d, state: shownVmState(d.state, d.hypervisor) }));
-      // A domain gone as asked: its instance's VFs can now be released and reset.
-      for (const gone of await deps.store.vms.recordResults(id, results, now())) {
-        const inst = await deps.store.claims.getInstance(gone);
-        await deps.store.claims.release(gone);
-        deps.feed.notify(id);
-        if (inst !== null)
-          await recordEvent(
-            deps,
-            deleted(inst, `host ${id} removed its domain; its VFs are released for reset`),
-          );
-      }
-      return c.json(hostOut(h, staleBefore()), 200);
-    },
-  );
+      if (inst !== null)
+        await recordEvent(
+          deps,
+          deleted(inst, `host ${id} removed its domain; its VFs are released for reset`),
+        );
+    }
+    return c.json(hostOut(h, staleBefore()), 200);
+  });
 }
 
 /** Without an explicit topology, each PF's local CPUs stand for its node's CPUs. */

@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { eventRoutes } from '../../api/routes/events.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import type { EventFilter, FleetEvent } from '../../core/fleet/events.js';
@@ -6,9 +6,7 @@ import type { Page } from '../../core/fleet/page.js';
 import { requireRole, tenantScope } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { EVENTS_FEED } from '../events.js';
-import { LIST_KEYS, pageOut, pageQuery, pageSchema } from '../pagination.js';
-import { errorResponses, jsonOk, security } from '../schemas/common.js';
-import { eventListQuery, eventSchema } from '../schemas/events.js';
+import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 
 const KEY = LIST_KEYS.events;
 
@@ -19,41 +17,24 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     deps.feed.notify(EVENTS_FEED);
   });
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/events',
-      tags: ['events'],
-      security,
-      summary:
-        'What the fleet did, oldest first: specs applied, VFs configured and reset, instances, migrations, refused requests',
-      description:
-        "Admin tokens see every event, tenant tokens their tenant's. With `?wait=N` and nothing to answer yet, the request waits up to N seconds and answers as soon as a matching event is recorded (follow with `?since=<last id>`).",
-      request: { query: eventListQuery },
-      responses: {
-        200: jsonOk(pageSchema(eventSchema, 'EventPage'), 'Events'),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
-      requireRole(c.var.principal, 'admin', 'tenant');
-      const q = c.req.valid('query');
-      const filter: EventFilter = {
-        tenant: tenantScope(c.var.principal),
-        host: q.host,
-        kind: q.kind,
-        ...sinceFilter(q.since),
-        newest: q.last !== undefined,
-      };
-      const page = q.last !== undefined ? { limit: q.last, after: null } : pageQuery(KEY, q);
-      const read = () => deps.store.events.page(filter, page);
-      const found = await follow(deps, read, q.wait ?? 0, c.req.raw.signal);
-      return c.json(
-        pageOut(KEY, found, (e) => e),
-        200,
-      );
-    },
-  );
+  app.openapi(eventRoutes.list, async (c) => {
+    requireRole(c.var.principal, 'admin', 'tenant');
+    const q = c.req.valid('query');
+    const filter: EventFilter = {
+      tenant: tenantScope(c.var.principal),
+      host: q.host,
+      kind: q.kind,
+      ...sinceFilter(q.since),
+      newest: q.last !== undefined,
+    };
+    const page = q.last !== undefined ? { limit: q.last, after: null } : pageQuery(KEY, q);
+    const read = () => deps.store.events.page(filter, page);
+    const found = await follow(deps, read, q.wait ?? 0, c.req.raw.signal);
+    return c.json(
+      pageOut(KEY, found, (e) => e),
+      200,
+    );
+  });
 }
 
 function sinceFilter(since: string | undefined): Pick<EventFilter, 'afterId' | 'since'> {

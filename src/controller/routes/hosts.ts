@@ -1,89 +1,52 @@
-import { createRoute } from '@hono/zod-openapi';
+import { hostRoutes } from '../../api/routes/hosts.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
-import { hostDetailSchema, hostPatchSchema, hostSchema } from '../schemas/hosts.js';
 import { hostDetailOut, hostOut } from '../views.js';
-import { hostListQuery, splitLabel } from '../list-filters.js';
-import { LIST_KEYS, pageOut, pageQuery, pageSchema } from '../pagination.js';
+import { splitLabel } from '../list-filters.js';
+import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 
 const KEY = LIST_KEYS.hosts;
 
 export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const staleBefore = () => new Date(deps.now() - deps.config.staleAfterMs).toISOString();
-  const tags = ['hosts'];
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/hosts',
-      tags,
-      security,
-      summary: 'List hosts with health and readiness, a page at a time (admin)',
-      request: { query: hostListQuery },
-      responses: { 200: jsonOk(pageSchema(hostSchema, 'HostPage'), 'Hosts'), ...errorResponses },
-    }),
-    async (c) => {
-      requireRole(c.var.principal, 'admin');
-      const sb = staleBefore();
-      const query = c.req.valid('query');
-      const label = query.label === undefined ? null : splitLabel(query.label);
-      const page = await deps.store.hosts.page(pageQuery(KEY, query), label);
-      return c.json(
-        pageOut(KEY, page, (h) => hostOut(h, sb)),
-        200,
-      );
-    },
-  );
+  app.openapi(hostRoutes.list, async (c) => {
+    requireRole(c.var.principal, 'admin');
+    const sb = staleBefore();
+    const query = c.req.valid('query');
+    const label = query.label === undefined ? null : splitLabel(query.label);
+    const page = await deps.store.hosts.page(pageQuery(KEY, query), label);
+    return c.json(
+      pageOut(KEY, page, (h) => hostOut(h, sb)),
+      200,
+    );
+  });
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/hosts/{id}',
-      tags,
-      security,
-      summary:
-        'One host as a map: its PFs, their VFs and the instance, network, MAC and VLAN holding each (admin)',
-      request: { params: idParam },
-      responses: { 200: jsonOk(hostDetailSchema, 'The host'), ...errorResponses },
-    }),
-    async (c) => {
-      requireRole(c.var.principal, 'admin');
-      const { id } = c.req.valid('param');
-      const host = await deps.store.hosts.get(id);
-      if (host === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
-      const { pfs, vfs } = await deps.store.hosts.devices(id);
-      const holders = await deps.store.hosts.holders(id);
-      const specs = await deps.store.catalog.listSpecs();
-      const irqPins = await deps.store.vms.irqPins(id);
-      return c.json(
-        {
-          ...hostDetailOut(host, staleBefore(), { pfs, vfs, holders, specs }),
-          irqPins: irqPins === null ? null : { ...irqPins, lines: [...irqPins.lines] },
-        },
-        200,
-      );
-    },
-  );
+  app.openapi(hostRoutes.get, async (c) => {
+    requireRole(c.var.principal, 'admin');
+    const { id } = c.req.valid('param');
+    const host = await deps.store.hosts.get(id);
+    if (host === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
+    const { pfs, vfs } = await deps.store.hosts.devices(id);
+    const holders = await deps.store.hosts.holders(id);
+    const specs = await deps.store.catalog.listSpecs();
+    const irqPins = await deps.store.vms.irqPins(id);
+    return c.json(
+      {
+        ...hostDetailOut(host, staleBefore(), { pfs, vfs, holders, specs }),
+        irqPins: irqPins === null ? null : { ...irqPins, lines: [...irqPins.lines] },
+      },
+      200,
+    );
+  });
 
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/v1/hosts/{id}',
-      tags,
-      security,
-      summary: "Set a host's labels (aggregates) (admin)",
-      request: { params: idParam, body: jsonBody(hostPatchSchema) },
-      responses: { 200: jsonOk(hostSchema, 'The host'), ...errorResponses },
-    }),
-    async (c) => {
-      requireRole(c.var.principal, 'admin');
-      const { id } = c.req.valid('param');
-      const host = await deps.store.hosts.setLabels(id, c.req.valid('json').labels);
-      if (host === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
-      return c.json(hostOut(host, staleBefore()), 200);
-    },
-  );
+  app.openapi(hostRoutes.update, async (c) => {
+    requireRole(c.var.principal, 'admin');
+    const { id } = c.req.valid('param');
+    const host = await deps.store.hosts.setLabels(id, c.req.valid('json').labels);
+    if (host === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
+    return c.json(hostOut(host, staleBefore()), 200);
+  });
 }

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { FINDING_SEVERITIES } from '../../core/doctor/finding.js';
+import { hostStateSchema } from '../../core/desired-state.js';
 import { normalizePciAddress } from '../../core/pci-address.js';
 import { jsonBoundsProblem } from '../../core/json-bounds.js';
+import { fieldPath } from '../../core/validation.js';
 import { int, labelsSchema, nameSchema, textSchema } from './common.js';
 import { VM_TASK_OPS } from '../../core/fleet/vm-store.js';
 import {
@@ -82,7 +84,7 @@ const inventorySchema = z
 
 /** A doctor finding (src/core/doctor/finding.ts), kept and shown as the agent sent it. */
 const lines = z.array(z.string().max(4096)).max(100);
-const findingSchema = z
+export const findingSchema = z
   .object({
     id: z.string().min(1).max(200),
     severity: z.enum(FINDING_SEVERITIES),
@@ -166,10 +168,20 @@ const desiredPf = z.object({
 export const desiredSchema = z
   .object({
     generation: z.number(),
-    state: z.object({ pfs: z.array(desiredPf) }).openapi({
-      description:
-        'the host state to apply, as `vfleet host apply -f` takes it (docs/host-state.md)',
-    }),
+    // The host layer's own check of a declared state (`vfleet host apply -f`), so an
+    // agent refuses before it writes anything what the host layer would refuse.
+    state: z
+      .object({ pfs: z.array(desiredPf) })
+      .superRefine((state, ctx) => {
+        const r = hostStateSchema.safeParse(state);
+        if (!r.success)
+          for (const i of r.error.issues)
+            ctx.addIssue({ code: 'custom', path: [...i.path], message: i.message });
+      })
+      .openapi({
+        description:
+          'the host state to apply, as `vfleet host apply -f` takes it (docs/host-state.md)',
+      }),
     domains: z
       .array(
         z.object({
@@ -213,3 +225,37 @@ export const appliedSchema = z
   })
   .strict()
   .openapi('AgentApplied');
+
+export type DesiredAnswer = z.output<typeof desiredSchema>;
+
+/** A desired state the agent would not apply: what was wrong, and the generation it refuses. */
+export interface DesiredRefused {
+  readonly refused: true;
+  /** Null when the answer has no usable generation (then nothing can be reported for it). */
+  readonly generation: number | null;
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * The agent's reading of GET .../desired: the same schema the controller
+ * documents and answers with, applied before anything is acted on.
+ */
+export function readDesired(data: unknown): DesiredAnswer | DesiredRefused {
+  const r = desiredSchema.safeParse(data);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue === undefined ? '(root)' : fieldPath(issue.path);
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
+  const g =
+    typeof data === 'object' && data !== null && 'generation' in data ? data.generation : null;
+  return {
+    refused: true,
+    generation: typeof g === 'number' && Number.isSafeInteger(g) && g > 0 ? g : null,
+    field,
+    message: `desired state refused: ${field}: ${issue?.message ?? 'invalid'}${more}`.slice(
+      0,
+      2000,
+    ),
+  };
+}

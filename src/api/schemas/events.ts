@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EVENT_KINDS } from '../../core/fleet/events.js';
-import { pageQuerySchema } from '../pagination.js';
+import { pageQuerySchema } from './pages.js';
 
 export const MAX_EVENT_WAIT_SECONDS = 60;
 
