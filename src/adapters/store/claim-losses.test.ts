@@ -150,7 +150,7 @@ describe.each(STORE_KINDS)('claim losses on %s', (kind) => {
   beforeAll(async () => {
     const { store } = await openTestStore(kind);
     opened = { store, net: await catalog(store) };
-  });
+  }, 60_000);
   afterAll(async () => {
     await opened?.store.close();
   });
