@@ -35,19 +35,31 @@ export type Json = Record<string, unknown> & Record<number, unknown>;
 
 export const T0 = Date.parse('2030-01-01T00:00:00Z');
 
+export interface HarnessOptions {
+  /**
+   * Run schedule-and-claim rounds one at a time (default: on the embedded
+   * store, as the controller does). Off on PGlite, concurrent requests
+   * interleave their reads with each other's claims, so only the claim's
+   * SQL re-checks keep them apart: the tests that must prove those run so.
+   */
+  readonly serializeClaims?: boolean;
+}
+
 export async function startHarness(
   kind: StoreKind,
   config: Partial<ControllerConfig> = {},
   poolSize?: number,
+  options: HarnessOptions = {},
 ): Promise<Harness> {
   const { store, url } = await openTestStore(kind, poolSize);
-  return harnessOn(store, url, config);
+  return harnessOn(store, url, config, options);
 }
 
 export async function harnessOn(
   store: OpenedStore,
   url: string | null,
   config: Partial<ControllerConfig> = {},
+  options: HarnessOptions = {},
 ): Promise<Harness> {
   const h = { clock: T0 };
   const deps: ControllerDeps = {
@@ -55,7 +67,7 @@ export async function harnessOn(
     now: () => h.clock,
     config: { ...DEFAULT_CONFIG, ...config },
     feed: createChangeFeed(),
-    claimRound: store.embedded ? createSerial() : unserialized,
+    claimRound: (options.serializeClaims ?? store.embedded) ? createSerial() : unserialized,
     candidates: createCandidateCache(
       store.claims,
       config.candidateMaxAgeMs ?? DEFAULT_CONFIG.candidateMaxAgeMs,
@@ -121,3 +133,19 @@ async function addToken(
   if (hashSecret(secret) !== hash) throw new Error('hash mismatch');
   return secret;
 }
+
+/**
+ * The ways concurrent claims run, for `describe.each(CLAIM_MODES)`: PGlite
+ * with its claim queue (as the controller runs it), PGlite without (one
+ * transaction at a time still, but reads and claims of concurrent requests
+ * interleave, so stale placements reach the claim's SQL), and PostgreSQL.
+ */
+export const CLAIM_MODES = [
+  { name: 'pglite, claims queued', kind: 'pglite', options: { serializeClaims: true } },
+  { name: 'pglite, no queue', kind: 'pglite', options: { serializeClaims: false } },
+  { name: 'postgres', kind: 'postgres', options: { serializeClaims: false } },
+] as const satisfies readonly {
+  name: string;
+  kind: StoreKind;
+  options: HarnessOptions;
+}[];

@@ -1,28 +1,29 @@
-import type { Kysely } from 'kysely';
-import type { TokenStore } from '../../core/fleet/store.js';
+import { sql } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { TokenRole } from '../../core/fleet/model.js';
+import type { NewToken, TokenStore } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { tokenPage } from './list-pages.js';
 import { toToken } from './rows.js';
 
+/** The advisory lock key under which the first admin token is created (any fixed number). */
+const FIRST_ADMIN_LOCK = 7_346_510_001;
+
 export function createTokenStore(db: Kysely<Database>): TokenStore {
   return {
     async create(t) {
-      const row = await db
-        .insertInto('tokens')
-        .values({
-          id: t.id,
-          name: t.name,
-          role: t.role,
-          tenant: t.tenant,
-          host: t.host,
-          hash: t.hash,
-          domain_policy: t.domainPolicy ?? 'tenant',
-          created_at: t.now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toToken(row);
+      return toToken(await insertToken(db, t));
     },
+    createFirstAdmin: (t, keep) =>
+      db.transaction().execute(async (tx) => {
+        // Controllers starting at once on an empty database wait here in turn;
+        // the lock goes with the transaction, so a crashed controller holds nothing.
+        await sql`select pg_advisory_xact_lock(${sql.lit(FIRST_ADMIN_LOCK)})`.execute(tx);
+        if ((await countRole(tx, 'admin')) > 0) return false;
+        await insertToken(tx, t);
+        await keep();
+        return true;
+      }),
     async byHash(hash) {
       const row = await db
         .selectFrom('tokens')
@@ -40,13 +41,32 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
       const r = await db.deleteFrom('tokens').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
-    async count(role) {
-      const r = await db
-        .selectFrom('tokens')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .where('role', '=', role)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
-    },
+    count: (role) => countRole(db, role),
   };
+}
+
+function insertToken(db: Kysely<Database> | Transaction<Database>, t: NewToken) {
+  return db
+    .insertInto('tokens')
+    .values({
+      id: t.id,
+      name: t.name,
+      role: t.role,
+      tenant: t.tenant,
+      host: t.host,
+      hash: t.hash,
+      domain_policy: t.domainPolicy ?? 'tenant',
+      created_at: t.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+async function countRole(db: Kysely<Database> | Transaction<Database>, role: TokenRole) {
+  const r = await db
+    .selectFrom('tokens')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('role', '=', role)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }

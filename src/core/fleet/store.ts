@@ -59,6 +59,13 @@ export interface TokenStore {
   page(q: PageQuery): Promise<Page<Token>>;
   remove(id: string): Promise<boolean>;
   count(role: TokenRole): Promise<number>;
+  /**
+   * Stores `t` if there is no admin token yet, running `keep` (which saves
+   * its secret) before the insert commits: controllers starting together on
+   * one empty database create one token between them, and a secret that
+   * could not be saved leaves no token behind. Returns whether it did.
+   */
+  createFirstAdmin(t: NewToken, keep: () => Promise<void>): Promise<boolean>;
 }
 
 /** What an agent reports, reduced to what the controller keeps. */
