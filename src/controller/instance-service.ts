@@ -136,7 +136,6 @@ async function scheduleAndClaim(
         });
         if (r.ok) {
           candidates.claimed(placement, req.vcpus, req.memoryMb);
-          deps.feed.notify(placement.hostId);
           return r.instance;
         }
         // A duplicate committed first: answer with its instance (none left: try again).

@@ -100,7 +100,6 @@ export async function bootClaimed(
     await deps.store.vms.create(inst.id, boot, now);
   } catch (e) {
     await deps.store.claims.release(inst.id);
-    if (inst.hostId !== null) deps.feed.notify(inst.hostId);
     const why = e instanceof Error ? e.message : String(e);
     await recordEvent(
       deps,
@@ -119,7 +118,6 @@ export async function bootClaimed(
     }
     throw e;
   }
-  deps.feed.notify(inst.hostId);
   await recordEvent(
     deps,
     instanceEvent(
@@ -152,7 +150,7 @@ async function pinWhenReported(
       const left = deadline - deps.now();
       const mayArrive = images !== null && isImageName(asked.image?.ref ?? '');
       if (!mayArrive || left <= 0 || look >= MAX_IMAGE_LOOKS) throw e;
-      // A report notifies the host's feed; no notice before the time is up is the answer.
+      // A report's facts wake the host's feed (the store's notice); none before the time is up is the answer.
       if (!(await deps.feed.wait(hostId, left, deps.stopping))) {
         return pinBootImage(asked, hostId, (await hostFacts(deps, hostId)).images);
       }

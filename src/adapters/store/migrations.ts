@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { directPhysical } from './migration-direct-physical.js';
 import { domainPolicy } from './migration-domain-policy.js';
 import { events } from './migration-events.js';
+import { hostNotices } from './migration-host-notices.js';
 import { idempotency } from './migration-idempotency.js';
 import { quotas } from './migration-quotas.js';
 import { instanceVms } from './migration-vms.js';
@@ -156,5 +157,6 @@ export const migrations: MigrationProvider = {
       '0006-idempotency': idempotency,
       '0007-quotas': quotas,
       '0008-events': events,
+      '0009-host-notices': hostNotices,
     }),
 };

@@ -81,7 +81,6 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
         wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
         now(),
       );
-      deps.feed.notify(id);
       return c.json(hostOut(h, staleBefore()), 200);
     },
   );
@@ -133,7 +132,6 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       for (const gone of await deps.store.vms.recordResults(id, results, now())) {
         const inst = await deps.store.claims.getInstance(gone);
         await deps.store.claims.release(gone);
-        deps.feed.notify(id);
         if (inst !== null)
           await recordEvent(
             deps,

@@ -16,8 +16,9 @@ const KEY = LIST_KEYS.specs;
 /** Device specs: what agents apply (numVfs, VF driver) and how VFs are tagged (physnet, trusted). */
 export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const tags = ['specs'];
+  // Hosts whose tagging changed get a new desired generation (the store wakes their agents).
   const retag = async () => {
-    for (const host of await deps.store.hosts.retagAll()) deps.feed.notify(host);
+    await deps.store.hosts.retagAll();
   };
 
   app.openapi(

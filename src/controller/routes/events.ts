@@ -13,12 +13,6 @@ import { eventListQuery, eventSchema } from '../schemas/events.js';
 const KEY = LIST_KEYS.events;
 
 export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
-  // Every event recorded in this process wakes the followers (and, through
-  // the feed's signals, those of the other controllers on one PostgreSQL).
-  deps.store.events.onRecorded(() => {
-    deps.feed.notify(EVENTS_FEED);
-  });
-
   app.openapi(
     createRoute({
       method: 'get',

@@ -107,12 +107,10 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
       if (vm !== null) {
         // The VFs stay the instance's until the agent reports its domain gone: never reset under a VM.
         await deps.store.vms.requestDelete(id, new Date(deps.now()).toISOString());
-        if (inst.hostId !== null) deps.feed.notify(inst.hostId);
         const after = await deps.store.vms.get(id);
         return c.json({ ...instanceOut(inst), vm: vmOut(inst, after) }, 202);
       }
       await deps.store.claims.release(id);
-      if (inst.hostId !== null) deps.feed.notify(inst.hostId);
       await recordEvent(deps, deleted(inst, 'its VFs are released for reset'));
       return c.body(null, 204);
     },

@@ -35,7 +35,25 @@ export interface FleetStore {
   readonly quotas: QuotaStore;
   /** What the fleet did (events.ts). */
   readonly events: EventStore;
+  /** Wake-ups the store publishes on commit. */
+  readonly notices: StoreNotices;
   close(): Promise<void>;
+}
+
+/**
+ * Wake-ups published by the store itself when a transaction commits (never
+ * for one rolled back), to every controller on the same database, as the
+ * keys the change feed waits on: a host id when the host's desired state
+ * changed or its agent reported new facts, `task:HOST` when a hypervisor
+ * task of the host finished, `(events)` when events were recorded. Code
+ * that changes a host publishes nothing itself, so none can forget to.
+ */
+export interface StoreNotices {
+  /**
+   * Starts listening; resolves once notices flow. `onKey(null)`: some may
+   * have been lost (a reconnect), so every waiter should look again.
+   */
+  listen(onKey: (key: string | null) => void): Promise<void>;
 }
 
 export interface NewToken {
