@@ -62,7 +62,7 @@ export async function openStore(
     tokens: createTokenStore(db),
     hosts: createHostStore(db, tap),
     catalog: createCatalogStore(db),
-    claims: createClaimStore(db),
+    claims: createClaimStore(db, tap),
     vms: createVmStore(db),
     quotas: createQuotaStore(db),
     events: createEventStore(db, tap),

@@ -1,5 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { ReleaseEvents } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
+import { withEvents, type EventTap } from './event-store.js';
 import { released } from './released.js';
 import { releaseWholePfs } from './whole-pfs.js';
 
@@ -14,6 +16,7 @@ export async function releaseInstance(
   id: string,
   mode: 'release' | 'expire',
   now?: string,
+  record?: ReleaseEvents & { readonly tap: EventTap },
 ): Promise<boolean> {
   const peek = await db
     .selectFrom('instances')
@@ -21,7 +24,7 @@ export async function releaseInstance(
     .where('id', '=', id)
     .executeTakeFirst();
   if (!peek) return false;
-  return db.transaction().execute(async (tx) => {
+  const work = async (tx: Transaction<Database>): Promise<boolean> => {
     // Host first, then the instance: the same order as claims and apply reports.
     const host =
       peek.host_id === null
@@ -67,5 +70,17 @@ export async function releaseInstance(
         .where('id', '=', host.id)
         .execute();
     return true;
-  });
+  };
+  if (record === undefined) return db.transaction().execute(work);
+  // Recorded only when the release happened, in its transaction.
+  return withEvents(
+    db,
+    record.tap,
+    async (tx, add) => {
+      const done = await work(tx);
+      if (done) add(record.events);
+      return done;
+    },
+    record.now,
+  );
 }

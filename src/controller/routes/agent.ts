@@ -7,8 +7,7 @@ import { shownVmState } from '../../core/fleet/vm-wiring.js';
 import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
 import { waitForDesired } from '../desired-poll.js';
-import { recordEvent } from '../events.js';
-import { deleted } from './instances.js';
+import { deleted } from '../instances/delete-instance.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import {
   appliedSchema,
@@ -131,12 +130,11 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       // A domain gone as asked: its instance's VFs can now be released and reset.
       for (const gone of await deps.store.vms.recordResults(id, results, now())) {
         const inst = await deps.store.claims.getInstance(gone);
-        await deps.store.claims.release(gone);
-        if (inst !== null)
-          await recordEvent(
-            deps,
-            deleted(inst, `host ${id} removed its domain; its VFs are released for reset`),
-          );
+        const why = `host ${id} removed its domain; its VFs are released for reset`;
+        await deps.store.claims.release(gone, {
+          events: inst === null ? [] : [deleted(inst, why)],
+          now: now(),
+        });
       }
       return c.json(hostOut(h, staleBefore()), 200);
     },
