@@ -11,7 +11,8 @@ import { withEvents, type EventTap } from './event-store.js';
 import { portViews } from './port-views.js';
 import { checkClaimQuota } from './quota-tx.js';
 import { toInstance, uniqueViolation } from './rows.js';
-import { lockWholePfs, reserveWholePf } from './whole-pfs.js';
+import { reserveDevice } from './claimable-devices.js';
+import { lockWholePfs } from './whole-pfs.js';
 
 type Tx = Transaction<Database>;
 type Lost = Exclude<ClaimOutcome, { ok: true }>;
@@ -174,20 +175,8 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
       })
       .execute();
     const wholePf = pfFor[i] ?? -1;
-    if (wholePf >= 0) {
-      await reserveWholePf(tx, wholePf, port.id, c.reservedUntil, gen);
-      continue;
-    }
-    await tx
-      .updateTable('vfs')
-      .set({
-        state: 'reserved',
-        port_id: port.id,
-        reserved_until: c.reservedUntil,
-        pending_generation: gen,
-      })
-      .where('id', '=', vfFor[i] ?? -1)
-      .execute();
+    if (wholePf >= 0) await reserveDevice(tx, 'pfs', wholePf, port.id, c.reservedUntil, gen);
+    else await reserveDevice(tx, 'vfs', vfFor[i] ?? -1, port.id, c.reservedUntil, gen);
   }
   await tx
     .updateTable('hosts')

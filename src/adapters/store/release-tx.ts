@@ -2,8 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ReleaseEvents } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
-import { released } from './released.js';
-import { releaseWholePfs } from './whole-pfs.js';
+import { releaseDevices } from './claimable-devices.js';
 
 /**
  * Gives an instance's VFs (and whole PFs) back: free but dirty until the agent confirms the
@@ -52,9 +51,8 @@ export async function releaseInstance(
       return false;
     }
     const gen = (host?.desired_generation ?? 0) + 1;
-    const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', id);
-    await releaseWholePfs(tx, id, gen);
-    await tx.updateTable('vfs').set(released(gen)).where('port_id', 'in', ports).execute();
+    await releaseDevices(tx, 'pfs', id, gen);
+    await releaseDevices(tx, 'vfs', id, gen);
     await tx.deleteFrom('ports').where('instance_id', '=', id).execute();
     if (mode === 'release') await tx.deleteFrom('instances').where('id', '=', id).execute();
     else
