@@ -107,7 +107,7 @@ const REAL_WORLD_EXCEPTIONS = [
   // reshaped into use cases (issue 11), which take ids from deps.
   'src/controller/auth.ts',
   'src/controller/bootstrap-admin.ts',
-  'src/controller/instance-service.ts',
+  'src/controller/instances/create-instance.ts',
   'src/controller/migration-service.ts',
   'src/controller/routes/catalog.ts',
   'src/controller/routes/networks.ts',

@@ -48,7 +48,7 @@ describe.each(STORE_KINDS)(
         return r.body;
       };
       try {
-        // A port that cannot be wired is refused before any agent sees it, and its VF is free again.
+        // A port that cannot be wired is refused before any agent sees it, and nothing is claimed.
         const bad = await api.call('POST', '/v1/instances', api.admin, {
           name: 'tap',
           vcpus: 1,
@@ -181,9 +181,7 @@ describe.each(STORE_KINDS)(
           .map((e) => e.kind)
           .filter((k) => k.startsWith('instance-') || k.startsWith('migration-'));
         expect(story).toEqual([
-          // The refused boot first: claimed, then given back.
-          'instance-created',
-          'instance-deleted',
+          // The refused boot claimed nothing (one transaction, rolled back): no event.
           'instance-created',
           'instance-booted',
           'migration-started',

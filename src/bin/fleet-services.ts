@@ -7,7 +7,6 @@ import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
 import { lockDataDir } from '../adapters/lock/data-dir-lock.js';
 import { holdListenAddress, type HeldAddress } from '../adapters/net/listen-probe.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
-import { openPgSignals, type PgSignals } from '../adapters/store/pg-signals.js';
 import type {
   StartAgentOptions,
   StartControllerOptions,
@@ -107,11 +106,8 @@ async function startLocked(
     };
     storage = `PGlite in ${dir}`;
   }
-  const store = await openStore(target);
-  let signals: PgSignals | null = null;
+  const store = await openStore(target, { log: o.log });
   try {
-    // Controllers sharing the database wake each other's long polls.
-    if (target.kind === 'postgres') signals = await openPgSignals(target.url, { log: o.log });
     await held.release();
     const ctl = await runController({
       store,
@@ -130,7 +126,6 @@ async function startLocked(
       log: o.log,
       serializeClaims: store.embedded,
       ...(s.sweepMs === undefined ? {} : { sweepMs: s.sweepMs }),
-      ...(signals === null ? {} : { signals }),
     });
     return {
       url: ctl.url,
@@ -138,13 +133,11 @@ async function startLocked(
       adminTokenCreated: ctl.adminTokenCreated,
       async close() {
         await ctl.close();
-        await signals?.close();
         await store.close();
         await unlock();
       },
     };
   } catch (e) {
-    await signals?.close();
     await store.close();
     throw e;
   }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
 import {
   applyDesired,
@@ -98,17 +98,17 @@ describe('a tenant-policy token', () => {
   });
 
   it.each([
-    ['a host path', '/etc/shadow', true],
-    ['a path out of the store', '../x.qcow2', true],
-    // Known only once the host is chosen: the claim is given back (its VF reset by the agent).
-    ['an image the host does not have', 'other.qcow2', false],
-  ])('gets 400 for %s as image, and nothing is left', async (_what, image, beforeClaim) => {
+    ['a host path', '/etc/shadow'],
+    ['a path out of the store', '../x.qcow2'],
+    // Known only once the host is chosen, and still checked before its claim.
+    ['an image the host does not have', 'other.qcow2'],
+  ])('gets 400 for %s as image, and nothing is claimed', async (_what, image) => {
     const field = 'boot.image';
     const [free, clean] = [await freeVfs(), await freeVfs(true)];
     const r = await h.call('POST', '/v1/instances', tenant, request({ image }));
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body).toMatchObject({ code: 'INVALID_INPUT', details: { field } });
-    await nothingLeft(free, beforeClaim ? clean : null);
+    await nothingLeft(free, clean);
   });
 
   it.each([
@@ -157,16 +157,21 @@ describe('a tenant-policy token', () => {
   it("waits for the host's next report when an image was copied into its store just before", async () => {
     const node1 = { name: 'node1', pfs: 1, vfsPerPf: 4 };
     const fresh = { name: 'fresh.qcow2', format: 'qcow2', sizeBytes: 1 << 20 };
-    const post = { settled: false };
+    const post = { settled: false, waiting: false };
+    const wait = h.deps.feed.wait.bind(h.deps.feed);
+    const spy = vi.spyOn(h.deps.feed, 'wait').mockImplementation((key, ms, signal) => {
+      if (key === 'node1') post.waiting = true;
+      return wait(key, ms, signal);
+    });
     const boot = h
       .call('POST', '/v1/instances', tenant, request({ image: 'fresh.qcow2' }, 'fresh'))
       .finally(() => (post.settled = true));
-    // The agent reports the new image only once the boot has claimed its VFs and looked.
-    const claimed = async () =>
-      ((await h.call('GET', '/v1/instances', h.admin)).body.items as Json[]).some(
-        (i) => i.name === 'fresh',
-      );
-    while (!post.settled && !(await claimed())) await new Promise((r) => setTimeout(r, 20));
+    // The agent reports the new image only once the boot has looked and waits for a report.
+    while (!post.settled && !post.waiting) await new Promise((r) => setTimeout(r, 20));
+    spy.mockRestore();
+    // It waits before its transaction: nothing is claimed meanwhile.
+    const claimed = (await h.call('GET', '/v1/instances', h.admin)).body.items as Json[];
+    expect(claimed.some((i) => i.name === 'fresh')).toBe(false);
     await reportHost(h, agent, {
       ...node1,
       images: { ...SIM_IMAGES, images: [...SIM_IMAGES.images, fresh] },

@@ -31,11 +31,13 @@ const boot = (over: Json = {}, port: Json = {}) => ({
 });
 const desired = async (host = 'node1') =>
   (await h.call('GET', `/v1/agent/hosts/${host}/desired`, h.admin)).body as unknown as Desired;
-const freeVfs = async () => {
+/** Free VFs; `clean`: only those never claimed since the agent's last reset. */
+const freeVfs = async (clean = false) => {
   const d = (await h.call('GET', '/v1/hosts/node1', h.admin)).body as unknown as {
-    pfs: { vfs: { state: string }[] }[];
+    pfs: { vfs: { state: string; dirty: boolean }[] }[];
   };
-  return d.pfs.flatMap((p) => p.vfs).filter((v) => v.state === 'free').length;
+  const vfs = d.pfs.flatMap((p) => p.vfs);
+  return vfs.filter((v) => v.state === 'free' && !(clean && v.dirty)).length;
 };
 
 describe('boot input', () => {
@@ -80,8 +82,9 @@ describe('boot input', () => {
     expect(r.body).toMatchObject({ code: 'INVALID_INPUT', details: { field } });
   });
 
-  it('refuses domain XML it cannot wire, and gives the claimed VF back', async () => {
-    const before = await freeVfs();
+  it('refuses domain XML it cannot wire on the claimed VF, and nothing is claimed', async () => {
+    const [before, clean] = [await freeVfs(), await freeVfs(true)];
+    const generation = (await desired()).generation;
     const r = await h.call(
       'POST',
       '/v1/instances',
@@ -93,6 +96,10 @@ describe('boot input', () => {
     expect(String(r.body.message)).toMatch(/^boot: /);
     expect((await h.call('GET', '/v1/instances', h.admin)).body.items).toEqual([]);
     expect(await freeVfs()).toBe(before);
+    // Rendered in the claim's transaction: it never committed, so no VF waits for a reset
+    // and the host's agent has nothing new to do.
+    expect(await freeVfs(true)).toBe(clean);
+    expect((await desired()).generation).toBe(generation);
   });
 });
 

@@ -1,66 +1,57 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createChangeFeed, type FeedSignals } from './change-feed.js';
-
-/** Two feeds joined by an in-memory stand-in for LISTEN/NOTIFY. */
-function pair() {
-  const subs: ((h: string | null) => void)[][] = [[], []];
-  const published: string[][] = [[], []];
-  const signals = (i: 0 | 1): FeedSignals => ({
-    publish(h) {
-      published[i]?.push(h);
-      for (const s of subs[1 - i] ?? []) s(h);
-    },
-    subscribe(on) {
-      subs[i]?.push(on);
-    },
-  });
-  return {
-    a: createChangeFeed(signals(0)),
-    b: createChangeFeed(signals(1)),
-    published,
-    dropped: () => {
-      for (const s of subs[1] ?? []) s(null);
-    },
-  };
-}
+import type { StoreNotices } from '../core/fleet/store.js';
+import { createChangeFeed, storeFeed } from './change-feed.js';
 
 const HOUR = 3_600_000;
 
-describe('change feed across processes', () => {
-  it("wakes the other process's waiters for that host only", async () => {
-    const { a, b, published } = pair();
+/** Notices the test publishes by hand, as the store's listener would. */
+function handNotices() {
+  let on: ((key: string | null) => void) | null = null;
+  const notices: StoreNotices = {
+    listen(onKey) {
+      on = onKey;
+      return Promise.resolve();
+    },
+  };
+  return { notices, publish: (key: string | null) => on?.(key) };
+}
+
+describe('change feed', () => {
+  it("wakes the waiters of the store notice's key only", async () => {
+    const { notices, publish } = handNotices();
+    const feed = await storeFeed(notices);
     const order: string[] = [];
-    const w1 = b.wait('node1', HOUR).then(() => order.push('node1'));
-    void b.wait('node2', HOUR).then(() => order.push('node2'));
-    a.notify('node1');
+    const w1 = feed.wait('node1', HOUR).then(() => order.push('node1'));
+    void feed.wait('node2', HOUR).then(() => order.push('node2'));
+    publish('node1');
     await w1;
     expect(order).toEqual(['node1']);
-    expect(published).toEqual([['node1'], []]);
   });
 
   it('wakes every waiter when notices may have been missed', async () => {
-    const { b, dropped } = pair();
-    const woke = Promise.all([b.wait('node1', HOUR), b.wait('node2', HOUR)]);
-    dropped();
+    const { notices, publish } = handNotices();
+    const feed = await storeFeed(notices);
+    const woke = Promise.all([feed.wait('node1', HOUR), feed.wait('node2', HOUR)]);
+    publish(null);
     await expect(woke).resolves.toEqual([true, true]);
   });
 
-  it('still wakes local waiters without signals (embedded store)', async () => {
-    const feed = createChangeFeed();
+  it('wakes local waiters on notify', async () => {
+    const { feed } = createChangeFeed();
     const w = feed.wait('node1', HOUR);
     feed.notify('node1');
     await expect(w).resolves.toBe(true);
   });
 
   it('tells a wait that ran out of time from one a notice ended', async () => {
-    const feed = createChangeFeed();
+    const { feed } = createChangeFeed();
     await expect(feed.wait('node1', 5)).resolves.toBe(false);
   });
 
   it('answers at once for a signal already aborted, with no timer left to hold the process', async () => {
     vi.useFakeTimers();
     try {
-      const feed = createChangeFeed();
+      const { feed } = createChangeFeed();
       const stopping = new AbortController();
       stopping.abort();
       await expect(feed.wait('node1', HOUR, stopping.signal)).resolves.toBe(false);

@@ -1,50 +1,54 @@
+import type { StoreNotices } from '../core/fleet/store.js';
+
 /**
- * Wakes long-polling agents when their host's desired state changes. In one
- * process this is immediate; controllers sharing one PostgreSQL also tell
- * each other through `signals` (LISTEN/NOTIFY, adapters/store/pg-signals.ts),
- * and a waiter still re-reads the store now and then (config.feedPollMs)
- * in case a notice was lost.
+ * Wakes long-polling agents (and other waiters) when what they wait for
+ * changed. The store publishes the keys on commit (StoreNotices: its own
+ * triggers, to every controller on the database), so no code path that
+ * changes a host has to remember to wake it; a waiter still re-reads the
+ * store now and then (config.feedPollMs) in case a notice was lost.
  */
 export interface ChangeFeed {
-  notify(hostId: string): void;
-  /** Resolves on the next notify for the host (true), or after `ms` or on abort (false). */
-  wait(hostId: string, ms: number, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Wakes this process's waiters on `key` at once. Rarely needed: the
+   * store's notices already do, on commit, in every process.
+   */
+  notify(key: string): void;
+  /** Resolves on the next notice for the key (true), or after `ms` or on abort (false). */
+  wait(key: string, ms: number, signal?: AbortSignal): Promise<boolean>;
 }
 
-/** How the feed reaches the other controller processes (none on the embedded store). */
-export interface FeedSignals {
-  publish(hostId: string): void;
-  /** `onHost(null)`: notices may have been missed; every waiter should look again. */
-  subscribe(onHost: (hostId: string | null) => void): void;
+/** A feed woken by the store's notices; resolves once they flow. */
+export async function storeFeed(notices: StoreNotices): Promise<ChangeFeed> {
+  const { feed, wake } = createChangeFeed();
+  await notices.listen(wake);
+  return feed;
 }
 
-export function createChangeFeed(signals?: FeedSignals): ChangeFeed {
+/** A feed and its wake: `wake(null)` wakes every waiter (notices may have been lost). */
+export function createChangeFeed(): { feed: ChangeFeed; wake: (key: string | null) => void } {
   const waiters = new Map<string, Set<() => void>>();
-  const wake = (hostId: string) => {
-    const set = waiters.get(hostId);
+  const wakeKey = (key: string) => {
+    const set = waiters.get(key);
     if (!set) return;
-    waiters.delete(hostId);
+    waiters.delete(key);
     for (const w of set) w();
   };
-  signals?.subscribe((hostId) => {
-    if (hostId !== null) wake(hostId);
-    else for (const id of [...waiters.keys()]) wake(id);
-  });
-  return {
-    notify(hostId) {
-      wake(hostId);
-      signals?.publish(hostId);
-    },
-    wait(hostId, ms, signal) {
+  const wake = (key: string | null) => {
+    if (key !== null) wakeKey(key);
+    else for (const k of [...waiters.keys()]) wakeKey(k);
+  };
+  const feed: ChangeFeed = {
+    notify: wakeKey,
+    wait(key, ms, signal) {
       // Already ended: no timer may be left behind to hold the process (shutdown waits for it).
       if (signal?.aborted === true) return Promise.resolve(false);
       return new Promise((resolve) => {
-        const set = waiters.get(hostId) ?? new Set();
-        waiters.set(hostId, set);
+        const set = waiters.get(key) ?? new Set();
+        waiters.set(key, set);
         const finish = (notified: boolean) => {
           clearTimeout(timer);
           set.delete(woken);
-          if (set.size === 0 && waiters.get(hostId) === set) waiters.delete(hostId);
+          if (set.size === 0 && waiters.get(key) === set) waiters.delete(key);
           signal?.removeEventListener('abort', ended);
           resolve(notified);
         };
@@ -60,4 +64,5 @@ export function createChangeFeed(signals?: FeedSignals): ChangeFeed {
       });
     },
   };
+  return { feed, wake };
 }

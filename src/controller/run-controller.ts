@@ -5,7 +5,7 @@ import type { FleetStore } from '../core/fleet/store.js';
 import { createControllerApp } from './app.js';
 import { ensureAdminToken } from './bootstrap-admin.js';
 import { createCandidateCache } from './candidate-cache.js';
-import { createChangeFeed, type FeedSignals } from './change-feed.js';
+import { storeFeed } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps, HttpLimits } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
 import { eventLogLine } from './events.js';
@@ -25,8 +25,6 @@ export interface RunControllerOptions {
   readonly sweepMs?: number;
   /** True on the embedded store: schedule-and-claim rounds then run one at a time. */
   readonly serializeClaims: boolean;
-  /** Notices to and from the other controllers on the same PostgreSQL; the caller closes them. */
-  readonly signals?: FeedSignals;
 }
 
 export interface RunningController {
@@ -43,7 +41,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     store: o.store,
     now: o.now,
     config: o.config,
-    feed: createChangeFeed(o.signals),
+    feed: await storeFeed(o.store.notices),
     claimRound: o.serializeClaims ? createSerial() : unserialized,
     candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs),
     stopping: stopping.signal,
@@ -121,14 +119,9 @@ export function serverOptions(l: HttpLimits): ServerOptions {
   };
 }
 
-/** Releases reservations never bound by an agent and wakes their hosts' agents. */
-export async function expireReservations(deps: ControllerDeps): Promise<string[]> {
-  const ids = await deps.store.claims.expire(new Date(deps.now()).toISOString());
-  for (const id of ids) {
-    const inst = await deps.store.claims.getInstance(id);
-    if (inst?.hostId) deps.feed.notify(inst.hostId);
-  }
-  return ids;
+/** Releases reservations never bound by an agent (the store wakes their hosts' agents). */
+export function expireReservations(deps: ControllerDeps): Promise<string[]> {
+  return deps.store.claims.expire(new Date(deps.now()).toISOString());
 }
 
 /** Counts requests being handled, so shutdown can wait for the last one. */

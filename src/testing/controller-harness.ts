@@ -4,7 +4,7 @@ import type { OpenedStore } from '../adapters/store/open-store.js';
 import { hashSecret, newSecret } from '../controller/auth.js';
 import { createControllerApp } from '../controller/app.js';
 import { createCandidateCache } from '../controller/candidate-cache.js';
-import { createChangeFeed } from '../controller/change-feed.js';
+import { storeFeed } from '../controller/change-feed.js';
 import type { AppEnv, ControllerConfig, ControllerDeps } from '../controller/controller-deps.js';
 import { DEFAULT_CONFIG, unserialized } from '../controller/controller-deps.js';
 import { createLongPolls } from '../controller/long-polls.js';
@@ -66,7 +66,7 @@ export async function harnessOn(
     store,
     now: () => h.clock,
     config: { ...DEFAULT_CONFIG, ...config },
-    feed: createChangeFeed(),
+    feed: await storeFeed(store.notices),
     claimRound: (options.serializeClaims ?? store.embedded) ? createSerial() : unserialized,
     candidates: createCandidateCache(
       store.claims,

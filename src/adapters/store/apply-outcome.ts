@@ -7,7 +7,7 @@ import type { Database } from './db-types.js';
 import { applyEvents } from './apply-events.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { toHost } from './rows.js';
-import { settleWholePfs } from './whole-pfs.js';
+import { settleDevices } from './claimable-devices.js';
 
 /**
  * An agent applied generation g. VFs whose settings that generation carries
@@ -53,49 +53,20 @@ export async function recordApplied(
       const failed = [...o.failedVfs];
       // Read before the rows move on: which VFs this generation configures or resets.
       record(await applyEvents(tx, host, o.generation, failed));
-      const settled = (q: ReturnType<typeof base>) =>
-        failed.length > 0 ? q.where('pci_address', 'not in', failed) : q;
-      const base = () =>
-        tx
-          .updateTable('vfs')
-          .where('host_id', '=', id)
-          .where('pending_generation', '<=', o.generation);
-      await settled(base()).set({ dirty: false, note: null }).where('state', '=', 'free').execute();
-      await settled(base())
-        .set({ state: 'free', dirty: false, note: null })
-        .where('state', '=', 'quarantined')
-        .where('port_id', 'is', null)
-        .execute();
-      await settled(base())
-        .set({ state: 'allocated', reserved_until: null, note: null })
-        .where('state', '=', 'reserved')
-        .execute();
-      if (failed.length > 0) {
-        const note = `settings not applied: ${message ?? 'agent reported failure'}`.slice(0, 500);
-        await tx
-          .updateTable('vfs')
-          .set({ state: 'quarantined', dirty: false, note })
-          .where('host_id', '=', id)
-          .where('pci_address', 'in', failed)
-          .where('port_id', 'is', null)
-          // A migration's hold keeps its VF until the migration lets it go.
-          .where('migration_port', 'is', null)
-          .execute();
-        await tx
-          .updateTable('vfs')
-          .set({ note })
-          .where('host_id', '=', id)
-          .where('pci_address', 'in', failed)
-          .where('port_id', 'is not', null)
-          .execute();
-      }
-      await settleWholePfs(
-        tx,
-        id,
-        o.generation,
-        failed,
-        `not applied: ${message ?? 'agent reported failure'}`.slice(0, 500),
-      );
+      const why = message ?? 'agent reported failure';
+      const settle = { hostId: id, generation: o.generation, failed };
+      await settleDevices(tx, 'vfs', {
+        ...settle,
+        note: `settings not applied: ${why}`.slice(0, 500),
+        // A migration's hold keeps its VF until the migration lets it go.
+        quarantinable: sql<boolean>`migration_port is null`,
+      });
+      // Only a PF offered whole (or held by a port) is quarantined as a device.
+      await settleDevices(tx, 'pfs', {
+        ...settle,
+        note: `not applied: ${why}`.slice(0, 500),
+        quarantinable: sql<boolean>`(physnet is not null or port_id is not null)`,
+      });
       // An instance is bound once none of its VFs (or whole PFs) waits for the agent.
       await tx
         .updateTable('instances')

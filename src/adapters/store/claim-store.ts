@@ -4,6 +4,7 @@ import type { ClaimStore, InstanceView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { loadCandidates } from './candidates.js';
 import { claimInstance } from './claim-tx.js';
+import type { EventTap } from './event-store.js';
 import { afterKey, keyText } from './keyset.js';
 import { AGE, BY_AGE } from './list-pages.js';
 import { portViews } from './port-views.js';
@@ -11,7 +12,7 @@ import { findIdempotencyKey, purgeHistory } from './purge.js';
 import { releaseInstance } from './release-tx.js';
 import { toInstance } from './rows.js';
 
-export function createClaimStore(db: Kysely<Database>): ClaimStore {
+export function createClaimStore(db: Kysely<Database>, tap: EventTap): ClaimStore {
   const views = async (tenant: string | null, id?: string): Promise<InstanceView[]> => {
     let q = db.selectFrom('instances').selectAll().orderBy('created_at').orderBy('id');
     if (tenant !== null) q = q.where('tenant', '=', tenant);
@@ -27,8 +28,9 @@ export function createClaimStore(db: Kysely<Database>): ClaimStore {
   };
   return {
     candidates: (physnets, staleBefore) => loadCandidates(db, physnets, staleBefore),
-    claim: (c) => claimInstance(db, c, async (id) => (await views(null, id))[0]),
-    release: (id) => releaseInstance(db, id, 'release'),
+    claim: (c) => claimInstance(db, tap, c),
+    release: (id, record) =>
+      releaseInstance(db, id, 'release', undefined, record && { ...record, tap }),
     async expire(now) {
       const due = await db
         .selectFrom('instances')

@@ -5,29 +5,45 @@ import type {
   InstanceView,
   NewIdempotencyKey,
 } from '../../core/fleet/store.js';
+import type { NewEvent } from '../../core/fleet/events.js';
 import type { Database } from './db-types.js';
+import { withEvents, type EventTap } from './event-store.js';
+import { portViews } from './port-views.js';
 import { checkClaimQuota } from './quota-tx.js';
-import { uniqueViolation } from './rows.js';
-import { lockWholePfs, reserveWholePf } from './whole-pfs.js';
+import { toInstance, uniqueViolation } from './rows.js';
+import { reserveDevice } from './claimable-devices.js';
+import { lockWholePfs } from './whole-pfs.js';
 
 type Tx = Transaction<Database>;
 type Lost = Exclude<ClaimOutcome, { ok: true }>;
 
 /**
- * Claims every VF and whole PF of an instance in one transaction. The host
- * row lock orders claims on one host (CPU and memory are counted under it);
- * VF and PF rows are taken with FOR UPDATE SKIP LOCKED and re-checked as
- * free and clean, so two controllers never hand out one VF or PF. Nothing
- * is written unless all fit.
+ * Claims every VF and whole PF of an instance in one transaction, with the
+ * rest of its unit of work (`c.complete`: its domain and its events). The
+ * host row lock orders claims on one host (CPU and memory are counted under
+ * it); VF and PF rows are taken with FOR UPDATE SKIP LOCKED and re-checked
+ * as free and clean, so two controllers never hand out one VF or PF.
+ * Nothing is written unless all fit and `complete` accepts.
  */
 export async function claimInstance(
   db: Kysely<Database>,
+  tap: EventTap,
   c: ClaimInput,
-  view: (id: string) => Promise<InstanceView | undefined>,
 ): Promise<ClaimOutcome> {
-  let lost: Lost | null;
+  let outcome: ClaimOutcome;
   try {
-    lost = await db.transaction().execute((tx) => claimTx(tx, c));
+    outcome = await withEvents(
+      db,
+      tap,
+      async (tx, record) => {
+        const lost = await claimTx(tx, c);
+        if (lost !== null) return lost;
+        const instance = await instanceIn(tx, c.id);
+        if (c.complete !== undefined) await completeTx(tx, c, instance, record);
+        return { ok: true, instance } as const;
+      },
+      c.now,
+    );
   } catch (e) {
     // A concurrent claim took a generated MAC between our check and insert.
     if (uniqueViolation(e) === 'ports_mac') return { ok: false, lost: 'mac', portIndex: -1 };
@@ -35,10 +51,36 @@ export async function claimInstance(
     if (uniqueViolation(e) === 'idempotency_keys_pkey') return { ok: false, lost: 'idempotency' };
     throw e;
   }
-  if (lost !== null) return lost;
-  const instance = await view(c.id);
-  if (instance === undefined) throw new Error(`instance ${c.id} vanished after its claim`);
-  return { ok: true, instance };
+  return outcome;
+}
+
+/** The claimed instance as answers show it, read inside the claim's transaction. */
+async function instanceIn(tx: Tx, id: string): Promise<InstanceView> {
+  const row = await tx.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+  if (row === undefined) throw new Error(`instance ${id} vanished in its claim`);
+  return { ...toInstance(row), ports: await portViews(tx, { instanceIds: [id] }) };
+}
+
+/** The claim's domain and events; the host's generation bumped by the claim covers the domain. */
+async function completeTx(
+  tx: Tx,
+  c: ClaimInput,
+  instance: InstanceView,
+  record: (e: readonly NewEvent[]) => void,
+): Promise<void> {
+  const done = c.complete?.(instance);
+  if (done === undefined) return;
+  if (done.boot !== null)
+    await tx
+      .insertInto('instance_vms')
+      .values({
+        instance_id: c.id,
+        boot: JSON.stringify(done.boot),
+        desired: 'running',
+        updated_at: c.now,
+      })
+      .execute();
+  record(done.events);
 }
 
 async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
@@ -133,20 +175,8 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
       })
       .execute();
     const wholePf = pfFor[i] ?? -1;
-    if (wholePf >= 0) {
-      await reserveWholePf(tx, wholePf, port.id, c.reservedUntil, gen);
-      continue;
-    }
-    await tx
-      .updateTable('vfs')
-      .set({
-        state: 'reserved',
-        port_id: port.id,
-        reserved_until: c.reservedUntil,
-        pending_generation: gen,
-      })
-      .where('id', '=', vfFor[i] ?? -1)
-      .execute();
+    if (wholePf >= 0) await reserveDevice(tx, 'pfs', wholePf, port.id, c.reservedUntil, gen);
+    else await reserveDevice(tx, 'vfs', vfFor[i] ?? -1, port.id, c.reservedUntil, gen);
   }
   await tx
     .updateTable('hosts')

@@ -3,13 +3,14 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { VfleetError } from '../../core/errors.js';
-import type { FleetStore } from '../../core/fleet/store.js';
+import type { FleetStore, StoreNotices } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { createClaimStore } from './claim-store.js';
 import { createVmStore } from './vm-store.js';
 import { createCatalogStore } from './catalog-store.js';
 import { createEventStore, createEventTap } from './event-store.js';
 import { createHostStore } from './host-store.js';
+import { HOSTS_CHANNEL, openPgListener, type PgListener } from './pg-listener.js';
 import { schemaVersions } from './schema/schema-versions.js';
 import { createQuotaStore } from './quota-store.js';
 import { createTokenStore } from './token-store.js';
@@ -26,9 +27,18 @@ export interface OpenedStore extends FleetStore {
   readonly embedded: boolean;
 }
 
+export interface OpenStoreOptions {
+  /** Where the PostgreSQL listener says it lost its connection and got it back. */
+  readonly log?: (line: string) => void;
+}
+
 /** Opens the store and applies every pending migration before anything else runs. */
-export async function openStore(target: StoreTarget): Promise<OpenedStore> {
-  const db = new Kysely<Database>({ dialect: await dialectFor(target) });
+export async function openStore(
+  target: StoreTarget,
+  o: OpenStoreOptions = {},
+): Promise<OpenedStore> {
+  const { dialect, pglite } = await dialectFor(target);
+  const db = new Kysely<Database>({ dialect });
   try {
     await migrate(db);
   } catch (e) {
@@ -36,18 +46,48 @@ export async function openStore(target: StoreTarget): Promise<OpenedStore> {
     throw e;
   }
   const tap = createEventTap();
+  const notices =
+    pglite === null
+      ? pgNotices(target.kind === 'postgres' ? target.url : '', o.log ?? (() => undefined))
+      : {
+          // PGlite delivers NOTIFY in process, after the commit, as PostgreSQL does.
+          close: () => Promise.resolve(),
+          listen: async (onKey: (key: string | null) => void) => {
+            await pglite.listen(HOSTS_CHANNEL, onKey);
+          },
+        };
   return {
     db,
     embedded: target.kind === 'pglite',
     tokens: createTokenStore(db),
     hosts: createHostStore(db, tap),
     catalog: createCatalogStore(db),
-    claims: createClaimStore(db),
+    claims: createClaimStore(db, tap),
     vms: createVmStore(db),
     quotas: createQuotaStore(db),
     events: createEventStore(db, tap),
-    close: () => db.destroy(),
+    notices,
+    async close() {
+      await notices.close();
+      await db.destroy();
+    },
   };
+}
+
+/** LISTEN opens its own connection, on the first listen() only: most stores never listen. */
+function pgNotices(url: string, log: (line: string) => void) {
+  let listener: Promise<PgListener> | null = null;
+  const notices: StoreNotices & { close(): Promise<void> } = {
+    async listen(onKey) {
+      listener ??= openPgListener(url, { log });
+      (await listener).subscribe(onKey);
+    },
+    async close() {
+      const l = await listener?.catch(() => null);
+      await l?.close();
+    },
+  };
+  return notices;
 }
 
 async function dialectFor(target: StoreTarget) {
@@ -55,14 +95,14 @@ async function dialectFor(target: StoreTarget) {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     // An idle client losing its server must not crash the controller.
     pool.on('error', () => undefined);
-    return new PostgresDialect({ pool });
+    return { dialect: new PostgresDialect({ pool }), pglite: null };
   }
   const options = target.template === undefined ? {} : { loadDataDir: target.template };
   const client =
     target.dataDir === undefined
       ? await PGlite.create(options)
       : await PGlite.create(target.dataDir, options);
-  return new PGliteDialect(client);
+  return { dialect: new PGliteDialect(client), pglite: client };
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { ReleaseEvents } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
-import { released } from './released.js';
-import { releaseWholePfs } from './whole-pfs.js';
+import { withEvents, type EventTap } from './event-store.js';
+import { releaseDevices } from './claimable-devices.js';
 
 /**
  * Gives an instance's VFs (and whole PFs) back: free but dirty until the agent confirms the
@@ -14,6 +15,7 @@ export async function releaseInstance(
   id: string,
   mode: 'release' | 'expire',
   now?: string,
+  record?: ReleaseEvents & { readonly tap: EventTap },
 ): Promise<boolean> {
   const peek = await db
     .selectFrom('instances')
@@ -21,7 +23,7 @@ export async function releaseInstance(
     .where('id', '=', id)
     .executeTakeFirst();
   if (!peek) return false;
-  return db.transaction().execute(async (tx) => {
+  const work = async (tx: Transaction<Database>): Promise<boolean> => {
     // Host first, then the instance: the same order as claims and apply reports.
     const host =
       peek.host_id === null
@@ -49,9 +51,8 @@ export async function releaseInstance(
       return false;
     }
     const gen = (host?.desired_generation ?? 0) + 1;
-    const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', id);
-    await releaseWholePfs(tx, id, gen);
-    await tx.updateTable('vfs').set(released(gen)).where('port_id', 'in', ports).execute();
+    await releaseDevices(tx, 'pfs', id, gen);
+    await releaseDevices(tx, 'vfs', id, gen);
     await tx.deleteFrom('ports').where('instance_id', '=', id).execute();
     if (mode === 'release') await tx.deleteFrom('instances').where('id', '=', id).execute();
     else
@@ -67,5 +68,17 @@ export async function releaseInstance(
         .where('id', '=', host.id)
         .execute();
     return true;
-  });
+  };
+  if (record === undefined) return db.transaction().execute(work);
+  // Recorded only when the release happened, in its transaction.
+  return withEvents(
+    db,
+    record.tap,
+    async (tx, add) => {
+      const done = await work(tx);
+      if (done) add(record.events);
+      return done;
+    },
+    record.now,
+  );
 }

@@ -3,7 +3,7 @@ import { VfleetError } from '../../core/errors.js';
 import type { VmStore } from '../../core/fleet/vm-store.js';
 import type { Database } from './db-types.js';
 import { nextGeneration } from './host-generation.js';
-import { released } from './released.js';
+import { released } from './claimable-devices.js';
 import { toMigration } from './vm-rows.js';
 import { afterKey, keyText } from './keyset.js';
 import { AGE, BY_AGE as NEWEST } from './list-pages.js';

@@ -1,7 +1,6 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { ClaimInput } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
-import { released } from './released.js';
 
 type Tx = Transaction<Database>;
 
@@ -79,89 +78,4 @@ export async function lockWholePfs(tx: Tx, c: ClaimInput): Promise<number[] | nu
     out[i] = row.id;
   }
   return out;
-}
-
-/** The port now holds the PF: reserved until the agent applied generation `gen`. */
-export async function reserveWholePf(
-  tx: Tx,
-  pfId: number,
-  portId: string,
-  reservedUntil: string,
-  gen: number,
-): Promise<void> {
-  await tx
-    .updateTable('pfs')
-    .set({
-      state: 'reserved',
-      port_id: portId,
-      reserved_until: reservedUntil,
-      pending_generation: gen,
-    })
-    .where('id', '=', pfId)
-    .execute();
-}
-
-/**
- * Frees the whole PFs the instance's ports hold: dirty until the agent
- * applied generation `gen` (it keeps the PF at 0 VFs; libvirt gives the PF
- * back to its driver when the guest lets it go), as a released VF waits
- * for its reset.
- */
-export async function releaseWholePfs(tx: Tx, instanceId: string, gen: number): Promise<void> {
-  const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', instanceId);
-  await tx.updateTable('pfs').set(released(gen)).where('port_id', 'in', ports).execute();
-}
-
-/**
- * The agent applied generation `generation` on host `hostId`: whole PFs
- * whose change it carried move on as VFs do (released: clean; reserved:
- * allocated; quarantined and unheld: free). A PF address in `failed` is
- * quarantined when free, noted when held.
- */
-export async function settleWholePfs(
-  tx: Tx,
-  hostId: string,
-  generation: number,
-  failed: readonly string[],
-  note: string,
-): Promise<void> {
-  const base = () => {
-    const q = tx
-      .updateTable('pfs')
-      .where('host_id', '=', hostId)
-      .where('pending_generation', '<=', generation);
-    return failed.length > 0 ? q.where('pci_address', 'not in', failed) : q;
-  };
-  await base()
-    .set({ dirty: false, note: null })
-    .where('state', '=', 'free')
-    .where('dirty', '=', true)
-    .execute();
-  await base()
-    .set({ state: 'free', dirty: false, note: null })
-    .where('state', '=', 'quarantined')
-    .where('port_id', 'is', null)
-    .execute();
-  await base()
-    .set({ state: 'allocated', reserved_until: null, note: null })
-    .where('state', '=', 'reserved')
-    .execute();
-  if (failed.length === 0) return;
-  const whole = (eb: ExpressionBuilder<Database, 'pfs'>) =>
-    eb.or([eb('physnet', 'is not', null), eb('port_id', 'is not', null)]);
-  await tx
-    .updateTable('pfs')
-    .set({ state: 'quarantined', dirty: false, note })
-    .where('host_id', '=', hostId)
-    .where('pci_address', 'in', failed)
-    .where('port_id', 'is', null)
-    .where(whole)
-    .execute();
-  await tx
-    .updateTable('pfs')
-    .set({ note })
-    .where('host_id', '=', hostId)
-    .where('pci_address', 'in', failed)
-    .where('port_id', 'is not', null)
-    .execute();
 }

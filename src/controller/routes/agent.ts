@@ -7,8 +7,7 @@ import { shownVmState } from '../../core/fleet/vm-wiring.js';
 import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
 import { waitForDesired } from '../desired-poll.js';
-import { recordEvent } from '../events.js';
-import { deleted } from './instances.js';
+import { deleted } from '../instances/delete-instance.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { hostOut, pfFields } from '../views.js';
 
@@ -49,7 +48,6 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
       now(),
     );
-    deps.feed.notify(id);
     return c.json(hostOut(h, staleBefore()), 200);
   });
 
@@ -78,13 +76,11 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     // A domain gone as asked: its instance's VFs can now be released and reset.
     for (const gone of await deps.store.vms.recordResults(id, results, now())) {
       const inst = await deps.store.claims.getInstance(gone);
-      await deps.store.claims.release(gone);
-      deps.feed.notify(id);
-      if (inst !== null)
-        await recordEvent(
-          deps,
-          deleted(inst, `host ${id} removed its domain; its VFs are released for reset`),
-        );
+      const why = `host ${id} removed its domain; its VFs are released for reset`;
+      await deps.store.claims.release(gone, {
+        events: inst === null ? [] : [deleted(inst, why)],
+        now: now(),
+      });
     }
     return c.json(hostOut(h, staleBefore()), 200);
   });

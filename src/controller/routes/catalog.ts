@@ -14,7 +14,8 @@ const KEY = LIST_KEYS.specs;
 /** Device specs: what agents apply (numVfs, VF driver) and how VFs are tagged (physnet, trusted). */
 export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const retag = async () => {
-    for (const host of await deps.store.hosts.retagAll()) deps.feed.notify(host);
+    // Hosts whose tagging changed get a new desired generation (the store wakes their agents).
+    await deps.store.hosts.retagAll();
   };
 
   app.openapi(specRoutes.list, async (c) => {

@@ -11,12 +11,6 @@ import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 const KEY = LIST_KEYS.events;
 
 export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
-  // Every event recorded in this process wakes the followers (and, through
-  // the feed's signals, those of the other controllers on one PostgreSQL).
-  deps.store.events.onRecorded(() => {
-    deps.feed.notify(EVENTS_FEED);
-  });
-
   app.openapi(eventRoutes.list, async (c) => {
     requireRole(c.var.principal, 'admin', 'tenant');
     const q = c.req.valid('query');

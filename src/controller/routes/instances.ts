@@ -2,11 +2,9 @@ import { instanceRoutes } from '../../api/routes/instances.js';
 import { portRoutes } from '../../api/routes/ports.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { requireRole, seenBy, tenantScope } from '../auth.js';
-import type { NewEvent } from '../../core/fleet/events.js';
-import type { InstanceView } from '../../core/fleet/store.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { instanceEvent, recordEvent } from '../events.js';
-import { createInstance } from '../instance-service.js';
+import { createInstance } from '../instances/create-instance.js';
+import { deleteInstance } from '../instances/delete-instance.js';
 import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 import { instanceOut, portOut, vmOut } from '../views.js';
 
@@ -40,20 +38,9 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
 
   app.openapi(instanceRoutes.remove, async (c) => {
     requireRole(c.var.principal, 'admin', 'tenant');
-    const { id } = c.req.valid('param');
-    const inst = seenBy(c.var.principal, await deps.store.claims.getInstance(id), 'instance', id);
-    const vm = await deps.store.vms.get(id);
-    if (vm !== null) {
-      // The VFs stay the instance's until the agent reports its domain gone: never reset under a VM.
-      await deps.store.vms.requestDelete(id, new Date(deps.now()).toISOString());
-      if (inst.hostId !== null) deps.feed.notify(inst.hostId);
-      const after = await deps.store.vms.get(id);
-      return c.json({ ...instanceOut(inst), vm: vmOut(inst, after) }, 202);
-    }
-    await deps.store.claims.release(id);
-    if (inst.hostId !== null) deps.feed.notify(inst.hostId);
-    await recordEvent(deps, deleted(inst, 'its VFs are released for reset'));
-    return c.body(null, 204);
+    const r = await deleteInstance(deps, c.var.principal, c.req.valid('param').id);
+    if (!r.deleting) return c.body(null, 204);
+    return c.json({ ...instanceOut(r.instance), vm: vmOut(r.instance, r.vm) }, 202);
   });
 
   app.openapi(portRoutes.list, async (c) => {
@@ -76,11 +63,3 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     );
   });
 }
-
-/** Deleted, and what happens to its VFs now. */
-export const deleted = (inst: InstanceView, then: string): NewEvent =>
-  instanceEvent(
-    'instance-deleted',
-    inst,
-    `instance ${inst.name} (tenant ${inst.tenant}) deleted; ${then}`,
-  );

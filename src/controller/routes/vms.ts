@@ -59,7 +59,6 @@ export function registerVmRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps)
     const now = new Date(deps.now()).toISOString();
     if (!(await deps.store.vms.finishTask(id, task, b.ok, b.message, now)))
       throw new VfleetError('NOT_FOUND', `no pending task ${task} for host ${id}`);
-    deps.feed.notify(`task:${id}`);
     return c.body(null, 204);
   });
 }

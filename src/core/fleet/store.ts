@@ -1,7 +1,8 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
 import type { DomainPolicy } from '../libvirt/wiring.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
-import type { EventStore } from './events.js';
+import type { EventStore, NewEvent } from './events.js';
+import type { VmBoot } from './vm-wiring.js';
 import type { Page, PageQuery } from './page.js';
 import type { QuotaDefaults } from './quota.js';
 import type { QuotaStore } from './quota-store.js';
@@ -35,7 +36,25 @@ export interface FleetStore {
   readonly quotas: QuotaStore;
   /** What the fleet did (events.ts). */
   readonly events: EventStore;
+  /** Wake-ups the store publishes on commit. */
+  readonly notices: StoreNotices;
   close(): Promise<void>;
+}
+
+/**
+ * Wake-ups published by the store itself when a transaction commits (never
+ * for one rolled back), to every controller on the same database, as the
+ * keys the change feed waits on: a host id when the host's desired state
+ * changed or its agent reported new facts, `task:HOST` when a hypervisor
+ * task of the host finished, `(events)` when events were recorded. Code
+ * that changes a host publishes nothing itself, so none can forget to.
+ */
+export interface StoreNotices {
+  /**
+   * Starts listening; resolves once notices flow. `onKey(null)`: some may
+   * have been lost (a reconnect), so every waiter should look again.
+   */
+  listen(onKey: (key: string | null) => void): Promise<void>;
 }
 
 export interface NewToken {
@@ -258,6 +277,24 @@ export interface ClaimInput {
   readonly idempotency?: NewIdempotencyKey;
   /** Instance and VF quotas, checked in the claim's transaction (QUOTA_EXCEEDED); absent: none. */
   readonly quotas?: QuotaDefaults;
+  /**
+   * The rest of the unit of work, in the claim's transaction once its VFs
+   * are picked: the domain to boot on them (null: none) and the events to
+   * record. Pure; a throw rolls the whole claim back, so a boot refused
+   * there leaves nothing to give back.
+   */
+  readonly complete?: (instance: InstanceView) => ClaimCompletion;
+}
+
+/** Events a release records in its own transaction (the instance as it was, before it went). */
+export interface ReleaseEvents {
+  readonly events: readonly NewEvent[];
+  readonly now: string;
+}
+
+export interface ClaimCompletion {
+  readonly boot: VmBoot | null;
+  readonly events: readonly NewEvent[];
 }
 
 /** An Idempotency-Key as the claim stores it. */
@@ -293,7 +330,7 @@ export interface ClaimStore {
   /** All of an instance's VFs and whole PFs in one transaction, or nothing. */
   claim(c: ClaimInput): Promise<ClaimOutcome>;
   /** Frees the instance's VFs and whole PFs (dirty until the agent confirms) and drops its ports. */
-  release(id: string): Promise<boolean>;
+  release(id: string, record?: ReleaseEvents): Promise<boolean>;
   /** Releases instances whose reservation was never bound; returns their ids. */
   expire(now: string): Promise<string[]>;
   /** Oldest first; `host`: only the instances placed there. */

@@ -7,6 +7,7 @@ import { domainPolicy } from './0005-domain-policy.js';
 import { idempotency } from './0006-idempotency.js';
 import { quotas } from './0007-quotas.js';
 import { events } from './0008-events.js';
+import { hostNotices } from './0009-host-notices.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -27,5 +28,6 @@ export const schemaVersions: MigrationProvider = {
       '0006-idempotency': idempotency,
       '0007-quotas': quotas,
       '0008-events': events,
+      '0009-host-notices': hostNotices,
     }),
 };

@@ -1,16 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
-import { VfleetError } from '../core/errors.js';
-import type { Network, Token } from '../core/fleet/model.js';
-import type { InstanceView, NewIdempotencyKey, NewPort } from '../core/fleet/store.js';
-import { schedule } from '../core/scheduler/schedule.js';
-import type { PortNeed } from '../core/scheduler/types.js';
-import { uncached } from './candidate-cache.js';
-import { createdEvent, recordEvent } from './events.js';
-import { keyFor, replay } from './idempotency.js';
-import { bootClaimed, checkBootRequest } from './vm-boot.js';
-import type { ControllerDeps } from './controller-deps.js';
-import type { instanceCreateSchema } from '../api/schemas/instances.js';
+import { VfleetError } from '../../core/errors.js';
+import type { Network, Token } from '../../core/fleet/model.js';
+import type {
+  ClaimCompletion,
+  InstanceView,
+  NewIdempotencyKey,
+  NewPort,
+} from '../../core/fleet/store.js';
+import type { VmBoot } from '../../core/fleet/vm-wiring.js';
+import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
+import { schedule } from '../../core/scheduler/schedule.js';
+import type { PortNeed } from '../../core/scheduler/types.js';
+import { uncached } from '../candidate-cache.js';
+import type { ControllerDeps } from '../controller-deps.js';
+import { createdEvent, instanceEvent } from '../events.js';
+import { keyFor, replay } from '../idempotency.js';
+import type { instanceCreateSchema } from '../../api/schemas/instances.js';
+import {
+  bootOnHost,
+  bootRefusal,
+  checkBootRequest,
+  checkRenders,
+  vmBootOf,
+} from './instance-boot.js';
 
 type CreateInstance = z.infer<typeof instanceCreateSchema>;
 type DraftPort = { -readonly [K in keyof NewPort]: NewPort[K] } & { readonly index: number };
@@ -22,10 +35,18 @@ const newMac = () =>
 /** Placements tried per schedule before the fleet is read again. */
 const PLACEMENTS_PER_ROUND = 3;
 
+/** How often a boot looks again at its host's images while it waits for a report. */
+const MAX_IMAGE_LOOKS = 20;
+
 /**
- * Schedules an instance and claims its VFs. A claim that loses a race (the
- * VFs, CPUs or host changed since the read) tries the next placement, then
- * re-reads the fleet; `claimRounds` bounds the work so a request always ends.
+ * `POST /v1/instances`: schedules an instance and claims its VFs, and boots
+ * it when asked, in ONE transaction (the claim's): the boot is checked
+ * against the token's policy before anything is read, pinned to the chosen
+ * host's reported images before the claim, and rendered on the claimed VFs
+ * before the commit, so a refused boot leaves nothing behind and nothing is
+ * ever given back. A claim that loses a race (the VFs, CPUs or host changed
+ * since the read) tries the next placement, then re-reads the fleet;
+ * `claimRounds` bounds the work so a request always ends.
  */
 export async function createInstance(
   deps: ControllerDeps,
@@ -96,13 +117,35 @@ async function scheduleAndClaim(
     distinctPfs: req.distinctPfs,
   };
   const id = randomUUID();
+  const asked = vmBootOf(
+    ports.map((p) => p.id),
+    req,
+    policy,
+  );
+  // An image not yet reported: the host's next reports are awaited (outside any claim round).
+  const imageDeadline = deps.now() + deps.config.imageReportWaitMs;
+  let looks = 0;
+  // A wait that ran out with no report is the answer: the boot is then refused.
+  let waitedOut = false;
+  const completion =
+    (boot: VmBoot | null, facts: WiringFacts | null) =>
+    (inst: InstanceView): ClaimCompletion => {
+      if (boot === null || facts === null) return { boot: null, events: [createdEvent(inst)] };
+      try {
+        checkRenders(inst, boot, facts);
+      } catch (e) {
+        throw bootRefusal(e);
+      }
+      // Created before booted: the log tells it in the order it happened.
+      return { boot, events: [createdEvent(inst), bootedEvent(inst)] };
+    };
   const candidates = deps.candidates ?? uncached(deps.store.claims);
   // Concurrent requests start on different ones of the few best placements.
   const random = deps.random ?? Math.random;
   const since = candidates.clock();
   let lastLoss = '';
-  for (let round = 0; round < deps.config.claimRounds; round++) {
-    const won = await deps.claimRound(async (): Promise<InstanceView | null> => {
+  for (let round = 0; round < deps.config.claimRounds;) {
+    const won = await deps.claimRound(async (): Promise<Round> => {
       const now = deps.now();
       const staleBefore = new Date(now - deps.config.staleAfterMs).toISOString();
       const physnets = [...new Set(needs.map((n) => n.physnet))];
@@ -116,6 +159,20 @@ async function scheduleAndClaim(
       if (!plan.ok)
         throw new VfleetError('NO_CAPACITY', plan.message, { rejections: plan.rejections });
       for (const placement of plan.placements) {
+        let boot: VmBoot | null = null;
+        let facts: WiringFacts | null = null;
+        if (asked !== null) {
+          const mayWait = !waitedOut && deps.now() < imageDeadline && looks < MAX_IMAGE_LOOKS;
+          const hostFacts = await deps.store.vms.facts(placement.hostId);
+          let on;
+          try {
+            on = bootOnHost(asked, placement.hostId, hostFacts, mayWait);
+          } catch (e) {
+            throw bootRefusal(e);
+          }
+          if (!on.ok) return { awaitReport: on.awaitReport };
+          ({ boot, facts } = on);
+        }
         // Placement ports follow vfPorts; normal ports take no VF.
         const ordered = [...vfPorts, ...ports.filter((p) => p.vnicType === 'normal')];
         const r = await deps.store.claims.claim({
@@ -133,14 +190,15 @@ async function scheduleAndClaim(
           staleBefore,
           ...(key === undefined ? {} : { idempotency: key }),
           quotas: deps.config.quotas,
+          complete: completion(boot, facts),
         });
         if (r.ok) {
           candidates.claimed(placement, req.vcpus, req.memoryMb);
-          deps.feed.notify(placement.hostId);
-          return r.instance;
+          return { instance: r.instance };
         }
         // A duplicate committed first: answer with its instance (none left: try again).
-        if (r.lost === 'idempotency' && key !== undefined) return replay(deps, key);
+        if (r.lost === 'idempotency' && key !== undefined)
+          return { instance: await replay(deps, key) };
         lastLoss = r.lost;
         if (r.lost !== 'mac') candidates.invalidate();
         if (r.lost === 'mac') {
@@ -153,14 +211,19 @@ async function scheduleAndClaim(
           for (const p of ordered) if (p.macGenerated) p.mac = newMac();
         }
       }
-      return null;
+      return { instance: null };
     });
-    if (won === null) continue;
+    if ('awaitReport' in won) {
+      // Not a lost round: the host's next report (or the deadline) ends the wait.
+      looks++;
+      const left = Math.max(0, imageDeadline - deps.now());
+      waitedOut = !(await deps.feed.wait(won.awaitReport, left, deps.stopping));
+      continue;
+    }
+    round++;
+    if (won.instance === null) continue;
     // Another id: the instance of a duplicate request that committed first.
-    if (won.id !== id) return { instance: won, replayed: true };
-    // Created before booted: the log tells it in the order it happened.
-    await recordEvent(deps, createdEvent(won));
-    return { instance: await bootClaimed(deps, won, req, policy), replayed: false };
+    return { instance: won.instance, replayed: won.instance.id !== id };
   }
   throw new VfleetError(
     'NO_CAPACITY',
@@ -168,6 +231,16 @@ async function scheduleAndClaim(
     { lost: lastLoss },
   );
 }
+
+/** One claim round: its instance (null: every placement lost), or a host whose report to await. */
+type Round = { readonly instance: InstanceView | null } | { readonly awaitReport: string };
+
+const bootedEvent = (inst: InstanceView) =>
+  instanceEvent(
+    'instance-booted',
+    inst,
+    `instance ${inst.name}: domain rendered and handed to host ${inst.hostId ?? '-'}'s agent to define and start`,
+  );
 
 async function resolveNetworks(
   deps: ControllerDeps,
