@@ -207,7 +207,7 @@ describe('a render-only move', () => {
     const args = s.pending?.kind === 'task' ? s.pending.args : {};
     expect(args).toMatchObject({ domain: 'vm-mig', instanceId: 'i-1', policy: 'tenant' });
     // The definition names the target's VFs, not the source's.
-    expect(String(args.xml)).toContain(TARGET_VFS[1]?.pciAddress?.split(':')[1] ?? '?');
+    expect(String(args.xml)).toContain(TARGET_VFS[1].pciAddress?.split(':')[1] ?? '?');
     s = advanceLiveMigration(s, ok);
     expect(task(s)).toEqual(['undefine-domain', 'a', 2]);
     s = advanceLiveMigration(s, ok);
