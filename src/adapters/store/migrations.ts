@@ -4,6 +4,7 @@ import { directPhysical } from './migration-direct-physical.js';
 import { domainPolicy } from './migration-domain-policy.js';
 import { events } from './migration-events.js';
 import { idempotency } from './migration-idempotency.js';
+import { liveSteps } from './migration-live-steps.js';
 import { quotas } from './migration-quotas.js';
 import { instanceVms } from './migration-vms.js';
 
@@ -156,5 +157,6 @@ export const migrations: MigrationProvider = {
       '0006-idempotency': idempotency,
       '0007-quotas': quotas,
       '0008-events': events,
+      '0010-live-steps': liveSteps,
     }),
 };

@@ -39,6 +39,15 @@ export function createVmHolds(db: Kysely<Database>): Holds {
           .where('ports.id', '=', portId)
           .executeTakeFirst();
         if (port === undefined) throw new VfleetError('NOT_FOUND', `no port ${portId}`);
+        // Asked again (a controller died before it wrote the answer down): the same VF.
+        const held = await tx
+          .selectFrom('vfs')
+          .select('pci_address')
+          .where('host_id', '=', hostId)
+          .where('migration_port', '=', portId)
+          .where('state', '=', 'reserved')
+          .executeTakeFirst();
+        if (held !== undefined) return { hostId, pciAddress: held.pci_address };
         const vf = await tx
           .selectFrom('vfs')
           .select(['id', 'pci_address'])
@@ -65,6 +74,15 @@ export function createVmHolds(db: Kysely<Database>): Holds {
 
     swapVf: (portId, to) =>
       db.transaction().execute(async (tx) => {
+        const already = await tx
+          .selectFrom('vfs')
+          .select('id')
+          .where('host_id', '=', to.hostId)
+          .where('pci_address', '=', to.pciAddress)
+          .where('port_id', '=', portId)
+          .executeTakeFirst();
+        // Asked again after it was done (a controller died before it wrote the answer down).
+        if (already !== undefined) return;
         const mine = await tx
           .updateTable('vfs')
           .set({ port_id: null, migration_port: portId })
