@@ -5,7 +5,7 @@ import type { InstanceView } from '../../core/fleet/store.js';
 import type { Token } from '../../core/fleet/model.js';
 import { requireHost, requireRole, seenBy } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { startMigration } from '../migration-service.js';
+import { startLiveMigration } from '../live-migration-start.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import {
   domainXmlSchema,
@@ -70,7 +70,7 @@ export function registerVmRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps)
     }),
     async (c) => {
       const inst = await visibleInstance(deps, c.var.principal, c.req.valid('param').id);
-      const m = await startMigration(deps, inst, c.req.valid('json').host);
+      const m = await startLiveMigration(deps, inst, c.req.valid('json').host);
       return c.json(m, 202);
     },
   );
@@ -123,6 +123,7 @@ export function registerVmRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps)
       if (!(await deps.store.vms.finishTask(id, task, b.ok, b.message, now)))
         throw new VfleetError('NOT_FOUND', `no pending task ${task} for host ${id}`);
       deps.feed.notify(`task:${id}`);
+      deps.liveMigrations?.kick();
       return c.body(null, 204);
     },
   );
