@@ -126,7 +126,7 @@ export interface ControllerDeps {
   /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */
   readonly stopping?: AbortSignal;
   /** Wakes this controller's live migration reconciler (a migration started, a task answered). */
-  readonly liveMigrations?: { kick(): void };
+  readonly liveMigrations?: { kick(): void; readonly owner: string };
 }
 
 export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();

@@ -51,7 +51,8 @@ export function createLiveMigrationReconciler(
   async function advance(m: LeasedLiveMigration): Promise<void> {
     let live = m.live;
     while (live.pending !== null) {
-      const step = liveStepLabel(live) ?? '';
+      // Render-only `migrate` has parts: `migrate#1` is the removal from the origin.
+      const step = `${liveStepLabel(live) ?? ''}${live.part > 0 ? `#${String(live.part)}` : ''}`;
       o.hook?.(step, 'before');
       const answer = await performLiveEffect(deps, m, live.pending, cfg.taskLimits);
       if (answer === null) return;

@@ -100,7 +100,10 @@ export async function startLiveMigration(
   const createdAt = iso(deps);
   // The mode from the start: a follower says what kind of move it watches.
   const report = runningReport(live);
-  if (!(await deps.store.vms.startLiveMigration({ ...record, createdAt, report, live })))
+  const r = deps.liveMigrations;
+  const until = new Date(deps.now() + deps.config.liveMigrations.leaseMs).toISOString();
+  const lease = r === undefined ? null : { owner: r.owner, until };
+  if (!(await deps.store.vms.startLiveMigration({ ...record, createdAt, report, live, lease })))
     throw new VfleetError('CONFLICT', `instance ${inst.name} is already migrating`);
   await recordEvent(deps, migrationEvent('running', inst, { ...record, mode: plan.mode }));
   // This controller's reconciler takes it from here (or any other's, should this one die).

@@ -46,6 +46,8 @@ export interface RunningController {
 /** `vfleet controller`: the API on host:port, plus the sweep that expires unbound reservations. */
 export async function runController(o: RunControllerOptions): Promise<RunningController> {
   const stopping = new AbortController();
+  // Names this process in the leases of the live migrations it advances.
+  const owner = `${randomUUID()} pid ${String(process.pid)}`;
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
@@ -59,11 +61,11 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       kick: () => {
         reconciler.kick();
       },
+      owner,
     },
   };
-  // Names this process in the leases of the live migrations it advances.
   const reconciler = createLiveMigrationReconciler(deps, {
-    owner: `${randomUUID()} pid ${String(process.pid)}`,
+    owner,
     log: o.log,
     ...(o.liveMigrationHook === undefined ? {} : { hook: o.liveMigrationHook }),
   });

@@ -35,6 +35,8 @@ export function createLiveMigrationStore(db: Kysely<Database>): LiveMigrationSto
             state: 'running',
             report: json(m.report),
             live_state: json(m.live),
+            lease_owner: m.lease?.owner ?? null,
+            lease_until: m.lease?.until ?? null,
             created_at: m.createdAt,
           })
           .execute();

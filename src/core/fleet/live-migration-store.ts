@@ -21,7 +21,11 @@ export interface LiveMigrationStore {
    * transaction; false when the instance already has one running.
    */
   startLiveMigration(
-    m: Omit<MigrationRecord, 'state' | 'finishedAt'> & { readonly live: LiveMigrationState },
+    m: Omit<MigrationRecord, 'state' | 'finishedAt'> & {
+      readonly live: LiveMigrationState;
+      /** The starting controller holds the lease at once: it runs the first steps itself. */
+      readonly lease: { readonly owner: string; readonly until: string } | null;
+    },
   ): Promise<boolean>;
   /**
    * Leases up to `limit` running live migrations whose lease ran out (or is
