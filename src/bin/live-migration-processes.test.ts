@@ -13,12 +13,12 @@ import { pgCluster, stopPgCluster } from '../testing/store-targets.js';
  * on one throwaway PostgreSQL; the one that starts a migration is killed
  * with SIGKILL (VFLEET_TEST_KILL_AT) before or after each effect of each
  * step, forward and in a rollback, and a second controller, running all
- * along, takes the migration over once the lease (3 s) runs out. Each time
+ * along, takes the migration over once the lease (2 s) runs out. Each time
  * the migration ends done or rolled back with the instance whole on one
  * host, and the next case migrates the same instance again. The hosts are
  * render-only agents played by the test over HTTP (as the lab guests are).
  */
-const LEASE_ENV = { VFLEET_LIVE_MIGRATION_LEASE_SECONDS: '3' };
+const LEASE_ENV = { VFLEET_LIVE_MIGRATION_LEASE_SECONDS: '2' };
 const HOSTS = ['ro-a', 'ro-b'] as const;
 let dir: string;
 let databaseUrl: string;
@@ -53,7 +53,7 @@ const must = async (r: Promise<{ status: number; body: Json }>, status: number, 
   return res.body;
 };
 
-/** One render-only agent: answers its tasks and reports its domains, every 100 ms. */
+/** One render-only agent: answers its tasks and reports its domains, every 50 ms. */
 async function agentLoop(host: string): Promise<void> {
   const token = agentTokens.get(host) ?? '';
   while (agentsRunning) {
@@ -84,7 +84,7 @@ async function agentLoop(host: string): Promise<void> {
     } catch {
       // A controller restarting; the next round asks again.
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -149,12 +149,10 @@ async function expectWholeOn(host: string): Promise<void> {
     const vfs = (d.pfs as { vfs: { state: string; instance: string | null }[] }[]).flatMap(
       (p) => p.vfs,
     );
-    expect(
-      vfs.filter((v) => v.state === 'reserved'),
-      h,
-    ).toEqual([]);
-    const mine = vfs.filter((v) => v.state === 'allocated' && v.instance === 'web');
-    expect(mine.length, `${h}: VFs of the instance`).toBe(h === host ? 1 : 0);
+    // Every VF that is not free is the instance's: a VF held twice (a claim repeated by the
+    // controller that took over) would show here, reserved or allocated to no port.
+    const taken = vfs.filter((v) => v.state !== 'free').map((v) => [v.state, v.instance]);
+    expect(taken, h).toEqual(h === host ? [['allocated', 'web']] : []);
     const tasks = await api.call('GET', `/v1/agent/hosts/${h}/desired?waitSeconds=0`, admin);
     expect((tasks.body.tasks as unknown[]).length, `${h}: pending tasks`).toBe(0);
   }
