@@ -39,14 +39,15 @@ export function createVmHolds(db: Kysely<Database>): Holds {
           .where('ports.id', '=', portId)
           .executeTakeFirst();
         if (port === undefined) throw new VfleetError('NOT_FOUND', `no port ${portId}`);
-        // Asked again (a controller died before it wrote the answer down): the same VF.
+        // Asked again (a controller died before it wrote the answer down): the same VF. On the
+        // target only the hold carries the port in migration_port (the source VF is elsewhere).
         const held = await tx
           .selectFrom('vfs')
           .select('pci_address')
           .where('host_id', '=', hostId)
           .where('migration_port', '=', portId)
-          .where('state', '=', 'reserved')
           .executeTakeFirst();
+        // Reserved, or already allocated once the target's agent applied it: the hold either way.
         if (held !== undefined) return { hostId, pciAddress: held.pci_address };
         const vf = await tx
           .selectFrom('vfs')
