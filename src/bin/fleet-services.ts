@@ -14,6 +14,7 @@ import type {
   StartedController,
 } from '../cli/fleet-deps.js';
 import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import type { LiveMigrationHook } from '../controller/live-migration-reconciler.js';
 import { runController } from '../controller/run-controller.js';
 import type { Clock } from '../core/ports.js';
 import { ensureWritableDir } from './preflight.js';
@@ -29,6 +30,10 @@ export interface FleetServiceOptions {
   readonly sweepMs?: number;
   /** How often a waiting long poll re-reads the store without a notice (VFLEET_FEED_POLL_SECONDS). */
   readonly feedPollMs?: number;
+  /** A live migration's lease (VFLEET_LIVE_MIGRATION_LEASE_SECONDS): how soon another controller takes over. */
+  readonly liveMigrationLeaseMs?: number;
+  /** Tests only (VFLEET_TEST_KILL_AT): stops the process at a live migration step. */
+  readonly liveMigrationHook?: LiveMigrationHook;
 }
 
 /** "postgres://u:secret@h:5432/db" without the password, for printing. */
@@ -121,11 +126,16 @@ async function startLocked(
         tenantPortSources: { ...DEFAULT_CONFIG.tenantPortSources, ...o.tenantPortSources },
         http: { ...DEFAULT_CONFIG.http, ...o.http },
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
+        liveMigrations: {
+          ...DEFAULT_CONFIG.liveMigrations,
+          ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),
+        },
       },
       now: () => s.clock.now(),
       log: o.log,
       serializeClaims: store.embedded,
       ...(s.sweepMs === undefined ? {} : { sweepMs: s.sweepMs }),
+      ...(s.liveMigrationHook === undefined ? {} : { liveMigrationHook: s.liveMigrationHook }),
     });
     return {
       url: ctl.url,

@@ -31,10 +31,22 @@ const defaultDataDir = (): string =>
 // The controller and agent are loaded on use: host commands (also run in slow
 // lab guests) never pay for the database and HTTP server modules.
 const feedPollSeconds = Number(env('VFLEET_FEED_POLL_SECONDS') ?? NaN);
+const leaseSeconds = Number(env('VFLEET_LIVE_MIGRATION_LEASE_SECONDS') ?? NaN);
+// Tests only: `<step>@before|after` kills this process at that live migration step (a crash).
+const killAt = env('VFLEET_TEST_KILL_AT');
 const services = async () => {
   const m = await import('./fleet-services.js');
   const feedPollMs = feedPollSeconds > 0 ? { feedPollMs: feedPollSeconds * 1000 } : {};
-  return { m, s: { databaseUrl: env('DATABASE_URL'), clock, ...feedPollMs } };
+  const lease = leaseSeconds > 0 ? { liveMigrationLeaseMs: leaseSeconds * 1000 } : {};
+  const hook =
+    killAt === null
+      ? {}
+      : {
+          liveMigrationHook: (step: string, at: string) => {
+            if (`${step}@${at}` === killAt) process.kill(process.pid, 'SIGKILL');
+          },
+        };
+  return { m, s: { databaseUrl: env('DATABASE_URL'), clock, ...feedPollMs, ...lease, ...hook } };
 };
 const fleet: FleetDeps = {
   startController: async (o) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
-import { agentTaskDriver } from './agent-task-driver.js';
+import { liveTaskId, performLiveEffect } from './live-migration-effects.js';
 
 interface Desired {
   generation: number;
@@ -221,44 +221,48 @@ describe('migration refusals', () => {
   });
 });
 
-describe('hypervisor tasks', () => {
+describe('hypervisor tasks of a live migration', () => {
+  const limits = { deviceMs: 50, migrateMs: 50 };
+  const effect = (op: 'attach-device' | 'detach-device', seq: number) =>
+    ({ kind: 'task', seq, hostId: 'node2', op, args: { domain: 'dom' }, limit: 'device' }) as const;
+
   it('a task no agent takes up is withdrawn: TIMEOUT, and a late answer finds nothing', async () => {
-    const driver = agentTaskDriver(h.deps, 'node2', 'i-1', { deviceMs: 50, migrateMs: 50 });
-    await expect(
-      driver.attachDevice('dom', '<interface/>', { live: true, config: true }),
-    ).rejects.toMatchObject({
-      code: 'TIMEOUT',
+    const m = { id: 'm-timeout', instanceId: 'i-1' };
+    expect(await performLiveEffect(h.deps, m, effect('attach-device', 1), limits)).toBeNull();
+    expect((await desired('node2')).tasks).toMatchObject([{ id: liveTaskId(m.id, 1) }]);
+    // Within its limit the task waits; past it, it is withdrawn.
+    expect(await performLiveEffect(h.deps, m, effect('attach-device', 1), limits)).toBeNull();
+    h.clock += 51;
+    expect(await performLiveEffect(h.deps, m, effect('attach-device', 1), limits)).toMatchObject({
+      ok: false,
+      error: { code: 'TIMEOUT' },
     });
-    const [task] = (await desired('node2')).tasks;
-    expect(task).toBeUndefined();
+    expect((await desired('node2')).tasks).toEqual([]);
     const token = await h.token('agent', { host: 'node2' });
-    const pending = await h.deps.store.vms.pendingTasks('node2');
-    expect(pending).toEqual([]);
-    const late = await h.call('POST', `/v1/agent/hosts/node2/tasks/${'0'.repeat(8)}`, token, {
+    const late = await h.call('POST', `/v1/agent/hosts/node2/tasks/${liveTaskId(m.id, 1)}`, token, {
       ok: true,
     });
     expect(late.status).toBe(404);
   });
 
-  it('an agent answer settles the call, failure with its message', async () => {
-    const driver = agentTaskDriver(h.deps, 'node2', 'i-2');
+  it('an agent answer settles the effect, failure with its message, and asking again answers the same', async () => {
+    const m = { id: 'm-answer', instanceId: 'i-2' };
     const token = await h.token('agent', { host: 'node2' });
-    const call = driver.detachDevice('dom', '<interface/>', { live: true, config: false });
-    let want: Desired['tasks'] = [];
-    for (let i = 0; i < 100 && want.length === 0; i++) {
-      want = (await desired('node2')).tasks;
-      if (want.length === 0) await new Promise((r) => setTimeout(r, 10));
-    }
+    expect(await performLiveEffect(h.deps, m, effect('detach-device', 1), limits)).toBeNull();
+    const want = (await desired('node2')).tasks;
     expect(want).toMatchObject([{ op: 'detach-device' }]);
     const answer = await h.call('POST', `/v1/agent/hosts/node2/tasks/${want[0]?.id ?? ''}`, token, {
       ok: false,
       message: 'device not found',
     });
     expect(answer.status).toBe(204);
-    await expect(call).rejects.toMatchObject({
-      code: 'COMMAND_FAILED',
-      message: expect.stringMatching(/device not found/) as unknown,
-    });
+    h.clock += 1_000;
+    for (let i = 0; i < 2; i++) {
+      expect(await performLiveEffect(h.deps, m, effect('detach-device', 1), limits)).toEqual({
+        ok: false,
+        error: { code: 'COMMAND_FAILED', message: 'detach-device on node2: device not found' },
+      });
+    }
   });
 });
 

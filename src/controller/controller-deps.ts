@@ -8,6 +8,7 @@ import type { Token } from '../core/fleet/model.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
+import { DEFAULT_TASK_LIMITS, type TaskLimits } from './live-migration-effects.js';
 import type { LongPolls } from './long-polls.js';
 
 export interface ControllerConfig {
@@ -48,6 +49,20 @@ export interface ControllerConfig {
   readonly tenantPortSources: TenantPortSources;
   /** The HTTP server's limits (run-controller.ts); long polls are answers, not requests, so no limit cuts them. */
   readonly http: HttpLimits;
+  /** How live migrations are advanced (live-migration-reconciler.ts). */
+  readonly liveMigrations: LiveMigrationConfig;
+}
+
+export interface LiveMigrationConfig {
+  /**
+   * A controller advancing a migration holds its row this long past its
+   * last step; a controller that died is taken over once it runs out.
+   */
+  readonly leaseMs: number;
+  /** How often a controller looks for migrations to advance (an agent's answer also wakes it). */
+  readonly pollMs: number;
+  /** How long an agent has for each task before it is withdrawn and the step fails. */
+  readonly taskLimits: TaskLimits;
 }
 
 export interface HttpLimits {
@@ -88,6 +103,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   quotas: DEFAULT_QUOTAS,
   tenantPortSources: DEFAULT_TENANT_PORT_SOURCES,
   http: DEFAULT_HTTP_LIMITS,
+  liveMigrations: { leaseMs: 30_000, pollMs: 1_000, taskLimits: DEFAULT_TASK_LIMITS },
 };
 
 export interface ControllerDeps {
@@ -109,6 +125,8 @@ export interface ControllerDeps {
   readonly longPolls: LongPolls;
   /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */
   readonly stopping?: AbortSignal;
+  /** Wakes this controller's live migration reconciler (a migration started, a task answered). */
+  readonly liveMigrations?: { kick(): void; readonly owner: string };
 }
 
 export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();

@@ -1,4 +1,5 @@
 import type { ServerOptions } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { FleetStore } from '../core/fleet/store.js';
@@ -9,6 +10,10 @@ import { storeFeed } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps, HttpLimits } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
 import { eventLogLine } from './events.js';
+import {
+  createLiveMigrationReconciler,
+  type LiveMigrationHook,
+} from './live-migration-reconciler.js';
 import { purgeHistory } from './purge-history.js';
 import { createLongPolls } from './long-polls.js';
 import { createSerial } from './serial.js';
@@ -25,6 +30,8 @@ export interface RunControllerOptions {
   readonly sweepMs?: number;
   /** True on the embedded store: schedule-and-claim rounds then run one at a time. */
   readonly serializeClaims: boolean;
+  /** Tests only: called around each live migration effect (a test may kill the process there). */
+  readonly liveMigrationHook?: LiveMigrationHook;
 }
 
 export interface RunningController {
@@ -37,6 +44,8 @@ export interface RunningController {
 /** `vfleet controller`: the API on host:port, plus the sweep that expires unbound reservations. */
 export async function runController(o: RunControllerOptions): Promise<RunningController> {
   const stopping = new AbortController();
+  // Names this process in the leases of the live migrations it advances.
+  const owner = `${randomUUID()} pid ${String(process.pid)}`;
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
@@ -46,7 +55,18 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs),
     stopping: stopping.signal,
     longPolls: createLongPolls(),
+    liveMigrations: {
+      kick: () => {
+        reconciler.kick();
+      },
+      owner,
+    },
   };
+  const reconciler = createLiveMigrationReconciler(deps, {
+    owner,
+    log: o.log,
+    ...(o.liveMigrationHook === undefined ? {} : { hook: o.liveMigrationHook }),
+  });
   // Each event this process records is also one line of its log.
   o.store.events.onRecorded((events) => {
     for (const e of events) o.log(eventLogLine(e));
@@ -60,6 +80,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   });
   const sweep = setInterval(() => {
+    reconciler.kick();
     void expireReservations(deps)
       .then(() => purgeHistory(deps))
       .catch((e: unknown) => {
@@ -91,6 +112,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     async close() {
       clearInterval(sweep);
       stopping.abort();
+      await reconciler.stop();
       const closed = new Promise<void>((resolve) =>
         server.close(() => {
           resolve();

@@ -43,6 +43,10 @@ export interface MigrationsTable {
   report: JSONColumnType<object> | null;
   created_at: Timestamp;
   finished_at: Timestamp | null;
+  /** The live migration's state machine (0010-live-steps); null on rows from before it. */
+  live_state: ColumnType<object | null, string | null | undefined, string | null>;
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_until: ColumnType<Date | string | null, string | null | undefined, string | null>;
 }
 
 export interface VmTables {

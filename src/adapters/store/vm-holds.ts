@@ -39,6 +39,16 @@ export function createVmHolds(db: Kysely<Database>): Holds {
           .where('ports.id', '=', portId)
           .executeTakeFirst();
         if (port === undefined) throw new VfleetError('NOT_FOUND', `no port ${portId}`);
+        // Asked again (a controller died before it wrote the answer down): the same VF. On the
+        // target only the hold carries the port in migration_port (the source VF is elsewhere).
+        const held = await tx
+          .selectFrom('vfs')
+          .select('pci_address')
+          .where('host_id', '=', hostId)
+          .where('migration_port', '=', portId)
+          .executeTakeFirst();
+        // Reserved, or already allocated once the target's agent applied it: the hold either way.
+        if (held !== undefined) return { hostId, pciAddress: held.pci_address };
         const vf = await tx
           .selectFrom('vfs')
           .select(['id', 'pci_address'])
@@ -65,6 +75,15 @@ export function createVmHolds(db: Kysely<Database>): Holds {
 
     swapVf: (portId, to) =>
       db.transaction().execute(async (tx) => {
+        const already = await tx
+          .selectFrom('vfs')
+          .select('id')
+          .where('host_id', '=', to.hostId)
+          .where('pci_address', '=', to.pciAddress)
+          .where('port_id', '=', portId)
+          .executeTakeFirst();
+        // Asked again after it was done (a controller died before it wrote the answer down).
+        if (already !== undefined) return;
         const mine = await tx
           .updateTable('vfs')
           .set({ port_id: null, migration_port: portId })

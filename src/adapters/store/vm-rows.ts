@@ -29,6 +29,7 @@ export const toTask = (r: Row<'vm_tasks'>): VmTask => ({
   args: r.args as Record<string, unknown>,
   state: closed(TASK_STATES, r.state, 'task state'),
   message: r.message,
+  createdAt: iso(r.created_at),
 });
 
 export const toMigration = (r: Row<'migrations'>): MigrationRecord => ({

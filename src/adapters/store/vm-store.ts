@@ -3,6 +3,7 @@ import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
 import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
 import type { Database } from './db-types.js';
 import { nextGeneration } from './host-generation.js';
+import { createLiveMigrationStore } from './live-migration-store.js';
 import { createVmHolds } from './vm-holds.js';
 import { toTask, toVm } from './vm-rows.js';
 
@@ -175,5 +176,6 @@ export function createVmStore(db: Kysely<Database>): VmStore {
       return r === undefined ? null : toTask(r);
     },
     ...createVmHolds(db),
+    ...createLiveMigrationStore(db),
   };
 }

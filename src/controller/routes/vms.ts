@@ -7,7 +7,7 @@ import type { InstanceView } from '../../core/fleet/store.js';
 import type { Token } from '../../core/fleet/model.js';
 import { requireHost, requireRole, seenBy } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { startMigration } from '../migration-service.js';
+import { startLiveMigration } from '../live-migration-start.js';
 import { renderVm } from '../vm-render.js';
 import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 
@@ -38,7 +38,7 @@ export function registerVmRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps)
 
   app.openapi(migrationRoutes.start, async (c) => {
     const inst = await visibleInstance(deps, c.var.principal, c.req.valid('param').id);
-    const m = await startMigration(deps, inst, c.req.valid('json').host);
+    const m = await startLiveMigration(deps, inst, c.req.valid('json').host);
     return c.json(m, 202);
   });
 
@@ -59,6 +59,8 @@ export function registerVmRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps)
     const now = new Date(deps.now()).toISOString();
     if (!(await deps.store.vms.finishTask(id, task, b.ok, b.message, now)))
       throw new VfleetError('NOT_FOUND', `no pending task ${task} for host ${id}`);
+    // The store's notice wakes the task's waiters; the reconciler here moves on at once.
+    deps.liveMigrations?.kick();
     return c.body(null, 204);
   });
 }

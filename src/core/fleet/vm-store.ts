@@ -1,5 +1,6 @@
 import type { MigrationReport } from '../migration/execute-migration.js';
 import type { ProgressEvent } from '../ports.js';
+import type { LiveMigrationStore } from './live-migration-store.js';
 import type { Page, PageQuery } from './page.js';
 import type { HypervisorKind, WiringFacts } from './wiring-facts.js';
 import type { VmBoot, VmDesired, VmState } from './vm-wiring.js';
@@ -47,6 +48,8 @@ export interface VmTask {
   readonly args: Readonly<Record<string, unknown>>;
   readonly state: 'pending' | 'done' | 'failed';
   readonly message: string | null;
+  /** When it was handed out (its time limit counts from here); absent on tasks not read from the store. */
+  readonly createdAt?: string;
 }
 
 export const MIGRATION_STATES = ['running', 'done', 'rolled-back', 'needs-attention'] as const;
@@ -82,7 +85,7 @@ export interface IrqPinSummary {
   readonly at: string;
 }
 
-export interface VmStore {
+export interface VmStore extends LiveMigrationStore {
   setFacts(hostId: string, facts: WiringFacts, now: string): Promise<void>;
   facts(hostId: string): Promise<WiringFacts | null>;
   setIrqPins(hostId: string, pins: IrqPinSummary): Promise<void>;

@@ -2,7 +2,7 @@ import { VfleetError } from '../errors.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
 import type { InstanceWiring } from '../libvirt/wiring.js';
 import type { MigrationPlan, MigrationPorts, MigrationStep } from './migration-types.js';
-import { portView, type MutableView } from './migration-view.js';
+import { portView, type MigrationView, type MutableView } from './migration-view.js';
 
 /**
  * What each step does and how it is undone. Both update the view only after
@@ -59,11 +59,16 @@ const targetDevice = (ctx: StepContext, step: MigrationStep) => ({
  * ports, the target's NUMA nodes, no dedicated CPUs (those were the source's).
  */
 function targetWiring(ctx: StepContext): InstanceWiring {
-  const { instance, targetNuma } = ctx.plan.request;
+  return targetWiringOf(ctx.plan, ctx.view);
+}
+
+/** `targetWiring` from the plan and where things are (the persisted live migration uses it too). */
+export function targetWiringOf(plan: MigrationPlan, view: MigrationView): InstanceWiring {
+  const { instance, targetNuma } = plan.request;
   const { name, uuid, vcpus, memoryMb, numaPolicy, base } = instance;
   const ports = instance.ports.map((p) => {
     if (p.vnicType !== 'direct') return p;
-    const vf = portView(ctx.view, p.id).target.vf;
+    const vf = view.ports.find((v) => v.portId === p.id)?.target.vf ?? null;
     return vf === null ? p : { ...p, vf };
   });
   const id = uuid === undefined ? {} : { uuid };

@@ -8,6 +8,7 @@ import { idempotency } from './0006-idempotency.js';
 import { quotas } from './0007-quotas.js';
 import { events } from './0008-events.js';
 import { hostNotices } from './0009-host-notices.js';
+import { liveSteps } from './0010-live-steps.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -29,5 +30,6 @@ export const schemaVersions: MigrationProvider = {
       '0007-quotas': quotas,
       '0008-events': events,
       '0009-host-notices': hostNotices,
+      '0010-live-steps': liveSteps,
     }),
 };

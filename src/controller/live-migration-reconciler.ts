@@ -1,0 +1,142 @@
+import type { LeasedLiveMigration } from '../core/fleet/live-migration-store.js';
+import type { MigrationState } from '../core/fleet/vm-store.js';
+import {
+  advanceLiveMigration,
+  liveMigrationReport,
+  liveStepLabel,
+  type LiveMigrationState,
+} from '../core/migration/live-migration-machine.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { migrationEvent, recordEvent } from './events.js';
+import { performLiveEffect } from './live-migration-effects.js';
+
+/** Where a test may stop a controller: before a step's effect is made, or after, before its answer is saved. */
+export type LiveMigrationHook = (step: string, at: 'before' | 'after') => void;
+
+export interface LiveMigrationReconciler {
+  /** Runs a pass now (or once more after the one running): a task answered, a migration started. */
+  kick(): void;
+  /** Resolves once no pass runs; no pass starts after it. */
+  stop(): Promise<void>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const runningReport = (live: LiveMigrationState) => ({
+  mode: live.plan.mode,
+  progress: live.progress,
+});
+
+/**
+ * Advances the live migrations this controller can lease (docs/libvirt.md,
+ * "Live migration"): each pass leases the rows whose lease ran out, and
+ * for each makes its pending effect, feeds the answer to the state machine
+ * and saves the next state (renewing the lease), until it waits for an
+ * agent or has ended. A controller that dies leaves the row where its last
+ * save put it; once the lease runs out, any controller continues from there.
+ */
+export function createLiveMigrationReconciler(
+  deps: ControllerDeps,
+  o: {
+    readonly owner: string;
+    readonly log: (line: string) => void;
+    readonly hook?: LiveMigrationHook;
+  },
+): LiveMigrationReconciler {
+  const cfg = deps.config.liveMigrations;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function advance(m: LeasedLiveMigration): Promise<void> {
+    let live = m.live;
+    while (live.pending !== null) {
+      // Render-only `migrate` has parts: `migrate#1` is the removal from the origin.
+      const step = `${liveStepLabel(live) ?? ''}${live.part > 0 ? `#${String(live.part)}` : ''}`;
+      o.hook?.(step, 'before');
+      const answer = await performLiveEffect(deps, m, live.pending, cfg.taskLimits);
+      if (answer === null) return;
+      o.hook?.(step, 'after');
+      live = advanceLiveMigration(live, answer);
+      const until = iso(deps.now() + cfg.leaseMs);
+      if (
+        !(await deps.store.vms.saveLiveMigration(m.id, o.owner, live, runningReport(live), until))
+      )
+        return;
+    }
+    await finish(m, live);
+  }
+
+  async function finish(m: LeasedLiveMigration, live: LiveMigrationState): Promise<void> {
+    const report = liveMigrationReport(live);
+    if (report.final.domainOn === 'target') {
+      // Idempotent: a controller that died before the row ended moves it to the same place again.
+      const nodes = report.final.ports.flatMap((p) =>
+        p.target.vf?.numaNode === undefined || p.target.vf.numaNode === null
+          ? []
+          : [p.target.vf.numaNode],
+      );
+      await deps.store.vms.moveInstance(m.instanceId, m.target, nodes[0] ?? null);
+    }
+    const state: Exclude<MigrationState, 'running'> = report.needsAttention
+      ? 'needs-attention'
+      : report.outcome === 'completed'
+        ? 'done'
+        : 'rolled-back';
+    const full = { ...report, progress: live.progress };
+    if (
+      !(await deps.store.vms.finishLiveMigration(m.id, o.owner, state, full, live, iso(deps.now())))
+    )
+      return;
+    const inst = await deps.store.claims.getInstance(m.instanceId);
+    if (inst !== null) {
+      const what = { id: m.id, source: m.source, target: m.target, mode: live.plan.mode };
+      await recordEvent(deps, migrationEvent(state, inst, what));
+    }
+  }
+
+  async function pass(): Promise<void> {
+    const now = deps.now();
+    const leased = await deps.store.vms.leaseLiveMigrations(
+      o.owner,
+      iso(now),
+      iso(now + cfg.leaseMs),
+      16,
+    );
+    for (const m of leased) {
+      await advance(m).catch((e: unknown) => {
+        o.log(`live migration ${m.id}: ${String(e)} (tried again on the next pass)`);
+      });
+    }
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running !== null) {
+      again = true;
+      return;
+    }
+    running = pass()
+      .catch((e: unknown) => {
+        o.log(`live migration pass failed: ${String(e)}`);
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  }
+
+  const timer = setInterval(kick, cfg.pollMs);
+  timer.unref();
+  return {
+    kick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      while (running !== null) await running;
+    },
+  };
+}
