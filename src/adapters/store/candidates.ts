@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CandidateHost, CandidatePf } from '../../core/scheduler/types.js';
 import type { Database } from './db-types.js';
-import { freeWholePfs } from './whole-pfs.js';
+import { freeWholePfs } from './whole-pf-claims.js';
 
 /**
  * The scheduler's view of the fleet, in five grouped queries whatever the

@@ -4,13 +4,13 @@ import type { CatalogStore } from '../../core/fleet/store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { refuseNetworkClash } from './network-clash.js';
-import { networkConflict, updateNetworkTx, updatePhysnetTx } from './network-update-tx.js';
+import { networkConflict, updateNetworkTx, updatePhysnetTx } from './network-updates.js';
 import { networkPage, physnetPage, specPage } from './list-pages.js';
 import { portPage, portViews } from './port-views.js';
-import { checkNetworkQuota, lockTenant } from './quota-tx.js';
+import { checkNetworkQuota, lockTenant } from './quota-checks.js';
 import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
 import { loadSpecs } from './spec-tagging.js';
-import { updateSpecTx } from './spec-update-tx.js';
+import { updateSpecTx } from './spec-updates.js';
 
 export function createCatalogStore(db: Kysely<Database>): CatalogStore {
   return {

@@ -3,13 +3,13 @@ import { pageOf } from '../../core/fleet/page.js';
 import type { ClaimStore, InstanceView } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';
 import { loadCandidates } from './candidates.js';
-import { claimInstance } from './claim-tx.js';
+import { claimInstance } from './instance-claims.js';
 import type { EventTap } from './event-store.js';
 import { afterKey, keyText } from './keyset.js';
 import { AGE, BY_AGE } from './list-pages.js';
 import { portViews } from './port-views.js';
 import { findIdempotencyKey, purgeHistory } from './purge.js';
-import { releaseInstance } from './release-tx.js';
+import { releaseInstance } from './instance-release.js';
 import { toInstance } from './rows.js';
 
 export function createClaimStore(db: Kysely<Database>, tap: EventTap): ClaimStore {

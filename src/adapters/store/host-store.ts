@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { HostStore } from '../../core/fleet/store.js';
 import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
-import { recordApplied } from './apply-outcome.js';
+import { recordApplied } from './host-applied.js';
 import type { EventTap } from './event-store.js';
 import { recordReport, retagAll } from './inventory-sync.js';
 import { hostPage } from './list-pages.js';

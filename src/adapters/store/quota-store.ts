@@ -4,7 +4,7 @@ import type { QuotaOverrides } from '../../core/fleet/quota.js';
 import { QUOTA_KINDS, vlanCount } from '../../core/fleet/quota.js';
 import type { QuotaStore } from '../../core/fleet/quota-store.js';
 import type { Database } from './db-types.js';
-import { countOf, fromColumn, readOverrides, toColumn } from './quota-tx.js';
+import { countOf, fromColumn, readOverrides, toColumn } from './quota-checks.js';
 
 export function createQuotaStore(db: Kysely<Database>): QuotaStore {
   return {

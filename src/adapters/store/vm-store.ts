@@ -4,7 +4,7 @@ import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
 import type { Database } from './db-types.js';
 import { nextGeneration } from './host-generation.js';
 import { createLiveMigrationStore } from './live-migration-store.js';
-import { createVmHolds } from './vm-holds.js';
+import { createVmHolds } from './live-migration-vf-holds.js';
 import { toTask, toVm } from './vm-rows.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

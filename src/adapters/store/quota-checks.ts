@@ -1,3 +1,4 @@
+// Quota checks: reading a tenant's overrides and refusing what would exceed them.
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { VlanRange } from '../../core/fleet/model.js';

@@ -1,3 +1,4 @@
+// Spec updates: replacing a device spec under the row locks of every host it touches.
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';

@@ -1,3 +1,4 @@
+// What an agent applied: moving each VF of the applied generation on (clean, bound, quarantined).
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { VfleetError } from '../../core/errors.js';

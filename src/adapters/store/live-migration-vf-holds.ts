@@ -1,3 +1,4 @@
+// The VF holds of a live migration: the second VF a migrating port keeps on the other host.
 import { sql, type Kysely } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { VmStore } from '../../core/fleet/vm-store.js';

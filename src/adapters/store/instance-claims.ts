@@ -1,3 +1,4 @@
+// Instance claims: taking every VF and whole PF of an instance in one transaction.
 import type { Kysely, Transaction } from 'kysely';
 import type {
   ClaimInput,
@@ -9,10 +10,10 @@ import type { NewEvent } from '../../core/fleet/events.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { portViews } from './port-views.js';
-import { checkClaimQuota } from './quota-tx.js';
+import { checkClaimQuota } from './quota-checks.js';
 import { toInstance, uniqueViolation } from './rows.js';
 import { reserveDevice } from './claimable-devices.js';
-import { lockWholePfs } from './whole-pfs.js';
+import { lockWholePfs } from './whole-pf-claims.js';
 
 type Tx = Transaction<Database>;
 type Lost = Exclude<ClaimOutcome, { ok: true }>;
@@ -86,7 +87,7 @@ async function completeTx(
 async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
   // The key first: a concurrent duplicate waits on it here, before taking any host's lock.
   if (c.idempotency !== undefined) await insertKey(tx, c.id, c.idempotency, c.now);
-  // Before any row lock: the tenant lock it may take comes first (quota-tx.ts).
+  // Before any row lock: the tenant lock it may take comes first (quota-checks.ts).
   if (c.quotas !== undefined) {
     const devices = c.ports.filter((x) => x.vnicType !== 'normal').length;
     await checkClaimQuota(tx, c.quotas, { tenant: c.tenant, devices });

@@ -1,3 +1,4 @@
+// Instance release: giving an instance's VFs, whole PFs and ports back.
 import type { Kysely, Transaction } from 'kysely';
 import type { ReleaseEvents } from '../../core/fleet/store.js';
 import type { Database } from './db-types.js';

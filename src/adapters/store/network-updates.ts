@@ -1,3 +1,4 @@
+// Physnet and network updates, checked against the ports and VLANs they would disturb.
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Network, Physnet, VlanRange } from '../../core/fleet/model.js';
@@ -5,7 +6,7 @@ import type { QuotaDefaults } from '../../core/fleet/quota.js';
 import type { NetworkPatch } from '../../core/fleet/store.js';
 import { vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
-import { checkNetworkQuota, lockTenant } from './quota-tx.js';
+import { checkNetworkQuota, lockTenant } from './quota-checks.js';
 import { refuseNetworkClash } from './network-clash.js';
 import { toNetwork, uniqueViolation } from './rows.js';
 
@@ -63,7 +64,7 @@ export async function updateNetworkTx(
     .transaction()
     .execute(async (tx) => {
       // A move may count against a VLAN quota. A network never changes tenant:
-      // lock its tenant before the row (the quota lock order, quota-tx.ts).
+      // lock its tenant before the row (the quota lock order, quota-checks.ts).
       if (quotas !== undefined && patch.physnet !== undefined) {
         const owner = await tx
           .selectFrom('networks')
