@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
-import { registerEventsCommand } from './events-command.js';
-import { registerHostsCommands, registerTokenCommands } from './fleet-admin-commands.js';
-import { registerNetworkCommands, registerSpecCommands } from './fleet-catalog-commands.js';
-import { registerInstanceCommands } from './fleet-instance-commands.js';
-import { registerQuotaCommands } from './fleet-quota-commands.js';
+import { registerEventsCommand } from './events-commands.js';
+import { registerHostsCommands } from './hosts-commands.js';
+import { registerInstanceCommands } from './instance/instance-commands.js';
+import { registerNetworkCommands } from './network-commands.js';
+import { registerPhysnetCommands } from './physnet-commands.js';
+import { registerPortCommands } from './port-commands.js';
+import { registerQuotaCommands } from './quota-commands.js';
 import { registerServeCommands } from './serve-commands.js';
+import { registerSpecCommands } from './spec-commands.js';
+import { registerTokenCommands } from './token-commands.js';
 
 /**
  * The fleet half of the CLI: `controller`, `agent` and `up` start the
@@ -16,8 +20,10 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerServeCommands(program, deps);
   registerHostsCommands(program, deps);
   registerSpecCommands(program, deps);
+  registerPhysnetCommands(program, deps);
   registerNetworkCommands(program, deps);
   registerInstanceCommands(program, deps);
+  registerPortCommands(program, deps);
   registerTokenCommands(program, deps);
   registerQuotaCommands(program, deps);
   registerEventsCommand(program, deps);

@@ -181,3 +181,13 @@ export const intArg =
       );
     return n;
   };
+
+/** Only the fields given; PATCH leaves the rest. An empty change is a mistake worth saying. */
+export function changes(fields: Record<string, unknown>): Record<string, unknown> {
+  const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  if (Object.keys(body).length === 0)
+    throw new VfleetError('INVALID_INPUT', 'nothing to change: give at least one option', {
+      field: 'options',
+    });
+  return body;
+}

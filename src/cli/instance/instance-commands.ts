@@ -1,22 +1,21 @@
 import { resolve } from 'node:path';
-import { instanceRoutes } from '../api/routes/instances.js';
-import { portRoutes } from '../api/routes/ports.js';
+import { instanceRoutes } from '../../api/routes/instances.js';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { VfleetError } from '../core/errors.js';
-import { NUMA_POLICIES } from '../core/vocabulary.js';
-import { apiCommand, same } from './api-command.js';
-import type { CliDeps } from './cli-deps.js';
+import { VfleetError } from '../../core/errors.js';
+import { NUMA_POLICIES } from '../../core/vocabulary.js';
+import { apiCommand, same } from '../api-command.js';
+import type { CliDeps } from '../cli-deps.js';
 import { checkInstanceBody, postInstance } from './create-instance.js';
-import { collect, intArg, parseLabels, type ApiOptions } from './fleet-options.js';
-import { findInstance } from './fleet-lookup.js';
-import { INSTANCE_FIELDS } from './option-fields.js';
-import { parsePortSpec, portSpecHelp } from './port-spec.js';
-import { instanceDetail, instancesTable, portsTable, print } from './fleet-render.js';
-import { afterDelete, bootBody, registerVmCommands, waitForVm } from './fleet-vm-commands.js';
-import type { InstanceView } from '../api/answers.js';
-import { waitTimeoutOption, withWait, type WaitOptions } from './wait.js';
-import { waitForConfigured, waitForReset } from './wait-instances.js';
+import { collect, intArg, parseLabels, type ApiOptions } from '../fleet-options.js';
+import { findInstance } from '../fleet-lookup.js';
+import { INSTANCE_FIELDS } from '../option-fields.js';
+import { parsePortSpec, portSpecHelp } from '../port-spec.js';
+import { instanceDetail, instancesTable, print } from '../fleet-render.js';
+import { afterDelete, bootBody, registerVmCommands, waitForVm } from './vm-commands.js';
+import type { InstanceView } from '../../api/answers.js';
+import { waitTimeoutOption, withWait, type WaitOptions } from '../wait.js';
+import { waitForConfigured, waitForReset } from '../wait-instances.js';
 
 interface InstanceCreate extends ApiOptions {
   file?: string;
@@ -97,7 +96,7 @@ const requestOptions = (c: Command): Command =>
     .option('--distinct-pfs', 'every VF on its own PF')
     .option('--tenant <tenant>', 'owner (admin tokens only)');
 
-/** `vfleet instance` and `vfleet port`. */
+/** `vfleet instance`. */
 export function registerInstanceCommands(program: Command, deps: CliDeps): void {
   const g = program
     .command('instance')
@@ -216,32 +215,6 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
   );
 
   registerVmCommands(g, deps);
-
-  const p = program
-    .command('port')
-    .description('ports and the VFs (or whole PFs) they hold (created with instances)');
-  apiCommand(
-    p,
-    deps,
-    { name: 'list', description: 'list ports with their VFs', isDefault: true },
-    same,
-    async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list(portRoutes.list, {}), portsTable);
-    },
-  );
-  apiCommand(
-    p,
-    deps,
-    { name: 'show', description: 'one port, by id or MAC' },
-    (c) => c.argument('<port>', 'id or MAC'),
-    async (api, o: ApiOptions, ref: string) => {
-      const all = await api.list(portRoutes.list, {});
-      const port = all.find((x) => x.id === ref || x.mac === ref.toLowerCase());
-      if (port === undefined)
-        throw new VfleetError('NOT_FOUND', `no port with id or MAC "${ref}"`, { field: 'port' });
-      print(deps, o.output, port, (x) => `${portsTable([x])}note: ${x.note}\n`);
-    },
-  );
 }
 
 /** `2 VF(s)`, `1 VF(s) and 1 whole PF(s)`: what the agent reset or released. */

@@ -1,12 +1,12 @@
-import { VfleetError } from '../core/errors.js';
-import { instanceRoutes } from '../api/routes/instances.js';
-import { UserBody } from '../api/client.js';
-import type { ApiClient } from '../api/client.js';
-import { unanswered } from '../api/client.js';
-import type { CliDeps } from './cli-deps.js';
-import { fleetOf } from './fleet-options.js';
-import type { InstanceView } from '../api/answers.js';
-import { INSTANCE_FIELDS, requiredOption } from './option-fields.js';
+import { VfleetError } from '../../core/errors.js';
+import { instanceRoutes } from '../../api/routes/instances.js';
+import { UserBody } from '../../api/client.js';
+import type { ApiClient } from '../../api/client.js';
+import { unanswered } from '../../api/client.js';
+import type { CliDeps } from '../cli-deps.js';
+import { fleetOf } from '../fleet-options.js';
+import type { InstanceView } from '../../api/answers.js';
+import { INSTANCE_FIELDS, requiredOption } from '../option-fields.js';
 
 /** Attempts of one `instance create|boot` whose request got no answer, and the pause before each retry. */
 const RETRY_DELAYS_MS = [500, 2_000];

@@ -1,19 +1,19 @@
 import { resolve } from 'node:path';
-import { instanceRoutes } from '../api/routes/instances.js';
-import { migrationRoutes } from '../api/routes/migrations.js';
+import { instanceRoutes } from '../../api/routes/instances.js';
+import { migrationRoutes } from '../../api/routes/migrations.js';
 import type { Command } from 'commander';
-import { VfleetError } from '../core/errors.js';
-import { escapeControlChars } from '../core/control-chars.js';
-import { RENDERED_NOTE } from '../core/fleet/vm-wiring.js';
-import type { ApiClient } from '../api/client.js';
-import { apiCommand } from './api-command.js';
-import type { CliDeps } from './cli-deps.js';
-import { findInstance } from './fleet-lookup.js';
-import type { ApiOptions } from './fleet-options.js';
-import { migrationReportOf } from '../api/answers.js';
-import type { InstanceView, MigrationStepView, MigrationView } from '../api/answers.js';
-import { renderData } from './output.js';
-import { DEFAULT_WAIT_TIMEOUT_S, waitTimeoutOption } from './wait.js';
+import { VfleetError } from '../../core/errors.js';
+import { escapeControlChars } from '../../core/control-chars.js';
+import { RENDERED_NOTE } from '../../core/fleet/vm-wiring.js';
+import type { ApiClient } from '../../api/client.js';
+import { apiCommand } from '../api-command.js';
+import type { CliDeps } from '../cli-deps.js';
+import { findInstance } from '../fleet-lookup.js';
+import type { ApiOptions } from '../fleet-options.js';
+import { migrationReportOf } from '../../api/answers.js';
+import type { InstanceView, MigrationStepView, MigrationView } from '../../api/answers.js';
+import { renderData } from '../output.js';
+import { DEFAULT_WAIT_TIMEOUT_S, waitTimeoutOption } from '../wait.js';
 
 interface WaitOption {
   wait: boolean;
@@ -133,7 +133,7 @@ export function migratedLine(name: string, m: MigrationView): string {
     : `instance ${name}: migrated ${m.source} -> ${m.target}\n`;
 }
 
-/** `vfleet instance boot|xml|migrate` (create, show, delete live in fleet-instance-commands.ts). */
+/** `vfleet instance boot|xml|migrate` (create, show, delete live in instance-commands.ts). */
 export function registerVmCommands(g: Command, deps: CliDeps): void {
   apiCommand(
     g,

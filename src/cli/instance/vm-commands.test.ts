@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodeInfo } from '../core/errors.js';
-import { fleetCli, fleetTestEnv, type FleetTestEnv } from '../testing/fleet-cli.js';
-import { libvirtUri, startVmFleet, type VmFleet } from '../testing/vm-fleet.js';
+import { errorCodeInfo } from '../../core/errors.js';
+import { fleetCli, fleetTestEnv, type FleetTestEnv } from '../../testing/fleet-cli.js';
+import { libvirtUri, startVmFleet, type VmFleet } from '../../testing/vm-fleet.js';
 
 /** `vfleet instance boot|show|xml|migrate|delete` against agents driving a fake libvirt. */
 let env: FleetTestEnv;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliController, type CliController } from '../testing/cli-controller.js';
-import { fleetCli } from '../testing/fleet-cli.js';
-import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
-import { httpFleet } from '../testing/http-fleet.js';
+import { startCliController, type CliController } from '../../testing/cli-controller.js';
+import { fleetCli } from '../../testing/fleet-cli.js';
+import { basicCatalog, joinHost } from '../../testing/fleet-sim.js';
+import { httpFleet } from '../../testing/http-fleet.js';
 
 /**
  * `vfleet instance create` whose first request is done by the controller
