@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { VfleetError } from '../core/errors.js';
 import type { InstanceView } from '../core/fleet/store.js';
 import type { MigrationRecord } from '../core/fleet/vm-store.js';
@@ -96,7 +95,7 @@ export async function startLiveMigration(
     instanceId: inst.id,
     policy: vm.boot.policy ?? 'tenant',
   });
-  const record = { id: randomUUID(), instanceId: inst.id, source: sourceId, target: targetId };
+  const record = { id: deps.ids.uuid(), instanceId: inst.id, source: sourceId, target: targetId };
   const createdAt = iso(deps);
   // The mode from the start: a follower says what kind of move it watches.
   const report = runningReport(live);

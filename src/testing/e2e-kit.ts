@@ -10,6 +10,7 @@ import type { FleetApi } from './fleet-sim.js';
 import { httpFleet } from './http-fleet.js';
 import { createSimulatedKernelFs } from './simulated-kernel-fs.js';
 import { openTestStore, type StoreKind } from './store-targets.js';
+import { realWorld } from '../bin/real-world.js';
 
 /** Real time for agents in end-to-end tests. */
 export const realClock = {
@@ -75,6 +76,7 @@ export async function startTestController(
   const events: string[] = [];
   const { store } = await openTestStore(kind);
   const ctl = await runController({
+    ...realWorld,
     store,
     host: '127.0.0.1',
     port: 0,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { specRoutes } from '../../api/routes/specs.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
@@ -28,7 +27,7 @@ export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
     requireRole(c.var.principal, 'admin');
     const b = c.req.valid('json');
     const spec = {
-      id: randomUUID(),
+      id: deps.ids.uuid(),
       name: b.name,
       vendor: b.vendor ?? null,
       device: b.device ?? null,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { networkRoutes } from '../../api/routes/networks.js';
 import { physnetRoutes } from '../../api/routes/physnets.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -69,7 +68,7 @@ export function registerNetworkRoutes(app: OpenAPIHono<AppEnv>, deps: Controller
     }
     const tenant = who.role === 'admin' ? (b.tenant ?? 'admin') : (who.tenant ?? '');
     const n = await cat.createNetwork({
-      id: randomUUID(),
+      id: deps.ids.uuid(),
       name: b.name,
       tenant,
       physnet: b.physnet,

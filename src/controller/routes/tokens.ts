@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { tokenRoutes } from '../../api/routes/tokens.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
@@ -18,9 +17,9 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
   app.openapi(tokenRoutes.create, async (c) => {
     requireRole(c.var.principal, 'admin');
     const b = c.req.valid('json');
-    const { secret, hash } = newSecret();
+    const { secret, hash } = newSecret(deps.ids);
     const t = await deps.store.tokens.create({
-      id: randomUUID(),
+      id: deps.ids.uuid(),
       name: b.name,
       role: b.role,
       tenant: b.tenant ?? null,
