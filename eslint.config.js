@@ -103,8 +103,6 @@ const TEST_RIGHTS = { realWorld: true, imports: ['*'] };
  * test (src/testing/layering-lint.test.ts) fails when a listed file is gone.
  */
 const REAL_WORLD_EXCEPTIONS = [
-  // The agent's HTTP client (global fetch); being rebuilt on the /v1 contract.
-  'src/agent/agent-client.ts',
   // The default clock of apply's settle waits (tests pass their own).
   'src/host/apply/apply-host-state.ts',
   // The lab names temporary files and request ids; it is a test tool over QEMU.

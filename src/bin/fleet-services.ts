@@ -178,7 +178,7 @@ export async function startAgent(
       // Sleeps end at stop(), so the agent exits at once rather than after its re-scan pause.
       clock: { now: () => s.clock.now(), sleep: (ms) => sleepUnless(ms, stop.signal) },
       log: o.log,
-      ...(s.fetch === undefined ? {} : { fetch: s.fetch }),
+      fetch: s.fetch ?? fetch,
       hypervisor,
       ...(o.imageDir === undefined
         ? {}

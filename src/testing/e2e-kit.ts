@@ -61,7 +61,8 @@ export interface TestController {
   startAgent(
     name: string,
     host: AgentHost,
-    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images' | 'fetch'>,
+    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images'> &
+      Partial<Pick<HostAgentOptions, 'fetch'>>,
   ): Promise<void>;
   /** Stops the agents, then the controller and its store; fixture hosts are the caller's. */
   close(): Promise<void>;
@@ -103,6 +104,7 @@ export async function startTestController(
         liveRoot: false,
         clock: realClock,
         log: (l) => logs.push(`${name}: ${l}`),
+        fetch,
         ...more,
       };
       agents.push(runHostAgent(options, stop.signal));
