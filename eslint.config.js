@@ -103,24 +103,6 @@ const TEST_RIGHTS = { realWorld: true, imports: ['*'] };
  * test (src/testing/layering-lint.test.ts) fails when a listed file is gone.
  */
 const REAL_WORLD_EXCEPTIONS = [
-  // Controller write paths mint ids and secrets with node:crypto; being
-  // reshaped into use cases (issue 11), which take ids from deps.
-  'src/controller/auth.ts',
-  'src/controller/bootstrap-admin.ts',
-  'src/controller/instances/create-instance.ts',
-  'src/controller/live-migration-start.ts',
-  // The controller's lease owner name (one per process).
-  'src/controller/run-controller.ts',
-  'src/controller/routes/catalog.ts',
-  'src/controller/routes/networks.ts',
-  'src/controller/routes/tokens.ts',
-  // The agent's HTTP client (global fetch); being rebuilt on the /v1 contract.
-  'src/agent/agent-client.ts',
-  // Long polls and task waits measure their deadline with Date.now().
-  'src/controller/desired-poll.ts',
-  'src/controller/routes/events.ts',
-  // The default tick of the candidate cache (tests pass their own).
-  'src/controller/candidate-cache.ts',
   // The default clock of apply's settle waits (tests pass their own).
   'src/host/apply/apply-host-state.ts',
   // The lab names temporary files and request ids; it is a test tool over QEMU.

@@ -29,7 +29,7 @@ export function createAgentClient(
   base: string,
   token: string,
   host: string,
-  fetchFn: FetchFn = fetch,
+  fetchFn: FetchFn,
 ): AgentClient {
   const api = createApiClient({ baseUrl: base, token, fetch: withRetry(fetchFn) });
   const params = { id: host };

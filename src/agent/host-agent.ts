@@ -29,7 +29,7 @@ export interface HostAgentOptions {
   readonly liveRoot: boolean;
   readonly clock: Clock;
   readonly log: (line: string) => void;
-  readonly fetch?: FetchFn;
+  readonly fetch: FetchFn;
   /** The host's libvirt (or the render-only stand-in); without it the agent leaves domains alone. */
   readonly hypervisor?: AgentHypervisor;
   /** The image store instances boot from by name (`--image-dir`); reported with each report. */

@@ -12,6 +12,7 @@ import { claimLoad } from './claim-load.js';
 import { seedFleet, type SeedSpec } from './fleet-seed.js';
 import { scheduleCost } from './schedule-cost.js';
 import { round } from './stats.js';
+import { realWorld } from '../bin/real-world.js';
 
 type Fleet = Omit<SeedSpec, 'now'>;
 
@@ -48,6 +49,7 @@ async function onController<T>(
   const seedSeconds = round((performance.now() - t0) / 1000);
   const logs: string[] = [];
   const ctl = await runController({
+    ...realWorld,
     store,
     host: '127.0.0.1',
     port: 0,

@@ -18,6 +18,7 @@ import type { LiveMigrationHook } from '../controller/live-migration-reconciler.
 import { runController } from '../controller/run-controller.js';
 import type { Clock } from '../core/ports.js';
 import { ensureWritableDir } from './preflight.js';
+import { realWorld } from './real-world.js';
 
 export interface FleetServiceOptions {
   /** DATABASE_URL: PostgreSQL instead of the embedded store (not for `vfleet up`). */
@@ -115,6 +116,7 @@ async function startLocked(
   try {
     await held.release();
     const ctl = await runController({
+      ...realWorld,
       store,
       host: o.host,
       port: o.port,
@@ -176,7 +178,7 @@ export async function startAgent(
       // Sleeps end at stop(), so the agent exits at once rather than after its re-scan pause.
       clock: { now: () => s.clock.now(), sleep: (ms) => sleepUnless(ms, stop.signal) },
       log: o.log,
-      ...(s.fetch === undefined ? {} : { fetch: s.fetch }),
+      fetch: s.fetch ?? fetch,
       hypervisor,
       ...(o.imageDir === undefined
         ? {}

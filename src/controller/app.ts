@@ -13,6 +13,7 @@ import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
 import { registerInstanceRoutes } from './routes/instances.js';
 import { registerNetworkRoutes } from './routes/networks.js';
+import { registerPhysnetRoutes } from './routes/physnets.js';
 import { registerQuotaRoutes } from './routes/quotas.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerVmRoutes } from './routes/vms.js';
@@ -67,6 +68,7 @@ export function createControllerApp(
 
   registerHostRoutes(app, deps);
   registerSpecRoutes(app, deps);
+  registerPhysnetRoutes(app, deps);
   registerNetworkRoutes(app, deps);
   registerInstanceRoutes(app, deps);
   registerTokenRoutes(app, deps);

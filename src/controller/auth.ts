@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { VfleetError } from '../core/errors.js';
 import type { Token, TokenRole } from '../core/fleet/model.js';
 import type { TokenStore } from '../core/fleet/store.js';
-import type { AppEnv } from './controller-deps.js';
+import type { AppEnv, IdSource } from './controller-deps.js';
 
 /** 32 random bytes; only their sha256 is stored, so a database leak gives no usable token. */
-export function newSecret(): { secret: string; hash: string } {
-  const secret = `vfl_${randomBytes(32).toString('base64url')}`;
+export function newSecret(ids: IdSource): { secret: string; hash: string } {
+  const secret = `vfl_${Buffer.from(ids.bytes(32)).toString('base64url')}`;
   return { secret, hash: hashSecret(secret) };
 }
 

@@ -10,6 +10,7 @@ import { hashSecret } from './auth.js';
 import { DEFAULT_CONFIG } from './controller-deps.js';
 import { runController } from './run-controller.js';
 import type { RunningController } from './run-controller.js';
+import { realWorld } from '../bin/real-world.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -31,6 +32,7 @@ describe('controllers started at once on an empty PostgreSQL', () => {
     const started = await Promise.allSettled(
       stores.map((store, i) =>
         runController({
+          ...realWorld,
           store,
           host: '127.0.0.1',
           port: 0,

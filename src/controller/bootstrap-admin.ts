@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TokenStore } from '../core/fleet/store.js';
 import { newSecret } from './auth.js';
+import type { IdSource } from './controller-deps.js';
 
 /**
  * On first start (no admin token yet) creates one and writes its secret to
@@ -16,12 +16,13 @@ export async function ensureAdminToken(
   tokens: TokenStore,
   file: string,
   now: string,
+  ids: IdSource,
 ): Promise<boolean> {
   // Most starts find one: no lock is taken then.
   if ((await tokens.count('admin')) > 0) return false;
-  const { secret, hash } = newSecret();
+  const { secret, hash } = newSecret(ids);
   const token = {
-    id: randomUUID(),
+    id: ids.uuid(),
     name: 'bootstrap-admin',
     role: 'admin' as const,
     tenant: null,

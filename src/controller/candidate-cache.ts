@@ -39,7 +39,7 @@ export function createCandidateCache(
   claims: Pick<ClaimStore, 'candidates'>,
   maxAgeMs: number,
   /** Monotonic (not the controller's clock, which tests hold still). */
-  tick: () => number = () => performance.now(),
+  tick: () => number,
 ): CandidateCache {
   const snapshots = new Map<string, Snapshot>();
   const reading = new Map<string, { readAt: number; done: Promise<Snapshot> }>();
@@ -94,5 +94,7 @@ export function createCandidateCache(
 }
 
 /** No cache: every round reads the store (maxAgeMs 0). */
-export const uncached = (claims: Pick<ClaimStore, 'candidates'>): CandidateCache =>
-  createCandidateCache(claims, 0);
+export const uncached = (
+  claims: Pick<ClaimStore, 'candidates'>,
+  tick: () => number,
+): CandidateCache => createCandidateCache(claims, 0, tick);

@@ -1,5 +1,6 @@
-import * as crypto from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { cryptoIds } from '../bin/real-world.js';
+import type { IdSource } from './controller-deps.js';
 import { countClaimLosses } from '../testing/claim-losses.js';
 import { startHarness } from '../testing/controller-harness.js';
 import type { Harness } from '../testing/controller-harness.js';
@@ -8,17 +9,16 @@ import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 
 /**
  * The 3 random bytes of the next generated MACs (fa:16:3e:xx:xx:xx), in
- * order; other random bytes (token secrets, ids) stay random.
+ * order; other random bytes (token secrets) and ids stay random.
  */
 const macBytes: number[][] = [];
-vi.mock('node:crypto', async (importOriginal) => {
-  const real = await importOriginal<typeof crypto>();
-  const randomBytes = (size: number): Buffer => {
-    const next = size === 3 ? macBytes.shift() : undefined;
-    return next === undefined ? real.randomBytes(size) : Buffer.from(next);
-  };
-  return { ...real, default: { ...real, randomBytes }, randomBytes };
-});
+const scriptedMacs: IdSource = {
+  uuid: () => cryptoIds.uuid(),
+  bytes: (n) => {
+    const next = n === 3 ? macBytes.shift() : undefined;
+    return next === undefined ? cryptoIds.bytes(n) : Uint8Array.from(next);
+  },
+};
 
 afterAll(stopPgCluster);
 beforeEach(() => {
@@ -38,7 +38,9 @@ const macsOf = (body: Record<string, unknown>) =>
 
 async function withFleet(kind: (typeof STORE_KINDS)[number], body: (h: Harness) => Promise<void>) {
   // Snapshots live a minute: the stale-host test needs the scheduler to read an old one.
-  const h = await startHarness(kind, { candidateMaxAgeMs: 60_000 });
+  const h = await startHarness(kind, { candidateMaxAgeMs: 60_000 }, undefined, {
+    ids: scriptedMacs,
+  });
   try {
     await basicCatalog(h, 4);
     await joinHost(h, { name: 'node0', pfs: 1, vfsPerPf: 4 });

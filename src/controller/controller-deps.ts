@@ -106,9 +106,26 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   liveMigrations: { leaseMs: 30_000, pollMs: 1_000, taskLimits: DEFAULT_TASK_LIMITS },
 };
 
+/**
+ * Where the controller's ids, token secrets and MACs come from: node:crypto
+ * in the composition root (src/bin/real-world.ts), scripted bytes in tests
+ * that need to choose them.
+ */
+export interface IdSource {
+  uuid(): string;
+  bytes(n: number): Uint8Array;
+}
+
 export interface ControllerDeps {
   readonly store: FleetStore;
+  /** Calendar time: what records are stamped with and reservations expire by (tests set it). */
   readonly now: () => number;
+  /**
+   * Real elapsed milliseconds, for the deadlines of long polls and the age of
+   * the scheduler's snapshot: these must run out even when a test holds `now` still.
+   */
+  readonly elapsed: () => number;
+  readonly ids: IdSource;
   readonly config: ControllerConfig;
   readonly feed: ChangeFeed;
   /**
@@ -117,8 +134,8 @@ export interface ControllerDeps {
    * locks keep concurrent claims apart.
    */
   readonly claimRound: <T>(round: () => Promise<T>) => Promise<T>;
-  /** Picks among the few best placements per request (default Math.random); tests pass a fixed one. */
-  readonly random?: () => number;
+  /** Picks among the few best placements per request (Math.random in the composition root). */
+  readonly random: () => number;
   /** The fleet as the scheduler sees it; without one, every round reads the store. */
   readonly candidates?: CandidateCache;
   /** The waiting long polls: one per agent token and host (long-polls.ts). */

@@ -20,7 +20,7 @@ export async function waitForDesired(
   hangup: AbortSignal,
   replaced?: AbortSignal,
 ): Promise<z.infer<typeof desiredSchema>> {
-  const deadline = Date.now() + q.waitSeconds * 1000;
+  const deadline = deps.elapsed() + q.waitSeconds * 1000;
   // The agent hanging up, or the controller shutting down, ends the wait.
   const ended = AbortSignal.any([hangup, deps.stopping, replaced].filter((s) => s !== undefined));
   // A function, not the property: the signal flips while we await.
@@ -31,7 +31,7 @@ export async function waitForDesired(
     const listening = new AbortController();
     const woken = deps.feed.wait(
       id,
-      Math.max(0, Math.min(deadline - Date.now(), deps.config.feedPollMs)),
+      Math.max(0, Math.min(deadline - deps.elapsed(), deps.config.feedPollMs)),
       AbortSignal.any([ended, listening.signal]),
     );
     let inputs;
@@ -49,7 +49,7 @@ export async function waitForDesired(
       listening.abort();
       throw replacedError();
     }
-    const left = deadline - Date.now();
+    const left = deadline - deps.elapsed();
     if (inputs.host.desiredGeneration > q.after || left <= 0 || ended.aborted) {
       listening.abort();
       const vms = await desiredVms(deps, id);

@@ -10,6 +10,7 @@ import { applyDesired, basicCatalog, joinHost, reportHost } from '../testing/fle
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { purgeHistory } from './purge-history.js';
 import { expireReservations, runController } from './run-controller.js';
+import { realWorld } from '../bin/real-world.js';
 
 afterAll(stopPgCluster);
 
@@ -85,6 +86,7 @@ describe("the running controller's sweep", () => {
     const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
     const now = Date.parse('2030-01-02T00:00:00Z');
     const ctl = await runController({
+      ...realWorld,
       store,
       host: '127.0.0.1',
       port: 0,

@@ -6,6 +6,7 @@ import { openStore } from '../adapters/store/open-store.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
 import { DEFAULT_CONFIG } from './controller-deps.js';
 import { runController } from './run-controller.js';
+import { realWorld } from '../bin/real-world.js';
 
 describe('runController.close', () => {
   it('answers waiting long polls at once and lets every handler finish before the store closes', async () => {
@@ -13,6 +14,7 @@ describe('runController.close', () => {
     const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
     const logs: string[] = [];
     const ctl = await runController({
+      ...realWorld,
       store,
       host: '127.0.0.1',
       port: 0,

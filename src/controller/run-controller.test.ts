@@ -6,6 +6,7 @@ import { openStore } from '../adapters/store/open-store.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
 import { DEFAULT_CONFIG } from './controller-deps.js';
 import { runController } from './run-controller.js';
+import { realWorld } from '../bin/real-world.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -19,6 +20,7 @@ describe('runController', () => {
     const tokenFile = join(dir, 'secrets', 'admin-token');
     const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
     const opts = {
+      ...realWorld,
       store,
       host: '127.0.0.1',
       port: 0,

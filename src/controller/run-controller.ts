@@ -1,5 +1,4 @@
 import type { ServerOptions } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { FleetStore } from '../core/fleet/store.js';
@@ -7,7 +6,7 @@ import { createControllerApp } from './app.js';
 import { ensureAdminToken } from './bootstrap-admin.js';
 import { createCandidateCache } from './candidate-cache.js';
 import { storeFeed } from './change-feed.js';
-import type { ControllerConfig, ControllerDeps, HttpLimits } from './controller-deps.js';
+import type { ControllerConfig, ControllerDeps, HttpLimits, IdSource } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
 import { eventLogLine } from './events.js';
 import {
@@ -25,6 +24,10 @@ export interface RunControllerOptions {
   readonly adminTokenFile: string;
   readonly config: ControllerConfig;
   readonly now: () => number;
+  /** Real elapsed time for deadlines (ControllerDeps.elapsed). */
+  readonly elapsed: () => number;
+  readonly ids: IdSource;
+  readonly random: () => number;
   readonly log: (line: string) => void;
   /** How often unbound reservations are looked for. */
   readonly sweepMs?: number;
@@ -45,14 +48,17 @@ export interface RunningController {
 export async function runController(o: RunControllerOptions): Promise<RunningController> {
   const stopping = new AbortController();
   // Names this process in the leases of the live migrations it advances.
-  const owner = `${randomUUID()} pid ${String(process.pid)}`;
+  const owner = `${o.ids.uuid()} pid ${String(process.pid)}`;
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
+    elapsed: o.elapsed,
+    ids: o.ids,
+    random: o.random,
     config: o.config,
     feed: await storeFeed(o.store.notices),
     claimRound: o.serializeClaims ? createSerial() : unserialized,
-    candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs),
+    candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs, o.elapsed),
     stopping: stopping.signal,
     longPolls: createLongPolls(),
     liveMigrations: {
@@ -75,6 +81,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     o.store.tokens,
     o.adminTokenFile,
     new Date(o.now()).toISOString(),
+    o.ids,
   );
   const app = createControllerApp(deps, (e) => {
     o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -5,13 +5,19 @@ import { hashSecret, newSecret } from '../controller/auth.js';
 import { createControllerApp } from '../controller/app.js';
 import { createCandidateCache } from '../controller/candidate-cache.js';
 import { storeFeed } from '../controller/change-feed.js';
-import type { AppEnv, ControllerConfig, ControllerDeps } from '../controller/controller-deps.js';
+import type {
+  AppEnv,
+  ControllerConfig,
+  ControllerDeps,
+  IdSource,
+} from '../controller/controller-deps.js';
 import { DEFAULT_CONFIG, unserialized } from '../controller/controller-deps.js';
 import { createLongPolls } from '../controller/long-polls.js';
 import { createSerial } from '../controller/serial.js';
 import type { TokenRole } from '../core/fleet/model.js';
 import { openTestStore } from './store-targets.js';
 import type { StoreKind } from './store-targets.js';
+import { realWorld } from '../bin/real-world.js';
 
 /** A controller app on a fresh store, driven through HTTP with app.request(). */
 export interface Harness {
@@ -43,6 +49,8 @@ export interface HarnessOptions {
    * SQL re-checks keep them apart: the tests that must prove those run so.
    */
   readonly serializeClaims?: boolean;
+  /** Where ids, secrets and MACs come from (default: node:crypto); a test may script them. */
+  readonly ids?: IdSource;
 }
 
 export async function startHarness(
@@ -65,12 +73,16 @@ export async function harnessOn(
   const deps: ControllerDeps = {
     store,
     now: () => h.clock,
+    elapsed: realWorld.elapsed,
+    ids: options.ids ?? realWorld.ids,
+    random: realWorld.random,
     config: { ...DEFAULT_CONFIG, ...config },
     feed: await storeFeed(store.notices),
     claimRound: (options.serializeClaims ?? store.embedded) ? createSerial() : unserialized,
     candidates: createCandidateCache(
       store.claims,
       config.candidateMaxAgeMs ?? DEFAULT_CONFIG.candidateMaxAgeMs,
+      realWorld.elapsed,
     ),
     longPolls: createLongPolls(),
   };
@@ -120,7 +132,7 @@ async function addToken(
   role: TokenRole,
   scope: { tenant?: string; host?: string },
 ): Promise<string> {
-  const { secret, hash } = newSecret();
+  const { secret, hash } = newSecret(realWorld.ids);
   await store.tokens.create({
     id: randomUUID(),
     name: `${role}-${randomUUID().slice(0, 8)}`,

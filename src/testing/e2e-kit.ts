@@ -10,6 +10,7 @@ import type { FleetApi } from './fleet-sim.js';
 import { httpFleet } from './http-fleet.js';
 import { createSimulatedKernelFs } from './simulated-kernel-fs.js';
 import { openTestStore, type StoreKind } from './store-targets.js';
+import { realWorld } from '../bin/real-world.js';
 
 /** Real time for agents in end-to-end tests. */
 export const realClock = {
@@ -60,7 +61,8 @@ export interface TestController {
   startAgent(
     name: string,
     host: AgentHost,
-    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images' | 'fetch'>,
+    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images'> &
+      Partial<Pick<HostAgentOptions, 'fetch'>>,
   ): Promise<void>;
   /** Stops the agents, then the controller and its store; fixture hosts are the caller's. */
   close(): Promise<void>;
@@ -75,6 +77,7 @@ export async function startTestController(
   const events: string[] = [];
   const { store } = await openTestStore(kind);
   const ctl = await runController({
+    ...realWorld,
     store,
     host: '127.0.0.1',
     port: 0,
@@ -101,6 +104,7 @@ export async function startTestController(
         liveRoot: false,
         clock: realClock,
         log: (l) => logs.push(`${name}: ${l}`),
+        fetch,
         ...more,
       };
       agents.push(runHostAgent(options, stop.signal));

@@ -211,7 +211,7 @@ const ACCEPTED: readonly (readonly [string, string, string])[] = [
   ],
   [
     'a listed exception minting ids',
-    'src/controller/auth.ts',
+    'src/lab/lab-image.ts',
     "import { randomUUID } from 'node:crypto';\nexport const id = randomUUID();\n",
   ],
   [

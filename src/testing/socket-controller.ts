@@ -6,6 +6,7 @@ import type { OpenedStore } from '../adapters/store/open-store.js';
 import type { ControllerConfig } from '../controller/controller-deps.js';
 import { runController, type RunningController } from '../controller/run-controller.js';
 import { pgliteTemplate } from './pglite-template.js';
+import { realWorld } from '../bin/real-world.js';
 
 /**
  * runController on 127.0.0.1 (a real socket, unlike controller-harness's
@@ -28,6 +29,7 @@ export async function startSocketController(
   const dir = await mkdtemp(join(tmpdir(), dirPrefix));
   const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
   const ctl = await runController({
+    ...realWorld,
     store,
     host: '127.0.0.1',
     port: 0,

@@ -118,7 +118,7 @@ const create = specCreateSchema.shape;
 
 /**
  * The fields of SpecCreate, each optional; a selector set to null is
- * dropped. The merged spec is then validated as a new one (routes/catalog.ts).
+ * dropped. The merged spec is then validated as a new one (specs/update-spec.ts).
  */
 export const specUpdateSchema = z
   .object({

@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import type { Network, Token } from '../../core/fleet/model.js';
@@ -29,8 +28,8 @@ type CreateInstance = z.infer<typeof instanceCreateSchema>;
 type DraftPort = { -readonly [K in keyof NewPort]: NewPort[K] } & { readonly index: number };
 
 /** OpenStack's locally administered prefix, so operators recognise generated MACs. */
-const newMac = () =>
-  `fa:16:3e:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+const newMac = (deps: ControllerDeps) =>
+  `fa:16:3e:${[...deps.ids.bytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
 
 /** Placements tried per schedule before the fleet is read again. */
 const PLACEMENTS_PER_ROUND = 3;
@@ -90,10 +89,10 @@ async function scheduleAndClaim(
       throw new VfleetError('INTERNAL', `no network resolved for ports[${i}]`);
     return {
       index: i,
-      id: randomUUID(),
+      id: deps.ids.uuid(),
       network,
       vnicType: p.vnicType,
-      mac: whole ? null : (p.mac ?? newMac()),
+      mac: whole ? null : (p.mac ?? newMac(deps)),
       macGenerated: !whole && p.mac === undefined,
       trusted: p.trusted,
       // Spoof checking is forced on unless the port is trusted; a whole PF has none.
@@ -116,7 +115,7 @@ async function scheduleAndClaim(
     ports: needs,
     distinctPfs: req.distinctPfs,
   };
-  const id = randomUUID();
+  const id = deps.ids.uuid();
   const asked = vmBootOf(
     ports.map((p) => p.id),
     req,
@@ -139,9 +138,9 @@ async function scheduleAndClaim(
       // Created before booted: the log tells it in the order it happened.
       return { boot, events: [createdEvent(inst), bootedEvent(inst)] };
     };
-  const candidates = deps.candidates ?? uncached(deps.store.claims);
+  const candidates = deps.candidates ?? uncached(deps.store.claims, deps.elapsed);
   // Concurrent requests start on different ones of the few best placements.
-  const random = deps.random ?? Math.random;
+  const random = deps.random;
   const since = candidates.clock();
   let lastLoss = '';
   for (let round = 0; round < deps.config.claimRounds;) {
@@ -208,7 +207,7 @@ async function scheduleAndClaim(
               field: `ports[${port.index}].mac`,
             });
           }
-          for (const p of ordered) if (p.macGenerated) p.mac = newMac();
+          for (const p of ordered) if (p.macGenerated) p.mac = newMac(deps);
         }
       }
       return { instance: null };

@@ -1,15 +1,11 @@
 import { agentRoutes } from '../../api/routes/agent.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { NumaNode } from '../../core/fleet/model.js';
-import type { ReportedPf } from '../../core/fleet/store.js';
-import { appliedProblems, refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
-import { shownVmState } from '../../core/fleet/vm-wiring.js';
-import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
 import { requireHost } from '../auth.js';
 import { waitForDesired } from '../desired-poll.js';
-import { deleted } from '../instances/delete-instance.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { hostOut, pfFields } from '../views.js';
+import { recordApplied } from '../hosts/record-applied.js';
+import { recordReport } from '../hosts/record-report.js';
+import { hostOut } from '../views.js';
 
 export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const now = () => new Date(deps.now()).toISOString();
@@ -25,29 +21,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
   app.openapi(agentRoutes.report, async (c) => {
     const { id } = c.req.valid('param');
     requireHost(c.var.principal, id);
-    const b = c.req.valid('json');
-    // Before anything is written: a report is kept whole or not at all.
-    refuseProblems(reportProblems(b), 'report');
-    const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
-      ...pfFields(pf),
-      vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
-    }));
-    const h = await deps.store.hosts.report(
-      id,
-      {
-        pfs,
-        numaNodes: b.numaNodes.length > 0 ? b.numaNodes : numaFromPfs(b.inventory.pfs),
-        memoryMb: b.memoryMb,
-        healthy: !b.findings.some((f) => f.severity === 'error'),
-        findings: b.findings,
-      },
-      now(),
-    );
-    await deps.store.vms.setFacts(
-      id,
-      wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
-      now(),
-    );
+    const h = await recordReport(deps, id, c.req.valid('json'));
     return c.json(hostOut(h, staleBefore()), 200);
   });
 
@@ -67,34 +41,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
   app.openapi(agentRoutes.applied, async (c) => {
     const { id } = c.req.valid('param');
     requireHost(c.var.principal, id);
-    const b = c.req.valid('json');
-    refuseProblems(appliedProblems(b), 'apply result');
-    const h = await deps.store.hosts.applied(id, b, now());
-    if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now() });
-    // Stored as shown: a render-only host's "running" domain is only rendered.
-    const results = b.domains.map((d) => ({ ...d, state: shownVmState(d.state, d.hypervisor) }));
-    // A domain gone as asked: its instance's VFs can now be released and reset.
-    for (const gone of await deps.store.vms.recordResults(id, results, now())) {
-      const inst = await deps.store.claims.getInstance(gone);
-      const why = `host ${id} removed its domain; its VFs are released for reset`;
-      await deps.store.claims.release(gone, {
-        events: inst === null ? [] : [deleted(inst, why)],
-        now: now(),
-      });
-    }
+    const h = await recordApplied(deps, id, c.req.valid('json'));
     return c.json(hostOut(h, staleBefore()), 200);
   });
-}
-
-/** Without an explicit topology, each PF's local CPUs stand for its node's CPUs. */
-function numaFromPfs(
-  pfs: readonly { numaNode: number | null; localCpuList?: unknown }[],
-): NumaNode[] {
-  const nodes = new Map<number, number>();
-  for (const pf of pfs) {
-    if (pf.numaNode === null) continue;
-    const cpus = Array.isArray(pf.localCpuList) ? pf.localCpuList.length : 0;
-    nodes.set(pf.numaNode, Math.max(nodes.get(pf.numaNode) ?? 0, cpus));
-  }
-  return [...nodes].map(([node, cpus]) => ({ node, socket: node, cpus }));
 }

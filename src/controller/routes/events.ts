@@ -57,12 +57,12 @@ async function follow(
   waitSeconds: number,
   hangup: AbortSignal,
 ): Promise<Page<FleetEvent>> {
-  const started = Date.now();
+  const started = deps.elapsed();
   const ended = AbortSignal.any([hangup, deps.stopping].filter((s) => s !== undefined));
   for (;;) {
     // Listening before reading: an event recorded between the read and the wait still wakes it.
     const listening = new AbortController();
-    const left = waitSeconds * 1000 - (Date.now() - started);
+    const left = waitSeconds * 1000 - (deps.elapsed() - started);
     const woken = deps.feed.wait(
       EVENTS_FEED,
       Math.max(0, Math.min(left, deps.config.feedPollMs)),

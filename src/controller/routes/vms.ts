@@ -7,7 +7,7 @@ import type { InstanceView } from '../../core/fleet/store.js';
 import type { Token } from '../../core/fleet/model.js';
 import { requireHost, requireRole, seenBy } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
-import { startLiveMigration } from '../live-migration-start.js';
+import { startLiveMigration } from '../live-migrations/start-live-migration.js';
 import { renderVm } from '../vm-render.js';
 import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 

@@ -1,22 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { VfleetError } from '../core/errors.js';
-import type { InstanceView } from '../core/fleet/store.js';
-import type { MigrationRecord } from '../core/fleet/vm-store.js';
-import { instanceWiring, shownVmState } from '../core/fleet/vm-wiring.js';
-import type { WiringFacts } from '../core/fleet/wiring-facts.js';
-import { beginLiveMigration } from '../core/migration/live-migration-machine.js';
-import type { MigrationHost } from '../core/migration/migration-types.js';
-import { planMigration } from '../core/migration/plan-migration.js';
+import { VfleetError } from '../../core/errors.js';
+import type { InstanceView } from '../../core/fleet/store.js';
+import type { MigrationRecord } from '../../core/fleet/vm-store.js';
+import { instanceWiring, shownVmState } from '../../core/fleet/vm-wiring.js';
+import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
+import { beginLiveMigration } from '../../core/migration/live-migration-machine.js';
+import type { MigrationHost } from '../../core/migration/migration-types.js';
+import { planMigration } from '../../core/migration/plan-migration.js';
 import {
   checkMigrationTarget,
   type MigrationMode,
   type VfNeed,
-} from '../core/migration/target-check.js';
-import type { ControllerDeps } from './controller-deps.js';
-import { migrationEvent, recordEvent } from './events.js';
-import { runningReport } from './live-migration-reconciler.js';
-import { pickMigrationTarget } from './migration-target.js';
-import { hostFacts } from './vm-render.js';
+} from '../../core/migration/target-check.js';
+import type { ControllerDeps } from '../controller-deps.js';
+import { migrationEvent, recordEvent } from '../events.js';
+import { runningReport } from '../live-migration-reconciler.js';
+import { pickMigrationTarget } from '../migration-target.js';
+import { hostFacts } from '../vm-render.js';
 
 const iso = (deps: ControllerDeps) => new Date(deps.now()).toISOString();
 
@@ -96,7 +95,7 @@ export async function startLiveMigration(
     instanceId: inst.id,
     policy: vm.boot.policy ?? 'tenant',
   });
-  const record = { id: randomUUID(), instanceId: inst.id, source: sourceId, target: targetId };
+  const record = { id: deps.ids.uuid(), instanceId: inst.id, source: sourceId, target: targetId };
   const createdAt = iso(deps);
   // The mode from the start: a follower says what kind of move it watches.
   const report = runningReport(live);

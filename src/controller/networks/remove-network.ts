@@ -1,0 +1,9 @@
+import type { Token } from '../../core/fleet/model.js';
+import type { ControllerDeps } from '../controller-deps.js';
+import { ownedNetwork } from './owned-network.js';
+
+/** `DELETE /v1/networks/{id}`: a tenant removes only its own networks. */
+export async function removeNetwork(deps: ControllerDeps, who: Token, id: string): Promise<void> {
+  const n = await ownedNetwork(deps, who, id);
+  await deps.store.catalog.removeNetwork(n.id);
+}
