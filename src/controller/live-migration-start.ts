@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { VfleetError } from '../core/errors.js';
 import type { InstanceView } from '../core/fleet/store.js';
 import type { MigrationRecord } from '../core/fleet/vm-store.js';
-import { instanceWiring, shownVmState } from '../core/fleet/vm-wiring.js';
-import type { WiringFacts } from '../core/fleet/wiring-facts.js';
+import { domainRequestOf, shownVmState } from '../core/fleet/vm-domain.js';
+import type { HostRenderFacts } from '../core/fleet/host-render-facts.js';
 import { beginLiveMigration } from '../core/migration/live-migration-machine.js';
 import type { MigrationHost } from '../core/migration/migration-types.js';
 import { planMigration } from '../core/migration/plan-migration.js';
@@ -20,7 +20,7 @@ import { hostFacts } from './vm-render.js';
 
 const iso = (deps: ControllerDeps) => new Date(deps.now()).toISOString();
 
-function migrationHost(id: string, facts: WiringFacts, mode: MigrationMode): MigrationHost {
+function migrationHost(id: string, facts: HostRenderFacts, mode: MigrationMode): MigrationHost {
   // A render-only host has no libvirt URI: nothing connects to it.
   return { id, uri: mode === 'live' ? (facts.hypervisor.migrationUri ?? '') : '' };
 }
@@ -86,7 +86,7 @@ export async function startLiveMigration(
   });
   if (targetFacts === null) throw new VfleetError('INTERNAL', `host ${targetId}: no facts`);
   const plan = planMigration({
-    instance: instanceWiring(inst, vm.boot, sourceFacts),
+    instance: domainRequestOf(inst, vm.boot, sourceFacts),
     source: migrationHost(sourceId, sourceFacts, mode),
     target: migrationHost(targetId, targetFacts, mode),
     targetNuma: targetFacts.numa,

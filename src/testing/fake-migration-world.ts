@@ -1,6 +1,6 @@
 import { VfleetError } from '../core/errors.js';
 import { pciOfAddressElement } from '../core/libvirt/base-domain.js';
-import type { ClaimedVf } from '../core/libvirt/wiring.js';
+import type { ClaimedVf } from '../core/libvirt/domain-request.js';
 import { parseXml } from '../core/libvirt/xml-parse.js';
 import { attrOf, childElements, type XmlElement } from '../core/libvirt/xml-tree.js';
 import type {

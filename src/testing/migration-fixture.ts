@@ -1,12 +1,12 @@
 import { renderDeviceXml } from '../core/libvirt/render-domain.js';
-import type { InstanceWiring } from '../core/libvirt/wiring.js';
+import type { DomainRequest } from '../core/libvirt/domain-request.js';
 import {
   EXAMPLE_HOST_NUMA,
   exampleDirect,
   exampleInstance,
   exampleNormal,
   exampleVf,
-} from '../core/libvirt/wiring-examples.js';
+} from '../core/libvirt/domain-request-examples.js';
 import type { MigrationHost, MigrationRequest } from '../core/migration/migration-types.js';
 import { FakeMigrationWorld } from './fake-migration-world.js';
 
@@ -47,7 +47,7 @@ export const TARGET_VFS = [
   }),
 ] as const;
 
-export function migratingInstance(over: Partial<InstanceWiring> = {}): InstanceWiring {
+export function migratingInstance(over: Partial<DomainRequest> = {}): DomainRequest {
   return exampleInstance({
     name: 'vm-mig',
     pinnedCpus: [0, 1, 2, 3],
@@ -71,7 +71,7 @@ export function migrationRequest(instance = migratingInstance()): MigrationReque
 }
 
 /** The world before the migration: the instance running on a with its VFs. */
-export function worldFor(instance: InstanceWiring): FakeMigrationWorld {
+export function worldFor(instance: DomainRequest): FakeMigrationWorld {
   const w = new FakeMigrationWorld(instance.name);
   for (const p of instance.ports) {
     if (p.vnicType === 'direct') w.addVf(HOST_A.id, p.vf, p.id);

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { MigrationRecord, VmRecord, VmTask } from '../../core/fleet/vm-store.js';
 import { MIGRATION_STATES, VM_TASK_OPS } from '../../core/fleet/vm-store.js';
-import { VM_DESIRED, VM_STATES, type VmBoot } from '../../core/fleet/vm-wiring.js';
-import { HYPERVISOR_KINDS } from '../../core/fleet/wiring-facts.js';
+import { VM_DESIRED, VM_STATES, type VmBoot } from '../../core/fleet/vm-domain.js';
+import { HYPERVISOR_KINDS } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
 import { closed, iso } from './rows.js';
 

@@ -12,8 +12,8 @@ import {
   imagesReportSchema,
   irqPinsSchema,
 } from './vms.js';
-import { VM_DESIRED } from '../../core/fleet/vm-wiring.js';
-import { DOMAIN_POLICIES } from '../../core/libvirt/wiring.js';
+import { VM_DESIRED } from '../../core/fleet/vm-domain.js';
+import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 
 const pci = z.string().transform((s, ctx) => {
   const a = normalizePciAddress(s);

@@ -3,8 +3,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/store.js';
 import { appliedProblems, refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
-import { shownVmState } from '../../core/fleet/vm-wiring.js';
-import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
+import { shownVmState } from '../../core/fleet/vm-domain.js';
+import { hostRenderFactsOf, NO_HYPERVISOR } from '../../core/fleet/host-render-facts.js';
 import { requireHost } from '../auth.js';
 import { waitForDesired } from '../desired-poll.js';
 import { deleted } from '../instances/delete-instance.js';
@@ -45,7 +45,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     );
     await deps.store.vms.setFacts(
       id,
-      wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
+      hostRenderFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
       now(),
     );
     return c.json(hostOut(h, staleBefore()), 200);

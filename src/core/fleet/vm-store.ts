@@ -2,8 +2,8 @@ import type { MigrationReport } from '../migration/execute-migration.js';
 import type { ProgressEvent } from '../ports.js';
 import type { LiveMigrationStore } from './live-migration-store.js';
 import type { Page, PageQuery } from './page.js';
-import type { HypervisorKind, WiringFacts } from './wiring-facts.js';
-import type { VmBoot, VmDesired, VmState } from './vm-wiring.js';
+import type { HypervisorKind, HostRenderFacts } from './host-render-facts.js';
+import type { VmBoot, VmDesired, VmState } from './vm-domain.js';
 
 /**
  * Storage for VM wiring (Kysely style, implemented in src/adapters/store):
@@ -86,8 +86,8 @@ export interface IrqPinSummary {
 }
 
 export interface VmStore extends LiveMigrationStore {
-  setFacts(hostId: string, facts: WiringFacts, now: string): Promise<void>;
-  facts(hostId: string): Promise<WiringFacts | null>;
+  setFacts(hostId: string, facts: HostRenderFacts, now: string): Promise<void>;
+  facts(hostId: string): Promise<HostRenderFacts | null>;
   setIrqPins(hostId: string, pins: IrqPinSummary): Promise<void>;
   irqPins(hostId: string): Promise<IrqPinSummary | null>;
   create(instanceId: string, boot: VmBoot, now: string): Promise<void>;

@@ -1,8 +1,8 @@
 import { VfleetError } from '../errors.js';
 import type { VmTaskOp } from '../fleet/vm-store.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
-import type { ClaimedVf, DomainPolicy } from '../libvirt/wiring.js';
-import { targetWiringOf } from './migration-steps.js';
+import type { ClaimedVf, DomainPolicy } from '../libvirt/domain-request.js';
+import { targetDomainRequestOf } from './migration-steps.js';
 import type { MigrationHost, MigrationPlan, MigrationStep } from './migration-types.js';
 import { portView, type MutableView } from './migration-view.js';
 
@@ -132,7 +132,7 @@ function migrateWork(c: EffectContext, to: 'source' | 'target', part: number): S
   }
   if (part === 0) {
     // Back on the source as its agent defined it; on the target with the target's VFs.
-    const w = to === 'target' ? targetWiringOf(c.plan, c.view) : c.plan.request.instance;
+    const w = to === 'target' ? targetDomainRequestOf(c.plan, c.view) : c.plan.request.instance;
     const args = { domain: domain(c), xml: renderDomainXml(w).xml, ...c.owner };
     return { effect: task(side(c, to), 'define-domain', args), applied: () => undefined };
   }
@@ -165,7 +165,7 @@ export function runWork(c: EffectContext, step: MigrationStep, part: number): St
       // Same checks as a boot (address known, vfio-capable, NUMA policy on the target).
       return {
         inline: () => {
-          const w = targetWiringOf(c.plan, c.view);
+          const w = targetDomainRequestOf(c.plan, c.view);
           for (const p of c.plan.ports) c.targetXml[p.portId] = renderDeviceXml(w, p.portId);
         },
       };

@@ -1,6 +1,6 @@
 import { VfleetError } from '../errors.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
-import type { InstanceWiring } from '../libvirt/wiring.js';
+import type { DomainRequest } from '../libvirt/domain-request.js';
 import type { MigrationPlan, MigrationPorts, MigrationStep } from './migration-types.js';
 import { portView, type MigrationView, type MutableView } from './migration-view.js';
 
@@ -58,12 +58,12 @@ const targetDevice = (ctx: StepContext, step: MigrationStep) => ({
  * The instance as it will be on the target: the reserved VFs in its direct
  * ports, the target's NUMA nodes, no dedicated CPUs (those were the source's).
  */
-function targetWiring(ctx: StepContext): InstanceWiring {
-  return targetWiringOf(ctx.plan, ctx.view);
+function targetRequest(ctx: StepContext): DomainRequest {
+  return targetDomainRequestOf(ctx.plan, ctx.view);
 }
 
-/** `targetWiring` from the plan and where things are (the persisted live migration uses it too). */
-export function targetWiringOf(plan: MigrationPlan, view: MigrationView): InstanceWiring {
+/** `targetRequest` from the plan and where things are (the persisted live migration uses it too). */
+export function targetDomainRequestOf(plan: MigrationPlan, view: MigrationView): DomainRequest {
   const { instance, targetNuma } = plan.request;
   const { name, uuid, vcpus, memoryMb, numaPolicy, base } = instance;
   const ports = instance.ports.map((p) => {
@@ -109,7 +109,7 @@ export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
   'check-target-vfs': {
     // Same checks as a boot (address known, vfio-capable, NUMA policy on the target).
     run(ctx) {
-      const w = targetWiring(ctx);
+      const w = targetRequest(ctx);
       for (const p of ctx.plan.ports) ctx.targetXml.set(p.portId, renderDeviceXml(w, p.portId));
       return Promise.resolve();
     },
@@ -142,7 +142,7 @@ export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
   migrate: {
     async run(ctx) {
       const xml =
-        ctx.plan.mode === 'live' ? {} : { domainXml: renderDomainXml(targetWiring(ctx)).xml };
+        ctx.plan.mode === 'live' ? {} : { domainXml: renderDomainXml(targetRequest(ctx)).xml };
       await ctx.ports.migrate({
         domain: domain(ctx),
         from: host(ctx, 'source'),

@@ -1,5 +1,5 @@
 import type { DeviceScope } from '../libvirt/hypervisor-driver.js';
-import type { ClaimedVf, HostNumaNode, InstanceWiring } from '../libvirt/wiring.js';
+import type { ClaimedVf, HostNumaNode, DomainRequest } from '../libvirt/domain-request.js';
 import type { MigrationMode } from './target-check.js';
 
 /**
@@ -21,7 +21,7 @@ export interface MigrationHost {
 
 export interface MigrationRequest {
   /** The instance as defined on the source: its `direct` ports carry the source VFs. */
-  readonly instance: InstanceWiring;
+  readonly instance: DomainRequest;
   readonly source: MigrationHost;
   readonly target: MigrationHost;
   /** The target's NUMA nodes: the reserved VFs are checked against the instance's policy there. */

@@ -1,4 +1,4 @@
-import type { ClaimedVf } from '../libvirt/wiring.js';
+import type { ClaimedVf } from '../libvirt/domain-request.js';
 import type { MigrationPlan } from './migration-types.js';
 
 /**

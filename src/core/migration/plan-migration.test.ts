@@ -6,8 +6,8 @@ import {
   examplePhysical,
   exampleVdpa,
   exampleVf,
-} from '../libvirt/wiring-examples.js';
-import type { PortWiring } from '../libvirt/wiring.js';
+} from '../libvirt/domain-request-examples.js';
+import type { DomainPort } from '../libvirt/domain-request.js';
 import type { MigrationRequest } from './migration-types.js';
 import { planMigration } from './plan-migration.js';
 
@@ -89,7 +89,7 @@ describe('planning a migration', () => {
     expect([e.code, e.details.field]).toEqual(['INVALID_INPUT', 'ports[1].vf.pciAddress']);
   });
 
-  const unsupported: [string, PortWiring][] = [
+  const unsupported: [string, DomainPort][] = [
     ['macvtap', exampleMacvtap({ mac: 'fa:16:3e:00:00:42' })],
     ['vdpa', exampleVdpa()],
     ['direct-physical', examplePhysical()],

@@ -1,8 +1,8 @@
 import { VfleetError } from '../errors.js';
 import { renderDeviceXml } from '../libvirt/render-domain.js';
 import { standbyIndex } from '../libvirt/render-ports.js';
-import { prepareInstance } from '../libvirt/validate-instance.js';
-import type { DirectPort } from '../libvirt/wiring.js';
+import { prepareInstance } from '../libvirt/validate-domain-request.js';
+import type { DirectPort } from '../libvirt/domain-request.js';
 import type {
   MigratingPort,
   MigrationHost,

@@ -1,6 +1,6 @@
 import { VfleetError } from '../errors.js';
 import type { Host } from '../fleet/model.js';
-import type { HypervisorFacts } from '../fleet/wiring-facts.js';
+import type { HypervisorFacts } from '../fleet/host-render-facts.js';
 import type { CandidateHost } from '../scheduler/types.js';
 
 /**

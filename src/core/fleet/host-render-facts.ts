@@ -1,5 +1,5 @@
 import type { HostImages } from '../libvirt/image-names.js';
-import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/wiring.js';
+import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/domain-request.js';
 import { isOneOf, VF_DRIVER_KINDS } from '../vocabulary.js';
 import type { NumaNode } from './model.js';
 
@@ -10,7 +10,7 @@ import type { NumaNode } from './model.js';
  * these (and not from the agent) lets `vfleet instance xml` print exactly
  * what the agent will define, before it does.
  */
-export interface WiringFacts {
+export interface HostRenderFacts {
   readonly numa: readonly HostNumaNode[];
   /** By VF PCI address. */
   readonly vfs: Readonly<Record<string, ClaimedVf>>;
@@ -54,12 +54,12 @@ export interface ReportedDevices {
 
 export const NO_HYPERVISOR: HypervisorFacts = { kind: null, migrationUri: null, reason: null };
 
-export function wiringFactsOf(
+export function hostRenderFactsOf(
   devices: ReportedDevices,
   numaNodes: readonly NumaNode[],
   hypervisor: HypervisorFacts = NO_HYPERVISOR,
   images: HostImages | null = null,
-): WiringFacts {
+): HostRenderFacts {
   const vfs: Record<string, ClaimedVf> = {};
   const pfs: Record<string, ClaimedPf> = {};
   for (const pf of devices.pfs) {
