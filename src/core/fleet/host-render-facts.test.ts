@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NumaNode } from './model.js';
-import {
-  NO_HYPERVISOR,
-  hostRenderFactsOf,
-  type HypervisorFacts,
-  type ReportedDevices,
-} from './host-render-facts.js';
+import { NO_HYPERVISOR, type HypervisorFacts } from '../libvirt/hypervisor-facts.js';
+import { hostRenderFactsOf, type ReportedDevices } from './host-render-facts.js';
 
 type ReportedPf = ReportedDevices['pfs'][number];
 type ReportedVf = ReportedPf['vfs'][number];

@@ -1,5 +1,6 @@
 import type { HostImages } from '../libvirt/image-names.js';
 import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/domain-request.js';
+import { NO_HYPERVISOR, type HypervisorFacts } from '../libvirt/hypervisor-facts.js';
 import { isOneOf, VF_DRIVER_KINDS } from '../vocabulary.js';
 import type { NumaNode } from './model.js';
 
@@ -21,18 +22,6 @@ export interface HostRenderFacts {
   readonly images?: HostImages | null;
 }
 
-export const HYPERVISOR_KINDS = ['virsh', 'render-only'] as const;
-export type HypervisorKind = (typeof HYPERVISOR_KINDS)[number];
-
-export interface HypervisorFacts {
-  /** null before the agent said (an agent that does not drive libvirt). */
-  readonly kind: HypervisorKind | null;
-  /** libvirt URI other hosts migrate to (`qemu+ssh://host-b/system`). */
-  readonly migrationUri: string | null;
-  /** Why the agent only renders, when it does. */
-  readonly reason: string | null;
-}
-
 /** The scan JSON fields the facts are made of (docs/scan-json.md); all optional but the keys. */
 export interface ReportedDevices {
   readonly pfs: readonly {
@@ -51,8 +40,6 @@ export interface ReportedDevices {
     }[];
   }[];
 }
-
-export const NO_HYPERVISOR: HypervisorFacts = { kind: null, migrationUri: null, reason: null };
 
 export function hostRenderFactsOf(
   devices: ReportedDevices,

@@ -2,7 +2,9 @@ import type { MigrationReport } from '../migration/execute-migration.js';
 import type { ProgressEvent } from '../ports.js';
 import type { LiveMigrationStore } from './live-migration-store.js';
 import type { Page, PageQuery } from './page.js';
-import type { HypervisorKind, HostRenderFacts } from './host-render-facts.js';
+import type { DomainTaskOp } from '../libvirt/domain-task-ops.js';
+import type { HypervisorKind } from '../libvirt/hypervisor-facts.js';
+import type { HostRenderFacts } from './host-render-facts.js';
 import type { VmBoot, VmDesired, VmState } from './vm-domain.js';
 
 /**
@@ -30,21 +32,11 @@ export interface VmResult {
   readonly hypervisor: HypervisorKind;
 }
 
-/** `define-domain` / `undefine-domain`: a render-only move (render-only agents only). */
-export const VM_TASK_OPS = [
-  'attach-device',
-  'detach-device',
-  'migrate',
-  'define-domain',
-  'undefine-domain',
-] as const;
-export type VmTaskOp = (typeof VM_TASK_OPS)[number];
-
 export interface VmTask {
   readonly id: string;
   readonly hostId: string;
   readonly instanceId: string | null;
-  readonly op: VmTaskOp;
+  readonly op: DomainTaskOp;
   readonly args: Readonly<Record<string, unknown>>;
   readonly state: 'pending' | 'done' | 'failed';
   readonly message: string | null;

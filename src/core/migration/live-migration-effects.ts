@@ -1,7 +1,7 @@
 import { VfleetError } from '../errors.js';
-import type { VmTaskOp } from '../fleet/vm-store.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
 import type { ClaimedVf, DomainPolicy } from '../libvirt/domain-request.js';
+import type { DomainTaskOp } from '../libvirt/domain-task-ops.js';
 import { targetDomainRequestOf } from './migration-steps.js';
 import type { MigrationHost, MigrationPlan, MigrationStep } from './migration-types.js';
 import { portView, type MutableView } from './migration-view.js';
@@ -31,7 +31,7 @@ export type LiveEffect =
       /** Numbers the migration's tasks: the controller names the task row by it, so a retry finds it. */
       readonly seq: number;
       readonly hostId: string;
-      readonly op: VmTaskOp;
+      readonly op: DomainTaskOp;
       readonly args: Readonly<Record<string, unknown>>;
       /** Which time limit applies: device changes and definitions, or the migration itself. */
       readonly limit: 'device' | 'migrate';
@@ -100,12 +100,12 @@ function targetVf(c: EffectContext, step: MigrationStep): ClaimedVf {
 
 const task = (
   host: MigrationHost,
-  op: VmTaskOp,
+  op: DomainTaskOp,
   args: Record<string, unknown>,
   limit: 'device' | 'migrate' = 'device',
 ): EffectSpec => ({ kind: 'task', hostId: host.id, op, args, limit });
 
-const device = (c: EffectContext, host: MigrationHost, op: VmTaskOp, xml: string) =>
+const device = (c: EffectContext, host: MigrationHost, op: DomainTaskOp, xml: string) =>
   task(host, op, { domain: domain(c), xml, scope: BOTH });
 
 const noHotPlug = () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VfleetError } from '../errors.js';
 import type { Host } from '../fleet/model.js';
-import type { HypervisorFacts } from '../fleet/host-render-facts.js';
+import type { HypervisorFacts } from '../libvirt/hypervisor-facts.js';
 import type { CandidateHost } from '../scheduler/types.js';
 import { checkMigrationTarget, type TargetCheckInput } from './target-check.js';
 
