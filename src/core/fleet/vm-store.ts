@@ -1,4 +1,4 @@
-import type { MigrationReport } from '../migration/execute-migration.js';
+import type { LiveMigrationReport } from '../migration/live-migration-execute.js';
 import type { ProgressEvent } from '../ports.js';
 import type { LiveMigrationStore } from './live-migration-store.js';
 import type { Page, PageQuery } from './page.js';
@@ -55,7 +55,7 @@ export interface MigrationRecord {
   readonly state: MigrationState;
   /** Progress events as steps start and end; once finished, with the executor's report. */
   readonly report:
-    (Partial<MigrationReport> & { readonly progress: readonly ProgressEvent[] }) | null;
+    (Partial<LiveMigrationReport> & { readonly progress: readonly ProgressEvent[] }) | null;
   readonly createdAt: string;
   readonly finishedAt: string | null;
 }

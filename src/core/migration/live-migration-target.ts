@@ -55,7 +55,7 @@ const refuse = (code: 'CONFLICT' | 'UNSUPPORTED' | 'NO_CAPACITY', message: strin
  * them: the host, its agent, its hypervisor, then its free VFs). Nothing has
  * moved when this throws.
  */
-export function checkMigrationTarget(c: TargetCheckInput): MigrationMode {
+export function checkLiveMigrationTarget(c: TargetCheckInput): MigrationMode {
   const t = c.targetId;
   if (c.target === null)
     throw new VfleetError('NOT_FOUND', `no host ${t}: \`vfleet hosts\` lists the hosts`, {

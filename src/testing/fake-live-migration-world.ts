@@ -6,10 +6,10 @@ import { attrOf, childElements, type XmlElement } from '../core/libvirt/xml-tree
 import type {
   DeviceChange,
   MigrateCall,
-  MigrationPorts,
+  LiveMigrationPorts,
   VfHold,
   VfReservationRequest,
-} from '../core/migration/migration-types.js';
+} from '../core/migration/live-migration-types.js';
 
 /**
  * Two or more hosts for migration tests, with libvirt's and the controller's
@@ -64,7 +64,7 @@ function parseDevice(xml: string): WorldDevice {
   };
 }
 
-export class FakeMigrationWorld implements MigrationPorts {
+export class FakeLiveMigrationWorld implements LiveMigrationPorts {
   readonly domains = new Map<string, WorldDomain>();
   readonly vfs: WorldVf[] = [];
   readonly faults = new Set<string>();

@@ -7,16 +7,19 @@ import {
   exampleNormal,
   exampleVf,
 } from '../core/libvirt/domain-request-examples.js';
-import type { MigrationHost, MigrationRequest } from '../core/migration/migration-types.js';
-import { FakeMigrationWorld } from './fake-migration-world.js';
+import type {
+  LiveMigrationHost,
+  MigrationRequest,
+} from '../core/migration/live-migration-types.js';
+import { FakeLiveMigrationWorld } from './fake-live-migration-world.js';
 
 /**
  * An instance with two direct ports on host a, p1 with a virtio standby
  * (failover pair) and p2 without, plus a metadata NIC; host b has three free
  * VFs, one on NUMA node 1 (the wrong one for policy `required`).
  */
-export const HOST_A: MigrationHost = { id: 'a', uri: 'qemu+ssh://a/system' };
-export const HOST_B: MigrationHost = { id: 'b', uri: 'qemu+ssh://b/system' };
+export const HOST_A: LiveMigrationHost = { id: 'a', uri: 'qemu+ssh://a/system' };
+export const HOST_B: LiveMigrationHost = { id: 'b', uri: 'qemu+ssh://b/system' };
 
 export const SOURCE_VFS = [
   exampleVf({ pciAddress: '0000:3b:02.1', vfIndex: 1, iommuGroup: 71, numaNode: 0 }),
@@ -71,8 +74,8 @@ export function migrationRequest(instance = migratingInstance()): MigrationReque
 }
 
 /** The world before the migration: the instance running on a with its VFs. */
-export function worldFor(instance: DomainRequest): FakeMigrationWorld {
-  const w = new FakeMigrationWorld(instance.name);
+export function worldFor(instance: DomainRequest): FakeLiveMigrationWorld {
+  const w = new FakeLiveMigrationWorld(instance.name);
   for (const p of instance.ports) {
     if (p.vnicType === 'direct') w.addVf(HOST_A.id, p.vf, p.id);
   }
