@@ -8,7 +8,7 @@ import type { HostRenderFacts } from './host-render-facts.js';
 import type { VmBoot, VmDesired, VmState } from './vm-domain.js';
 
 /**
- * Storage for VM wiring (Kysely style, implemented in src/adapters/store):
+ * Storage for the VMs of instances (Kysely style, implemented in src/adapters/store):
  * the facts each host reported for rendering, the domain of each booted
  * instance, hypervisor tasks for agents, and live migrations. Every method
  * that changes what an agent must do bumps that host's desired generation.
