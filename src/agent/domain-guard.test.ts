@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
 import { renderDeviceXml, renderDomainXml } from '../core/libvirt/render-domain.js';
-import type { DomainPolicy, InstanceWiring } from '../core/libvirt/wiring.js';
-import { exampleDirect, exampleInstance } from '../core/libvirt/wiring-examples.js';
+import type { DomainPolicy, DomainRequest } from '../core/libvirt/domain-request.js';
+import { exampleDirect, exampleInstance } from '../core/libvirt/domain-request-examples.js';
 import { FakeLibvirt } from '../testing/fake-libvirt.js';
 import { imageStoreOn, VM_IMAGE_DIR } from '../testing/vm-fleet.js';
 import { createDomainGuard } from './domain-guard.js';
@@ -32,7 +32,7 @@ const HOSTILE = `<domain type="kvm" xmlns:qemu="http://libvirt.org/schemas/domai
   <qemu:commandline><qemu:arg value="-readconfig"/></qemu:commandline>
 </domain>`;
 
-const wiring = (over: Partial<InstanceWiring>): InstanceWiring =>
+const request = (over: Partial<DomainRequest>): DomainRequest =>
   exampleInstance({ name: 'vm-1', ports: [exampleDirect()], policy: 'tenant', ...over });
 const want = (xml: string, policy?: DomainPolicy): WantedDomain => ({
   instanceId: 'i-1',
@@ -59,7 +59,7 @@ async function reconcile(d: WantedDomain) {
 describe('the agent checks a domain before defining it', () => {
   it('defines a tenant domain as vfleet renders it, on an image of its store', async () => {
     const r = await reconcile(
-      want(renderDomainXml(wiring({ base: image('web.qcow2') })).xml, 'tenant'),
+      want(renderDomainXml(request({ base: image('web.qcow2') })).xml, 'tenant'),
     );
     expect(r.result).toMatchObject({ state: 'running', message: null });
     expect(r.defined).toBe(1);
@@ -69,7 +69,7 @@ describe('the agent checks a domain before defining it', () => {
     ['tenant', 'tenant' as const],
     ['no policy (an older controller)', undefined],
   ])('never defines hostile XML sent with %s', async (_what, policy) => {
-    const xml = renderDomainXml(wiring({ base: { kind: 'xml', xml: HOSTILE } })).xml;
+    const xml = renderDomainXml(request({ base: { kind: 'xml', xml: HOSTILE } })).xml;
     const r = await reconcile(want(xml, policy));
     expect(r.result?.state).toBe('failed');
     expect(r.result?.message).toMatch(/^refused by the tenant domain policy: \/domain/);
@@ -80,7 +80,7 @@ describe('the agent checks a domain before defining it', () => {
     ['a link out of the image directory', 'escape', /outside the image directory/],
     ['an image that is not there', 'gone.qcow2', /does not exist/],
   ])('never defines a disk on %s', async (_what, name, why) => {
-    const r = await reconcile(want(renderDomainXml(wiring({ base: image(name) })).xml, 'tenant'));
+    const r = await reconcile(want(renderDomainXml(request({ base: image(name) })).xml, 'tenant'));
     expect(r.result?.state).toBe('failed');
     expect(r.result?.message).toMatch(why);
     expect(r.defined).toBe(0);
@@ -88,7 +88,7 @@ describe('the agent checks a domain before defining it', () => {
 
   it('defines what a trusted token asked for', async () => {
     const xml = renderDomainXml(
-      wiring({ policy: 'trusted', base: { kind: 'xml', xml: HOSTILE } }),
+      request({ policy: 'trusted', base: { kind: 'xml', xml: HOSTILE } }),
     ).xml;
     const r = await reconcile(want(xml, 'trusted'));
     expect(r.defined).toBe(1);
@@ -112,9 +112,9 @@ describe('the agent checks a device before hot-plugging it (migration task)', ()
     const libvirt = new FakeLibvirt([URI]);
     const k = keeper(libvirt);
     await k.reconcile([
-      want(renderDomainXml(wiring({ base: image('web.qcow2'), ports: [] })).xml, 'tenant'),
+      want(renderDomainXml(request({ base: image('web.qcow2'), ports: [] })).xml, 'tenant'),
     ]);
-    const out = await k.runTask(task(renderDeviceXml(wiring({}), exampleDirect().id)));
+    const out = await k.runTask(task(renderDeviceXml(request({}), exampleDirect().id)));
     expect(out).toEqual({ ok: true, message: null });
   });
 

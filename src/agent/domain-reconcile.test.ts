@@ -4,13 +4,13 @@ import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
 import type { DomainState, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { renderDeviceXml, renderDomainXml } from '../core/libvirt/render-domain.js';
 import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
-import type { InstanceWiring } from '../core/libvirt/wiring.js';
+import type { DomainRequest } from '../core/libvirt/domain-request.js';
 import {
   exampleDirect,
   exampleInstance,
   exampleNormal,
   exampleVf,
-} from '../core/libvirt/wiring-examples.js';
+} from '../core/libvirt/domain-request-examples.js';
 import type { CommandRunner } from '../core/ports.js';
 import { FakeLibvirt } from '../testing/fake-libvirt.js';
 import { createDomainKeeper, type WantedDomain } from './domain-reconcile.js';
@@ -19,7 +19,7 @@ const A = 'qemu+ssh://hv-a/system';
 const B = 'qemu+ssh://hv-b/system';
 
 /** An instance with a VF port p1 and its virtio standby, as the controller renders it. */
-function vm(name: string, over: Partial<InstanceWiring> = {}): InstanceWiring {
+function vm(name: string, over: Partial<DomainRequest> = {}): DomainRequest {
   return exampleInstance({
     name,
     ports: [
@@ -35,15 +35,15 @@ function vm(name: string, over: Partial<InstanceWiring> = {}): InstanceWiring {
   });
 }
 
-const xmlOf = (w: InstanceWiring) => renderDomainXml(w).xml;
+const xmlOf = (w: DomainRequest) => renderDomainXml(w).xml;
 
 /** The re-pinning calls a running guest gets when its definition changes: one per vCPU, then the emulator. */
-const pinVerbs = (w: InstanceWiring) => [
+const pinVerbs = (w: DomainRequest) => [
   ...Array.from({ length: w.vcpus }, () => 'vcpupin'),
   'emulatorpin',
 ];
 
-const running = (w: InstanceWiring, instanceId = `id-${w.name}`): WantedDomain => ({
+const running = (w: DomainRequest, instanceId = `id-${w.name}`): WantedDomain => ({
   instanceId,
   name: w.name,
   state: 'running',

@@ -1,8 +1,8 @@
 import { isVfleetError, toVfleetError } from '../core/errors.js';
-import type { VmDesired, VmState } from '../core/fleet/vm-wiring.js';
+import type { VmDesired, VmState } from '../core/fleet/vm-domain.js';
 import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { livePinsOf } from '../core/libvirt/live-pins.js';
-import type { DomainPolicy } from '../core/libvirt/wiring.js';
+import type { DomainPolicy } from '../core/libvirt/domain-request.js';
 import { NO_GUARD, type DomainGuard } from './domain-guard.js';
 
 /** A domain as the controller wants it (desired state `domains`). */

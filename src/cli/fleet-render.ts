@@ -1,4 +1,4 @@
-import { RENDERED_NOTE } from '../core/fleet/vm-wiring.js';
+import { RENDERED_NOTE } from '../core/fleet/vm-domain.js';
 import type { OutputFormat } from '../core/vocabulary.js';
 import type { CliDeps } from './cli-deps.js';
 import type {

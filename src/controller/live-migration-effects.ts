@@ -1,5 +1,5 @@
 import { VfleetError } from '../core/errors.js';
-import { vfAt } from '../core/fleet/vm-wiring.js';
+import { vfAt } from '../core/fleet/vm-domain.js';
 import type { LiveAnswer, LiveEffect } from '../core/migration/live-migration-effects.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { hostFacts } from './vm-render.js';

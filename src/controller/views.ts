@@ -7,7 +7,7 @@ import type { hostDetailSchema, hostSchema, tokenSchema } from '../api/schemas/h
 import type { instanceSchema, portSchema } from '../api/schemas/instances.js';
 import type { vmSchema } from '../api/schemas/vms.js';
 import type { VmRecord } from '../core/fleet/vm-store.js';
-import { domainName, RENDERED_NOTE, shownVmState } from '../core/fleet/vm-wiring.js';
+import { domainName, RENDERED_NOTE, shownVmState } from '../core/fleet/vm-domain.js';
 
 /** Records -> the JSON the API documents (plain, mutable copies the schemas type). */
 

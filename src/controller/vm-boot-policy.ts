@@ -2,7 +2,7 @@ import { VfleetError } from '../core/errors.js';
 import { domainXmlPolicyProblems } from '../core/libvirt/domain-policy.js';
 import { portSourceProblems, type TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { Problem } from '../core/libvirt/problems.js';
-import type { DomainPolicy } from '../core/libvirt/wiring.js';
+import type { DomainPolicy } from '../core/libvirt/domain-request.js';
 
 /**
  * What a token's domain policy allows in `boot` (docs/security.md, "Domains

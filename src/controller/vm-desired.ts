@@ -1,7 +1,7 @@
 import { isVfleetError } from '../core/errors.js';
 import type { VmTask } from '../core/fleet/vm-store.js';
-import { domainName, type VmDesired } from '../core/fleet/vm-wiring.js';
-import type { DomainPolicy } from '../core/libvirt/wiring.js';
+import { domainName, type VmDesired } from '../core/fleet/vm-domain.js';
+import type { DomainPolicy } from '../core/libvirt/domain-request.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { renderVm } from './vm-render.js';
 

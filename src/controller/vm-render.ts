@@ -1,8 +1,8 @@
 import { VfleetError } from '../core/errors.js';
 import type { InstanceView } from '../core/fleet/store.js';
 import type { VmRecord } from '../core/fleet/vm-store.js';
-import { domainName, instanceWiring } from '../core/fleet/vm-wiring.js';
-import type { WiringFacts } from '../core/fleet/wiring-facts.js';
+import { domainName, domainRequestOf } from '../core/fleet/vm-domain.js';
+import type { HostRenderFacts } from '../core/fleet/host-render-facts.js';
 import { renderDomainXml } from '../core/libvirt/render-domain.js';
 import type { NumaPlacement } from '../core/libvirt/numa-placement.js';
 import type { ControllerDeps } from './controller-deps.js';
@@ -14,7 +14,7 @@ export interface RenderedVm {
 }
 
 /** The host's reported devices; CONFLICT until its agent has reported once. */
-export async function hostFacts(deps: ControllerDeps, hostId: string): Promise<WiringFacts> {
+export async function hostFacts(deps: ControllerDeps, hostId: string): Promise<HostRenderFacts> {
   const facts = await deps.store.vms.facts(hostId);
   if (facts === null) {
     throw new VfleetError('CONFLICT', `host ${hostId} has not reported its devices yet`, {
@@ -33,6 +33,6 @@ export async function renderVm(
   if (inst.hostId === null)
     throw new VfleetError('CONFLICT', `instance ${inst.name} has no host`, { instance: inst.id });
   const facts = await hostFacts(deps, inst.hostId);
-  const r = renderDomainXml(instanceWiring(inst, vm.boot, facts));
+  const r = renderDomainXml(domainRequestOf(inst, vm.boot, facts));
   return { domain: domainName(inst), xml: r.xml, placement: r.placement };
 }

@@ -4,14 +4,14 @@ import { validateLibvirtXml } from '../adapters/virsh/virt-xml-validate.js';
 import type { HostInventory } from '../core/inventory.js';
 import { pciOfAddressElement } from '../core/libvirt/base-domain.js';
 import { renderDomainXml } from '../core/libvirt/render-domain.js';
-import type { ClaimedVf, HostNumaNode, InstanceWiring } from '../core/libvirt/wiring.js';
+import type { ClaimedVf, HostNumaNode, DomainRequest } from '../core/libvirt/domain-request.js';
 import { parseXml } from '../core/libvirt/xml-parse.js';
 import { attrOf, childElements, type XmlElement } from '../core/libvirt/xml-tree.js';
 import { parseCpuList } from '../core/pci-address.js';
 import type { IrqPinReport } from '../host/irq-affinity.js';
 import { guestOk, newLab, writeGuestFile } from '../testing/lab-kit.js';
 
-// libvirt wiring against a real kernel (issue 5, item 6): the XML vfleet
+// libvirt request against a real kernel (issue 5, item 6): the XML vfleet
 // renders from `host scan` names the VF the kernel has bound to vfio-pci,
 // in the IOMMU group the kernel reports; and the IRQs of VF host netdevs end
 // up on their NUMA node's CPUs. Two PFs: the second sits on NUMA node 1
@@ -63,7 +63,7 @@ const interfaceOf = (xml: string): XmlElement => {
   return nic;
 };
 
-describe('libvirt wiring on a real kernel (lab)', () => {
+describe('libvirt request on a real kernel (lab)', () => {
   beforeAll(async () => {
     await lab.build();
     await lab.up({ name: NAME, pfs: 2, numa: 2, iommu: 'on' });
@@ -88,7 +88,7 @@ describe('libvirt wiring on a real kernel (lab)', () => {
       iommuGroup: vf.iommuGroup,
       numaNode: vf.numaNode,
     };
-    const wiring: InstanceWiring = {
+    const request: DomainRequest = {
       name: 'lab-vm',
       vcpus: 1,
       memoryMb: 256,
@@ -97,7 +97,7 @@ describe('libvirt wiring on a real kernel (lab)', () => {
       base: { kind: 'template', diskImage: '/var/lib/vfleet/images/lab-vm.qcow2' },
       hostNuma: await hostNuma(),
     };
-    const { xml, placement } = renderDomainXml(wiring);
+    const { xml, placement } = renderDomainXml(request);
     const source = childElements(interfaceOf(xml), 'source')[0];
     const address = source && childElements(source, 'address')[0];
     const rendered = address === undefined ? null : pciOfAddressElement(address);

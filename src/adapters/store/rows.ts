@@ -13,7 +13,7 @@ import type {
   WholePf,
 } from '../../core/fleet/model.js';
 import { INSTANCE_STATES, TOKEN_ROLES } from '../../core/fleet/model.js';
-import { DOMAIN_POLICIES, type DomainPolicy } from '../../core/libvirt/wiring.js';
+import { DOMAIN_POLICIES, type DomainPolicy } from '../../core/libvirt/domain-request.js';
 import { VfleetError } from '../../core/errors.js';
 import type { NumaPolicy, VfState, VnicType } from '../../core/vocabulary.js';
 import { NUMA_POLICIES, VF_STATES, VNIC_TYPES, isOneOf } from '../../core/vocabulary.js';

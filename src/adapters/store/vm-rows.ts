@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { MigrationRecord, VmRecord, VmTask } from '../../core/fleet/vm-store.js';
-import { MIGRATION_STATES, VM_TASK_OPS } from '../../core/fleet/vm-store.js';
-import { VM_DESIRED, VM_STATES, type VmBoot } from '../../core/fleet/vm-wiring.js';
-import { HYPERVISOR_KINDS } from '../../core/fleet/wiring-facts.js';
+import { MIGRATION_STATES } from '../../core/fleet/vm-store.js';
+import { VM_DESIRED, VM_STATES, type VmBoot } from '../../core/fleet/vm-domain.js';
+import { DOMAIN_TASK_OPS } from '../../core/libvirt/domain-task-ops.js';
+import { HYPERVISOR_KINDS } from '../../core/libvirt/hypervisor-facts.js';
 import type { Database } from './db-types.js';
 import { closed, iso } from './rows.js';
 
@@ -25,7 +26,7 @@ export const toTask = (r: Row<'vm_tasks'>): VmTask => ({
   id: r.id,
   hostId: r.host_id,
   instanceId: r.instance_id,
-  op: closed(VM_TASK_OPS, r.op, 'task op'),
+  op: closed(DOMAIN_TASK_OPS, r.op, 'task op'),
   args: r.args as Record<string, unknown>,
   state: closed(TASK_STATES, r.state, 'task state'),
   message: r.message,

@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction } from 'kysely';
 import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
-import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
+import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
 import { nextGeneration } from './host-generation.js';
 import { createLiveMigrationStore } from './live-migration-store.js';
@@ -45,7 +45,7 @@ export function createVmStore(db: Kysely<Database>): VmStore {
         .where('host_id', '=', hostId)
         .executeTakeFirst();
       // Written only by setFacts from a validated report.
-      return r === undefined ? null : (r.facts as WiringFacts);
+      return r === undefined ? null : (r.facts as HostRenderFacts);
     },
     async setIrqPins(hostId, pins) {
       await db

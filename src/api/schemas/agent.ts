@@ -5,15 +5,15 @@ import { normalizePciAddress } from '../../core/pci-address.js';
 import { jsonBoundsProblem } from '../../core/json-bounds.js';
 import { fieldPath } from '../../core/validation.js';
 import { int, labelsSchema, nameSchema, textSchema } from './common.js';
-import { VM_TASK_OPS } from '../../core/fleet/vm-store.js';
+import { DOMAIN_TASK_OPS } from '../../core/libvirt/domain-task-ops.js';
 import {
   domainResultSchema,
   hypervisorReportSchema,
   imagesReportSchema,
   irqPinsSchema,
 } from './vms.js';
-import { VM_DESIRED } from '../../core/fleet/vm-wiring.js';
-import { DOMAIN_POLICIES } from '../../core/libvirt/wiring.js';
+import { VM_DESIRED } from '../../core/fleet/vm-domain.js';
+import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 
 const pci = z.string().transform((s, ctx) => {
   const a = normalizePciAddress(s);
@@ -201,7 +201,7 @@ export const desiredSchema = z
       .array(
         z.object({
           id: z.string(),
-          op: z.enum(VM_TASK_OPS),
+          op: z.enum(DOMAIN_TASK_OPS),
           args: z.record(z.string(), z.unknown()),
         }),
       )

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { HOST_HEALTHS, TOKEN_ROLES } from '../../core/fleet/model.js';
-import { DOMAIN_POLICIES } from '../../core/libvirt/wiring.js';
+import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 import { VF_STATES } from '../../core/vocabulary.js';
 import { labelsSchema, nameSchema } from './common.js';
 

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { MIGRATION_STATES } from '../../core/fleet/vm-store.js';
-import { VM_DESIRED, VM_STATES } from '../../core/fleet/vm-wiring.js';
-import { HYPERVISOR_KINDS } from '../../core/fleet/wiring-facts.js';
+import { VM_DESIRED, VM_STATES } from '../../core/fleet/vm-domain.js';
+import { HYPERVISOR_KINDS } from '../../core/libvirt/hypervisor-facts.js';
 import { IMAGE_NAME_RE, isImageName, MAX_REPORTED_IMAGES } from '../../core/libvirt/image-names.js';
-import { DISK_FORMATS, DOMAIN_POLICIES } from '../../core/libvirt/wiring.js';
+import { DISK_FORMATS, DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 import { nameSchema } from './common.js';
 
 /**

@@ -4,7 +4,7 @@ import { migrationRoutes } from '../../api/routes/migrations.js';
 import type { Command } from 'commander';
 import { VfleetError } from '../../core/errors.js';
 import { escapeControlChars } from '../../core/control-chars.js';
-import { RENDERED_NOTE } from '../../core/fleet/vm-wiring.js';
+import { RENDERED_NOTE } from '../../core/fleet/vm-domain.js';
 import type { ApiClient } from '../../api/client.js';
 import { apiCommand } from '../api-command.js';
 import type { CliDeps } from '../cli-deps.js';

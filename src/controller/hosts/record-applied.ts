@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Host } from '../../core/fleet/model.js';
 import { appliedProblems, refuseProblems } from '../../core/fleet/report-checks.js';
-import { shownVmState } from '../../core/fleet/vm-wiring.js';
+import { shownVmState } from '../../core/fleet/vm-domain.js';
 import type { appliedSchema } from '../../api/schemas/agent.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { deleted } from '../instances/delete-instance.js';

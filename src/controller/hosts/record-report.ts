@@ -2,7 +2,8 @@ import type { z } from '@hono/zod-openapi';
 import type { Host, NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/store.js';
 import { refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
-import { wiringFactsOf, NO_HYPERVISOR } from '../../core/fleet/wiring-facts.js';
+import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
+import { NO_HYPERVISOR } from '../../core/libvirt/hypervisor-facts.js';
 import type { reportSchema } from '../../api/schemas/agent.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { pfFields } from '../views.js';
@@ -34,7 +35,7 @@ export async function recordReport(deps: ControllerDeps, id: string, b: Report):
   );
   await deps.store.vms.setFacts(
     id,
-    wiringFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
+    hostRenderFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
     now,
   );
   return h;

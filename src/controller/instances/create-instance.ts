@@ -7,8 +7,8 @@ import type {
   NewIdempotencyKey,
   NewPort,
 } from '../../core/fleet/store.js';
-import type { VmBoot } from '../../core/fleet/vm-wiring.js';
-import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
+import type { VmBoot } from '../../core/fleet/vm-domain.js';
+import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import { schedule } from '../../core/scheduler/schedule.js';
 import type { PortNeed } from '../../core/scheduler/types.js';
 import { uncached } from '../candidate-cache.js';
@@ -127,7 +127,7 @@ async function scheduleAndClaim(
   // A wait that ran out with no report is the answer: the boot is then refused.
   let waitedOut = false;
   const completion =
-    (boot: VmBoot | null, facts: WiringFacts | null) =>
+    (boot: VmBoot | null, facts: HostRenderFacts | null) =>
     (inst: InstanceView): ClaimCompletion => {
       if (boot === null || facts === null) return { boot: null, events: [createdEvent(inst)] };
       try {
@@ -159,7 +159,7 @@ async function scheduleAndClaim(
         throw new VfleetError('NO_CAPACITY', plan.message, { rejections: plan.rejections });
       for (const placement of plan.placements) {
         let boot: VmBoot | null = null;
-        let facts: WiringFacts | null = null;
+        let facts: HostRenderFacts | null = null;
         if (asked !== null) {
           const mayWait = !waitedOut && deps.now() < imageDeadline && looks < MAX_IMAGE_LOOKS;
           const hostFacts = await deps.store.vms.facts(placement.hostId);

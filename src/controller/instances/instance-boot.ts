@@ -3,12 +3,12 @@ import { isVfleetError, VfleetError } from '../../core/errors.js';
 import type { Token } from '../../core/fleet/model.js';
 import type { InstanceView } from '../../core/fleet/store.js';
 import { pinBootImage } from '../../core/fleet/vm-images.js';
-import { instanceWiring, type VmBoot, type VmPortOptions } from '../../core/fleet/vm-wiring.js';
-import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
+import { domainRequestOf, type VmBoot, type VmPortOptions } from '../../core/fleet/vm-domain.js';
+import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import { isImageName } from '../../core/libvirt/image-names.js';
 import type { TenantPortSources } from '../../core/libvirt/port-sources.js';
 import { renderDomainXml } from '../../core/libvirt/render-domain.js';
-import type { DomainPolicy } from '../../core/libvirt/wiring.js';
+import type { DomainPolicy } from '../../core/libvirt/domain-request.js';
 import type { instanceCreateSchema } from '../../api/schemas/instances.js';
 import { checkBootPolicy } from '../vm-boot-policy.js';
 
@@ -69,7 +69,7 @@ export function checkBootRequest(
 
 /** A boot ready for a host: its image pinned from what the host reported. */
 export type BootOnHost =
-  | { readonly ok: true; readonly boot: VmBoot; readonly facts: WiringFacts }
+  | { readonly ok: true; readonly boot: VmBoot; readonly facts: HostRenderFacts }
   /** The image may have been copied there a moment ago: wait for the host's next report. */
   | { readonly ok: false; readonly awaitReport: string };
 
@@ -82,7 +82,7 @@ export type BootOnHost =
 export function bootOnHost(
   asked: VmBoot,
   hostId: string,
-  facts: WiringFacts | null,
+  facts: HostRenderFacts | null,
   mayWait: boolean,
 ): BootOnHost {
   if (facts === null)
@@ -103,8 +103,8 @@ export function bootOnHost(
  * so a request that cannot be wired (macvtap on a vfio VF, a bad base XML)
  * is refused with the renderer's reason and its claim never commits.
  */
-export function checkRenders(inst: InstanceView, boot: VmBoot, facts: WiringFacts): void {
-  renderDomainXml(instanceWiring(inst, boot, facts));
+export function checkRenders(inst: InstanceView, boot: VmBoot, facts: HostRenderFacts): void {
+  renderDomainXml(domainRequestOf(inst, boot, facts));
 }
 
 /** A refused boot as the request names it: `boot: ...`, the field as the request spells it. */

@@ -1,25 +1,25 @@
 import { VfleetError } from '../../core/errors.js';
 import type { InstanceView } from '../../core/fleet/store.js';
 import type { MigrationRecord } from '../../core/fleet/vm-store.js';
-import { instanceWiring, shownVmState } from '../../core/fleet/vm-wiring.js';
-import type { WiringFacts } from '../../core/fleet/wiring-facts.js';
+import { domainRequestOf, shownVmState } from '../../core/fleet/vm-domain.js';
+import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import { beginLiveMigration } from '../../core/migration/live-migration-machine.js';
-import type { MigrationHost } from '../../core/migration/migration-types.js';
-import { planMigration } from '../../core/migration/plan-migration.js';
+import type { LiveMigrationHost } from '../../core/migration/live-migration-types.js';
+import { planLiveMigration } from '../../core/migration/live-migration-plan.js';
 import {
-  checkMigrationTarget,
+  checkLiveMigrationTarget,
   type MigrationMode,
   type VfNeed,
-} from '../../core/migration/target-check.js';
+} from '../../core/migration/live-migration-target.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { migrationEvent, recordEvent } from '../events.js';
 import { runningReport } from '../live-migration-reconciler.js';
-import { pickMigrationTarget } from '../migration-target.js';
+import { pickMigrationTarget } from '../live-migration-target.js';
 import { hostFacts } from '../vm-render.js';
 
 const iso = (deps: ControllerDeps) => new Date(deps.now()).toISOString();
 
-function migrationHost(id: string, facts: WiringFacts, mode: MigrationMode): MigrationHost {
+function migrationHost(id: string, facts: HostRenderFacts, mode: MigrationMode): LiveMigrationHost {
   // A render-only host has no libvirt URI: nothing connects to it.
   return { id, uri: mode === 'live' ? (facts.hypervisor.migrationUri ?? '') : '' };
 }
@@ -72,7 +72,7 @@ export async function startLiveMigration(
   const free = (
     await deps.store.claims.candidates([...new Set(needs.map((n) => n.physnet))], staleBefore)
   ).find((h) => h.id === targetId);
-  const mode = checkMigrationTarget({
+  const mode = checkLiveMigrationTarget({
     instance: inst.name,
     source: { id: sourceId, hypervisor: sourceFacts.hypervisor },
     targetId,
@@ -84,8 +84,8 @@ export async function startLiveMigration(
     staleAfterMs: deps.config.staleAfterMs,
   });
   if (targetFacts === null) throw new VfleetError('INTERNAL', `host ${targetId}: no facts`);
-  const plan = planMigration({
-    instance: instanceWiring(inst, vm.boot, sourceFacts),
+  const plan = planLiveMigration({
+    instance: domainRequestOf(inst, vm.boot, sourceFacts),
     source: migrationHost(sourceId, sourceFacts, mode),
     target: migrationHost(targetId, targetFacts, mode),
     targetNuma: targetFacts.numa,

@@ -1,5 +1,5 @@
 import type { NumaPolicy, VfState, VnicType } from '../vocabulary.js';
-import type { DomainPolicy } from '../libvirt/wiring.js';
+import type { DomainPolicy } from '../libvirt/domain-request.js';
 
 /**
  * The fleet as the controller keeps it. Plain data shared by the store

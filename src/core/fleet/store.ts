@@ -1,8 +1,8 @@
 import type { CandidateHost, Placement } from '../scheduler/types.js';
-import type { DomainPolicy } from '../libvirt/wiring.js';
+import type { DomainPolicy } from '../libvirt/domain-request.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
 import type { EventStore, NewEvent } from './events.js';
-import type { VmBoot } from './vm-wiring.js';
+import type { VmBoot } from './vm-domain.js';
 import type { Page, PageQuery } from './page.js';
 import type { QuotaDefaults } from './quota.js';
 import type { QuotaStore } from './quota-store.js';

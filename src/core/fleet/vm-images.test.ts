@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostImages } from '../libvirt/image-names.js';
 import { pinBootImage, resolveBootImage } from './vm-images.js';
-import type { VmBoot } from './vm-wiring.js';
+import type { VmBoot } from './vm-domain.js';
 
 const IMAGES: HostImages = {
   dir: '/var/lib/vfleet/images/',

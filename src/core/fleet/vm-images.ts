@@ -1,7 +1,7 @@
 import { VfleetError } from '../errors.js';
 import { isImageName, type HostImage, type HostImages } from '../libvirt/image-names.js';
-import type { DiskFormat } from '../libvirt/wiring.js';
-import type { VmBoot } from './vm-wiring.js';
+import type { DiskFormat } from '../libvirt/domain-request.js';
+import type { VmBoot } from './vm-domain.js';
 
 /**
  * Images by name (docs/security.md, "Domains and images"): a boot names an

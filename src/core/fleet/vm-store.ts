@@ -1,12 +1,14 @@
-import type { MigrationReport } from '../migration/execute-migration.js';
+import type { LiveMigrationReport } from '../migration/live-migration-execute.js';
 import type { ProgressEvent } from '../ports.js';
 import type { LiveMigrationStore } from './live-migration-store.js';
 import type { Page, PageQuery } from './page.js';
-import type { HypervisorKind, WiringFacts } from './wiring-facts.js';
-import type { VmBoot, VmDesired, VmState } from './vm-wiring.js';
+import type { DomainTaskOp } from '../libvirt/domain-task-ops.js';
+import type { HypervisorKind } from '../libvirt/hypervisor-facts.js';
+import type { HostRenderFacts } from './host-render-facts.js';
+import type { VmBoot, VmDesired, VmState } from './vm-domain.js';
 
 /**
- * Storage for VM wiring (Kysely style, implemented in src/adapters/store):
+ * Storage for the VMs of instances (Kysely style, implemented in src/adapters/store):
  * the facts each host reported for rendering, the domain of each booted
  * instance, hypervisor tasks for agents, and live migrations. Every method
  * that changes what an agent must do bumps that host's desired generation.
@@ -30,21 +32,11 @@ export interface VmResult {
   readonly hypervisor: HypervisorKind;
 }
 
-/** `define-domain` / `undefine-domain`: a render-only move (render-only agents only). */
-export const VM_TASK_OPS = [
-  'attach-device',
-  'detach-device',
-  'migrate',
-  'define-domain',
-  'undefine-domain',
-] as const;
-export type VmTaskOp = (typeof VM_TASK_OPS)[number];
-
 export interface VmTask {
   readonly id: string;
   readonly hostId: string;
   readonly instanceId: string | null;
-  readonly op: VmTaskOp;
+  readonly op: DomainTaskOp;
   readonly args: Readonly<Record<string, unknown>>;
   readonly state: 'pending' | 'done' | 'failed';
   readonly message: string | null;
@@ -63,7 +55,7 @@ export interface MigrationRecord {
   readonly state: MigrationState;
   /** Progress events as steps start and end; once finished, with the executor's report. */
   readonly report:
-    (Partial<MigrationReport> & { readonly progress: readonly ProgressEvent[] }) | null;
+    (Partial<LiveMigrationReport> & { readonly progress: readonly ProgressEvent[] }) | null;
   readonly createdAt: string;
   readonly finishedAt: string | null;
 }
@@ -86,8 +78,8 @@ export interface IrqPinSummary {
 }
 
 export interface VmStore extends LiveMigrationStore {
-  setFacts(hostId: string, facts: WiringFacts, now: string): Promise<void>;
-  facts(hostId: string): Promise<WiringFacts | null>;
+  setFacts(hostId: string, facts: HostRenderFacts, now: string): Promise<void>;
+  facts(hostId: string): Promise<HostRenderFacts | null>;
   setIrqPins(hostId: string, pins: IrqPinSummary): Promise<void>;
   irqPins(hostId: string): Promise<IrqPinSummary | null>;
   create(instanceId: string, boot: VmBoot, now: string): Promise<void>;

@@ -1,7 +1,7 @@
 import { normalizeMac } from '../mac-address.js';
 import { formatPciAddress, normalizePciAddress } from '../pci-address.js';
 import type { Problems } from './problems.js';
-import type { DiskFormat, DomainTemplate, PortWiring } from './wiring.js';
+import type { DiskFormat, DomainTemplate, DomainPort } from './domain-request.js';
 import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
 
 /**
@@ -79,7 +79,7 @@ function used(root: XmlElement): { macs: Set<string>; pcis: Set<string>; aliases
 }
 
 /** Problems with a user's base domain, named at `base.xml`. */
-export function checkBaseDomain(root: XmlElement, ports: readonly PortWiring[], p: Problems): void {
+export function checkBaseDomain(root: XmlElement, ports: readonly DomainPort[], p: Problems): void {
   const f = 'base.xml';
   if (root.name !== 'domain') {
     p.add(f, `the root element must be <domain>, not <${root.name}>`);

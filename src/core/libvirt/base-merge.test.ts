@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderDomainXml } from './render-domain.js';
-import { exampleDirect, exampleInstance, exampleNormal } from './wiring-examples.js';
+import { exampleDirect, exampleInstance, exampleNormal } from './domain-request-examples.js';
 import { parseXml } from './xml-parse.js';
 import { attrOf, childElements, textOf, type XmlElement } from './xml-tree.js';
 

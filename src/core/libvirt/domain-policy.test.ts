@@ -9,7 +9,7 @@ import {
   exampleNormal,
   examplePhysical,
   exampleVdpa,
-} from './wiring-examples.js';
+} from './domain-request-examples.js';
 
 const IMAGES = '/var/lib/vfleet/images';
 const base: PolicyOptions = { stage: 'base', imageDir: IMAGES };
@@ -243,8 +243,8 @@ describe('rendered stage: what vfleet itself writes passes, with its seclabel', 
         base: { kind: 'xml', xml: DECENT, disk: { path: `${IMAGES}/web.qcow2`, format: 'qcow2' } },
       }),
     ],
-  ])('%s', (_what, wiring) => {
-    const xml = renderDomainXml(wiring).xml;
+  ])('%s', (_what, request) => {
+    const xml = renderDomainXml(request).xml;
     expect(problems(xml, rendered)).toEqual([]);
     expect(xml).toContain('<seclabel type="dynamic" relabel="yes"/>');
   });

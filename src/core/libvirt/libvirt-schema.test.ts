@@ -4,7 +4,7 @@ import { createVirshDriver } from '../../adapters/virsh/virsh-driver.js';
 import { validateLibvirtXml, type LibvirtSchema } from '../../adapters/virsh/virt-xml-validate.js';
 import { renderDeviceXml, renderDomainXml } from './render-domain.js';
 import { renderHostdevNetworkXml } from './render-network.js';
-import type { InstanceWiring } from './wiring.js';
+import type { DomainRequest } from './domain-request.js';
 import {
   exampleDirect,
   exampleInstance,
@@ -13,7 +13,7 @@ import {
   examplePhysical,
   exampleVdpa,
   exampleVf,
-} from './wiring-examples.js';
+} from './domain-request-examples.js';
 
 /**
  * Every document shape vfleet renders, checked by libvirt itself: its
@@ -51,7 +51,7 @@ const BASE_XML = `<?xml version="1.0"?>
 
 const nodeOnly = (node: number | null) => exampleVf({ numaNode: node });
 
-const domains: Record<string, InstanceWiring> = {
+const domains: Record<string, DomainRequest> = {
   'direct, tagged': exampleInstance({ ports: [exampleDirect()] }),
   'direct, untagged': exampleInstance({ ports: [exampleDirect({ vlan: 0 })] }),
   'direct-physical': exampleInstance({ ports: [examplePhysical()] }),
@@ -116,9 +116,9 @@ const domains: Record<string, InstanceWiring> = {
 };
 
 describe('libvirt accepts every rendered document', () => {
-  for (const [label, wiring] of Object.entries(domains)) {
+  for (const [label, request] of Object.entries(domains)) {
     it(`domain: ${label}`, async () => {
-      await expectValid(renderDomainXml(wiring).xml, 'domain');
+      await expectValid(renderDomainXml(request).xml, 'domain');
     });
   }
 
@@ -126,9 +126,9 @@ describe('libvirt accepts every rendered document', () => {
     const w = domains['failover pair'];
     const all = domains['every vnic type together'];
     if (w === undefined || all === undefined) throw new Error('fixture missing');
-    for (const wiring of [w, all]) {
-      for (const port of wiring.ports) {
-        const device = renderDeviceXml(wiring, port.id);
+    for (const request of [w, all]) {
+      for (const port of request.ports) {
+        const device = renderDeviceXml(request, port.id);
         const doc = `<domain type="kvm"><name>d</name><memory>1024</memory><os><type>hvm</type></os><devices>${device}</devices></domain>`;
         await expectValid(doc, 'domain');
       }

@@ -1,6 +1,6 @@
 import type { NumaPolicy } from '../vocabulary.js';
 import type { Problems } from './problems.js';
-import type { HostNumaNode, InstanceWiring, PortWiring } from './wiring.js';
+import type { HostNumaNode, DomainRequest, DomainPort } from './domain-request.js';
 
 /** Where an instance's vCPUs, emulator threads and memory go on its host. */
 export interface NumaPlacement {
@@ -17,7 +17,7 @@ interface DeviceNode {
   readonly node: number | null;
 }
 
-function deviceNodes(ports: readonly PortWiring[]): DeviceNode[] {
+function deviceNodes(ports: readonly DomainPort[]): DeviceNode[] {
   return ports.flatMap((p, i): DeviceNode[] => {
     if (p.vnicType === 'normal') return [];
     if (p.vnicType === 'direct-physical') {
@@ -101,7 +101,7 @@ function socketNodes(
  * node of the devices' socket, strict. null when there is nothing to be
  * local to. Problems are added, never thrown, so validation reports them all.
  */
-export function resolveNumaPlacement(w: InstanceWiring, problems: Problems): NumaPlacement | null {
+export function resolveNumaPlacement(w: DomainRequest, problems: Problems): NumaPlacement | null {
   const devs = deviceNodes(w.ports);
   if (devs.length === 0) return null;
   const before = problems.count;

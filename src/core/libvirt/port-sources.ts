@@ -1,5 +1,5 @@
 import type { Problem } from './problems.js';
-import type { DomainPolicy } from './wiring.js';
+import type { DomainPolicy } from './domain-request.js';
 
 /**
  * Host bridges and libvirt networks a `tenant`-policy token may attach its

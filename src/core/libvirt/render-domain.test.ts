@@ -3,7 +3,7 @@ import { VfleetError } from '../errors.js';
 import { parseCpuList } from '../pci-address.js';
 import { pciOfAddressElement } from './base-domain.js';
 import { renderDeviceXml, renderDomainXml } from './render-domain.js';
-import type { InstanceWiring, MacvtapPort, VdpaPort } from './wiring.js';
+import type { DomainRequest, MacvtapPort, VdpaPort } from './domain-request.js';
 import {
   EXAMPLE_HOST_NUMA,
   exampleDirect,
@@ -13,7 +13,7 @@ import {
   examplePhysical,
   exampleVdpa,
   exampleVf,
-} from './wiring-examples.js';
+} from './domain-request-examples.js';
 import { parseXml } from './xml-parse.js';
 import { attrOf, childElements, textOf, type XmlElement } from './xml-tree.js';
 
@@ -23,7 +23,7 @@ function must<T>(v: T | undefined): T {
   return v;
 }
 
-const render = (w: InstanceWiring): XmlElement => parseXml(renderDomainXml(w).xml, 'out');
+const render = (w: DomainRequest): XmlElement => parseXml(renderDomainXml(w).xml, 'out');
 
 /** The single child at a path of element names; fails the test when absent or repeated. */
 function one(e: XmlElement, ...path: string[]): XmlElement {

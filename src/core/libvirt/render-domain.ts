@@ -4,8 +4,8 @@ import { formatCpuList } from './cpu-list.js';
 import { forcedSeclabel } from './domain-policy.js';
 import type { NumaPlacement } from './numa-placement.js';
 import { renderPortElement, standbyIndex } from './render-ports.js';
-import { prepareInstance, type PreparedInstance } from './validate-instance.js';
-import type { InstanceWiring } from './wiring.js';
+import { prepareInstance, type PreparedInstance } from './validate-domain-request.js';
+import type { DomainRequest } from './domain-request.js';
 import { childElements, el, serializeXml, type XmlElement, type XmlNode } from './xml-tree.js';
 
 export interface RenderedDomain {
@@ -18,7 +18,7 @@ export interface RenderedDomain {
 /** Elements vfleet owns outright: the base's versions are replaced. */
 const OWNED = new Set(['name', 'memory', 'currentMemory', 'vcpu']);
 
-function cputune(w: InstanceWiring, placement: NumaPlacement | null): XmlElement[] {
+function cputune(w: DomainRequest, placement: NumaPlacement | null): XmlElement[] {
   const pinned = w.pinnedCpus;
   if (pinned !== undefined) {
     const vcpupins = pinned.map((cpu, i) => el('vcpupin', { vcpu: i, cpuset: cpu }));
@@ -50,7 +50,7 @@ function mergeInto(
 }
 
 function mergeDomain(prep: PreparedInstance): XmlElement {
-  const { wiring: w, base, placement } = prep;
+  const { request: w, base, placement } = prep;
   const head: XmlNode[] = [
     el('name', {}, [w.name]),
     w.uuid === undefined ? null : el('uuid', {}, [w.uuid.toLowerCase()]),
@@ -103,15 +103,15 @@ function mergeDomain(prep: PreparedInstance): XmlElement {
 /**
  * The domain XML for an instance: its base (user XML or template) with
  * vfleet's name, size, NUMA tuning and one device per port. Fails with
- * INVALID_INPUT before rendering anything when the wiring is not sound.
+ * INVALID_INPUT before rendering anything when the domain request is not sound.
  */
-export function renderDomainXml(w: InstanceWiring): RenderedDomain {
+export function renderDomainXml(w: DomainRequest): RenderedDomain {
   const prep = prepareInstance(w);
   return { xml: serializeXml(mergeDomain(prep)), placement: prep.placement };
 }
 
 /** One port's device XML, as in the domain, for `virsh attach-device` / `detach-device`. */
-export function renderDeviceXml(w: InstanceWiring, portId: string): string {
+export function renderDeviceXml(w: DomainRequest, portId: string): string {
   const prep = prepareInstance(w);
   const port = w.ports.find((p) => p.id === portId);
   if (port === undefined) {
@@ -119,5 +119,5 @@ export function renderDeviceXml(w: InstanceWiring, portId: string): string {
       field: 'portId',
     });
   }
-  return serializeXml(renderPortElement(port, standbyIndex(prep.wiring.ports)));
+  return serializeXml(renderPortElement(port, standbyIndex(prep.request.ports)));
 }

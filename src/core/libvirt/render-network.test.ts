@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isVfleetError } from '../errors.js';
 import { pciOfAddressElement } from './base-domain.js';
 import { renderHostdevNetworkXml } from './render-network.js';
-import type { HostdevNetworkWiring } from './wiring.js';
+import type { HostdevNetworkRequest } from './domain-request.js';
 import { parseXml } from './xml-parse.js';
 import { attrOf, childElements, textOf, type XmlElement } from './xml-tree.js';
 
@@ -37,7 +37,7 @@ describe('hostdev network (VF pool)', () => {
     expect(addresses.every((a) => attrOf(a, 'type') === 'pci')).toBe(true);
   });
 
-  const refused: [string, HostdevNetworkWiring, string][] = [
+  const refused: [string, HostdevNetworkRequest, string][] = [
     ['neither PF nor list', { name: 'p' }, 'pfIfname'],
     ['both PF and list', { name: 'p', pfIfname: 'ens1f0', vfAddresses: ['3b:02.1'] }, 'pfIfname'],
     ['an empty list', { name: 'p', vfAddresses: [] }, 'vfAddresses'],

@@ -1,11 +1,11 @@
 import { checkIfname, checkObjectName, checkPciAddress, isList } from './field-checks.js';
 import { Problems } from './problems.js';
 import { pciAddressElement } from './render-ports.js';
-import type { HostdevNetworkWiring } from './wiring.js';
+import type { HostdevNetworkRequest } from './domain-request.js';
 import { el, serializeXml } from './xml-tree.js';
 
 /** Checks a hostdev network before rendering; INVALID_INPUT naming the field. */
-export function validateHostdevNetwork(n: HostdevNetworkWiring): void {
+export function validateHostdevNetwork(n: HostdevNetworkRequest): void {
   const p = new Problems();
   checkObjectName(p, 'name', n.name);
   const hasPf = n.pfIfname !== undefined;
@@ -35,7 +35,7 @@ export function validateHostdevNetwork(n: HostdevNetworkWiring): void {
  * picks a free VF. libvirt takes a single `<pf>`, so a physnet spread over
  * several PFs is written as an explicit address list.
  */
-export function renderHostdevNetworkXml(n: HostdevNetworkWiring): string {
+export function renderHostdevNetworkXml(n: HostdevNetworkRequest): string {
   validateHostdevNetwork(n);
   const pool =
     n.pfIfname !== undefined

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDeviceXml, renderDomainXml } from './render-domain.js';
 import { renderHostdevNetworkXml } from './render-network.js';
 import { createRenderOnlyDriver } from './render-only-driver.js';
-import { exampleInstance } from './wiring-examples.js';
+import { exampleInstance } from './domain-request-examples.js';
 
 const w = exampleInstance({ name: 'vm & co' });
 const xml = renderDomainXml(w).xml;

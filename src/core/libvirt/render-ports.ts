@@ -1,7 +1,7 @@
 import { VfleetError } from '../errors.js';
 import { normalizeMac } from '../mac-address.js';
 import { parsePciAddress } from '../pci-address.js';
-import type { DirectPort, NormalPort, PortWiring } from './wiring.js';
+import type { DirectPort, NormalPort, DomainPort } from './domain-request.js';
 import { el, type XmlElement } from './xml-tree.js';
 
 /**
@@ -35,7 +35,7 @@ const vlan = (tag: number) => (tag === 0 ? null : el('vlan', {}, [el('tag', { id
 const alias = (portId: string) => el('alias', { name: aliasOf(portId) });
 
 /** Standby NIC id for each direct port that has one. */
-export function standbyIndex(ports: readonly PortWiring[]): ReadonlyMap<string, string> {
+export function standbyIndex(ports: readonly DomainPort[]): ReadonlyMap<string, string> {
   const m = new Map<string, string>();
   for (const p of ports)
     if (p.vnicType === 'normal' && p.standbyFor !== undefined) m.set(p.standbyFor, p.id);
@@ -71,7 +71,7 @@ function normal(p: NormalPort): XmlElement {
 
 /** The device element of one port of a validated instance. */
 export function renderPortElement(
-  p: PortWiring,
+  p: DomainPort,
   standbys: ReadonlyMap<string, string>,
 ): XmlElement {
   switch (p.vnicType) {

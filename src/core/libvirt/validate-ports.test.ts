@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isVfleetError, type VfleetError } from '../errors.js';
-import { validateInstanceWiring } from './validate-instance.js';
-import type { InstanceWiring } from './wiring.js';
+import { validateDomainRequest } from './validate-domain-request.js';
+import type { DomainRequest } from './domain-request.js';
 import {
   EXAMPLE_HOST_NUMA,
   exampleDirect,
@@ -11,26 +11,26 @@ import {
   examplePhysical,
   exampleVdpa,
   exampleVf,
-} from './wiring-examples.js';
+} from './domain-request-examples.js';
 
-function refusal(w: InstanceWiring): VfleetError {
+function refusal(w: DomainRequest): VfleetError {
   try {
-    validateInstanceWiring(w);
+    validateDomainRequest(w);
   } catch (e) {
     if (isVfleetError(e)) return e;
     throw e;
   }
-  throw new Error('expected the wiring to be refused');
+  throw new Error('expected the domain request to be refused');
 }
 
 /** Every field named by the refusal, in order. */
-const fields = (w: InstanceWiring): string[] =>
+const fields = (w: DomainRequest): string[] =>
   (refusal(w).details.problems as { field: string }[]).map((p) => p.field);
 
-const ports = (...p: InstanceWiring['ports']) => exampleInstance({ ports: p });
+const ports = (...p: DomainRequest['ports']) => exampleInstance({ ports: p });
 
 describe('port combinations refused before rendering', () => {
-  const cases: [string, InstanceWiring, string][] = [
+  const cases: [string, DomainRequest, string][] = [
     [
       'vdpa with a path that is not vhost-vdpa',
       ports(exampleVdpa({ vf: { ...exampleVdpa().vf, vdpaDevice: '/dev/sda' } })),
@@ -175,9 +175,9 @@ describe('port combinations refused before rendering', () => {
       'hostNuma',
     ],
   ];
-  for (const [label, wiring, field] of cases) {
+  for (const [label, request, field] of cases) {
     it(`refuses ${label} (${field})`, () => {
-      expect(fields(wiring)[0]).toBe(field);
+      expect(fields(request)[0]).toBe(field);
     });
   }
 });

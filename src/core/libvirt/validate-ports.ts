@@ -10,7 +10,7 @@ import {
   checkVlan,
 } from './field-checks.js';
 import type { Problems } from './problems.js';
-import type { ClaimedVf, NormalPort, PortWiring } from './wiring.js';
+import type { ClaimedVf, NormalPort, DomainPort } from './domain-request.js';
 
 const VDPA_DEVICE_RE = /^\/dev\/vhost-vdpa-\d+$/;
 
@@ -78,7 +78,7 @@ function checkNormal(p: Problems, f: string, port: NormalPort): void {
 }
 
 /** A standby must pair with an existing direct port, carry its MAC, and be its only standby. */
-function checkFailover(ports: readonly PortWiring[], p: Problems): void {
+function checkFailover(ports: readonly DomainPort[], p: Problems): void {
   const paired = new Map<string, string>();
   ports.forEach((port, i) => {
     if (port.vnicType !== 'normal' || port.standbyFor === undefined) return;
@@ -106,7 +106,7 @@ function checkFailover(ports: readonly PortWiring[], p: Problems): void {
 }
 
 /** Every port-level check; problems are collected, not thrown. */
-export function checkPorts(ports: readonly PortWiring[], p: Problems): void {
+export function checkPorts(ports: readonly DomainPort[], p: Problems): void {
   if (!isList(ports)) {
     p.add('ports', 'must be a list');
     return;

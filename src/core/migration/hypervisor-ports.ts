@@ -1,24 +1,24 @@
 import { toVfleetError, VfleetError } from '../errors.js';
 import type { HypervisorDriver } from '../libvirt/hypervisor-driver.js';
-import type { MigrationHost, MigrationPorts } from './migration-types.js';
+import type { LiveMigrationHost, LiveMigrationPorts } from './live-migration-types.js';
 
 /** What a migration asks of each host's hypervisor: device changes and the migration itself. */
 export type MigrationDriver = Pick<HypervisorDriver, 'attachDevice' | 'detachDevice' | 'migrate'>;
 
 /** The VF bookkeeping side of a migration: the controller's claims. */
-export type VfClaimPorts = Pick<MigrationPorts, 'reserveVf' | 'confirmVf' | 'releaseVf'>;
+export type VfClaimPorts = Pick<LiveMigrationPorts, 'reserveVf' | 'confirmVf' | 'releaseVf'>;
 
 /**
- * MigrationPorts over one HypervisorDriver per host (virsh with that host's
+ * LiveMigrationPorts over one HypervisorDriver per host (virsh with that host's
  * URI) and the controller's VF claims. Migration is live and persistent and
  * removes the source definition, so a domain is defined on one host only;
  * the rollback migrates back the same way.
  */
 export function hypervisorMigrationPorts(
-  driverFor: (host: MigrationHost) => MigrationDriver,
+  driverFor: (host: LiveMigrationHost) => MigrationDriver,
   claims: VfClaimPorts,
   options: { readonly migrateTimeoutMs?: number } = {},
-): MigrationPorts {
+): LiveMigrationPorts {
   return {
     reserveVf: (req) => claims.reserveVf(req),
     confirmVf: (hold) => claims.confirmVf(hold),
@@ -46,15 +46,15 @@ const noHotPlug = () =>
   Promise.reject(new VfleetError('INTERNAL', 'a render-only move hot-plugs no device: no VM runs'));
 
 /**
- * MigrationPorts between two render-only hosts: nothing runs, so nothing is
+ * LiveMigrationPorts between two render-only hosts: nothing runs, so nothing is
  * hot-plugged or migrated live; `migrate` defines the domain (with the
  * target's VFs) on the target, then removes it from the source, and undoes
  * the first half when the second fails, so a rejection has changed nothing.
  */
 export function renderOnlyMigrationPorts(
-  driverFor: (host: MigrationHost) => DefinitionDriver,
+  driverFor: (host: LiveMigrationHost) => DefinitionDriver,
   claims: VfClaimPorts,
-): MigrationPorts {
+): LiveMigrationPorts {
   return {
     reserveVf: (req) => claims.reserveVf(req),
     confirmVf: (hold) => claims.confirmVf(hold),

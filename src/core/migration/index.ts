@@ -1,14 +1,14 @@
 /** Migration of instances with VF ports (live, or render-only): checks, plan, steps with compensations, executor. */
-export type * from './migration-types.js';
-export { MIGRATION_STEP_KINDS } from './migration-types.js';
-export type { MigrationView, PortPlacement } from './migration-view.js';
-export { planMigration } from './plan-migration.js';
+export type * from './live-migration-types.js';
+export { MIGRATION_STEP_KINDS } from './live-migration-types.js';
+export type { LiveMigrationView, PortPlacement } from './live-migration-view.js';
+export { planLiveMigration } from './live-migration-plan.js';
 export {
-  executeMigration,
-  type MigrationReport,
+  executeLiveMigration,
+  type LiveMigrationReport,
   type StepRecord,
   type StepError,
-} from './execute-migration.js';
+} from './live-migration-execute.js';
 export {
   hypervisorMigrationPorts,
   renderOnlyMigrationPorts,
@@ -16,8 +16,8 @@ export {
   type VfClaimPorts,
 } from './hypervisor-ports.js';
 export {
-  checkMigrationTarget,
+  checkLiveMigrationTarget,
   MIGRATION_MODES,
   type MigrationMode,
   type VfNeed,
-} from './target-check.js';
+} from './live-migration-target.js';

@@ -1,15 +1,19 @@
 import { VfleetError } from '../errors.js';
-import type { VmTaskOp } from '../fleet/vm-store.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
-import type { ClaimedVf, DomainPolicy } from '../libvirt/wiring.js';
-import { targetWiringOf } from './migration-steps.js';
-import type { MigrationHost, MigrationPlan, MigrationStep } from './migration-types.js';
-import { portView, type MutableView } from './migration-view.js';
+import type { ClaimedVf, DomainPolicy } from '../libvirt/domain-request.js';
+import type { DomainTaskOp } from '../libvirt/domain-task-ops.js';
+import { targetDomainRequestOf } from './live-migration-steps.js';
+import type {
+  LiveMigrationHost,
+  LiveMigrationPlan,
+  LiveMigrationStep,
+} from './live-migration-types.js';
+import { portView, type MutableView } from './live-migration-view.js';
 
 /**
  * What one step of a persisted live migration asks of the world, as data:
  * a VF claim the controller makes in its store, or a task a host's agent
- * runs. The same steps and compensations as `migration-steps.ts` (the
+ * runs. The same steps and compensations as `live-migration-steps.ts` (the
  * in-process executor), cut where a controller may die: every effect is
  * written down before it is made, and its answer after.
  */
@@ -31,7 +35,7 @@ export type LiveEffect =
       /** Numbers the migration's tasks: the controller names the task row by it, so a retry finds it. */
       readonly seq: number;
       readonly hostId: string;
-      readonly op: VmTaskOp;
+      readonly op: DomainTaskOp;
       readonly args: Readonly<Record<string, unknown>>;
       /** Which time limit applies: device changes and definitions, or the migration itself. */
       readonly limit: 'device' | 'migrate';
@@ -60,7 +64,7 @@ export interface LiveMigrationOwner {
 }
 
 export interface EffectContext {
-  readonly plan: MigrationPlan;
+  readonly plan: LiveMigrationPlan;
   readonly owner: LiveMigrationOwner;
   readonly view: MutableView;
   readonly targetXml: Record<string, string>;
@@ -83,29 +87,29 @@ export type StepWork = StepAction | { readonly inline: () => void } | null;
 /** Live and persistent: a rolled-back source keeps its VF across a restart too. */
 const BOTH = { live: true, config: true } as const;
 
-const side = (c: EffectContext, s: 'source' | 'target'): MigrationHost => c.plan.request[s];
+const side = (c: EffectContext, s: 'source' | 'target'): LiveMigrationHost => c.plan.request[s];
 const domain = (c: EffectContext) => c.plan.request.instance.name;
 
-function migrating(c: EffectContext, step: MigrationStep) {
+function migrating(c: EffectContext, step: LiveMigrationStep) {
   const m = c.plan.ports.find((p) => p.portId === step.portId);
   if (m === undefined) throw new VfleetError('INTERNAL', `step ${step.id} names no migrating port`);
   return { m, v: portView(c.view, step.portId) };
 }
 
-function targetVf(c: EffectContext, step: MigrationStep): ClaimedVf {
+function targetVf(c: EffectContext, step: LiveMigrationStep): ClaimedVf {
   const { v } = migrating(c, step);
   if (v.target.vf === null) throw new VfleetError('INTERNAL', `step ${step.id}: no target VF`);
   return v.target.vf;
 }
 
 const task = (
-  host: MigrationHost,
-  op: VmTaskOp,
+  host: LiveMigrationHost,
+  op: DomainTaskOp,
   args: Record<string, unknown>,
   limit: 'device' | 'migrate' = 'device',
 ): EffectSpec => ({ kind: 'task', hostId: host.id, op, args, limit });
 
-const device = (c: EffectContext, host: MigrationHost, op: VmTaskOp, xml: string) =>
+const device = (c: EffectContext, host: LiveMigrationHost, op: DomainTaskOp, xml: string) =>
   task(host, op, { domain: domain(c), xml, scope: BOTH });
 
 const noHotPlug = () => {
@@ -132,7 +136,7 @@ function migrateWork(c: EffectContext, to: 'source' | 'target', part: number): S
   }
   if (part === 0) {
     // Back on the source as its agent defined it; on the target with the target's VFs.
-    const w = to === 'target' ? targetWiringOf(c.plan, c.view) : c.plan.request.instance;
+    const w = to === 'target' ? targetDomainRequestOf(c.plan, c.view) : c.plan.request.instance;
     const args = { domain: domain(c), xml: renderDomainXml(w).xml, ...c.owner };
     return { effect: task(side(c, to), 'define-domain', args), applied: () => undefined };
   }
@@ -141,7 +145,7 @@ function migrateWork(c: EffectContext, to: 'source' | 'target', part: number): S
 }
 
 /** The work of running `step`. */
-export function runWork(c: EffectContext, step: MigrationStep, part: number): StepWork {
+export function runWork(c: EffectContext, step: LiveMigrationStep, part: number): StepWork {
   const target = side(c, 'target');
   const source = side(c, 'source');
   switch (step.kind) {
@@ -165,7 +169,7 @@ export function runWork(c: EffectContext, step: MigrationStep, part: number): St
       // Same checks as a boot (address known, vfio-capable, NUMA policy on the target).
       return {
         inline: () => {
-          const w = targetWiringOf(c.plan, c.view);
+          const w = targetDomainRequestOf(c.plan, c.view);
           for (const p of c.plan.ports) c.targetXml[p.portId] = renderDeviceXml(w, p.portId);
         },
       };
@@ -207,7 +211,7 @@ export function runWork(c: EffectContext, step: MigrationStep, part: number): St
 }
 
 /** The work of undoing a done `step`; null: nothing to undo. */
-export function undoWork(c: EffectContext, step: MigrationStep, part: number): StepWork {
+export function undoWork(c: EffectContext, step: LiveMigrationStep, part: number): StepWork {
   const target = side(c, 'target');
   switch (step.kind) {
     case 'reserve-target-vf': {
@@ -243,14 +247,14 @@ export function undoWork(c: EffectContext, step: MigrationStep, part: number): S
 }
 
 /** Whether a step has a compensation at all (decided by kind, before any part is looked at). */
-export const UNDOABLE: ReadonlySet<MigrationStep['kind']> = new Set([
+export const UNDOABLE: ReadonlySet<LiveMigrationStep['kind']> = new Set([
   'reserve-target-vf',
   'detach-source-vf',
   'migrate',
   'attach-target-vf',
 ]);
 
-function targetXmlOf(c: EffectContext, step: MigrationStep): string {
+function targetXmlOf(c: EffectContext, step: LiveMigrationStep): string {
   const xml = c.targetXml[step.portId ?? ''];
   if (xml === undefined) throw new VfleetError('INTERNAL', `step ${step.id}: no target device`);
   return xml;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { toVfleetError } from '../errors.js';
 import type { ProgressEvent } from '../ports.js';
-import type { FakeMigrationWorld } from '../../testing/fake-migration-world.js';
+import type { FakeLiveMigrationWorld } from '../../testing/fake-live-migration-world.js';
 import {
   HOST_A,
   HOST_B,
   TARGET_VFS,
   migrationRequest,
   worldFor,
-} from '../../testing/migration-fixture.js';
-import { executeMigration } from './execute-migration.js';
+} from '../../testing/live-migration-fixture.js';
+import { executeLiveMigration } from './live-migration-execute.js';
 import type { LiveAnswer, LiveEffect } from './live-migration-effects.js';
 import {
   advanceLiveMigration,
@@ -18,8 +18,8 @@ import {
   liveStepLabel,
   type LiveMigrationState,
 } from './live-migration-machine.js';
-import type { MigrationPlan, MigrationStep } from './migration-types.js';
-import { planMigration } from './plan-migration.js';
+import type { LiveMigrationPlan, LiveMigrationStep } from './live-migration-types.js';
+import { planLiveMigration } from './live-migration-plan.js';
 
 /**
  * The persisted state machine against the in-process executor it replaces
@@ -38,7 +38,7 @@ const hostOf = (id: string) => {
 
 /** Performs one effect on the world, as the controller does on its store and agents. */
 async function perform(
-  world: FakeMigrationWorld,
+  world: FakeLiveMigrationWorld,
   s: LiveMigrationState,
   e: LiveEffect,
 ): Promise<LiveAnswer> {
@@ -79,7 +79,7 @@ async function perform(
   }
 }
 
-async function drive(plan: MigrationPlan, world: FakeMigrationWorld) {
+async function drive(plan: LiveMigrationPlan, world: FakeLiveMigrationWorld) {
   let s = beginLiveMigration(plan, OWNER);
   let effects = 0;
   while (s.pending !== null) {
@@ -91,7 +91,7 @@ async function drive(plan: MigrationPlan, world: FakeMigrationWorld) {
   return { state: s, report: liveMigrationReport(s) };
 }
 
-const CALL: Record<MigrationStep['kind'], { run: string | null; undo: string | null }> = {
+const CALL: Record<LiveMigrationStep['kind'], { run: string | null; undo: string | null }> = {
   'reserve-target-vf': { run: 'reserveVf@b', undo: 'releaseVf@b' },
   'check-target-vfs': { run: null, undo: null },
   'detach-source-vf': { run: 'detachDevice@a', undo: 'attachDevice@a' },
@@ -100,14 +100,15 @@ const CALL: Record<MigrationStep['kind'], { run: string | null; undo: string | n
   'confirm-target-vf': { run: 'confirmVf@b', undo: null },
   'release-source-vf': { run: 'releaseVf@a', undo: null },
 };
-const key = (call: string, s: MigrationStep) => (s.portId === null ? call : `${call}:${s.portId}`);
+const key = (call: string, s: LiveMigrationStep) =>
+  s.portId === null ? call : `${call}:${s.portId}`;
 
 interface Fault {
-  readonly forward?: MigrationStep;
-  readonly undo?: MigrationStep;
+  readonly forward?: LiveMigrationStep;
+  readonly undo?: LiveMigrationStep;
 }
 
-function inject(world: FakeMigrationWorld, f: Fault): void {
+function inject(world: FakeLiveMigrationWorld, f: Fault): void {
   if (f.forward !== undefined) {
     const call = CALL[f.forward.kind].run;
     if (call === null) world.badReservation = TARGET_VFS[0];
@@ -118,13 +119,13 @@ function inject(world: FakeMigrationWorld, f: Fault): void {
 
 /** Runs the executor and the machine on two equal worlds with the same fault; they must agree. */
 async function bothAgree(f: Fault) {
-  const plan = planMigration(migrationRequest());
+  const plan = planLiveMigration(migrationRequest());
   const old = worldFor(plan.request.instance);
   const neu = worldFor(plan.request.instance);
   inject(old, f);
   inject(neu, f);
   const progress: ProgressEvent[] = [];
-  const expected = await executeMigration(plan, old, (e) => progress.push(e));
+  const expected = await executeLiveMigration(plan, old, (e) => progress.push(e));
   const { state, report } = await drive(plan, neu);
   expect(neu.calls).toEqual(old.calls);
   expect(neu.snapshot()).toEqual(old.snapshot());
@@ -133,7 +134,7 @@ async function bothAgree(f: Fault) {
   return report;
 }
 
-const reference = planMigration(migrationRequest()).steps;
+const reference = planLiveMigration(migrationRequest()).steps;
 
 describe('the live migration state machine', () => {
   it('completes a migration with two ports, step by step, as the executor does', async () => {
@@ -175,7 +176,7 @@ describe('the live migration state machine', () => {
   }
 
   it('names the step it waits on, undo steps included, and nothing once finished', () => {
-    const plan = planMigration(migrationRequest());
+    const plan = planLiveMigration(migrationRequest());
     let s = beginLiveMigration(plan, OWNER);
     expect([liveStepLabel(s), s.pending?.kind]).toEqual([reference[0]?.id, 'reserve-vf']);
     s = advanceLiveMigration(s, { ok: false, error: { code: 'NO_CAPACITY', message: 'none' } });
@@ -186,7 +187,7 @@ describe('the live migration state machine', () => {
 });
 
 describe('a render-only move', () => {
-  const plan = planMigration({ ...migrationRequest(), mode: 'render-only' });
+  const plan = planLiveMigration({ ...migrationRequest(), mode: 'render-only' });
   const ok: LiveAnswer = { ok: true };
   const fail = (message: string): LiveAnswer => ({
     ok: false,

@@ -1,6 +1,6 @@
 import { toVfleetError } from '../errors.js';
 import type { ProgressEvent } from '../ports.js';
-import type { MigrationReport, StepRecord } from './execute-migration.js';
+import type { LiveMigrationReport, StepRecord } from './live-migration-execute.js';
 import {
   runWork,
   undoWork,
@@ -11,9 +11,9 @@ import {
   type StepErrorData,
   type StepWork,
 } from './live-migration-effects.js';
-import { describeView } from './migration-attention.js';
-import type { MigrationPlan } from './migration-types.js';
-import { initialView, type MigrationView, type MutableView } from './migration-view.js';
+import { describeView } from './live-migration-attention.js';
+import type { LiveMigrationPlan } from './live-migration-types.js';
+import { initialView, type LiveMigrationView, type MutableView } from './live-migration-view.js';
 
 /**
  * A live migration as a value a controller stores in the migration's row
@@ -24,7 +24,7 @@ import { initialView, type MigrationView, type MutableView } from './migration-v
  * effect) out. Any controller holding the row's lease may feed it.
  */
 export interface LiveMigrationState {
-  readonly plan: MigrationPlan;
+  readonly plan: LiveMigrationPlan;
   readonly owner: LiveMigrationOwner;
   readonly direction: 'forward' | 'rollback' | 'finished';
   /** The step being run (forward) or undone (rollback); rollback walks down. */
@@ -34,7 +34,7 @@ export interface LiveMigrationState {
   /** Render-only `migrate`: why the removal failed, while the repair part runs. */
   readonly partError: StepErrorData | null;
   readonly records: readonly StepRecord[];
-  readonly view: MigrationView;
+  readonly view: LiveMigrationView;
   /** Device XML of the target VFs by port id (from `check-target-vfs`). */
   readonly targetXml: Readonly<Record<string, string>>;
   readonly attention: readonly string[];
@@ -53,7 +53,7 @@ type Mut<T> = {
   -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? Mut<E>[] : Mut<T[K]>;
 };
 type State = Omit<Mut<LiveMigrationState>, 'plan' | 'pending' | 'view' | 'targetXml'> & {
-  plan: MigrationPlan;
+  plan: LiveMigrationPlan;
   pending: LiveEffect | null;
   view: MutableView;
   targetXml: Record<string, string>;
@@ -61,7 +61,7 @@ type State = Omit<Mut<LiveMigrationState>, 'plan' | 'pending' | 'view' | 'target
 type Rec = Mut<StepRecord>;
 
 export function beginLiveMigration(
-  plan: MigrationPlan,
+  plan: LiveMigrationPlan,
   owner: LiveMigrationOwner,
 ): LiveMigrationState {
   const s: State = {
@@ -137,9 +137,9 @@ export function liveStepLabel(state: LiveMigrationState): string | null {
 }
 
 /** The executor's report of a finished migration (the same shape the API has always shown). */
-export function liveMigrationReport(state: LiveMigrationState): MigrationReport {
+export function liveMigrationReport(state: LiveMigrationState): LiveMigrationReport {
   const failed = state.records.find((r) => r.id === state.failedStep) ?? null;
-  let outcome: MigrationReport['outcome'] = 'completed';
+  let outcome: LiveMigrationReport['outcome'] = 'completed';
   if (failed !== null) outcome = state.stoppedAt === null ? 'rolled-back' : 'rollback-incomplete';
   return {
     mode: state.plan.mode,

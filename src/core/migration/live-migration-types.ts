@@ -1,16 +1,16 @@
 import type { DeviceScope } from '../libvirt/hypervisor-driver.js';
-import type { ClaimedVf, HostNumaNode, InstanceWiring } from '../libvirt/wiring.js';
-import type { MigrationMode } from './target-check.js';
+import type { ClaimedVf, HostNumaNode, DomainRequest } from '../libvirt/domain-request.js';
+import type { MigrationMode } from './live-migration-target.js';
 
 /**
  * Live migration of an instance with `direct` (VF) ports, as explicit steps
  * each with a compensation (docs/libvirt.md, "Live migration"). These are the
  * inputs and the outside world the executor needs, and no more: the
- * controller implements `MigrationPorts` over its VF claims and each host's
+ * controller implements `LiveMigrationPorts` over its VF claims and each host's
  * HypervisorDriver (`hypervisorMigrationPorts`).
  */
 
-export interface MigrationHost {
+export interface LiveMigrationHost {
   readonly id: string;
   /**
    * libvirt URI the other host reaches this one at (`qemu+ssh://host-b/system`);
@@ -21,9 +21,9 @@ export interface MigrationHost {
 
 export interface MigrationRequest {
   /** The instance as defined on the source: its `direct` ports carry the source VFs. */
-  readonly instance: InstanceWiring;
-  readonly source: MigrationHost;
-  readonly target: MigrationHost;
+  readonly instance: DomainRequest;
+  readonly source: LiveMigrationHost;
+  readonly target: LiveMigrationHost;
   /** The target's NUMA nodes: the reserved VFs are checked against the instance's policy there. */
   readonly targetNuma: readonly HostNumaNode[];
   /**
@@ -37,19 +37,19 @@ export interface MigrationRequest {
 export interface VfReservationRequest {
   readonly instance: string;
   readonly portId: string;
-  readonly host: MigrationHost;
+  readonly host: LiveMigrationHost;
   /** NUMA node of the VF the port has now; the target VF should be on a node the policy accepts. */
   readonly numaNode: number | null;
 }
 
 export interface VfHold {
-  readonly host: MigrationHost;
+  readonly host: LiveMigrationHost;
   readonly portId: string;
   readonly vf: ClaimedVf;
 }
 
 export interface DeviceChange {
-  readonly host: MigrationHost;
+  readonly host: LiveMigrationHost;
   readonly domain: string;
   readonly portId: string;
   readonly deviceXml: string;
@@ -58,8 +58,8 @@ export interface DeviceChange {
 
 export interface MigrateCall {
   readonly domain: string;
-  readonly from: MigrationHost;
-  readonly to: MigrationHost;
+  readonly from: LiveMigrationHost;
+  readonly to: LiveMigrationHost;
   /**
    * Render-only moves only: the whole domain XML as `to` defines it (its own
    * VFs and NUMA nodes). A live migration carries the running definition.
@@ -73,7 +73,7 @@ export interface MigrateCall {
  * implementation waits for what it started (device removal, migration end)
  * before it answers.
  */
-export interface MigrationPorts {
+export interface LiveMigrationPorts {
   /** Holds a free VF on `host` for the port (same physnet); reserved, not yet the port's. */
   reserveVf(req: VfReservationRequest): Promise<ClaimedVf>;
   /** Makes a reserved VF the port's for good (reserved → allocated). */
@@ -101,7 +101,7 @@ export const MIGRATION_STEP_KINDS = [
 ] as const;
 export type MigrationStepKind = (typeof MIGRATION_STEP_KINDS)[number];
 
-export interface MigrationStep {
+export interface LiveMigrationStep {
   /** `<kind>` or `<kind>:<portId>`; unique within a plan. */
   readonly id: string;
   readonly kind: MigrationStepKind;
@@ -126,9 +126,9 @@ export interface MigratingPort {
   readonly standbyId: string | null;
 }
 
-export interface MigrationPlan {
+export interface LiveMigrationPlan {
   readonly request: MigrationRequest;
   readonly mode: MigrationMode;
   readonly ports: readonly MigratingPort[];
-  readonly steps: readonly MigrationStep[];
+  readonly steps: readonly LiveMigrationStep[];
 }

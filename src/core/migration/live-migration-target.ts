@@ -1,6 +1,5 @@
 import { VfleetError } from '../errors.js';
-import type { Host } from '../fleet/model.js';
-import type { HypervisorFacts } from '../fleet/wiring-facts.js';
+import type { HypervisorFacts } from '../libvirt/hypervisor-facts.js';
 import type { CandidateHost } from '../scheduler/types.js';
 
 /**
@@ -18,12 +17,26 @@ export interface VfNeed {
   readonly count: number;
 }
 
+/**
+ * The fields of a fleet `Host` this check reads, spelled out here so that
+ * the migration folder does not import the fleet folder (which imports it).
+ */
+export interface TargetHost {
+  readonly id: string;
+  readonly reportedHealthy: boolean | null;
+  readonly lastSeen: string | null;
+  readonly specGeneration: number;
+  readonly appliedGeneration: number;
+  readonly ready: boolean;
+  readonly lastApplyMessage: string | null;
+}
+
 export interface TargetCheckInput {
   readonly instance: string;
   readonly source: { readonly id: string; readonly hypervisor: HypervisorFacts };
   readonly targetId: string;
   /** null: no such host. */
-  readonly target: Host | null;
+  readonly target: TargetHost | null;
   /** null: the target's agent has not reported its devices (nor libvirt) yet. */
   readonly targetHypervisor: HypervisorFacts | null;
   /** The target as the scheduler sees it (free clean VFs per PF); undefined when unknown. */
@@ -42,7 +55,7 @@ const refuse = (code: 'CONFLICT' | 'UNSUPPORTED' | 'NO_CAPACITY', message: strin
  * them: the host, its agent, its hypervisor, then its free VFs). Nothing has
  * moved when this throws.
  */
-export function checkMigrationTarget(c: TargetCheckInput): MigrationMode {
+export function checkLiveMigrationTarget(c: TargetCheckInput): MigrationMode {
   const t = c.targetId;
   if (c.target === null)
     throw new VfleetError('NOT_FOUND', `no host ${t}: \`vfleet hosts\` lists the hosts`, {
@@ -61,7 +74,7 @@ export function checkMigrationTarget(c: TargetCheckInput): MigrationMode {
   return mode;
 }
 
-function checkHostState(h: Host, nowMs: number, staleAfterMs: number): void {
+function checkHostState(h: TargetHost, nowMs: number, staleAfterMs: number): void {
   if (h.lastSeen === null || h.reportedHealthy === null)
     throw refuse('CONFLICT', `host ${h.id} has never reported: its agent has not joined yet`);
   const ageMs = nowMs - Date.parse(h.lastSeen);

@@ -1,16 +1,16 @@
 import { VfleetError } from '../errors.js';
 import { renderDeviceXml } from '../libvirt/render-domain.js';
 import { standbyIndex } from '../libvirt/render-ports.js';
-import { prepareInstance } from '../libvirt/validate-instance.js';
-import type { DirectPort } from '../libvirt/wiring.js';
+import { prepareInstance } from '../libvirt/validate-domain-request.js';
+import type { DirectPort } from '../libvirt/domain-request.js';
 import type {
   MigratingPort,
-  MigrationHost,
-  MigrationPlan,
+  LiveMigrationHost,
+  LiveMigrationPlan,
   MigrationRequest,
-  MigrationStep,
-} from './migration-types.js';
-import type { MigrationMode } from './target-check.js';
+  LiveMigrationStep,
+} from './live-migration-types.js';
+import type { MigrationMode } from './live-migration-target.js';
 
 /**
  * Why a vnic type is not moved by this state machine. `normal` ports travel
@@ -23,7 +23,7 @@ const NOT_MIGRATED: Readonly<Record<string, string>> = {
   vdpa: 'a vDPA port is not migrated by vfleet',
 };
 
-function checkHost(h: MigrationHost | undefined, field: string, mode: MigrationMode): void {
+function checkHost(h: LiveMigrationHost | undefined, field: string, mode: MigrationMode): void {
   if (typeof h?.id !== 'string' || h.id === '') {
     throw new VfleetError('INVALID_INPUT', `${field}.id: a host id is needed`, {
       field: `${field}.id`,
@@ -41,11 +41,13 @@ function checkHost(h: MigrationHost | undefined, field: string, mode: MigrationM
  * guest. Render-only: no guest runs, so nothing is hot-plugged; the `migrate`
  * step moves the definition, which names the target VFs already.
  */
-function stepsFor(ports: readonly MigratingPort[], mode: MigrationMode): MigrationStep[] {
+function stepsFor(ports: readonly MigratingPort[], mode: MigrationMode): LiveMigrationStep[] {
   const live = mode === 'live';
-  const each = (kind: MigrationStep['kind'], phase: MigrationStep['phase'] = 'transaction') =>
-    ports.map((p) => ({ id: `${kind}:${p.portId}`, kind, portId: p.portId, phase }));
-  const once = (kind: MigrationStep['kind']): MigrationStep => ({
+  const each = (
+    kind: LiveMigrationStep['kind'],
+    phase: LiveMigrationStep['phase'] = 'transaction',
+  ) => ports.map((p) => ({ id: `${kind}:${p.portId}`, kind, portId: p.portId, phase }));
+  const once = (kind: LiveMigrationStep['kind']): LiveMigrationStep => ({
     id: kind,
     kind,
     portId: null,
@@ -67,7 +69,7 @@ function stepsFor(ports: readonly MigratingPort[], mode: MigrationMode): Migrati
  * anything runs) an instance that does not validate, the same host on both
  * sides, and ports this state machine cannot move (UNSUPPORTED, naming the port).
  */
-export function planMigration(req: MigrationRequest): MigrationPlan {
+export function planLiveMigration(req: MigrationRequest): LiveMigrationPlan {
   const mode = req.mode ?? 'live';
   checkHost(req.source, 'source', mode);
   checkHost(req.target, 'target', mode);

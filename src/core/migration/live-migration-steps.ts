@@ -1,22 +1,26 @@
 import { VfleetError } from '../errors.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
-import type { InstanceWiring } from '../libvirt/wiring.js';
-import type { MigrationPlan, MigrationPorts, MigrationStep } from './migration-types.js';
-import { portView, type MigrationView, type MutableView } from './migration-view.js';
+import type { DomainRequest } from '../libvirt/domain-request.js';
+import type {
+  LiveMigrationPlan,
+  LiveMigrationPorts,
+  LiveMigrationStep,
+} from './live-migration-types.js';
+import { portView, type LiveMigrationView, type MutableView } from './live-migration-view.js';
 
 /**
  * What each step does and how it is undone. Both update the view only after
  * the port call succeeded, so the view never claims what did not happen.
  */
 export interface StepContext {
-  readonly plan: MigrationPlan;
-  readonly ports: MigrationPorts;
+  readonly plan: LiveMigrationPlan;
+  readonly ports: LiveMigrationPorts;
   readonly view: MutableView;
   /** Device XML of the target VFs, by port id (from `check-target-vfs`). */
   readonly targetXml: Map<string, string>;
 }
 
-type StepFn = (ctx: StepContext, step: MigrationStep) => Promise<void>;
+type StepFn = (ctx: StepContext, step: LiveMigrationStep) => Promise<void>;
 
 export interface StepBehaviour {
   readonly run: StepFn;
@@ -27,26 +31,26 @@ export interface StepBehaviour {
 /** Live and persistent: a rolled-back source keeps its VF across a restart too. */
 const BOTH = { live: true, config: true } as const;
 
-const migrating = (ctx: StepContext, step: MigrationStep) => {
+const migrating = (ctx: StepContext, step: LiveMigrationStep) => {
   const m = ctx.plan.ports.find((p) => p.portId === step.portId);
   if (m === undefined) throw new VfleetError('INTERNAL', `step ${step.id} names no migrating port`);
   return { m, v: portView(ctx.view, step.portId) };
 };
 
-const targetVfOf = (ctx: StepContext, step: MigrationStep) => {
+const targetVfOf = (ctx: StepContext, step: LiveMigrationStep) => {
   const { v } = migrating(ctx, step);
   if (v.target.vf === null) throw new VfleetError('INTERNAL', `step ${step.id}: no target VF`);
   return v.target.vf;
 };
 
-const targetXmlOf = (ctx: StepContext, step: MigrationStep): string => {
+const targetXmlOf = (ctx: StepContext, step: LiveMigrationStep): string => {
   const xml = ctx.targetXml.get(step.portId ?? '');
   if (xml === undefined) throw new VfleetError('INTERNAL', `step ${step.id}: no target device`);
   return xml;
 };
 
 /** The target VF's device change: attached by the step, detached by its undo. */
-const targetDevice = (ctx: StepContext, step: MigrationStep) => ({
+const targetDevice = (ctx: StepContext, step: LiveMigrationStep) => ({
   host: host(ctx, 'target'),
   domain: domain(ctx),
   portId: step.portId ?? '',
@@ -58,12 +62,15 @@ const targetDevice = (ctx: StepContext, step: MigrationStep) => ({
  * The instance as it will be on the target: the reserved VFs in its direct
  * ports, the target's NUMA nodes, no dedicated CPUs (those were the source's).
  */
-function targetWiring(ctx: StepContext): InstanceWiring {
-  return targetWiringOf(ctx.plan, ctx.view);
+function targetRequest(ctx: StepContext): DomainRequest {
+  return targetDomainRequestOf(ctx.plan, ctx.view);
 }
 
-/** `targetWiring` from the plan and where things are (the persisted live migration uses it too). */
-export function targetWiringOf(plan: MigrationPlan, view: MigrationView): InstanceWiring {
+/** `targetRequest` from the plan and where things are (the persisted live migration uses it too). */
+export function targetDomainRequestOf(
+  plan: LiveMigrationPlan,
+  view: LiveMigrationView,
+): DomainRequest {
   const { instance, targetNuma } = plan.request;
   const { name, uuid, vcpus, memoryMb, numaPolicy, base } = instance;
   const ports = instance.ports.map((p) => {
@@ -88,7 +95,7 @@ function moveDefinition(ctx: StepContext, to: 'source' | 'target'): void {
 }
 const domain = (ctx: StepContext) => ctx.plan.request.instance.name;
 
-export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
+export const STEPS: Readonly<Record<LiveMigrationStep['kind'], StepBehaviour>> = {
   'reserve-target-vf': {
     async run(ctx, step) {
       const { m, v } = migrating(ctx, step);
@@ -109,7 +116,7 @@ export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
   'check-target-vfs': {
     // Same checks as a boot (address known, vfio-capable, NUMA policy on the target).
     run(ctx) {
-      const w = targetWiring(ctx);
+      const w = targetRequest(ctx);
       for (const p of ctx.plan.ports) ctx.targetXml.set(p.portId, renderDeviceXml(w, p.portId));
       return Promise.resolve();
     },
@@ -142,7 +149,7 @@ export const STEPS: Readonly<Record<MigrationStep['kind'], StepBehaviour>> = {
   migrate: {
     async run(ctx) {
       const xml =
-        ctx.plan.mode === 'live' ? {} : { domainXml: renderDomainXml(targetWiring(ctx)).xml };
+        ctx.plan.mode === 'live' ? {} : { domainXml: renderDomainXml(targetRequest(ctx)).xml };
       await ctx.ports.migrate({
         domain: domain(ctx),
         from: host(ctx, 'source'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VfleetError } from '../errors.js';
 import { renderDomainXml } from '../libvirt/render-domain.js';
-import type { ClaimedVf, DirectPort, NormalPort } from '../libvirt/wiring.js';
+import type { ClaimedVf, DirectPort, NormalPort } from '../libvirt/domain-request.js';
 import { parseXml } from '../libvirt/xml-parse.js';
 import { attrOf, childElements, textOf, type XmlElement } from '../libvirt/xml-tree.js';
 import {
@@ -10,9 +10,9 @@ import {
   instanceView,
   portView,
   VM_ID as ID,
-} from '../../testing/vm-wiring-fixture.js';
+} from '../../testing/vm-domain-fixture.js';
 import type { InstanceView, PortView } from './store.js';
-import { domainName, instanceWiring, standbyId, vfAt, type VmBoot } from './vm-wiring.js';
+import { domainName, domainRequestOf, standbyId, vfAt, type VmBoot } from './vm-domain.js';
 
 const vfFact = (address: string): ClaimedVf => {
   const vf = FACTS.vfs[address];
@@ -26,7 +26,7 @@ const meta = (over: Partial<PortView> = {}) =>
   portView({ id: 'p-meta', vnicType: 'normal', mac: 'fa:16:3e:00:00:10', ...over });
 
 const portsOf = (inst: InstanceView, b: VmBoot = boot(), vfFor?: ReadonlyMap<string, ClaimedVf>) =>
-  instanceWiring(inst, b, FACTS, vfFor).ports;
+  domainRequestOf(inst, b, FACTS, vfFor).ports;
 
 describe('domainName', () => {
   it('is the instance name with the start of its id', () => {
@@ -53,11 +53,11 @@ describe('vfAt', () => {
   });
 });
 
-describe('instanceWiring: the instance', () => {
+describe('domainRequestOf: the instance', () => {
   it('takes name, uuid, size and policy from the instance, base from boot, NUMA from the facts', () => {
     const inst = instanceView([direct()], { vcpus: 6, memoryMb: 12288, numaPolicy: 'socket' });
     const b = boot();
-    const w = instanceWiring(inst, b, FACTS);
+    const w = domainRequestOf(inst, b, FACTS);
     expect(w.name).toBe(domainName(inst));
     expect(w.uuid).toBe(inst.id);
     expect([w.vcpus, w.memoryMb, w.numaPolicy]).toEqual([6, 12288, 'socket']);
@@ -76,7 +76,7 @@ describe('instanceWiring: the instance', () => {
   });
 });
 
-describe('instanceWiring: ports', () => {
+describe('domainRequestOf: ports', () => {
   it("direct: the port's MAC and VLAN on its VF as the host reported it", () => {
     const p = direct({ mac: 'fa:16:3e:aa:bb:cc', vlan: 2401 });
     expect(portsOf(instanceView([p]))).toEqual([
@@ -215,7 +215,7 @@ describe('instanceWiring: ports', () => {
   it('the checks then say what is missing, instead of rendering a guess', () => {
     // A port holding no VF at all: no address to put in the domain.
     const inst = instanceView([direct({ pciAddress: null })]);
-    const w = instanceWiring(inst, boot(), FACTS);
+    const w = domainRequestOf(inst, boot(), FACTS);
     expect(() => renderDomainXml(w)).toThrowError(VfleetError);
     try {
       renderDomainXml(w);
@@ -228,7 +228,7 @@ describe('instanceWiring: ports', () => {
   });
 });
 
-describe('instanceWiring: failover standby', () => {
+describe('domainRequestOf: failover standby', () => {
   const standbyOf = (portId: string, mac: string, bridge: string): NormalPort => ({
     id: `${portId}-standby`,
     vnicType: 'normal',
@@ -285,7 +285,7 @@ describe('instanceWiring: failover standby', () => {
   });
 });
 
-describe('instanceWiring: vfFor', () => {
+describe('domainRequestOf: vfFor', () => {
   it("puts the given VF in place of the port's own, and leaves the other ports be", () => {
     const target = vfFact('0000:5e:02.0');
     const inst = instanceView([
@@ -332,7 +332,7 @@ function one(e: XmlElement, ...path: string[]): XmlElement {
   return cur;
 }
 
-describe('instanceWiring rendered', () => {
+describe('domainRequestOf rendered', () => {
   const inst = instanceView([
     meta(),
     direct({ id: 'p1', mac: 'fa:16:3e:00:00:01', vlan: 2401 }),
@@ -348,14 +348,14 @@ describe('instanceWiring rendered', () => {
   const b = boot({ 'p-meta': { bridge: 'br-meta' }, p1: { standby: { bridge: 'br-fo' } } });
 
   it('renders a domain named after the instance, with its id as UUID', () => {
-    const doc = parseXml(renderDomainXml(instanceWiring(inst, b, FACTS)).xml, 'out');
+    const doc = parseXml(renderDomainXml(domainRequestOf(inst, b, FACTS)).xml, 'out');
     expect(textOf(one(doc, 'name'))).toBe(domainName(inst));
     expect(textOf(one(doc, 'uuid'))).toBe(inst.id);
     expect(textOf(one(doc, 'vcpu'))).toBe(String(inst.vcpus));
   });
 
   it('pairs the direct port with its standby through <teaming>', () => {
-    const doc = parseXml(renderDomainXml(instanceWiring(inst, b, FACTS)).xml, 'out');
+    const doc = parseXml(renderDomainXml(domainRequestOf(inst, b, FACTS)).xml, 'out');
     const devices = childElements(one(doc, 'devices'));
     const byAlias = (alias: string) => {
       const at = devices.findIndex((d) =>
@@ -384,14 +384,14 @@ describe('instanceWiring rendered', () => {
 
   it('without a standby, the direct port has no <teaming>', () => {
     const xml = renderDomainXml(
-      instanceWiring(inst, boot({ 'p-meta': { bridge: 'br-meta' } }), FACTS),
+      domainRequestOf(inst, boot({ 'p-meta': { bridge: 'br-meta' } }), FACTS),
     ).xml;
     expect(xml).not.toContain('teaming');
     expect(xml).not.toContain('p1-standby');
   });
 
   it('places the instance on the node of its devices (facts reach the renderer)', () => {
-    const r = renderDomainXml(instanceWiring(inst, b, FACTS));
+    const r = renderDomainXml(domainRequestOf(inst, b, FACTS));
     expect(r.placement?.nodes).toEqual([0]);
     expect(r.placement?.cpus).toEqual(FACTS.numa.find((n) => n.node === 0)?.cpus);
   });

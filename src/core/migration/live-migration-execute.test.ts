@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeMigrationWorld } from '../../testing/fake-migration-world.js';
+import { FakeLiveMigrationWorld } from '../../testing/fake-live-migration-world.js';
 import {
   HOST_A,
   HOST_B,
@@ -8,19 +8,19 @@ import {
   migratingInstance,
   migrationRequest,
   worldFor,
-} from '../../testing/migration-fixture.js';
+} from '../../testing/live-migration-fixture.js';
 import { aliasOf } from '../libvirt/render-ports.js';
-import { executeMigration, type MigrationReport } from './execute-migration.js';
-import type { MigrationPlan, MigrationStep } from './migration-types.js';
-import type { MigrationView } from './migration-view.js';
-import { planMigration } from './plan-migration.js';
+import { executeLiveMigration, type LiveMigrationReport } from './live-migration-execute.js';
+import type { LiveMigrationPlan, LiveMigrationStep } from './live-migration-types.js';
+import type { LiveMigrationView } from './live-migration-view.js';
+import { planLiveMigration } from './live-migration-plan.js';
 
 /**
  * The port call each step makes, forward and as its compensation: the
  * contract the controller implements. null: the step calls nothing
  * (check-target-vfs is pure) or has nothing to undo.
  */
-const CALLS: Record<MigrationStep['kind'], { run: string | null; undo: string | null }> = {
+const CALLS: Record<LiveMigrationStep['kind'], { run: string | null; undo: string | null }> = {
   'reserve-target-vf': { run: 'reserveVf@b', undo: 'releaseVf@b' },
   'check-target-vfs': { run: null, undo: null },
   'detach-source-vf': { run: 'detachDevice@a', undo: 'attachDevice@a' },
@@ -29,23 +29,24 @@ const CALLS: Record<MigrationStep['kind'], { run: string | null; undo: string | 
   'confirm-target-vf': { run: 'confirmVf@b', undo: null },
   'release-source-vf': { run: 'releaseVf@a', undo: null },
 };
-const key = (call: string, s: MigrationStep) => (s.portId === null ? call : `${call}:${s.portId}`);
+const key = (call: string, s: LiveMigrationStep) =>
+  s.portId === null ? call : `${call}:${s.portId}`;
 
-function setup(): { plan: MigrationPlan; world: FakeMigrationWorld; initial: unknown } {
-  const plan = planMigration(migrationRequest());
+function setup(): { plan: LiveMigrationPlan; world: FakeLiveMigrationWorld; initial: unknown } {
+  const plan = planLiveMigration(migrationRequest());
   const world = worldFor(plan.request.instance);
   return { plan, world, initial: world.snapshot() };
 }
 
 /** Makes step `s` fail forward: its port call, or (for the pure check) a VF on the wrong node. */
-function breakStep(world: FakeMigrationWorld, s: MigrationStep): void {
+function breakStep(world: FakeLiveMigrationWorld, s: LiveMigrationStep): void {
   const call = CALLS[s.kind].run;
   if (call === null) world.badReservation = TARGET_VFS[0];
   else world.faults.add(key(call, s));
 }
 
 /** What the world says the view should be: the executor's report must agree with it. */
-function truth(world: FakeMigrationWorld, plan: MigrationPlan): MigrationView {
+function truth(world: FakeLiveMigrationWorld, plan: LiveMigrationPlan): LiveMigrationView {
   const live = (host: string) => world.domains.get(host)?.live;
   return {
     domainOn: world.domainHost() === HOST_A.id ? 'source' : 'target',
@@ -74,7 +75,7 @@ function truth(world: FakeMigrationWorld, plan: MigrationPlan): MigrationView {
 }
 
 /** No VF that a domain has attached is free or held by another port, on any host. */
-function expectNoVfLeakedWhileAttached(world: FakeMigrationWorld): void {
+function expectNoVfLeakedWhileAttached(world: FakeLiveMigrationWorld): void {
   for (const [host, d] of world.domains) {
     for (const dev of [...d.live.values(), ...d.config.values()]) {
       if (dev.address === null) continue;
@@ -84,12 +85,12 @@ function expectNoVfLeakedWhileAttached(world: FakeMigrationWorld): void {
   }
 }
 
-const statusOf = (r: MigrationReport, id: string) => r.steps.find((s) => s.id === id);
+const statusOf = (r: LiveMigrationReport, id: string) => r.steps.find((s) => s.id === id);
 
 describe('live migration of direct ports', () => {
   it('moves the instance with a VF per port on the target, same MAC and VLAN, failover kept', async () => {
     const { plan, world } = setup();
-    const r = await executeMigration(plan, world);
+    const r = await executeLiveMigration(plan, world);
     expect([r.outcome, r.needsAttention, r.failedStep]).toEqual(['completed', false, null]);
     expect(world.domainHost()).toBe('b');
     const b = world.domains.get('b');
@@ -146,7 +147,7 @@ describe('live migration of direct ports', () => {
     it(`a failure at ${step.id} rolls back: VFs back on the source, target reservations freed`, async () => {
       const { plan, world, initial } = setup();
       breakStep(world, step);
-      const r = await executeMigration(plan, world);
+      const r = await executeLiveMigration(plan, world);
       expect([r.outcome, r.needsAttention, r.failedStep]).toEqual(['rolled-back', false, step.id]);
       expect(r.error?.code).toBe(
         step.kind === 'check-target-vfs' ? 'INVALID_INPUT' : 'COMMAND_FAILED',
@@ -166,7 +167,7 @@ describe('live migration of direct ports', () => {
     it(`a failure at ${step.id} keeps the migration and flags the unreleased source VF`, async () => {
       const { plan, world } = setup();
       breakStep(world, step);
-      const r = await executeMigration(plan, world);
+      const r = await executeLiveMigration(plan, world);
       expect([r.outcome, r.needsAttention, r.failedStep]).toEqual(['completed', true, null]);
       const vf = plan.ports.find((p) => p.portId === step.portId)?.sourceVf.pciAddress ?? '';
       expect(r.attention).toHaveLength(1);
@@ -209,7 +210,7 @@ describe('failures during rollback', () => {
       breakStep(world, failing);
       const undoCall = CALLS[undoing.kind].undo ?? '';
       world.faults.add(key(undoCall, undoing));
-      const r = await executeMigration(plan, world);
+      const r = await executeLiveMigration(plan, world);
       expect([r.outcome, r.needsAttention, r.failedStep]).toEqual([
         'rollback-incomplete',
         true,
@@ -240,17 +241,17 @@ describe('the target host', () => {
       { node: 0, cpus: [32, 33, 34, 35], socket: 0 },
       { node: 1, cpus: [36, 37], socket: 1 },
     ];
-    const plan = planMigration({ ...req, targetNuma });
-    const r = await executeMigration(plan, worldFor(plan.request.instance));
+    const plan = planLiveMigration({ ...req, targetNuma });
+    const r = await executeLiveMigration(plan, worldFor(plan.request.instance));
     expect([r.outcome, r.error]).toEqual(['completed', null]);
   });
 
   it('refuses target VFs that break the NUMA policy there, and rolls back', async () => {
     const req = migrationRequest();
-    const plan = planMigration({ ...req, targetNuma: [{ node: 0, cpus: [0], socket: 0 }] });
+    const plan = planLiveMigration({ ...req, targetNuma: [{ node: 0, cpus: [0], socket: 0 }] });
     const world = worldFor(plan.request.instance);
     world.badReservation = TARGET_VFS[0];
-    const r = await executeMigration(plan, world);
+    const r = await executeLiveMigration(plan, world);
     expect([r.outcome, r.failedStep, r.error?.code]).toEqual([
       'rolled-back',
       'check-target-vfs',
@@ -262,9 +263,9 @@ describe('the target host', () => {
 
 describe('no direct port', () => {
   it('migrates the domain alone', async () => {
-    const plan = planMigration(migrationRequest(migratingInstance({ ports: [] })));
+    const plan = planLiveMigration(migrationRequest(migratingInstance({ ports: [] })));
     const world = worldFor(plan.request.instance);
-    const r = await executeMigration(plan, world);
+    const r = await executeLiveMigration(plan, world);
     expect([r.outcome, plan.steps.map((s) => s.id), world.calls]).toEqual([
       'completed',
       ['migrate'],

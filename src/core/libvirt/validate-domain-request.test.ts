@@ -1,31 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { isVfleetError, type VfleetError } from '../errors.js';
 import { renderDeviceXml, renderDomainXml } from './render-domain.js';
-import { validateInstanceWiring } from './validate-instance.js';
-import type { InstanceWiring } from './wiring.js';
+import { validateDomainRequest } from './validate-domain-request.js';
+import type { DomainRequest } from './domain-request.js';
 import {
   exampleDirect,
   exampleInstance,
   exampleMacvtap,
   exampleVdpa,
   exampleVf,
-} from './wiring-examples.js';
+} from './domain-request-examples.js';
 
-function refusal(w: InstanceWiring): VfleetError {
+function refusal(w: DomainRequest): VfleetError {
   try {
-    validateInstanceWiring(w);
+    validateDomainRequest(w);
   } catch (e) {
     if (isVfleetError(e)) return e;
     throw e;
   }
-  throw new Error('expected the wiring to be refused');
+  throw new Error('expected the domain request to be refused');
 }
 
 /** Every field named by the refusal, in order. */
-const fields = (w: InstanceWiring): string[] =>
+const fields = (w: DomainRequest): string[] =>
   (refusal(w).details.problems as { field: string }[]).map((p) => p.field);
 
-const ports = (...p: InstanceWiring['ports']) => exampleInstance({ ports: p });
+const ports = (...p: DomainRequest['ports']) => exampleInstance({ ports: p });
 
 describe('refused before rendering', () => {
   it('is INVALID_INPUT naming the field, and renderDomainXml refuses the same way', () => {
@@ -38,7 +38,7 @@ describe('refused before rendering', () => {
     expect(() => renderDeviceXml(w, 'p-vdpa')).toThrow(e.message);
   });
 
-  const cases: [string, InstanceWiring, string][] = [
+  const cases: [string, DomainRequest, string][] = [
     ['a name with a slash', exampleInstance({ name: 'a/b' }), 'name'],
     ['a name virsh would read as an id', exampleInstance({ name: '42' }), 'name'],
     ['a name with a control character', exampleInstance({ name: 'a\u0007b' }), 'name'],
@@ -103,9 +103,9 @@ describe('refused before rendering', () => {
       'base.xml',
     ],
   ];
-  for (const [label, wiring, field] of cases) {
+  for (const [label, request, field] of cases) {
     it(`refuses ${label} (${field})`, () => {
-      expect(fields(wiring)[0]).toBe(field);
+      expect(fields(request)[0]).toBe(field);
     });
   }
 
@@ -122,7 +122,7 @@ describe('refused before rendering', () => {
 });
 
 describe('accepted', () => {
-  const ok: [string, InstanceWiring][] = [
+  const ok: [string, DomainRequest][] = [
     ['the example', exampleInstance()],
     [
       'legacy with a device without node',
@@ -152,10 +152,10 @@ describe('accepted', () => {
     ['a name with quotes, ampersand and spaces', exampleInstance({ name: `it's "a" & b` })],
     ['no ports at all', ports()],
   ];
-  for (const [label, wiring] of ok) {
+  for (const [label, request] of ok) {
     it(label, () => {
       expect(() => {
-        validateInstanceWiring(wiring);
+        validateDomainRequest(request);
       }).not.toThrow();
     });
   }

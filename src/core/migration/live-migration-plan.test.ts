@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { HOST_A, migratingInstance, migrationRequest } from '../../testing/migration-fixture.js';
+import {
+  HOST_A,
+  migratingInstance,
+  migrationRequest,
+} from '../../testing/live-migration-fixture.js';
 import { VfleetError } from '../errors.js';
 import {
   exampleMacvtap,
   examplePhysical,
   exampleVdpa,
   exampleVf,
-} from '../libvirt/wiring-examples.js';
-import type { PortWiring } from '../libvirt/wiring.js';
-import type { MigrationRequest } from './migration-types.js';
-import { planMigration } from './plan-migration.js';
+} from '../libvirt/domain-request-examples.js';
+import type { DomainPort } from '../libvirt/domain-request.js';
+import type { MigrationRequest } from './live-migration-types.js';
+import { planLiveMigration } from './live-migration-plan.js';
 
 function refusal(req: MigrationRequest): VfleetError {
   try {
-    planMigration(req);
+    planLiveMigration(req);
   } catch (e) {
     if (e instanceof VfleetError) return e;
     throw e;
@@ -23,7 +27,7 @@ function refusal(req: MigrationRequest): VfleetError {
 
 describe('planning a migration', () => {
   it('lays out reservations, a check, detaches, one migration, attaches, confirms, then releases', () => {
-    const plan = planMigration(migrationRequest());
+    const plan = planLiveMigration(migrationRequest());
     expect(plan.steps.map((s) => `${s.id}/${s.phase}`)).toEqual([
       'reserve-target-vf:p1/transaction',
       'reserve-target-vf:p2/transaction',
@@ -47,7 +51,7 @@ describe('planning a migration', () => {
       target: { id: 'b', uri: '' },
       mode: 'render-only' as const,
     };
-    const plan = planMigration(req);
+    const plan = planLiveMigration(req);
     expect(plan.mode).toBe('render-only');
     expect(plan.steps.map((s) => s.id)).toEqual([
       'reserve-target-vf:p1',
@@ -65,7 +69,7 @@ describe('planning a migration', () => {
   });
 
   it('detaches the source VF with the failover pairing when the port has a standby', () => {
-    const [p1, p2] = planMigration(migrationRequest()).ports;
+    const [p1, p2] = planLiveMigration(migrationRequest()).ports;
     expect(p1?.standbyId).toBe('sb1');
     expect(p1?.sourceDeviceXml).toContain('<teaming type="transient" persistent="ua-sb1"/>');
     expect(p1?.sourceDeviceXml).toContain('bus="0x3b" slot="0x02" function="0x1"');
@@ -89,7 +93,7 @@ describe('planning a migration', () => {
     expect([e.code, e.details.field]).toEqual(['INVALID_INPUT', 'ports[1].vf.pciAddress']);
   });
 
-  const unsupported: [string, PortWiring][] = [
+  const unsupported: [string, DomainPort][] = [
     ['macvtap', exampleMacvtap({ mac: 'fa:16:3e:00:00:42' })],
     ['vdpa', exampleVdpa()],
     ['direct-physical', examplePhysical()],

@@ -1,5 +1,5 @@
-import type { ClaimedVf } from '../libvirt/wiring.js';
-import type { MigrationPlan } from './migration-types.js';
+import type { ClaimedVf } from '../libvirt/domain-request.js';
+import type { LiveMigrationPlan } from './live-migration-types.js';
 
 /**
  * Where everything is, as far as the executor knows: updated after each
@@ -22,16 +22,16 @@ export interface PortPlacement {
   };
 }
 
-export interface MigrationView {
+export interface LiveMigrationView {
   /** The host the domain runs on. */
   readonly domainOn: 'source' | 'target';
   readonly ports: readonly PortPlacement[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-export type MutableView = Mutable<MigrationView> & { ports: Mutable<PortPlacement>[] };
+export type MutableView = Mutable<LiveMigrationView> & { ports: Mutable<PortPlacement>[] };
 
-export function initialView(plan: MigrationPlan): MutableView {
+export function initialView(plan: LiveMigrationPlan): MutableView {
   return {
     domainOn: 'source',
     ports: plan.ports.map((p) => ({
@@ -49,7 +49,7 @@ export function portView(view: MutableView, portId: string | null): Mutable<Port
 }
 
 /** A deep copy for the report, so later changes do not show through. */
-export function snapshotView(view: MutableView): MigrationView {
+export function snapshotView(view: MutableView): LiveMigrationView {
   return {
     domainOn: view.domainOn,
     ports: view.ports.map((p) => ({

@@ -4,7 +4,7 @@ import type { NumaPolicy, VfDriverKind } from '../vocabulary.js';
  * What the libvirt renderers need to know about an instance and the devices
  * claimed for it, and no more (the controller builds these from its records
  * and the host inventory). Everything here is checked by
- * `validateInstanceWiring` before a single element is rendered.
+ * `validateDomainRequest` before a single element is rendered.
  */
 
 /** A claimed VF as the host reports it. */
@@ -76,7 +76,7 @@ export interface NormalPort {
   readonly standbyFor?: string;
 }
 
-export type PortWiring = DirectPort | MacvtapPort | VdpaPort | DirectPhysicalPort | NormalPort;
+export type DomainPort = DirectPort | MacvtapPort | VdpaPort | DirectPhysicalPort | NormalPort;
 
 /** One host NUMA node: its CPUs and the socket (package) it sits on. */
 export interface HostNumaNode {
@@ -112,13 +112,13 @@ export interface BaseDomainXml {
 export const DOMAIN_POLICIES = ['tenant', 'trusted'] as const;
 export type DomainPolicy = (typeof DOMAIN_POLICIES)[number];
 
-export interface InstanceWiring {
+export interface DomainRequest {
   readonly name: string;
   readonly uuid?: string;
   readonly vcpus: number;
   readonly memoryMb: number;
   readonly numaPolicy: NumaPolicy;
-  readonly ports: readonly PortWiring[];
+  readonly ports: readonly DomainPort[];
   readonly base: DomainTemplate | BaseDomainXml;
   /** The host's NUMA nodes (empty on a host without NUMA information). */
   readonly hostNuma: readonly HostNumaNode[];
@@ -135,7 +135,7 @@ export interface InstanceWiring {
 }
 
 /** A libvirt network of type hostdev: a VF pool for one physnet. */
-export interface HostdevNetworkWiring {
+export interface HostdevNetworkRequest {
   readonly name: string;
   /** One PF whose VFs form the pool (libvirt takes a single `<pf>`)... */
   readonly pfIfname?: string;

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HypervisorDriver } from '../../core/libvirt/hypervisor-driver.js';
-import { executeMigration } from '../../core/migration/execute-migration.js';
+import { executeLiveMigration } from '../../core/migration/live-migration-execute.js';
 import {
   hypervisorMigrationPorts,
   type VfClaimPorts,
 } from '../../core/migration/hypervisor-ports.js';
-import type { MigrationHost } from '../../core/migration/migration-types.js';
-import { planMigration } from '../../core/migration/plan-migration.js';
+import type { LiveMigrationHost } from '../../core/migration/live-migration-types.js';
+import { planLiveMigration } from '../../core/migration/live-migration-plan.js';
 import type { CommandResult, CommandRunner } from '../../core/ports.js';
-import { TARGET_VFS, migrationRequest } from '../../testing/migration-fixture.js';
+import { TARGET_VFS, migrationRequest } from '../../testing/live-migration-fixture.js';
 import { createVirshDriver } from './virsh-driver.js';
 
 /** One virsh command as run: host (from --connect), argv without the temp file, the document. */
@@ -43,7 +43,7 @@ function recordingVirsh(fail: (c: VirshCall) => string | null = () => null) {
     },
   };
   const drivers = new Map<string, HypervisorDriver>();
-  const driverFor = (h: MigrationHost) => {
+  const driverFor = (h: LiveMigrationHost) => {
     const d = drivers.get(h.id) ?? createVirshDriver(runner, { uri: h.uri });
     drivers.set(h.id, d);
     return d;
@@ -78,8 +78,8 @@ describe('migration over the virsh driver', () => {
   it('runs detach-device, migrate, attach-device with the same MAC and VLAN on the new VF', async () => {
     const virsh = recordingVirsh();
     const vfs = claims();
-    const plan = planMigration(migrationRequest());
-    const r = await executeMigration(plan, hypervisorMigrationPorts(virsh.driverFor, vfs));
+    const plan = planLiveMigration(migrationRequest());
+    const r = await executeLiveMigration(plan, hypervisorMigrationPorts(virsh.driverFor, vfs));
     expect(r.outcome).toBe('completed');
     expect(virsh.calls.map((c) => [c.host, ...c.argv])).toEqual([
       ['a', 'detach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
@@ -127,8 +127,8 @@ describe('migration over the virsh driver', () => {
         : null,
     );
     const vfs = claims();
-    const r = await executeMigration(
-      planMigration(migrationRequest()),
+    const r = await executeLiveMigration(
+      planLiveMigration(migrationRequest()),
       hypervisorMigrationPorts(virsh.driverFor, vfs),
     );
     expect([r.outcome, r.failedStep, r.error?.code]).toEqual([

@@ -4,12 +4,12 @@ import type {
   DomainPolicy,
   ClaimedVf,
   DomainTemplate,
-  InstanceWiring,
+  DomainRequest,
   NormalSource,
-  PortWiring,
-} from '../libvirt/wiring.js';
+  DomainPort,
+} from '../libvirt/domain-request.js';
 import { resolveBootImage } from './vm-images.js';
-import type { WiringFacts } from './wiring-facts.js';
+import type { HostRenderFacts } from './host-render-facts.js';
 import type { InstanceView, PortView } from './store.js';
 
 /** Where a virtio NIC plugs in: a host bridge, or a libvirt network (default: `default`). */
@@ -95,7 +95,7 @@ export const domainName = (inst: { readonly name: string; readonly id: string })
  * The VF at `address` as the host reported it; one it has not reported yet
  * is known by address only (the checks then say what is missing).
  */
-export const vfAt = (facts: WiringFacts, address: string | null): ClaimedVf =>
+export const vfAt = (facts: HostRenderFacts, address: string | null): ClaimedVf =>
   (address === null ? undefined : facts.vfs[address]) ?? {
     pciAddress: address,
     pfIfname: null,
@@ -112,13 +112,13 @@ export const vfAt = (facts: WiringFacts, address: string | null): ClaimedVf =>
  * other VFs by port id (a migration's target VFs); without it each port's
  * own VF is looked up in the host's facts.
  */
-export function instanceWiring(
+export function domainRequestOf(
   inst: InstanceView,
   boot: VmBoot,
-  facts: WiringFacts,
+  facts: HostRenderFacts,
   vfFor: ReadonlyMap<string, ClaimedVf> = new Map(),
-): InstanceWiring {
-  const port = (p: PortView): PortWiring[] => {
+): DomainRequest {
+  const port = (p: PortView): DomainPort[] => {
     const o = boot.ports[p.id] ?? {};
     const mac = p.mac ?? '';
     switch (p.vnicType) {
@@ -138,9 +138,9 @@ export function instanceWiring(
       }
       default: {
         const vf = vfFor.get(p.id) ?? vfAt(facts, p.pciAddress);
-        const own: PortWiring = { id: p.id, vnicType: p.vnicType, mac, vlan: p.vlan, vf };
+        const own: DomainPort = { id: p.id, vnicType: p.vnicType, mac, vlan: p.vlan, vf };
         if (o.standby === undefined || p.vnicType !== 'direct') return [own];
-        const standby: PortWiring = {
+        const standby: DomainPort = {
           id: standbyId(p.id),
           vnicType: 'normal',
           mac,

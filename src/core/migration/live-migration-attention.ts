@@ -1,12 +1,12 @@
-import type { MigrationPlan } from './migration-types.js';
-import type { MigrationView } from './migration-view.js';
+import type { LiveMigrationPlan } from './live-migration-types.js';
+import type { LiveMigrationView } from './live-migration-view.js';
 
 /**
  * Plain sentences for an operator after a rollback stopped half-way: where
  * the domain runs and, per port, which VF is held and attached where. Nothing
  * here is released automatically: a VF may still be in use.
  */
-export function describeView(plan: MigrationPlan, view: MigrationView): string[] {
+export function describeView(plan: LiveMigrationPlan, view: LiveMigrationView): string[] {
   const { source, target, instance } = plan.request;
   const on = view.domainOn === 'source' ? source.id : target.id;
   const lines = [

@@ -3,14 +3,14 @@ import type {
   DirectPhysicalPort,
   DirectPort,
   HostNumaNode,
-  InstanceWiring,
+  DomainRequest,
   MacvtapPort,
   NormalPort,
   VdpaPort,
-} from './wiring.js';
+} from './domain-request.js';
 
 /**
- * Sample wirings on a two-socket host with four NUMA nodes (nodes 0-1 on
+ * Sample domain requests on a two-socket host with four NUMA nodes (nodes 0-1 on
  * socket 0, 2-3 on socket 1): for tests, docs and `instance xml` examples.
  */
 export const EXAMPLE_HOST_NUMA: readonly HostNumaNode[] = [
@@ -87,7 +87,7 @@ export const exampleNormal = (over: Partial<NormalPort> = {}): NormalPort => ({
   ...over,
 });
 
-export function exampleInstance(over: Partial<InstanceWiring> = {}): InstanceWiring {
+export function exampleInstance(over: Partial<DomainRequest> = {}): DomainRequest {
   return {
     name: 'vm-1',
     uuid: '4dea22b3-1d52-d8f3-2516-782e98ab3fa0',

@@ -1,15 +1,15 @@
 import { VfleetError } from '../core/errors.js';
 import { pciOfAddressElement } from '../core/libvirt/base-domain.js';
-import type { ClaimedVf } from '../core/libvirt/wiring.js';
+import type { ClaimedVf } from '../core/libvirt/domain-request.js';
 import { parseXml } from '../core/libvirt/xml-parse.js';
 import { attrOf, childElements, type XmlElement } from '../core/libvirt/xml-tree.js';
 import type {
   DeviceChange,
   MigrateCall,
-  MigrationPorts,
+  LiveMigrationPorts,
   VfHold,
   VfReservationRequest,
-} from '../core/migration/migration-types.js';
+} from '../core/migration/live-migration-types.js';
 
 /**
  * Two or more hosts for migration tests, with libvirt's and the controller's
@@ -64,7 +64,7 @@ function parseDevice(xml: string): WorldDevice {
   };
 }
 
-export class FakeMigrationWorld implements MigrationPorts {
+export class FakeLiveMigrationWorld implements LiveMigrationPorts {
   readonly domains = new Map<string, WorldDomain>();
   readonly vfs: WorldVf[] = [];
   readonly faults = new Set<string>();

@@ -5,13 +5,13 @@ import { checkAbsPath, checkObjectName, isList, isUint } from './field-checks.js
 import { resolveNumaPlacement, type NumaPlacement } from './numa-placement.js';
 import { Problems } from './problems.js';
 import { checkPorts } from './validate-ports.js';
-import { DISK_FORMATS, type InstanceWiring } from './wiring.js';
+import { DISK_FORMATS, type DomainRequest } from './domain-request.js';
 import { parseXml } from './xml-parse.js';
 import type { XmlElement } from './xml-tree.js';
 
 /** An instance that passed every check, with its parsed base and NUMA placement. */
 export interface PreparedInstance {
-  readonly wiring: InstanceWiring;
+  readonly request: DomainRequest;
   readonly base: XmlElement;
   readonly placement: NumaPlacement | null;
 }
@@ -21,7 +21,7 @@ const MAX_VCPUS = 4096;
 const MAX_MEMORY_MB = 64 * 1024 * 1024;
 const TOKEN_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
-function checkScalars(w: InstanceWiring, p: Problems): void {
+function checkScalars(w: DomainRequest, p: Problems): void {
   checkObjectName(p, 'name', w.name);
   if (typeof w.name === 'string' && (/^\d+$/.test(w.name) || UUID_RE.test(w.name))) {
     // virsh looks a domain up by id, then UUID, then name: such a name would hit another domain.
@@ -41,7 +41,7 @@ function checkScalars(w: InstanceWiring, p: Problems): void {
   }
 }
 
-function checkHostNuma(w: InstanceWiring, p: Problems): void {
+function checkHostNuma(w: DomainRequest, p: Problems): void {
   if (!isList(w.hostNuma)) {
     p.add('hostNuma', 'must be a list');
     return;
@@ -57,7 +57,7 @@ function checkHostNuma(w: InstanceWiring, p: Problems): void {
   });
 }
 
-function checkPinned(w: InstanceWiring, placement: NumaPlacement | null, p: Problems): void {
+function checkPinned(w: DomainRequest, placement: NumaPlacement | null, p: Problems): void {
   const pinned = w.pinnedCpus;
   if (pinned === undefined) return;
   if (!isList(pinned) || pinned.length !== w.vcpus) {
@@ -78,8 +78,8 @@ function checkPinned(w: InstanceWiring, placement: NumaPlacement | null, p: Prob
   });
 }
 
-function baseTree(w: InstanceWiring, p: Problems, portsOk: boolean): XmlElement | null {
-  const b = w.base as InstanceWiring['base'] | undefined;
+function baseTree(w: DomainRequest, p: Problems, portsOk: boolean): XmlElement | null {
+  const b = w.base as DomainRequest['base'] | undefined;
   if (b?.kind === 'template') {
     checkAbsPath(p, 'base.diskImage', b.diskImage);
     if (b.diskFormat !== undefined && !isOneOf(DISK_FORMATS, b.diskFormat)) {
@@ -113,10 +113,10 @@ function baseTree(w: InstanceWiring, p: Problems, portsOk: boolean): XmlElement 
 }
 
 /**
- * Every check of an instance wiring, collected; fails with INVALID_INPUT
+ * Every check of a domain request, collected; fails with INVALID_INPUT
  * naming the first field and listing all. Nothing is rendered before this passes.
  */
-export function prepareInstance(w: InstanceWiring): PreparedInstance {
+export function prepareInstance(w: DomainRequest): PreparedInstance {
   const p = new Problems();
   checkScalars(w, p);
   checkHostNuma(w, p);
@@ -128,9 +128,9 @@ export function prepareInstance(w: InstanceWiring): PreparedInstance {
   if (p.count === 0) checkPinned(w, placement, p);
   p.throwIfAny('instance wiring');
   if (base === null) throw new VfleetError('INTERNAL', 'instance base missing after validation');
-  return { wiring: w, base, placement };
+  return { request: w, base, placement };
 }
 
-export function validateInstanceWiring(w: InstanceWiring): void {
+export function validateDomainRequest(w: DomainRequest): void {
   prepareInstance(w);
 }

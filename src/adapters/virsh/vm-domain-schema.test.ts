@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { instanceWiring } from '../../core/fleet/vm-wiring.js';
+import { domainRequestOf } from '../../core/fleet/vm-domain.js';
 import { domainXmlPolicyProblems } from '../../core/libvirt/domain-policy.js';
 import { renderDomainXml } from '../../core/libvirt/render-domain.js';
-import { boot, FACTS, instanceView, portView } from '../../testing/vm-wiring-fixture.js';
+import { boot, FACTS, instanceView, portView } from '../../testing/vm-domain-fixture.js';
 import { createExecRunner } from '../exec/exec-runner.js';
 import { createVirshDriver } from './virsh-driver.js';
 import { validateLibvirtXml } from './virt-xml-validate.js';
@@ -11,7 +11,7 @@ import { validateLibvirtXml } from './virt-xml-validate.js';
  * A fleet instance (store view + boot options + the host's reported facts)
  * rendered to a domain that libvirt itself accepts: its Relax-NG schema and
  * its parser (virsh define on the in-process test:///default driver).
- * The core tests check the wiring; this checks libvirt agrees with it.
+ * The core tests check the domain request and its rendering; this checks libvirt agrees with it.
  */
 const runner = createExecRunner({ path: process.env.PATH });
 const testLibvirt = createVirshDriver(runner, { uri: 'test:///default' });
@@ -31,7 +31,7 @@ describe('a fleet instance rendered for its host, as libvirt sees it', () => {
       p1: { standby: { bridge: 'br-fo' } },
       p2: { standby: {} },
     });
-    const xml = renderDomainXml(instanceWiring(instance, b, FACTS)).xml;
+    const xml = renderDomainXml(domainRequestOf(instance, b, FACTS)).xml;
     expect(xml).toContain('<teaming type="persistent"/>');
     expect(xml).toContain('<teaming type="transient" persistent="ua-p1-standby"/>');
     expect(xml).toContain('<teaming type="transient" persistent="ua-p2-standby"/>');
@@ -57,7 +57,7 @@ describe('a fleet instance rendered for its host, as libvirt sees it', () => {
       ...facts,
       images: { ...images, images: [{ name: 'web.img', format: 'raw' as const, sizeBytes: 1 }] },
     };
-    const xml = renderDomainXml(instanceWiring(instance, b, withImage)).xml;
+    const xml = renderDomainXml(domainRequestOf(instance, b, withImage)).xml;
     expect(xml).toContain('<source file="/var/lib/vfleet/images/web.img"/>');
     expect(xml).toContain('<seclabel type="dynamic" relabel="yes"/>');
     const policy = { stage: 'rendered' as const, imageDir: images.dir };
@@ -69,7 +69,7 @@ describe('a fleet instance rendered for its host, as libvirt sees it', () => {
 
   it('the schema does reject a broken teaming (so the check above can fail)', async () => {
     const xml = renderDomainXml(
-      instanceWiring(instance, boot({ p1: { standby: { bridge: 'br-fo' } } }), FACTS),
+      domainRequestOf(instance, boot({ p1: { standby: { bridge: 'br-fo' } } }), FACTS),
     ).xml;
     const broken = xml.replace('<teaming type="persistent"/>', '<teaming type="standby"/>');
     expect(broken).not.toBe(xml);

@@ -1,5 +1,6 @@
 import type { HostImages } from '../libvirt/image-names.js';
-import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/wiring.js';
+import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/domain-request.js';
+import { NO_HYPERVISOR, type HypervisorFacts } from '../libvirt/hypervisor-facts.js';
 import { isOneOf, VF_DRIVER_KINDS } from '../vocabulary.js';
 import type { NumaNode } from './model.js';
 
@@ -10,7 +11,7 @@ import type { NumaNode } from './model.js';
  * these (and not from the agent) lets `vfleet instance xml` print exactly
  * what the agent will define, before it does.
  */
-export interface WiringFacts {
+export interface HostRenderFacts {
   readonly numa: readonly HostNumaNode[];
   /** By VF PCI address. */
   readonly vfs: Readonly<Record<string, ClaimedVf>>;
@@ -19,18 +20,6 @@ export interface WiringFacts {
   readonly hypervisor: HypervisorFacts;
   /** The host's image store (`vfleet agent --image-dir`); absent from older agents. */
   readonly images?: HostImages | null;
-}
-
-export const HYPERVISOR_KINDS = ['virsh', 'render-only'] as const;
-export type HypervisorKind = (typeof HYPERVISOR_KINDS)[number];
-
-export interface HypervisorFacts {
-  /** null before the agent said (an agent that does not drive libvirt). */
-  readonly kind: HypervisorKind | null;
-  /** libvirt URI other hosts migrate to (`qemu+ssh://host-b/system`). */
-  readonly migrationUri: string | null;
-  /** Why the agent only renders, when it does. */
-  readonly reason: string | null;
 }
 
 /** The scan JSON fields the facts are made of (docs/scan-json.md); all optional but the keys. */
@@ -52,14 +41,12 @@ export interface ReportedDevices {
   }[];
 }
 
-export const NO_HYPERVISOR: HypervisorFacts = { kind: null, migrationUri: null, reason: null };
-
-export function wiringFactsOf(
+export function hostRenderFactsOf(
   devices: ReportedDevices,
   numaNodes: readonly NumaNode[],
   hypervisor: HypervisorFacts = NO_HYPERVISOR,
   images: HostImages | null = null,
-): WiringFacts {
+): HostRenderFacts {
   const vfs: Record<string, ClaimedVf> = {};
   const pfs: Record<string, ClaimedPf> = {};
   for (const pf of devices.pfs) {

@@ -1,17 +1,21 @@
 import { toVfleetError, type ErrorCode } from '../errors.js';
 import type { ProgressSink } from '../ports.js';
-import { describeView } from './migration-attention.js';
-import { STEPS, type StepContext } from './migration-steps.js';
-import type { MigrationPlan, MigrationPorts, MigrationStep } from './migration-types.js';
-import type { MigrationMode } from './target-check.js';
-import { initialView, snapshotView, type MigrationView } from './migration-view.js';
+import { describeView } from './live-migration-attention.js';
+import { STEPS, type StepContext } from './live-migration-steps.js';
+import type {
+  LiveMigrationPlan,
+  LiveMigrationPorts,
+  LiveMigrationStep,
+} from './live-migration-types.js';
+import type { MigrationMode } from './live-migration-target.js';
+import { initialView, snapshotView, type LiveMigrationView } from './live-migration-view.js';
 
 export interface StepError {
   readonly code: ErrorCode;
   readonly message: string;
 }
 
-export interface StepRecord extends MigrationStep {
+export interface StepRecord extends LiveMigrationStep {
   readonly status: 'done' | 'failed' | 'not-run';
   /**
    * What the rollback did with a done step; null when there was no rollback.
@@ -22,7 +26,7 @@ export interface StepRecord extends MigrationStep {
   readonly rollbackError: StepError | null;
 }
 
-export interface MigrationReport {
+export interface LiveMigrationReport {
   /** `render-only`: no VM ran; the domain definition and the VF ports moved. */
   readonly mode: MigrationMode;
   readonly instance: string;
@@ -40,7 +44,7 @@ export interface MigrationReport {
   readonly failedStep: string | null;
   readonly error: StepError | null;
   readonly steps: readonly StepRecord[];
-  readonly final: MigrationView;
+  readonly final: LiveMigrationView;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -58,11 +62,11 @@ const summary = (e: unknown): StepError => {
  * source VF) leaves the migration done and is reported the same way.
  * Never throws for a failed step: the report is the result.
  */
-export async function executeMigration(
-  plan: MigrationPlan,
-  ports: MigrationPorts,
+export async function executeLiveMigration(
+  plan: LiveMigrationPlan,
+  ports: LiveMigrationPorts,
   progress: ProgressSink = () => undefined,
-): Promise<MigrationReport> {
+): Promise<LiveMigrationReport> {
   const ctx: StepContext = { plan, ports, view: initialView(plan), targetXml: new Map() };
   const records: Mutable<StepRecord>[] = plan.steps.map((s) => ({
     ...s,
@@ -97,7 +101,7 @@ export async function executeMigration(
     }
   }
 
-  let outcome: MigrationReport['outcome'] = 'completed';
+  let outcome: LiveMigrationReport['outcome'] = 'completed';
   if (failed !== null) {
     const stoppedAt = await rollback(ctx, records, progress);
     outcome = stoppedAt === null ? 'rolled-back' : 'rollback-incomplete';
@@ -154,5 +158,5 @@ async function rollback(
   return stoppedAt;
 }
 
-const sourceAddress = (plan: MigrationPlan, portId: string | null) =>
+const sourceAddress = (plan: LiveMigrationPlan, portId: string | null) =>
   plan.ports.find((p) => p.portId === portId)?.sourceVf.pciAddress ?? '?';

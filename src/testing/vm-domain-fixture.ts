@@ -1,9 +1,9 @@
 import type { InstanceView, PortView } from '../core/fleet/store.js';
-import type { VmBoot } from '../core/fleet/vm-wiring.js';
-import { wiringFactsOf, type WiringFacts } from '../core/fleet/wiring-facts.js';
+import type { VmBoot } from '../core/fleet/vm-domain.js';
+import { hostRenderFactsOf, type HostRenderFacts } from '../core/fleet/host-render-facts.js';
 
 /**
- * Store views, boot options and host facts for tests of instance wiring
+ * Store views, boot options and host facts for tests of domain requests
  * (pure core tests and libvirt's own checks): plain data, no node: imports.
  */
 export const VM_ID = '4dea22b3-1d52-d8f3-2516-782e98ab3fa0';
@@ -58,7 +58,7 @@ export function instanceView(
  * and a kernel VF, PF ens1f1 (node 0) offered whole, PF ens3f0 (node 1) with
  * one VF; nodes 0 and 1 with their CPUs.
  */
-export const FACTS: WiringFacts = wiringFactsOf(
+export const FACTS: HostRenderFacts = hostRenderFactsOf(
   {
     pfs: [
       {

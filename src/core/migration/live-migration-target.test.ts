@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { VfleetError } from '../errors.js';
 import type { Host } from '../fleet/model.js';
-import type { HypervisorFacts } from '../fleet/wiring-facts.js';
+import type { HypervisorFacts } from '../libvirt/hypervisor-facts.js';
 import type { CandidateHost } from '../scheduler/types.js';
-import { checkMigrationTarget, type TargetCheckInput } from './target-check.js';
+import { checkLiveMigrationTarget, type TargetCheckInput } from './live-migration-target.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00.000Z');
 const virsh = (h: string): HypervisorFacts => ({
@@ -54,7 +54,7 @@ const input = (over: Partial<TargetCheckInput> = {}): TargetCheckInput => ({
 });
 const refusal = (over: Partial<TargetCheckInput>): { code: string; message: string } => {
   try {
-    checkMigrationTarget(input(over));
+    checkLiveMigrationTarget(input(over));
   } catch (e) {
     if (e instanceof VfleetError) return { code: e.code, message: e.message };
     throw e;
@@ -64,9 +64,9 @@ const refusal = (over: Partial<TargetCheckInput>): { code: string; message: stri
 
 describe('the migration target', () => {
   it('is a render-only move between two render-only hosts, live between two libvirt hosts', () => {
-    expect(checkMigrationTarget(input())).toBe('render-only');
+    expect(checkLiveMigrationTarget(input())).toBe('render-only');
     expect(
-      checkMigrationTarget(
+      checkLiveMigrationTarget(
         input({
           source: { id: 'lab-a', hypervisor: virsh('lab-a') },
           targetHypervisor: virsh('lab-b'),

@@ -1,22 +1,25 @@
 import { renderDeviceXml } from '../core/libvirt/render-domain.js';
-import type { InstanceWiring } from '../core/libvirt/wiring.js';
+import type { DomainRequest } from '../core/libvirt/domain-request.js';
 import {
   EXAMPLE_HOST_NUMA,
   exampleDirect,
   exampleInstance,
   exampleNormal,
   exampleVf,
-} from '../core/libvirt/wiring-examples.js';
-import type { MigrationHost, MigrationRequest } from '../core/migration/migration-types.js';
-import { FakeMigrationWorld } from './fake-migration-world.js';
+} from '../core/libvirt/domain-request-examples.js';
+import type {
+  LiveMigrationHost,
+  MigrationRequest,
+} from '../core/migration/live-migration-types.js';
+import { FakeLiveMigrationWorld } from './fake-live-migration-world.js';
 
 /**
  * An instance with two direct ports on host a, p1 with a virtio standby
  * (failover pair) and p2 without, plus a metadata NIC; host b has three free
  * VFs, one on NUMA node 1 (the wrong one for policy `required`).
  */
-export const HOST_A: MigrationHost = { id: 'a', uri: 'qemu+ssh://a/system' };
-export const HOST_B: MigrationHost = { id: 'b', uri: 'qemu+ssh://b/system' };
+export const HOST_A: LiveMigrationHost = { id: 'a', uri: 'qemu+ssh://a/system' };
+export const HOST_B: LiveMigrationHost = { id: 'b', uri: 'qemu+ssh://b/system' };
 
 export const SOURCE_VFS = [
   exampleVf({ pciAddress: '0000:3b:02.1', vfIndex: 1, iommuGroup: 71, numaNode: 0 }),
@@ -47,7 +50,7 @@ export const TARGET_VFS = [
   }),
 ] as const;
 
-export function migratingInstance(over: Partial<InstanceWiring> = {}): InstanceWiring {
+export function migratingInstance(over: Partial<DomainRequest> = {}): DomainRequest {
   return exampleInstance({
     name: 'vm-mig',
     pinnedCpus: [0, 1, 2, 3],
@@ -71,8 +74,8 @@ export function migrationRequest(instance = migratingInstance()): MigrationReque
 }
 
 /** The world before the migration: the instance running on a with its VFs. */
-export function worldFor(instance: InstanceWiring): FakeMigrationWorld {
-  const w = new FakeMigrationWorld(instance.name);
+export function worldFor(instance: DomainRequest): FakeLiveMigrationWorld {
+  const w = new FakeLiveMigrationWorld(instance.name);
   for (const p of instance.ports) {
     if (p.vnicType === 'direct') w.addVf(HOST_A.id, p.vf, p.id);
   }

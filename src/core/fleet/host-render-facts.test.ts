@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NumaNode } from './model.js';
-import {
-  NO_HYPERVISOR,
-  wiringFactsOf,
-  type HypervisorFacts,
-  type ReportedDevices,
-} from './wiring-facts.js';
+import { NO_HYPERVISOR, type HypervisorFacts } from '../libvirt/hypervisor-facts.js';
+import { hostRenderFactsOf, type ReportedDevices } from './host-render-facts.js';
 
 type ReportedPf = ReportedDevices['pfs'][number];
 type ReportedVf = ReportedPf['vfs'][number];
@@ -34,7 +30,7 @@ const node = (n: number, over: Partial<NumaNode> = {}): NumaNode => ({
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 
-describe('wiringFactsOf: VFs', () => {
+describe('hostRenderFactsOf: VFs', () => {
   it('keeps each VF under its address with its PF, index, driver, netdev, group and node', () => {
     const devices = {
       pfs: [
@@ -58,7 +54,7 @@ describe('wiringFactsOf: VFs', () => {
         }),
       ],
     };
-    const { vfs } = wiringFactsOf(devices, []);
+    const { vfs } = hostRenderFactsOf(devices, []);
     expect(Object.keys(vfs).sort()).toEqual(['0000:3b:02.0', '0000:3b:02.5']);
     expect(vfs['0000:3b:02.0']).toEqual({
       pciAddress: '0000:3b:02.0',
@@ -90,7 +86,7 @@ describe('wiringFactsOf: VFs', () => {
         pf('0000:5e:00.0', { ifname: null, vfs: [vf(3, '0000:5e:02.3')] }),
       ],
     };
-    const { vfs } = wiringFactsOf(devices, []);
+    const { vfs } = hostRenderFactsOf(devices, []);
     expect(vfs['0000:3b:02.0']?.pfIfname).toBe('ens1f0');
     expect(vfs['0000:3b:0a.0']?.pfIfname).toBe('ens1f1');
     expect(vfs['0000:5e:02.3']?.pfIfname).toBeNull();
@@ -106,7 +102,7 @@ describe('wiringFactsOf: VFs', () => {
         }),
       ],
     };
-    const { vfs } = wiringFactsOf(devices, []);
+    const { vfs } = hostRenderFactsOf(devices, []);
     expect(kinds.map((_, i) => vfs[`0000:3b:02.${i}`]?.driverKind)).toEqual([
       'kernel',
       'vfio',
@@ -121,7 +117,7 @@ describe('wiringFactsOf: VFs', () => {
 
   it('leaves what the scan did not say as null', () => {
     const devices = { pfs: [pf('0000:3b:00.0', { numaNode: null, vfs: [vf(2, '0000:3b:02.2')] })] };
-    expect(wiringFactsOf(devices, []).vfs['0000:3b:02.2']).toEqual({
+    expect(hostRenderFactsOf(devices, []).vfs['0000:3b:02.2']).toEqual({
       pciAddress: '0000:3b:02.2',
       pfIfname: 'ens1f0',
       vfIndex: 2,
@@ -147,7 +143,7 @@ describe('wiringFactsOf: VFs', () => {
         pf('0000:d8:00.0', { numaNode: 3, vfs: [vf(0, '0000:d8:02.0')] }),
       ],
     };
-    const { vfs } = wiringFactsOf(devices, []);
+    const { vfs } = hostRenderFactsOf(devices, []);
     expect(vfs['0000:3b:02.0']?.numaNode).toBe(1);
     expect(vfs['0000:3b:02.1']?.numaNode).toBe(1);
     expect(vfs['0000:3b:02.2']?.numaNode).toBe(0);
@@ -155,7 +151,7 @@ describe('wiringFactsOf: VFs', () => {
   });
 });
 
-describe('wiringFactsOf: PFs', () => {
+describe('hostRenderFactsOf: PFs', () => {
   it('keeps each PF under its address with ifname, IOMMU group and node, VFs or not', () => {
     const devices = {
       pfs: [
@@ -169,7 +165,7 @@ describe('wiringFactsOf: PFs', () => {
         pf('0000:af:00.0', { ifname: null, iommuGroup: null, numaNode: null }),
       ],
     };
-    const { pfs, vfs } = wiringFactsOf(devices, []);
+    const { pfs, vfs } = hostRenderFactsOf(devices, []);
     expect(pfs).toEqual({
       '0000:3b:00.0': { pciAddress: '0000:3b:00.0', ifname: 'ens1f0', iommuGroup: 40, numaNode: 0 },
       '0000:5e:00.0': {
@@ -191,7 +187,7 @@ describe('wiringFactsOf: PFs', () => {
   });
 
   it('a host without devices has no facts', () => {
-    expect(wiringFactsOf({ pfs: [] }, [])).toEqual({
+    expect(hostRenderFactsOf({ pfs: [] }, [])).toEqual({
       numa: [],
       vfs: {},
       pfs: {},
@@ -201,7 +197,7 @@ describe('wiringFactsOf: PFs', () => {
   });
 });
 
-describe('wiringFactsOf: NUMA nodes', () => {
+describe('hostRenderFactsOf: NUMA nodes', () => {
   it('takes the CPU lists the agent read, in node order, with their sockets', () => {
     const nodes = [
       node(1, { socket: 0, cpuList: [4, 5, 6, 7] }),
@@ -210,7 +206,7 @@ describe('wiringFactsOf: NUMA nodes', () => {
     ];
     // A PF's local CPUs do not override what the node itself reported.
     const devices = { pfs: [pf('0000:3b:00.0', { numaNode: 0, localCpuList: [0, 1, 2, 3, 99] })] };
-    expect(wiringFactsOf(devices, nodes).numa).toEqual([
+    expect(hostRenderFactsOf(devices, nodes).numa).toEqual([
       { node: 0, cpus: [0, 1, 2, 3], socket: 0 },
       { node: 1, cpus: [4, 5, 6, 7], socket: 0 },
       { node: 2, cpus: [8, 9], socket: 1 },
@@ -226,7 +222,7 @@ describe('wiringFactsOf: NUMA nodes', () => {
       ],
     };
     // Node 0 is reported (without CPUs), node 1 is known only from its PF.
-    const facts = wiringFactsOf(devices, [node(0, { socket: 0, cpus: 6 })]);
+    const facts = hostRenderFactsOf(devices, [node(0, { socket: 0, cpus: 6 })]);
     expect(facts.numa.map((n) => n.node)).toEqual([0, 1]);
     const [n0, n1] = facts.numa;
     expect(n0?.socket).toBe(0);
@@ -241,7 +237,7 @@ describe('wiringFactsOf: NUMA nodes', () => {
         pf('0000:3b:00.1', { numaNode: 2, localCpuList: [11, 10] }),
       ],
     };
-    expect(wiringFactsOf(devices, []).numa).toEqual([
+    expect(hostRenderFactsOf(devices, []).numa).toEqual([
       { node: 2, cpus: [10, 11, 12, 13], socket: null },
     ]);
   });
@@ -258,28 +254,28 @@ describe('wiringFactsOf: NUMA nodes', () => {
         pf('0000:5e:00.0', { numaNode: 3 }), // a node, but no local CPUs reported
       ],
     };
-    expect(wiringFactsOf(devices, nodes).numa).toEqual([{ node: 0, cpus: [0, 1], socket: 0 }]);
+    expect(hostRenderFactsOf(devices, nodes).numa).toEqual([{ node: 0, cpus: [0, 1], socket: 0 }]);
   });
 });
 
-describe('wiringFactsOf: hypervisor', () => {
+describe('hostRenderFactsOf: hypervisor', () => {
   it('passes what the agent said through', () => {
     const hv: HypervisorFacts = {
       kind: 'virsh',
       migrationUri: 'qemu+ssh://hv-a/system',
       reason: null,
     };
-    expect(wiringFactsOf({ pfs: [] }, [], hv).hypervisor).toEqual(hv);
+    expect(hostRenderFactsOf({ pfs: [] }, [], hv).hypervisor).toEqual(hv);
     const renderOnly: HypervisorFacts = {
       kind: 'render-only',
       migrationUri: null,
       reason: 'virsh not found',
     };
-    expect(wiringFactsOf({ pfs: [] }, [], renderOnly).hypervisor).toEqual(renderOnly);
+    expect(hostRenderFactsOf({ pfs: [] }, [], renderOnly).hypervisor).toEqual(renderOnly);
   });
 
   it('says nothing is known before the agent told', () => {
-    expect(wiringFactsOf({ pfs: [] }, []).hypervisor).toEqual({
+    expect(hostRenderFactsOf({ pfs: [] }, []).hypervisor).toEqual({
       kind: null,
       migrationUri: null,
       reason: null,
