@@ -105,10 +105,6 @@ const TEST_RIGHTS = { realWorld: true, imports: ['*'] };
 const REAL_WORLD_EXCEPTIONS = [
   // The default clock of apply's settle waits (tests pass their own).
   'src/host/apply/apply-host-state.ts',
-  // The lab names temporary files and request ids; it is a test tool over QEMU.
-  'src/lab/agent-client.ts',
-  'src/lab/kernel-package.ts',
-  'src/lab/lab-image.ts',
 ];
 
 const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));

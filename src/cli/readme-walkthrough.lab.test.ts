@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoDir, spawnVfleet, vfleetBin, type VfleetProcess } from '../testing/built-cli.js';
 import { buildFixtureHost, type FixtureHost } from '../testing/fixture-host.js';
+import { newLab } from '../testing/lab-kit.js';
 import {
   firstUnmet,
   parseWalkthrough,
@@ -18,6 +19,7 @@ import {
 // temporary directory (so `/var/lib/vfleet` in a command means that
 // directory), and this machine's own agent reads a fixture host without PFs.
 const STEP_TIMEOUT_MS = 600_000;
+const lab = newLab();
 let dir = '';
 let data = '';
 let local: FixtureHost | undefined;
@@ -66,6 +68,8 @@ describe('the README walkthrough', () => {
   });
   afterAll(async () => {
     await up?.stop('SIGKILL');
+    // A killed `vfleet up` cannot stop its guests: a failed run must not leave them to the next.
+    for (const name of ['vfleet-up', 'vfleet-up-2']) await lab.down(name).catch(() => undefined);
     await local?.cleanup();
     await rm(dir, { recursive: true, force: true });
   });

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { VfleetError } from '../core/errors.js';
+import type { Clock } from '../core/ports.js';
 import type { AgentRequest } from './guest/agent-protocol.js';
 import { LineSplitter, parseResponse } from './guest/agent-protocol.js';
 
@@ -21,17 +21,24 @@ export interface AgentResult {
   readonly timedOut: boolean;
 }
 
+/** Calls made by this process: part of each request id. */
+let calls = 0;
+
 /**
  * One request to a lab guest's agent over the QEMU chardev's unix socket (the
  * guest's only way to the host). Answers with other ids are stale answers to
- * an earlier client and are skipped. Waits at most `waitMs` for the answer.
+ * an earlier client and are skipped, so ids must not repeat, across
+ * processes too: pid, the time of the call and a counter. Waits at most
+ * `waitMs` for the answer.
  */
 export function callAgent(
   socketPath: string,
   call: AgentCall,
   waitMs: number,
+  clock: Pick<Clock, 'now'>,
 ): Promise<AgentResult> {
-  const id = randomUUID();
+  calls += 1;
+  const id = `${process.pid}-${clock.now()}-${calls}`;
   const req: AgentRequest = {
     id,
     argv: call.argv,

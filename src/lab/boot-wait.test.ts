@@ -93,3 +93,17 @@ describe('waitReady on a slow guest', () => {
     expect(e.message).toContain('still progressing, but 900 s is the most it is given');
   });
 });
+
+describe('waitReady when QEMU is gone', () => {
+  it('fails at once, naming the pid, marked so lab up can tell an exit from a timeout', async () => {
+    const g = guest(0);
+    // pid 1 is alive but is not this instance's QEMU: its command line names no pidfile of ours.
+    const e = await waitReady(g.deps, paths, { pid: 1, pfs: 1, timeoutMs: 180_000 }).catch(
+      (x: unknown) => x as VfleetError,
+    );
+    expect(e).toMatchObject({ code: 'COMMAND_FAILED', details: { qemuExited: true } });
+    expect((e as VfleetError).message).toMatch(/^QEMU \(pid 1\) exited during boot; last serial/);
+    // Looked at twice, half a second apart, before giving up.
+    expect(g.now()).toBe(1000);
+  });
+});

@@ -44,6 +44,11 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
+async function stillQemu(deps: LabDeps, pid: number, paths: InstancePaths): Promise<boolean> {
+  await deps.clock.sleep(500);
+  return isInstanceQemu(pid, paths);
+}
+
 export async function serialLogSize(paths: InstancePaths): Promise<number> {
   return (await readFile(paths.serialLog).catch(() => Buffer.alloc(0))).length;
 }
@@ -64,10 +69,11 @@ export async function waitReady(
   const deadline = progressDeadline(start, scaledLimits(opts.timeoutMs, opts.stallMs));
   let seen = opts.logFrom ?? 0;
   let state = 'the agent has not answered';
-  const fail = async (code: 'COMMAND_FAILED' | 'TIMEOUT', why: string) => {
+  const fail = async (code: 'COMMAND_FAILED' | 'TIMEOUT', why: string, exited = false) => {
     const tail = await serialTail(paths);
     return new VfleetError(code, `${why}; last serial console lines:\n${tail}`, {
       serialLog: paths.serialLog,
+      ...(exited ? { qemuExited: true } : {}),
     });
   };
   for (;;) {
@@ -88,8 +94,9 @@ export async function waitReady(
       throw new VfleetError('COMMAND_FAILED', 'the lab boot was interrupted', {
         serialLog: paths.serialLog,
       });
-    if (!(await isInstanceQemu(opts.pid, paths)))
-      throw await fail('COMMAND_FAILED', 'QEMU exited during boot');
+    // Looked at twice: one empty read of /proc must not end a boot.
+    if (!(await isInstanceQemu(opts.pid, paths)) && !(await stillQemu(deps, opts.pid, paths)))
+      throw await fail('COMMAND_FAILED', `QEMU (pid ${opts.pid}) exited during boot`, true);
     const now = deps.clock.now();
     if (deadline.expired(now))
       throw await fail(
@@ -102,6 +109,7 @@ export async function waitReady(
         paths.agentSocket,
         { argv: ['/bin/sh', '-c', PROBE] },
         Math.min(3000, left),
+        deps.clock,
       );
       const [bootId = '', ...rest] = r.stdout.trim().split('\n');
       const pfs = rest.filter((l) => l === 'pf').length;

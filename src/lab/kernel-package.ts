@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VfleetError } from '../core/errors.js';
 import type { LabDeps } from './lab-deps.js';
@@ -62,9 +62,10 @@ export async function ensureKernelPackage(deps: LabDeps): Promise<KernelPackage>
   const pkg = `linux-image-${release}-unsigned`;
   deps.progress({ step: 'kernel', status: 'start', detail: `apt-get download ${pkg}` });
   // Per-builder staging name: several `lab up`s may fetch the kernel at once.
-  const partial = join(root, `${release}.partial-${process.pid}-${Date.now()}`);
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
+  await mkdir(root, { recursive: true });
+  const partial = await mkdtemp(join(root, `${release}.partial-`));
+  // mkdtemp makes it private; renamed into place it is the cache folder everyone reads.
+  await chmod(partial, 0o755);
   // apt-get download writes into its working folder; env -C sets it without a shell.
   const r = await deps.runner.run('env', ['-C', partial, 'apt-get', 'download', pkg], {
     timeoutMs: 15 * 60_000,

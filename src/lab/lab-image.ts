@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -130,13 +140,11 @@ export async function buildImage(deps: LabDeps): Promise<LabImage> {
   }
   deps.progress({ step: 'image', status: 'start', detail: `kernel ${kernel.release}` });
   // Per-builder staging names: several `lab up`s may build the same image at once.
-  const stage = `${process.pid}-${Date.now()}`;
-  const work = `${dir}.work-${stage}`;
-  const partial = `${dir}.partial-${stage}`;
-  await rm(work, { recursive: true, force: true });
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
-  await mkdir(work, { recursive: true });
+  await mkdir(imagesDir, { recursive: true });
+  const work = await mkdtemp(`${dir}.work-`);
+  const partial = await mkdtemp(`${dir}.partial-`);
+  // mkdtemp makes it private; renamed into place it is the image folder everyone reads.
+  await chmod(partial, 0o755);
   try {
     const staged = await stageKernel(deps, kernel, work);
     const tree = await imageTree({

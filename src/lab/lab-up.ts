@@ -88,34 +88,22 @@ async function outsideModules(installDir: string): Promise<string | null> {
   return inside.startsWith('..') ? target : null;
 }
 
-/**
- * `lab up`: builds (or reuses) the image, starts QEMU in the background and
- * waits until the guest is ready. On any failure the QEMU it started is ended
- * and the serial log kept next to the instances for a look.
- */
-export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpResult> {
-  const { readyTimeoutMs = READY_TIMEOUT_MS, signal, ...rest } = input;
-  const opts = parseUpOptions(rest);
-  const t0 = deps.clock.now();
-  const paths = instancePaths(deps, opts.name);
-  throwIfAborted(signal);
-  await checkCanStart(deps, opts, paths);
-  const image = await buildImage(deps);
-  throwIfAborted(signal);
-  await removeInstance(paths);
-  await mkdir(paths.persistDir, { recursive: true });
-  const what = `${opts.pfs} PF(s), NUMA ${opts.numa}, IOMMU ${opts.iommu}`;
-  deps.progress({ step: 'qemu', status: 'start', detail: `lab ${opts.name}: ${what}` });
+interface Started {
+  readonly pid: number;
+  readonly record: InstanceRecord;
+  /** When QEMU was started (epoch ms). */
+  readonly t1: number;
+}
+
+/** Starts QEMU in the background and records the instance; COMMAND_FAILED when it did not start. */
+async function startQemu(
+  deps: LabDeps,
+  opts: LabUpOptions,
+  image: { readonly key: string; readonly release: string },
+  paths: InstancePaths,
+  args: readonly string[],
+): Promise<Started> {
   const t1 = deps.clock.now();
-  const relay = [deps.nodePath, relayScript(deps)];
-  const modulesDir = await outsideModules(deps.installDir);
-  const args = qemuArgs(opts, {
-    ...image,
-    repoDir: deps.installDir,
-    ...(modulesDir === null ? {} : { modulesDir }),
-    ...paths,
-    relay,
-  });
   const r = await deps.runner.run('qemu-system-x86_64', args, { timeoutMs: 60_000 });
   const pid = await readPidFile(paths);
   if (r.exitCode !== 0 || pid === null) {
@@ -140,24 +128,76 @@ export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpRe
     status: 'ok',
     detail: `pid ${pid}, console log ${paths.serialLog}`,
   });
-  try {
-    await waitReady(deps, paths, {
-      pid,
-      pfs: opts.pfs,
-      timeoutMs: readyTimeoutMs,
-      ...(signal === undefined ? {} : { signal }),
-    });
-  } catch (e) {
-    await stopQemu(pid, paths, deps.clock);
-    // An interrupted boot did not fail: nothing to keep.
-    if (signal?.aborted !== true) {
-      const kept = join(labDir(deps), `${opts.name}-failed-serial.log`);
-      await copyFile(paths.serialLog, kept).catch(() => undefined);
-      deps.progress({ step: 'ready', status: 'failed', detail: `serial log kept in ${kept}` });
-    }
+  return { pid, record, t1 };
+}
+
+const qemuExited = (e: unknown): e is VfleetError =>
+  e instanceof VfleetError && e.details.qemuExited === true;
+
+/**
+ * `lab up`: builds (or reuses) the image, starts QEMU in the background and
+ * waits until the guest is ready. On any failure the QEMU it started is ended
+ * and the serial log kept next to the instances for a look.
+ */
+export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpResult> {
+  const { readyTimeoutMs = READY_TIMEOUT_MS, signal, ...rest } = input;
+  const opts = parseUpOptions(rest);
+  const t0 = deps.clock.now();
+  const paths = instancePaths(deps, opts.name);
+  throwIfAborted(signal);
+  await checkCanStart(deps, opts, paths);
+  const image = await buildImage(deps);
+  throwIfAborted(signal);
+  const what = `${opts.pfs} PF(s), NUMA ${opts.numa}, IOMMU ${opts.iommu}`;
+  const relay = [deps.nodePath, relayScript(deps)];
+  const modulesDir = await outsideModules(deps.installDir);
+  const args = qemuArgs(opts, {
+    ...image,
+    repoDir: deps.installDir,
+    ...(modulesDir === null ? {} : { modulesDir }),
+    ...paths,
+    relay,
+  });
+  const boot = async (attempt: number) => {
     await removeInstance(paths);
-    throw e;
+    await mkdir(paths.persistDir, { recursive: true });
+    deps.progress({ step: 'qemu', status: 'start', detail: `lab ${opts.name}: ${what}` });
+    const started = await startQemu(deps, opts, image, paths, args);
+    try {
+      await waitReady(deps, paths, {
+        pid: started.pid,
+        pfs: opts.pfs,
+        timeoutMs: readyTimeoutMs,
+        ...(signal === undefined ? {} : { signal }),
+      });
+      return started;
+    } catch (e) {
+      await stopQemu(started.pid, paths, deps.clock);
+      // An interrupted boot did not fail: nothing to keep.
+      if (signal?.aborted !== true) {
+        const kept = join(
+          labDir(deps),
+          `${opts.name}-failed-serial${attempt > 1 ? `-${attempt}` : ''}.log`,
+        );
+        await copyFile(paths.serialLog, kept).catch(() => undefined);
+        deps.progress({ step: 'ready', status: 'failed', detail: `serial log kept in ${kept}` });
+      }
+      await removeInstance(paths);
+      throw e;
+    }
+  };
+  let started: Started;
+  try {
+    started = await boot(1);
+  } catch (e) {
+    // QEMU gone early under TCG, with nothing in the console to say why, has
+    // been seen once in many boots; a second start tells a flake from a fault.
+    if (!qemuExited(e) || signal?.aborted === true) throw e;
+    const detail = `QEMU exited during boot (${e.message.split(';')[0] ?? ''}); starting it once more`;
+    deps.progress({ step: 'qemu', status: 'info', detail });
+    started = await boot(2);
   }
+  const { pid, record, t1 } = started;
   const now = deps.clock.now();
   await writeRecord(paths, { ...record, readyMs: now - t0 });
   const secs = ((now - t1) / 1000).toFixed(1);

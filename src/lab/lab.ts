@@ -65,22 +65,30 @@ export function createLab(deps: LabDeps): Lab {
     const { paths } = await requireUp(parseLabName(name));
     const timeoutMs = call.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
     // The guest enforces the limit; the host waits a little longer for its answer.
-    return callAgent(paths.agentSocket, { ...call, argv, timeoutMs }, timeoutMs + 15_000);
+    return callAgent(
+      paths.agentSocket,
+      { ...call, argv, timeoutMs },
+      timeoutMs + 15_000,
+      deps.clock,
+    );
   };
 
   const reboot: Lab['reboot'] = async (rawName) => {
     const name = parseLabName(rawName);
     const { pid, record, paths } = await requireUp(name);
     const bootId = ['cat', '/proc/sys/kernel/random/boot_id'];
-    const before = await callAgent(paths.agentSocket, { argv: bootId }, 15_000);
+    const before = await callAgent(paths.agentSocket, { argv: bootId }, 15_000, deps.clock);
     const logFrom = await serialLogSize(paths);
     const t0 = deps.clock.now();
     deps.progress({ step: 'reboot', status: 'start', detail: `lab ${name}` });
     // busybox init shuts down in order (sync, stop processes), then resets the
     // machine; the agent may be gone before it answers.
-    await callAgent(paths.agentSocket, { argv: ['/usr/bin/busybox', 'reboot'] }, 10_000).catch(
-      () => undefined,
-    );
+    await callAgent(
+      paths.agentSocket,
+      { argv: ['/usr/bin/busybox', 'reboot'] },
+      10_000,
+      deps.clock,
+    ).catch(() => undefined);
     await waitReady(deps, paths, {
       pid,
       pfs: record.options.pfs,
