@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
-import type { CatalogStore } from '../../core/fleet/store.js';
+import type { CatalogStore } from '../../core/fleet/catalog-store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { refuseNetworkClash } from './network-clash.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Network } from '../../core/fleet/model.js';
-import type { ClaimInput, NewPort, ReportedPf } from '../../core/fleet/store.js';
+import type { ClaimInput, NewPort } from '../../core/fleet/claim-store.js';
+import type { ReportedPf } from '../../core/fleet/host-store.js';
 import { deviceSpec } from '../../testing/device-spec.js';
 import { STORE_KINDS, openTestStore, stopPgCluster } from '../../testing/store-targets.js';
 import type { OpenedStore } from './open-store.js';

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { pageOf } from '../../core/fleet/page.js';
-import type { ClaimStore, InstanceView } from '../../core/fleet/store.js';
+import type { ClaimStore, InstanceView } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 import { loadCandidates } from './candidates.js';
 import { claimInstance } from './instance-claims.js';

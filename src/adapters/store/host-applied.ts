@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
-import type { ApplyOutcome } from '../../core/fleet/store.js';
+import type { ApplyOutcome } from '../../core/fleet/host-store.js';
 import type { Database } from './db-types.js';
 import { applyEvents } from './apply-events.js';
 import { withEvents, type EventTap } from './event-store.js';

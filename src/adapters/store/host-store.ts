@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HostStore } from '../../core/fleet/store.js';
+import type { HostStore } from '../../core/fleet/host-store.js';
 import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './host-applied.js';

@@ -1,6 +1,6 @@
 // Instance release: giving an instance's VFs, whole PFs and ports back.
 import type { Kysely, Transaction } from 'kysely';
-import type { ReleaseEvents } from '../../core/fleet/store.js';
+import type { ReleaseEvents } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { releaseDevices } from './claimable-devices.js';

@@ -3,7 +3,7 @@ import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
 import type { NewEvent } from '../../core/fleet/events.js';
-import type { HostReport } from '../../core/fleet/store.js';
+import type { HostReport } from '../../core/fleet/host-store.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { loadSpecs, retagPf } from './spec-tagging.js';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReportedPf } from '../../core/fleet/store.js';
+import type { ReportedPf } from '../../core/fleet/host-store.js';
 import { deviceSpec } from '../../testing/device-spec.js';
 import { STORE_KINDS, openTestStore, stopPgCluster } from '../../testing/store-targets.js';
 

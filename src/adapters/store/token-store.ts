@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { TokenRole } from '../../core/fleet/model.js';
-import type { NewToken, TokenStore } from '../../core/fleet/store.js';
+import type { NewToken, TokenStore } from '../../core/fleet/token-store.js';
 import type { Database } from './db-types.js';
 import { tokenPage } from './list-pages.js';
 import { toToken } from './rows.js';

@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import type { Host, NumaNode } from '../../core/fleet/model.js';
-import type { ReportedPf } from '../../core/fleet/store.js';
+import type { ReportedPf } from '../../core/fleet/host-store.js';
 import { refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
 import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
 import { NO_HYPERVISOR } from '../../core/libvirt/hypervisor-facts.js';
