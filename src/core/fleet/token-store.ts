@@ -15,13 +15,21 @@ export interface NewToken {
   readonly now: string;
 }
 
+export type RevokeOutcome = 'revoked' | 'missing' | 'last-admin';
+
 export interface TokenStore {
   create(t: NewToken): Promise<Token>;
   byHash(hash: string): Promise<Token | null>;
   get(id: string): Promise<Token | null>;
   /** One page, oldest first (page.ts). */
   page(q: PageQuery): Promise<Page<Token>>;
-  remove(id: string): Promise<boolean>;
+  /**
+   * Deletes the token in one transaction that locks every admin token row
+   * first, so two revokes of the last two admin tokens run in turn and the
+   * second sees one admin left: `last-admin` (nothing deleted) when the
+   * token is the only admin token, `missing` when there is no such token.
+   */
+  revoke(id: string): Promise<RevokeOutcome>;
   count(role: TokenRole): Promise<number>;
   /**
    * Stores `t` if there is no admin token yet, running `keep` (which saves
