@@ -26,6 +26,11 @@ export interface NetworkPatch {
 export type PfWhere = PfRecord & { readonly hostId: string };
 
 export interface CatalogStore {
+  /**
+   * Each spec change re-tags every host's PFs and VFs and bumps the hosts
+   * whose declared state moved in its own transaction: no spec is stored
+   * (or gone) without the hosts tagged by it.
+   */
   createSpec(spec: DeviceSpec): Promise<DeviceSpec>;
   listSpecs(): Promise<DeviceSpec[]>;
   /** One page of specs in precedence order (oldest first). */
@@ -33,9 +38,9 @@ export interface CatalogStore {
   getSpec(id: string): Promise<DeviceSpec | null>;
   removeSpec(id: string): Promise<boolean>;
   /**
-   * Replaces a spec (same id and age) and re-tags the PFs it selected or
-   * selects, in one transaction; CONFLICT naming the VFs when held ones
-   * would be taken away. Null when there is no such spec.
+   * Replaces a spec (same id and age) and re-tags every host, in one
+   * transaction; CONFLICT naming the VFs when held ones would be taken
+   * away. Null when there is no such spec.
    */
   updateSpec(spec: DeviceSpec): Promise<DeviceSpec | null>;
   allPfs(): Promise<PfWhere[]>;

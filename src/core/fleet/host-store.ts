@@ -1,5 +1,9 @@
 import type { DeviceSpec, Host, NumaNode, PfRecord, VfRecord } from './model.js';
 import type { Page, PageQuery } from './page.js';
+import type { InstanceView } from './claim-store.js';
+import type { NewEvent } from './events.js';
+import type { HostRenderFacts } from './host-render-facts.js';
+import type { IrqPinSummary, VmResult } from './vm-store.js';
 
 /** What an agent reports, reduced to what the controller keeps. */
 export interface HostReport {
@@ -53,12 +57,28 @@ export interface HostStore {
   devices(id: string): Promise<{ pfs: PfRecord[]; vfs: VfRecord[] }>;
   /** The ports holding the host's VFs and whole PFs, with their instance and network (the host map). */
   holders(id: string): Promise<PortHolder[]>;
-  /** Syncs PFs and VFs, tags them from the specs, bumps generations when the declared state moved. */
-  report(id: string, report: HostReport, now: string): Promise<Host>;
-  /** Re-tags every PF and VF after a spec change; bumps the hosts whose declared state moved. */
-  retagAll(): Promise<string[]>;
+  /**
+   * Syncs PFs and VFs, tags them from the specs, bumps generations when the
+   * declared state moved, and keeps the facts domains are rendered from, in
+   * one transaction: a host's inventory never changes without its facts.
+   */
+  report(id: string, report: HostReport, facts: HostRenderFacts, now: string): Promise<Host>;
   desiredInputs(id: string): Promise<DesiredInputs | null>;
-  applied(id: string, outcome: ApplyOutcome, now: string): Promise<Host>;
+  /**
+   * Records the applied generation, the agent's domain results and IRQ pins,
+   * and releases each instance whose domain is now gone as asked, with its
+   * events, in one transaction. Returns the host as the generation left it.
+   */
+  applied(id: string, outcome: ApplyOutcome, vms: AppliedVms, now: string): Promise<Host>;
+}
+
+/** What an applied report says of the host's domains, kept with its generation. */
+export interface AppliedVms {
+  /** The agent's last IRQ pinning; absent: the one kept stays. */
+  readonly irqs?: IrqPinSummary | undefined;
+  readonly results: readonly VmResult[];
+  /** Pure: the events of an instance whose domain is gone, released here (as it was before). */
+  readonly goneEvents: (instance: InstanceView) => readonly NewEvent[];
 }
 
 /** A port as the host map shows it on the VF (or whole PF) it holds. */
