@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DeviceSpec, Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
 import type { SpecTarget } from '../../core/fleet/spec-match.js';
@@ -68,7 +68,14 @@ export async function retagPf(
  * that holds them commits.
  */
 export async function lockHosts(tx: Transaction<Database>): Promise<string[]> {
-  const rows = await tx.selectFrom('hosts').select('id').orderBy('id').forUpdate().execute();
+  // Byte order ("C"), whatever the database's collation: the order of the JS sort
+  // by which live migrations lock their two hosts.
+  const rows = await tx
+    .selectFrom('hosts')
+    .select('id')
+    .orderBy(sql`id collate "C"`)
+    .forUpdate()
+    .execute();
   return rows.map((r) => r.id);
 }
 
