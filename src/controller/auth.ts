@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { VfleetError } from '../core/errors.js';
 import type { Token, TokenRole } from '../core/fleet/model.js';
-import type { TokenStore } from '../core/fleet/store.js';
+import type { TokenStore } from '../core/fleet/token-store.js';
 import type { AppEnv, IdSource } from './controller-deps.js';
 
 /** 32 random bytes; only their sha256 is stored, so a database leak gives no usable token. */

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { TokenStore } from '../core/fleet/store.js';
+import type { TokenStore } from '../core/fleet/token-store.js';
 import { newSecret } from './auth.js';
 import type { IdSource } from './controller-deps.js';
 

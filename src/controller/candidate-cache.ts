@@ -1,4 +1,4 @@
-import type { ClaimStore } from '../core/fleet/store.js';
+import type { ClaimStore } from '../core/fleet/claim-store.js';
 import { afterClaim } from '../core/scheduler/snapshot.js';
 import type { CandidateHost, Placement } from '../core/scheduler/types.js';
 

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { FleetEvent, NewEvent } from '../core/fleet/events.js';
 import type { Token } from '../core/fleet/model.js';
-import type { InstanceView } from '../core/fleet/store.js';
+import type { InstanceView } from '../core/fleet/claim-store.js';
 import type { MigrationMode } from '../core/migration/live-migration-target.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { VfleetError } from '../core/errors.js';
 import type { Token } from '../core/fleet/model.js';
-import type { InstanceView, NewIdempotencyKey } from '../core/fleet/store.js';
+import type { InstanceView, NewIdempotencyKey } from '../core/fleet/claim-store.js';
 import type { ControllerDeps } from './controller-deps.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

@@ -1,5 +1,5 @@
 import { VfleetError } from '../core/errors.js';
-import type { InstanceView } from '../core/fleet/store.js';
+import type { InstanceView } from '../core/fleet/claim-store.js';
 import { schedule } from '../core/scheduler/schedule.js';
 import type { ControllerDeps } from './controller-deps.js';
 

@@ -1,4 +1,4 @@
-import type { Purged } from '../core/fleet/store.js';
+import type { Purged } from '../core/fleet/claim-store.js';
 import type { ControllerDeps } from './controller-deps.js';
 
 /**

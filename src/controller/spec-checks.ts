@@ -1,7 +1,7 @@
 import { VfleetError } from '../core/errors.js';
 import type { DeviceSpec } from '../core/fleet/model.js';
 import { governingSpec, specSelectsPf } from '../core/fleet/spec-match.js';
-import type { CatalogStore } from '../core/fleet/store.js';
+import type { CatalogStore } from '../core/fleet/catalog-store.js';
 import { wholePfProblem } from '../core/fleet/whole-pf-rules.js';
 
 /**

@@ -1,7 +1,9 @@
 import type { z } from '@hono/zod-openapi';
 import type { DeviceSpec, Host, Network, PfRecord, Token, VfRecord } from '../core/fleet/model.js';
 import { hostHealth } from '../core/fleet/model.js';
-import type { InstanceView, PortHolder, PortView, ReportedPf } from '../core/fleet/store.js';
+import type { InstanceView } from '../core/fleet/claim-store.js';
+import type { PortHolder, ReportedPf } from '../core/fleet/host-store.js';
+import type { PortView } from '../core/fleet/catalog-store.js';
 import type { networkSchema, specSchema } from '../api/schemas/catalog.js';
 import type { hostDetailSchema, hostSchema, tokenSchema } from '../api/schemas/hosts.js';
 import type { instanceSchema, portSchema } from '../api/schemas/instances.js';

@@ -1,5 +1,5 @@
 import { VfleetError } from '../core/errors.js';
-import type { InstanceView } from '../core/fleet/store.js';
+import type { InstanceView } from '../core/fleet/claim-store.js';
 import type { VmRecord } from '../core/fleet/vm-store.js';
 import { domainName, domainRequestOf } from '../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../core/fleet/host-render-facts.js';

@@ -1,4 +1,5 @@
-import type { ClaimOutcome, FleetStore } from '../core/fleet/store.js';
+import type { ClaimOutcome } from '../core/fleet/claim-store.js';
+import type { FleetStore } from '../core/fleet/store.js';
 
 type LostReason = Extract<ClaimOutcome, { ok: false }>['lost'];
 

@@ -1,4 +1,5 @@
-import type { InstanceView, PortView } from '../core/fleet/store.js';
+import type { InstanceView } from '../core/fleet/claim-store.js';
+import type { PortView } from '../core/fleet/catalog-store.js';
 import type { VmBoot } from '../core/fleet/vm-domain.js';
 import { hostRenderFactsOf, type HostRenderFacts } from '../core/fleet/host-render-facts.js';
 

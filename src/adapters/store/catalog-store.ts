@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
-import type { CatalogStore } from '../../core/fleet/store.js';
+import type { CatalogStore } from '../../core/fleet/catalog-store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { refuseNetworkClash } from './network-clash.js';
@@ -9,34 +9,39 @@ import { networkPage, physnetPage, specPage } from './list-pages.js';
 import { portPage, portViews } from './port-views.js';
 import { checkNetworkQuota, lockTenant } from './quota-checks.js';
 import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
-import { loadSpecs } from './spec-tagging.js';
+import { loadSpecs, retagHosts } from './spec-tagging.js';
 import { updateSpecTx } from './spec-updates.js';
 
 export function createCatalogStore(db: Kysely<Database>): CatalogStore {
   return {
-    async createSpec(s) {
-      const row = await db
-        .insertInto('device_specs')
-        .values({
-          id: s.id,
-          name: s.name,
-          vendor: s.vendor,
-          device: s.device,
-          driver: s.driver,
-          pci_address: s.pciAddress,
-          pf: s.pf,
-          physnet: s.physnet,
-          trusted: s.trusted,
-          num_vfs: s.numVfs,
-          vf_driver: s.vfDriver,
-          whole_pf: s.wholePf,
-          created_at: s.createdAt,
+    // A spec and the re-tag of every host it changes commit together.
+    createSpec: (s) =>
+      db
+        .transaction()
+        .execute(async (tx) => {
+          const row = await tx
+            .insertInto('device_specs')
+            .values({
+              id: s.id,
+              name: s.name,
+              vendor: s.vendor,
+              device: s.device,
+              driver: s.driver,
+              pci_address: s.pciAddress,
+              pf: s.pf,
+              physnet: s.physnet,
+              trusted: s.trusted,
+              num_vfs: s.numVfs,
+              vf_driver: s.vfDriver,
+              whole_pf: s.wholePf,
+              created_at: s.createdAt,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await retagHosts(tx);
+          return toSpec(row);
         })
-        .returningAll()
-        .execute()
-        .catch(conflict('spec', 'name', `a spec named ${s.name} exists`));
-      return toSpec(first(row));
-    },
+        .catch(conflict('spec', 'name', `a spec named ${s.name} exists`)),
     listSpecs: () => loadSpecs(db),
     pageSpecs: (q) => specPage(db, q),
     pagePhysnets: (q) => physnetPage(db, q),
@@ -50,10 +55,13 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
         .executeTakeFirst();
       return row ? toSpec(row) : null;
     },
-    async removeSpec(id) {
-      const r = await db.deleteFrom('device_specs').where('id', '=', id).executeTakeFirst();
-      return r.numDeletedRows > 0n;
-    },
+    removeSpec: (id) =>
+      db.transaction().execute(async (tx) => {
+        const r = await tx.deleteFrom('device_specs').where('id', '=', id).executeTakeFirst();
+        if (r.numDeletedRows === 0n) return false;
+        await retagHosts(tx);
+        return true;
+      }),
     updateSpec: (spec) => updateSpecTx(db, spec),
     async allPfs() {
       const rows = await db
@@ -196,12 +204,6 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       return (await portViews(db, { portId: id }))[0] ?? null;
     },
   };
-}
-
-function first<T>(rows: T[]): T {
-  const r = rows[0];
-  if (r === undefined) throw new VfleetError('INTERNAL', 'insert returned no row');
-  return r;
 }
 
 const conflict =

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClaimInput } from '../../core/fleet/store.js';
+import type { ClaimInput } from '../../core/fleet/claim-store.js';
 import { schedule } from '../../core/scheduler/schedule.js';
 import { startHarness, type Harness } from '../../testing/controller-harness.js';
 import { applyDesired, basicCatalog, joinHost } from '../../testing/fleet-sim.js';

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Network } from '../../core/fleet/model.js';
-import type { ClaimInput, NewPort, ReportedPf } from '../../core/fleet/store.js';
+import type { ClaimInput, NewPort } from '../../core/fleet/claim-store.js';
+import type { AppliedVms, ReportedPf } from '../../core/fleet/host-store.js';
+import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
 import { deviceSpec } from '../../testing/device-spec.js';
 import { STORE_KINDS, openTestStore, stopPgCluster } from '../../testing/store-targets.js';
 import type { OpenedStore } from './open-store.js';
+
+/** An applied report without domains. */
+const NO_VMS: AppliedVms = { results: [], goneEvents: () => [] };
 
 afterAll(stopPgCluster);
 
@@ -54,20 +59,17 @@ async function catalog(store: OpenedStore): Promise<Network> {
 /** A host of its own per test, last seen at SEEN: one PF with 4 VFs, NUMA node 0 with 4 CPUs, 4096 MB. */
 async function fleet(store: OpenedStore, net: Network, host: string): Promise<Fleet> {
   await store.hosts.register(host, {}, SEEN);
+  const numaNodes = [{ node: 0, socket: 0, cpus: 4 }];
   const h = await store.hosts.report(
     host,
-    {
-      pfs: [pf],
-      numaNodes: [{ node: 0, socket: 0, cpus: 4 }],
-      memoryMb: 4096,
-      healthy: true,
-      findings: [],
-    },
+    { pfs: [pf], numaNodes, memoryMb: 4096, healthy: true, findings: [] },
+    hostRenderFactsOf({ pfs: [pf] }, numaNodes),
     SEEN,
   );
   await store.hosts.applied(
     host,
     { generation: h.desiredGeneration, ok: true, failedVfs: [], message: null },
+    NO_VMS,
     SEEN,
   );
   const cand = (await store.claims.candidates(['p1'], BEFORE_SEEN)).find((c) => c.id === host);

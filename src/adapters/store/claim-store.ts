@@ -1,31 +1,17 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { pageOf } from '../../core/fleet/page.js';
-import type { ClaimStore, InstanceView } from '../../core/fleet/store.js';
+import type { ClaimStore } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 import { loadCandidates } from './candidates.js';
 import { claimInstance } from './instance-claims.js';
 import type { EventTap } from './event-store.js';
 import { afterKey, keyText } from './keyset.js';
 import { AGE, BY_AGE } from './list-pages.js';
-import { portViews } from './port-views.js';
+import { instanceView, withPorts } from './instance-views.js';
 import { findIdempotencyKey, purgeHistory } from './purge.js';
 import { releaseInstance } from './instance-release.js';
-import { toInstance } from './rows.js';
 
 export function createClaimStore(db: Kysely<Database>, tap: EventTap): ClaimStore {
-  const views = async (tenant: string | null, id?: string): Promise<InstanceView[]> => {
-    let q = db.selectFrom('instances').selectAll().orderBy('created_at').orderBy('id');
-    if (tenant !== null) q = q.where('tenant', '=', tenant);
-    if (id !== undefined) q = q.where('id', '=', id);
-    return withPorts(await q.execute());
-  };
-  const withPorts = async (rows: Selectable<Database['instances']>[]): Promise<InstanceView[]> => {
-    const ports = await portViews(db, { instanceIds: rows.map((r) => r.id) });
-    return rows.map((r) => ({
-      ...toInstance(r),
-      ports: ports.filter((p) => p.instanceId === r.id),
-    }));
-  };
   return {
     candidates: (physnets, staleBefore) => loadCandidates(db, physnets, staleBefore),
     claim: (c) => claimInstance(db, tap, c),
@@ -61,10 +47,8 @@ export function createClaimStore(db: Kysely<Database>, tap: EventTap): ClaimStor
         (r) => [r.age_key, r.id],
         (r) => r,
       );
-      return { items: await withPorts([...rows.items]), next: rows.next };
+      return { items: await withPorts(db, rows.items), next: rows.next };
     },
-    async getInstance(id) {
-      return (await views(null, id))[0] ?? null;
-    },
+    getInstance: (id) => instanceView(db, id),
   };
 }

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { HostStore } from '../../core/fleet/store.js';
+import type { HostStore } from '../../core/fleet/host-store.js';
 import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './host-applied.js';
 import type { EventTap } from './event-store.js';
-import { recordReport, retagAll } from './inventory-sync.js';
+import { recordReport } from './inventory-sync.js';
 import { hostPage } from './list-pages.js';
 import { hostHolders } from './port-views.js';
 import { toHost, toPf, toSpec, toVf } from './rows.js';
@@ -63,8 +63,7 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
       return { pfs: pfs.map(toPf), vfs: vfs.map(toVf) };
     },
     holders: (id) => hostHolders(db, id),
-    report: (id, report, now) => recordReport(db, id, report, now, tap),
-    retagAll: () => retagAll(db),
+    report: (id, report, facts, now) => recordReport(db, id, report, facts, now, tap),
     async desiredInputs(id) {
       const host = await get(id);
       if (host === null) return null;
@@ -112,6 +111,6 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
         })),
       };
     },
-    applied: (id, outcome, now) => recordApplied(db, id, outcome, now, tap),
+    applied: (id, outcome, vms, now) => recordApplied(db, id, outcome, vms, now, tap),
   };
 }

@@ -5,7 +5,7 @@ import type {
   ClaimOutcome,
   InstanceView,
   NewIdempotencyKey,
-} from '../../core/fleet/store.js';
+} from '../../core/fleet/claim-store.js';
 import type { NewEvent } from '../../core/fleet/events.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';

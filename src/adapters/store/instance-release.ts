@@ -1,6 +1,6 @@
 // Instance release: giving an instance's VFs, whole PFs and ports back.
 import type { Kysely, Transaction } from 'kysely';
-import type { ReleaseEvents } from '../../core/fleet/store.js';
+import type { ReleaseEvents } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { releaseDevices } from './claimable-devices.js';
@@ -18,68 +18,79 @@ export async function releaseInstance(
   now?: string,
   record?: ReleaseEvents & { readonly tap: EventTap },
 ): Promise<boolean> {
-  const peek = await db
-    .selectFrom('instances')
-    .select(['host_id'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!peek) return false;
-  const work = async (tx: Transaction<Database>): Promise<boolean> => {
-    // Host first, then the instance: the same order as claims and apply reports.
-    const host =
-      peek.host_id === null
-        ? undefined
-        : await tx
-            .selectFrom('hosts')
-            .select(['id', 'desired_generation'])
-            .where('id', '=', peek.host_id)
-            .forUpdate()
-            .executeTakeFirst();
-    const inst = await tx
-      .selectFrom('instances')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!inst) return false;
-    if (
-      mode === 'expire' &&
-      (inst.state !== 'reserved' ||
-        (now !== undefined &&
-          inst.reserved_until !== null &&
-          new Date(inst.reserved_until).toISOString() >= now))
-    ) {
-      return false;
-    }
-    const gen = (host?.desired_generation ?? 0) + 1;
-    await releaseDevices(tx, 'pfs', id, gen);
-    await releaseDevices(tx, 'vfs', id, gen);
-    await tx.deleteFrom('ports').where('instance_id', '=', id).execute();
-    if (mode === 'release') await tx.deleteFrom('instances').where('id', '=', id).execute();
-    else
-      await tx
-        .updateTable('instances')
-        .set({ state: 'expired', reserved_until: null, expired_at: now ?? null })
-        .where('id', '=', id)
-        .execute();
-    if (host)
-      await tx
-        .updateTable('hosts')
-        .set({ desired_generation: gen })
-        .where('id', '=', host.id)
-        .execute();
-    return true;
-  };
-  if (record === undefined) return db.transaction().execute(work);
+  if (record === undefined) return db.transaction().execute((tx) => releaseIn(tx, id, mode, now));
   // Recorded only when the release happened, in its transaction.
   return withEvents(
     db,
     record.tap,
     async (tx, add) => {
-      const done = await work(tx);
+      const done = await releaseIn(tx, id, mode, now);
       if (done) add(record.events);
       return done;
     },
     record.now,
   );
+}
+
+/**
+ * releaseInstance inside the caller's transaction (an applied report
+ * releases the instances whose domain went in its own). False when there
+ * is no such instance or, for `expire`, its reservation still holds.
+ */
+export async function releaseIn(
+  tx: Transaction<Database>,
+  id: string,
+  mode: 'release' | 'expire',
+  now?: string,
+): Promise<boolean> {
+  const peek = await tx
+    .selectFrom('instances')
+    .select(['host_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!peek) return false;
+  // Host first, then the instance: the same order as claims and apply reports.
+  const host =
+    peek.host_id === null
+      ? undefined
+      : await tx
+          .selectFrom('hosts')
+          .select(['id', 'desired_generation'])
+          .where('id', '=', peek.host_id)
+          .forUpdate()
+          .executeTakeFirst();
+  const inst = await tx
+    .selectFrom('instances')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!inst) return false;
+  if (
+    mode === 'expire' &&
+    (inst.state !== 'reserved' ||
+      (now !== undefined &&
+        inst.reserved_until !== null &&
+        new Date(inst.reserved_until).toISOString() >= now))
+  ) {
+    return false;
+  }
+  const gen = (host?.desired_generation ?? 0) + 1;
+  await releaseDevices(tx, 'pfs', id, gen);
+  await releaseDevices(tx, 'vfs', id, gen);
+  await tx.deleteFrom('ports').where('instance_id', '=', id).execute();
+  if (mode === 'release') await tx.deleteFrom('instances').where('id', '=', id).execute();
+  else
+    await tx
+      .updateTable('instances')
+      .set({ state: 'expired', reserved_until: null, expired_at: now ?? null })
+      .where('id', '=', id)
+      .execute();
+  if (host)
+    await tx
+      .updateTable('hosts')
+      .set({ desired_generation: gen })
+      .where('id', '=', host.id)
+      .execute();
+  return true;
 }

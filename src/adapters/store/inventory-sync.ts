@@ -3,11 +3,12 @@ import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
 import type { NewEvent } from '../../core/fleet/events.js';
-import type { HostReport } from '../../core/fleet/store.js';
+import type { HostReport } from '../../core/fleet/host-store.js';
+import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
-import { loadSpecs, retagPf } from './spec-tagging.js';
-import { toHost } from './rows.js';
+import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
+import { writeHostFacts } from './host-facts.js';
 
 type Tx = Transaction<Database>;
 
@@ -15,6 +16,7 @@ export async function recordReport(
   db: Kysely<Database>,
   id: string,
   report: HostReport,
+  facts: HostRenderFacts,
   now: string,
   tap: EventTap,
 ): Promise<Host> {
@@ -103,7 +105,8 @@ export async function recordReport(
         })
         .where('id', '=', id)
         .execute();
-      return bumpIfDeclaredStateMoved(tx, id);
+      await writeHostFacts(tx, id, facts, now);
+      return bumpIfDeclaredStateMoved(tx, id, specs);
     },
     now,
   );
@@ -162,63 +165,4 @@ async function lockHost(tx: Tx, id: string) {
     .executeTakeFirst();
   if (!row) throw new VfleetError('NOT_FOUND', `host ${id} is not registered`, { field: 'host' });
   return row;
-}
-
-/**
- * Which spec governs which PF is the host's declared state; when it moved
- * (new spec, new PF) the host must apply again before it is offered.
- */
-async function bumpIfDeclaredStateMoved(tx: Tx, id: string): Promise<Host> {
-  const pfs = await tx
-    .selectFrom('pfs')
-    .select(['pci_address', 'spec_id'])
-    .where('host_id', '=', id)
-    .execute();
-  const specs = await loadSpecs(tx);
-  const byId = new Map(specs.map((s) => [s.id, s]));
-  const fingerprint = pfs
-    .filter((p) => p.spec_id !== null)
-    .map((p) => {
-      const s = p.spec_id === null ? undefined : byId.get(p.spec_id);
-      return `${p.pci_address}=${s?.id ?? ''}:${s?.numVfs ?? ''}:${s?.vfDriver ?? ''}${s?.wholePf === true ? ':whole' : ''}`;
-    })
-    .sort()
-    .join(',');
-  const row = await tx
-    .updateTable('hosts')
-    .set((eb) => ({
-      spec_fingerprint: fingerprint,
-      desired_generation: eb('desired_generation', '+', 1),
-      spec_generation: eb('desired_generation', '+', 1),
-    }))
-    .where('id', '=', id)
-    .where('spec_fingerprint', '<>', fingerprint)
-    .returningAll()
-    .executeTakeFirst();
-  if (row) return toHost(row);
-  return toHost(
-    await tx.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
-  );
-}
-
-/** Re-tags every host's PFs and VFs from the current specs; returns the hosts whose declared state moved. */
-export async function retagAll(db: Kysely<Database>): Promise<string[]> {
-  const hosts = await db
-    .selectFrom('hosts')
-    .select(['id', 'desired_generation'])
-    .orderBy('id')
-    .execute();
-  const moved: string[] = [];
-  for (const h of hosts) {
-    const changed = await db.transaction().execute(async (tx) => {
-      await lockHost(tx, h.id);
-      const specs = await loadSpecs(tx);
-      const pfs = await tx.selectFrom('pfs').selectAll().where('host_id', '=', h.id).execute();
-      for (const pf of pfs) await retagPf(tx, specs, pf);
-      const after = await bumpIfDeclaredStateMoved(tx, h.id);
-      return after.desiredGeneration !== h.desired_generation;
-    });
-    if (changed) moved.push(h.id);
-  }
-  return moved;
 }

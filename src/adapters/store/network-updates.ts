@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Network, Physnet, VlanRange } from '../../core/fleet/model.js';
 import type { QuotaDefaults } from '../../core/fleet/quota.js';
-import type { NetworkPatch } from '../../core/fleet/store.js';
+import type { NetworkPatch } from '../../core/fleet/catalog-store.js';
 import { vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { checkNetworkQuota, lockTenant } from './quota-checks.js';

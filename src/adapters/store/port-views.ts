@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { PortHolder, PortView } from '../../core/fleet/store.js';
+import type { PortHolder } from '../../core/fleet/host-store.js';
+import type { PortView } from '../../core/fleet/catalog-store.js';
 import type { Database } from './db-types.js';
 import { pageOf } from '../../core/fleet/page.js';
 import type { Page, PageQuery } from '../../core/fleet/page.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { IdempotencyRecord, Purged } from '../../core/fleet/store.js';
+import type { IdempotencyRecord, Purged } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 
 /** The unexpired Idempotency-Key `key` of `scope`, or null. */

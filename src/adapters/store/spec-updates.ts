@@ -1,22 +1,28 @@
-// Spec updates: replacing a device spec under the row locks of every host it touches.
+// Spec updates: replacing a device spec under every host's row lock.
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import { takenText, vfsTakenAway } from '../../core/fleet/spec-change.js';
 import { specSelectsPf } from '../../core/fleet/spec-match.js';
 import type { Database } from './db-types.js';
-import { loadSpecs, pfTarget as target, retagPf, type PfRow } from './spec-tagging.js';
+import {
+  loadSpecs,
+  lockHosts,
+  pfTarget as target,
+  retagHosts,
+  type PfRow,
+} from './spec-tagging.js';
 import { toSpec, uniqueViolation } from './rows.js';
 
 type Tx = Transaction<Database>;
 
 /**
  * Replaces a spec (same id, same age, so the same precedence) in one
- * transaction that holds the row locks of every host with a PF the old or
- * the new version selects: claims on those hosts wait (they lock the host
- * row first), so no VF is claimed between the check that no held VF is
- * taken away and the re-tag of those PFs' VFs. The caller then bumps the
- * generations (retagAll), as for a new spec. Null when there is no such spec.
+ * transaction that holds every host's row lock: claims wait (they lock the
+ * host row first), so no VF is claimed between the check that no held VF
+ * is taken away and the re-tag of every host, whose generation is bumped
+ * where its declared state moved, in the same commit. Null when there is
+ * no such spec.
  */
 export async function updateSpecTx(
   db: Kysely<Database>,
@@ -54,7 +60,7 @@ export async function updateSpecTx(
         .where('id', '=', spec.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      for (const pf of pfs) await retagPf(tx, after, pf);
+      await retagHosts(tx);
       return toSpec(updated);
     })
     .catch((e: unknown) => {
@@ -67,20 +73,15 @@ export async function updateSpecTx(
     });
 }
 
-/** PFs the old or new spec selects, with their hosts' rows locked (in id order: no deadlock). */
+/**
+ * PFs the old or new spec selects, with every host's row locked: all of
+ * them, in id order, as the re-tag after the update takes them (a subset
+ * first, then all, could deadlock with another spec change).
+ */
 async function touchedPfs(tx: Tx, old: DeviceSpec, spec: DeviceSpec): Promise<PfRow[]> {
+  await lockHosts(tx);
   const all = await tx.selectFrom('pfs').selectAll().orderBy('id').execute();
-  const pfs = all.filter((p) => specSelectsPf(old, target(p)) || specSelectsPf(spec, target(p)));
-  const hosts = [...new Set(pfs.map((p) => p.host_id))].sort();
-  if (hosts.length > 0)
-    await tx
-      .selectFrom('hosts')
-      .select('id')
-      .where('id', 'in', hosts)
-      .orderBy('id')
-      .forUpdate()
-      .execute();
-  return pfs;
+  return all.filter((p) => specSelectsPf(old, target(p)) || specSelectsPf(spec, target(p)));
 }
 
 async function refuseTakingHeldVfs(

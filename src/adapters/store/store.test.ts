@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReportedPf } from '../../core/fleet/store.js';
+import type { AppliedVms, ReportedPf } from '../../core/fleet/host-store.js';
+import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
 import { deviceSpec } from '../../testing/device-spec.js';
 import { STORE_KINDS, openTestStore, stopPgCluster } from '../../testing/store-targets.js';
+
+/** An applied report without domains. */
+const NO_VMS: AppliedVms = { results: [], goneEvents: () => [] };
 
 afterAll(stopPgCluster);
 
@@ -35,11 +39,17 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
         healthy: true,
         findings: [],
       };
-      const h = await store.hosts.report('h1', report, NOW);
+      const h = await store.hosts.report(
+        'h1',
+        report,
+        hostRenderFactsOf(report, report.numaNodes),
+        NOW,
+      );
       expect(h.specGeneration).toBe(2);
       const applied = await store.hosts.applied(
         'h1',
         { generation: h.desiredGeneration, ok: true, failedVfs: [], message: null },
+        NO_VMS,
         NOW,
       );
       expect(applied.ready).toBe(true);

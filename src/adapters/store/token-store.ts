@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { TokenRole } from '../../core/fleet/model.js';
-import type { NewToken, TokenStore } from '../../core/fleet/store.js';
+import type { NewToken, TokenStore } from '../../core/fleet/token-store.js';
 import type { Database } from './db-types.js';
 import { tokenPage } from './list-pages.js';
 import { toToken } from './rows.js';
@@ -37,10 +37,21 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
       return row ? toToken(row) : null;
     },
     page: (q) => tokenPage(db, q),
-    async remove(id) {
-      const r = await db.deleteFrom('tokens').where('id', '=', id).executeTakeFirst();
-      return r.numDeletedRows > 0n;
-    },
+    revoke: (id) =>
+      db.transaction().execute(async (tx) => {
+        // Every admin row locked, in one order: a concurrent revoke waits here, then counts
+        // without the row this one deleted (READ COMMITTED re-reads locked rows).
+        const admins = await tx
+          .selectFrom('tokens')
+          .select('id')
+          .where('role', '=', 'admin')
+          .orderBy('id')
+          .forUpdate()
+          .execute();
+        if (admins.some((a) => a.id === id) && admins.length <= 1) return 'last-admin';
+        const r = await tx.deleteFrom('tokens').where('id', '=', id).executeTakeFirst();
+        return r.numDeletedRows > 0n ? 'revoked' : 'missing';
+      }),
     count: (role) => countRole(db, role),
   };
 }

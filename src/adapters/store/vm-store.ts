@@ -3,6 +3,7 @@ import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
 import { nextGeneration } from './host-generation.js';
+import { writeVmResults } from './host-facts.js';
 import { createLiveMigrationStore } from './live-migration-store.js';
 import { createVmHolds } from './live-migration-vf-holds.js';
 import { toTask, toVm } from './vm-rows.js';
@@ -29,30 +30,14 @@ export function createVmStore(db: Kysely<Database>): VmStore {
       if (host !== null) await nextGeneration(tx, host);
     });
   return {
-    async setFacts(hostId, facts, now) {
-      await db
-        .insertInto('host_facts')
-        .values({ host_id: hostId, facts: json(facts), updated_at: now })
-        .onConflict((oc) =>
-          oc.column('host_id').doUpdateSet({ facts: json(facts), updated_at: now }),
-        )
-        .execute();
-    },
     async facts(hostId) {
       const r = await db
         .selectFrom('host_facts')
         .select('facts')
         .where('host_id', '=', hostId)
         .executeTakeFirst();
-      // Written only by setFacts from a validated report.
+      // Written only by a host's report (host-facts.ts), from a validated report.
       return r === undefined ? null : (r.facts as HostRenderFacts);
-    },
-    async setIrqPins(hostId, pins) {
-      await db
-        .updateTable('host_facts')
-        .set({ irq_pins: json(pins) })
-        .where('host_id', '=', hostId)
-        .execute();
     },
     async irqPins(hostId) {
       const r = await db
@@ -60,7 +45,7 @@ export function createVmStore(db: Kysely<Database>): VmStore {
         .select('irq_pins')
         .where('host_id', '=', hostId)
         .executeTakeFirst();
-      // Written only by setIrqPins from a validated report.
+      // Written only by a host's applied (host-facts.ts), from a validated report.
       return (r?.irq_pins ?? null) as IrqPinSummary | null;
     },
     create: (instanceId, boot, now) =>
@@ -112,28 +97,7 @@ export function createVmStore(db: Kysely<Database>): VmStore {
           .where('instance_id', '=', instanceId)
           .execute(),
       ),
-    async recordResults(hostId, results, now) {
-      const gone: string[] = [];
-      for (const r of results) {
-        const row = await db
-          .updateTable('instance_vms')
-          .set({
-            state: r.state,
-            message: r.message,
-            hypervisor: r.hypervisor,
-            updated_at: now,
-          })
-          .where('instance_id', '=', r.instanceId)
-          // Only the host the instance is on speaks for its domain.
-          .where('instance_id', 'in', (eb) =>
-            eb.selectFrom('instances').select('id').where('host_id', '=', hostId),
-          )
-          .returning(['desired'])
-          .executeTakeFirst();
-        if (row?.desired === 'absent' && r.state === 'absent') gone.push(r.instanceId);
-      }
-      return gone;
-    },
+    recordResults: (hostId, results, now) => writeVmResults(db, hostId, results, now),
     async addTask(t, now) {
       await db.transaction().execute(async (tx) => {
         await tx

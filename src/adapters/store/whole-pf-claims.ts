@@ -1,6 +1,6 @@
 // Whole-PF claims: which PFs are offered whole, and locking them for a claim.
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
-import type { ClaimInput } from '../../core/fleet/store.js';
+import type { ClaimInput } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 
 type Tx = Transaction<Database>;

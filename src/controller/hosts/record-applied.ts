@@ -11,22 +11,22 @@ type Applied = z.infer<typeof appliedSchema>;
 /**
  * `POST /v1/agent/hosts/{id}/applied`: what the agent applied. Records the
  * host's generation, IRQ pins and domain results; an instance whose domain
- * is gone as asked has its VFs released (for reset) and a deleted event.
+ * is gone as asked has its VFs released (for reset) and a deleted event,
+ * all in one transaction.
  */
 export async function recordApplied(deps: ControllerDeps, id: string, b: Applied): Promise<Host> {
   refuseProblems(appliedProblems(b), 'apply result');
   const now = new Date(deps.now()).toISOString();
-  const h = await deps.store.hosts.applied(id, b, now);
-  if (b.irqs !== undefined) await deps.store.vms.setIrqPins(id, { ...b.irqs, at: now });
-  // Stored as shown: a render-only host's "running" domain is only rendered.
-  const results = b.domains.map((d) => ({ ...d, state: shownVmState(d.state, d.hypervisor) }));
-  for (const gone of await deps.store.vms.recordResults(id, results, now)) {
-    const inst = await deps.store.claims.getInstance(gone);
-    const why = `host ${id} removed its domain; its VFs are released for reset`;
-    await deps.store.claims.release(gone, {
-      events: inst === null ? [] : [deleted(inst, why)],
-      now,
-    });
-  }
-  return h;
+  const why = `host ${id} removed its domain; its VFs are released for reset`;
+  return deps.store.hosts.applied(
+    id,
+    b,
+    {
+      irqs: b.irqs === undefined ? undefined : { ...b.irqs, at: now },
+      // Stored as shown: a render-only host's "running" domain is only rendered.
+      results: b.domains.map((d) => ({ ...d, state: shownVmState(d.state, d.hypervisor) })),
+      goneEvents: (inst) => [deleted(inst, why)],
+    },
+    now,
+  );
 }

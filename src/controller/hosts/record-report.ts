@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import type { Host, NumaNode } from '../../core/fleet/model.js';
-import type { ReportedPf } from '../../core/fleet/store.js';
+import type { ReportedPf } from '../../core/fleet/host-store.js';
 import { refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
 import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
 import { NO_HYPERVISOR } from '../../core/libvirt/hypervisor-facts.js';
@@ -11,9 +11,9 @@ import { pfFields } from '../views.js';
 type Report = z.infer<typeof reportSchema>;
 
 /**
- * `POST /v1/agent/hosts/{id}/report`: a host's inventory, health and wiring
- * facts. Checked whole before anything is written, so a report is kept
- * whole or not at all.
+ * `POST /v1/agent/hosts/{id}/report`: a host's inventory, health and render
+ * facts. Checked whole before anything is written, then written in one
+ * transaction, so a report is kept whole or not at all.
  */
 export async function recordReport(deps: ControllerDeps, id: string, b: Report): Promise<Host> {
   refuseProblems(reportProblems(b), 'report');
@@ -22,7 +22,7 @@ export async function recordReport(deps: ControllerDeps, id: string, b: Report):
     ...pfFields(pf),
     vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
   }));
-  const h = await deps.store.hosts.report(
+  return deps.store.hosts.report(
     id,
     {
       pfs,
@@ -31,14 +31,9 @@ export async function recordReport(deps: ControllerDeps, id: string, b: Report):
       healthy: !b.findings.some((f) => f.severity === 'error'),
       findings: b.findings,
     },
-    now,
-  );
-  await deps.store.vms.setFacts(
-    id,
     hostRenderFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
     now,
   );
-  return h;
 }
 
 /** Without an explicit topology, each PF's local CPUs stand for its node's CPUs. */

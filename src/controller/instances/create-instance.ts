@@ -6,7 +6,7 @@ import type {
   InstanceView,
   NewIdempotencyKey,
   NewPort,
-} from '../../core/fleet/store.js';
+} from '../../core/fleet/claim-store.js';
 import type { VmBoot } from '../../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import { schedule } from '../../core/scheduler/schedule.js';

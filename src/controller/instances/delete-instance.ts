@@ -1,6 +1,6 @@
 import type { NewEvent } from '../../core/fleet/events.js';
 import type { Token } from '../../core/fleet/model.js';
-import type { InstanceView } from '../../core/fleet/store.js';
+import type { InstanceView } from '../../core/fleet/claim-store.js';
 import type { VmRecord } from '../../core/fleet/vm-store.js';
 import { seenBy } from '../auth.js';
 import type { ControllerDeps } from '../controller-deps.js';

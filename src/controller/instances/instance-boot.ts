@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { isVfleetError, VfleetError } from '../../core/errors.js';
 import type { Token } from '../../core/fleet/model.js';
-import type { InstanceView } from '../../core/fleet/store.js';
+import type { InstanceView } from '../../core/fleet/claim-store.js';
 import { pinBootImage } from '../../core/fleet/vm-images.js';
 import { domainRequestOf, type VmBoot, type VmPortOptions } from '../../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';

@@ -3,7 +3,7 @@ import { agentRoutes } from '../../api/routes/agent.js';
 import { instanceRoutes } from '../../api/routes/instances.js';
 import { migrationRoutes } from '../../api/routes/migrations.js';
 import { VfleetError } from '../../core/errors.js';
-import type { InstanceView } from '../../core/fleet/store.js';
+import type { InstanceView } from '../../core/fleet/claim-store.js';
 import type { Token } from '../../core/fleet/model.js';
 import { requireHost, requireRole, seenBy } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';

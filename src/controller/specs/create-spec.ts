@@ -6,7 +6,8 @@ import { checkSpec } from '../spec-checks.js';
 
 /**
  * `POST /v1/specs`: a device spec, checked against the catalog; hosts whose
- * VF tagging it changes get a new desired generation (the store wakes their agents).
+ * VF tagging it changes get a new desired generation (the store wakes their
+ * agents), in the transaction that stores the spec.
  */
 export async function createSpec(
   deps: ControllerDeps,
@@ -28,7 +29,5 @@ export async function createSpec(
     createdAt: new Date(deps.now()).toISOString(),
   };
   await checkSpec(deps.store.catalog, spec);
-  const created = await deps.store.catalog.createSpec(spec);
-  await deps.store.hosts.retagAll();
-  return created;
+  return deps.store.catalog.createSpec(spec);
 }

@@ -21,6 +21,5 @@ export async function updateSpec(
   await checkSpec(deps.store.catalog, spec);
   const updated = await deps.store.catalog.updateSpec(spec);
   if (updated === null) throw new VfleetError('NOT_FOUND', `no spec ${id}`);
-  await deps.store.hosts.retagAll();
   return updated;
 }

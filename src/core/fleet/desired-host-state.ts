@@ -1,6 +1,6 @@
 import { ZERO_MAC } from '../mac-address.js';
 import { VFIO_DRIVER } from '../vocabulary.js';
-import type { DesiredInputs } from './store.js';
+import type { DesiredInputs } from './host-store.js';
 
 /**
  * The state an agent must apply: for every PF a spec governs, its numVfs

@@ -11,7 +11,8 @@ import {
   portView,
   VM_ID as ID,
 } from '../../testing/vm-domain-fixture.js';
-import type { InstanceView, PortView } from './store.js';
+import type { InstanceView } from './claim-store.js';
+import type { PortView } from './catalog-store.js';
 import { domainName, domainRequestOf, standbyId, vfAt, type VmBoot } from './vm-domain.js';
 
 const vfFact = (address: string): ClaimedVf => {

@@ -10,7 +10,8 @@ import type {
 } from '../libvirt/domain-request.js';
 import { resolveBootImage } from './vm-images.js';
 import type { HostRenderFacts } from './host-render-facts.js';
-import type { InstanceView, PortView } from './store.js';
+import type { InstanceView } from './claim-store.js';
+import type { PortView } from './catalog-store.js';
 
 /** Where a virtio NIC plugs in: a host bridge, or a libvirt network (default: `default`). */
 export interface VmNicSource {

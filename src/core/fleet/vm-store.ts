@@ -78,9 +78,7 @@ export interface IrqPinSummary {
 }
 
 export interface VmStore extends LiveMigrationStore {
-  setFacts(hostId: string, facts: HostRenderFacts, now: string): Promise<void>;
   facts(hostId: string): Promise<HostRenderFacts | null>;
-  setIrqPins(hostId: string, pins: IrqPinSummary): Promise<void>;
   irqPins(hostId: string): Promise<IrqPinSummary | null>;
   create(instanceId: string, boot: VmBoot, now: string): Promise<void>;
   get(instanceId: string): Promise<VmRecord | null>;

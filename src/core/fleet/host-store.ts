@@ -1,0 +1,97 @@
+import type { DeviceSpec, Host, NumaNode, PfRecord, VfRecord } from './model.js';
+import type { Page, PageQuery } from './page.js';
+import type { InstanceView } from './claim-store.js';
+import type { NewEvent } from './events.js';
+import type { HostRenderFacts } from './host-render-facts.js';
+import type { IrqPinSummary, VmResult } from './vm-store.js';
+
+/** What an agent reports, reduced to what the controller keeps. */
+export interface HostReport {
+  readonly pfs: readonly ReportedPf[];
+  readonly numaNodes: readonly NumaNode[];
+  readonly memoryMb: number | null;
+  readonly healthy: boolean;
+  readonly findings: readonly unknown[];
+}
+
+/** A PF as an agent reports it: the stored record less what the controller assigns. */
+export interface ReportedPf extends Omit<PfRecord, 'id' | 'hostId' | 'specId' | 'whole'> {
+  readonly vfs: readonly { readonly index: number; readonly pciAddress: string }[];
+}
+
+export interface ApplyOutcome {
+  readonly generation: number;
+  /** PF-level steps succeeded (numVfs, drivers); VF failures are listed apart. */
+  readonly ok: boolean;
+  /** PCI addresses of VFs whose settings could not be applied. */
+  readonly failedVfs: readonly string[];
+  readonly message: string | null;
+}
+
+/** The VF settings the controller wants on one VF that a port holds. */
+export interface BoundVf {
+  readonly pfId: number;
+  readonly index: number;
+  readonly mac: string;
+  readonly vlan: number;
+  readonly trusted: boolean;
+  readonly spoofchk: boolean;
+  readonly maxTxRate: number;
+  readonly minTxRate: number;
+}
+
+export interface DesiredInputs {
+  readonly host: Host;
+  readonly pfs: readonly PfRecord[];
+  readonly specs: readonly DeviceSpec[];
+  readonly bound: readonly BoundVf[];
+}
+
+export interface HostStore {
+  /** Creates the host on first contact; labels only apply to a new host. */
+  register(id: string, labels: Readonly<Record<string, string>>, now: string): Promise<Host>;
+  get(id: string): Promise<Host | null>;
+  /** One page by id; `label`: only hosts with that label value. */
+  page(q: PageQuery, label: readonly [string, string] | null): Promise<Page<Host>>;
+  setLabels(id: string, labels: Readonly<Record<string, string>>): Promise<Host | null>;
+  devices(id: string): Promise<{ pfs: PfRecord[]; vfs: VfRecord[] }>;
+  /** The ports holding the host's VFs and whole PFs, with their instance and network (the host map). */
+  holders(id: string): Promise<PortHolder[]>;
+  /**
+   * Syncs PFs and VFs, tags them from the specs, bumps generations when the
+   * declared state moved, and keeps the facts domains are rendered from, in
+   * one transaction: a host's inventory never changes without its facts.
+   */
+  report(id: string, report: HostReport, facts: HostRenderFacts, now: string): Promise<Host>;
+  desiredInputs(id: string): Promise<DesiredInputs | null>;
+  /**
+   * Records the applied generation, the agent's domain results and IRQ pins,
+   * and releases each instance whose domain is now gone as asked, with its
+   * events, in one transaction. Returns the host as the generation left it.
+   */
+  applied(id: string, outcome: ApplyOutcome, vms: AppliedVms, now: string): Promise<Host>;
+}
+
+/** What an applied report says of the host's domains, kept with its generation. */
+export interface AppliedVms {
+  /** The agent's last IRQ pinning; absent: the one kept stays. */
+  readonly irqs?: IrqPinSummary | undefined;
+  readonly results: readonly VmResult[];
+  /** Pure: the events of an instance whose domain is gone, released here (as it was before). */
+  readonly goneEvents: (instance: InstanceView) => readonly NewEvent[];
+}
+
+/** A port as the host map shows it on the VF (or whole PF) it holds. */
+export interface PortHolder {
+  readonly portId: string;
+  readonly instanceId: string | null;
+  /** The instance's name; null while the port belongs to no instance. */
+  readonly instance: string | null;
+  readonly tenant: string;
+  readonly network: string;
+  /** null for a whole PF (the guest uses the PF's own MAC). */
+  readonly mac: string | null;
+  readonly vlan: number;
+  /** The desired generation that carries the port's settings to its VF or PF. */
+  readonly pendingGeneration: number;
+}
