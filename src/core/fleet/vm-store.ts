@@ -109,18 +109,6 @@ export interface VmStore extends LiveMigrationStore {
   swapVf(portId: string, to: HeldVf): Promise<void>;
   /** Lets a VF held or owned by the port go (free, dirty until the agent resets it). */
   dropVf(portId: string, vf: HeldVf): Promise<void>;
-  /** The instance now counts its CPUs and memory on another host (both hosts' agents are told). */
-  moveInstance(instanceId: string, hostId: string, numaNode: number | null): Promise<void>;
-
-  /** false when a migration of the instance is already running. */
-  startMigration(m: Omit<MigrationRecord, 'state' | 'report' | 'finishedAt'>): Promise<boolean>;
-  /** A final state (`now` given) also tells both hosts' agents: the domain is theirs again. */
-  updateMigration(
-    id: string,
-    state: MigrationState,
-    report: MigrationRecord['report'],
-    now: string | null,
-  ): Promise<void>;
   migrations(instanceId: string): Promise<MigrationRecord[]>;
   /** One page of an instance's migrations, newest first. */
   pageMigrations(instanceId: string, q: PageQuery): Promise<Page<MigrationRecord>>;
