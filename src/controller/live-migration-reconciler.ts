@@ -1,11 +1,11 @@
 import type { LeasedLiveMigration } from '../core/fleet/live-migration-store.js';
 import type { MigrationState } from '../core/fleet/vm-store.js';
 import {
-  advanceLiveMigration,
   liveMigrationReport,
   liveStepLabel,
   type LiveMigrationState,
 } from '../core/migration/live-migration-machine.js';
+import { runLiveMigration } from '../core/migration/live-migration-run.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { migrationEvent } from './events.js';
 import { performLiveEffect } from './live-migration-effects.js';
@@ -49,22 +49,22 @@ export function createLiveMigrationReconciler(
   let stopped = false;
 
   async function advance(m: LeasedLiveMigration): Promise<void> {
-    let live = m.live;
-    while (live.pending !== null) {
-      // Render-only `migrate` has parts: `migrate#1` is the removal from the origin.
-      const step = `${liveStepLabel(live) ?? ''}${live.part > 0 ? `#${String(live.part)}` : ''}`;
-      o.hook?.(step, 'before');
-      const answer = await performLiveEffect(deps, m, live.pending, cfg.taskLimits);
-      if (answer === null) return;
-      o.hook?.(step, 'after');
-      live = advanceLiveMigration(live, answer);
-      const until = iso(deps.now() + cfg.leaseMs);
-      if (
-        !(await deps.store.vms.saveLiveMigration(m.id, o.owner, live, runningReport(live), until))
-      )
-        return;
-    }
-    await finish(m, live);
+    const end = await runLiveMigration(
+      m.live,
+      async (effect, live) => {
+        // Render-only `migrate` has parts: `migrate#1` is the removal from the origin.
+        const step = `${liveStepLabel(live) ?? ''}${live.part > 0 ? `#${String(live.part)}` : ''}`;
+        o.hook?.(step, 'before');
+        const answer = await performLiveEffect(deps, m, effect, cfg.taskLimits);
+        if (answer !== null) o.hook?.(step, 'after');
+        return answer;
+      },
+      (live) => {
+        const until = iso(deps.now() + cfg.leaseMs);
+        return deps.store.vms.saveLiveMigration(m.id, o.owner, live, runningReport(live), until);
+      },
+    );
+    if (end !== null && end.pending === null) await finish(m, end);
   }
 
   async function finish(m: LeasedLiveMigration, live: LiveMigrationState): Promise<void> {

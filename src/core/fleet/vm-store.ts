@@ -1,4 +1,4 @@
-import type { LiveMigrationReport } from '../migration/live-migration-execute.js';
+import type { LiveMigrationReport } from '../migration/live-migration-types.js';
 import type { ProgressEvent } from '../ports.js';
 import type { LiveMigrationStore } from './live-migration-store.js';
 import type { Page, PageQuery } from './page.js';
@@ -53,7 +53,7 @@ export interface MigrationRecord {
   readonly source: string;
   readonly target: string;
   readonly state: MigrationState;
-  /** Progress events as steps start and end; once finished, with the executor's report. */
+  /** Progress events as steps start and end; once finished, with the state machine's report. */
   readonly report:
     (Partial<LiveMigrationReport> & { readonly progress: readonly ProgressEvent[] }) | null;
   readonly createdAt: string;
