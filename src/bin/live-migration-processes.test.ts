@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { ensureBuilt, spawnVfleet, type VfleetProcess } from '../testing/built-cli.js';
 import { basicCatalog, type FleetApi } from '../testing/fleet-sim.js';
 import { httpFleet } from '../testing/http-fleet.js';
@@ -9,8 +9,10 @@ import {
   PAIR as HOSTS,
   agentRound,
   expectWholeOn,
+  itEndsAfterEachStop,
   instanceOf,
   joinRenderOnly,
+  WEB,
   lastMigration,
   type MigrationOut,
 } from '../testing/render-only-pair.js';
@@ -91,15 +93,7 @@ beforeAll(async () => {
   agentLoops = HOSTS.map((h) => agentLoop(h));
   // Ready once each agent applied its first desired state (its loop runs every 100 ms).
   const created = await until('a host to boot on', async () => {
-    const r = await api.call('POST', '/v1/instances', admin, {
-      name: 'web',
-      vcpus: 1,
-      memoryMb: 256,
-      tenant: 'acme',
-      hostLabels: {},
-      ports: [{ network: 'blue' }],
-      boot: { image: 'vm.qcow2' },
-    });
+    const r = await api.call('POST', '/v1/instances', admin, WEB);
     return r.status === 201 ? r.body : null;
   });
   instanceId = String(created.id);
@@ -159,31 +153,8 @@ async function migrateKilledAt(point: string, rollback: boolean): Promise<Migrat
 }
 
 describe('a live migration whose controller is killed', () => {
-  const forward = () => [
-    `reserve-target-vf:${portId}`,
-    'migrate',
-    'migrate#1',
-    `confirm-target-vf:${portId}`,
-    `release-source-vf:${portId}`,
-  ];
-
-  it('at every step, before and after its effect, is finished by another controller', async () => {
-    const points = forward().flatMap((s) => [`${s}@before`, `${s}@after`]);
-    for (const point of points) {
-      const m = await migrateKilledAt(point, false);
-      expect([point, m.state]).toEqual([point, 'done']);
-    }
-  }, 170_000);
-
-  it('and in its rollback, is rolled back by another controller', async () => {
-    const points = [
-      'migrate@after',
-      `undo reserve-target-vf:${portId}@before`,
-      `undo reserve-target-vf:${portId}@after`,
-    ];
-    for (const point of points) {
-      const m = await migrateKilledAt(point, true);
-      expect([point, m.state, m.report.failedStep]).toEqual([point, 'rolled-back', 'migrate']);
-    }
-  }, 90_000);
+  itEndsAfterEachStop('by another controller', () => portId, migrateKilledAt, {
+    forward: 170_000,
+    rollback: 90_000,
+  });
 });

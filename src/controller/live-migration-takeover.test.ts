@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { openStore } from '../adapters/store/open-store.js';
 import { harnessOn, type Harness } from '../testing/controller-harness.js';
 import { basicCatalog } from '../testing/fleet-sim.js';
@@ -9,8 +9,10 @@ import {
   PAIR,
   agentRound,
   expectWholeOn,
+  itEndsAfterEachStop,
   instanceOf,
   joinRenderOnly,
+  WEB,
   lastMigration,
   must,
   type MigrationOut,
@@ -74,19 +76,7 @@ beforeAll(async () => {
   for (const [i, host] of PAIR.entries())
     agents.set(host, await joinRenderOnly(h, host, 0x10 * (i + 1)));
   await agentsRound();
-  const created = await must(
-    h.call('POST', '/v1/instances', h.admin, {
-      name: 'web',
-      vcpus: 1,
-      memoryMb: 256,
-      tenant: 'acme',
-      hostLabels: {},
-      ports: [{ network: 'blue' }],
-      boot: { image: 'vm.qcow2' },
-    }),
-    201,
-    'create',
-  );
+  const created = await must(h.call('POST', '/v1/instances', h.admin, WEB), 201, 'create');
   instanceId = String(created.id);
   portId = String((created.ports as { id: string }[])[0]?.id);
   await agentsRound();
@@ -135,30 +125,8 @@ async function migrateStoppedAt(point: string, rollback: boolean): Promise<Migra
 }
 
 describe('a live migration whose embedded controller stops', () => {
-  const forward = () => [
-    `reserve-target-vf:${portId}`,
-    'migrate',
-    'migrate#1',
-    `confirm-target-vf:${portId}`,
-    `release-source-vf:${portId}`,
-  ];
-
-  it('at every step, before and after its effect, is finished once it is opened again', async () => {
-    for (const point of forward().flatMap((s) => [`${s}@before`, `${s}@after`])) {
-      const m = await migrateStoppedAt(point, false);
-      expect([point, m.state]).toEqual([point, 'done']);
-    }
-  }, 120_000);
-
-  it('and in its rollback, is rolled back once it is opened again', async () => {
-    const points = [
-      'migrate@after',
-      `undo reserve-target-vf:${portId}@before`,
-      `undo reserve-target-vf:${portId}@after`,
-    ];
-    for (const point of points) {
-      const m = await migrateStoppedAt(point, true);
-      expect([point, m.state, m.report.failedStep]).toEqual([point, 'rolled-back', 'migrate']);
-    }
-  }, 60_000);
+  itEndsAfterEachStop('once it is opened again', () => portId, migrateStoppedAt, {
+    forward: 120_000,
+    rollback: 60_000,
+  });
 });

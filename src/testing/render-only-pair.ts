@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Json } from './controller-harness.js';
 import { SIM_IMAGES, simInventory, type FleetApi } from './fleet-sim.js';
 
@@ -9,6 +9,17 @@ import { SIM_IMAGES, simInventory, type FleetApi } from './fleet-sim.js';
  * `vfleet controller` processes and on PGlite in process.
  */
 export const PAIR = ['ro-a', 'ro-b'] as const;
+
+/** The instance that moves back and forth: one VF port on network blue (basicCatalog). */
+export const WEB = {
+  name: 'web',
+  vcpus: 1,
+  memoryMb: 256,
+  tenant: 'acme',
+  hostLabels: {},
+  ports: [{ network: 'blue' }],
+  boot: { image: 'vm.qcow2' },
+};
 
 export async function must(
   r: Promise<{ status: number; body: Json }>,
@@ -133,4 +144,60 @@ export async function expectWholeOn(
     (e) => e.data.migration === m.id,
   );
   expect(mine.length, `${kind} events of ${m.id}`).toBe(1);
+}
+
+/**
+ * Where a controller is stopped in a render-only move of the instance's one
+ * port: before and after each effect of each forward step (`migrate#1`:
+ * the removal from the source) ...
+ */
+const forwardStops = (portId: string): string[] =>
+  [
+    `reserve-target-vf:${portId}`,
+    'migrate',
+    'migrate#1',
+    `confirm-target-vf:${portId}`,
+    `release-source-vf:${portId}`,
+  ].flatMap((s) => [`${s}@before`, `${s}@after`]);
+
+/** ... and in the rollback after the target refused the definition. */
+const rollbackStops = (portId: string): string[] => [
+  'migrate@after',
+  `undo reserve-target-vf:${portId}@before`,
+  `undo reserve-target-vf:${portId}@after`,
+];
+
+/**
+ * The two cases of a takeover test: `migrate` moves the instance to the
+ * other host through a controller stopped at a point (the target refusing
+ * the definition when `rollback`) and returns how the migration ended,
+ * once `by` finished it.
+ */
+export function itEndsAfterEachStop(
+  by: string,
+  portId: () => string,
+  migrate: (point: string, rollback: boolean) => Promise<MigrationOut>,
+  ms: { readonly forward: number; readonly rollback: number },
+): void {
+  it(
+    `at every step, before and after its effect, is finished ${by}`,
+    async () => {
+      for (const point of forwardStops(portId())) {
+        const m = await migrate(point, false);
+        expect([point, m.state]).toEqual([point, 'done']);
+      }
+    },
+    ms.forward,
+  );
+
+  it(
+    `and in its rollback, is rolled back ${by}`,
+    async () => {
+      for (const point of rollbackStops(portId())) {
+        const m = await migrate(point, true);
+        expect([point, m.state, m.report.failedStep]).toEqual([point, 'rolled-back', 'migrate']);
+      }
+    },
+    ms.rollback,
+  );
 }
