@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { openStore } from '../adapters/store/open-store.js';
 import { harnessOn, type Harness } from '../testing/controller-harness.js';
 import { basicCatalog } from '../testing/fleet-sim.js';
+import { pgliteTemplate } from '../testing/pglite-template.js';
 import {
   PAIR,
   agentRound,
@@ -39,8 +40,13 @@ let portId: string;
 const agents = new Map<string, string>();
 const refuseDefine = new Set<string>();
 
-async function open(clock: number): Promise<Harness> {
-  const store = await openStore({ kind: 'pglite', dataDir: dir });
+/** The first open starts the folder from a dump (initdb in WebAssembly costs ~10 s); later ones reopen it. */
+async function open(clock: number, template?: Blob): Promise<Harness> {
+  const store = await openStore({
+    kind: 'pglite',
+    dataDir: dir,
+    ...(template === undefined ? {} : { template }),
+  });
   const opened = await harnessOn(store, null);
   opened.clock = clock;
   return opened;
@@ -71,7 +77,7 @@ async function pass(owner: string, stopAt?: string): Promise<boolean> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vfleet-takeover-'));
-  h = await open(Date.parse('2030-01-01T00:00:00Z'));
+  h = await open(Date.parse('2030-01-01T00:00:00Z'), await pgliteTemplate());
   await basicCatalog(h, 4);
   for (const [i, host] of PAIR.entries())
     agents.set(host, await joinRenderOnly(h, host, 0x10 * (i + 1)));
