@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
+import { sql } from 'kysely';
+import type { NewEvent } from '../core/fleet/events.js';
+import { beginLiveMigration } from '../core/migration/live-migration-machine.js';
+import { planLiveMigration } from '../core/migration/live-migration-plan.js';
+import { migrationRequest } from '../testing/live-migration-fixture.js';
 import { liveTaskId, performLiveEffect } from './live-migration-effects.js';
 
 interface Desired {
@@ -267,30 +272,97 @@ describe('hypervisor tasks of a live migration', () => {
 });
 
 describe('migration records', () => {
-  it('a late progress write never reopens a migration that ended', async () => {
-    const created = await h.call('POST', '/v1/instances', h.admin, boot({ name: 'rec' }));
+  const live = beginLiveMigration(planLiveMigration(migrationRequest()), {
+    instanceId: 'i',
+    policy: 'tenant',
+  });
+  const event = (kind: NewEvent['kind'], subject: string): NewEvent => ({
+    kind,
+    host: 'node1',
+    tenant: 'acme',
+    subject,
+    message: `${kind} ${subject}`,
+    data: {},
+  });
+  async function started(name: string) {
+    const created = await h.call('POST', '/v1/instances', h.admin, boot({ name }));
     const id = String(created.body.id);
-    const vms = h.deps.store.vms;
+    const source = String(created.body.host);
+    const target = source === 'node1' ? 'node2' : 'node1';
     const at = new Date(h.clock).toISOString();
-    const rec = { id: 'm-1', instanceId: id, source: 'node1', target: 'node2', createdAt: at };
-    expect(await vms.startMigration(rec)).toBe(true);
-    expect(await vms.startMigration({ ...rec, id: 'm-2' })).toBe(false);
-    await vms.updateMigration('m-1', 'rolled-back', { progress: [] }, at);
-    await vms.updateMigration(
-      'm-1',
-      'running',
-      { progress: [{ step: 'late', status: 'ok' }] },
-      null,
-    );
+    const rec = { id: `m-${name}`, instanceId: id, source, target };
+    const lease = { owner: 'me', until: new Date(h.clock + 60_000).toISOString() };
+    const start = { ...rec, createdAt: at, report: { progress: [] }, live, lease };
+    expect(
+      await h.store.vms.startLiveMigration({ ...start, event: event('migration-started', name) }),
+    ).toBe(true);
+    return { id, at, start, source, target };
+  }
+  const end = (at: string, subject: string) => ({
+    state: 'rolled-back' as const,
+    report: { progress: [] },
+    live,
+    now: at,
+    move: null,
+    event: event('migration-rolled-back', subject),
+  });
+  const kinds = async (subject: string) =>
+    (await h.store.events.page({ tenant: null }, { limit: 500, after: null })).items
+      .filter((e) => e.subject === subject && e.kind.startsWith('migration-'))
+      .map((e) => e.kind);
+
+  it('a late progress write never reopens a migration that ended', async () => {
+    const { id, at, start } = await started('rec');
+    const vms = h.store.vms;
+    const again = { ...start, id: 'm-2', event: event('migration-started', 'rec') };
+    expect(await vms.startLiveMigration(again)).toBe(false);
+    // Another controller's lease ends nothing; the holder's does.
+    expect(await vms.finishLiveMigration('m-rec', 'other', end(at, 'rec'))).toBe(false);
+    expect(await vms.finishLiveMigration('m-rec', 'me', end(at, 'rec'))).toBe(true);
+    const late = { progress: [{ step: 'late', status: 'ok' as const }] };
+    expect(await vms.saveLiveMigration('m-rec', 'me', live, late, at)).toBe(false);
     const [m] = await vms.migrations(id);
     expect(m).toMatchObject({
-      id: 'm-1',
+      id: 'm-rec',
       state: 'rolled-back',
       finishedAt: at,
       report: { progress: [] },
     });
+    // One start event (the refused second start wrote none) and one end event.
+    expect(await kinds('rec')).toEqual(['migration-started', 'migration-rolled-back']);
     // Ended: the instance may migrate again.
-    expect(await vms.startMigration({ ...rec, id: 'm-3' })).toBe(true);
+    expect(await vms.startLiveMigration({ ...again, id: 'm-3' })).toBe(true);
     await h.call('DELETE', `/v1/instances/${id}`, h.admin);
+  });
+
+  it('the end event commits with the row: an event that cannot be written leaves it running', async () => {
+    const { id, at, source, target } = await started('tx');
+    const db = h.store.db;
+    await sql`create function refuse_event() returns trigger language plpgsql as
+      $$ begin raise exception 'events refused (test)'; end $$`.execute(db);
+    await sql`create trigger refuse_event before insert on events
+      for each row execute function refuse_event()`.execute(db);
+    const moved = {
+      ...end(at, 'tx'),
+      state: 'done' as const,
+      move: { hostId: target, numaNode: 0 },
+    };
+    try {
+      await expect(h.store.vms.finishLiveMigration('m-tx', 'me', moved)).rejects.toThrow(
+        /events refused/,
+      );
+    } finally {
+      await sql`drop trigger refuse_event on events`.execute(db);
+      await sql`drop function refuse_event()`.execute(db);
+    }
+    // Nothing of the end happened: still running, still leased, the instance where it was.
+    expect((await h.store.vms.migrations(id))[0]?.state).toBe('running');
+    expect((await h.store.claims.getInstance(id))?.hostId).toBe(source);
+    expect(await kinds('tx')).toEqual(['migration-started']);
+    // The lease holder ends it once the events table takes writes again, event and move together.
+    expect(await h.store.vms.finishLiveMigration('m-tx', 'me', moved)).toBe(true);
+    expect((await h.store.vms.migrations(id))[0]?.state).toBe('done');
+    expect((await h.store.claims.getInstance(id))?.hostId).toBe(target);
+    expect(await kinds('tx')).toEqual(['migration-started', 'migration-rolled-back']);
   });
 });

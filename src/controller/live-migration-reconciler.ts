@@ -1,13 +1,13 @@
 import type { LeasedLiveMigration } from '../core/fleet/live-migration-store.js';
 import type { MigrationState } from '../core/fleet/vm-store.js';
 import {
-  advanceLiveMigration,
   liveMigrationReport,
   liveStepLabel,
   type LiveMigrationState,
 } from '../core/migration/live-migration-machine.js';
+import { runLiveMigration } from '../core/migration/live-migration-run.js';
 import type { ControllerDeps } from './controller-deps.js';
-import { migrationEvent, recordEvent } from './events.js';
+import { migrationEvent } from './events.js';
 import { performLiveEffect } from './live-migration-effects.js';
 
 /** Where a test may stop a controller: before a step's effect is made, or after, before its answer is saved. */
@@ -49,50 +49,52 @@ export function createLiveMigrationReconciler(
   let stopped = false;
 
   async function advance(m: LeasedLiveMigration): Promise<void> {
-    let live = m.live;
-    while (live.pending !== null) {
-      // Render-only `migrate` has parts: `migrate#1` is the removal from the origin.
-      const step = `${liveStepLabel(live) ?? ''}${live.part > 0 ? `#${String(live.part)}` : ''}`;
-      o.hook?.(step, 'before');
-      const answer = await performLiveEffect(deps, m, live.pending, cfg.taskLimits);
-      if (answer === null) return;
-      o.hook?.(step, 'after');
-      live = advanceLiveMigration(live, answer);
-      const until = iso(deps.now() + cfg.leaseMs);
-      if (
-        !(await deps.store.vms.saveLiveMigration(m.id, o.owner, live, runningReport(live), until))
-      )
-        return;
-    }
-    await finish(m, live);
+    const end = await runLiveMigration(
+      m.live,
+      async (effect, live) => {
+        // Render-only `migrate` has parts: `migrate#1` is the removal from the origin.
+        const step = `${liveStepLabel(live) ?? ''}${live.part > 0 ? `#${String(live.part)}` : ''}`;
+        o.hook?.(step, 'before');
+        const answer = await performLiveEffect(deps, m, effect, cfg.taskLimits);
+        if (answer !== null) o.hook?.(step, 'after');
+        return answer;
+      },
+      (live) => {
+        const until = iso(deps.now() + cfg.leaseMs);
+        return deps.store.vms.saveLiveMigration(m.id, o.owner, live, runningReport(live), until);
+      },
+    );
+    if (end !== null && end.pending === null) await finish(m, end);
   }
 
   async function finish(m: LeasedLiveMigration, live: LiveMigrationState): Promise<void> {
     const report = liveMigrationReport(live);
-    if (report.final.domainOn === 'target') {
-      // Idempotent: a controller that died before the row ended moves it to the same place again.
-      const nodes = report.final.ports.flatMap((p) =>
-        p.target.vf?.numaNode === undefined || p.target.vf.numaNode === null
-          ? []
-          : [p.target.vf.numaNode],
-      );
-      await deps.store.vms.moveInstance(m.instanceId, m.target, nodes[0] ?? null);
-    }
+    const nodes = report.final.ports.flatMap((p) =>
+      p.target.vf?.numaNode === undefined || p.target.vf.numaNode === null
+        ? []
+        : [p.target.vf.numaNode],
+    );
+    const move =
+      report.final.domainOn === 'target' ? { hostId: m.target, numaNode: nodes[0] ?? null } : null;
     const state: Exclude<MigrationState, 'running'> = report.needsAttention
       ? 'needs-attention'
       : report.outcome === 'completed'
         ? 'done'
         : 'rolled-back';
-    const full = { ...report, progress: live.progress };
-    if (
-      !(await deps.store.vms.finishLiveMigration(m.id, o.owner, state, full, live, iso(deps.now())))
-    )
-      return;
     const inst = await deps.store.claims.getInstance(m.instanceId);
-    if (inst !== null) {
-      const what = { id: m.id, source: m.source, target: m.target, mode: live.plan.mode };
-      await recordEvent(deps, migrationEvent(state, inst, what));
-    }
+    const what = { id: m.id, source: m.source, target: m.target, mode: live.plan.mode };
+    const event = inst === null ? null : migrationEvent(state, inst, what);
+    const full = { ...report, progress: live.progress };
+    // One transaction: a controller killed before it commits leaves the row running, and the
+    // next one to lease it ends it, event included.
+    await deps.store.vms.finishLiveMigration(m.id, o.owner, {
+      state,
+      report: full,
+      live,
+      now: iso(deps.now()),
+      move,
+      event,
+    });
   }
 
   async function pass(): Promise<void> {

@@ -1,22 +1,20 @@
-import { VfleetError } from '../core/errors.js';
+import { toVfleetError, VfleetError } from '../core/errors.js';
 import { pciOfAddressElement } from '../core/libvirt/base-domain.js';
 import type { ClaimedVf } from '../core/libvirt/domain-request.js';
+import type { DeviceScope } from '../core/libvirt/hypervisor-driver.js';
 import { parseXml } from '../core/libvirt/xml-parse.js';
 import { attrOf, childElements, type XmlElement } from '../core/libvirt/xml-tree.js';
-import type {
-  DeviceChange,
-  MigrateCall,
-  LiveMigrationPorts,
-  VfHold,
-  VfReservationRequest,
-} from '../core/migration/live-migration-types.js';
+import type { LiveAnswer, LiveEffect } from '../core/migration/live-migration-effects.js';
+import type { LiveMigrationState } from '../core/migration/live-migration-machine.js';
 
 /**
  * Two or more hosts for migration tests, with libvirt's and the controller's
  * rules: a VF is held by one port at a time, a device is attached once, a
  * domain with a VF attached cannot migrate (libvirt refuses hostdevs), only
- * a running domain takes live device changes. A call named in `faults`
- * (`<op>@<host>:<port>`, `migrate@<from>`) fails and changes nothing.
+ * a running domain takes live device changes. It answers a live migration's
+ * effects (`answer`) as the controller's claims and the hosts' agents do.
+ * A call named in `faults` (`<op>@<host>:<port>`, `migrate@<from>`) fails
+ * and changes nothing.
  */
 export interface WorldDevice {
   readonly alias: string;
@@ -64,7 +62,16 @@ function parseDevice(xml: string): WorldDevice {
   };
 }
 
-export class FakeLiveMigrationWorld implements LiveMigrationPorts {
+const NO_SCOPE: DeviceScope = { live: false, config: false };
+
+interface DeviceChange {
+  readonly host: string;
+  readonly portId: string;
+  readonly deviceXml: string;
+  readonly scope: DeviceScope;
+}
+
+export class FakeLiveMigrationWorld {
   readonly domains = new Map<string, WorldDomain>();
   readonly vfs: WorldVf[] = [];
   readonly faults = new Set<string>();
@@ -73,7 +80,11 @@ export class FakeLiveMigrationWorld implements LiveMigrationPorts {
   /** Hand out this VF on the next reservation instead of a fitting one (a controller bug). */
   badReservation: ClaimedVf | null = null;
 
-  constructor(readonly domainName: string) {}
+  /** `hostOfUri`: the host a migration's target URI names. */
+  constructor(
+    readonly domainName: string,
+    private readonly hostOfUri: (uri: string) => string,
+  ) {}
 
   addVf(host: string, vf: ClaimedVf, portId: string | null = null): void {
     this.vfs.push({ host, vf, state: portId === null ? 'free' : 'allocated', portId });
@@ -121,85 +132,103 @@ export class FakeLiveMigrationWorld implements LiveMigrationPorts {
     return d;
   }
 
-  reserveVf(req: VfReservationRequest): Promise<ClaimedVf> {
-    return this.settle(() => {
-      this.enter(`reserveVf@${req.host.id}:${req.portId}`);
-      const free = this.vfs.filter((v) => v.host === req.host.id && v.state === 'free');
-      const bad = this.badReservation;
-      const pick =
-        (bad === null ? undefined : free.find((v) => v.vf.pciAddress === bad.pciAddress)) ??
-        free.find((v) => v.vf.numaNode === req.numaNode) ??
-        free[0];
-      if (pick === undefined) throw new VfleetError('NO_CAPACITY', `no free VF on ${req.host.id}`);
-      pick.state = 'reserved';
-      pick.portId = req.portId;
-      return pick.vf;
-    });
-  }
-
-  confirmVf(h: VfHold): Promise<void> {
-    return this.settle(() => {
-      this.enter(`confirmVf@${h.host.id}:${h.portId}`);
-      const v = this.held(h.host.id, h.portId, h.vf.pciAddress);
-      if (v.state !== 'reserved') throw new VfleetError('CONFLICT', 'not reserved');
-      v.state = 'allocated';
-    });
-  }
-
-  releaseVf(h: VfHold): Promise<void> {
-    return this.settle(() => {
-      this.enter(`releaseVf@${h.host.id}:${h.portId}`);
-      const v = this.held(h.host.id, h.portId, h.vf.pciAddress);
-      v.state = 'free';
-      v.portId = null;
-    });
-  }
-
-  attachDevice(c: DeviceChange): Promise<void> {
-    return this.settle(() => {
-      this.enter(`attachDevice@${c.host.id}:${c.portId}`);
-      const d = this.domainOn(c.host.id);
-      const dev = parseDevice(c.deviceXml);
-      if (dev.address !== null) this.held(c.host.id, c.portId, dev.address);
-      const maps = [...(c.scope.live ? [d.live] : []), ...(c.scope.config ? [d.config] : [])];
-      if (maps.some((m) => m.has(dev.alias)))
-        throw new VfleetError('CONFLICT', `${dev.alias} exists`);
-      for (const m of maps) m.set(dev.alias, dev);
-    });
-  }
-
-  detachDevice(c: DeviceChange): Promise<void> {
-    return this.settle(() => {
-      this.enter(`detachDevice@${c.host.id}:${c.portId}`);
-      const d = this.domainOn(c.host.id);
-      const dev = parseDevice(c.deviceXml);
-      const maps = [...(c.scope.live ? [d.live] : []), ...(c.scope.config ? [d.config] : [])];
-      if (maps.some((m) => m.get(dev.alias)?.address !== dev.address)) {
-        throw new VfleetError('NOT_FOUND', `${dev.alias} (${dev.address ?? '-'}) is not attached`);
-      }
-      for (const m of maps) m.delete(dev.alias);
-    });
-  }
-
-  migrate(c: MigrateCall): Promise<void> {
-    return this.settle(() => {
-      this.enter(`migrate@${c.from.id}`);
-      const d = this.domainOn(c.from.id);
-      if ([...d.live.values()].some((x) => x.address !== null)) {
-        throw new VfleetError('CONFLICT', 'cannot migrate a domain with <hostdev>');
-      }
-      if (this.domains.has(c.to.id)) throw new VfleetError('CONFLICT', 'already on the target');
-      // --persistent --undefinesource: the live definition becomes the target's persistent one.
-      this.domains.set(c.to.id, { live: new Map(d.live), config: new Map(d.live) });
-      this.domains.delete(c.from.id);
-    });
-  }
-
-  private settle<T>(f: () => T): Promise<T> {
+  /**
+   * Makes the effect the migration waits on and answers it; a failure is an
+   * answer (`ok: false`), as the controller reports a failed claim or task.
+   * A task names no port: the step the state is at does.
+   */
+  answer(e: LiveEffect, state: LiveMigrationState): Promise<LiveAnswer | null> {
+    const portId = state.records[state.index]?.portId ?? '';
     try {
-      return Promise.resolve(f());
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      switch (e.kind) {
+        case 'reserve-vf':
+          return Promise.resolve({ ok: true, vf: this.reserveVf(e.hostId, e.portId, e.numaNode) });
+        case 'confirm-vf':
+          this.confirmVf(e.hostId, e.portId, e.pciAddress);
+          break;
+        case 'release-vf':
+          this.releaseVf(e.hostId, e.portId, e.pciAddress);
+          break;
+        case 'task':
+          this.task(e, portId);
+      }
+      return Promise.resolve({ ok: true });
+    } catch (err) {
+      if (!(err instanceof VfleetError)) throw err;
+      const v = toVfleetError(err);
+      return Promise.resolve({ ok: false, error: { code: v.code, message: v.message } });
     }
+  }
+
+  private task(e: Extract<LiveEffect, { kind: 'task' }>, portId: string): void {
+    const a = e.args as { xml?: string; scope?: DeviceScope; targetUri?: string };
+    const change = { host: e.hostId, portId, deviceXml: a.xml ?? '', scope: a.scope ?? NO_SCOPE };
+    if (e.op === 'attach-device') this.attachDevice(change);
+    else if (e.op === 'detach-device') this.detachDevice(change);
+    else if (e.op === 'migrate') this.migrate(e.hostId, this.hostOfUri(a.targetUri ?? ''));
+    // Render-only moves are driven step by step in their own tests, not in this world.
+    else throw new Error(`the fake world runs no ${e.op} task`);
+  }
+
+  private reserveVf(host: string, portId: string, numaNode: number | null): ClaimedVf {
+    this.enter(`reserveVf@${host}:${portId}`);
+    const free = this.vfs.filter((v) => v.host === host && v.state === 'free');
+    const bad = this.badReservation;
+    const pick =
+      (bad === null ? undefined : free.find((v) => v.vf.pciAddress === bad.pciAddress)) ??
+      free.find((v) => v.vf.numaNode === numaNode) ??
+      free[0];
+    if (pick === undefined) throw new VfleetError('NO_CAPACITY', `no free VF on ${host}`);
+    pick.state = 'reserved';
+    pick.portId = portId;
+    return pick.vf;
+  }
+
+  private confirmVf(host: string, portId: string, address: string): void {
+    this.enter(`confirmVf@${host}:${portId}`);
+    const v = this.held(host, portId, address);
+    if (v.state !== 'reserved') throw new VfleetError('CONFLICT', 'not reserved');
+    v.state = 'allocated';
+  }
+
+  private releaseVf(host: string, portId: string, address: string): void {
+    this.enter(`releaseVf@${host}:${portId}`);
+    const v = this.held(host, portId, address);
+    v.state = 'free';
+    v.portId = null;
+  }
+
+  private attachDevice(c: DeviceChange): void {
+    this.enter(`attachDevice@${c.host}:${c.portId}`);
+    const d = this.domainOn(c.host);
+    const dev = parseDevice(c.deviceXml);
+    if (dev.address !== null) this.held(c.host, c.portId, dev.address);
+    const maps = [...(c.scope.live ? [d.live] : []), ...(c.scope.config ? [d.config] : [])];
+    if (maps.some((m) => m.has(dev.alias)))
+      throw new VfleetError('CONFLICT', `${dev.alias} exists`);
+    for (const m of maps) m.set(dev.alias, dev);
+  }
+
+  private detachDevice(c: DeviceChange): void {
+    this.enter(`detachDevice@${c.host}:${c.portId}`);
+    const d = this.domainOn(c.host);
+    const dev = parseDevice(c.deviceXml);
+    const maps = [...(c.scope.live ? [d.live] : []), ...(c.scope.config ? [d.config] : [])];
+    if (maps.some((m) => m.get(dev.alias)?.address !== dev.address)) {
+      throw new VfleetError('NOT_FOUND', `${dev.alias} (${dev.address ?? '-'}) is not attached`);
+    }
+    for (const m of maps) m.delete(dev.alias);
+  }
+
+  private migrate(from: string, to: string): void {
+    this.enter(`migrate@${from}`);
+    const d = this.domainOn(from);
+    if ([...d.live.values()].some((x) => x.address !== null)) {
+      throw new VfleetError('CONFLICT', 'cannot migrate a domain with <hostdev>');
+    }
+    if (this.domains.has(to)) throw new VfleetError('CONFLICT', 'already on the target');
+    // --persistent --undefinesource: the live definition becomes the target's persistent one.
+    this.domains.set(to, { live: new Map(d.live), config: new Map(d.live) });
+    this.domains.delete(from);
   }
 }

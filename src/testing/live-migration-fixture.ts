@@ -75,7 +75,8 @@ export function migrationRequest(instance = migratingInstance()): MigrationReque
 
 /** The world before the migration: the instance running on a with its VFs. */
 export function worldFor(instance: DomainRequest): FakeLiveMigrationWorld {
-  const w = new FakeLiveMigrationWorld(instance.name);
+  const hosts = new Map([HOST_A, HOST_B].map((h) => [h.uri, h.id]));
+  const w = new FakeLiveMigrationWorld(instance.name, (uri) => hosts.get(uri) ?? `? ${uri}`);
   for (const p of instance.ports) {
     if (p.vnicType === 'direct') w.addVf(HOST_A.id, p.vf, p.id);
   }

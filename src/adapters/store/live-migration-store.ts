@@ -2,46 +2,57 @@ import type { Kysely } from 'kysely';
 import type { LiveMigrationStore } from '../../core/fleet/live-migration-store.js';
 import type { LiveMigrationState } from '../../core/migration/live-migration-machine.js';
 import type { Database } from './db-types.js';
+import { withEvents, type EventTap } from './event-store.js';
 import { nextGeneration } from './host-generation.js';
 
 const json = (v: unknown) => JSON.stringify(v);
 
-/** Live migration rows with their state machine and lease (0010-live-steps). */
-export function createLiveMigrationStore(db: Kysely<Database>): LiveMigrationStore {
+/**
+ * Live migration rows with their state machine and lease (0010-live-steps).
+ * A migration's start and end events commit with the row: a controller
+ * killed in between cannot leave a migration that ended without saying so.
+ */
+export function createLiveMigrationStore(db: Kysely<Database>, tap: EventTap): LiveMigrationStore {
   return {
     startLiveMigration: (m) =>
-      db.transaction().execute(async (tx) => {
-        // The instance row lock makes "one running migration per instance" hold across controllers.
-        await tx
-          .selectFrom('instances')
-          .select('id')
-          .where('id', '=', m.instanceId)
-          .forUpdate()
-          .execute();
-        const running = await tx
-          .selectFrom('migrations')
-          .select('id')
-          .where('instance_id', '=', m.instanceId)
-          .where('state', '=', 'running')
-          .executeTakeFirst();
-        if (running !== undefined) return false;
-        await tx
-          .insertInto('migrations')
-          .values({
-            id: m.id,
-            instance_id: m.instanceId,
-            source: m.source,
-            target: m.target,
-            state: 'running',
-            report: json(m.report),
-            live_state: json(m.live),
-            lease_owner: m.lease?.owner ?? null,
-            lease_until: m.lease?.until ?? null,
-            created_at: m.createdAt,
-          })
-          .execute();
-        return true;
-      }),
+      withEvents(
+        db,
+        tap,
+        async (tx, record) => {
+          // The instance row lock makes "one running migration per instance" hold across controllers.
+          await tx
+            .selectFrom('instances')
+            .select('id')
+            .where('id', '=', m.instanceId)
+            .forUpdate()
+            .execute();
+          const running = await tx
+            .selectFrom('migrations')
+            .select('id')
+            .where('instance_id', '=', m.instanceId)
+            .where('state', '=', 'running')
+            .executeTakeFirst();
+          if (running !== undefined) return false;
+          await tx
+            .insertInto('migrations')
+            .values({
+              id: m.id,
+              instance_id: m.instanceId,
+              source: m.source,
+              target: m.target,
+              state: 'running',
+              report: json(m.report),
+              live_state: json(m.live),
+              lease_owner: m.lease?.owner ?? null,
+              lease_until: m.lease?.until ?? null,
+              created_at: m.createdAt,
+            })
+            .execute();
+          record([m.event]);
+          return true;
+        },
+        m.createdAt,
+      ),
 
     leaseLiveMigrations: (owner, now, until, limit) =>
       db.transaction().execute(async (tx) => {
@@ -94,27 +105,41 @@ export function createLiveMigrationStore(db: Kysely<Database>): LiveMigrationSto
       return Number(r.numUpdatedRows) === 1;
     },
 
-    finishLiveMigration: (id, owner, state, report, live, now) =>
-      db.transaction().execute(async (tx) => {
-        const m = await tx
-          .updateTable('migrations')
-          .set({
-            state,
-            report: json(report),
-            live_state: json(live),
-            finished_at: now,
-            lease_owner: null,
-            lease_until: null,
-          })
-          .where('id', '=', id)
-          .where('state', '=', 'running')
-          .where('lease_owner', '=', owner)
-          .returning(['source', 'target'])
-          .executeTakeFirst();
-        if (m === undefined) return false;
-        // The domain is the agents' again: both hosts hear of it.
-        for (const h of [m.source, m.target].sort()) await nextGeneration(tx, h);
-        return true;
-      }),
+    finishLiveMigration: (id, owner, end) =>
+      withEvents(
+        db,
+        tap,
+        async (tx, record) => {
+          const m = await tx
+            .updateTable('migrations')
+            .set({
+              state: end.state,
+              report: json(end.report),
+              live_state: json(end.live),
+              finished_at: end.now,
+              lease_owner: null,
+              lease_until: null,
+            })
+            .where('id', '=', id)
+            .where('state', '=', 'running')
+            .where('lease_owner', '=', owner)
+            .returning(['instance_id', 'source', 'target'])
+            .executeTakeFirst();
+          if (m === undefined) return false;
+          // The domain is the agents' again: both hosts hear of it. Host rows in one order,
+          // before the instance row, as every transaction that locks two of them takes them.
+          for (const h of [m.source, m.target].sort()) await nextGeneration(tx, h);
+          if (end.move !== null) {
+            await tx
+              .updateTable('instances')
+              .set({ host_id: end.move.hostId, numa_node: end.move.numaNode })
+              .where('id', '=', m.instance_id)
+              .execute();
+          }
+          if (end.event !== null) record([end.event]);
+          return true;
+        },
+        end.now,
+      ),
   };
 }

@@ -10,17 +10,7 @@ import { afterKey, keyText } from './keyset.js';
 import { AGE, BY_AGE as NEWEST } from './list-pages.js';
 import { pageOf } from '../../core/fleet/page.js';
 
-type Holds = Pick<
-  VmStore,
-  | 'holdVf'
-  | 'swapVf'
-  | 'dropVf'
-  | 'moveInstance'
-  | 'startMigration'
-  | 'updateMigration'
-  | 'migrations'
-  | 'pageMigrations'
->;
+type Holds = Pick<VmStore, 'holdVf' | 'swapVf' | 'dropVf' | 'migrations' | 'pageMigrations'>;
 
 /**
  * A migrating port's VFs. The port keeps `port_id` on exactly one VF at a
@@ -116,72 +106,6 @@ export function createVmHolds(db: Kysely<Database>): Holds {
           .where('pci_address', '=', vf.pciAddress)
           .where((eb) => eb.or([eb('port_id', '=', portId), eb('migration_port', '=', portId)]))
           .execute();
-      }),
-
-    moveInstance: (instanceId, hostId, numaNode) =>
-      db.transaction().execute(async (tx) => {
-        const was = await tx
-          .selectFrom('instances')
-          .select('host_id')
-          .where('id', '=', instanceId)
-          .executeTakeFirst();
-        // Host rows in one order, as every transaction that locks two of them takes them.
-        const hosts = [...new Set([was?.host_id ?? hostId, hostId])].sort();
-        for (const h of hosts) await nextGeneration(tx, h);
-        await tx
-          .updateTable('instances')
-          .set({ host_id: hostId, numa_node: numaNode })
-          .where('id', '=', instanceId)
-          .execute();
-      }),
-
-    startMigration: (m) =>
-      db.transaction().execute(async (tx) => {
-        // The instance row lock makes "one running migration per instance" hold across controllers.
-        await tx
-          .selectFrom('instances')
-          .select('id')
-          .where('id', '=', m.instanceId)
-          .forUpdate()
-          .execute();
-        const running = await tx
-          .selectFrom('migrations')
-          .select('id')
-          .where('instance_id', '=', m.instanceId)
-          .where('state', '=', 'running')
-          .executeTakeFirst();
-        if (running !== undefined) return false;
-        await tx
-          .insertInto('migrations')
-          .values({
-            id: m.id,
-            instance_id: m.instanceId,
-            source: m.source,
-            target: m.target,
-            state: 'running',
-            created_at: m.createdAt,
-          })
-          .execute();
-        return true;
-      }),
-
-    updateMigration: (id, state, report, now) =>
-      db.transaction().execute(async (tx) => {
-        const m = await tx
-          .updateTable('migrations')
-          .set({
-            state,
-            report: JSON.stringify(report),
-            ...(now === null ? {} : { finished_at: now }),
-          })
-          .where('id', '=', id)
-          // Progress never reopens a migration that has ended.
-          .where('state', '=', 'running')
-          .returning(['source', 'target'])
-          .executeTakeFirst();
-        if (m !== undefined && now !== null) {
-          for (const h of [m.source, m.target].sort()) await nextGeneration(tx, h);
-        }
       }),
 
     async migrations(instanceId) {

@@ -63,7 +63,7 @@ export async function openStore(
     hosts: createHostStore(db, tap),
     catalog: createCatalogStore(db),
     claims: createClaimStore(db, tap),
-    vms: createVmStore(db),
+    vms: createVmStore(db, tap),
     quotas: createQuotaStore(db),
     events: createEventStore(db, tap),
     notices,

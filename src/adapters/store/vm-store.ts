@@ -2,6 +2,7 @@ import { type Kysely, type Transaction } from 'kysely';
 import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
+import type { EventTap } from './event-store.js';
 import { nextGeneration } from './host-generation.js';
 import { writeVmResults } from './host-facts.js';
 import { createLiveMigrationStore } from './live-migration-store.js';
@@ -12,7 +13,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const json = (v: unknown) => JSON.stringify(v);
 
-export function createVmStore(db: Kysely<Database>): VmStore {
+export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
   // Inside a transaction, reads go through it: PGlite has one connection, held by the transaction.
   const hostOf = async (q: Db, instanceId: string) =>
     (
@@ -140,6 +141,6 @@ export function createVmStore(db: Kysely<Database>): VmStore {
       return r === undefined ? null : toTask(r);
     },
     ...createVmHolds(db),
-    ...createLiveMigrationStore(db),
+    ...createLiveMigrationStore(db, tap),
   };
 }

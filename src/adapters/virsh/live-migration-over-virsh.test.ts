@@ -1,16 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { HypervisorDriver } from '../../core/libvirt/hypervisor-driver.js';
-import { executeLiveMigration } from '../../core/migration/live-migration-execute.js';
+import { createDomainKeeper, type DomainKeeper } from '../../agent/domain-reconcile.js';
+import type { LiveAnswer, LiveEffect } from '../../core/migration/live-migration-effects.js';
 import {
-  hypervisorMigrationPorts,
-  type VfClaimPorts,
-} from '../../core/migration/hypervisor-ports.js';
-import type { LiveMigrationHost } from '../../core/migration/live-migration-types.js';
+  beginLiveMigration,
+  liveMigrationReport,
+} from '../../core/migration/live-migration-machine.js';
 import { planLiveMigration } from '../../core/migration/live-migration-plan.js';
+import { runLiveMigration } from '../../core/migration/live-migration-run.js';
 import type { CommandResult, CommandRunner } from '../../core/ports.js';
-import { TARGET_VFS, migrationRequest } from '../../testing/live-migration-fixture.js';
+import {
+  HOST_A,
+  HOST_B,
+  TARGET_VFS,
+  migrationRequest,
+} from '../../testing/live-migration-fixture.js';
 import { createVirshDriver } from './virsh-driver.js';
+
+/**
+ * A live migration as the state machine runs it, its tasks run by each
+ * host's agent (its domain keeper) over the virsh driver: the virsh argv
+ * and documents of a migration and of a rollback. The controller's VF
+ * claims are a log.
+ */
 
 /** One virsh command as run: host (from --connect), argv without the temp file, the document. */
 interface VirshCall {
@@ -42,30 +54,57 @@ function recordingVirsh(fail: (c: VirshCall) => string | null = () => null) {
       });
     },
   };
-  const drivers = new Map<string, HypervisorDriver>();
-  const driverFor = (h: LiveMigrationHost) => {
-    const d = drivers.get(h.id) ?? createVirshDriver(runner, { uri: h.uri });
-    drivers.set(h.id, d);
-    return d;
+  const agents = new Map(
+    [HOST_A, HOST_B].map((h) => [
+      h.id,
+      createDomainKeeper(createVirshDriver(runner, { uri: h.uri })),
+    ]),
+  );
+  const agentOf = (host: string): DomainKeeper => {
+    const a = agents.get(host);
+    if (a === undefined) throw new Error(`no agent on ${host}`);
+    return a;
   };
-  return { calls, driverFor };
+  return { calls, agentOf };
 }
 
-/** The controller's side, reduced to a log: hands out the target VFs in order. */
-function claims(): VfClaimPorts & { log: string[] } {
+/**
+ * Answers the machine's effects: tasks by the host's agent (as the
+ * controller hands them out), VF claims by a log that hands out the target
+ * VFs in order.
+ */
+function fleet(agentOf: (host: string) => DomainKeeper) {
   const log: string[] = [];
   let next = 1;
-  return {
-    log,
-    reserveVf: (r) => {
-      log.push(`reserve ${r.host.id} ${r.portId}`);
-      return Promise.resolve(TARGET_VFS[next++] ?? TARGET_VFS[0]);
-    },
-    confirmVf: (h) =>
-      Promise.resolve(void log.push(`confirm ${h.host.id} ${h.portId} ${h.vf.pciAddress ?? ''}`)),
-    releaseVf: (h) =>
-      Promise.resolve(void log.push(`release ${h.host.id} ${h.portId} ${h.vf.pciAddress ?? ''}`)),
+  const answer = async (e: LiveEffect): Promise<LiveAnswer> => {
+    switch (e.kind) {
+      case 'reserve-vf':
+        log.push(`reserve ${e.hostId} ${e.portId}`);
+        return { ok: true, vf: TARGET_VFS[next++] ?? TARGET_VFS[0] };
+      case 'confirm-vf':
+      case 'release-vf':
+        log.push(`${e.kind.replace('-vf', '')} ${e.hostId} ${e.portId} ${e.pciAddress}`);
+        return { ok: true };
+      case 'task': {
+        const t = await agentOf(e.hostId).runTask({ id: String(e.seq), op: e.op, args: e.args });
+        return t.ok
+          ? { ok: true }
+          : { ok: false, error: { code: 'COMMAND_FAILED', message: t.message ?? '' } };
+      }
+    }
   };
+  return { log, answer };
+}
+
+async function migrate(virsh: ReturnType<typeof recordingVirsh>) {
+  const vfs = fleet(virsh.agentOf);
+  const live = beginLiveMigration(planLiveMigration(migrationRequest()), {
+    instanceId: 'i-1',
+    policy: 'tenant',
+  });
+  const end = await runLiveMigration(live, vfs.answer);
+  if (end?.pending !== null) throw new Error('the migration did not end');
+  return { r: liveMigrationReport(end), log: vfs.log };
 }
 
 const addr = (doc: string | null | undefined) =>
@@ -77,9 +116,7 @@ const addr = (doc: string | null | undefined) =>
 describe('migration over the virsh driver', () => {
   it('runs detach-device, migrate, attach-device with the same MAC and VLAN on the new VF', async () => {
     const virsh = recordingVirsh();
-    const vfs = claims();
-    const plan = planLiveMigration(migrationRequest());
-    const r = await executeLiveMigration(plan, hypervisorMigrationPorts(virsh.driverFor, vfs));
+    const { r, log } = await migrate(virsh);
     expect(r.outcome).toBe('completed');
     expect(virsh.calls.map((c) => [c.host, ...c.argv])).toEqual([
       ['a', 'detach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
@@ -110,7 +147,7 @@ describe('migration over the virsh driver', () => {
     expect(a1).toContain('<mac address="fa:16:3e:00:00:01"/>');
     expect(a1).toContain('<tag id="2401"/>');
     expect(a1).toContain('<teaming type="transient" persistent="ua-sb1"/>');
-    expect(vfs.log).toEqual([
+    expect(log).toEqual([
       'reserve b p1',
       'reserve b p2',
       'confirm b p1 0000:5e:02.1',
@@ -126,11 +163,7 @@ describe('migration over the virsh driver', () => {
         ? "error: Failed to attach device from f\nerror: internal error: unable to execute QEMU command 'device_add': vfio 0000:5e:02.2: failed to setup container"
         : null,
     );
-    const vfs = claims();
-    const r = await executeLiveMigration(
-      planLiveMigration(migrationRequest()),
-      hypervisorMigrationPorts(virsh.driverFor, vfs),
-    );
+    const { r, log } = await migrate(virsh);
     expect([r.outcome, r.failedStep, r.error?.code]).toEqual([
       'rolled-back',
       'attach-target-vf:p2',
@@ -146,6 +179,6 @@ describe('migration over the virsh driver', () => {
       ['a', 'attach-device', '0x3b:0x02:0x2'],
       ['a', 'attach-device', '0x3b:0x02:0x1'],
     ]);
-    expect(vfs.log.slice(2)).toEqual(['release b p2 0000:5e:02.2', 'release b p1 0000:5e:02.1']);
+    expect(log.slice(2)).toEqual(['release b p2 0000:5e:02.2', 'release b p1 0000:5e:02.1']);
   });
 });

@@ -12,7 +12,7 @@ import {
   type VfNeed,
 } from '../../core/migration/live-migration-target.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import { migrationEvent, recordEvent } from '../events.js';
+import { migrationEvent } from '../events.js';
 import { runningReport } from '../live-migration-reconciler.js';
 import { pickMigrationTarget } from '../live-migration-target.js';
 import { hostFacts } from '../vm-render.js';
@@ -102,9 +102,10 @@ export async function startLiveMigration(
   const r = deps.liveMigrations;
   const until = new Date(deps.now() + deps.config.liveMigrations.leaseMs).toISOString();
   const lease = r === undefined ? null : { owner: r.owner, until };
-  if (!(await deps.store.vms.startLiveMigration({ ...record, createdAt, report, live, lease })))
+  const event = migrationEvent('running', inst, { ...record, mode: plan.mode });
+  const started = { ...record, createdAt, report, live, lease, event };
+  if (!(await deps.store.vms.startLiveMigration(started)))
     throw new VfleetError('CONFLICT', `instance ${inst.name} is already migrating`);
-  await recordEvent(deps, migrationEvent('running', inst, { ...record, mode: plan.mode }));
   // This controller's reconciler takes it from here (or any other's, should this one die).
   deps.liveMigrations?.kick();
   return { ...record, state: 'running', report, createdAt, finishedAt: null };

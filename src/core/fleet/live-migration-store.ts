@@ -1,4 +1,5 @@
 import type { LiveMigrationState } from '../migration/live-migration-machine.js';
+import type { NewEvent } from './events.js';
 import type { MigrationRecord, MigrationState } from './vm-store.js';
 
 /**
@@ -15,16 +16,30 @@ export interface LeasedLiveMigration {
   readonly live: LiveMigrationState;
 }
 
+/** How a migration ends: its final row, where the instance now counts, and the event saying so. */
+export interface LiveMigrationEnd {
+  readonly state: Exclude<MigrationState, 'running'>;
+  readonly report: MigrationRecord['report'];
+  readonly live: LiveMigrationState;
+  readonly now: string;
+  /** The instance's CPUs and memory count on this host from now on; null: it stays where it was. */
+  readonly move: { readonly hostId: string; readonly numaNode: number | null } | null;
+  /** null when the instance is gone (nothing to name in an event). */
+  readonly event: NewEvent | null;
+}
+
 export interface LiveMigrationStore {
   /**
-   * A new running migration with its machine's first state, in one
-   * transaction; false when the instance already has one running.
+   * A new running migration with its machine's first state and its
+   * `migration-started` event, in one transaction; false (and no event)
+   * when the instance already has one running.
    */
   startLiveMigration(
     m: Omit<MigrationRecord, 'state' | 'finishedAt'> & {
       readonly live: LiveMigrationState;
       /** The starting controller holds the lease at once: it runs the first steps itself. */
       readonly lease: { readonly owner: string; readonly until: string } | null;
+      readonly event: NewEvent;
     },
   ): Promise<boolean>;
   /**
@@ -46,13 +61,10 @@ export interface LiveMigrationStore {
     report: MigrationRecord['report'],
     until: string,
   ): Promise<boolean>;
-  /** Ends the migration (both hosts' agents are told, as updateMigration does); false without the lease. */
-  finishLiveMigration(
-    id: string,
-    owner: string,
-    state: Exclude<MigrationState, 'running'>,
-    report: MigrationRecord['report'],
-    live: LiveMigrationState,
-    now: string,
-  ): Promise<boolean>;
+  /**
+   * Ends the migration in one transaction: the row's final state, the
+   * instance moved, the event, and both hosts' agents told (the domain is
+   * theirs again). Nothing of it happens without the lease: false.
+   */
+  finishLiveMigration(id: string, owner: string, end: LiveMigrationEnd): Promise<boolean>;
 }

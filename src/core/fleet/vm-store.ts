@@ -1,4 +1,4 @@
-import type { LiveMigrationReport } from '../migration/live-migration-execute.js';
+import type { LiveMigrationReport } from '../migration/live-migration-types.js';
 import type { ProgressEvent } from '../ports.js';
 import type { LiveMigrationStore } from './live-migration-store.js';
 import type { Page, PageQuery } from './page.js';
@@ -53,7 +53,7 @@ export interface MigrationRecord {
   readonly source: string;
   readonly target: string;
   readonly state: MigrationState;
-  /** Progress events as steps start and end; once finished, with the executor's report. */
+  /** Progress events as steps start and end; once finished, with the state machine's report. */
   readonly report:
     (Partial<LiveMigrationReport> & { readonly progress: readonly ProgressEvent[] }) | null;
   readonly createdAt: string;
@@ -107,18 +107,6 @@ export interface VmStore extends LiveMigrationStore {
   swapVf(portId: string, to: HeldVf): Promise<void>;
   /** Lets a VF held or owned by the port go (free, dirty until the agent resets it). */
   dropVf(portId: string, vf: HeldVf): Promise<void>;
-  /** The instance now counts its CPUs and memory on another host (both hosts' agents are told). */
-  moveInstance(instanceId: string, hostId: string, numaNode: number | null): Promise<void>;
-
-  /** false when a migration of the instance is already running. */
-  startMigration(m: Omit<MigrationRecord, 'state' | 'report' | 'finishedAt'>): Promise<boolean>;
-  /** A final state (`now` given) also tells both hosts' agents: the domain is theirs again. */
-  updateMigration(
-    id: string,
-    state: MigrationState,
-    report: MigrationRecord['report'],
-    now: string | null,
-  ): Promise<void>;
   migrations(instanceId: string): Promise<MigrationRecord[]>;
   /** One page of an instance's migrations, newest first. */
   pageMigrations(instanceId: string, q: PageQuery): Promise<Page<MigrationRecord>>;

@@ -1,20 +1,20 @@
-/** Migration of instances with VF ports (live, or render-only): checks, plan, steps with compensations, executor. */
+/** Migration of instances with VF ports (live, or render-only): checks, plan, the state machine and its effects. */
 export type * from './live-migration-types.js';
 export { MIGRATION_STEP_KINDS } from './live-migration-types.js';
 export type { LiveMigrationView, PortPlacement } from './live-migration-view.js';
 export { planLiveMigration } from './live-migration-plan.js';
 export {
-  executeLiveMigration,
-  type LiveMigrationReport,
-  type StepRecord,
-  type StepError,
-} from './live-migration-execute.js';
+  advanceLiveMigration,
+  beginLiveMigration,
+  liveMigrationReport,
+  type LiveMigrationState,
+} from './live-migration-machine.js';
+export type { LiveAnswer, LiveEffect } from './live-migration-effects.js';
 export {
-  hypervisorMigrationPorts,
-  renderOnlyMigrationPorts,
-  type DefinitionDriver,
-  type VfClaimPorts,
-} from './hypervisor-ports.js';
+  runLiveMigration,
+  type LiveEffectAnswerer,
+  type LiveStateKeeper,
+} from './live-migration-run.js';
 export {
   checkLiveMigrationTarget,
   MIGRATION_MODES,

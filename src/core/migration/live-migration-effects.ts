@@ -2,20 +2,19 @@ import { VfleetError } from '../errors.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
 import type { ClaimedVf, DomainPolicy } from '../libvirt/domain-request.js';
 import type { DomainTaskOp } from '../libvirt/domain-task-ops.js';
-import { targetDomainRequestOf } from './live-migration-steps.js';
 import type {
   LiveMigrationHost,
   LiveMigrationPlan,
   LiveMigrationStep,
 } from './live-migration-types.js';
-import { portView, type MutableView } from './live-migration-view.js';
+import { portView, targetDomainRequestOf, type MutableView } from './live-migration-view.js';
 
 /**
  * What one step of a persisted live migration asks of the world, as data:
  * a VF claim the controller makes in its store, or a task a host's agent
- * runs. The same steps and compensations as `live-migration-steps.ts` (the
- * in-process executor), cut where a controller may die: every effect is
- * written down before it is made, and its answer after.
+ * runs. Each step and its compensation (docs/libvirt.md) is cut where a
+ * controller may die: every effect is written down before it is made, and
+ * its answer after.
  */
 export type LiveEffect =
   | {

@@ -1,6 +1,5 @@
 import { toVfleetError } from '../errors.js';
 import type { ProgressEvent } from '../ports.js';
-import type { LiveMigrationReport, StepRecord } from './live-migration-execute.js';
 import {
   runWork,
   undoWork,
@@ -12,7 +11,7 @@ import {
   type StepWork,
 } from './live-migration-effects.js';
 import { describeView } from './live-migration-attention.js';
-import type { LiveMigrationPlan } from './live-migration-types.js';
+import type { LiveMigrationPlan, LiveMigrationReport, StepRecord } from './live-migration-types.js';
 import { initialView, type LiveMigrationView, type MutableView } from './live-migration-view.js';
 
 /**
@@ -136,7 +135,7 @@ export function liveStepLabel(state: LiveMigrationState): string | null {
   return state.direction === 'rollback' ? `undo ${rec.id}` : rec.id;
 }
 
-/** The executor's report of a finished migration (the same shape the API has always shown). */
+/** The report of a finished migration (what the API shows in the migration's record). */
 export function liveMigrationReport(state: LiveMigrationState): LiveMigrationReport {
   const failed = state.records.find((r) => r.id === state.failedStep) ?? null;
   let outcome: LiveMigrationReport['outcome'] = 'completed';

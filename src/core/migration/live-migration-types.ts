@@ -1,13 +1,14 @@
-import type { DeviceScope } from '../libvirt/hypervisor-driver.js';
+import type { ErrorCode } from '../errors.js';
 import type { ClaimedVf, HostNumaNode, DomainRequest } from '../libvirt/domain-request.js';
 import type { MigrationMode } from './live-migration-target.js';
+import type { LiveMigrationView } from './live-migration-view.js';
 
 /**
  * Live migration of an instance with `direct` (VF) ports, as explicit steps
- * each with a compensation (docs/libvirt.md, "Live migration"). These are the
- * inputs and the outside world the executor needs, and no more: the
- * controller implements `LiveMigrationPorts` over its VF claims and each host's
- * HypervisorDriver (`hypervisorMigrationPorts`).
+ * each with a compensation (docs/libvirt.md, "Live migration"): the plan,
+ * and the report of how it ended. The state machine that runs a plan is in
+ * live-migration-machine.ts; its effects (live-migration-effects.ts) are
+ * what the controller and the hosts' agents do.
  */
 
 export interface LiveMigrationHost {
@@ -32,62 +33,6 @@ export interface MigrationRequest {
    * removed from the source) and no device is hot-plugged: no VM runs.
    */
   readonly mode?: MigrationMode;
-}
-
-export interface VfReservationRequest {
-  readonly instance: string;
-  readonly portId: string;
-  readonly host: LiveMigrationHost;
-  /** NUMA node of the VF the port has now; the target VF should be on a node the policy accepts. */
-  readonly numaNode: number | null;
-}
-
-export interface VfHold {
-  readonly host: LiveMigrationHost;
-  readonly portId: string;
-  readonly vf: ClaimedVf;
-}
-
-export interface DeviceChange {
-  readonly host: LiveMigrationHost;
-  readonly domain: string;
-  readonly portId: string;
-  readonly deviceXml: string;
-  readonly scope: DeviceScope;
-}
-
-export interface MigrateCall {
-  readonly domain: string;
-  readonly from: LiveMigrationHost;
-  readonly to: LiveMigrationHost;
-  /**
-   * Render-only moves only: the whole domain XML as `to` defines it (its own
-   * VFs and NUMA nodes). A live migration carries the running definition.
-   */
-  readonly domainXml?: string;
-}
-
-/**
- * What the executor asks of the fleet. Contract: a call that rejects has
- * changed nothing (the executor never compensates a step that failed), so an
- * implementation waits for what it started (device removal, migration end)
- * before it answers.
- */
-export interface LiveMigrationPorts {
-  /** Holds a free VF on `host` for the port (same physnet); reserved, not yet the port's. */
-  reserveVf(req: VfReservationRequest): Promise<ClaimedVf>;
-  /** Makes a reserved VF the port's for good (reserved → allocated). */
-  confirmVf(hold: VfHold): Promise<void>;
-  /** Gives back a VF held for the port, reserved or allocated, to be reset and offered again. */
-  releaseVf(hold: VfHold): Promise<void>;
-  /** Resolves once the device is gone from the domain in `scope`. */
-  detachDevice(change: DeviceChange): Promise<void>;
-  attachDevice(change: DeviceChange): Promise<void>;
-  /**
-   * Live migration; rejects only while the domain still runs on `from`.
-   * Render-only: defines `domainXml` on `to`, then removes it from `from`.
-   */
-  migrate(call: MigrateCall): Promise<void>;
 }
 
 export const MIGRATION_STEP_KINDS = [
@@ -131,4 +76,41 @@ export interface LiveMigrationPlan {
   readonly mode: MigrationMode;
   readonly ports: readonly MigratingPort[];
   readonly steps: readonly LiveMigrationStep[];
+}
+
+export interface StepError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface StepRecord extends LiveMigrationStep {
+  readonly status: 'done' | 'failed' | 'not-run';
+  /**
+   * What the rollback did with a done step; null when there was no rollback.
+   * `not-undone`: the rollback stopped at an earlier failure before reaching it.
+   */
+  readonly rollback: 'undone' | 'undo-failed' | 'not-undone' | 'nothing-to-undo' | null;
+  readonly error: StepError | null;
+  readonly rollbackError: StepError | null;
+}
+
+export interface LiveMigrationReport {
+  /** `render-only`: no VM ran; the domain definition and the VF ports moved. */
+  readonly mode: MigrationMode;
+  readonly instance: string;
+  readonly source: string;
+  readonly target: string;
+  /**
+   * `completed`: runs on the target with its VFs. `rolled-back`: back as it
+   * was on the source. `rollback-incomplete`: a compensation failed; `final`
+   * says what is where and `attention` what to do.
+   */
+  readonly outcome: 'completed' | 'rolled-back' | 'rollback-incomplete';
+  readonly needsAttention: boolean;
+  readonly attention: readonly string[];
+  /** The transaction step whose failure caused the rollback. */
+  readonly failedStep: string | null;
+  readonly error: StepError | null;
+  readonly steps: readonly StepRecord[];
+  readonly final: LiveMigrationView;
 }

@@ -1,9 +1,9 @@
-import type { ClaimedVf } from '../libvirt/domain-request.js';
+import type { ClaimedVf, DomainRequest } from '../libvirt/domain-request.js';
 import type { LiveMigrationPlan } from './live-migration-types.js';
 
 /**
- * Where everything is, as far as the executor knows: updated after each
- * call that succeeded (forward or compensation), so after a failed rollback
+ * Where everything is, as far as the state machine knows: updated after each
+ * effect that succeeded (forward or compensation), so after a failed rollback
  * it says exactly what is held and attached where. The controller persists it.
  */
 export interface PortPlacement {
@@ -48,14 +48,23 @@ export function portView(view: MutableView, portId: string | null): Mutable<Port
   return p;
 }
 
-/** A deep copy for the report, so later changes do not show through. */
-export function snapshotView(view: MutableView): LiveMigrationView {
-  return {
-    domainOn: view.domainOn,
-    ports: view.ports.map((p) => ({
-      portId: p.portId,
-      source: { ...p.source },
-      target: { ...p.target },
-    })),
-  };
+/**
+ * The instance as it will be on the target: the reserved VFs in its direct
+ * ports, the target's NUMA nodes, no dedicated CPUs (those were the source's).
+ */
+export function targetDomainRequestOf(
+  plan: LiveMigrationPlan,
+  view: LiveMigrationView,
+): DomainRequest {
+  const { instance, targetNuma } = plan.request;
+  const { name, uuid, vcpus, memoryMb, numaPolicy, base } = instance;
+  const ports = instance.ports.map((p) => {
+    if (p.vnicType !== 'direct') return p;
+    const vf = view.ports.find((v) => v.portId === p.id)?.target.vf ?? null;
+    return vf === null ? p : { ...p, vf };
+  });
+  const id = uuid === undefined ? {} : { uuid };
+  // The domain policy travels: the target renders (and its agent checks) the same rules.
+  const policy = instance.policy === undefined ? {} : { policy: instance.policy };
+  return { name, ...id, ...policy, vcpus, memoryMb, numaPolicy, base, hostNuma: targetNuma, ports };
 }
