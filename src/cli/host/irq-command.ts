@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { VfleetError } from '../core/errors.js';
-import { formatCpuList } from '../core/libvirt/cpu-list.js';
-import { pinVfIrqs, type IrqPinReport } from '../host/irq-affinity.js';
-import type { CliDeps } from './cli-deps.js';
-import type { HostCommandOptions } from './common-options.js';
-import { hostRootOption, outputOption } from './common-options.js';
-import { renderData, renderTable } from './output.js';
+import { VfleetError } from '../../core/errors.js';
+import { formatCpuList } from '../../core/libvirt/cpu-list.js';
+import { pinVfIrqs, type IrqPinReport } from '../../host/irq-affinity.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { HostCommandOptions } from '../common-options.js';
+import { hostRootOption, outputOption } from '../common-options.js';
+import { renderData, renderTable } from '../output.js';
 
 interface PinIrqsCliOptions extends HostCommandOptions {
   readonly dryRun?: boolean;
