@@ -11,8 +11,8 @@ import { pfFields } from '../views.js';
 type Report = z.infer<typeof reportSchema>;
 
 /**
- * `POST /v1/agent/hosts/{id}/report`: a host's inventory, health and wiring
- * facts. Checked whole before anything is written, so a report is kept
+ * `POST /v1/agent/hosts/{id}/report`: a host's inventory, health and the
+ * facts the domain renderer needs about its devices. Checked whole before anything is written, so a report is kept
  * whole or not at all.
  */
 export async function recordReport(deps: ControllerDeps, id: string, b: Report): Promise<Host> {
