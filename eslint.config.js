@@ -103,8 +103,6 @@ const TEST_RIGHTS = { realWorld: true, imports: ['*'] };
  * test (src/testing/layering-lint.test.ts) fails when a listed file is gone.
  */
 const REAL_WORLD_EXCEPTIONS = [
-  // The default clock of apply's settle waits (tests pass their own).
-  'src/host/apply/apply-host-state.ts',
   // The lab names temporary files and request ids; it is a test tool over QEMU.
   'src/lab/agent-client.ts',
   'src/lab/kernel-package.ts',

@@ -47,7 +47,7 @@ export function registerIrqCommand(host: Command, deps: CliDeps): void {
     .option('--vf <pci...>', 'only these VFs (PCI addresses); default every VF host netdev')
     .action(async (opts: PinIrqsCliOptions) => {
       const report = await pinVfIrqs(
-        { fs: deps.hostFs(opts.hostRoot), runner: deps.runner, clock: deps.clock },
+        { fs: deps.hostFs(opts.hostRoot), runner: deps.runner },
         { dryRun: opts.dryRun === true, ...(opts.vf === undefined ? {} : { vfs: opts.vf }) },
       );
       deps.out(opts.output === 'table' ? renderIrqReport(report) : renderData(opts.output, report));

@@ -9,7 +9,7 @@ import { renderPlan } from '../../core/plan/render-plan.js';
 import { applyHostState, type ApplyOptions } from '../../host/apply/apply-host-state.js';
 import { installBoot } from '../../host/apply/install-boot.js';
 import { restoreHostState } from '../../host/apply/restore.js';
-import type { HostIo } from '../../host/host-io.js';
+import type { ApplyIo } from '../../host/host-io.js';
 import { scanHost } from '../../host/scan.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { HostCommandOptions } from '../common-options.js';
@@ -62,7 +62,7 @@ async function readStateFile(deps: CliDeps, file: string): Promise<string> {
   return text;
 }
 
-const hostIo = (deps: CliDeps, hostRoot: string): HostIo => ({
+const hostIo = (deps: CliDeps, hostRoot: string): ApplyIo => ({
   fs: deps.hostFs(hostRoot),
   runner: deps.runner,
   clock: deps.clock,
