@@ -98,14 +98,12 @@ const RIGHTS = {
 const TEST_RIGHTS = { realWorld: true, imports: ['*'] };
 
 /**
- * Non-root files that still use the real clock or randomness themselves.
- * Each one should take it from its deps (clock, ids) when next reworked; a
- * test (src/testing/layering-lint.test.ts) fails when a listed file is gone.
+ * Non-root files allowed to use the real clock or randomness themselves,
+ * each with its reason. None is left: every such file takes it from its deps
+ * (clock, ids). A test (src/testing/layering-lint.test.ts) fails when a
+ * listed file is gone or no longer needs its place, so the list only shrinks.
  */
-const REAL_WORLD_EXCEPTIONS = [
-  // The default clock of apply's settle waits (tests pass their own).
-  'src/host/apply/apply-host-state.ts',
-];
+const REAL_WORLD_EXCEPTIONS = [];
 
 const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));
 const PURE_GLOBALS = new Set([

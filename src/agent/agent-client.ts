@@ -1,5 +1,6 @@
 import { createApiClient } from '../api/client.js';
-import type { ApiBody, FetchLike } from '../api/client.js';
+import type { ApiBody } from '../api/call-types.js';
+import type { FetchLike } from '../api/client.js';
 import { agentRoutes } from '../api/routes/agent.js';
 import { readDesired } from '../api/schemas/agent.js';
 import type { DesiredAnswer, DesiredRefused } from '../api/schemas/agent.js';

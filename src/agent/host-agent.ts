@@ -3,7 +3,7 @@ import { VfleetError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { applyHostState } from '../host/apply/apply-host-state.js';
 import { gatherDoctorInput } from '../host/doctor.js';
-import type { HostIo } from '../host/host-io.js';
+import type { ApplyIo } from '../host/host-io.js';
 import { scanHost } from '../host/scan.js';
 import { createAgentClient } from './agent-client.js';
 import { changeFingerprint } from './change-probe.js';
@@ -23,8 +23,8 @@ export interface HostAgentOptions {
   /** The host's name in the fleet; default: its hostname. */
   readonly host?: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** Host access rooted at --host-root: a fixture host works like a real one. */
-  readonly io: HostIo;
+  /** Host access rooted at --host-root (a fixture host works like a real one), and the time apply waits by. */
+  readonly io: ApplyIo;
   /** Only the live root has a kernel log worth reading with dmesg. */
   readonly liveRoot: boolean;
   readonly clock: Clock;

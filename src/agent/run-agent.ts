@@ -6,7 +6,7 @@ import type { AgentClient, DesiredRefused } from './agent-client.js';
 import { appliedFrom, inventoryKey } from './agent-report.js';
 import { isVfleetError } from '../core/errors.js';
 import type { Finding } from '../core/doctor/finding.js';
-import { unanswered } from '../api/client.js';
+import { unanswered } from '../api/client-errors.js';
 import type { AgentTask, DomainKeeper } from './domain-reconcile.js';
 import type { IrqPins } from './irq-summary.js';
 

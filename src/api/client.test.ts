@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createApiClient, UserBody } from './client.js';
+import { UserBody } from './call-types.js';
+import { createApiClient } from './client.js';
 import { hostRoutes } from './routes/hosts.js';
 import { instanceRoutes } from './routes/instances.js';
 import { specRoutes } from './routes/specs.js';

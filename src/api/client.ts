@@ -1,93 +1,26 @@
-import type { z } from '@hono/zod-openapi';
-import { isVfleetError, VfleetError } from '../core/errors.js';
+import { VfleetError } from '../core/errors.js';
 import { fieldPath } from '../core/validation.js';
-import { errorSchema } from './schemas/common.js';
+import {
+  UserBody,
+  type ApiAnswer,
+  type ApiInput,
+  type ApiItem,
+  type ApiRoute,
+  type JsonContent,
+} from './call-types.js';
+import { apiError, causeText } from './client-errors.js';
 
 /**
  * The one client of the /v1 API, for the CLI and the agent alike. A call
  * names a route definition of src/api/routes, so the path, the request's
  * types and the answer's schema come from the same object the controller
  * serves; every answer is parsed with that schema before anyone reads it,
- * and every error body becomes a VfleetError here and nowhere else.
+ * and every error body becomes a VfleetError (client-errors.ts) here and
+ * nowhere else.
  */
 
 /** `fetch` as the client needs it; the composition root passes the real one. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-
-type AnySchema = z.ZodType;
-interface JsonContent {
-  readonly content: { readonly 'application/json': { readonly schema: AnySchema } };
-}
-
-/** What a route definition holds that the client reads (createRoute's result fits). */
-export interface ApiRoute {
-  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  readonly path: string;
-  readonly request?: {
-    readonly params?: AnySchema;
-    readonly query?: AnySchema;
-    readonly headers?: AnySchema;
-    readonly body?: JsonContent;
-  };
-  readonly responses: Readonly<Record<number, object>>;
-}
-
-type Req<R extends ApiRoute> = NonNullable<R['request']>;
-type Part<R extends ApiRoute, K extends 'params' | 'query' | 'headers'> =
-  Req<R> extends Readonly<Record<K, infer S extends AnySchema>>
-    ? K extends 'params'
-      ? Readonly<Record<K, z.input<S>>>
-      : // Every query parameter and header of the API is optional.
-        Partial<Readonly<Record<K, z.input<S>>>>
-    : Partial<Readonly<Record<K, never>>>;
-/**
- * A request body may be built from readonly data (the client only
- * serialises it), and from interfaces: the open members a loose schema lets
- * pass (its index signature) are not asked for.
- */
-type ReadonlyDeep<T> = T extends readonly (infer U)[]
-  ? readonly ReadonlyDeep<U>[]
-  : T extends object
-    ? { readonly [K in keyof T as string extends K ? never : K]: ReadonlyDeep<T[K]> }
-    : T;
-/** The body a route takes, typed by its request schema. */
-export type ApiBody<R extends ApiRoute> =
-  Req<R> extends { readonly body: JsonContent }
-    ? ReadonlyDeep<z.input<Req<R>['body']['content']['application/json']['schema']>>
-    : never;
-type BodyPart<R extends ApiRoute> =
-  Req<R> extends { readonly body: JsonContent }
-    ? { readonly body: ApiBody<R> | UserBody }
-    : { readonly body?: never };
-
-/**
- * A body assembled from a user's options, sent for the controller to
- * validate: its answer names the field at fault in the API's words, which
- * the CLI turns into the option's. Only this wrapper lets an unchecked body
- * through, so each such call site says so.
- */
-export class UserBody {
-  constructor(readonly fields: Readonly<Record<string, unknown>>) {}
-}
-
-/** The request of one route: its path parameters, query, headers and body, typed by its schemas. */
-export type ApiInput<R extends ApiRoute> = Part<R, 'params'> &
-  Part<R, 'query'> &
-  Part<R, 'headers'> &
-  BodyPart<R>;
-
-type SuccessStatus = 200 | 201 | 202 | 204;
-type AnswerOf<T> = T extends JsonContent
-  ? z.output<T['content']['application/json']['schema']>
-  : undefined;
-/** The answer of one route, as its success response schemas give it (undefined for 204). */
-export type ApiAnswer<R extends ApiRoute> = {
-  [S in keyof R['responses'] & SuccessStatus]: AnswerOf<R['responses'][S]>;
-}[keyof R['responses'] & SuccessStatus];
-
-/** The item type of a paged list route (`{items, nextCursor}`). */
-export type ApiItem<R extends ApiRoute> =
-  ApiAnswer<R> extends { items: readonly (infer T)[] } ? T : never;
 
 export interface ApiClientOptions {
   readonly baseUrl: string;
@@ -225,26 +158,6 @@ export function parseAnswer<R extends ApiRoute>(
   );
 }
 
-/** The request never got an answer (refused, reset, cut): sent again, it may have been done already. */
-export const unanswered = (e: unknown): boolean =>
-  isVfleetError(e) && e.code === 'MISSING_DEPENDENCY' && e.details.status === undefined;
-
-/** The API's error body as a VfleetError; anything else (a proxy's HTML page) keeps the status. */
-export function apiError(status: number, data: unknown, what: string): VfleetError {
-  const body = errorSchema.safeParse(data);
-  if (body.success)
-    return new VfleetError(body.data.code, body.data.message, { ...body.data.details, status });
-  const code =
-    status === 401
-      ? 'UNAUTHORIZED'
-      : status === 403
-        ? 'FORBIDDEN'
-        : status === 404
-          ? 'NOT_FOUND'
-          : 'INTERNAL';
-  return new VfleetError(code, `${what}: the controller answered HTTP ${status}`, { status });
-}
-
 function requestPath(template: string, params: unknown, query: unknown): string {
   const p = stringValues(params);
   const path = template.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(p[k] ?? ''));
@@ -290,13 +203,4 @@ function isPage<T>(v: unknown): v is { items: T[]; nextCursor: string | null } {
     'nextCursor' in v &&
     (v.nextCursor === null || typeof v.nextCursor === 'string')
   );
-}
-
-function causeText(e: unknown): string {
-  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
-    const code = cause.code;
-    if (typeof code === 'string') return code;
-  }
-  return cause instanceof Error ? cause.message : String(cause);
 }

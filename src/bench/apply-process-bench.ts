@@ -2,6 +2,7 @@ import { createExecRunner } from '../adapters/exec/exec-runner.js';
 import { parseHostState } from '../core/desired-state.js';
 import { applyHostState } from '../host/apply/apply-host-state.js';
 import { buildFixtureHost } from '../testing/fixture-host.js';
+import { realClock } from '../testing/real-clock.js';
 import { createSimulatedKernelFs } from '../testing/simulated-kernel-fs.js';
 import { round } from './stats.js';
 
@@ -54,7 +55,7 @@ export async function applyProcessBench() {
         },
       ],
     });
-    const io = { fs: kernel.fs, runner };
+    const io = { fs: kernel.fs, runner, clock: realClock };
     const t0 = performance.now();
     const first = await applyHostState(state, io);
     const firstMs = performance.now() - t0;

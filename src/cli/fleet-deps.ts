@@ -1,7 +1,7 @@
 import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { QuotaDefaults } from '../core/fleet/quota.js';
 import type { Weigher } from '../core/scheduler/types.js';
-import type { HostIo } from '../host/host-io.js';
+import type { ApplyIo } from '../host/host-io.js';
 
 /**
  * The controller and agent as the CLI starts them. They are implemented in
@@ -68,7 +68,7 @@ export interface StartAgentOptions {
   readonly token: string;
   readonly host?: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly io: HostIo;
+  readonly io: ApplyIo;
   /** Only the live root has a kernel log worth reading. */
   readonly liveRoot: boolean;
   readonly log: (line: string) => void;

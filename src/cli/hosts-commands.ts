@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { hostRoutes } from '../api/routes/hosts.js';
-import { UserBody } from '../api/client.js';
+import { UserBody } from '../api/call-types.js';
 import { VfleetError } from '../core/errors.js';
 import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';

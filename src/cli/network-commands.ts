@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { networkRoutes } from '../api/routes/networks.js';
-import { UserBody } from '../api/client.js';
+import { UserBody } from '../api/call-types.js';
 import type { CliDeps } from './cli-deps.js';
 import { apiCommand, same } from './api-command.js';
 import { changes, type ApiOptions } from './fleet-options.js';

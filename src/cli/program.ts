@@ -3,7 +3,7 @@ import { commandTree } from './command-tree.js';
 import type { CliDeps } from './cli-deps.js';
 import { registerControllerCommands } from './controller-commands.js';
 import { registerDocsCommands } from './docs-commands.js';
-import { registerHostCommands } from './host-commands.js';
+import { registerHostCommands } from './host/host-commands.js';
 import { registerLabCommands } from './lab-commands.js';
 import { requiredOption } from './option-fields.js';
 

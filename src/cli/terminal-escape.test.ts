@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { escapeControlChars } from '../core/control-chars.js';
-import { renderDoctorReport } from './doctor-render.js';
+import { renderDoctorReport } from './host/doctor-render.js';
 import { hostDetail } from './host-map-render.js';
 import type { HostDetailView } from '../api/answers.js';
 import { renderData, renderTable } from './output.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { tokenRoutes } from '../api/routes/tokens.js';
-import { UserBody } from '../api/client.js';
+import { UserBody } from '../api/call-types.js';
 import { apiCommand, same } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';

@@ -11,12 +11,7 @@ import { httpFleet } from './http-fleet.js';
 import { createSimulatedKernelFs } from './simulated-kernel-fs.js';
 import { openTestStore, type StoreKind } from './store-targets.js';
 import { realWorld } from '../bin/real-world.js';
-
-/** Real time for agents in end-to-end tests. */
-export const realClock = {
-  now: () => Date.now(),
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-};
+import { realClock } from './real-clock.js';
 
 /** Polls `probe` until it gives a value; fails naming `what` after `ms`. */
 export async function until<T>(

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
-/** Row types of the VM wiring tables (schema/0004-instance-vms.ts). */
+/** Row types of the VM tables (schema/0004-instance-vms.ts). */
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 

@@ -1,8 +1,8 @@
 import { VfleetError } from '../../core/errors.js';
 import { instanceRoutes } from '../../api/routes/instances.js';
-import { UserBody } from '../../api/client.js';
+import { UserBody } from '../../api/call-types.js';
 import type { ApiClient } from '../../api/client.js';
-import { unanswered } from '../../api/client.js';
+import { unanswered } from '../../api/client-errors.js';
 import type { CliDeps } from '../cli-deps.js';
 import { fleetOf } from '../fleet-options.js';
 import type { InstanceView } from '../../api/answers.js';

@@ -11,9 +11,10 @@ import { pfFields } from '../views.js';
 type Report = z.infer<typeof reportSchema>;
 
 /**
- * `POST /v1/agent/hosts/{id}/report`: a host's inventory, health and render
- * facts. Checked whole before anything is written, then written in one
- * transaction, so a report is kept whole or not at all.
+ * `POST /v1/agent/hosts/{id}/report`: a host's inventory, health and the
+ * facts the domain renderer needs about its devices. Checked whole before
+ * anything is written, then written in one transaction, so a report is kept
+ * whole or not at all.
  */
 export async function recordReport(deps: ControllerDeps, id: string, b: Report): Promise<Host> {
   refuseProblems(reportProblems(b), 'report');

@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import type { specCreateSchema } from '../../api/schemas/catalog.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import { checkSpec } from '../spec-checks.js';
+import { checkSpec } from './spec-checks.js';
 
 /**
  * `POST /v1/specs`: a device spec, checked against the catalog; hosts whose

@@ -3,8 +3,8 @@ import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import type { specUpdateSchema } from '../../api/schemas/catalog.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import { checkSpec } from '../spec-checks.js';
-import { mergeSpec } from '../spec-merge.js';
+import { checkSpec } from './spec-checks.js';
+import { mergeSpec } from './spec-merge.js';
 
 /**
  * `PATCH /v1/specs/{id}`: the patch laid over the spec and checked as a new

@@ -5,58 +5,21 @@
  * something a guest legitimately needs and that names no host resource: no
  * host path, no host device, no host socket, no foreign XML namespace.
  * Disks, interfaces, host devices and the seclabel are decided in
- * domain-policy.ts, since they depend on who wrote the element.
+ * domain-policy.ts, since they depend on who wrote the element. Here: the
+ * children of `<domain>`; the devices are in device-allowlist.ts.
  */
 
-/** Allowed values: any (still no host path), a closed list, or a pattern. */
-export type ValueRule = 'any' | readonly string[] | RegExp;
-
-export interface ElementRule {
-  readonly attrs?: Readonly<Record<string, ValueRule>>;
-  readonly children?: Readonly<Record<string, ElementRule>>;
-  /** Text content; absent: none. */
-  readonly text?: ValueRule;
-  /** Every descendant allowed with any attributes (still no host path): `<features>`. */
-  readonly free?: boolean;
-}
-
-const NUM = /^-?[0-9]{1,20}$/;
-const HEX = /^(0x)?[0-9a-fA-F]{1,16}$/;
-const WORD = /^[A-Za-z0-9_.:+-]{1,64}$/;
-const YES_NO = ['yes', 'no'];
-const ON_OFF = ['on', 'off'];
-const UNIT = /^[A-Za-z]{1,8}$/;
-const LOCAL = ['127.0.0.1', '::1', 'localhost'];
-
-const leaf = (text: ValueRule, attrs: Record<string, ValueRule> = {}): ElementRule => ({
-  attrs,
-  text,
-});
-const flag = (attrs: Record<string, ValueRule> = {}): ElementRule => ({ attrs });
-
-/** Guest-side addresses (where the device sits in the guest), and user aliases. */
-export const ADDRESS: ElementRule = flag({
-  type: WORD,
-  domain: HEX,
-  bus: HEX,
-  slot: HEX,
-  function: HEX,
-  multifunction: ON_OFF,
-  controller: NUM,
-  target: NUM,
-  unit: NUM,
-  port: /^[0-9.]{1,16}$/,
-  reg: HEX,
-  base: HEX,
-  iobase: HEX,
-  irq: HEX,
-});
-export const ALIAS: ElementRule = flag({ name: /^ua-[A-Za-z0-9_-]{1,60}$/ });
-const DEVICE_DRIVER = flag({ iommu: ON_OFF, ats: ON_OFF, packed: ON_OFF, page_per_vq: ON_OFF });
-const placed = (r: ElementRule): ElementRule => ({
-  ...r,
-  children: { ...r.children, address: ADDRESS, alias: ALIAS },
-});
+import {
+  NUM,
+  ON_OFF,
+  UNIT,
+  WORD,
+  YES_NO,
+  TUNING,
+  flag,
+  leaf,
+  type ElementRule,
+} from './allowlist-rules.js';
 
 const CPU: ElementRule = {
   attrs: {
@@ -114,10 +77,6 @@ const CLOCK: ElementRule = {
   },
 };
 
-const TUNING = (names: readonly string[]): ElementRule => ({
-  children: Object.fromEntries(names.map((n) => [n, leaf(NUM, { unit: UNIT })])),
-});
-
 const MEMORY_BACKING: ElementRule = {
   children: {
     hugepages: { children: { page: flag({ size: NUM, unit: UNIT, nodeset: /^[0-9,-]{1,64}$/ }) } },
@@ -128,162 +87,6 @@ const MEMORY_BACKING: ElementRule = {
     allocation: flag({ mode: ['immediate', 'ondemand'], threads: NUM }),
     discard: flag(),
   },
-};
-
-const GRAPHICS: ElementRule = {
-  attrs: {
-    type: ['vnc', 'spice'],
-    // Ports chosen by libvirt only: a fixed port would collide with other guests'.
-    port: ['-1'],
-    tlsPort: ['-1'],
-    websocket: ['-1'],
-    autoport: ['yes'],
-    listen: LOCAL,
-    defaultMode: ['any', 'secure', 'insecure'],
-    passwd: 'any',
-    passwdValidTo: 'any',
-    connected: WORD,
-    keymap: WORD,
-    sharePolicy: WORD,
-    powerControl: YES_NO,
-  },
-  children: {
-    // Not `type='socket'` (a host path) nor `network` (any host address).
-    listen: flag({ type: ['address', 'none'], address: LOCAL }),
-    channel: flag({ name: WORD, mode: WORD }),
-    image: flag({ compression: WORD }),
-    jpeg: flag({ compression: WORD }),
-    zlib: flag({ compression: WORD }),
-    playback: flag({ compression: ON_OFF }),
-    streaming: flag({ mode: WORD }),
-    clipboard: flag({ copypaste: YES_NO }),
-    mouse: flag({ mode: WORD }),
-    filetransfer: flag({ enable: YES_NO }),
-  },
-};
-
-/** Character devices: a pty only (no file, device, socket, pipe or network backend). */
-const CHARDEV = (types: readonly string[], source: ElementRule | null): ElementRule =>
-  placed({
-    attrs: { type: types },
-    children: {
-      target: {
-        attrs: { type: WORD, port: NUM, name: WORD, state: WORD },
-        children: { model: flag({ name: WORD }) },
-      },
-      ...(source === null ? {} : { source }),
-    },
-  });
-
-/** Devices every domain may have (disks, interfaces, host devices: domain-policy.ts). */
-export const DEVICES: Readonly<Record<string, ElementRule>> = {
-  controller: placed({
-    attrs: {
-      type: ['ide', 'fdc', 'scsi', 'sata', 'usb', 'ccid', 'virtio-serial', 'pci'],
-      index: NUM,
-      model: WORD,
-      ports: NUM,
-      vectors: NUM,
-    },
-    children: {
-      driver: flag({
-        queues: NUM,
-        cmd_per_lun: NUM,
-        max_sectors: NUM,
-        ioeventfd: ON_OFF,
-        iothread: NUM,
-        iommu: ON_OFF,
-        ats: ON_OFF,
-        packed: ON_OFF,
-      }),
-      master: flag({ startport: NUM }),
-      target: flag({
-        chassisNr: NUM,
-        chassis: NUM,
-        port: HEX,
-        busNr: NUM,
-        index: NUM,
-        hotplug: ON_OFF,
-        memReserve: NUM,
-      }),
-      model: flag({ name: WORD }),
-      pcihole64: leaf(NUM, { unit: UNIT }),
-    },
-  }),
-  graphics: GRAPHICS,
-  video: placed({
-    children: {
-      // No <acceleration>: accel3d renders on the host's GPU.
-      model: flag({
-        type: ['vga', 'cirrus', 'virtio', 'qxl', 'bochs', 'ramfb', 'none'],
-        vram: NUM,
-        vram64: NUM,
-        ram: NUM,
-        vgamem: NUM,
-        heads: NUM,
-        primary: YES_NO,
-      }),
-    },
-  }),
-  // Not `passthrough`/`evdev`: those read a host input device.
-  input: placed({
-    attrs: { type: ['tablet', 'mouse', 'keyboard'], bus: ['usb', 'ps2', 'virtio'] },
-  }),
-  sound: placed({
-    attrs: { model: WORD },
-    children: { codec: flag({ type: WORD }), audio: flag({ id: NUM }) },
-  }),
-  // Not `file`, `pulseaudio`, `alsa`, ...: host files and sound servers.
-  audio: flag({ id: NUM, type: ['none', 'spice'] }),
-  memballoon: placed({
-    attrs: {
-      model: ['virtio', 'virtio-transitional', 'virtio-non-transitional', 'none'],
-      autodeflate: ON_OFF,
-      freePageReporting: ON_OFF,
-    },
-    children: { stats: flag({ period: NUM }), driver: DEVICE_DRIVER },
-  }),
-  rng: placed({
-    attrs: { model: ['virtio', 'virtio-transitional', 'virtio-non-transitional'] },
-    children: {
-      rate: flag({ bytes: NUM, period: NUM }),
-      // Not `egd` (a chardev to anywhere); a random backend reads only these.
-      backend: leaf(['/dev/urandom', '/dev/random'], { model: ['random', 'builtin'] }),
-      driver: DEVICE_DRIVER,
-    },
-  }),
-  watchdog: placed({
-    attrs: {
-      model: ['i6300esb', 'ib700', 'diag288', 'itco'],
-      // Not `dump`: it writes guest memory to the host's disk.
-      action: ['reset', 'shutdown', 'poweroff', 'pause', 'none', 'inject-nmi'],
-    },
-  }),
-  serial: CHARDEV(['pty'], null),
-  console: CHARDEV(['pty'], null),
-  // unix only without a path: libvirt makes the socket (the guest agent's channel).
-  channel: CHARDEV(['pty', 'unix', 'spicevmc'], flag({ mode: ['bind'] })),
-  tpm: placed({
-    attrs: { model: ['tpm-tis', 'tpm-crb', 'tpm-spapr'] },
-    children: {
-      // Not `passthrough` (the host's TPM): swtpm, whose state libvirt keeps.
-      backend: flag({ type: ['emulator'], version: ['1.2', '2.0'], persistent_state: YES_NO }),
-    },
-  }),
-  panic: placed({ attrs: { model: WORD } }),
-  iommu: placed({
-    attrs: { model: ['intel', 'virtio', 'smmuv3'] },
-    children: {
-      driver: flag({
-        intremap: ON_OFF,
-        caching_mode: ON_OFF,
-        eim: ON_OFF,
-        iotlb: ON_OFF,
-        aw_bits: NUM,
-      }),
-    },
-  }),
-  hub: placed({ attrs: { type: ['usb'] } }),
 };
 
 /** Children of `<domain>` any domain may have; `<devices>` is walked with DEVICES. */

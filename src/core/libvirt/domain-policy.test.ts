@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { domainXmlPolicyProblems, type PolicyOptions } from './domain-policy.js';
+import { domainXmlPolicyProblems } from './domain-policy.js';
+import type { PolicyOptions } from './policy-walk.js';
 import { isImageName } from './image-names.js';
 import { renderDomainXml } from './render-domain.js';
 import {

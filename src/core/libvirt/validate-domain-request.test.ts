@@ -117,7 +117,9 @@ describe('refused before rendering', () => {
     });
     const e = refusal(w);
     expect(fields(w)).toEqual(['name', 'vcpus', 'ports[0].mac', 'ports[0].vlan']);
-    expect(e.message).toContain('(and 3 more problem(s))');
+    expect(e.message).toBe(
+      'instance domain request: name: must be a non-empty string (and 3 more problem(s))',
+    );
   });
 });
 

@@ -126,7 +126,7 @@ export function prepareInstance(w: DomainRequest): PreparedInstance {
   // Placement reads ports and host nodes, so only once those are sound.
   const placement = p.count === 0 ? resolveNumaPlacement(w, p) : null;
   if (p.count === 0) checkPinned(w, placement, p);
-  p.throwIfAny('instance wiring');
+  p.throwIfAny('instance domain request');
   if (base === null) throw new VfleetError('INTERNAL', 'instance base missing after validation');
   return { request: w, base, placement };
 }

@@ -180,4 +180,11 @@ describe('port combinations refused before rendering', () => {
       expect(fields(request)[0]).toBe(field);
     });
   }
+
+  it('says what to do with a VF another driver holds', () => {
+    const e = refusal(ports(exampleDirect({ vf: exampleVf({ driverKind: 'other' }) })));
+    expect(e.message).toBe(
+      'instance domain request: ports[0].vf.driverKind: the VF is held by another driver; release it before giving it to a VM',
+    );
+  });
 });

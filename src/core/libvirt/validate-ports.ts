@@ -41,7 +41,10 @@ function checkVf(
   checkOptionalUint(p, `${f}.vf.numaNode`, vf.numaNode);
   checkOptionalUint(p, `${f}.vf.iommuGroup`, vf.iommuGroup);
   if (vf.driverKind === 'other') {
-    p.add(`${f}.vf.driverKind`, 'the VF is held by another driver; release it before wiring it');
+    p.add(
+      `${f}.vf.driverKind`,
+      'the VF is held by another driver; release it before giving it to a VM',
+    );
   }
   if (type === 'direct') {
     const a = checkPciAddress(p, `${f}.vf.pciAddress`, vf.pciAddress);

@@ -4,6 +4,7 @@ import type { VfleetError } from '../../core/errors.js';
 import type { Clock, ProgressEvent } from '../../core/ports.js';
 import type { FixtureHost, LoggedCommand } from '../../testing/fixture-host.js';
 import { buildFixtureHost } from '../../testing/fixture-host.js';
+import { realClock } from '../../testing/real-clock.js';
 import type { FixtureHostSpec } from '../../testing/fixture-spec.js';
 import {
   createSimulatedKernelFs,
@@ -30,7 +31,7 @@ async function fixture(spec: FixtureHostSpec) {
 /** A kernel over the fixture (a fresh one per run, as after a crash or a second invocation). */
 function kernel(h: FixtureHost, options: SimulatedKernelOptions = {}) {
   const k = createSimulatedKernelFs(h, options);
-  return { k, io: { fs: k.fs, runner: h.runner } };
+  return { k, io: { fs: k.fs, runner: h.runner, clock: realClock } };
 }
 
 /** Commands that change something: everything but the scan's `ip -j -d link show`. */

@@ -5,8 +5,8 @@ import type { ApplyReport } from '../../core/plan/apply-report.js';
 import { computeHostPlan } from '../../core/plan/compute-plan.js';
 import type { HostPlan, PfPlan } from '../../core/plan/plan-types.js';
 import { findUnsafeChanges, needsVfioHolders, unsafeChangeError } from '../../core/plan/safety.js';
-import type { Clock, ProgressSink } from '../../core/ports.js';
-import type { HostIo } from '../host-io.js';
+import type { ProgressSink } from '../../core/ports.js';
+import type { ApplyIo, HostIo } from '../host-io.js';
 import { scanHost } from '../scan.js';
 import { reconcileSteps } from './apply-verify.js';
 import { ensureVfDrivers } from './driver-availability.js';
@@ -34,11 +34,6 @@ export interface ApplyOptions {
   readonly scan?: (io: HostIo) => Promise<HostInventory>;
 }
 
-const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
-
 /**
  * Brings the host to `state`: validates everything against the host and
  * refuses unsafe changes before the first write, then PF links, VF counts
@@ -50,22 +45,15 @@ const systemClock: Clock = {
  */
 export async function applyHostState(
   state: HostState,
-  io: HostIo,
+  io: ApplyIo,
   options: ApplyOptions = {},
 ): Promise<ApplyReport> {
-  const clock = io.clock ?? systemClock;
+  const clock = io.clock;
   const scan = options.scan ?? ((x: HostIo) => scanHost(x, { names: false }));
   const pollMs = options.pollMs ?? 100;
   const inventory =
     (options.pfWaitMs ?? 0) > 0
-      ? await waitForReadyPfs(
-          state,
-          { ...io, clock },
-          scan,
-          options.pfWaitMs ?? 0,
-          pollMs,
-          options.onProgress,
-        )
+      ? await waitForReadyPfs(state, io, scan, options.pfWaitMs ?? 0, pollMs, options.onProgress)
       : await scan(io);
   const plan = computeHostPlan(state, inventory);
   if (plan.changes === 0) {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseHostState } from '../../core/desired-state.js';
 import { computeHostPlan } from '../../core/plan/compute-plan.js';
 import type { FixtureHost } from '../../testing/fixture-host.js';
+import { realClock } from '../../testing/real-clock.js';
 import { fixtureFromLabCapture } from '../../testing/fixture-from-capture.js';
 import { scanHost } from '../scan.js';
 import { applyHostState } from './apply-host-state.js';
@@ -41,7 +42,9 @@ describe('plans against the real-kernel capture', () => {
   it('refuses to recreate eth0 VFs, naming each VF and the settings it would lose', async () => {
     host = await fixtureFromLabCapture();
     const state = parseHostState({ pfs: [{ pciAddress: '0000:01:00.0', numVfs: 7 }] });
-    const error = await applyHostState(state, host).catch((e: unknown) => e);
+    const error = await applyHostState(state, { ...host, clock: realClock }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'UNSAFE_CHANGE' });
     const message = (error as Error).message;
     expect(message).toContain(
@@ -66,7 +69,7 @@ describe('plans against the real-kernel capture', () => {
         },
       ],
     });
-    const report = await applyHostState(state, host);
+    const report = await applyHostState(state, { ...host, clock: realClock });
     expect(report.steps.map((s) => [s.vf, s.target, s.status])).toEqual([
       [0, 'vlan', 'ok'],
       [0, 'state', 'unsupported'],

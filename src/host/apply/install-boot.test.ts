@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VfleetError } from '../../core/errors.js';
 import { RESTORE_UNIT_PATH, SAVED_STATE_PATH } from '../../core/restore-unit.js';
 import type { FixtureHost } from '../../testing/fixture-host.js';
+import { realClock } from '../../testing/real-clock.js';
 import { buildFixtureHost } from '../../testing/fixture-host.js';
 import { createSimulatedKernelFs } from '../../testing/simulated-kernel-fs.js';
 import { scanHost } from '../scan.js';
@@ -78,14 +79,19 @@ describe('installBoot', () => {
 describe('restoreHostState', () => {
   it('fails NOT_FOUND when nothing was saved', async () => {
     host = await buildFixtureHost({ pfs: [{ pciAddress: PF }] });
-    await expect(restoreHostState(host)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(restoreHostState({ ...host, clock: realClock })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('applies the saved state, as after a reboot (VFs gone)', async () => {
     host = await buildFixtureHost({ pfs: [{ pciAddress: PF }] });
     await installBoot(stateText, host, { ...paths, liveHost: false });
     const k = createSimulatedKernelFs(host);
-    const report = await restoreHostState({ fs: k.fs, runner: host.runner }, { pollMs: 5 });
+    const report = await restoreHostState(
+      { fs: k.fs, runner: host.runner, clock: realClock },
+      { pollMs: 5 },
+    );
     expect(report.converged).toBe(true);
     const vfs = (await scanHost(host, { names: false })).pfs[0]?.vfs ?? [];
     expect(vfs.map((v) => [v.driver, v.vlan])).toEqual([

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseHostState } from '../../core/desired-state.js';
 import type { FixtureHost } from '../../testing/fixture-host.js';
+import { realClock } from '../../testing/real-clock.js';
 import { buildFixtureHost } from '../../testing/fixture-host.js';
 import { createSimulatedKernelFs } from '../../testing/simulated-kernel-fs.js';
 import { applyHostState } from './apply-host-state.js';
@@ -35,7 +36,7 @@ describe('waiting for PF carrier before VF rates', () => {
     const k = createSimulatedKernelFs(host);
     const report = await applyHostState(
       withRate,
-      { fs: k.fs, runner: host.runner },
+      { fs: k.fs, runner: host.runner, clock: realClock },
       { pollMs: 50 },
     );
     const wait = report.steps.find((s) => s.target === 'carrier');
@@ -51,7 +52,7 @@ describe('waiting for PF carrier before VF rates', () => {
     const k = createSimulatedKernelFs(host);
     const report = await applyHostState(
       withRate,
-      { fs: k.fs, runner: host.runner },
+      { fs: k.fs, runner: host.runner, clock: realClock },
       { pollMs: 50, carrierWaitMs: 200 },
     );
     expect(report.steps.find((s) => s.target === 'carrier')).toMatchObject({
@@ -72,12 +73,16 @@ describe('waiting for PF carrier before VF rates', () => {
     const noRate = parseHostState({
       pfs: [{ pciAddress: PF, numVfs: 2, vfs: [{ index: 1, trust: true }] }],
     });
-    const a = await applyHostState(noRate, { fs: k.fs, runner: host.runner }, { pollMs: 50 });
+    const a = await applyHostState(
+      noRate,
+      { fs: k.fs, runner: host.runner, clock: realClock },
+      { pollMs: 50 },
+    );
     expect(a.steps.map((s) => s.target)).toEqual(['trust']);
     // Count unchanged and link already up: a rate alone is set without waiting.
     const b = await applyHostState(
       withRate,
-      { fs: k.fs, runner: host.runner },
+      { fs: k.fs, runner: host.runner, clock: realClock },
       { pollMs: 50, carrierWaitMs: 60_000 },
     );
     expect(b.steps.some((s) => s.target === 'carrier')).toBe(false);

@@ -1,8 +1,8 @@
 import type { HostState } from '../../core/desired-state.js';
 import type { HostInventory } from '../../core/inventory.js';
 import { pfsNotReady } from '../../core/plan/pf-readiness.js';
-import type { Clock, ProgressSink } from '../../core/ports.js';
-import type { HostIo } from '../host-io.js';
+import type { ProgressSink } from '../../core/ports.js';
+import type { ApplyIo, HostIo } from '../host-io.js';
 
 /**
  * At boot the restore may start while PF drivers are still probing. Scans
@@ -12,7 +12,7 @@ import type { HostIo } from '../host-io.js';
  */
 export async function waitForReadyPfs(
   state: HostState,
-  io: HostIo & { clock: Clock },
+  io: ApplyIo,
   scan: (io: HostIo) => Promise<HostInventory>,
   timeoutMs: number,
   pollMs: number,

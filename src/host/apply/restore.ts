@@ -2,7 +2,7 @@ import { VfleetError } from '../../core/errors.js';
 import type { ApplyReport } from '../../core/plan/apply-report.js';
 import { parseStateText } from '../../core/plan/parse-state-text.js';
 import { SAVED_STATE_PATH } from '../../core/restore-unit.js';
-import type { HostIo } from '../host-io.js';
+import type { ApplyIo } from '../host-io.js';
 import { applyHostState, type ApplyOptions } from './apply-host-state.js';
 
 /** Boot is when PF drivers may still be probing; wait this long for them by default. */
@@ -10,7 +10,7 @@ export const RESTORE_PF_WAIT_MS = 60_000;
 
 /** `vfleet host restore`: applies the state saved by install-boot. */
 export async function restoreHostState(
-  io: HostIo,
+  io: ApplyIo,
   options: ApplyOptions = {},
 ): Promise<ApplyReport> {
   const text = await io.fs.readText(SAVED_STATE_PATH);

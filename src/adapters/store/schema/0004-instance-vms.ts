@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * VM wiring (docs/libvirt.md, "Instances on hosts"): what each host's agent
+ * VMs on hosts (docs/libvirt.md, "Instances on hosts"): what each host's agent
  * reported about its devices for rendering, the libvirt domain of each
  * booted instance, hypervisor tasks handed to agents (migration steps), live
  * migrations with their reports, and the target-VF hold of a migrating port.

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import type { HostInventory, Pf } from '../core/inventory.js';
-import { scanHost } from '../host/scan.js';
-import type { CliDeps } from './cli-deps.js';
-import type { HostCommandOptions } from './common-options.js';
-import { hostRootOption, outputOption } from './common-options.js';
-import { renderData, renderTable } from './output.js';
+import type { HostInventory, Pf } from '../../core/inventory.js';
+import { scanHost } from '../../host/scan.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { HostCommandOptions } from '../common-options.js';
+import { hostRootOption, outputOption } from '../common-options.js';
+import { renderData, renderTable } from '../output.js';
 
 export function registerScanCommand(host: Command, deps: CliDeps): void {
   host

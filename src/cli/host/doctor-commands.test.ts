@@ -2,14 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createNodeHostFs } from '../adapters/host-fs/node-host-fs.js';
-import { errorCodeInfo, isVfleetError } from '../core/errors.js';
-import { fixtureFromLabCapture } from '../testing/fixture-from-capture.js';
-import type { FixtureHost } from '../testing/fixture-host.js';
-import { buildFixtureHost } from '../testing/fixture-host.js';
-import type { CliDeps } from './cli-deps.js';
-import { registerDoctorCommands } from './host-doctor-commands.js';
-import { ExitCode } from './exit-code.js';
+import { createNodeHostFs } from '../../adapters/host-fs/node-host-fs.js';
+import { errorCodeInfo, isVfleetError } from '../../core/errors.js';
+import { fixtureFromLabCapture } from '../../testing/fixture-from-capture.js';
+import type { FixtureHost } from '../../testing/fixture-host.js';
+import { buildFixtureHost } from '../../testing/fixture-host.js';
+import type { CliDeps } from '../cli-deps.js';
+import { registerDoctorCommands } from './doctor-commands.js';
+import { ExitCode } from '../exit-code.js';
 
 let host: FixtureHost | undefined;
 afterEach(async () => {
@@ -29,7 +29,7 @@ async function run(h: FixtureHost, argv: readonly string[]) {
     err: (t) => (stderr += t),
     interactive: false,
     cacheDir: resolve(h.dir, 'cache'),
-    installDir: resolve(import.meta.dirname, '..', '..'),
+    installDir: resolve(import.meta.dirname, '..', '..', '..'),
     nodePath: process.execPath,
   };
   const program = new Command('vfleet')

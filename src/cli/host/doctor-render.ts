@@ -1,6 +1,6 @@
-import type { DoctorReport, Finding, FindingSeverity } from '../core/doctor/finding.js';
-import type { KnowledgeMatch } from '../core/knowledge/entry.js';
-import { escapeControlChars } from '../core/control-chars.js';
+import type { DoctorReport, Finding, FindingSeverity } from '../../core/doctor/finding.js';
+import type { KnowledgeMatch } from '../../core/knowledge/entry.js';
+import { escapeControlChars } from '../../core/control-chars.js';
 
 const MARK: Readonly<Record<FindingSeverity, string>> = {
   error: '[ERROR]',

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCliOn } from '../testing/cli-harness.js';
-import type { FixtureHost } from '../testing/fixture-host.js';
-import { buildFixtureHost } from '../testing/fixture-host.js';
-import type { FixtureHostSpec } from '../testing/fixture-spec.js';
-import { createSimulatedKernelFs } from '../testing/simulated-kernel-fs.js';
+import { runCliOn } from '../../testing/cli-harness.js';
+import type { FixtureHost } from '../../testing/fixture-host.js';
+import { buildFixtureHost } from '../../testing/fixture-host.js';
+import type { FixtureHostSpec } from '../../testing/fixture-spec.js';
+import { createSimulatedKernelFs } from '../../testing/simulated-kernel-fs.js';
 
 let host: FixtureHost | undefined;
 afterEach(async () => {

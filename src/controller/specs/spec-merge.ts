@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
-import type { DeviceSpec } from '../core/fleet/model.js';
-import { validationError } from './http-errors.js';
-import { specCreateSchema, type specUpdateSchema } from '../api/schemas/catalog.js';
+import type { DeviceSpec } from '../../core/fleet/model.js';
+import { validationError } from '../http-errors.js';
+import { specCreateSchema, type specUpdateSchema } from '../../api/schemas/catalog.js';
 
 /**
  * A spec with a PATCH body laid over it, validated as a new spec would be

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { doctorExitCode, runDoctor } from '../core/doctor/run-doctor.js';
-import { VfleetError } from '../core/errors.js';
-import { explainText } from '../core/knowledge/knowledge-base.js';
-import { gatherDoctorInput } from '../host/doctor.js';
-import type { CliDeps } from './cli-deps.js';
-import type { HostCommandOptions } from './common-options.js';
-import { hostRootOption, outputOption } from './common-options.js';
+import { doctorExitCode, runDoctor } from '../../core/doctor/run-doctor.js';
+import { VfleetError } from '../../core/errors.js';
+import { explainText } from '../../core/knowledge/knowledge-base.js';
+import { gatherDoctorInput } from '../../host/doctor.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { HostCommandOptions } from '../common-options.js';
+import { hostRootOption, outputOption } from '../common-options.js';
 import { explainData, renderDoctorReport, renderExplain } from './doctor-render.js';
-import { renderData } from './output.js';
-import { ExitCode } from './exit-code.js';
+import { renderData } from '../output.js';
+import { ExitCode } from '../exit-code.js';
 
 /** `vfleet host doctor` and `vfleet host explain`. */
 export function registerDoctorCommands(host: Command, deps: CliDeps): void {

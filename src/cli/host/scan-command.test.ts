@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCliOn } from '../testing/cli-harness.js';
-import { fixtureFromLabCapture } from '../testing/fixture-from-capture.js';
-import type { FixtureHost } from '../testing/fixture-host.js';
-import { buildFixtureHost } from '../testing/fixture-host.js';
+import { runCliOn } from '../../testing/cli-harness.js';
+import { fixtureFromLabCapture } from '../../testing/fixture-from-capture.js';
+import type { FixtureHost } from '../../testing/fixture-host.js';
+import { buildFixtureHost } from '../../testing/fixture-host.js';
 
 let host: FixtureHost | undefined;
 afterEach(async () => {

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeHostFs } from '../adapters/host-fs/node-host-fs.js';
-import { VfleetError } from '../core/errors.js';
-import type { HostFs } from '../core/ports.js';
-import type { FixtureHost } from '../testing/fixture-host.js';
-import { buildIrqFixture, IRQ_VFS, kernelLikeFs } from '../testing/irq-fixture.js';
-import type { CliDeps } from './cli-deps.js';
-import { registerIrqCommand } from './host-irq-command.js';
+import { createNodeHostFs } from '../../adapters/host-fs/node-host-fs.js';
+import { VfleetError } from '../../core/errors.js';
+import type { HostFs } from '../../core/ports.js';
+import type { FixtureHost } from '../../testing/fixture-host.js';
+import { buildIrqFixture, IRQ_VFS, kernelLikeFs } from '../../testing/irq-fixture.js';
+import type { CliDeps } from '../cli-deps.js';
+import { registerIrqCommand } from './irq-command.js';
 
 // Not yet wired into `vfleet host` (host-commands.ts belongs to the lead), so
 // the command is mounted on its own `host` command here.
@@ -28,7 +28,7 @@ async function run(h: FixtureHost, argv: string[], fs?: HostFs) {
     err: () => undefined,
     interactive: false,
     cacheDir: resolve(h.dir, 'cache'),
-    installDir: resolve(import.meta.dirname, '..', '..'),
+    installDir: resolve(import.meta.dirname, '..', '..', '..'),
     nodePath: process.execPath,
   };
   const program = new Command('vfleet').exitOverride();

@@ -1,8 +1,8 @@
-import { VfleetError } from '../core/errors.js';
-import type { DeviceSpec } from '../core/fleet/model.js';
-import { governingSpec, specSelectsPf } from '../core/fleet/spec-match.js';
-import type { CatalogStore } from '../core/fleet/catalog-store.js';
-import { wholePfProblem } from '../core/fleet/whole-pf-rules.js';
+import { VfleetError } from '../../core/errors.js';
+import type { DeviceSpec } from '../../core/fleet/model.js';
+import { governingSpec, specSelectsPf } from '../../core/fleet/spec-match.js';
+import type { CatalogStore } from '../../core/fleet/catalog-store.js';
+import { wholePfProblem } from '../../core/fleet/whole-pf-rules.js';
 
 /**
  * What can be checked against the fleet before a new or changed spec is

@@ -1,8 +1,8 @@
-import type { ApplyReport } from '../core/plan/apply-report.js';
-import { summarizeApply } from '../core/plan/apply-report.js';
-import type { ProgressEvent } from '../core/ports.js';
-import type { InstallBootReport } from '../host/apply/install-boot.js';
-import { renderTable } from './output.js';
+import type { ApplyReport } from '../../core/plan/apply-report.js';
+import { summarizeApply } from '../../core/plan/apply-report.js';
+import type { ProgressEvent } from '../../core/ports.js';
+import type { InstallBootReport } from '../../host/apply/install-boot.js';
+import { renderTable } from '../output.js';
 
 export function renderApplyReport(report: ApplyReport): string {
   const parts: string[] = [];

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { CliDeps } from './cli-deps.js';
-import { registerDoctorCommands } from './host-doctor-commands.js';
-import { registerIrqCommand } from './host-irq-command.js';
-import { registerScanCommand } from './host-scan-command.js';
-import { registerStateCommands } from './host-state-commands.js';
+import type { CliDeps } from '../cli-deps.js';
+import { registerDoctorCommands } from './doctor-commands.js';
+import { registerIrqCommand } from './irq-command.js';
+import { registerScanCommand } from './scan-command.js';
+import { registerStateCommands } from './state-commands.js';
 
 export function registerHostCommands(program: Command, deps: CliDeps): void {
   const host = program

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { VfleetError } from '../core/errors.js';
-import { formatCpuList } from '../core/libvirt/cpu-list.js';
-import { pinVfIrqs, type IrqPinReport } from '../host/irq-affinity.js';
-import type { CliDeps } from './cli-deps.js';
-import type { HostCommandOptions } from './common-options.js';
-import { hostRootOption, outputOption } from './common-options.js';
-import { renderData, renderTable } from './output.js';
+import { VfleetError } from '../../core/errors.js';
+import { formatCpuList } from '../../core/libvirt/cpu-list.js';
+import { pinVfIrqs, type IrqPinReport } from '../../host/irq-affinity.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { HostCommandOptions } from '../common-options.js';
+import { hostRootOption, outputOption } from '../common-options.js';
+import { renderData, renderTable } from '../output.js';
 
 interface PinIrqsCliOptions extends HostCommandOptions {
   readonly dryRun?: boolean;
@@ -47,7 +47,7 @@ export function registerIrqCommand(host: Command, deps: CliDeps): void {
     .option('--vf <pci...>', 'only these VFs (PCI addresses); default every VF host netdev')
     .action(async (opts: PinIrqsCliOptions) => {
       const report = await pinVfIrqs(
-        { fs: deps.hostFs(opts.hostRoot), runner: deps.runner, clock: deps.clock },
+        { fs: deps.hostFs(opts.hostRoot), runner: deps.runner },
         { dryRun: opts.dryRun === true, ...(opts.vf === undefined ? {} : { vfs: opts.vf }) },
       );
       deps.out(opts.output === 'table' ? renderIrqReport(report) : renderData(opts.output, report));

@@ -1,22 +1,22 @@
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { VfleetError } from '../core/errors.js';
-import type { ApplyReport } from '../core/plan/apply-report.js';
-import { countByStatus } from '../core/plan/apply-report.js';
-import { computeHostPlan } from '../core/plan/compute-plan.js';
-import { parseStateText } from '../core/plan/parse-state-text.js';
-import { renderPlan } from '../core/plan/render-plan.js';
-import { applyHostState, type ApplyOptions } from '../host/apply/apply-host-state.js';
-import { installBoot } from '../host/apply/install-boot.js';
-import { restoreHostState } from '../host/apply/restore.js';
-import type { HostIo } from '../host/host-io.js';
-import { scanHost } from '../host/scan.js';
-import type { CliDeps } from './cli-deps.js';
-import type { HostCommandOptions } from './common-options.js';
-import { hostRootOption, outputOption } from './common-options.js';
-import { progressLine, renderApplyReport, renderInstallBoot } from './host-state-render.js';
-import { renderData } from './output.js';
-import { ExitCode } from './exit-code.js';
+import { VfleetError } from '../../core/errors.js';
+import type { ApplyReport } from '../../core/plan/apply-report.js';
+import { countByStatus } from '../../core/plan/apply-report.js';
+import { computeHostPlan } from '../../core/plan/compute-plan.js';
+import { parseStateText } from '../../core/plan/parse-state-text.js';
+import { renderPlan } from '../../core/plan/render-plan.js';
+import { applyHostState, type ApplyOptions } from '../../host/apply/apply-host-state.js';
+import { installBoot } from '../../host/apply/install-boot.js';
+import { restoreHostState } from '../../host/apply/restore.js';
+import type { ApplyIo } from '../../host/host-io.js';
+import { scanHost } from '../../host/scan.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { HostCommandOptions } from '../common-options.js';
+import { hostRootOption, outputOption } from '../common-options.js';
+import { progressLine, renderApplyReport, renderInstallBoot } from './state-render.js';
+import { renderData } from '../output.js';
+import { ExitCode } from '../exit-code.js';
 
 interface FileOptions extends HostCommandOptions {
   readonly file: string;
@@ -62,7 +62,7 @@ async function readStateFile(deps: CliDeps, file: string): Promise<string> {
   return text;
 }
 
-const hostIo = (deps: CliDeps, hostRoot: string): HostIo => ({
+const hostIo = (deps: CliDeps, hostRoot: string): ApplyIo => ({
   fs: deps.hostFs(hostRoot),
   runner: deps.runner,
   clock: deps.clock,

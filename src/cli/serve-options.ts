@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import type { Weigher } from '../core/scheduler/types.js';
+import { hostRootOption } from './common-options.js';
+import { collect, DEFAULT_LISTEN, weigherOption } from './fleet-options.js';
+import { quotaDefaultsHelp } from './quota-defaults-arg.js';
+import { httpLimitOptions, type HttpLimitOptions } from './http-limit-options.js';
+
+export interface ServeOptions extends HttpLimitOptions {
+  listen: string;
+  dataDir?: string;
+  adminTokenFile?: string;
+  weigher: Weigher;
+  defaultQuota?: string[];
+  tenantBridge?: string[];
+  tenantLibvirtNetwork?: string[];
+}
+export interface AgentOptions {
+  controller?: string;
+  token?: string;
+  tokenFile?: string;
+  hostRoot: string;
+  host?: string;
+  label?: string[];
+  libvirtUri?: string;
+  migrationUri?: string;
+  renderOnly?: boolean;
+  imageDir: string;
+}
+
+/** Where images live on a host unless `--image-dir` says otherwise (docs/security.md). */
+const DEFAULT_IMAGE_DIR = '/var/lib/vfleet/images';
+
+export const serveOptions = (c: Command) =>
+  httpLimitOptions(c)
+    .option('--listen <host:port>', 'address to listen on', DEFAULT_LISTEN)
+    .option(
+      '--data-dir <dir>',
+      'embedded database and admin token (default: $VFLEET_DATA_DIR or per user)',
+    )
+    .option(
+      '--admin-token-file <file>',
+      'where the first admin token is written (default: DATA_DIR/admin-token)',
+    )
+    .addOption(weigherOption())
+    .option('--default-quota <key=value>', quotaDefaultsHelp(), collect)
+    .option(
+      '--tenant-bridge <name>',
+      'a host bridge tenants may attach ports to (repeatable; default: none)',
+      collect,
+    )
+    .option(
+      '--tenant-libvirt-network <name>',
+      'a libvirt network tenants may attach ports to (repeatable; default: default)',
+      collect,
+    );
+
+export const agentOptions = (c: Command) =>
+  c
+    .addOption(hostRootOption())
+    .option('--host <name>', "the host's name in the fleet (default: its hostname)")
+    .option('--label <k=v>', 'a label for the host, on first registration (repeatable)', collect)
+    .option(
+      '--libvirt-uri <uri>',
+      "libvirt connection for the instances' domains (default: virsh's)",
+    )
+    .option(
+      '--migration-uri <uri>',
+      'how other hosts reach this libvirt for live migration (default: qemu+ssh://HOST/system)',
+    )
+    .option(
+      '--render-only',
+      'render domains but never touch libvirt (also the fallback without it)',
+    )
+    .option(
+      '--image-dir <dir>',
+      'the image store: disk images instances boot from by name (below --host-root)',
+      DEFAULT_IMAGE_DIR,
+    );
