@@ -1,3 +1,5 @@
+import { isVfleetError, type VfleetError } from '../errors.js';
+import { validateDomainRequest } from './validate-domain-request.js';
 import type {
   ClaimedVf,
   DirectPhysicalPort,
@@ -100,3 +102,22 @@ export function exampleInstance(over: Partial<DomainRequest> = {}): DomainReques
     ...over,
   };
 }
+
+/** The refusal `validateDomainRequest` gives `w`; throws when `w` is accepted. */
+export function refusal(w: DomainRequest): VfleetError {
+  try {
+    validateDomainRequest(w);
+  } catch (e) {
+    if (isVfleetError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected the domain request to be refused');
+}
+
+/** Every field named by the refusal of `w`, in order. */
+export const refusedFields = (w: DomainRequest): string[] =>
+  (refusal(w).details.problems as { field: string }[]).map((p) => p.field);
+
+/** An example instance with these ports. */
+export const withPorts = (...p: DomainRequest['ports']): DomainRequest =>
+  exampleInstance({ ports: p });

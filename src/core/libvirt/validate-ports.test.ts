@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isVfleetError, type VfleetError } from '../errors.js';
-import { validateDomainRequest } from './validate-domain-request.js';
 import type { DomainRequest } from './domain-request.js';
 import {
   EXAMPLE_HOST_NUMA,
@@ -11,23 +9,13 @@ import {
   examplePhysical,
   exampleVdpa,
   exampleVf,
+  refusal,
+  refusedFields,
+  withPorts,
 } from './domain-request-examples.js';
 
-function refusal(w: DomainRequest): VfleetError {
-  try {
-    validateDomainRequest(w);
-  } catch (e) {
-    if (isVfleetError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the domain request to be refused');
-}
-
-/** Every field named by the refusal, in order. */
-const fields = (w: DomainRequest): string[] =>
-  (refusal(w).details.problems as { field: string }[]).map((p) => p.field);
-
-const ports = (...p: DomainRequest['ports']) => exampleInstance({ ports: p });
+const fields = refusedFields;
+const ports = withPorts;
 
 describe('port combinations refused before rendering', () => {
   const cases: [string, DomainRequest, string][] = [
