@@ -1,12 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { VfleetError } from '../core/errors.js';
-import { bearerAuth } from './auth.js';
+import { requestAuth } from './auth.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
 import { docsPage } from './docs-page.js';
 import { refusalRecorder } from './events.js';
 import { errorResponse, tooLarge, validationError } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './sessions/session-cookie.js';
 import { registerAgentRoutes } from './routes/agent.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerSpecRoutes } from './routes/catalog.js';
@@ -15,6 +16,7 @@ import { registerInstanceRoutes } from './routes/instances.js';
 import { registerNetworkRoutes } from './routes/networks.js';
 import { registerPhysnetRoutes } from './routes/physnets.js';
 import { registerQuotaRoutes } from './routes/quotas.js';
+import { registerSessionRoutes } from './routes/session.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerVmRoutes } from './routes/vms.js';
 
@@ -24,7 +26,7 @@ export const OPENAPI_INFO = {
     title: 'vfleet controller API',
     version: '0.1.0',
     description:
-      'SR-IOV fleet: hosts, device specs, physical networks, networks, ports and instances. Every /v1 request carries `Authorization: Bearer <token>`; errors are `{code, message, details}` with `details.field` naming the input at fault.',
+      'SR-IOV fleet: hosts, device specs, physical networks, networks, ports and instances. Every /v1 request carries `Authorization: Bearer <token>`, or the dashboard's session cookie (`POST /v1/session`; writes with it also send `x-vfleet-csrf`); errors are `{code, message, details}` with `details.field` naming the input at fault.',
   },
 };
 
@@ -49,6 +51,12 @@ export function createControllerApp(
     type: 'http',
     scheme: 'bearer',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: `the dashboard's session (POST /v1/session); writes also send header ${CSRF_HEADER}`,
+  });
 
   // Outermost: sees every answer, the refusals of the body limit and of auth included.
   app.use('/v1/*', refusalRecorder(deps));
@@ -62,7 +70,7 @@ export function createControllerApp(
       },
     }),
   );
-  app.use('/v1/*', bearerAuth(deps.store.tokens));
+  app.use('/v1/*', requestAuth(deps));
   // After auth (no parsing for strangers), before any route: bad bytes never reach the store.
   app.use('/v1/*', requestGuard());
 
@@ -76,6 +84,7 @@ export function createControllerApp(
   registerVmRoutes(app, deps);
   registerQuotaRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerSessionRoutes(app, deps);
 
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { VfleetError } from '../core/errors.js';
 import type { Token, TokenRole } from '../core/fleet/model.js';
-import type { TokenStore } from '../core/fleet/token-store.js';
-import type { AppEnv, IdSource } from './controller-deps.js';
+import type { Session } from '../core/fleet/session-store.js';
+import type { AppEnv, ControllerDeps, IdSource } from './controller-deps.js';
+import { checkCsrf, clearSessionCookie, sessionCookieOf } from './sessions/session-cookie.js';
+
+/** Signing in is the one /v1 request that needs no credential. */
+const SIGN_IN_PATH = '/v1/session';
 
 /** 32 random bytes; only their sha256 is stored, so a database leak gives no usable token. */
 export function newSecret(ids: IdSource): { secret: string; hash: string } {
@@ -14,16 +18,52 @@ export function newSecret(ids: IdSource): { secret: string; hash: string } {
 export const hashSecret = (secret: string): string =>
   createHash('sha256').update(secret).digest('hex');
 
-export function bearerAuth(tokens: TokenStore): MiddlewareHandler<AppEnv> {
+/**
+ * Who is asking: `Authorization: Bearer <token>` (CLI, agents, scripts), or
+ * else the dashboard's session cookie, which acts as the token it was made
+ * from and, for a write, needs its CSRF header too. A token is never taken
+ * from the URL. `POST /v1/session` (signing in) needs neither.
+ */
+export function requestAuth(deps: ControllerDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m?.[1]) throw new VfleetError('UNAUTHORIZED', 'send Authorization: Bearer <token>');
-    const token = await tokens.byHash(hashSecret(m[1]));
-    if (token === null) throw new VfleetError('UNAUTHORIZED', 'unknown or revoked token');
-    c.set('principal', token);
+    c.set('session', null);
+    if (c.req.method === 'POST' && c.req.path === SIGN_IN_PATH) {
+      await next();
+      return;
+    }
+    const header = c.req.header('authorization');
+    if (header === undefined && sessionCookieOf(c) !== undefined) {
+      const session = await cookieSession(deps, c);
+      checkCsrf(c, session);
+      c.set('principal', session.token);
+      c.set('session', session);
+    } else {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+      if (!m?.[1])
+        throw new VfleetError(
+          'UNAUTHORIZED',
+          'send Authorization: Bearer <token>, or sign in to the dashboard (POST /v1/session)',
+        );
+      const token = await deps.store.tokens.byHash(hashSecret(m[1]));
+      if (token === null) throw new VfleetError('UNAUTHORIZED', 'unknown or revoked token');
+      c.set('principal', token);
+    }
     await next();
   };
+}
+
+/** The cookie's live session; an unknown or expired one is refused and the cookie cleared. */
+async function cookieSession(deps: ControllerDeps, c: Context<AppEnv>): Promise<Session> {
+  const session = await deps.store.sessions.byHash(hashSecret(sessionCookieOf(c) ?? ''));
+  const now = deps.now();
+  if (session !== null && Date.parse(session.expiresAt) > now) return session;
+  clearSessionCookie(c);
+  throw new VfleetError(
+    'UNAUTHORIZED',
+    session === null
+      ? 'this dashboard session has ended (signed out, or its token was revoked); sign in again'
+      : `this dashboard session expired at ${session.expiresAt}; sign in again`,
+  );
 }
 
 export function requireRole(p: Token, ...roles: TokenRole[]): void {

@@ -5,6 +5,7 @@ import {
 import type { FleetStore } from '../core/fleet/store.js';
 import { DEFAULT_QUOTAS, type QuotaDefaults } from '../core/fleet/quota.js';
 import type { Token } from '../core/fleet/model.js';
+import type { Session } from '../core/fleet/session-store.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
@@ -51,6 +52,15 @@ export interface ControllerConfig {
   readonly http: HttpLimits;
   /** How live migrations are advanced (live-migration-reconciler.ts). */
   readonly liveMigrations: LiveMigrationConfig;
+  /** A dashboard session (cookie) lasts this long after sign-in (default 12 h). */
+  readonly sessionTtlMs: number;
+  /** `GET /v1/events/stream` sends a comment this often, so proxies and browsers keep it open. */
+  readonly streamKeepaliveMs: number;
+  /**
+   * The built dashboard (index.html, assets/) served at `/`; chosen by the
+   * composition root, never found from here. Null: no dashboard is served.
+   */
+  readonly webRoot: string | null;
 }
 
 export interface LiveMigrationConfig {
@@ -104,6 +114,9 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   tenantPortSources: DEFAULT_TENANT_PORT_SOURCES,
   http: DEFAULT_HTTP_LIMITS,
   liveMigrations: { leaseMs: 30_000, pollMs: 1_000, taskLimits: DEFAULT_TASK_LIMITS },
+  sessionTtlMs: 12 * 3_600_000,
+  streamKeepaliveMs: 15_000,
+  webRoot: null,
 };
 
 /**
@@ -144,10 +157,16 @@ export interface ControllerDeps {
   readonly stopping?: AbortSignal;
   /** Wakes this controller's live migration reconciler (a migration started, a task answered). */
   readonly liveMigrations?: { kick(): void; readonly owner: string };
+  /**
+   * Work that outlives its request's answer (an event stream's body): the
+   * controller's shutdown waits for it before the store closes.
+   */
+  readonly outliving?: (work: Promise<unknown>) => void;
 }
 
 export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();
 
 export interface AppEnv {
-  Variables: { principal: Token };
+  /** `session`: the dashboard session the request came with; null for a bearer token. */
+  Variables: { principal: Token; session: Session | null };
 }

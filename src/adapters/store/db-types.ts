@@ -168,6 +168,16 @@ export interface EventsTable {
   data: JSONColumnType<Record<string, unknown>>;
 }
 
+/** A dashboard session (schema version 0011): the cookie secret's sha256, never the secret. */
+export interface SessionsTable {
+  id: string;
+  hash: string;
+  token_id: string;
+  csrf: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database extends VmTables {
   events: EventsTable;
   hosts: HostsTable;
@@ -179,6 +189,7 @@ export interface Database extends VmTables {
   instances: InstancesTable;
   ports: PortsTable;
   tokens: TokensTable;
+  sessions: SessionsTable;
   idempotency_keys: IdempotencyKeysTable;
   quotas: QuotasTable;
 }

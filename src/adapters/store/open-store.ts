@@ -13,6 +13,7 @@ import { createHostStore } from './host-store.js';
 import { HOSTS_CHANNEL, openPgListener, type PgListener } from './pg-listener.js';
 import { schemaVersions } from './schema/schema-versions.js';
 import { createQuotaStore } from './quota-store.js';
+import { createSessionStore } from './session-store.js';
 import { createTokenStore } from './token-store.js';
 
 export type StoreTarget =
@@ -60,6 +61,7 @@ export async function openStore(
     db,
     embedded: target.kind === 'pglite',
     tokens: createTokenStore(db),
+    sessions: createSessionStore(db),
     hosts: createHostStore(db, tap),
     catalog: createCatalogStore(db),
     claims: createClaimStore(db, tap),

@@ -119,4 +119,5 @@ export const jsonOk = <T extends z.ZodType>(schema: T, description: string) => (
   content: { 'application/json': { schema } },
 });
 
-export const security = [{ bearer: [] }];
+/** Every /v1 route takes a bearer token or the dashboard's session cookie (with its CSRF header for writes). */
+export const security = [{ bearer: [] }, { session: [] }];

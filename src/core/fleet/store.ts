@@ -4,6 +4,7 @@ import type { VmStore } from './vm-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ClaimStore } from './claim-store.js';
 import type { HostStore } from './host-store.js';
+import type { SessionStore } from './session-store.js';
 import type { TokenStore } from './token-store.js';
 
 /**
@@ -14,6 +15,8 @@ import type { TokenStore } from './token-store.js';
  */
 export interface FleetStore {
   readonly tokens: TokenStore;
+  /** Dashboard sign-ins (session-store.ts). */
+  readonly sessions: SessionStore;
   readonly hosts: HostStore;
   readonly catalog: CatalogStore;
   readonly claims: ClaimStore;

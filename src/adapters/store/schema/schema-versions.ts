@@ -9,6 +9,7 @@ import { quotas } from './0007-quotas.js';
 import { events } from './0008-events.js';
 import { hostNotices } from './0009-host-notices.js';
 import { liveSteps } from './0010-live-steps.js';
+import { sessions } from './0011-sessions.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -31,5 +32,6 @@ export const schemaVersions: MigrationProvider = {
       '0008-events': events,
       '0009-host-notices': hostNotices,
       '0010-live-steps': liveSteps,
+      '0011-sessions': sessions,
     }),
 };
