@@ -26,7 +26,7 @@ export const OPENAPI_INFO = {
     title: 'vfleet controller API',
     version: '0.1.0',
     description:
-      'SR-IOV fleet: hosts, device specs, physical networks, networks, ports and instances. Every /v1 request carries `Authorization: Bearer <token>`, or the dashboard's session cookie (`POST /v1/session`; writes with it also send `x-vfleet-csrf`); errors are `{code, message, details}` with `details.field` naming the input at fault.',
+      'SR-IOV fleet: hosts, device specs, physical networks, networks, ports and instances. Every /v1 request carries `Authorization: Bearer <token>`, or the dashboard session cookie (`POST /v1/session`; writes with it also send `x-vfleet-csrf`); errors are `{code, message, details}` with `details.field` naming the input at fault.',
   },
 };
 

@@ -62,7 +62,12 @@ describe.each(STORE_KINDS)('the sweep purges history, %s', (kind) => {
       expect(await ids()).toEqual([active.body.id, lapsedId, fresh.body.id].sort());
 
       h.clock = expiredAt + hour + 1_000;
-      expect(await purgeHistory(h.deps)).toEqual({ instances: [lapsedId], keys: 0, events: 0 });
+      expect(await purgeHistory(h.deps)).toEqual({
+        instances: [lapsedId],
+        keys: 0,
+        events: 0,
+        sessions: 0,
+      });
       // The active one is older than the retention, the reserved one is not expired: both stay.
       expect(await ids()).toEqual([active.body.id, fresh.body.id].sort());
       expect((await h.call('GET', `/v1/instances/${lapsedId}`, h.admin)).status).toBe(404);

@@ -6,9 +6,11 @@ import type { ControllerDeps } from './controller-deps.js';
  * and instances that expired more than `instanceRetentionMs` ago (kept
  * until then so `vfleet instance list` shows what lapsed). Live instances
  * are never touched. Events go after `eventRetentionMs`, or beyond the
- * newest `eventMaxRows`.
+ * newest `eventMaxRows`. Expired dashboard sessions go at once.
  */
-export async function purgeHistory(deps: ControllerDeps): Promise<Purged & { events: number }> {
+export async function purgeHistory(
+  deps: ControllerDeps,
+): Promise<Purged & { events: number; sessions: number }> {
   const now = deps.now();
   const purged = await deps.store.claims.purge(
     new Date(now).toISOString(),
@@ -19,5 +21,7 @@ export async function purgeHistory(deps: ControllerDeps): Promise<Purged & { eve
     new Date(now - deps.config.eventRetentionMs).toISOString(),
     deps.config.eventMaxRows,
   );
-  return { ...purged, events };
+  // Expired dashboard sessions are refused already; the rows go too.
+  const sessions = await deps.store.sessions.purge(new Date(now).toISOString());
+  return { ...purged, events, sessions };
 }
