@@ -49,6 +49,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   const stopping = new AbortController();
   // Names this process in the leases of the live migrations it advances.
   const owner = `${o.ids.uuid()} pid ${String(process.pid)}`;
+  const inflight = createInflight();
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
@@ -66,6 +67,10 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
         reconciler.kick();
       },
       owner,
+    },
+    // An event stream's body runs on after its handler returned: shutdown waits for it too.
+    outliving: (work) => {
+      inflight.track(() => work).catch(() => undefined);
     },
   };
   const reconciler = createLiveMigrationReconciler(deps, {
@@ -95,7 +100,6 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       });
   }, o.sweepMs ?? 10_000);
   sweep.unref();
-  const inflight = createInflight();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve(
       {
@@ -153,12 +157,12 @@ export function expireReservations(deps: ControllerDeps): Promise<string[]> {
   return deps.store.claims.expire(new Date(deps.now()).toISOString());
 }
 
-/** Counts requests being handled, so shutdown can wait for the last one. */
+/** Counts requests (and event streams) being handled, so shutdown can wait for the last one. */
 function createInflight() {
   let n = 0;
   let idle: (() => void)[] = [];
   return {
-    async track(handle: () => Response | Promise<Response>): Promise<Response> {
+    async track<T>(handle: () => T | Promise<T>): Promise<T> {
       n++;
       try {
         return await handle();

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   readonly serializeClaims?: boolean;
   /** Where ids, secrets and MACs come from (default: node:crypto); a test may script them. */
   readonly ids?: IdSource;
+  /** Told of work that outlives its answer (event streams), as runController tracks it. */
+  readonly outliving?: (work: Promise<unknown>) => void;
 }
 
 export async function startHarness(
@@ -85,6 +87,7 @@ export async function harnessOn(
       realWorld.elapsed,
     ),
     longPolls: createLongPolls(),
+    ...(options.outliving === undefined ? {} : { outliving: options.outliving }),
   };
   const app = createControllerApp(deps, (e) => {
     console.error('controller internal error', e);

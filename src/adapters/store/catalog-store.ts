@@ -3,6 +3,7 @@ import { VfleetError } from '../../core/errors.js';
 import type { CatalogStore } from '../../core/fleet/catalog-store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
+import { withEvents, type EventTap } from './event-store.js';
 import { refuseNetworkClash } from './network-clash.js';
 import { networkConflict, updateNetworkTx, updatePhysnetTx } from './network-updates.js';
 import { networkPage, physnetPage, specPage } from './list-pages.js';
@@ -12,7 +13,7 @@ import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
 import { loadSpecs, retagHosts } from './spec-tagging.js';
 import { updateSpecTx } from './spec-updates.js';
 
-export function createCatalogStore(db: Kysely<Database>): CatalogStore {
+export function createCatalogStore(db: Kysely<Database>, tap: EventTap): CatalogStore {
   return {
     // A spec and the re-tag of every host it changes commit together.
     createSpec: (s) =>
@@ -108,11 +109,12 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
       return r.numDeletedRows > 0n;
     },
     updatePhysnet: (p) => updatePhysnetTx(db, p),
-    async createNetwork(n) {
+    async createNetwork(n, note) {
       // The physnet row lock serializes VLAN picks; the unique index is the backstop.
-      const row = await db
-        .transaction()
-        .execute(async (tx) => {
+      const row = await withEvents(
+        db,
+        tap,
+        async (tx, record) => {
           // Tenant lock first, then the physnet's: the order every quota-checked write keeps.
           if (n.quotas !== undefined) await lockTenant(tx, n.tenant);
           const pn = await tx
@@ -162,13 +164,16 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
             );
           }
           await refuseNetworkClash(tx, { ...n, vlan }, n.revealOthers === true);
-          return tx
+          const made = await tx
             .insertInto('networks')
             .values({ id: n.id, name: n.name, tenant: n.tenant, physnet: n.physnet, vlan })
             .returningAll()
             .executeTakeFirstOrThrow();
-        })
-        .catch(networkConflict(n.name, n.tenant));
+          if (note !== undefined) record([note.describe(toNetwork(made))]);
+          return made;
+        },
+        note?.at ?? '',
+      ).catch(networkConflict(n.name, n.tenant));
       return toNetwork(row);
     },
     async getNetwork(id) {
@@ -184,22 +189,37 @@ export function createCatalogStore(db: Kysely<Database>): CatalogStore {
         .executeTakeFirst();
       return r ? toNetwork(r) : null;
     },
-    async removeNetwork(id) {
-      const used = await db
-        .selectFrom('ports')
-        .select('id')
-        .where('network_id', '=', id)
-        .executeTakeFirst();
-      if (used)
-        throw new VfleetError(
-          'CONFLICT',
-          `network ${id} still has ports; delete their instances first`,
-        );
-      const r = await db.deleteFrom('networks').where('id', '=', id).executeTakeFirst();
-      return r.numDeletedRows > 0n;
-    },
-    updateNetwork: (id, patch, quotas, revealOthers) =>
-      updateNetworkTx(db, id, patch, quotas, revealOthers === true),
+    removeNetwork: (id, note) =>
+      withEvents(
+        db,
+        tap,
+        async (tx, record) => {
+          // The row lock keeps a new port (its foreign key check waits for it) from slipping in.
+          const cur = await tx
+            .selectFrom('networks')
+            .selectAll()
+            .where('id', '=', id)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!cur) return false;
+          const used = await tx
+            .selectFrom('ports')
+            .select('id')
+            .where('network_id', '=', id)
+            .executeTakeFirst();
+          if (used)
+            throw new VfleetError(
+              'CONFLICT',
+              `network ${id} still has ports; delete their instances first`,
+            );
+          await tx.deleteFrom('networks').where('id', '=', id).execute();
+          if (note !== undefined) record([note.describe(toNetwork(cur))]);
+          return true;
+        },
+        note?.at ?? '',
+      ),
+    updateNetwork: (id, patch, quotas, revealOthers, note) =>
+      updateNetworkTx(db, tap, { id, patch, quotas, revealOthers: revealOthers === true, note }),
     async getPort(id) {
       return (await portViews(db, { portId: id }))[0] ?? null;
     },

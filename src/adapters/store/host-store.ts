@@ -3,7 +3,7 @@ import type { HostStore } from '../../core/fleet/host-store.js';
 import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './host-applied.js';
-import type { EventTap } from './event-store.js';
+import { withEvents, type EventTap } from './event-store.js';
 import { recordReport } from './inventory-sync.js';
 import { hostPage } from './list-pages.js';
 import { hostHolders } from './port-views.js';
@@ -37,15 +37,24 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
     },
     get,
     page: (q, label) => hostPage(db, q, label),
-    async setLabels(id, labels) {
-      const row = await db
-        .updateTable('hosts')
-        .set({ labels: JSON.stringify(labels) })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      return row ? toHost(row) : null;
-    },
+    setLabels: (id, labels, note) =>
+      withEvents(
+        db,
+        tap,
+        async (tx, record) => {
+          const row = await tx
+            .updateTable('hosts')
+            .set({ labels: JSON.stringify(labels) })
+            .where('id', '=', id)
+            .returningAll()
+            .executeTakeFirst();
+          if (!row) return null;
+          const host = toHost(row);
+          if (note !== undefined) record([note.describe(host)]);
+          return host;
+        },
+        note?.at ?? '',
+      ),
     async devices(id) {
       const pfs = await db
         .selectFrom('pfs')

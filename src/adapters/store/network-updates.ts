@@ -6,6 +6,8 @@ import type { QuotaDefaults } from '../../core/fleet/quota.js';
 import type { NetworkPatch } from '../../core/fleet/catalog-store.js';
 import { vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
+import { withEvents, type EventTap } from './event-store.js';
+import type { EventNote } from '../../core/fleet/events.js';
 import { checkNetworkQuota, lockTenant } from './quota-checks.js';
 import { refuseNetworkClash } from './network-clash.js';
 import { toNetwork, uniqueViolation } from './rows.js';
@@ -55,14 +57,14 @@ export async function updatePhysnetTx(db: Kysely<Database>, p: Physnet): Promise
  */
 export async function updateNetworkTx(
   db: Kysely<Database>,
-  id: string,
-  patch: NetworkPatch,
-  quotas: QuotaDefaults | undefined,
-  revealOthers: boolean,
+  tap: EventTap,
+  u: NetworkUpdate,
 ): Promise<Network | null> {
-  return db
-    .transaction()
-    .execute(async (tx) => {
+  const { id, patch, quotas, revealOthers, note } = u;
+  return withEvents(
+    db,
+    tap,
+    async (tx, record) => {
       // A move may count against a VLAN quota. A network never changes tenant:
       // lock its tenant before the row (the quota lock order, quota-checks.ts).
       if (quotas !== undefined && patch.physnet !== undefined) {
@@ -116,9 +118,20 @@ export async function updateNetworkTx(
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toNetwork(row);
-    })
-    .catch(networkConflict(patch.name ?? id, null));
+      const updated = toNetwork(row);
+      if (note !== undefined) record([note.describe(updated)]);
+      return updated;
+    },
+    note?.at ?? '',
+  ).catch(networkConflict(patch.name ?? id, null));
+}
+
+export interface NetworkUpdate {
+  readonly id: string;
+  readonly patch: NetworkPatch;
+  readonly quotas: QuotaDefaults | undefined;
+  readonly revealOthers: boolean;
+  readonly note: EventNote<Network> | undefined;
 }
 
 /**

@@ -63,7 +63,7 @@ export async function openStore(
     tokens: createTokenStore(db),
     sessions: createSessionStore(db),
     hosts: createHostStore(db, tap),
-    catalog: createCatalogStore(db),
+    catalog: createCatalogStore(db, tap),
     claims: createClaimStore(db, tap),
     vms: createVmStore(db, tap),
     quotas: createQuotaStore(db),

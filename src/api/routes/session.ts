@@ -17,9 +17,10 @@ export const sessionRoutes = {
     path: '/v1/session',
     tags: ['session'],
     security: [],
-    summary: 'Sign in to the dashboard with an API token (admin or tenant); sets the session cookie',
+    summary:
+      'Sign in to the dashboard with an API token (admin or tenant); sets the session cookie',
     description:
-      'The token goes in the body, never in a URL. Answers the session and sets `vfleet_session`; a cookie-authenticated write must then send header `x-vfleet-csrf` with the session\'s `csrf`. Agent tokens are refused (403).',
+      "The token goes in the body, never in a URL. Answers the session and sets `vfleet_session`; a cookie-authenticated write must then send header `x-vfleet-csrf` with the session's `csrf`. Agent tokens are refused (403).",
     request: { body: jsonBody(sessionCreateSchema) },
     responses: {
       201: { ...jsonOk(sessionSchema, 'Signed in'), headers: setCookie },

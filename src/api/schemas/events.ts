@@ -61,3 +61,24 @@ export const eventListQuery = pageQuerySchema.extend({
       description: `follow: when nothing matches yet, wait up to this many seconds (at most ${MAX_EVENT_WAIT_SECONDS}) and answer as soon as a matching event is recorded`,
     }),
 });
+
+const EVENT_ID = /^\d{1,15}$/;
+const eventId = (what: string) =>
+  z.string().regex(EVENT_ID, `${what} is an event id (a whole number)`).optional();
+
+/** Where `GET /v1/events/stream` starts: after this event id (the header wins). */
+export const eventStreamQuery = z.object({
+  since: eventId('since').openapi({
+    param: { name: 'since', in: 'query' },
+    description:
+      'start after this event id (a browser reconnecting sends Last-Event-ID instead); with neither, only events recorded from now on',
+    example: '42',
+  }),
+});
+
+export const eventStreamHeaders = z.object({
+  'last-event-id': eventId('Last-Event-ID').openapi({
+    param: { name: 'last-event-id', in: 'header' },
+    description: 'the id of the last event the client got: the stream resumes after it',
+  }),
+});

@@ -3,6 +3,7 @@ import { VfleetError } from '../../core/errors.js';
 import type { Network, Token } from '../../core/fleet/model.js';
 import type { networkCreateSchema } from '../../api/schemas/catalog.js';
 import type { ControllerDeps } from '../controller-deps.js';
+import { networkNote } from './network-events.js';
 
 /**
  * `POST /v1/networks`: a network for the caller's tenant (an admin may name
@@ -19,13 +20,16 @@ export async function createNetwork(
     });
   }
   const tenant = who.role === 'admin' ? (b.tenant ?? 'admin') : (who.tenant ?? '');
-  return deps.store.catalog.createNetwork({
-    id: deps.ids.uuid(),
-    name: b.name,
-    tenant,
-    physnet: b.physnet,
-    vlan: b.vlan ?? null,
-    quotas: deps.config.quotas,
-    revealOthers: who.role === 'admin',
-  });
+  return deps.store.catalog.createNetwork(
+    {
+      id: deps.ids.uuid(),
+      name: b.name,
+      tenant,
+      physnet: b.physnet,
+      vlan: b.vlan ?? null,
+      quotas: deps.config.quotas,
+      revealOthers: who.role === 'admin',
+    },
+    networkNote(deps, 'created'),
+  );
 }

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { VfleetError } from '../../core/errors.js';
 import { requireRole } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
+import { labelHost } from '../hosts/label-host.js';
 import { hostDetailOut, hostOut } from '../views.js';
 import { splitLabel } from '../list-filters.js';
 import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
@@ -45,8 +46,7 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
   app.openapi(hostRoutes.update, async (c) => {
     requireRole(c.var.principal, 'admin');
     const { id } = c.req.valid('param');
-    const host = await deps.store.hosts.setLabels(id, c.req.valid('json').labels);
-    if (host === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
+    const host = await labelHost(deps, id, c.req.valid('json'));
     return c.json(hostOut(host, staleBefore()), 200);
   });
 }

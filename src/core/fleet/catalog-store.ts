@@ -1,3 +1,4 @@
+import type { EventNote } from './events.js';
 import type { DeviceSpec, Network, PfRecord, Physnet, Port } from './model.js';
 import type { Page, PageQuery } from './page.js';
 import type { QuotaDefaults } from './quota.js';
@@ -50,18 +51,21 @@ export interface CatalogStore {
   removePhysnet(name: string): Promise<boolean>;
   /** New VLAN ranges; CONFLICT naming the networks whose VLAN they leave out. Null: no such physnet. */
   updatePhysnet(p: Physnet): Promise<Physnet | null>;
-  createNetwork(n: NewNetwork): Promise<Network>;
+  /** With `note`, its event is recorded in the same transaction. */
+  createNetwork(n: NewNetwork, note?: EventNote<Network>): Promise<Network>;
   /** By tenant, then name; `tenant` null: every tenant's. */
   pageNetworks(tenant: string | null, q: PageQuery): Promise<Page<Network>>;
   getNetwork(id: string): Promise<Network | null>;
   networkByName(tenant: string, name: string): Promise<Network | null>;
-  removeNetwork(id: string): Promise<boolean>;
+  /** CONFLICT while ports use it; with `note`, its event is recorded in the same transaction. */
+  removeNetwork(id: string, note?: EventNote<Network>): Promise<boolean>;
   /** Renames or moves a network; a move (VLAN, physnet) is a CONFLICT while ports use it. */
   updateNetwork(
     id: string,
     patch: NetworkPatch,
     quotas?: QuotaDefaults,
     revealOthers?: boolean,
+    note?: EventNote<Network>,
   ): Promise<Network | null>;
   /** By tenant, instance, place in the instance; `network` (an id): only its ports. */
   pagePorts(

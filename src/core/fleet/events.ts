@@ -17,6 +17,10 @@ export const EVENT_KINDS = [
   'migration-rolled-back',
   'migration-needs-attention',
   'refused',
+  'host-labelled',
+  'network-created',
+  'network-updated',
+  'network-deleted',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -32,6 +36,16 @@ export interface NewEvent {
   readonly message: string;
   /** The facts for programs (counts, MAC, VLAN, code, field...). */
   readonly data: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The event a store write records in its own transaction (so the change and
+ * its event commit together), built from what the write made.
+ */
+export interface EventNote<T> {
+  /** When it happened (the caller's clock). */
+  readonly at: string;
+  describe(result: T): NewEvent;
 }
 
 export interface FleetEvent extends NewEvent {

@@ -1,7 +1,7 @@
 import type { DeviceSpec, Host, NumaNode, PfRecord, VfRecord } from './model.js';
 import type { Page, PageQuery } from './page.js';
 import type { InstanceView } from './claim-store.js';
-import type { NewEvent } from './events.js';
+import type { EventNote, NewEvent } from './events.js';
 import type { HostRenderFacts } from './host-render-facts.js';
 import type { IrqPinSummary, VmResult } from './vm-store.js';
 
@@ -53,7 +53,11 @@ export interface HostStore {
   get(id: string): Promise<Host | null>;
   /** One page by id; `label`: only hosts with that label value. */
   page(q: PageQuery, label: readonly [string, string] | null): Promise<Page<Host>>;
-  setLabels(id: string, labels: Readonly<Record<string, string>>): Promise<Host | null>;
+  setLabels(
+    id: string,
+    labels: Readonly<Record<string, string>>,
+    note?: EventNote<Host>,
+  ): Promise<Host | null>;
   devices(id: string): Promise<{ pfs: PfRecord[]; vfs: VfRecord[] }>;
   /** The ports holding the host's VFs and whole PFs, with their instance and network (the host map). */
   holders(id: string): Promise<PortHolder[]>;
