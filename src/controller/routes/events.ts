@@ -39,7 +39,7 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     const after = since === undefined ? await deps.store.events.latestId() : Number(since);
     const scope = { tenant: tenantScope(c.var.principal), after };
     const hangup = c.req.raw.signal;
-    return streamSSE(c, async (stream) => {
+    const res = streamSSE(c, async (stream) => {
       const gone = new AbortController();
       stream.onAbort(() => {
         gone.abort();
@@ -52,6 +52,10 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
       deps.outliving?.(pumping);
       await pumping;
     });
+    // The connection carries this stream only: once it ends (the controller
+    // stopping), the socket goes too, instead of idling until the keep-alive timeout.
+    res.headers.set('Connection', 'close');
+    return res;
   });
 }
 
