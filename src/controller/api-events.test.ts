@@ -57,6 +57,7 @@ describe.each(STORE_KINDS)('events on %s', (kind) => {
   it('records what the fleet did, oldest first, each with a true message', async () => {
     const { items } = await events();
     expect(kinds(items)).toEqual([
+      'network-created',
       'host-joined',
       'spec-applied',
       'instance-created',
@@ -64,7 +65,9 @@ describe.each(STORE_KINDS)('events on %s', (kind) => {
       'instance-deleted',
       'vf-reset',
     ]);
-    const [joined, applied, created, configured, deleted, reset] = items;
+    const [network, joined, applied, created, configured, deleted, reset] = items;
+    expect(network).toMatchObject({ host: null, tenant: 'acme', subject: 'blue' });
+    expect(network?.message).toBe('network blue (tenant acme) created: physnet p1, VLAN 100');
     expect(joined?.message).toBe('host node1 joined: 1 SR-IOV PF(s), 4 VF(s), healthy');
     expect(applied?.message).toBe('host node1 matches its specs: ens16 4 VFs (igb)');
     expect(applied?.data.pfs).toEqual([
@@ -114,6 +117,7 @@ describe.each(STORE_KINDS)('events on %s', (kind) => {
 
   it("a tenant token sees its tenant's events only; an agent token is refused", async () => {
     expect(kinds((await events('', acme)).items)).toEqual([
+      'network-created',
       'instance-created',
       'vf-configured',
       'instance-deleted',
@@ -193,6 +197,42 @@ describe.each(STORE_KINDS)('events on %s', (kind) => {
     expect(Date.now() - t1).toBeLessThan(5_000);
     expect(kinds(woke.items)).toEqual(['refused']);
     expect(woke.items[0]?.data).toMatchObject({ field: 'name' });
+  });
+
+  it('host labels and network changes are events; a tenant sees its networks', async () => {
+    const last = (await events('?last=1')).items[0]?.id ?? 0;
+    const labelled = await h.call('PATCH', '/v1/hosts/node1', h.admin, {
+      labels: { rack: 'r1', zone: 'a' },
+    });
+    expect(labelled.status).toBe(200);
+    expect((await h.call('PATCH', '/v1/hosts/nowhere', h.admin, { labels: {} })).status).toBe(404);
+    const made = await h.call('POST', '/v1/networks', acme, { name: 'green', physnet: 'p1' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const id = String(made.body.id);
+    expect((await h.call('PATCH', `/v1/networks/${id}`, acme, { name: 'teal' })).status).toBe(200);
+    expect((await h.call('DELETE', `/v1/networks/${id}`, acme)).status).toBe(204);
+    // The 404 is a `refused` event, not a label.
+    const items = (await events(`?since=${String(last)}`)).items.filter(
+      (e) => e.kind !== 'refused',
+    );
+    expect(items.map((e) => `${e.kind}: ${e.message}`)).toEqual([
+      'host-labelled: host node1 labels: rack=r1, zone=a',
+      `network-created: network green (tenant acme) created: physnet p1, VLAN ${String(made.body.vlan)}`,
+      `network-updated: network teal (tenant acme) updated: physnet p1, VLAN ${String(made.body.vlan)}`,
+      'network-deleted: network teal (tenant acme) deleted',
+    ]);
+    expect(items[0]).toMatchObject({
+      host: 'node1',
+      tenant: null,
+      data: { labels: { rack: 'r1', zone: 'a' } },
+    });
+    expect(items[3]).toMatchObject({ tenant: 'acme', subject: 'teal', data: { network: id } });
+    // The tenant sees its network's events, not the host's.
+    expect(kinds((await events(`?since=${String(last)}`, acme)).items)).toEqual([
+      'network-created',
+      'network-updated',
+      'network-deleted',
+    ]);
   });
 
   it('the sweep purges events past their age, and the oldest beyond the row bound', async () => {

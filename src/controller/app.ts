@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { VfleetError } from '../core/errors.js';
 import { requestAuth } from './auth.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
+import { registerDashboard } from './dashboard.js';
 import { docsPage } from './docs-page.js';
 import { refusalRecorder } from './events.js';
 import { errorResponse, tooLarge, validationError } from './http-errors.js';
@@ -88,7 +89,8 @@ export function createControllerApp(
 
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));
-  app.get('/', (c) => c.redirect('/docs'));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Last: every other GET is the dashboard's.
+  registerDashboard(app, deps.config.webRoot);
   return app;
 }

@@ -64,6 +64,38 @@ const withHarness =
 
 describe.each(STORE_KINDS)('one transaction per use case on %s', (kind) => {
   it(
+    'a host label or network change whose event cannot be recorded changes nothing',
+    withHarness(kind, async (h) => {
+      await basicCatalog(h, 4);
+      await joinHost(h, { name: 'node1', pfs: 1, vfsPerPf: 4 });
+      const blue = (await h.store.catalog.networkByName('acme', 'blue'))?.id ?? '';
+      const labels = async () => (await h.store.hosts.get('node1'))?.labels;
+      const networks = async () =>
+        (
+          await h.store.db.selectFrom('networks').select(['id', 'name']).orderBy('id').execute()
+        ).map((n) => `${n.id} ${n.name}`);
+      const [labelsBefore, networksBefore] = [await labels(), await networks()];
+      await failOn(h.store, 'events', 'INSERT OR UPDATE');
+      const attempts: [string, string, unknown][] = [
+        ['PATCH', '/v1/hosts/node1', { labels: { rack: 'r9' } }],
+        ['POST', '/v1/networks', { name: 'green', physnet: 'p1', tenant: 'acme' }],
+        ['PATCH', `/v1/networks/${blue}`, { name: 'teal' }],
+        ['DELETE', `/v1/networks/${blue}`, undefined],
+      ];
+      for (const [method, path, body] of attempts) {
+        const r = await h.call(method, path, h.admin, body);
+        expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBe(500);
+      }
+      expect(await labels()).toEqual(labelsBefore);
+      expect(await networks()).toEqual(networksBefore);
+      await healOn(h.store, 'events');
+      const r = await h.call('PATCH', '/v1/hosts/node1', h.admin, { labels: { rack: 'r9' } });
+      expect(r.status).toBe(200);
+      expect(await labels()).toEqual({ rack: 'r9' });
+    }),
+  );
+
+  it(
     'a report whose render facts cannot be written leaves the host inventory as it was',
     withHarness(kind, async (h) => {
       await basicCatalog(h, 4);
