@@ -56,6 +56,14 @@ async function network(c: Ctl, name: string, tenant = 'acme'): Promise<string> {
   return body.id;
 }
 
+/** A token made through the API; its secret. */
+async function newToken(body: Record<string, unknown>): Promise<string> {
+  const r = await c.call('POST', '/v1/tokens', body);
+  const made = (await r.json()) as { token: string };
+  expect(r.status).toBe(201);
+  return made.token;
+}
+
 const stream = (c: Ctl, headers: Record<string, string> = {}, query = '', token = c.admin) =>
   openSse(`${c.ctl.url}/v1/events/stream${query}`, {
     authorization: `Bearer ${token}`,
@@ -147,7 +155,7 @@ describe('GET /v1/events/stream', () => {
           : await stream(c, {}, `?since=${String(seen?.id)}`);
       try {
         const got: string[] = [];
-        for (let i = 0; i < missed.length; i++) {
+        while (got.length < missed.length) {
           const e = await again.nextEvent();
           got.push(`${String(e?.kind)} ${String(e?.subject)}`);
         }
@@ -161,13 +169,7 @@ describe('GET /v1/events/stream', () => {
   });
 
   it("a tenant sees its own events only; an admin sees every tenant's", async () => {
-    const tenantToken = String(
-      (
-        (await (
-          await c.call('POST', '/v1/tokens', { name: 'acme-desk', role: 'tenant', tenant: 'acme' })
-        ).json()) as { token: string }
-      ).token,
-    );
+    const tenantToken = await newToken({ name: 'acme-desk', role: 'tenant', tenant: 'acme' });
     const mine = await stream(c, {}, '', tenantToken);
     const all = await stream(c);
     try {
@@ -206,13 +208,7 @@ describe('GET /v1/events/stream', () => {
     const since = await c.call('GET', '/v1/events/stream?since=-1');
     expect(since.status).toBe(400);
     expect(await since.json()).toMatchObject({ details: { field: 'query.since' } });
-    const agent = String(
-      (
-        (await (
-          await c.call('POST', '/v1/tokens', { name: 'ag', role: 'agent', host: 'h' })
-        ).json()) as { token: string }
-      ).token,
-    );
+    const agent = await newToken({ name: 'ag', role: 'agent', host: 'h' });
     expect((await c.call('GET', '/v1/events/stream', undefined, agent)).status).toBe(403);
     expect((await fetch(`${c.ctl.url}/v1/events/stream`)).status).toBe(401);
   });
@@ -236,14 +232,14 @@ describe('the stream ends cleanly', () => {
       });
       await s.next();
       expect(pumps).toHaveLength(1);
-      let settled = false;
-      void Promise.all(pumps).then(() => (settled = true));
+      const state = { settled: false };
+      void Promise.all(pumps).then(() => (state.settled = true));
       await new Promise((r) => setTimeout(r, 100));
-      expect(settled).toBe(false);
+      expect(state.settled).toBe(false);
       s.close();
       const t0 = Date.now();
-      while (!settled && Date.now() - t0 < 3_000) await new Promise((r) => setTimeout(r, 20));
-      expect(settled, 'the stream loop still runs after the client hung up').toBe(true);
+      while (!state.settled && Date.now() - t0 < 3_000) await new Promise((r) => setTimeout(r, 20));
+      expect(state.settled, 'the stream loop still runs after the client hung up').toBe(true);
     } finally {
       await new Promise((r) => server.close(r));
       await h.close();
