@@ -35,6 +35,8 @@ export interface FleetServiceOptions {
   readonly liveMigrationLeaseMs?: number;
   /** Tests only (VFLEET_TEST_KILL_AT): stops the process at a live migration step. */
   readonly liveMigrationHook?: LiveMigrationHook;
+  /** The built dashboard the controller serves at `/` (the package's dist/web). */
+  readonly webRoot?: string;
 }
 
 /** "postgres://u:secret@h:5432/db" without the password, for printing. */
@@ -128,6 +130,7 @@ async function startLocked(
         tenantPortSources: { ...DEFAULT_CONFIG.tenantPortSources, ...o.tenantPortSources },
         http: { ...DEFAULT_CONFIG.http, ...o.http },
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
+        webRoot: s.webRoot ?? null,
         liveMigrations: {
           ...DEFAULT_CONFIG.liveMigrations,
           ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),

@@ -46,7 +46,12 @@ const services = async () => {
             if (`${step}@${at}` === killAt) process.kill(process.pid, 'SIGKILL');
           },
         };
-  return { m, s: { databaseUrl: env('DATABASE_URL'), clock, ...feedPollMs, ...lease, ...hook } };
+  // `npm run build` writes the dashboard beside the compiled code.
+  const webRoot = join(installDir, 'dist', 'web');
+  return {
+    m,
+    s: { databaseUrl: env('DATABASE_URL'), clock, webRoot, ...feedPollMs, ...lease, ...hook },
+  };
 };
 const fleet: FleetDeps = {
   startController: async (o) => {

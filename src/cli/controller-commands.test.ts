@@ -47,7 +47,10 @@ describe('vfleet fleet commands against a running controller', () => {
     expect(r).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
   });
 
-  it('prints where the controller listens, its storage and the admin token file', () => {
+  it('prints where the controller listens, the dashboard, its storage and the admin token file', () => {
+    expect(c.ctl.stdout()).toContain(
+      `controller: ${c.url} (API docs ${c.url}/docs)\ndashboard: ${c.url}/\n`,
+    );
     expect(c.ctl.stdout()).toContain(`storage: PGlite in ${join(c.env.dataDir, 'pglite')}`);
     expect(c.ctl.stdout()).toContain(
       `admin token: ${join(c.env.dataDir, 'admin-token')} (created now)`,

@@ -41,7 +41,8 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
       deps.err(`vfleet controller: cannot note the URL in ${dataDir}: ${String(e)}\n`);
     });
   deps.out(
-    `controller: ${ctl.url} (API docs ${ctl.url}/docs)\nstorage: ${ctl.storage}\n` +
+    `controller: ${ctl.url} (API docs ${ctl.url}/docs)\ndashboard: ${ctl.url}/\n` +
+      `storage: ${ctl.storage}\n` +
       `admin token: ${adminTokenFile}${ctl.adminTokenCreated ? ' (created now)' : ''}\n`,
   );
   return { ctl, adminTokenFile };
