@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { VfleetError } from '../core/errors.js';
 import { requestAuth } from './auth.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
-import { registerDashboard } from './dashboard.js';
+import { dashboardPage, registerDashboard } from './dashboard.js';
 import { docsPage } from './docs-page.js';
 import { refusalRecorder } from './events.js';
 import { errorResponse, tooLarge, validationError } from './http-errors.js';
@@ -45,8 +45,11 @@ export function createControllerApp(
     },
   });
   app.onError((e, c) => errorResponse(e, c, log));
-  app.notFound((c) =>
-    errorResponse(new VfleetError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c, log),
+  // A GET no route answers is a page of the dashboard (a deep link); anything else is a 404.
+  app.notFound(
+    async (c) =>
+      (await dashboardPage(c, deps.config.webRoot)) ??
+      errorResponse(new VfleetError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c, log),
   );
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -90,7 +93,6 @@ export function createControllerApp(
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // Last: every other GET is the dashboard's.
   registerDashboard(app, deps.config.webRoot);
   return app;
 }

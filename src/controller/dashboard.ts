@@ -7,9 +7,10 @@ import type { AppEnv } from './controller-deps.js';
 
 /**
  * Serves the built dashboard (`npm run build` writes it to dist/web): the
- * files under `assets/` as they are, and index.html for every other GET
- * path that is not the API's, so a deep link (/hosts/hv-a) opens the page
- * that draws it. Registered after the API's routes, which answer first.
+ * files under `assets/` as they are; every other GET path that is not the
+ * API's answers index.html (`dashboardPage`, from the app's not-found
+ * handler, so no catch-all route hides the API's own routes), and a deep
+ * link (/hosts/hv-a) opens the page that draws it.
  */
 export function registerDashboard(app: OpenAPIHono<AppEnv>, webRoot: string | null): void {
   app.get('/assets/*', async (c) => {
@@ -22,14 +23,20 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>, webRoot: string | nu
     c.header('Content-Type', getMimeType(file) ?? 'application/octet-stream');
     return c.body(body, 200);
   });
-  app.get('*', async (c) => {
-    if (NOT_PAGES.test(c.req.path)) return c.notFound();
-    const page = webRoot === null ? null : await readIndex(webRoot);
-    secure(c);
-    // Always asked again: it names the current build's assets.
-    c.header('Cache-Control', 'no-cache');
-    return c.html(page ?? NOT_BUILT, 200);
-  });
+}
+
+/** index.html (or the not-built page) for a GET of a page path; null for anything else. */
+export async function dashboardPage(
+  c: Context<AppEnv>,
+  webRoot: string | null,
+): Promise<Response | null> {
+  if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || NOT_PAGES.test(c.req.path))
+    return null;
+  const page = webRoot === null ? null : await readIndex(webRoot);
+  secure(c);
+  // Always asked again: it names the current build's assets.
+  c.header('Cache-Control', 'no-cache');
+  return c.html(page ?? NOT_BUILT, 200);
 }
 
 /** Paths that are never the page: the API, its documents, health, and assets (never a page). */
