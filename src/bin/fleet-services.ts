@@ -131,6 +131,7 @@ async function startLocked(
         http: { ...DEFAULT_CONFIG.http, ...o.http },
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
         webRoot: s.webRoot ?? null,
+        ...(o.sessionTtlMs === undefined ? {} : { sessionTtlMs: o.sessionTtlMs }),
         liveMigrations: {
           ...DEFAULT_CONFIG.liveMigrations,
           ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),

@@ -46,6 +46,8 @@ export interface StartControllerOptions {
   readonly log: (line: string) => void;
   /** The HTTP server's limits given on the command line; the rest keep their defaults. */
   readonly http?: HttpLimitFlags;
+  /** --session-ttl: how long a dashboard session lasts (default 12 h). */
+  readonly sessionTtlMs?: number;
 }
 
 export interface HttpLimitFlags {

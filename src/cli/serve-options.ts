@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { VfleetError } from '../core/errors.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import { hostRootOption } from './common-options.js';
 import { collect, DEFAULT_LISTEN, weigherOption } from './fleet-options.js';
@@ -13,6 +14,7 @@ export interface ServeOptions extends HttpLimitOptions {
   defaultQuota?: string[];
   tenantBridge?: string[];
   tenantLibvirtNetwork?: string[];
+  sessionTtl?: number;
 }
 export interface AgentOptions {
   controller?: string;
@@ -52,7 +54,27 @@ export const serveOptions = (c: Command) =>
       '--tenant-libvirt-network <name>',
       'a libvirt network tenants may attach ports to (repeatable; default: default)',
       collect,
+    )
+    .addOption(
+      new Option(
+        '--session-ttl <hours>',
+        'how long a dashboard sign-in lasts (default: 12)',
+      ).argParser(sessionHours),
     );
+
+/** 1 to 720 hours (30 days): a session outliving that is a token kept in a browser. */
+function sessionHours(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n < 1 || n > 720)
+    throw new VfleetError(
+      'INVALID_INPUT',
+      `--session-ttl: "${v}" is not a number of hours from 1 to 720`,
+      {
+        field: 'session-ttl',
+      },
+    );
+  return n;
+}
 
 export const agentOptions = (c: Command) =>
   c

@@ -30,6 +30,7 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
     },
     embedded,
     http: httpLimitsOf(o),
+    ...(o.sessionTtl === undefined ? {} : { sessionTtlMs: o.sessionTtl * 3_600_000 }),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },

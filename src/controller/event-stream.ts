@@ -1,6 +1,7 @@
-import type { SSEStreamingApi } from 'hono/streaming';
+import type { Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { FleetEvent } from '../core/fleet/events.js';
-import type { ControllerDeps } from './controller-deps.js';
+import type { AppEnv, ControllerDeps } from './controller-deps.js';
 import { EVENTS_FEED } from './events.js';
 
 /** Events read per store query while catching up; the next read follows at once. */
@@ -8,6 +9,37 @@ const BATCH = 200;
 
 /** How soon a browser reconnects after the stream ends (the controller stopped, a read failed). */
 export const STREAM_RETRY_MS = 1000;
+
+/**
+ * The stream's answer: events after `after` (null: after the newest one
+ * now, read before answering, so whatever is recorded once the client has
+ * the headers reaches it), until the client goes or the controller stops.
+ */
+export async function openEventStream(
+  c: Context<AppEnv>,
+  deps: ControllerDeps,
+  from: { readonly tenant: string | null; readonly after: number | null },
+): Promise<Response> {
+  const scope = { tenant: from.tenant, after: from.after ?? (await deps.store.events.latestId()) };
+  const hangup = c.req.raw.signal;
+  const res = streamSSE(c, async (stream) => {
+    const gone = new AbortController();
+    stream.onAbort(() => {
+      gone.abort();
+    });
+    const ended = AbortSignal.any(
+      [hangup, gone.signal, deps.stopping].filter((s) => s !== undefined),
+    );
+    // A failed read ends the stream; the browser reconnects after `retry` and resumes.
+    const pumping = pumpEvents(deps, stream, scope, ended).catch(() => undefined);
+    deps.outliving?.(pumping);
+    await pumping;
+  });
+  // The connection carries this stream only: once it ends (the controller
+  // stopping), the socket goes too, instead of idling until the keep-alive timeout.
+  res.headers.set('Connection', 'close');
+  return res;
+}
 
 export interface StreamScope {
   /** null: every event (admin); a tenant: only its own, as `GET /v1/events`. */

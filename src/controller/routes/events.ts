@@ -1,13 +1,12 @@
 import { eventRoutes } from '../../api/routes/events.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
 import { VfleetError } from '../../core/errors.js';
 import type { EventFilter, FleetEvent } from '../../core/fleet/events.js';
 import type { Page } from '../../core/fleet/page.js';
 import { requireRole, tenantScope } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { EVENTS_FEED } from '../events.js';
-import { pumpEvents } from '../event-stream.js';
+import { openEventStream } from '../event-stream.js';
 import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 
 const KEY = LIST_KEYS.events;
@@ -35,27 +34,10 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
   app.openapi(eventRoutes.stream, async (c) => {
     requireRole(c.var.principal, 'admin', 'tenant');
     const since = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').since;
-    // Read before answering: whatever is recorded once the client has the headers reaches it.
-    const after = since === undefined ? await deps.store.events.latestId() : Number(since);
-    const scope = { tenant: tenantScope(c.var.principal), after };
-    const hangup = c.req.raw.signal;
-    const res = streamSSE(c, async (stream) => {
-      const gone = new AbortController();
-      stream.onAbort(() => {
-        gone.abort();
-      });
-      const ended = AbortSignal.any(
-        [hangup, gone.signal, deps.stopping].filter((s) => s !== undefined),
-      );
-      // A failed read ends the stream; the browser reconnects after `retry` and resumes.
-      const pumping = pumpEvents(deps, stream, scope, ended).catch(() => undefined);
-      deps.outliving?.(pumping);
-      await pumping;
+    return openEventStream(c, deps, {
+      tenant: tenantScope(c.var.principal),
+      after: since === undefined ? null : Number(since),
     });
-    // The connection carries this stream only: once it ends (the controller
-    // stopping), the socket goes too, instead of idling until the keep-alive timeout.
-    res.headers.set('Connection', 'close');
-    return res;
   });
 }
 
