@@ -9,6 +9,7 @@ import { errorResponse, tooLarge, validationError } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
 import { registerAgentRoutes } from './routes/agent.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerFleetQueryRoutes } from './routes/fleet-queries.js';
 import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
 import { registerInstanceRoutes } from './routes/instances.js';
@@ -76,6 +77,7 @@ export function createControllerApp(
   registerVmRoutes(app, deps);
   registerQuotaRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerFleetQueryRoutes(app, deps);
 
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));

@@ -46,7 +46,6 @@ export function decodeCursor(k: ListKey, cursor: string): PageKey {
 
 /** The sort keys of the API's lists (the store's keyset columns, list-pages.ts). */
 export const LIST_KEYS = {
-  hosts: { list: 'hosts', parts: ['s'] },
   specs: { list: 'specs', parts: ['t', 's'] },
   physnets: { list: 'physnets', parts: ['s'] },
   networks: { list: 'networks', parts: ['s', 's'] },

@@ -13,6 +13,7 @@ import { createHostStore } from './host-store.js';
 import { HOSTS_CHANNEL, openPgListener, type PgListener } from './pg-listener.js';
 import { schemaVersions } from './schema/schema-versions.js';
 import { createQuotaStore } from './quota-store.js';
+import { searchChains } from './search-chains.js';
 import { createTokenStore } from './token-store.js';
 
 export type StoreTarget =
@@ -65,6 +66,7 @@ export async function openStore(
     claims: createClaimStore(db, tap),
     vms: createVmStore(db, tap),
     quotas: createQuotaStore(db),
+    search: { search: (q, tenant, limit) => searchChains(db, q, tenant, limit) },
     events: createEventStore(db, tap),
     notices,
     async close() {
