@@ -137,6 +137,16 @@ describe.each(STORE_KINDS)('GET /v1/hosts on %s', (kind) => {
     await refused(`&cursor=${healthy}`);
     const ready = await first('&ready=true&q=hv');
     await refused(`&ready=false&q=hv&cursor=${ready}`);
+    // Forged keys never reach the database: a date that is none, a NUL, a lone surrogate.
+    const forge = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    await refused(
+      `&sort=lastSeen&cursor=${forge(['hosts?sort=lastSeen', '2030-02-30 00:00:00+00', 'hv-a'])}`,
+    );
+    await refused(
+      `&sort=lastSeen&cursor=${forge(['hosts?sort=lastSeen', '2030-01-01 25:00:00+00', 'hv-a'])}`,
+    );
+    await refused(`&cursor=${forge(['hosts', 'hv-\u0000'])}`);
+    await refused(`&cursor=${forge(['hosts', 'hv-\ud800'])}`);
     // The same sort and filters continue; the text's case is no other filter.
     const again = await h.call('GET', `/v1/hosts?ready=true&q=HV&cursor=${ready}`, h.admin);
     expect(again.status).toBe(200);
