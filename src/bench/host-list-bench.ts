@@ -10,7 +10,7 @@ import { summarize, timeIt } from './stats.js';
  * The dashboard's reads at 10,000 hosts: a page of `GET /v1/hosts` (first,
  * deep in a walk, every sort, each filter), `GET /v1/capacity` and
  * `GET /v1/search`, answered by the controller app in process (real SQL,
- * no socket), median of 15 each.
+ * no socket), median and minimum of 15 each (ms).
  */
 const FLEET: Omit<SeedSpec, 'now'> = {
   hosts: 10_000,
@@ -47,11 +47,13 @@ async function measure(store: OpenedStore) {
     await get(path);
     const times: number[] = [];
     for (let i = 0; i < 15; i++) times.push(await timeIt(() => get(path)));
-    return summarize(times).medianMs;
+    // The minimum beside the median: the machine may be shared, and the minimum is the query's own cost.
+    const { medianMs, minMs } = summarize(times);
+    return { medianMs, minMs };
   };
   const page = (query: string) => time(`/v1/hosts?limit=100${query}`);
   return {
-    hostsPageMedianMs: {
+    hostsPage: {
       firstById: await page(''),
       page60ById: await page(await deep('', 60)),
       firstByLastSeenDesc: await page('&sort=-lastSeen'),
@@ -61,8 +63,8 @@ async function measure(store: OpenedStore) {
       healthDegradedLastSeen: await page('&health=degraded&sort=lastSeen'),
       notReady: await page('&ready=false'),
     },
-    capacityMedianMs: await time('/v1/capacity'),
-    searchMedianMs: {
+    capacity: await time('/v1/capacity'),
+    search: {
       pciOnEveryHost: await time('/v1/search?q=0000:10:10.1'),
       hostText: await time('/v1/search?q=host0004'),
       vlan: await time('/v1/search?q=100'),

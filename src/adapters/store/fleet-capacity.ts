@@ -7,7 +7,7 @@ import type { Database } from './db-types.js';
 import { healthIs, READY, vfCountColumns, vfCountsOf } from './host-list.js';
 
 /**
- * `GET /v1/capacity`: three aggregate reads (hosts; VFs per physnet and
+ * `GET /v1/capacity`: two aggregate reads (hosts; VFs per physnet and
  * NUMA node, summed to physnets here), none of them per host. Not one
  * transaction: a capacity view is a glance, and a VF moving between the
  * reads is told at the next one.
@@ -26,14 +26,14 @@ export async function fleetCapacity(
       ),
     ])
     .executeTakeFirstOrThrow();
+  // A VF row carries its PF's NUMA node (inventory-sync.ts writes both from one report): no join.
   const cells = await db
     .selectFrom('vfs')
-    .innerJoin('pfs', 'pfs.id', 'vfs.pf_id')
-    .groupBy(['vfs.physnet', 'pfs.numa_node'])
-    .select(['vfs.physnet', 'pfs.numa_node', ...vfCountColumns('vfs')])
+    .groupBy(['vfs.physnet', 'vfs.numa_node'])
+    .select(['vfs.physnet', 'vfs.numa_node', ...vfCountColumns('vfs')])
     // NULLS FIRST: the untagged VFs and unknown nodes lead, as they would in a sorted table.
     .orderBy(sql`vfs.physnet nulls first`)
-    .orderBy(sql`pfs.numa_node nulls first`)
+    .orderBy(sql`vfs.numa_node nulls first`)
     .execute();
   const numaNodes = cells.map((c) => ({
     physnet: c.physnet,
