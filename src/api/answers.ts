@@ -2,7 +2,15 @@ import { z } from '@hono/zod-openapi';
 import { findingSchema } from './schemas/agent.js';
 import { networkSchema, physnetSchema, specSchema } from './schemas/catalog.js';
 import { eventSchema } from './schemas/events.js';
-import { hostDetailSchema, hostSchema, tokenCreatedSchema, tokenSchema } from './schemas/hosts.js';
+import { capacitySchema } from './schemas/capacity.js';
+import {
+  hostDetailSchema,
+  hostSchema,
+  hostSummarySchema,
+  tokenCreatedSchema,
+  tokenSchema,
+} from './schemas/hosts.js';
+import { searchAnswerSchema, searchHitSchema } from './schemas/search.js';
 import { instanceSchema, portSchema } from './schemas/instances.js';
 import { quotaReportSchema, tenantQuotaSchema } from './schemas/quotas.js';
 import { domainXmlSchema, migrationSchema, vmSchema } from './schemas/vms.js';
@@ -12,6 +20,10 @@ import { domainXmlSchema, migrationSchema, vmSchema } from './schemas/vms.js';
  * reads them (the CLI): declared once, by z.infer, never by hand.
  */
 export type HostView = z.output<typeof hostSchema>;
+export type HostSummaryView = z.output<typeof hostSummarySchema>;
+export type CapacityView = z.output<typeof capacitySchema>;
+export type SearchAnswerView = z.output<typeof searchAnswerSchema>;
+export type SearchHitView = z.output<typeof searchHitSchema>;
 export type HostDetailView = z.output<typeof hostDetailSchema>;
 export type HostPfView = HostDetailView['pfs'][number];
 export type VfView = HostPfView['vfs'][number];

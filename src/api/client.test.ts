@@ -18,13 +18,21 @@ const host = (id: string) => ({
   memoryMb: null,
 });
 
+/** A host as GET /v1/hosts lists it. */
+const summary = (id: string) => ({
+  ...host(id),
+  pfCount: 1,
+  vfCounts: { total: 4, free: 4, reserved: 0, allocated: 0, quarantined: 0, dirty: 0 },
+  findingCount: 0,
+});
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /** A paged list of 2,500 hosts, served as the controller serves its lists. */
 function pagedFetch() {
   const asked: string[] = [];
-  const all = Array.from({ length: 2500 }, (_, i) => host(`h${i}`));
+  const all = Array.from({ length: 2500 }, (_, i) => summary(`h${i}`));
   const fetch = (url: string): Promise<Response> => {
     asked.push(url);
     const u = new URL(url);

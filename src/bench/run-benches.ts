@@ -6,6 +6,7 @@ import { labBench, labSuiteBench } from './lab-bench.js';
 import { agentIdleBench } from './agent-idle-bench.js';
 import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
 import { scanBench } from './scan-bench.js';
+import { hostQueriesBench } from './host-list-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   claimsPostgres: claimsPostgresBench,
   eightVfsOnEightPfs: eightPfBench,
   agentIdle: agentIdleBench,
+  hostQueries: hostQueriesBench,
 };
 
 const only = process.argv.slice(2);

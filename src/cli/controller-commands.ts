@@ -7,6 +7,7 @@ import { registerNetworkCommands } from './network-commands.js';
 import { registerPhysnetCommands } from './physnet-commands.js';
 import { registerPortCommands } from './port-commands.js';
 import { registerQuotaCommands } from './quota-commands.js';
+import { registerSearchCommand } from './search-command.js';
 import { registerServeCommands } from './serve-commands.js';
 import { registerSpecCommands } from './spec-commands.js';
 import { registerTokenCommands } from './token-commands.js';
@@ -14,7 +15,7 @@ import { registerTokenCommands } from './token-commands.js';
 /**
  * The fleet half of the CLI: `controller`, `agent` and `up` start the
  * services; `hosts`, `spec`, `physnet`, `network`, `port`, `instance` and
- * `token`, `quota`, `events` talk to a controller's /v1 API (docs/controller.md).
+ * `token`, `quota`, `events`, `search` talk to a controller's /v1 API (docs/controller.md).
  */
 export function registerControllerCommands(program: Command, deps: CliDeps): void {
   registerServeCommands(program, deps);
@@ -27,4 +28,5 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerTokenCommands(program, deps);
   registerQuotaCommands(program, deps);
   registerEventsCommand(program, deps);
+  registerSearchCommand(program, deps);
 }

@@ -1,8 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { hostRoutes } from '../api/routes/hosts.js';
 import { UserBody } from '../api/call-types.js';
 import { VfleetError } from '../core/errors.js';
-import { apiCommand, same } from './api-command.js';
+import { HOST_SORTS, type HostSort } from '../core/fleet/host-query.js';
+import { HOST_HEALTHS, type HostHealth } from '../core/fleet/model.js';
+import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';
 import { hostsTable, print } from './fleet-render.js';
@@ -28,6 +30,14 @@ export function applyLabelChanges(
   return Object.fromEntries(out);
 }
 
+/** `vfleet hosts list`: the filters and sort of GET /v1/hosts (the choices are its schema's). */
+interface HostListOptions extends ApiOptions {
+  readonly search?: string;
+  readonly health?: HostHealth;
+  readonly ready?: boolean;
+  readonly sort: HostSort;
+}
+
 /**
  * `vfleet hosts`: the fleet's hosts as the controller sees them. Plural on
  * purpose: `vfleet host` works on the local host (scan, doctor, apply).
@@ -40,9 +50,29 @@ export function registerHostsCommands(program: Command, deps: CliDeps): void {
     g,
     deps,
     { name: 'list', description: 'hosts with health, readiness and labels', isDefault: true },
-    same,
-    async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list(hostRoutes.list, {}), hostsTable);
+    (c) =>
+      c
+        .option('--search <text>', 'only hosts whose name holds this text (any case)')
+        .addOption(
+          new Option('--health <health>', 'only hosts of this health').choices(HOST_HEALTHS),
+        )
+        .option('--ready', 'only hosts whose declared state is applied')
+        .option('--no-ready', 'only hosts whose declared state is not applied yet')
+        .addOption(
+          new Option('--sort <order>', 'order: by name or last seen; - for descending')
+            .choices(HOST_SORTS)
+            .default('id'),
+        ),
+    async (api, o: HostListOptions) => {
+      const query = {
+        sort: o.sort,
+        ...(o.search === undefined ? {} : { q: o.search }),
+        ...(o.health === undefined ? {} : { health: o.health }),
+        ...(o.ready === undefined
+          ? {}
+          : { ready: o.ready ? ('true' as const) : ('false' as const) }),
+      };
+      print(deps, o.output, await api.list(hostRoutes.list, { query }), hostsTable);
     },
   );
   apiCommand(

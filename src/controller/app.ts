@@ -11,6 +11,7 @@ import { requestGuard } from './request-guard.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './sessions/session-cookie.js';
 import { registerAgentRoutes } from './routes/agent.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerFleetQueryRoutes } from './routes/fleet-queries.js';
 import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
 import { registerInstanceRoutes } from './routes/instances.js';
@@ -89,6 +90,7 @@ export function createControllerApp(
   registerQuotaRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerFleetQueryRoutes(app, deps);
 
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));

@@ -9,12 +9,30 @@ export interface ListKey {
   readonly parts: readonly ('s' | 'n' | 't')[];
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](\d{2})(:\d{2}){0,2}$/;
+
+/**
+ * A timestamp PostgreSQL could have written: one it would refuse (30
+ * February, hour 25) is a forged cursor, told as such rather than sent to
+ * the database to fail there.
+ */
+function isTimestamp(v: string): boolean {
+  const m = TIMESTAMP.exec(v);
+  if (m === null) return false;
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0] = m.slice(1, 7).map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  const fits = day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+  return fits && h < 24 && mi < 60 && sec < 60 && Number(m[8]) < 16;
+}
+
+/** Text the database stores: no NUL, no lone UTF-16 surrogate (PostgreSQL refuses both). */
+const storable = (v: string) => !v.includes('\u0000') && !/[\uD800-\uDFFF]/u.test(v);
 
 const partFits = (t: 's' | 'n' | 't', v: unknown): boolean =>
   t === 'n'
     ? typeof v === 'number' && Number.isSafeInteger(v)
-    : typeof v === 'string' && (t === 's' || TIMESTAMP.test(v));
+    : typeof v === 'string' && (t === 's' ? storable(v) : isTimestamp(v));
 
 /** base64url of JSON `[list, ...key]`: opaque to clients, checked on the way back. */
 export const encodeCursor = (k: ListKey, key: PageKey): string =>
@@ -46,7 +64,6 @@ export function decodeCursor(k: ListKey, cursor: string): PageKey {
 
 /** The sort keys of the API's lists (the store's keyset columns, list-pages.ts). */
 export const LIST_KEYS = {
-  hosts: { list: 'hosts', parts: ['s'] },
   specs: { list: 'specs', parts: ['t', 's'] },
   physnets: { list: 'physnets', parts: ['s'] },
   networks: { list: 'networks', parts: ['s', 's'] },

@@ -5,7 +5,8 @@ import type { Database } from './db-types.js';
 import { recordApplied } from './host-applied.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { recordReport } from './inventory-sync.js';
-import { hostPage } from './list-pages.js';
+import { fleetCapacity } from './fleet-capacity.js';
+import { hostCounts, hostPage } from './host-list.js';
 import { hostHolders } from './port-views.js';
 import { toHost, toPf, toSpec, toVf } from './rows.js';
 
@@ -36,7 +37,9 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
       return host;
     },
     get,
-    page: (q, label) => hostPage(db, q, label),
+    page: (q, filter) => hostPage(db, q, filter),
+    counts: (ids) => hostCounts(db, ids),
+    capacity: (staleBefore) => fleetCapacity(db, staleBefore),
     setLabels: (id, labels, note) =>
       withEvents(
         db,

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import type { Host, Network, Physnet, DeviceSpec, Token } from '../../core/fleet/model.js';
+import type { Network, Physnet, DeviceSpec, Token } from '../../core/fleet/model.js';
 import { pageOf } from '../../core/fleet/page.js';
 import type { Page, PageQuery } from '../../core/fleet/page.js';
 import type { Database } from './db-types.js';
 import { afterKey, keyOrder, keyText } from './keyset.js';
 import type { KeyColumn } from './keyset.js';
-import { toHost, toNetwork, toSpec, toToken } from './rows.js';
+import { toNetwork, toSpec, toToken } from './rows.js';
 
 /**
  * The API's lists, one page each: a keyset query (`WHERE key > cursor
@@ -15,25 +15,8 @@ import { toHost, toNetwork, toSpec, toToken } from './rows.js';
  * meanwhile.
  */
 
-const ID: KeyColumn[] = [{ ref: 'id' }];
 export const AGE: KeyColumn = { ref: 'created_at', timestamp: true };
 export const BY_AGE: KeyColumn[] = [AGE, { ref: 'id' }];
-
-export async function hostPage(
-  db: Kysely<Database>,
-  q: PageQuery,
-  label: readonly [string, string] | null,
-): Promise<Page<Host>> {
-  let s = db
-    .selectFrom('hosts')
-    .selectAll()
-    .orderBy('id')
-    .limit(q.limit + 1);
-  if (q.after !== null) s = s.where(afterKey(ID, q.after));
-  if (label !== null)
-    s = s.where(sql<boolean>`labels @> ${JSON.stringify({ [label[0]]: label[1] })}::jsonb`);
-  return pageOf(await s.execute(), q.limit, (r) => [r.id], toHost);
-}
 
 /**
  * Oldest first, by (created_at, id) of `from`'s table. `from` selects

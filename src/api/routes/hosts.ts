@@ -1,6 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
-import { hostDetailSchema, hostPatchSchema, hostSchema } from '../schemas/hosts.js';
+import {
+  hostDetailSchema,
+  hostPatchSchema,
+  hostSchema,
+  hostSummarySchema,
+} from '../schemas/hosts.js';
 import { hostListQuery } from '../schemas/list-queries.js';
 import { pageSchema } from '../schemas/pages.js';
 
@@ -10,9 +15,13 @@ export const hostRoutes = {
     path: '/v1/hosts',
     tags: ['hosts'],
     security,
-    summary: 'List hosts with health and readiness, a page at a time (admin)',
+    summary:
+      'List hosts with health, readiness and VF counts, filtered and sorted, a page at a time (admin)',
     request: { query: hostListQuery },
-    responses: { 200: jsonOk(pageSchema(hostSchema, 'HostPage'), 'Hosts'), ...errorResponses },
+    responses: {
+      200: jsonOk(pageSchema(hostSummarySchema, 'HostPage'), 'Hosts'),
+      ...errorResponses,
+    },
   }),
   get: createRoute({
     method: 'get',

@@ -21,6 +21,35 @@ export const hostSchema = z
   })
   .openapi('Host');
 
+/**
+ * VFs by lifecycle: the five counts split `total` (a released VF is `dirty`,
+ * not `free`, until its agent confirmed the reset).
+ */
+export const vfCountsSchema = z
+  .object({
+    total: z.number().int(),
+    free: z.number().int().openapi({ description: 'free and clean: offered to the scheduler' }),
+    reserved: z.number().int(),
+    allocated: z.number().int(),
+    quarantined: z.number().int(),
+    dirty: z
+      .number()
+      .int()
+      .openapi({ description: 'released; waiting for the agent to confirm the reset' }),
+  })
+  .openapi('VfCounts');
+
+/** A host in the list: the host, and what the dashboard's fleet table counts on it. */
+export const hostSummarySchema = hostSchema
+  .extend({
+    pfCount: z.number().int().openapi({ description: 'SR-IOV PFs the agent reported' }),
+    vfCounts: vfCountsSchema,
+    findingCount: z.number().int().openapi({
+      description: "the host's last doctor findings of severity error or warning",
+    }),
+  })
+  .openapi('HostSummary');
+
 /** Who holds a VF or whole PF, for the host map: names, not only ids. */
 const holderFields = {
   instance: z

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { HOST_HEALTHS } from '../../core/fleet/model.js';
+import { HOST_SORTS } from '../../core/fleet/host-query.js';
 import { pageQuerySchema } from './pages.js';
 
 /** The optional filters of the list routes, on top of `?limit=&cursor=`. */
@@ -12,6 +14,36 @@ export const hostListQuery = pageQuerySchema.extend({
       param: { name: 'label', in: 'query' },
       description: 'only hosts with this label, as key=value',
       example: 'rack=r1',
+    }),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'give some text to look for')
+    .max(200, 'at most 200 characters')
+    .optional()
+    .openapi({
+      param: { name: 'q', in: 'query' },
+      description: 'only hosts whose id holds this text (any case)',
+      example: 'rack1',
+    }),
+  health: z
+    .enum(HOST_HEALTHS, `one of ${HOST_HEALTHS.join(', ')}`)
+    .optional()
+    .openapi({ param: { name: 'health', in: 'query' }, description: 'only hosts of this health' }),
+  ready: z
+    .enum(['true', 'false'], 'true or false')
+    .optional()
+    .openapi({
+      param: { name: 'ready', in: 'query' },
+      description: 'only hosts whose declared state is (true) or is not yet (false) applied',
+    }),
+  sort: z
+    .enum(HOST_SORTS, `one of ${HOST_SORTS.join(', ')}`)
+    .optional()
+    .openapi({
+      param: { name: 'sort', in: 'query' },
+      description:
+        'order of the list (default `id`; `-` = descending; `lastSeen`: never seen first). A cursor holds its sort and filters',
     }),
 });
 

@@ -5,24 +5,14 @@ import { requireRole } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { labelHost } from '../hosts/label-host.js';
 import { hostDetailOut, hostOut } from '../views.js';
-import { splitLabel } from '../list-filters.js';
-import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
-
-const KEY = LIST_KEYS.hosts;
+import { listHosts } from '../hosts/list-hosts.js';
 
 export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const staleBefore = () => new Date(deps.now() - deps.config.staleAfterMs).toISOString();
 
   app.openapi(hostRoutes.list, async (c) => {
     requireRole(c.var.principal, 'admin');
-    const sb = staleBefore();
-    const query = c.req.valid('query');
-    const label = query.label === undefined ? null : splitLabel(query.label);
-    const page = await deps.store.hosts.page(pageQuery(KEY, query), label);
-    return c.json(
-      pageOut(KEY, page, (h) => hostOut(h, sb)),
-      200,
-    );
+    return c.json(await listHosts(deps, c.req.valid('query')), 200);
   });
 
   app.openapi(hostRoutes.get, async (c) => {

@@ -4,6 +4,7 @@ import type { InstanceView } from './claim-store.js';
 import type { EventNote, NewEvent } from './events.js';
 import type { HostRenderFacts } from './host-render-facts.js';
 import type { IrqPinSummary, VmResult } from './vm-store.js';
+import type { FleetCapacity, HostCounts, HostFilter } from './host-query.js';
 
 /** What an agent reports, reduced to what the controller keeps. */
 export interface HostReport {
@@ -51,8 +52,16 @@ export interface HostStore {
   /** Creates the host on first contact; labels only apply to a new host. */
   register(id: string, labels: Readonly<Record<string, string>>, now: string): Promise<Host>;
   get(id: string): Promise<Host | null>;
-  /** One page by id; `label`: only hosts with that label value. */
-  page(q: PageQuery, label: readonly [string, string] | null): Promise<Page<Host>>;
+  /**
+   * One page in the filter's sort order, filtered in the query (health
+   * from lastSeen against `staleBefore`); the page key is the sort's key
+   * and the id (`[id]` or `[lastSeen, id]`).
+   */
+  page(q: PageQuery, filter: HostFilter): Promise<Page<Host>>;
+  /** PFs and VFs by state of each of these hosts (one grouped query); hosts without PFs are left out. */
+  counts(ids: readonly string[]): Promise<HostCounts[]>;
+  /** The fleet's hosts by health and readiness, and its VFs by physnet and by physnet and NUMA node. */
+  capacity(staleBefore: string): Promise<FleetCapacity>;
   setLabels(
     id: string,
     labels: Readonly<Record<string, string>>,

@@ -6,6 +6,7 @@ import type { ClaimStore } from './claim-store.js';
 import type { HostStore } from './host-store.js';
 import type { SessionStore } from './session-store.js';
 import type { TokenStore } from './token-store.js';
+import type { SearchStore } from './search-query.js';
 
 /**
  * Storage as the controller needs it (Kysely style: defined by the caller,
@@ -22,6 +23,8 @@ export interface FleetStore {
   readonly claims: ClaimStore;
   readonly vms: VmStore;
   readonly quotas: QuotaStore;
+  /** The fleet search: chains from a MAC, PCI address, VLAN, name or id. */
+  readonly search: SearchStore;
   /** What the fleet did (events.ts). */
   readonly events: EventStore;
   /** Wake-ups the store publishes on commit. */

@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { addVfCounts, NO_VFS } from '../../core/fleet/host-query.js';
+import type { FleetCapacity, VfCounts } from '../../core/fleet/host-query.js';
+import { HOST_HEALTHS } from '../../core/fleet/model.js';
+import type { Database } from './db-types.js';
+import { healthIs, READY, vfCountColumns, vfCountsOf } from './host-list.js';
+
+/**
+ * `GET /v1/capacity`: two aggregate reads (hosts; VFs per physnet and
+ * NUMA node, summed to physnets here), none of them per host. Not one
+ * transaction: a capacity view is a glance, and a VF moving between the
+ * reads is told at the next one.
+ */
+export async function fleetCapacity(
+  db: Kysely<Database>,
+  staleBefore: string,
+): Promise<FleetCapacity> {
+  const hosts = await db
+    .selectFrom('hosts')
+    .select([
+      sql<number>`count(*)::int`.as('total'),
+      sql<number>`(count(*) filter (where ${READY}))::int`.as('ready'),
+      ...HOST_HEALTHS.map((h) =>
+        sql<number>`(count(*) filter (where ${healthIs(h, staleBefore)}))::int`.as(h),
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+  // A VF row carries its PF's NUMA node (inventory-sync.ts writes both from one report): no join.
+  const cells = await db
+    .selectFrom('vfs')
+    .groupBy(['vfs.physnet', 'vfs.numa_node'])
+    .select(['vfs.physnet', 'vfs.numa_node', ...vfCountColumns('vfs')])
+    // NULLS FIRST: the untagged VFs and unknown nodes lead, as they would in a sorted table.
+    .orderBy(sql`vfs.physnet nulls first`)
+    .orderBy(sql`vfs.numa_node nulls first`)
+    .execute();
+  const numaNodes = cells.map((c) => ({
+    physnet: c.physnet,
+    numaNode: c.numa_node,
+    ...vfCountsOf(c),
+  }));
+  const physnets = new Map<string | null, VfCounts>();
+  for (const c of numaNodes)
+    physnets.set(c.physnet, addVfCounts(physnets.get(c.physnet) ?? NO_VFS, c));
+  return {
+    hosts: {
+      total: hosts.total,
+      ready: hosts.ready,
+      byHealth: {
+        unknown: hosts.unknown,
+        healthy: hosts.healthy,
+        degraded: hosts.degraded,
+        stale: hosts.stale,
+      },
+    },
+    physnets: [...physnets].map(([physnet, counts]) => ({ physnet, ...counts })),
+    numaNodes,
+  };
+}
