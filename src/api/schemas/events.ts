@@ -61,3 +61,22 @@ export const eventListQuery = pageQuerySchema.extend({
       description: `follow: when nothing matches yet, wait up to this many seconds (at most ${MAX_EVENT_WAIT_SECONDS}) and answer as soon as a matching event is recorded`,
     }),
 });
+
+const eventId = z
+  .string()
+  .regex(/^\d{1,15}$/, 'an event id')
+  .optional();
+
+export const eventStreamQuery = z.object({
+  since: eventId.openapi({
+    param: { name: 'since', in: 'query' },
+    description: 'start after this event id (when no Last-Event-ID header is sent)',
+  }),
+});
+
+export const eventStreamHeaders = z.object({
+  'last-event-id': eventId.openapi({
+    param: { name: 'last-event-id', in: 'header' },
+    description: "the browser's EventSource sends it on reconnect: resume after it",
+  }),
+});

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { HOST_HEALTHS, TOKEN_ROLES } from '../../core/fleet/model.js';
 import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 import { VF_STATES } from '../../core/vocabulary.js';
+import { vfCountsSchema } from './capacity.js';
 import { labelsSchema, nameSchema } from './common.js';
 
 export const hostSchema = z
@@ -20,6 +21,15 @@ export const hostSchema = z
     memoryMb: z.number().nullable(),
   })
   .openapi('Host');
+
+/** A host as the fleet list shows it: the Host fields and its device counts. */
+export const hostSummarySchema = hostSchema
+  .extend({
+    pfCount: z.number(),
+    vfCounts: vfCountsSchema,
+    findingCount: z.number(),
+  })
+  .openapi('HostSummary');
 
 /** Who holds a VF or whole PF, for the host map: names, not only ids. */
 const holderFields = {
