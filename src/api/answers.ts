@@ -1,10 +1,19 @@
 import { z } from '@hono/zod-openapi';
 import { findingSchema } from './schemas/agent.js';
 import { networkSchema, physnetSchema, specSchema } from './schemas/catalog.js';
+import { capacitySchema, vfCountsSchema } from './schemas/capacity.js';
 import { eventSchema } from './schemas/events.js';
-import { hostDetailSchema, hostSchema, tokenCreatedSchema, tokenSchema } from './schemas/hosts.js';
+import {
+  hostDetailSchema,
+  hostSchema,
+  hostSummarySchema,
+  tokenCreatedSchema,
+  tokenSchema,
+} from './schemas/hosts.js';
 import { instanceSchema, portSchema } from './schemas/instances.js';
 import { quotaReportSchema, tenantQuotaSchema } from './schemas/quotas.js';
+import { searchAnswerSchema, searchHitSchema } from './schemas/search.js';
+import { sessionSchema } from './schemas/session.js';
 import { domainXmlSchema, migrationSchema, vmSchema } from './schemas/vms.js';
 
 /**
@@ -36,6 +45,12 @@ export type QuotaReportView = z.output<typeof quotaReportSchema>;
 export type QuotaLimit = QuotaReportView['instances']['limit'];
 export type EventView = z.output<typeof eventSchema>;
 export type FindingView = z.output<typeof findingSchema>;
+export type HostSummaryView = z.output<typeof hostSummarySchema>;
+export type CapacityView = z.output<typeof capacitySchema>;
+export type VfCountsView = z.output<typeof vfCountsSchema>;
+export type SearchAnswerView = z.output<typeof searchAnswerSchema>;
+export type SearchHitView = z.output<typeof searchHitSchema>;
+export type SessionView = z.output<typeof sessionSchema>;
 
 /**
  * A host's findings are documented as free-form (the agent's doctor may be
