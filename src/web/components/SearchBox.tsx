@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { useLocation, useSearch } from 'wouter';
 
 /** Whether a `/` key press should focus search (not while typing into a field). */
@@ -33,7 +33,7 @@ export function SearchBox() {
       document.removeEventListener('keydown', onKey);
     };
   }, []);
-  const submit = (e: FormEvent) => {
+  const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     const q = text.trim();
     if (q !== '') navigate(`/search?${new URLSearchParams({ q }).toString()}`);

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { useSignIn } from '../app/session.js';
 import { ErrorNote, FieldError } from '../components/ErrorNote.js';
 import { fieldError } from '../components/errors.js';
@@ -11,7 +11,7 @@ export function SignInPage() {
   const [token, setToken] = useState('');
   const signIn = useSignIn();
   const tokenError = fieldError(signIn.error, 'token');
-  const submit = (e: FormEvent) => {
+  const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     signIn.mutate(token.trim());
   };

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { Link, useSearch } from 'wouter';
 import { capacityRoutes } from '../../../api/routes/capacity.js';
 import { hostRoutes } from '../../../api/routes/hosts.js';
@@ -95,7 +95,7 @@ function FleetFilterForm({
   onApply: (f: FleetFilters) => void;
 }) {
   const [q, setQ] = useState(filters.q);
-  const submit = (e: FormEvent) => {
+  const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     onApply({ ...filters, q: q.trim(), cursor: null });
   };

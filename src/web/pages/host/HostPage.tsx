@@ -14,7 +14,7 @@ import { findVf, numaColumns } from './vf-grid.js';
 
 /** One host: NUMA nodes side by side with their PFs and VF grids, findings, IRQs, applies. */
 export function HostPage() {
-  const { id = '' } = useParams<{ id: string }>();
+  const { id } = useParams<{ id: string }>();
   const api = useApi();
   const host = useQuery({
     queryKey: ['host', id],

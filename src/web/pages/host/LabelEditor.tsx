@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { hostRoutes } from '../../../api/routes/hosts.js';
 import { useApi } from '../../app/deps-context.js';
 import { ErrorNote, FieldError } from '../../components/ErrorNote.js';
@@ -17,7 +17,7 @@ export function LabelEditor({ host, labels }: { host: string; labels: Record<str
       api.call(hostRoutes.update, { params: { id: host }, body: { labels: next } }),
     onSuccess: () => client.invalidateQueries(),
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     const parsed = parseLabels(text);
     if ('problem' in parsed) {

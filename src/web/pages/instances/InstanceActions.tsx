@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { InstanceView, SessionView } from '../../../api/answers.js';
 import { hostRoutes } from '../../../api/routes/hosts.js';
 import { instanceRoutes } from '../../../api/routes/instances.js';
@@ -82,7 +82,7 @@ export function MigrateInstance({
       }),
     onSettled: () => client.invalidateQueries(),
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     migrate.mutate(target.trim());
   };

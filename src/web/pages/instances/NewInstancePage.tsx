@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { SessionView } from '../../../api/answers.js';
 import { instanceRoutes } from '../../../api/routes/instances.js';
 import { networkRoutes } from '../../../api/routes/networks.js';
@@ -33,7 +33,7 @@ export function NewInstancePage({ session }: { session: SessionView }) {
   const setPort = (i: number, patch: Partial<InstanceForm['ports'][number]>) => {
     set({ ports: form.ports.map((p, j) => (j === i ? { ...p, ...patch } : p)) });
   };
-  const submit = (e: FormEvent) => {
+  const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     create.mutate(form);
   };

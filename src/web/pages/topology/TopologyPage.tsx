@@ -8,7 +8,7 @@ import { layoutTopology } from './layout.js';
 
 /** A host drawn: PFs, their VFs and the instances on them (SVG, links to each). */
 export function TopologyPage() {
-  const { id = '' } = useParams<{ id: string }>();
+  const { id } = useParams<{ id: string }>();
   const api = useApi();
   const host = useQuery({
     queryKey: ['host', id],
