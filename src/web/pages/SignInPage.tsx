@@ -18,7 +18,13 @@ export function SignInPage() {
   return (
     <main id="main" className="sign-in">
       <h1>vfleet</h1>
-      <form aria-labelledby="sign-in-title" data-testid="sign-in-form" onSubmit={submit}>
+      {/* method=post: even a submit the script did not catch never puts the token in a URL. */}
+      <form
+        method="post"
+        aria-labelledby="sign-in-title"
+        data-testid="sign-in-form"
+        onSubmit={submit}
+      >
         <h2 id="sign-in-title">Sign in</h2>
         <p>
           Paste an admin or tenant API token (the admin token is in the controller&apos;s data dir,
