@@ -356,7 +356,13 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly' } },
   },
   {
-    files: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/testing/**', 'src/bench/**', 'src/bin/**'],
+    files: [
+      'src/**/*.test.ts',
+      'src/**/*.test.tsx',
+      'src/testing/**',
+      'src/bench/**',
+      'src/bin/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

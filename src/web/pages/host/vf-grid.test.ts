@@ -21,7 +21,9 @@ describe('VF grid cells', () => {
   });
 
   it('names the VF and who holds it in the title (the accessible name)', () => {
-    const [cell] = vfCells(sampleHost(1, 1).pfs[0] ?? { vfs: [] });
+    const pf = sampleHost(1, 1).pfs[0];
+    if (pf === undefined) throw new Error('no PF');
+    const [cell] = vfCells(pf);
     expect(cell?.title).toBe('VF 0 0000:3b:10.0: allocated to vm-i-0-0 (acme) on blue');
   });
 

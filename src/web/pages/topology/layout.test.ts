@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { sampleHost } from '../host/sample-host.js';
 import { layoutTopology, VF_COLUMNS } from './layout.js';
 
-type Box = { x: number; y: number; w: number; h: number };
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+/** Every pair of boxes that overlap (none, in a readable picture). */
+const overlaps = (boxes: readonly Box[]) =>
+  boxes.flatMap((a, i) =>
+    boxes
+      .slice(i + 1)
+      .filter((b) => overlap(a, b))
+      .map((b) => [a, b]),
+  );
 const overlap = (a: Box, b: Box) =>
   a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
@@ -22,8 +35,7 @@ describe('topology layout', () => {
 
   it('keeps 2 PFs × 64 VFs readable: no two VF cells overlap, each at least 20 px', () => {
     const boxes = t.vfs.map((v) => ({ x: v.x, y: v.y, w: v.size, h: v.size }));
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+    expect(overlaps(boxes)).toEqual([]);
     expect(Math.min(...t.vfs.map((v) => v.size))).toBeGreaterThanOrEqual(20);
     expect(new Set(t.vfs.map((v) => v.y)).size).toBe(2 * (64 / VF_COLUMNS));
   });
@@ -44,7 +56,6 @@ describe('topology layout', () => {
 
   it('keeps instance boxes and PF bands apart', () => {
     const boxes: Box[] = [...t.instances, ...t.pfs];
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+    expect(overlaps(boxes)).toEqual([]);
   });
 });
