@@ -18,7 +18,7 @@ import { domainXmlSchema, migrationSchema, vmSchema } from './schemas/vms.js';
 
 /**
  * The answers of /v1 as their response schemas give them, for the code that
- * reads them (the CLI): declared once, by z.infer, never by hand.
+ * reads them (the CLI, the dashboard): declared once, by z.infer, never by hand.
  */
 export type HostView = z.output<typeof hostSchema>;
 export type HostDetailView = z.output<typeof hostDetailSchema>;

@@ -1,7 +1,8 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import type { SessionView } from '../../api/answers.js';
+import { isVfleetError } from '../../core/errors.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { Layout } from '../components/Layout.js';
 import { FleetPage } from '../pages/fleet/FleetPage.js';
@@ -17,18 +18,24 @@ import { TopologyPage } from '../pages/topology/TopologyPage.js';
 import { DepsContext } from './deps-context.js';
 import type { WebDeps } from './deps.js';
 import { LiveProvider } from './live.js';
-import { useSession } from './session.js';
+import { SESSION_KEY, useSession } from './session.js';
 
 export function App({ deps }: { deps: WebDeps }) {
-  const [client] = useState(
-    () =>
-      new QueryClient({
-        defaultOptions: {
-          // The live feed says when data changed; no refetch on focus or timer.
-          queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: false },
-        },
-      }),
-  );
+  const [client] = useState(() => {
+    // A session that ended (expired, signed out elsewhere) shows the sign-in page.
+    const onError = (e: unknown) => {
+      if (isVfleetError(e) && e.code === 'UNAUTHORIZED') client.setQueryData(SESSION_KEY, null);
+    };
+    const client: QueryClient = new QueryClient({
+      queryCache: new QueryCache({ onError }),
+      mutationCache: new MutationCache({ onError }),
+      defaultOptions: {
+        // The live feed says when data changed; no refetch on focus or timer.
+        queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: false },
+      },
+    });
+    return client;
+  });
   return (
     <DepsContext.Provider value={deps}>
       <QueryClientProvider client={client}>

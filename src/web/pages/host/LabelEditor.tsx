@@ -30,7 +30,7 @@ export function LabelEditor({ host, labels }: { host: string; labels: Record<str
   const message = problem ?? fieldError(save.error, 'labels');
   return (
     <form onSubmit={submit} className="labels-form" aria-labelledby="labels-title">
-      <h3 id="labels-title">Labels</h3>
+      <h2 id="labels-title">Labels</h2>
       <label htmlFor="labels">One key=value per line</label>
       <textarea
         id="labels"

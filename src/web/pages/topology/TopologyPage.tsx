@@ -61,7 +61,7 @@ function TopologySvg({ t, hostHref }: { t: ReturnType<typeof layoutTopology>; ho
         width={t.width}
         height={t.height}
         viewBox={`0 0 ${t.width} ${t.height}`}
-        role="img"
+        role="group"
         aria-labelledby="topology-caption"
         data-testid="topology"
       >
