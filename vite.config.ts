@@ -13,5 +13,12 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'assets',
     assetsInlineLimit: 0,
+    rollupOptions: {
+      // zod's sources carry `@__PURE__` comments rollup cannot place; harmless, and noise.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+        warn(warning);
+      },
+    },
   },
 });

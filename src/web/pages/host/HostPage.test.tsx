@@ -21,8 +21,8 @@ describe('host page', () => {
     expect(count(html, 'data-testid="vf-cell"')).toBe(16);
     for (const pf of host.pfs)
       for (const vf of pf.vfs) expect(html).toContain(`data-pci="${vf.pciAddress}"`);
-    expect(html).toContain('aria-label="VF 1 0000:3b:10.1: dirty"');
-    expect(html).toContain('aria-label="VF 2 0000:3b:10.2: quarantined"');
+    expect(html).toContain('<span class="visually-hidden">VF 1 0000:3b:10.1: dirty</span>');
+    expect(html).toContain('<span class="visually-hidden">VF 2 0000:3b:10.2: quarantined</span>');
   });
 
   it('puts the NUMA nodes side by side in node order, each with its PF', () => {

@@ -5,6 +5,7 @@ import { eventRoutes } from '../../../api/routes/events.js';
 import { hostRoutes } from '../../../api/routes/hosts.js';
 import { useApi } from '../../app/deps-context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { StateLegend } from '../../components/StateLegend.js';
 import { useNavigate } from '../../components/navigate.js';
 import { shortTime } from '../fleet/host-rows.js';
 import { LabelEditor } from './LabelEditor.js';
@@ -46,6 +47,7 @@ export function HostPage() {
       </p>
       {h.lastApplyMessage === null ? null : <p className="muted">{h.lastApplyMessage}</p>}
       <LabelEditor key={JSON.stringify(h.labels)} host={h.id} labels={h.labels} />
+      <StateLegend />
       <div className="numa-columns">
         {numaColumns(h).map((col) => (
           <section
@@ -66,7 +68,15 @@ export function HostPage() {
           </section>
         ))}
       </div>
-      {chosen === null ? null : <VfDetails pf={chosen.pf} vf={chosen.vf} />}
+      {chosen === null ? null : (
+        <VfDetails
+          pf={chosen.pf}
+          vf={chosen.vf}
+          onClose={() => {
+            navigate(base);
+          }}
+        />
+      )}
       <Findings host={h} />
       <IrqPins host={h} />
       <LastApplies host={h.id} />

@@ -6,7 +6,15 @@ const yesNo = (b: boolean | null) => (b === null ? '–' : b ? 'yes' : 'no');
 const orDash = (v: string | number | null) => (v === null ? '–' : String(v));
 
 /** One VF: where it is, its settings, and the chain of who holds it. */
-export function VfDetails({ pf, vf }: { pf: HostPfView; vf: VfView }) {
+export function VfDetails({
+  pf,
+  vf,
+  onClose,
+}: {
+  pf: HostPfView;
+  vf: VfView;
+  onClose: () => void;
+}) {
   const rows: [string, React.ReactNode][] = [
     ['PCI address', vf.pciAddress],
     ['PF', `${pf.ifname ?? '?'} ${pf.pciAddress}`],
@@ -35,7 +43,10 @@ export function VfDetails({ pf, vf }: { pf: HostPfView; vf: VfView }) {
   return (
     <section className="vf-details" aria-labelledby="vf-title" data-testid="vf-details">
       <h3 id="vf-title">
-        VF {vf.index} {vf.pciAddress}
+        VF {vf.index} {vf.pciAddress}{' '}
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
       </h3>
       <dl>
         {rows.map(([k, v]) => (

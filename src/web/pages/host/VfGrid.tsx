@@ -21,7 +21,6 @@ export function VfGrid({ pf, selected, onSelect }: Props) {
             data-testid="vf-cell"
             data-pci={c.pciAddress}
             data-state={c.state}
-            aria-label={c.title}
             aria-pressed={selected === c.pciAddress}
             title={c.title}
             onClick={() => {
@@ -32,6 +31,7 @@ export function VfGrid({ pf, selected, onSelect }: Props) {
               {c.index}
               <small>{c.letter}</small>
             </span>
+            <span className="visually-hidden">{c.title}</span>
           </button>
         </li>
       ))}

@@ -4,6 +4,7 @@ import { hostRoutes } from '../../../api/routes/hosts.js';
 import { useApi } from '../../app/deps-context.js';
 import { useNavigate } from '../../components/navigate.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { StateLegend } from '../../components/StateLegend.js';
 import { layoutTopology } from './layout.js';
 
 /** A host drawn: PFs, their VFs and the instances on them (SVG, links to each). */
@@ -21,6 +22,7 @@ export function TopologyPage() {
       <p>
         <Link href={hostHref}>Back to the host</Link>
       </p>
+      <StateLegend />
       <ErrorNote error={host.error} />
       {host.data === undefined ? null : (
         <TopologySvg hostHref={hostHref} t={layoutTopology(host.data)} />
@@ -66,12 +68,9 @@ function TopologySvg({ t, hostHref }: { t: ReturnType<typeof layoutTopology>; ho
         data-testid="topology"
       >
         {t.links.map((l) => (
-          <line
+          <polyline
             key={`${l.pci}-${l.instance}`}
-            x1={l.x1}
-            y1={l.y1}
-            x2={l.x2}
-            y2={l.y2}
+            points={`${l.x1},${l.y1} ${l.bendX},${l.y1} ${l.x2},${l.y2}`}
             className="link"
           />
         ))}

@@ -29,9 +29,11 @@ export interface Topology {
     id: string;
     label: string;
   }[];
+  /** From the VF along its row to the grid's edge (under the cells), then to the instance. */
   readonly links: readonly {
     x1: number;
     y1: number;
+    bendX: number;
     x2: number;
     y2: number;
     pci: string;
@@ -100,6 +102,7 @@ export function layoutTopology(host: HostDetailView): Topology {
         links.push({
           x1: vx + CELL / 2,
           y1: vy + CELL / 2,
+          bendX: GRID_X + GRID_W + 10,
           x2: INST_X,
           y2: iy + INST_H / 2,
           pci: vf.pciAddress,
