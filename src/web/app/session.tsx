@@ -51,9 +51,9 @@ export function useSignOut() {
     mutationFn: () => api.call(sessionRoutes.remove, {}),
     onSettled: () => {
       csrf.value = null;
-      // Nothing the signed-out page may still show: every cached answer goes.
-      client.clear();
       client.setQueryData(SESSION_KEY, null);
+      // Nothing the signed-out page may still show: every other cached answer goes.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
     },
   });
 }

@@ -46,7 +46,7 @@ export function HostPage() {
         <Link href={`${base}/topology`}>Topology</Link>
       </p>
       {h.lastApplyMessage === null ? null : <p className="muted">{h.lastApplyMessage}</p>}
-      <LabelEditor key={JSON.stringify(h.labels)} host={h.id} labels={h.labels} />
+      <LabelEditor key={h.id} host={h.id} labels={h.labels} />
       <StateLegend />
       <div className="numa-columns">
         {numaColumns(h).map((col) => (

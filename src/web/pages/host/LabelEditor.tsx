@@ -10,12 +10,17 @@ import { labelsText, parseLabels } from './labels.js';
 export function LabelEditor({ host, labels }: { host: string; labels: Record<string, string> }) {
   const api = useApi();
   const client = useQueryClient();
-  const [text, setText] = useState(() => labelsText(labels));
+  // null until edited: the field then follows the host's labels as they change live.
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? labelsText(labels);
   const [problem, setProblem] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (next: Record<string, string>) =>
       api.call(hostRoutes.update, { params: { id: host }, body: { labels: next } }),
-    onSuccess: () => client.invalidateQueries(),
+    onSuccess: () => {
+      setDraft(null);
+      return client.invalidateQueries();
+    },
   });
   const submit = (e: SyntheticEvent) => {
     e.preventDefault();
@@ -39,7 +44,7 @@ export function LabelEditor({ host, labels }: { host: string; labels: Record<str
         aria-invalid={message !== null}
         aria-describedby={message === null ? undefined : 'labels-error'}
         onChange={(e) => {
-          setText(e.target.value);
+          setDraft(e.target.value);
         }}
       />
       <FieldError id="labels-error" message={message} />
