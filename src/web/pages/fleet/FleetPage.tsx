@@ -51,7 +51,7 @@ export function FleetPage() {
   return (
     <>
       <h1>Fleet</h1>
-      <FleetFilterForm filters={filters} onApply={go} />
+      <FleetFilterForm key={filters.q} filters={filters} onApply={go} />
       <section aria-labelledby="hosts-title">
         <h2 id="hosts-title">Hosts</h2>
         <ErrorNote error={hosts.error} />

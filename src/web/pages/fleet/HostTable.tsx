@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import type { HostSummaryView, HostView } from '../../../api/answers.js';
 import { hostRow } from './host-rows.js';
@@ -7,7 +8,7 @@ type Host = HostView & Partial<Pick<HostSummaryView, 'pfCount' | 'vfCounts' | 'f
 interface Props {
   readonly hosts: readonly Host[];
   /** The column headers, which sort (FleetPage gives links that change the URL). */
-  readonly headers: { readonly id: React.ReactNode; readonly lastSeen: React.ReactNode };
+  readonly headers: { readonly id: ReactNode; readonly lastSeen: ReactNode };
 }
 
 export function HostTable({ hosts, headers }: Props) {

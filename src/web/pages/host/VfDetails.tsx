@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import type { HostPfView, VfView } from '../../../api/answers.js';
 import { cellState } from './vf-grid.js';
@@ -15,7 +16,7 @@ export function VfDetails({
   vf: VfView;
   onClose: () => void;
 }) {
-  const rows: [string, React.ReactNode][] = [
+  const rows: [string, ReactNode][] = [
     ['PCI address', vf.pciAddress],
     ['PF', `${pf.ifname ?? '?'} ${pf.pciAddress}`],
     ['State', cellState(vf)],

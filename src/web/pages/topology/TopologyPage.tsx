@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'wouter';
 import { hostRoutes } from '../../../api/routes/hosts.js';
@@ -32,15 +33,7 @@ export function TopologyPage() {
 }
 
 /** An SVG link that moves within the app (no reload), as wouter's Link does for HTML. */
-function SvgLink({
-  href,
-  label,
-  children,
-}: {
-  href: string;
-  label?: string;
-  children: React.ReactNode;
-}) {
+function SvgLink({ href, label, children }: { href: string; label?: string; children: ReactNode }) {
   const navigate = useNavigate();
   return (
     <a
