@@ -22,6 +22,7 @@ import tseslint from 'typescript-eslint';
  * crypto randomness and `fetch` (everywhere else they come from deps).
  */
 const CORE = ['core'];
+const WEB_PACKAGES = ['react', 'react-dom', '@tanstack/react-query', 'wouter'];
 const RIGHTS = {
   core: { pure: true, imports: [...CORE, 'zod'] },
   'core/doctor': { pure: true, imports: [...CORE, 'core/doctor', 'core/knowledge'] },
@@ -39,7 +40,14 @@ const RIGHTS = {
   },
   // The /v1 contract, shared by routes, CLI and agent.
   api: { pure: true, imports: ['api', 'core/*', 'zod', '@hono/zod-openapi', 'hono'] },
-  web: { pure: true, imports: ['web', 'api', 'core/*', 'zod', 'hono'] },
+  // The dashboard: React pages over the same /v1 routes and schemas.
+  web: {
+    pure: true,
+    imports: ['web', 'api', 'core/*', 'zod', 'hono', ...WEB_PACKAGES],
+  },
+  // The browser's composition root: the only web code that touches fetch,
+  // EventSource and the page's clock; everything else gets them from it.
+  'web/boot': { realWorld: true, imports: ['web', 'api', 'core/*', ...WEB_PACKAGES] },
   adapters: {
     realWorld: true,
     imports: [
@@ -94,7 +102,7 @@ const RIGHTS = {
   testing: { realWorld: true, imports: ['*'] },
   bench: { realWorld: true, imports: ['*'] },
 };
-/** Every `*.test.ts`: its own folder must have rights; it may import anything. */
+/** Every `*.test.ts(x)`: its own folder must have rights; it may import anything. */
 const TEST_RIGHTS = { realWorld: true, imports: ['*'] };
 
 /**
@@ -199,7 +207,7 @@ const layers = {
     const folder = folderOf(file, src);
     if (folder === null) return {};
     const known = folder in RIGHTS;
-    const isTest = /\.test\.ts$/.test(file);
+    const isTest = /\.test\.tsx?$/.test(file);
     const rights = isTest ? TEST_RIGHTS : RIGHTS[folder];
     const pure = !isTest && known && RIGHTS[folder].pure === true;
     const rel = path.relative(context.cwd, file).split(path.sep).join('/');
@@ -310,6 +318,7 @@ export default tseslint.config(
       'bin/**',
       'eslint.config.js',
       'vitest.config.ts',
+      'vite.config.ts',
     ],
   },
   js.configs.recommended,
@@ -337,7 +346,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'src/**/*.mjs'],
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'src/**/*.mjs'],
     rules: { 'vfleet/layers': ['error', { realWorldExceptions: REAL_WORLD_EXCEPTIONS }] },
   },
   {
@@ -347,7 +356,13 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly' } },
   },
   {
-    files: ['src/**/*.test.ts', 'src/testing/**', 'src/bench/**', 'src/bin/**'],
+    files: [
+      'src/**/*.test.ts',
+      'src/**/*.test.tsx',
+      'src/testing/**',
+      'src/bench/**',
+      'src/bin/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

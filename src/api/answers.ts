@@ -6,6 +6,7 @@ import { capacitySchema } from './schemas/capacity.js';
 import {
   hostDetailSchema,
   hostSchema,
+  vfCountsSchema,
   hostSummarySchema,
   tokenCreatedSchema,
   tokenSchema,
@@ -13,17 +14,20 @@ import {
 import { searchAnswerSchema, searchHitSchema } from './schemas/search.js';
 import { instanceSchema, portSchema } from './schemas/instances.js';
 import { quotaReportSchema, tenantQuotaSchema } from './schemas/quotas.js';
+import { sessionSchema } from './schemas/session.js';
 import { domainXmlSchema, migrationSchema, vmSchema } from './schemas/vms.js';
 
 /**
  * The answers of /v1 as their response schemas give them, for the code that
- * reads them (the CLI): declared once, by z.infer, never by hand.
+ * reads them (the CLI, the dashboard): declared once, by z.infer, never by hand.
  */
 export type HostView = z.output<typeof hostSchema>;
 export type HostSummaryView = z.output<typeof hostSummarySchema>;
 export type CapacityView = z.output<typeof capacitySchema>;
 export type SearchAnswerView = z.output<typeof searchAnswerSchema>;
 export type SearchHitView = z.output<typeof searchHitSchema>;
+export type VfCountsView = z.output<typeof vfCountsSchema>;
+export type SessionView = z.output<typeof sessionSchema>;
 export type HostDetailView = z.output<typeof hostDetailSchema>;
 export type HostPfView = HostDetailView['pfs'][number];
 export type VfView = HostPfView['vfs'][number];

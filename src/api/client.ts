@@ -11,7 +11,7 @@ import {
 import { apiError, causeText } from './client-errors.js';
 
 /**
- * The one client of the /v1 API, for the CLI and the agent alike. A call
+ * The one client of the /v1 API, for the CLI, the agent and the dashboard. A call
  * names a route definition of src/api/routes, so the path, the request's
  * types and the answer's schema come from the same object the controller
  * serves; every answer is parsed with that schema before anyone reads it,
@@ -23,8 +23,16 @@ import { apiError, causeText } from './client-errors.js';
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface ApiClientOptions {
+  /** '' in the browser: requests go to the page's own origin. */
   readonly baseUrl: string;
-  readonly token: string;
+  /** The bearer token (CLI, agent). Without one, the client is in cookie mode (below). */
+  readonly token?: string;
+  /**
+   * Cookie mode, the dashboard's: the browser sends the session cookie, and
+   * every write carries the session's CSRF secret, which this gives (null
+   * before sign-in), because the controller refuses a cookie write without it.
+   */
+  readonly csrf?: () => string | null;
   readonly fetch: FetchLike;
   /** Where the token came from (`--token`, `VFLEET_TOKEN`, a file), named when it is refused. */
   readonly tokenFrom?: string;
@@ -64,18 +72,20 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     co: CallOptions = {},
   ): Promise<{ status: number; data: unknown; what: string }> => {
     const path = requestPath(route.path, input.params, input.query);
-    const what = `${route.method.toUpperCase()} ${path}`;
-    const headers: Record<string, string> = {
-      ...stringValues(input.headers),
-      authorization: `Bearer ${o.token}`,
-    };
+    const method = route.method.toUpperCase();
+    const what = `${method} ${path}`;
+    const headers: Record<string, string> = { ...stringValues(input.headers) };
+    if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
+    const csrf = o.token === undefined && method !== 'GET' ? (o.csrf?.() ?? null) : null;
+    if (csrf !== null) headers['x-vfleet-csrf'] = csrf;
     const body = input.body instanceof UserBody ? input.body.fields : input.body;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
       res = await o.fetch(`${base}${path}`, {
-        method: route.method.toUpperCase(),
+        method,
         headers,
+        ...(o.token === undefined ? { credentials: 'same-origin' as const } : {}),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(co.signal === undefined ? {} : { signal: co.signal }),
       });

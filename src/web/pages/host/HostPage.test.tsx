@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Pages } from '../../app/App.js';
+import { count, renderAt } from '../../app/static-render.js';
+import { sampleHost } from './sample-host.js';
+
+const admin = {
+  role: 'admin',
+  tenant: null,
+  tokenName: 'admin',
+  expiresAt: '2030-01-01T00:00:00Z',
+  csrf: 'x',
+} as const;
+
+describe('host page', () => {
+  const host = sampleHost(2, 8);
+  const page = (search = '') =>
+    renderAt(`/hosts/h1${search}`, <Pages session={admin} />, [[['host', 'h1'], host]]);
+
+  it('shows one VF cell per VF, named by its PCI address and state', () => {
+    const html = page();
+    expect(count(html, 'data-testid="vf-cell"')).toBe(16);
+    for (const pf of host.pfs)
+      for (const vf of pf.vfs) expect(html).toContain(`data-pci="${vf.pciAddress}"`);
+    expect(html).toContain('<span class="visually-hidden">VF 1 0000:3b:10.1: dirty</span>');
+    expect(html).toContain('<span class="visually-hidden">VF 2 0000:3b:10.2: quarantined</span>');
+  });
+
+  it('puts the NUMA nodes side by side in node order, each with its PF', () => {
+    const html = page();
+    const n0 = html.indexOf('NUMA node 0 · socket 0 · 16 CPUs');
+    const n1 = html.indexOf('NUMA node 1 · socket 1 · 16 CPUs');
+    expect(n0).toBeGreaterThan(-1);
+    expect(n1).toBeGreaterThan(n0);
+    expect(html.indexOf('PF ens0f0 0000:3b:00.0')).toBeGreaterThan(n0);
+    expect(html.indexOf('PF ens1f0 0000:3c:00.0')).toBeGreaterThan(n1);
+  });
+
+  it('opens the VF named in the URL: its MAC, VLAN, instance link, tenant and network', () => {
+    const html = page('?vf=0000:3c:10.3');
+    const details = html.slice(html.indexOf('data-testid="vf-details"'));
+    expect(details).toContain('VF 3 0000:3c:10.3');
+    expect(details).toContain('fa:16:3e:00:01:03');
+    expect(details).toContain('<dd>100</dd>');
+    expect(details).toContain('href="/instances/i-1-0"');
+    expect(details).toContain('<dd>acme</dd>');
+    expect(details).toContain('<dd>blue</dd>');
+    expect(html).toContain('aria-pressed="true"');
+    expect(count(html, 'aria-pressed="true"')).toBe(1);
+  });
+
+  it('shows the findings with their fix', () => {
+    const html = page();
+    expect(html).toContain('IOMMU is off');
+    expect(html).toContain('add intel_iommu=on to the kernel command line');
+  });
+});
+
+describe('pages a tenant gets', () => {
+  const tenant = { ...admin, role: 'tenant', tenant: 'acme', tokenName: 'acme' } as const;
+
+  it('has no host page: the route does not exist for it', () => {
+    const html = renderAt('/hosts/h1', <Pages session={tenant} />, [
+      [['host', 'h1'], sampleHost(1, 2)],
+    ]);
+    expect(html).toContain('Not found');
+    expect(html).not.toContain('vf-cell');
+  });
+});

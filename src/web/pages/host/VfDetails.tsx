@@ -1,0 +1,62 @@
+import type { ReactNode } from 'react';
+import { Link } from 'wouter';
+import type { HostPfView, VfView } from '../../../api/answers.js';
+import { cellState } from './vf-grid.js';
+
+const yesNo = (b: boolean | null) => (b === null ? '–' : b ? 'yes' : 'no');
+const orDash = (v: string | number | null) => (v === null ? '–' : String(v));
+
+/** One VF: where it is, its settings, and the chain of who holds it. */
+export function VfDetails({
+  pf,
+  vf,
+  onClose,
+}: {
+  pf: HostPfView;
+  vf: VfView;
+  onClose: () => void;
+}) {
+  const rows: [string, ReactNode][] = [
+    ['PCI address', vf.pciAddress],
+    ['PF', `${pf.ifname ?? '?'} ${pf.pciAddress}`],
+    ['State', cellState(vf)],
+    ['MAC', orDash(vf.mac)],
+    ['VLAN', orDash(vf.vlan)],
+    ['Trusted', yesNo(vf.trusted)],
+    ['Physnet', orDash(vf.physnet)],
+    ['Port', orDash(vf.portId)],
+    [
+      'Instance',
+      vf.instanceId === null ? (
+        '–'
+      ) : (
+        <Link href={`/instances/${encodeURIComponent(vf.instanceId)}`}>
+          {vf.instance ?? vf.instanceId}
+        </Link>
+      ),
+    ],
+    ['Tenant', orDash(vf.tenant)],
+    ['Network', orDash(vf.network)],
+    ['Configured by the agent', yesNo(vf.configured)],
+    ['Reserved until', orDash(vf.reservedUntil)],
+    ['Note', orDash(vf.note)],
+  ];
+  return (
+    <section className="vf-details" aria-labelledby="vf-title" data-testid="vf-details">
+      <h3 id="vf-title">
+        VF {vf.index} {vf.pciAddress}{' '}
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </h3>
+      <dl>
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+import type { HostDetailView } from '../../../api/answers.js';
+import { hostDetailSchema } from '../../../api/schemas/hosts.js';
+
+/**
+ * A host as GET /v1/hosts/{id} answers it, for the page tests: `pfs` PFs
+ * (the first on NUMA node 0, the next on node 1, further ones unknown) of
+ * `vfs` VFs each; every third VF is held by an instance (one per four VFs),
+ * VF 1 of each PF is dirty and VF 2 quarantined. Parsed by the API's own
+ * schema, so it cannot drift from what the controller sends.
+ */
+export function sampleHost(pfs: number, vfs: number): HostDetailView {
+  const pf = (p: number) => {
+    const bus = (0x3b + p).toString(16).padStart(2, '0');
+    return {
+      pciAddress: `0000:${bus}:00.0`,
+      ifname: `ens${p}f0`,
+      vendorId: '8086',
+      deviceId: '1521',
+      driver: 'igb',
+      totalVfs: vfs,
+      numVfs: vfs,
+      numaNode: p < 2 ? p : null,
+      spec: 's1',
+      specName: 'igb',
+      declaredVfs: vfs,
+      whole: null,
+      vfs: Array.from({ length: vfs }, (_, i) => {
+        const held = i % 3 === 0;
+        const inst = `i-${p}-${Math.floor(i / 4)}`;
+        return {
+          index: i,
+          pciAddress: `0000:${bus}:${(0x10 + Math.floor(i / 8)).toString(16)}.${i % 8}`,
+          state: held ? 'allocated' : i === 2 ? 'quarantined' : 'free',
+          dirty: i === 1,
+          physnet: 'p1',
+          trusted: false,
+          portId: held ? `port-${p}-${i}` : null,
+          reservedUntil: null,
+          note: null,
+          instance: held ? `vm-${inst}` : null,
+          instanceId: held ? inst : null,
+          tenant: held ? 'acme' : null,
+          network: held ? 'blue' : null,
+          mac: held
+            ? `fa:16:3e:00:${p.toString(16).padStart(2, '0')}:${i.toString(16).padStart(2, '0')}`
+            : null,
+          vlan: held ? 100 : null,
+          configured: held ? true : null,
+        };
+      }),
+    };
+  };
+  return hostDetailSchema.parse({
+    id: 'h1',
+    labels: { rack: 'a' },
+    health: 'healthy',
+    ready: true,
+    lastSeen: '2026-12-03T12:00:00.000Z',
+    desiredGeneration: 2,
+    appliedGeneration: 2,
+    lastApplyMessage: null,
+    numaNodes: [
+      { node: 1, socket: 1, cpus: 16 },
+      { node: 0, socket: 0, cpus: 16 },
+    ],
+    memoryMb: 65536,
+    findings: [
+      {
+        id: 'iommu-off',
+        severity: 'error',
+        subject: 'host',
+        title: 'IOMMU is off',
+        evidence: ['no /sys/kernel/iommu_groups'],
+        fix: ['add intel_iommu=on to the kernel command line'],
+      },
+    ],
+    irqPins: null,
+    pfs: Array.from({ length: pfs }, (_, p) => pf(p)),
+  });
+}
