@@ -1,0 +1,252 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostDetailView, InstanceView } from '../api/answers.js';
+import {
+  launchBrowser,
+  requireBuiltDashboard,
+  screenshot,
+  seriousA11yViolations,
+} from '../testing/browser.js';
+import { igbHost, startTestController, until, type TestController } from '../testing/e2e-kit.js';
+
+/**
+ * The dashboard as an operator meets it: the built app (dist/web) served by
+ * a real controller on loopback, agents on fixture hosts, Debian's chromium.
+ * Every expectation compares the page with what the API answers, so a page
+ * showing stale, wrong or another tenant's data fails here.
+ */
+
+const ACME_MAC = 'fa:16:3e:0a:0b:0c';
+const GLOBEX_MAC = 'fa:16:3e:1a:1b:1c';
+
+let ctl: TestController;
+let browser: Browser;
+/** What beforeAll started, stopped in reverse even when it failed halfway. */
+const started: (() => Promise<void>)[] = [];
+let adminToken: string;
+let acmeToken: string;
+let globexToken: string;
+const contexts: BrowserContext[] = [];
+
+const detail = async (host: string): Promise<HostDetailView> => {
+  const r = await ctl.api.call('GET', `/v1/hosts/${host}`, ctl.api.admin);
+  expect(r.status).toBe(200);
+  return r.body as unknown as HostDetailView;
+};
+
+const must = async (path: string, body: unknown, token = ctl.api.admin) => {
+  const r = await ctl.api.call('POST', path, token, body);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as unknown as InstanceView;
+};
+
+/** A fresh browser profile signed in through the sign-in form, as a person would. */
+async function signedIn(token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(ctl.url);
+  await page.getByLabel('API token').fill(token);
+  await page.getByTestId('sign-in-form').getByRole('button').click();
+  await page.getByTestId('who').waitFor();
+  expect(problems).toEqual([]);
+  // The token went into a cookie, never into the address.
+  expect(page.url()).not.toContain(token);
+  return page;
+}
+
+async function accessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await seriousA11yViolations(page), `axe on ${name}`).toEqual([]);
+}
+
+beforeAll(async () => {
+  const webRoot = await requireBuiltDashboard();
+  ctl = await startTestController('pglite', { webRoot });
+  started.push(() => ctl.close());
+  for (const [name, pf, numa] of [
+    ['hv-a', '0000:3b:00.0', 0],
+    ['hv-b', '0000:5e:00.0', 1],
+  ] as const)
+    await ctl.startAgent(name, await igbHost(name, pf, numa), { labels: { rack: name } });
+  for (const name of ['hv-a', 'hv-b'])
+    await until(`${name} to report its PF`, async () => {
+      const r = await ctl.api.call('GET', `/v1/hosts/${name}`, ctl.api.admin);
+      return r.status === 200 && (r.body.pfs as unknown[]).length === 1;
+    });
+  await must('/v1/physnets', { name: 'p1', vlanRanges: [{ min: 100, max: 199 }] });
+  await must('/v1/specs', { name: 'igb', driver: 'igb', physnet: 'p1', numVfs: 4 });
+  await must('/v1/networks', { name: 'blue', physnet: 'p1', tenant: 'acme', vlan: 120 });
+  await must('/v1/networks', { name: 'red', physnet: 'p1', tenant: 'globex', vlan: 130 });
+  for (const name of ['hv-a', 'hv-b'])
+    await until(`${name} to apply the spec`, async () => {
+      const d = await detail(name);
+      return d.ready && d.pfs[0]?.vfs.length === 4;
+    });
+  adminToken = ctl.api.admin;
+  acmeToken = await ctl.api.token('tenant', { tenant: 'acme' });
+  globexToken = await ctl.api.token('tenant', { tenant: 'globex' });
+  await must(
+    '/v1/instances',
+    {
+      name: 'web1',
+      vcpus: 1,
+      memoryMb: 512,
+      hostLabels: { rack: 'hv-b' },
+      ports: [{ network: 'blue', mac: ACME_MAC }],
+    },
+    acmeToken,
+  );
+  await must(
+    '/v1/instances',
+    {
+      name: 'db1',
+      vcpus: 1,
+      memoryMb: 512,
+      hostLabels: { rack: 'hv-a' },
+      ports: [{ network: 'red', mac: GLOBEX_MAC }],
+    },
+    globexToken,
+  );
+  browser = await launchBrowser();
+  started.push(() => browser.close());
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  for (const stop of started.reverse()) await stop();
+});
+
+describe('the dashboard in a real browser', () => {
+  it('signs in with the admin token and lists the fleet with its counts', async () => {
+    const page = await signedIn(adminToken);
+    const rows = page.getByTestId('host-row');
+    await until('both hosts listed', async () => (await rows.count()) === 2);
+    for (const name of ['hv-a', 'hv-b']) {
+      const row = page.locator(`[data-testid=host-row][data-host=${name}]`);
+      await expect.poll(() => row.textContent()).toContain('4');
+      expect(await row.textContent()).toContain(`rack=${name}`);
+    }
+    await page.getByTestId('capacity-physnet').first().waitFor();
+    const capacity = (await page.getByTestId('capacity').textContent()) ?? '';
+    expect(capacity).toContain('p1');
+    await accessible(page, 'fleet');
+  });
+
+  it("shows a host's VF grid exactly as GET /v1/hosts/{id} gives it", async () => {
+    const page = await signedIn(adminToken);
+    await page.goto(`${ctl.url}/hosts/hv-b`);
+    const cells = page.getByTestId('vf-cell');
+    const api = await detail('hv-b');
+    const vfs = api.pfs.flatMap((p) => p.vfs);
+    await until('the grid', async () => (await cells.count()) === vfs.length);
+    for (const vf of vfs) {
+      const cell = page.locator(`[data-testid=vf-cell][data-pci="${vf.pciAddress}"]`);
+      expect(await cell.getAttribute('data-state')).toBe(vf.state);
+    }
+    // The held VF opens its whole story: MAC, VLAN, instance, tenant.
+    const held = vfs.find((v) => v.instance === 'web1');
+    expect(held?.mac).toBe(ACME_MAC);
+    await page.locator(`[data-testid=vf-cell][data-pci="${held?.pciAddress ?? '?'}"]`).click();
+    const card = (await page.getByTestId('vf-details').textContent()) ?? '';
+    for (const text of [ACME_MAC, 'web1', 'acme', 'blue', '120', held?.pciAddress ?? '?'])
+      expect(card).toContain(text);
+    await accessible(page, 'host');
+    await page.goto(`${ctl.url}/hosts/hv-b/topology`);
+    await page.getByTestId('topology').waitFor();
+    expect(await page.getByTestId('topology').textContent()).toContain('web1');
+    await accessible(page, 'topology');
+  });
+
+  it('finds the whole chain by MAC and by PCI address', async () => {
+    const page = await signedIn(adminToken);
+    const held = (await detail('hv-b')).pfs[0]?.vfs.find((v) => v.instance === 'web1');
+    const pci = held?.pciAddress ?? '?';
+    for (const q of [ACME_MAC.toUpperCase().replaceAll(':', '-'), pci.slice(5)]) {
+      await page.keyboard.press('Escape');
+      await page.locator('body').press('/');
+      await page.getByTestId('search-input').fill(q);
+      await page.getByTestId('search-input').press('Enter');
+      const result = page.getByTestId('search-result').first();
+      await result.waitFor();
+      const chain = (await result.textContent()) ?? '';
+      for (const text of ['hv-b', '0000:5e:00.0', pci, 'web1', 'blue', 'acme'])
+        expect(chain, `search ${q}`).toContain(text);
+    }
+    await accessible(page, 'search');
+  });
+
+  it('shows an instance created through the API without a reload, and deleting it on the page releases its VF', async () => {
+    const page = await signedIn(adminToken);
+    await page.goto(`${ctl.url}/instances`);
+    await page.locator('[data-testid=instance-row][data-instance=web1]').waitFor();
+    await page.getByTestId('live-state').filter({ hasText: /live/i }).waitFor();
+    const created = await must(
+      '/v1/instances',
+      {
+        name: 'web2',
+        vcpus: 1,
+        memoryMb: 512,
+        hostLabels: { rack: 'hv-a' },
+        ports: [{ network: 'blue' }],
+      },
+      acmeToken,
+    );
+    // No reload: the page's one event stream brings it.
+    await page
+      .locator('[data-testid=instance-row][data-instance=web2]')
+      .waitFor({ timeout: 5_000 });
+    const vf = created.ports[0]?.pciAddress ?? '?';
+
+    await page
+      .locator('[data-testid=instance-row][data-instance=web2]')
+      .getByRole('link')
+      .first()
+      .click();
+    await page.getByTestId('instance-ports').waitFor();
+    expect(await page.getByTestId('instance-ports').textContent()).toContain(vf);
+    await accessible(page, 'instance');
+    await page.getByRole('button', { name: 'Delete web2' }).click();
+    await page.getByRole('button', { name: 'Yes, delete web2' }).click();
+    await until('the VF released', async () => {
+      const v = (await detail('hv-a')).pfs[0]?.vfs.find((x) => x.pciAddress === vf);
+      return v?.portId === null;
+    });
+    const r = await ctl.api.call('GET', `/v1/instances/${created.id}`, ctl.api.admin);
+    expect(r.status).toBe(404);
+  });
+
+  it('shows a tenant only its own objects and no admin action', async () => {
+    const page = await signedIn(globexToken);
+    const nav = (await page.getByRole('navigation', { name: 'Main' }).textContent()) ?? '';
+    expect(nav).not.toMatch(/fleet/i);
+    await page.locator('[data-testid=instance-row][data-instance=db1]').waitFor();
+    const listed = (await page.getByTestId('instance-table').textContent()) ?? '';
+    expect(listed).not.toContain('web1');
+    // A host page is an admin page: no grid, whatever the address says.
+    await page.goto(`${ctl.url}/hosts/hv-b`);
+    await page.getByTestId('who').waitFor();
+    expect(await page.getByTestId('vf-cell').count()).toBe(0);
+    expect((await page.locator('main').textContent()) ?? '').not.toContain(ACME_MAC);
+    // Search: its own MAC gives its chain, the other tenant's nothing.
+    await page.goto(`${ctl.url}/search?q=${encodeURIComponent(GLOBEX_MAC)}`);
+    await page.getByTestId('search-result').first().waitFor();
+    await page.goto(`${ctl.url}/search?q=${encodeURIComponent(ACME_MAC)}`);
+    await page.getByTestId('who').waitFor();
+    await until('the search answered', async () =>
+      /no match|nothing/i.test((await page.locator('main').textContent()) ?? ''),
+    );
+    expect(await page.getByTestId('search-result').count()).toBe(0);
+    await page.goto(`${ctl.url}/networks`);
+    await page.getByTestId('network-row').first().waitFor();
+    const networks = (await page.locator('main').textContent()) ?? '';
+    expect(networks).toContain('red');
+    expect(networks).not.toContain('blue');
+    await accessible(page, 'tenant-networks');
+    // The API behind the page agrees: the session is the tenant's.
+    const r = await page.request.get(`${ctl.url}/v1/hosts`);
+    expect(r.status()).toBe(403);
+  });
+});
