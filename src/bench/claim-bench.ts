@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
-import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { DEFAULT_CONFIG, type ControllerConfig } from '../controller/controller-deps.js';
 import { UNLIMITED_QUOTAS } from '../core/fleet/quota.js';
 import { runController } from '../controller/run-controller.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
@@ -14,7 +14,7 @@ import { scheduleCost } from './schedule-cost.js';
 import { round } from './stats.js';
 import { realWorld } from '../bin/real-world.js';
 
-type Fleet = Omit<SeedSpec, 'now'>;
+export type Fleet = Omit<SeedSpec, 'now'>;
 
 const oneVf = (n: number) => ({
   name: `vm${n}`,
@@ -37,10 +37,11 @@ const eightVfsOnEightPfs = (n: number) => ({
  * 127.0.0.1 (its clock held at the seeding time: no agent heartbeats here)
  * and hands `measure` the URL and admin token.
  */
-async function onController<T>(
+export async function onController<T>(
   store: OpenedStore,
   fleet: Fleet,
   measure: (url: string, token: string) => Promise<T>,
+  config: Partial<ControllerConfig> = {},
 ): Promise<{ seedSeconds: number; vfs: number } & T> {
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-'));
   const now = Date.now();
@@ -55,7 +56,7 @@ async function onController<T>(
     port: 0,
     adminTokenFile: join(dir, 'admin-token'),
     // Hundreds of instances for one tenant: the bench measures claims, not quotas.
-    config: { ...DEFAULT_CONFIG, quotas: UNLIMITED_QUOTAS },
+    config: { ...DEFAULT_CONFIG, quotas: UNLIMITED_QUOTAS, ...config },
     now: () => now,
     log: (l) => logs.push(l),
     serializeClaims: store.embedded,

@@ -7,6 +7,7 @@ import { agentIdleBench } from './agent-idle-bench.js';
 import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
 import { scanBench } from './scan-bench.js';
 import { hostQueriesBench } from './host-list-bench.js';
+import { dashboardBench } from './dashboard-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   eightVfsOnEightPfs: eightPfBench,
   agentIdle: agentIdleBench,
   hostQueries: hostQueriesBench,
+  dashboard: dashboardBench,
 };
 
 const only = process.argv.slice(2);
