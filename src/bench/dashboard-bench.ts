@@ -21,6 +21,20 @@ const RUNS = 7;
 const mac = (n: number) =>
   `fa:16:3e:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
 
+/**
+ * The page's DOM, as far as the callbacks below use it: they run in the
+ * browser, and this Node project does not load the DOM types (a string
+ * predicate instead would be refused by the dashboard's CSP, no eval).
+ */
+interface PageWindow {
+  readonly document: {
+    querySelectorAll(
+      selector: string,
+    ): ArrayLike<{ remove(): void }> & Iterable<{ remove(): void }>;
+  };
+}
+const inPage = () => globalThis as unknown as PageWindow;
+
 interface Held {
   readonly mac: string;
   readonly pci: string;
@@ -52,14 +66,10 @@ async function holdSome(url: string, token: string): Promise<Held[]> {
 /** ms from navigation start until `selector` matches at least `count` elements. */
 async function renderMs(page: Page, path: string, selector: string, count: number) {
   await page.goto(path);
-  // A string predicate: it runs in the page, whose DOM types this Node project does not load.
   await page.waitForFunction(
-    `document.querySelectorAll(${JSON.stringify(selector)}).length >= ${count}`,
-    undefined,
-    {
-      polling: 'raf',
-      timeout: 30_000,
-    },
+    ([s, n]) => inPage().document.querySelectorAll(s).length >= n,
+    [selector, count] as const,
+    { polling: 'raf', timeout: 30_000 },
   );
   return page.evaluate(() => performance.now());
 }
@@ -68,9 +78,9 @@ async function searchMs(page: Page, query: string): Promise<number> {
   const input = page.getByTestId('search-input');
   await input.fill(query);
   // Results of an earlier search must not count as this one's answer.
-  await page.evaluate(
-    "for (const e of document.querySelectorAll('[data-testid=search-result]')) e.remove()",
-  );
+  await page.evaluate(() => {
+    for (const e of inPage().document.querySelectorAll('[data-testid=search-result]')) e.remove();
+  });
   const t0 = performance.now();
   await input.press('Enter');
   await page.getByTestId('search-result').first().waitFor({ timeout: 30_000 });
