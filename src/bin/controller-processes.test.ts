@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuiltDashboard } from '../testing/browser.js';
 import { ensureBuilt, spawnVfleet, type VfleetProcess } from '../testing/built-cli.js';
 import { applyDesired, basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import { httpFleet } from '../testing/http-fleet.js';
@@ -50,6 +51,11 @@ describe('two controller processes on one PostgreSQL', () => {
     expect(a.p.stdout()).toMatch(/storage: PostgreSQL at 127\.0\.0\.1:\d+\/procs_\d+\n/);
     expect(a.p.stdout()).toContain('(created now)');
     expect(b.p.stdout()).not.toContain('(created now)');
+    // The installed binary serves the built dashboard at the address it prints.
+    expect(a.p.stdout()).toContain(`dashboard: ${a.url}/\n`);
+    const index = await readFile(join(await requireBuiltDashboard(), 'index.html'), 'utf8');
+    for (const page of ['/', '/hosts/node0'])
+      expect(await (await fetch(`${a.url}${page}`)).text(), page).toBe(index);
     const admin = (await readFile(join(dir, 'a', 'admin-token'), 'utf8')).trim();
     const viaA = httpFleet(a.url, admin);
     const viaB = httpFleet(b.url, admin);
