@@ -122,8 +122,9 @@ describe.each(STORE_KINDS)(
         expect(await vfMac(host.fixture, ifname, vf?.index ?? -1)).toBe(mac);
         expect(vf).toMatchObject({ instance: 'vm1', tenant: 'acme', network: 'blue', vlan: 120 });
         expect(vf?.configured).toBe(true);
-        // As the fixture host's scan has them: the VF's kernel driver and an IOMMU group.
-        expect(vf).toMatchObject({ driver: 'igbvf', iommuGroup: expect.any(Number) });
+        // As the fixture host's scan has them: bound to vfio-pci for its guest, in an IOMMU group.
+        expect(vf?.driver).toBe('vfio-pci');
+        expect(typeof vf?.iommuGroup).toBe('number');
 
         // The map: the PF heading with the spec by name, then who holds each VF.
         const show = await cli('hosts', 'show', 'hv-a');
