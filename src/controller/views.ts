@@ -152,9 +152,7 @@ export const specOut = (s: DeviceSpec): z.infer<typeof specSchema> => ({ ...s })
 export const networkOut = (n: Network): z.infer<typeof networkSchema> => ({ ...n });
 
 /** The PF fields an agent reports and the API shows back, in one place. */
-export function pfFields(
-  pf: Omit<ReportedPf, 'vfs' | 'link'>,
-): Omit<ReportedPf, 'vfs' | 'link'> {
+export function pfFields(pf: Omit<ReportedPf, 'vfs' | 'link'>): Omit<ReportedPf, 'vfs' | 'link'> {
   return {
     pciAddress: pf.pciAddress,
     ifname: pf.ifname,

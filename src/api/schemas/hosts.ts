@@ -83,7 +83,8 @@ export const vfSchema = z.object({
   reservedUntil: z.string().nullable(),
   note: z.string().nullable(),
   driver: z.string().nullable().openapi({
-    description: "the driver bound to the VF (vfio-pci, iavf, ...) at the agent's last scan; null when unbound or not reported",
+    description:
+      "the driver bound to the VF (vfio-pci, iavf, ...) at the agent's last scan; null when unbound or not reported",
   }),
   iommuGroup: z.number().int().nullable().openapi({
     description: "the VF's IOMMU group; null when the IOMMU is off or not reported",
@@ -96,10 +97,12 @@ export const vfSchema = z.object({
     description: "the holding port's spoof checking; null when no port holds the VF",
   }),
   maxTxRate: z.number().int().nullable().openapi({
-    description: "the holding port's TX rate cap in Mbit/s (0: none); null when no port holds the VF",
+    description:
+      "the holding port's TX rate cap in Mbit/s (0: none); null when no port holds the VF",
   }),
   minTxRate: z.number().int().nullable().openapi({
-    description: "the holding port's guaranteed TX rate in Mbit/s (0: none); null when no port holds the VF",
+    description:
+      "the holding port's guaranteed TX rate in Mbit/s (0: none); null when no port holds the VF",
   }),
 });
 

@@ -1,11 +1,4 @@
-import type {
-  DeviceSpec,
-  Host,
-  NumaNode,
-  PfRecord,
-  ReportedVfDetails,
-  VfRecord,
-} from './model.js';
+import type { DeviceSpec, Host, NumaNode, PfRecord, ReportedVfDetails, VfRecord } from './model.js';
 import type { Page, PageQuery } from './page.js';
 import type { InstanceView } from './claim-store.js';
 import type { EventNote, NewEvent } from './events.js';
