@@ -53,9 +53,10 @@ export function hostDetailOut(
   const { pfs, vfs } = devices;
   const holders = new Map(devices.holders.map((x) => [x.portId, x]));
   const specs = new Map(devices.specs.map((s) => [s.id, s]));
+  const holderOf = (portId: string | null) => (portId === null ? undefined : holders.get(portId));
   // The port's VF settings, as the agent is told to apply them; null while no port holds the VF.
   const settings = (portId: string | null) => {
-    const x = portId === null ? undefined : holders.get(portId);
+    const x = holderOf(portId);
     return {
       spoofchk: x?.spoofchk ?? null,
       maxTxRate: x?.maxTxRate ?? null,
@@ -63,7 +64,7 @@ export function hostDetailOut(
     };
   };
   const held = (portId: string | null) => {
-    const x = portId === null ? undefined : holders.get(portId);
+    const x = holderOf(portId);
     return {
       instance: x?.instance ?? null,
       instanceId: x?.instanceId ?? null,
