@@ -112,7 +112,8 @@ describe('vfleet fleet commands against a running controller', () => {
     expect(after.labels).toEqual({ rack: 'r1', zone: 'a' });
     const show = await cli('hosts', 'show', 'node1');
     expect(show.stdout).toMatch(
-      /PF ens16 0000:10:00\.0 {2}driver igb {2}numa 0 {2}spec igb {2}VFs 0\/4 in use \(max 7\)\n {2}VF .*\n {2}0\s+0000:10:10\.0\s+free\s+(-\s+){5}p1/,
+      // A simulated agent reports no link, VF driver or IOMMU group: each shows as `-`.
+      /PF ens16 0000:10:00\.0 {2}driver igb {2}link - {2}numa 0 {2}spec igb {2}VFs 0\/4 in use \(max 7\)\n {2}VF .*\n {2}0\s+0000:10:10\.0\s+free\s+(-\s+){7}p1/,
     );
     expect(show.stdout).toContain('zone=a');
   });

@@ -49,12 +49,13 @@ const inUse = (pf: Pf): number =>
   pf.vfs.filter((v) => v.portId !== null || v.state === 'reserved' || v.state === 'allocated')
     .length;
 
-/** `PF pf3b 0000:3b:00.0  driver igb  numa 0  spec igb  VFs 1/4 in use (max 7)`, then the VFs. */
+/** `PF pf3b 0000:3b:00.0  driver igb  link up 10000Mb/s  numa 0  spec igb  VFs 1/4 in use (max 7)`, then the VFs. */
 function pfSection(host: string, pf: Pf): string {
   const spec = pf.specName ?? pf.spec;
   const head = [
     `PF ${pf.ifname ?? '(no netdev)'} ${pf.pciAddress}`,
     `driver ${pf.driver ?? '-'}`,
+    `link ${linkText(pf.link)}`,
     `numa ${pf.numaNode ?? '-'}`,
     `spec ${spec ?? 'none'}`,
     pf.whole === null
@@ -78,11 +79,26 @@ function pfSection(host: string, pf: Pf): string {
   return (
     body +
     renderTable(
-      ['vf', 'pci', 'state', 'mac', 'vlan', 'instance', 'tenant', 'network', 'physnet', 'note'],
+      [
+        'vf',
+        'pci',
+        'state',
+        'driver',
+        'iommu',
+        'mac',
+        'vlan',
+        'instance',
+        'tenant',
+        'network',
+        'physnet',
+        'note',
+      ],
       pf.vfs.map((v) => [
         v.index,
         v.pciAddress,
         vfState(v),
+        v.driver,
+        v.iommuGroup,
         v.mac,
         v.vlan,
         v.instance,
@@ -94,6 +110,13 @@ function pfSection(host: string, pf: Pf): string {
       '  ',
     )
   );
+}
+
+/** `up 10000Mb/s`, `down (set down)` when an operator downed it, `-` when the agent did not say. */
+export function linkText(link: Pf['link']): string {
+  if (link.state === null) return '-';
+  const speed = link.speedMbps === null ? '' : ` ${link.speedMbps}Mb/s`;
+  return `${link.state}${speed}${link.adminUp === false ? ' (set down)' : ''}`;
 }
 
 /** `allocated`, `reserved (configuring)` while the agent has not applied the port, `free (resetting)`. */

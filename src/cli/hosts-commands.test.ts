@@ -60,7 +60,10 @@ describe.each(STORE_KINDS)(
         expect(before.stderr).toMatch(
           /^hv-a: (not registered yet|registered, waiting for its agent's first report)/m,
         );
-        expect(before.stdout).toMatch(/PF \S+ 0000:3b:00\.0 {2}driver igb {2}numa 0 {2}spec none/);
+        // The fixture's PF is up at its default 1000 Mb/s: the link shows as the scan read it.
+        expect(before.stdout).toMatch(
+          /PF \S+ 0000:3b:00\.0 {2}driver igb {2}link up 1000Mb\/s {2}numa 0 {2}spec none/,
+        );
         expect(before.stdout).toContain('no spec selects this PF');
         expect(before.stdout).not.toMatch(/VF\s+PCI/);
 
@@ -119,18 +122,21 @@ describe.each(STORE_KINDS)(
         expect(await vfMac(host.fixture, ifname, vf?.index ?? -1)).toBe(mac);
         expect(vf).toMatchObject({ instance: 'vm1', tenant: 'acme', network: 'blue', vlan: 120 });
         expect(vf?.configured).toBe(true);
+        // As the fixture host's scan has them: bound to vfio-pci for its guest, in an IOMMU group.
+        expect(vf?.driver).toBe('vfio-pci');
+        expect(typeof vf?.iommuGroup).toBe('number');
 
         // The map: the PF heading with the spec by name, then who holds each VF.
         const show = await cli('hosts', 'show', 'hv-a');
         expect(show.stdout).toContain(
-          `PF ${ifname} 0000:3b:00.0  driver igb  numa 0  spec igb  VFs 1/4 in use (max 7)`,
+          `PF ${ifname} 0000:3b:00.0  driver igb  link up 1000Mb/s  numa 0  spec igb  VFs 1/4 in use (max 7)`,
         );
         expect(show.stdout).toMatch(
-          /\n {2}VF\s+PCI\s+STATE\s+MAC\s+VLAN\s+INSTANCE\s+TENANT\s+NETWORK/,
+          /\n {2}VF\s+PCI\s+STATE\s+DRIVER\s+IOMMU\s+MAC\s+VLAN\s+INSTANCE\s+TENANT\s+NETWORK/,
         );
         expect(show.stdout).toMatch(
           new RegExp(
-            `\\n {2}${vf?.index}\\s+${vf?.pciAddress}\\s+allocated\\s+${mac}\\s+120\\s+vm1\\s+acme\\s+blue\\s+p1`,
+            `\\n {2}${vf?.index}\\s+${vf?.pciAddress}\\s+allocated\\s+${vf?.driver}\\s+${vf?.iommuGroup}\\s+${mac}\\s+120\\s+vm1\\s+acme\\s+blue\\s+p1`,
           ),
         );
         expect(show.stdout).not.toContain(vf?.portId ?? '?');

@@ -21,6 +21,9 @@ const noHolder = {
   mac: null,
   vlan: null,
   configured: null,
+  spoofchk: null,
+  maxTxRate: null,
+  minTxRate: null,
 } as const;
 
 function host(text: string): HostDetailView {
@@ -47,6 +50,7 @@ function host(text: string): HostDetailView {
         vendorId: '8086',
         deviceId: '10c9',
         numaNode: 0,
+        link: { state: text, adminUp: false, speedMbps: null },
         spec: null,
         specName: null,
         declaredVfs: null,
@@ -62,6 +66,9 @@ function host(text: string): HostDetailView {
             portId: null,
             reservedUntil: null,
             note: text,
+            driver: text,
+            iommuGroup: 57,
+            netdev: text,
             ...noHolder,
           },
         ],

@@ -153,6 +153,23 @@ describe('the dashboard in a real browser', () => {
     const card = (await page.getByTestId('vf-details').textContent()) ?? '';
     for (const text of [ACME_MAC, 'web1', 'acme', 'blue', '120', held?.pciAddress ?? '?'])
       expect(card).toContain(text);
+    // What the host reports of the VF and the PF (the fixture binds it to vfio-pci, in an
+    // IOMMU group), and the port's own settings (spoof check on, no rate), row by row.
+    const row = (name: string) =>
+      page
+        .getByTestId('vf-details')
+        .locator('div', { has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) })
+        .locator('dd')
+        .textContent();
+    expect(held?.driver).toBe('vfio-pci');
+    expect(typeof held?.iommuGroup).toBe('number');
+    expect(await row('Driver')).toBe(held?.driver);
+    expect(await row('IOMMU group')).toBe(String(held?.iommuGroup));
+    expect(held).toMatchObject({ spoofchk: true, maxTxRate: 0, minTxRate: 0 });
+    expect(await row('Spoof check')).toBe('yes');
+    expect(await row('Max TX rate')).toBe('none');
+    expect(api.pfs[0]?.link).toEqual({ state: 'up', adminUp: true, speedMbps: 1000 });
+    expect(await page.getByTestId('pf-link').textContent()).toBe('up · 1000 Mb/s');
     await accessible(page, 'host');
     await page.goto(`${ctl.url}/hosts/hv-b/topology`);
     await page.getByTestId('topology').waitFor();

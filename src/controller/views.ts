@@ -53,8 +53,18 @@ export function hostDetailOut(
   const { pfs, vfs } = devices;
   const holders = new Map(devices.holders.map((x) => [x.portId, x]));
   const specs = new Map(devices.specs.map((s) => [s.id, s]));
+  const holderOf = (portId: string | null) => (portId === null ? undefined : holders.get(portId));
+  // The port's VF settings, as the agent is told to apply them; null while no port holds the VF.
+  const settings = (portId: string | null) => {
+    const x = holderOf(portId);
+    return {
+      spoofchk: x?.spoofchk ?? null,
+      maxTxRate: x?.maxTxRate ?? null,
+      minTxRate: x?.minTxRate ?? null,
+    };
+  };
   const held = (portId: string | null) => {
-    const x = portId === null ? undefined : holders.get(portId);
+    const x = holderOf(portId);
     return {
       instance: x?.instance ?? null,
       instanceId: x?.instanceId ?? null,
@@ -70,6 +80,7 @@ export function hostDetailOut(
     findings: [...h.findings],
     pfs: pfs.map((pf) => ({
       ...pfFields(pf),
+      link: { ...pf.link },
       spec: pf.specId,
       specName: pf.specId === null ? null : (specs.get(pf.specId)?.name ?? null),
       declaredVfs: declaredVfs(pf, pf.specId === null ? undefined : specs.get(pf.specId)),
@@ -86,7 +97,9 @@ export function hostDetailOut(
           portId: v.portId,
           reservedUntil: v.reservedUntil,
           note: v.note,
+          ...v.reported,
           ...held(v.portId),
+          ...settings(v.portId),
         })),
     })),
   };
@@ -140,7 +153,7 @@ export const specOut = (s: DeviceSpec): z.infer<typeof specSchema> => ({ ...s })
 export const networkOut = (n: Network): z.infer<typeof networkSchema> => ({ ...n });
 
 /** The PF fields an agent reports and the API shows back, in one place. */
-export function pfFields(pf: Omit<ReportedPf, 'vfs'>): Omit<ReportedPf, 'vfs'> {
+export function pfFields(pf: Omit<ReportedPf, 'vfs' | 'link'>): Omit<ReportedPf, 'vfs' | 'link'> {
   return {
     pciAddress: pf.pciAddress,
     ifname: pf.ifname,

@@ -67,7 +67,10 @@ export function createSimulatedKernelFs(host: FixtureHost, options: SimulatedKer
       const autoprobe = (await read(`${dev(pf)}/sriov_drivers_autoprobe`)) !== '0';
       const vfDriver =
         autoprobe && pfDriver !== null ? (KERNEL_VF_DRIVER_BY_PF_DRIVER[pfDriver] ?? null) : null;
-      const group0 = 100 + Number(pf.slice(5, 7)) * 8;
+      // The PCI bus is hex (`3b`; as decimal it gave NaN); the fixture's dmar0 is a link to
+      // nothing (exists() follows it: false), so its presence is what says the IOMMU is on.
+      const group0 = 100 + Number.parseInt(pf.slice(5, 7), 16) * 8;
+      const iommuOn = (await base.readLink('/sys/class/iommu/dmar0')) !== null;
       const created: string[] = [];
       for (let i = 0; i < n; i++) {
         created.push(
@@ -81,7 +84,7 @@ export function createSimulatedKernelFs(host: FixtureHost, options: SimulatedKer
             vfDeviceId: (await read(`${dev(pf)}/sriov_vf_device`)) ?? '10ca',
             numaNode: Number(await read(`${dev(pf)}/numa_node`)),
             localCpus: (await read(`${dev(pf)}/local_cpulist`)) ?? '0',
-            iommuGroup: (await base.exists('/sys/class/iommu/dmar0')) ? group0 + i : null,
+            iommuGroup: iommuOn ? group0 + i : null,
             driver: null,
             netdev: null,
           }),

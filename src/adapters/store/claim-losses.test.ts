@@ -4,6 +4,7 @@ import type { ClaimInput, NewPort } from '../../core/fleet/claim-store.js';
 import type { AppliedVms, ReportedPf } from '../../core/fleet/host-store.js';
 import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
 import { deviceSpec } from '../../testing/device-spec.js';
+import { NO_LINK, NOT_REPORTED } from '../../testing/reported-devices.js';
 import { STORE_KINDS, openTestStore, stopPgCluster } from '../../testing/store-targets.js';
 import type { OpenedStore } from './open-store.js';
 
@@ -33,7 +34,12 @@ const pf: ReportedPf = {
   totalVfs: 7,
   numVfs: 4,
   numaNode: 0,
-  vfs: Array.from({ length: 4 }, (_, i) => ({ index: i, pciAddress: `0000:01:10.${i}` })),
+  link: NO_LINK,
+  vfs: Array.from({ length: 4 }, (_, i) => ({
+    index: i,
+    pciAddress: `0000:01:10.${i}`,
+    reported: NOT_REPORTED,
+  })),
 };
 
 interface Fleet {

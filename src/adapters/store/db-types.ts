@@ -42,6 +42,10 @@ export interface PfsTable {
   reserved_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   pending_generation: Generated<number>;
   note: Generated<string | null>;
+  /** As the agent's last scan reported them (migration 0012); null when it did not. */
+  link_state: Generated<string | null>;
+  admin_up: Generated<boolean | null>;
+  speed_mbps: Generated<number | null>;
 }
 
 export interface VfsTable {
@@ -62,6 +66,10 @@ export interface VfsTable {
   note: string | null;
   /** A migrating port's VF on the other host (held, not yet or no longer the port's own). */
   migration_port: Generated<string | null>;
+  /** As the agent's last scan reported them (migration 0012); null when it did not. */
+  driver: Generated<string | null>;
+  iommu_group: Generated<number | null>;
+  netdev: Generated<string | null>;
 }
 
 export interface DeviceSpecsTable {

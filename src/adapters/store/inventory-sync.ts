@@ -40,6 +40,9 @@ export async function recordReport(
           total_vfs: pf.totalVfs,
           num_vfs: pf.numVfs,
           numa_node: pf.numaNode,
+          link_state: pf.link.state,
+          admin_up: pf.link.adminUp,
+          speed_mbps: pf.link.speedMbps,
           spec_id: spec?.id ?? null,
           physnet: wholePfPhysnet(specs, pf),
         };
@@ -56,6 +59,9 @@ export async function recordReport(
           vf_index: vf.index,
           pci_address: vf.pciAddress,
           numa_node: pf.numaNode,
+          driver: vf.reported.driver,
+          iommu_group: vf.reported.iommuGroup,
+          netdev: vf.reported.netdev,
           ...vfTags(specs, pf, vf.index),
         }));
         if (vfRows.length > 0) {
@@ -68,6 +74,9 @@ export async function recordReport(
                 numa_node: eb.ref('excluded.numa_node'),
                 physnet: eb.ref('excluded.physnet'),
                 trusted: eb.ref('excluded.trusted'),
+                driver: eb.ref('excluded.driver'),
+                iommu_group: eb.ref('excluded.iommu_group'),
+                netdev: eb.ref('excluded.netdev'),
               })),
             )
             .execute();

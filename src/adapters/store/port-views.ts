@@ -107,6 +107,9 @@ export async function hostHolders(db: Kysely<Database>, hostId: string): Promise
         'ports.instance_id',
         'ports.tenant',
         'ports.mac',
+        'ports.spoofchk',
+        'ports.max_tx_rate',
+        'ports.min_tx_rate',
         'instances.name as instance_name',
         'networks.name as network_name',
         'networks.vlan',
@@ -122,6 +125,9 @@ export async function hostHolders(db: Kysely<Database>, hostId: string): Promise
     network: r.network_name,
     mac: r.mac,
     vlan: r.vlan,
+    spoofchk: r.spoofchk,
+    maxTxRate: r.max_tx_rate,
+    minTxRate: r.min_tx_rate,
     pendingGeneration: r.pending_generation,
   }));
 }

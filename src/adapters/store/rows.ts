@@ -68,6 +68,7 @@ export const toPf = (r: Row<'pfs'>): PfRecord => ({
   totalVfs: r.total_vfs,
   numVfs: r.num_vfs,
   numaNode: r.numa_node,
+  link: { state: r.link_state, adminUp: r.admin_up, speedMbps: r.speed_mbps },
   specId: r.spec_id,
   whole: toWholePf(r),
 });
@@ -99,6 +100,7 @@ export const toVf = (r: Row<'vfs'>): VfRecord => ({
   portId: r.port_id,
   reservedUntil: isoOrNull(r.reserved_until),
   note: r.note,
+  reported: { driver: r.driver, iommuGroup: r.iommu_group, netdev: r.netdev },
 });
 
 export const toSpec = (r: Row<'device_specs'>): DeviceSpec => ({

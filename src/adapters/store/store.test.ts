@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AppliedVms, ReportedPf } from '../../core/fleet/host-store.js';
 import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
 import { deviceSpec } from '../../testing/device-spec.js';
+import { NO_LINK, NOT_REPORTED } from '../../testing/reported-devices.js';
 import { STORE_KINDS, openTestStore, stopPgCluster } from '../../testing/store-targets.js';
 
 /** An applied report without domains. */
@@ -19,7 +20,12 @@ const pf = (n: number, numVfs: number): ReportedPf => ({
   totalVfs: 7,
   numVfs,
   numaNode: 0,
-  vfs: Array.from({ length: numVfs }, (_, i) => ({ index: i, pciAddress: `0000:0${n}:10.${i}` })),
+  link: NO_LINK,
+  vfs: Array.from({ length: numVfs }, (_, i) => ({
+    index: i,
+    pciAddress: `0000:0${n}:10.${i}`,
+    reported: NOT_REPORTED,
+  })),
 });
 
 describe.each(STORE_KINDS)('store on %s', (kind) => {

@@ -40,6 +40,8 @@ const reportedVf = z.looseObject({
   pciAddress: pci,
   // What rendering a domain needs (docs/scan-json.md); optional for older agents.
   driverKind: textSchema(16).optional(),
+  // What the host map shows; optional for older agents (kept as null).
+  driver: kernelName.nullable().optional(),
   netdev: kernelName.nullable().optional(),
   iommuGroup: int(0, 1 << 20, 'iommuGroup')
     .nullable()
@@ -62,6 +64,13 @@ const reportedPf = z
       .nullable()
       .optional(),
     localCpuList: cpuList.optional(),
+    // The PF's link, for the host map; optional for older agents (kept as null).
+    linkState: kernelName.nullable().optional(),
+    adminUp: z.boolean().nullable().optional(),
+    // sysfs speed is a u32: any value it can hold is taken, none refuses a report.
+    speedMbps: int(0, 2 ** 32, 'speedMbps')
+      .nullable()
+      .optional(),
     vfs: z.array(reportedVf).max(4096),
   })
   .refine((pf) => pf.numVfs <= pf.totalVfs, {

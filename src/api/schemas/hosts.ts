@@ -82,8 +82,44 @@ export const vfSchema = z.object({
   portId: z.string().nullable(),
   reservedUntil: z.string().nullable(),
   note: z.string().nullable(),
+  driver: z.string().nullable().openapi({
+    description:
+      "the driver bound to the VF (vfio-pci, iavf, ...) at the agent's last scan; null when unbound or not reported",
+  }),
+  iommuGroup: z.number().int().nullable().openapi({
+    description: "the VF's IOMMU group; null when the IOMMU is off or not reported",
+  }),
+  netdev: z.string().nullable().openapi({
+    description: 'the VF netdev on the host (kernel driver only); null when it has none',
+  }),
   ...holderFields,
+  spoofchk: z.boolean().nullable().openapi({
+    description: "the holding port's spoof checking; null when no port holds the VF",
+  }),
+  maxTxRate: z.number().int().nullable().openapi({
+    description:
+      "the holding port's TX rate cap in Mbit/s (0: none); null when no port holds the VF",
+  }),
+  minTxRate: z.number().int().nullable().openapi({
+    description:
+      "the holding port's guaranteed TX rate in Mbit/s (0: none); null when no port holds the VF",
+  }),
 });
+
+/** A PF netdev's link as the agent's last scan saw it; each field null when the host does not say. */
+export const pfLinkSchema = z
+  .object({
+    state: z.string().nullable().openapi({
+      description: "the kernel's operstate: up, down, unknown, lowerlayerdown, ...",
+      example: 'up',
+    }),
+    adminUp: z
+      .boolean()
+      .nullable()
+      .openapi({ description: 'IFF_UP: false when the interface was set down' }),
+    speedMbps: z.number().int().nullable().openapi({ description: 'null while the link is down' }),
+  })
+  .openapi('PfLink');
 
 /** A PF offered or held whole (`direct-physical`): its own lifecycle, like a VF's. */
 export const wholePfSchema = z
@@ -131,6 +167,7 @@ export const hostDetailSchema = hostSchema
         totalVfs: z.number(),
         numVfs: z.number(),
         numaNode: z.number().nullable(),
+        link: pfLinkSchema,
         spec: z.string().nullable().openapi({ description: 'the governing spec, by id' }),
         specName: z.string().nullable().openapi({ description: 'the governing spec, by name' }),
         declaredVfs: z.number().nullable().openapi({

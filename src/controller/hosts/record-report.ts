@@ -21,7 +21,20 @@ export async function recordReport(deps: ControllerDeps, id: string, b: Report):
   const now = new Date(deps.now()).toISOString();
   const pfs: ReportedPf[] = b.inventory.pfs.map((pf) => ({
     ...pfFields(pf),
-    vfs: pf.vfs.map((v) => ({ index: v.index, pciAddress: v.pciAddress })),
+    link: {
+      state: pf.linkState ?? null,
+      adminUp: pf.adminUp ?? null,
+      speedMbps: pf.speedMbps ?? null,
+    },
+    vfs: pf.vfs.map((v) => ({
+      index: v.index,
+      pciAddress: v.pciAddress,
+      reported: {
+        driver: v.driver ?? null,
+        iommuGroup: v.iommuGroup ?? null,
+        netdev: v.netdev ?? null,
+      },
+    })),
   }));
   return deps.store.hosts.report(
     id,

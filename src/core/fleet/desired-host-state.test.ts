@@ -17,6 +17,7 @@ const pf = (id: number, specId: string | null): PfRecord => ({
   totalVfs: 7,
   numVfs: 0,
   numaNode: 0,
+  link: { state: null, adminUp: null, speedMbps: null },
   specId,
   whole: null,
 });

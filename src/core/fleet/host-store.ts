@@ -1,4 +1,4 @@
-import type { DeviceSpec, Host, NumaNode, PfRecord, VfRecord } from './model.js';
+import type { DeviceSpec, Host, NumaNode, PfRecord, ReportedVfDetails, VfRecord } from './model.js';
 import type { Page, PageQuery } from './page.js';
 import type { InstanceView } from './claim-store.js';
 import type { EventNote, NewEvent } from './events.js';
@@ -17,7 +17,13 @@ export interface HostReport {
 
 /** A PF as an agent reports it: the stored record less what the controller assigns. */
 export interface ReportedPf extends Omit<PfRecord, 'id' | 'hostId' | 'specId' | 'whole'> {
-  readonly vfs: readonly { readonly index: number; readonly pciAddress: string }[];
+  readonly vfs: readonly ReportedVf[];
+}
+
+export interface ReportedVf {
+  readonly index: number;
+  readonly pciAddress: string;
+  readonly reported: ReportedVfDetails;
 }
 
 export interface ApplyOutcome {
@@ -105,6 +111,10 @@ export interface PortHolder {
   /** null for a whole PF (the guest uses the PF's own MAC). */
   readonly mac: string | null;
   readonly vlan: number;
+  /** The port's VF settings (meaningless for a whole PF: no host filter applies there). */
+  readonly spoofchk: boolean;
+  readonly maxTxRate: number;
+  readonly minTxRate: number;
   /** The desired generation that carries the port's settings to its VF or PF. */
   readonly pendingGeneration: number;
 }

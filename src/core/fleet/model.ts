@@ -78,10 +78,22 @@ export interface PfRecord {
   readonly totalVfs: number;
   readonly numVfs: number;
   readonly numaNode: number | null;
+  /** As the agent's last scan saw it. */
+  readonly link: PfLink;
   /** Device spec that selects this PF, when any. */
   readonly specId: string | null;
   /** The PF handed whole to a guest (`direct-physical`); null while its VFs are what is offered. */
   readonly whole: WholePf | null;
+}
+
+/** A PF netdev's link (docs/scan-json.md); each null when the host does not report it. */
+export interface PfLink {
+  /** The kernel's operstate: up, down, unknown, lowerlayerdown, ... */
+  readonly state: string | null;
+  /** IFF_UP: the interface was set up; a down link with adminUp false was set down on purpose. */
+  readonly adminUp: boolean | null;
+  /** Negotiated speed; null while the link is down. */
+  readonly speedMbps: number | null;
 }
 
 /**
@@ -115,6 +127,15 @@ export interface VfRecord {
   readonly portId: string | null;
   readonly reservedUntil: string | null;
   readonly note: string | null;
+  /** What the agent's last scan saw (docs/scan-json.md); null when it did not say. */
+  readonly reported: ReportedVfDetails;
+}
+
+/** A VF's bound driver, IOMMU group and netdev (kernel driver only), as the host reports them. */
+export interface ReportedVfDetails {
+  readonly driver: string | null;
+  readonly iommuGroup: number | null;
+  readonly netdev: string | null;
 }
 
 export interface DeviceSpec {

@@ -10,6 +10,7 @@ import { events } from './0008-events.js';
 import { hostNotices } from './0009-host-notices.js';
 import { liveSteps } from './0010-live-steps.js';
 import { sessions } from './0011-sessions.js';
+import { deviceDetails } from './0012-device-details.js';
 import { searchIndexes } from './0013-search-indexes.js';
 
 /**
@@ -34,6 +35,7 @@ export const schemaVersions: MigrationProvider = {
       '0009-host-notices': hostNotices,
       '0010-live-steps': liveSteps,
       '0011-sessions': sessions,
+      '0012-device-details': deviceDetails,
       '0013-search-indexes': searchIndexes,
     }),
 };

@@ -48,6 +48,36 @@ describe('host page', () => {
     expect(count(html, 'aria-pressed="true"')).toBe(1);
   });
 
+  it("opens a held VF with its driver, IOMMU group, netdev and its port's spoof check and rates", () => {
+    const details = (pci: string) => {
+      const html = page(`?vf=${pci}`);
+      return html.slice(html.indexOf('data-testid="vf-details"'));
+    };
+    const held = details('0000:3c:10.3');
+    expect(held).toContain('<dt>Driver</dt><dd>iavf</dd>');
+    expect(held).toContain('<dt>IOMMU group</dt><dd>203</dd>');
+    expect(held).toContain('<dt>Host netdev</dt><dd>ens1f0v3</dd>');
+    expect(held).toContain('<dt>Spoof check</dt><dd>no</dd>');
+    expect(held).toContain('<dt>Max TX rate</dt><dd>5000 Mbit/s</dd>');
+    expect(held).toContain('<dt>Min TX rate</dt><dd>100 Mbit/s</dd>');
+    // A free VF: what the host reports, and no port settings to show.
+    const free = details('0000:3b:10.4');
+    expect(free).toContain('<dt>Driver</dt><dd>vfio-pci</dd>');
+    expect(free).toContain('<dt>IOMMU group</dt><dd>104</dd>');
+    expect(free).toContain('<dt>Host netdev</dt><dd>–</dd>');
+    expect(free).toContain('<dt>Spoof check</dt><dd>–</dd>');
+    expect(free).toContain('<dt>Max TX rate</dt><dd>–</dd>');
+  });
+
+  it("shows each PF's link as its agent reported it", () => {
+    const links = [
+      ...renderAt('/hosts/h1', <Pages session={admin} />, [
+        [['host', 'h1'], sampleHost(3, 1)],
+      ]).matchAll(/data-testid="pf-link">([^<]*)</g),
+    ].map((m) => m[1]);
+    expect(links).toEqual(['up · 25000 Mb/s', 'down (set down)', 'not reported']);
+  });
+
   it('shows the findings with their fix', () => {
     const html = page();
     expect(html).toContain('IOMMU is off');

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import type { HostPfView, VfView } from '../../../api/answers.js';
-import { cellState } from './vf-grid.js';
+import { cellState, rateText } from './vf-grid.js';
 
 const yesNo = (b: boolean | null) => (b === null ? '–' : b ? 'yes' : 'no');
 const orDash = (v: string | number | null) => (v === null ? '–' : String(v));
@@ -22,7 +22,13 @@ export function VfDetails({
     ['State', cellState(vf)],
     ['MAC', orDash(vf.mac)],
     ['VLAN', orDash(vf.vlan)],
+    ['Driver', orDash(vf.driver)],
+    ['IOMMU group', orDash(vf.iommuGroup)],
+    ['Host netdev', orDash(vf.netdev)],
     ['Trusted', yesNo(vf.trusted)],
+    ['Spoof check', yesNo(vf.spoofchk)],
+    ['Max TX rate', rateText(vf.maxTxRate)],
+    ['Min TX rate', rateText(vf.minTxRate)],
     ['Physnet', orDash(vf.physnet)],
     ['Port', orDash(vf.portId)],
     [

@@ -5,7 +5,11 @@ import { hostDetailSchema } from '../../../api/schemas/hosts.js';
  * A host as GET /v1/hosts/{id} answers it, for the page tests: `pfs` PFs
  * (the first on NUMA node 0, the next on node 1, further ones unknown) of
  * `vfs` VFs each; every third VF is held by an instance (one per four VFs),
- * VF 1 of each PF is dirty and VF 2 quarantined. Parsed by the API's own
+ * VF 1 of each PF is dirty and VF 2 quarantined. PF 0's link is up at
+ * 25 Gb/s, PF 1's was set down, a third's is not reported (an older agent);
+ * even VFs are bound to vfio-pci, odd ones to iavf with a netdev, VF 5 to
+ * none; a held VF's port has spoof checking on and a 1000 Mbit/s cap, the
+ * port of VF 3 off and 100/5000. Parsed by the API's own
  * schema, so it cannot drift from what the controller sends.
  */
 export function sampleHost(pfs: number, vfs: number): HostDetailView {
@@ -20,6 +24,10 @@ export function sampleHost(pfs: number, vfs: number): HostDetailView {
       totalVfs: vfs,
       numVfs: vfs,
       numaNode: p < 2 ? p : null,
+      link: [
+        { state: 'up', adminUp: true, speedMbps: 25000 },
+        { state: 'down', adminUp: false, speedMbps: null },
+      ][p] ?? { state: null, adminUp: null, speedMbps: null },
       spec: 's1',
       specName: 'igb',
       declaredVfs: vfs,
@@ -46,6 +54,12 @@ export function sampleHost(pfs: number, vfs: number): HostDetailView {
             : null,
           vlan: held ? 100 : null,
           configured: held ? true : null,
+          driver: i === 5 ? null : i % 2 === 0 ? 'vfio-pci' : 'iavf',
+          iommuGroup: i === 5 ? null : 100 * (p + 1) + i,
+          netdev: i % 2 === 1 && i !== 5 ? `ens${p}f0v${i}` : null,
+          spoofchk: held ? i !== 3 : null,
+          maxTxRate: held ? (i === 3 ? 5000 : 1000) : null,
+          minTxRate: held ? (i === 3 ? 100 : 0) : null,
         };
       }),
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findVf, numaColumns, vfCells } from './vf-grid.js';
+import { findVf, linkText, numaColumns, rateText, vfCells } from './vf-grid.js';
 import { sampleHost } from './sample-host.js';
 
 describe('VF grid cells', () => {
@@ -34,6 +34,21 @@ describe('VF grid cells', () => {
     expect(found?.vf.index).toBe(3);
     expect(findVf(host, '0000:99:10.0')).toBeNull();
     expect(findVf(host, null)).toBeNull();
+  });
+});
+
+describe('PF link and port rates in words', () => {
+  it('gives the link state, its speed when known, and says when it was set down', () => {
+    expect(linkText({ state: 'up', adminUp: true, speedMbps: 10000 })).toBe('up · 10000 Mb/s');
+    expect(linkText({ state: 'down', adminUp: true, speedMbps: null })).toBe('down');
+    expect(linkText({ state: 'down', adminUp: false, speedMbps: null })).toBe('down (set down)');
+    expect(linkText({ state: null, adminUp: null, speedMbps: null })).toBe('not reported');
+  });
+
+  it('says none for a zero rate (no cap) and a dash when no port holds the VF', () => {
+    expect(rateText(1000)).toBe('1000 Mbit/s');
+    expect(rateText(0)).toBe('none');
+    expect(rateText(null)).toBe('–');
   });
 });
 

@@ -40,6 +40,20 @@ export function vfCell(vf: VfView): VfCell {
   };
 }
 
+/** `up · 25000 Mb/s`, `down (set down)`, `not reported` from an agent that does not say. */
+export function linkText(link: HostPfView['link']): string {
+  if (link.state === null) return 'not reported';
+  const speed = link.speedMbps === null ? '' : ` · ${link.speedMbps} Mb/s`;
+  return `${link.state}${speed}${link.adminUp === false ? ' (set down)' : ''}`;
+}
+
+/**
+ * A port's TX rate: `1000 Mbit/s`, or `none` for 0 (no cap, no guarantee:
+ * what `ip link set vf … max_tx_rate 0` means); `–` when no port holds the VF.
+ */
+export const rateText = (mbps: number | null): string =>
+  mbps === null ? '–' : mbps === 0 ? 'none' : `${mbps} Mbit/s`;
+
 /** The grid of one PF, in VF index order. */
 export const vfCells = (pf: HostPfView): VfCell[] =>
   [...pf.vfs].sort((a, b) => a.index - b.index).map(vfCell);
