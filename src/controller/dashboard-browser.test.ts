@@ -267,3 +267,127 @@ describe('the dashboard in a real browser', () => {
     expect(r.status()).toBe(403);
   });
 });
+
+describe('page actions and the network picture in a real browser', () => {
+  const items = async (path: string, token: string) => {
+    const r = await ctl.api.call('GET', path, token);
+    expect(r.status).toBe(200);
+    return r.body.items as Record<string, unknown>[];
+  };
+  const networkId = async (name: string) => {
+    const n = (await items('/v1/networks?limit=1000', adminToken)).find((x) => x.name === name);
+    expect(n, name).toBeDefined();
+    return String(n?.id);
+  };
+
+  it('labels a host through the label editor, as GET /v1/hosts/{id} then shows', async () => {
+    const page = await signedIn(adminToken);
+    await page.goto(`${ctl.url}/hosts/hv-a`);
+    const field = page.getByLabel('One key=value per line');
+    await expect.poll(() => field.inputValue()).toBe('rack=hv-a');
+    await field.fill('rack=hv-a\nzone=z1');
+    await page.getByRole('button', { name: 'Save labels' }).click();
+    await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+    expect((await detail('hv-a')).labels).toEqual({ rack: 'hv-a', zone: 'z1' });
+    // The fleet list shows the host's labels as the API now has them.
+    await page.goto(ctl.url);
+    const row = page.locator('[data-testid=host-row][data-host=hv-a]');
+    await expect.poll(() => row.textContent()).toContain('zone=z1');
+  });
+
+  it("creates a tenant's instance through the form, showing the API's refusal at its field first", async () => {
+    const page = await signedIn(acmeToken);
+    const blue = await networkId('blue');
+    await page.goto(`${ctl.url}/instances/new`);
+    await page.locator(`#port-0-network option[value="${blue}"]`).waitFor({ state: 'attached' });
+    await page.getByLabel('Name').fill('web3');
+    await page.getByLabel('vCPUs').fill('1');
+    await page.getByLabel('Memory (MB)').fill('0');
+    await page.getByLabel('Port 1 network').selectOption(blue);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    // What the API says to the same request, shown beside the field it names.
+    const refused = await ctl.api.call('POST', '/v1/instances', acmeToken, {
+      name: 'web3',
+      vcpus: 1,
+      memoryMb: 0,
+      ports: [{ network: blue, vnicType: 'direct' }],
+    });
+    expect(refused.status).toBe(400);
+    const details = refused.body.details as { field?: string };
+    const field = (details.field ?? '?').replace(/^body\./, '');
+    expect(field).toBe('memoryMb');
+    const shown = page.locator('#f-memoryMb-error');
+    await shown.waitFor();
+    expect(await shown.textContent()).toBe(refused.body.message);
+    expect(await page.getByLabel('Memory (MB)').getAttribute('aria-invalid')).toBe('true');
+    await accessible(page, 'new-instance');
+
+    await page.getByLabel('Memory (MB)').fill('512');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL(/\/instances\/(?!new)[^/]+$/);
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '?');
+    const r = await ctl.api.call('GET', `/v1/instances/${id}`, acmeToken);
+    expect(r.status).toBe(200);
+    const created = r.body as unknown as InstanceView;
+    expect([created.name, created.tenant, created.memoryMb]).toEqual(['web3', 'acme', 512]);
+    expect(created.ports).toHaveLength(1);
+    const port = created.ports[0];
+    expect([port?.networkId, port?.vlan]).toEqual([blue, 120]);
+    // The VF the port holds is on the host the API names, held by that port on blue.
+    const vf = (await detail(port?.host ?? '?')).pfs
+      .flatMap((p) => p.vfs)
+      .find((v) => v.pciAddress === port?.pciAddress);
+    expect([vf?.portId, vf?.network, vf?.instance]).toEqual([port?.id, 'blue', 'web3']);
+    await page.getByTestId('instance-ports').waitFor();
+    expect(await page.getByTestId('instance-ports').textContent()).toContain(port?.pciAddress);
+  });
+
+  it("draws a network's topology as GET /v1/ports?network= gives it, for its tenant and an admin", async () => {
+    const blue = await networkId('blue');
+    const ports = await items(`/v1/ports?network=${blue}&limit=1000`, adminToken);
+    const placed = ports.filter((p) => p.pciAddress !== null);
+    expect(placed.map((p) => p.instance)).toContain('web1');
+    for (const token of [acmeToken, adminToken]) {
+      const page = await signedIn(token);
+      await page.goto(`${ctl.url}/networks/${blue}`);
+      await page.getByRole('link', { name: 'Topology' }).click();
+      await page.getByTestId('topology').waitFor();
+      const vfs = page.getByTestId('topology-vf');
+      await until('every port drawn', async () => (await vfs.count()) === placed.length);
+      for (const p of placed) {
+        const cell = page.locator(`[data-testid=topology-vf][data-pci="${String(p.pciAddress)}"]`);
+        expect(await cell.count(), String(p.id)).toBe(1);
+      }
+      const hosts = await page.getByTestId('topology-host').allTextContents();
+      expect(hosts.sort()).toEqual(
+        [...new Set(placed.map((p) => `Host ${String(p.host)}`))].sort(),
+      );
+      const drawn = await page.getByTestId('topology-instance').allTextContents();
+      expect(new Set(drawn)).toEqual(new Set(placed.map((p) => p.instance)));
+      if (token === acmeToken) await accessible(page, 'network-topology');
+    }
+  });
+
+  it('shows the instances list and the admin networks page as the API lists them', async () => {
+    const tenantPage = await signedIn(acmeToken);
+    await tenantPage.goto(`${ctl.url}/instances`);
+    const listed = (await items('/v1/instances?limit=1000', acmeToken)).map((i) => i.name);
+    const rows = tenantPage.getByTestId('instance-row');
+    await until('the instances listed', async () => (await rows.count()) === listed.length);
+    for (const name of listed) {
+      const row = tenantPage.locator(`[data-testid=instance-row][data-instance="${String(name)}"]`);
+      expect(await row.count(), String(name)).toBe(1);
+    }
+    await accessible(tenantPage, 'instances');
+
+    const page = await signedIn(adminToken);
+    await page.goto(`${ctl.url}/networks`);
+    const networks = await items('/v1/networks?limit=1000', adminToken);
+    const netRows = page.getByTestId('network-row');
+    await until('the networks listed', async () => (await netRows.count()) === networks.length);
+    const text = (await page.locator('main').textContent()) ?? '';
+    for (const n of networks) expect(text).toContain(String(n.name));
+    expect(await page.getByTestId('physnet-table').textContent()).toContain('p1');
+    await accessible(page, 'networks');
+  });
+});

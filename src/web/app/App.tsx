@@ -14,6 +14,7 @@ import { NetworkPage } from '../pages/networks/NetworkPage.js';
 import { NetworksPage } from '../pages/networks/NetworksPage.js';
 import { SearchPage } from '../pages/search/SearchPage.js';
 import { SignInPage } from '../pages/SignInPage.js';
+import { NetworkTopologyPage } from '../pages/topology/NetworkTopologyPage.js';
 import { TopologyPage } from '../pages/topology/TopologyPage.js';
 import { DepsContext } from './deps-context.js';
 import type { WebDeps } from './deps.js';
@@ -59,7 +60,7 @@ function SessionGate() {
   );
 }
 
-/** Every page is a deep link; tenants have no fleet, host or topology page. */
+/** Every page is a deep link; tenants have no fleet, host or host topology page. */
 export function Pages({ session }: { session: SessionView }) {
   const admin = session.role === 'admin';
   return (
@@ -77,6 +78,9 @@ export function Pages({ session }: { session: SessionView }) {
         {(p: { id: string }) => <InstancePage id={p.id} session={session} />}
       </Route>
       <Route path="/instances" component={InstancesPage} />
+      <Route path="/networks/:id/topology">
+        {(p: { id: string }) => <NetworkTopologyPage id={p.id} admin={admin} />}
+      </Route>
       <Route path="/networks/:id">{(p: { id: string }) => <NetworkPage id={p.id} />}</Route>
       <Route path="/networks">
         <NetworksPage session={session} />

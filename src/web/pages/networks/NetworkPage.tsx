@@ -23,7 +23,8 @@ export function NetworkPage({ id }: { id: string }) {
       <ErrorNote error={net.error} />
       {n === undefined ? null : (
         <p>
-          Tenant {n.tenant} · physnet {n.physnet} · VLAN {n.vlan}
+          Tenant {n.tenant} · physnet {n.physnet} · VLAN {n.vlan} ·{' '}
+          <Link href={`/networks/${encodeURIComponent(id)}/topology`}>Topology</Link>
         </p>
       )}
       <section aria-labelledby="net-ports-title">
