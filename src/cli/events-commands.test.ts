@@ -34,11 +34,14 @@ describe('vfleet events', () => {
     expect(r).toMatchObject({ exitCode: 0, stderr: '' });
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^TIME {18}KIND {23}HOST {14}SUBJECT {11}MESSAGE$/);
-    expect(lines.slice(1)).toHaveLength(2);
+    expect(lines.slice(1)).toHaveLength(3);
     expect(lines[1]).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}host-joined {16}node1 {13}node1 {13}host node1 joined: 1 SR-IOV PF\(s\), 4 VF\(s\), healthy$/,
+      /Z {2}network-created {12}- {17}blue {14}network blue \(tenant acme\) created: physnet p1, VLAN 100$/,
     );
     expect(lines[2]).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}host-joined {16}node1 {13}node1 {13}host node1 joined: 1 SR-IOV PF\(s\), 4 VF\(s\), healthy$/,
+    );
+    expect(lines[3]).toMatch(
       /Z {2}spec-applied {15}node1 {13}igb {15}host node1 matches its specs: ens16 4 VFs \(igb\)$/,
     );
   });
