@@ -3,6 +3,7 @@ import type { Lab } from '../lab/lab.js';
 import type { CliDeps } from './cli-deps.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { agentLogSummary, describeJoin, waitJoined } from './up-lab-join.js';
+import type { HostDetailView } from '../api/answers.js';
 
 // waitJoined on a fake clock against a scripted controller and guest: what an
 // operator sees while a lab host joins.
@@ -14,7 +15,11 @@ interface Script {
 }
 
 /** The host map the controller answers, as the API's schema has it; PFs named by PCI address. */
-const hostDetail = (h: { lastSeen: string | null; pfs: string[]; ready?: boolean }) => ({
+const hostDetail = (h: {
+  lastSeen: string | null;
+  pfs: string[];
+  ready?: boolean;
+}): HostDetailView => ({
   id: 'lab-x',
   labels: {},
   health: 'healthy',
@@ -35,6 +40,7 @@ const hostDetail = (h: { lastSeen: string | null; pfs: string[]; ready?: boolean
     totalVfs: 7,
     numVfs: 0,
     numaNode: null,
+    link: { state: null, adminUp: null, speedMbps: null },
     spec: null,
     specName: null,
     declaredVfs: null,
