@@ -1,16 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
-import { realWorld } from '../bin/real-world.js';
 import { startHarness } from '../testing/controller-harness.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
+import { runOnSocket } from '../testing/socket-controller.js';
 import { openSse } from '../testing/sse-reader.js';
 import { DEFAULT_CONFIG, type ControllerConfig } from './controller-deps.js';
-import { runController, type RunningController } from './run-controller.js';
+import type { RunningController } from './run-controller.js';
 
 const CONFIG: ControllerConfig = { ...DEFAULT_CONFIG, streamKeepaliveMs: 300 };
 
@@ -21,18 +21,7 @@ interface Ctl {
 }
 
 async function startOn(store: OpenedStore, dir: string): Promise<Ctl> {
-  const ctl = await runController({
-    ...realWorld,
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    adminTokenFile: join(dir, 'admin-token'),
-    config: CONFIG,
-    now: () => Date.now(),
-    log: () => undefined,
-    serializeClaims: true,
-  });
-  const admin = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+  const { ctl, token: admin } = await runOnSocket(store, dir, CONFIG);
   return {
     ctl,
     admin,

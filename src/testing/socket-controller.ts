@@ -22,12 +22,15 @@ export interface SocketController {
   close(): Promise<void>;
 }
 
-export async function startSocketController(
-  dirPrefix: string,
+/**
+ * runController on 127.0.0.1 over a store the caller opened (so a test can
+ * restart a controller on the same data), its admin token file in `dir`.
+ */
+export async function runOnSocket(
+  store: OpenedStore,
+  dir: string,
   config: ControllerConfig,
-): Promise<SocketController> {
-  const dir = await mkdtemp(join(tmpdir(), dirPrefix));
-  const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+): Promise<{ ctl: RunningController; token: string }> {
   const ctl = await runController({
     ...realWorld,
     store,
@@ -40,6 +43,16 @@ export async function startSocketController(
     serializeClaims: true,
   });
   const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+  return { ctl, token };
+}
+
+export async function startSocketController(
+  dirPrefix: string,
+  config: ControllerConfig,
+): Promise<SocketController> {
+  const dir = await mkdtemp(join(tmpdir(), dirPrefix));
+  const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+  const { ctl, token } = await runOnSocket(store, dir, config);
   return {
     ctl,
     store,
