@@ -1,12 +1,10 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import type { HostSummaryView, HostView } from '../../../api/answers.js';
+import type { HostSummaryView } from '../../../api/answers.js';
 import { hostRow } from './host-rows.js';
 
-type Host = HostView & Partial<Pick<HostSummaryView, 'pfCount' | 'vfCounts' | 'findingCount'>>;
-
 interface Props {
-  readonly hosts: readonly Host[];
+  readonly hosts: readonly HostSummaryView[];
   /** The column headers, which sort (FleetPage gives links that change the URL). */
   readonly headers: { readonly id: ReactNode; readonly lastSeen: ReactNode };
 }

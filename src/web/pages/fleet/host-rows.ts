@@ -1,8 +1,5 @@
 import type { HostSummaryView, HostView } from '../../../api/answers.js';
 
-/** The summary counts GET /v1/hosts adds to each host (contract D of issue 12). */
-type Counts = Partial<Pick<HostSummaryView, 'pfCount' | 'vfCounts' | 'findingCount'>>;
-
 /** One row of the fleet table, as text a person reads. */
 export interface HostRow {
   readonly id: string;
@@ -16,13 +13,11 @@ export interface HostRow {
   readonly findings: string;
 }
 
-const dash = (n: number | undefined) => (n === undefined ? '–' : String(n));
-
 /** `2026-12-03 12:40:11` from an ISO time: the page shows the controller's UTC clock. */
 export const shortTime = (iso: string | null): string =>
   iso === null ? 'never' : iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') + ' UTC';
 
-export function hostRow(h: HostView & Counts): HostRow {
+export function hostRow(h: HostSummaryView): HostRow {
   const c = h.vfCounts;
   return {
     id: h.id,
@@ -34,11 +29,8 @@ export function hostRow(h: HostView & Counts): HostRow {
       Object.entries(h.labels)
         .map(([k, v]) => `${k}=${v}`)
         .join(', ') || '–',
-    pfs: dash(h.pfCount),
-    vfs:
-      c === undefined
-        ? '–'
-        : `${c.total} total: ${c.free} free, ${c.reserved} reserved, ${c.allocated} allocated, ${c.quarantined} quarantined, ${c.dirty} dirty`,
-    findings: dash(h.findingCount),
+    pfs: String(h.pfCount),
+    vfs: `${c.total} total: ${c.free} free, ${c.reserved} reserved, ${c.allocated} allocated, ${c.quarantined} quarantined, ${c.dirty} dirty`,
+    findings: String(h.findingCount),
   };
 }
