@@ -31,6 +31,21 @@ export const NETWORK_FIELDS: FieldOptions = {
 
 export const PHYSNET_FIELDS: FieldOptions = { name: 'NAME', vlanRanges: '--vlan-range' };
 
+/** `spec create` and `spec update`. */
+export const SPEC_FIELDS: FieldOptions = {
+  name: 'NAME',
+  physnet: '--physnet',
+  numVfs: '--num-vfs',
+  wholePf: '--whole-pf',
+  vendor: '--vendor',
+  device: '--device',
+  driver: '--driver',
+  pciAddress: '--pci-address',
+  pf: '--pf',
+  trusted: '--trusted',
+  vfDriver: '--vf-driver',
+};
+
 /** The error's field in the options' words; `ports[0].mac` -> `--port #1 mac`. Others pass unchanged. */
 export function inOptionWords(e: unknown, table: FieldOptions): unknown {
   // Only the API's answers carry a status; the CLI's own errors already name options.

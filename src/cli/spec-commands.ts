@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { specRoutes } from '../api/routes/specs.js';
 import { UserBody } from '../api/call-types.js';
 import type { CliDeps } from './cli-deps.js';
+import { VfleetError } from '../core/errors.js';
 import { apiCommand, same } from './api-command.js';
+import { SPEC_FIELDS } from './option-fields.js';
 import { changes, intArg, type ApiOptions } from './fleet-options.js';
 import { findSpec } from './fleet-lookup.js';
 import { print, specsTable } from './fleet-render.js';
@@ -48,7 +50,11 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
   apiCommand(
     g,
     deps,
-    { name: 'create', description: 'declare a device spec; agents of matching hosts apply it' },
+    {
+      name: 'create',
+      description: 'declare a device spec; agents of matching hosts apply it',
+      fields: SPEC_FIELDS,
+    },
     (c) =>
       c
         .argument('<name>', 'spec name')
@@ -75,6 +81,21 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         )
         .addOption(waitTimeoutOption()),
     async (api, o: SpecCreate & WaitOptions, name: string) => {
+      // Said here in the options' words: the API can only name its own fields.
+      if ([o.vendor, o.device, o.driver, o.pciAddress, o.pf].every((x) => x === undefined)) {
+        throw new VfleetError(
+          'INVALID_INPUT',
+          'a spec selects PFs: give at least one of --vendor, --device, --driver, --pci-address or --pf',
+          { field: 'vendor' },
+        );
+      }
+      if (o.numVfs === undefined && o.wholePf !== true) {
+        throw new VfleetError(
+          'INVALID_INPUT',
+          '--num-vfs is required (or --whole-pf, to offer the selected PFs whole)',
+          { field: 'num-vfs' },
+        );
+      }
       const body = {
         name,
         physnet: o.physnet,
@@ -133,6 +154,7 @@ function registerSpecUpdate(g: Command, deps: CliDeps): void {
     {
       name: 'update',
       description: 'change a device spec (refused while it would take VFs from their ports)',
+      fields: SPEC_FIELDS,
     },
     (c) =>
       c

@@ -32,7 +32,15 @@ describe('whole PFs from the CLI', () => {
       '2',
     );
     expect(bad.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
-    expect(bad.stderr).toMatch(/numVfs: must be 0 when wholePf is true.*\[field: numVfs\]/);
+    // The API's refusal, told in the options' words.
+    expect(bad.stderr).toMatch(/--num-vfs: must be 0 when wholePf is true.*\[field: num-vfs\]/);
+    const noSelector = await cli('spec', 'create', 'bad', '--physnet', 'p1', '--num-vfs', '2');
+    expect(noSelector.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
+    expect(noSelector.stderr).toContain(
+      'give at least one of --vendor, --device, --driver, --pci-address or --pf',
+    );
+    const noCount = await cli('spec', 'create', 'bad', '--physnet', 'p1', '--vendor', '8086');
+    expect(noCount.stderr).toContain('--num-vfs is required (or --whole-pf');
     const spec = await cli(
       'spec',
       'create',
