@@ -30,6 +30,9 @@ const RIGHTS = {
   'core/scheduler': { pure: true, imports: [...CORE, 'core/scheduler'] },
   'core/libvirt': { pure: true, imports: [...CORE, 'core/libvirt', '@xmldom/xmldom'] },
   'core/plan': { pure: true, imports: [...CORE, 'core/plan', 'yaml'] },
+  // Configuration for the consumers vfleet hands devices to (OpenStack,
+  // Kubernetes, libvirt pools); libvirt pools reuse core/libvirt's renderer.
+  'core/exports': { pure: true, imports: [...CORE, 'core/exports', 'core/libvirt'] },
   'core/fleet': {
     pure: true,
     imports: [...CORE, 'core/fleet', 'core/libvirt', 'core/migration', 'core/scheduler'],
