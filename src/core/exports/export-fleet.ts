@@ -1,3 +1,5 @@
+import type { VfOwner } from '../vocabulary.js';
+
 /**
  * What every export (OpenStack, Kubernetes, libvirt) renders from: the fleet
  * as `GET /v1/hosts/{id}`, the specs and the physnets describe it, reduced to
@@ -5,12 +7,8 @@
  * function of it and its tests need no controller.
  */
 
-/**
- * Who a VF or a whole PF belongs to. The same set as the API's `VfOwner`
- * (`VF_OWNERS` in core/vocabulary.ts); spelled out here so the renderers do
- * not wait for that contract.
- */
-export type ExportOwner = 'vfleet' | 'openstack' | 'kubernetes' | 'libvirt-pool';
+/** Who a VF or a whole PF belongs to: the API's owner (`VF_OWNERS`). */
+export type ExportOwner = VfOwner;
 
 export interface ExportVf {
   index: number;
