@@ -56,6 +56,8 @@ export async function updateSpecTx(
           trusted: spec.trusted,
           num_vfs: spec.numVfs,
           vf_driver: spec.vfDriver,
+          owner: spec.owner,
+          bandwidth: spec.bandwidth === null ? null : JSON.stringify(spec.bandwidth),
         })
         .where('id', '=', spec.id)
         .returningAll()

@@ -85,6 +85,7 @@ describe('desiredHostState', () => {
       portId: 'port1',
       reservedUntil: null,
       note: null,
+      owner: null,
     };
     const state = desiredHostState({
       host: {} as Host,
