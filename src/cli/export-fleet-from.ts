@@ -33,6 +33,7 @@ export function exportFleetFrom(
           owner: vf.owner,
           physnet: vf.physnet,
           trusted: vf.trusted,
+          driver: vf.driver,
         })),
       })),
     })),

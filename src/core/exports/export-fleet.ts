@@ -17,6 +17,11 @@ export interface ExportVf {
   owner: ExportOwner | null;
   physnet: string | null;
   trusted: boolean;
+  /**
+   * The driver bound at the agent's last scan (vfio-pci, iavf, ...); null or
+   * absent when unknown. The Kubernetes export picks deviceType from it.
+   */
+  driver?: string | null;
 }
 
 /** A PF offered whole (`direct-physical`, OpenStack's `type-PF`). */

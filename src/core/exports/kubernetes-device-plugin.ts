@@ -8,6 +8,7 @@ import {
 /** One selector object of the device plugin's netDevice resources (its `NetDeviceSelectors`). */
 export interface DevicePluginSelector {
   vendors: string[];
+  devices?: string[];
   drivers?: string[];
   pfNames?: string[];
   pciAddresses?: string[];
@@ -25,18 +26,19 @@ export interface DevicePluginConfig {
 }
 
 /**
- * The selector for one group: the PF's vendor and root device, the VFs by
- * `pfName#ranges`. The VF device id is not in the API (the PF's differs
- * from it), so `devices` is left out rather than guessed. A PF without a
- * netdev cannot be named in pfNames: its VFs are listed by address instead.
- * Drivers are named only when every VF's is known and they agree, so a VF
- * caught mid-rebind is not dropped from the pool.
+ * The selector for one group: the VFs' vendor and device id (the VF id
+ * when vfleet knows the model; the PF's own id would match no VF, so none
+ * is written otherwise), the PF as root device, the VFs by `pfName#ranges`.
+ * A PF without a netdev cannot be named in pfNames: its VFs are listed by
+ * address instead. Drivers are named only when every VF's is known and they
+ * agree, so a VF caught mid-rebind is not dropped from the pool.
  */
 function selector(g: VfGroup): DevicePluginSelector {
-  const drivers = [...new Set(g.vfs.map((v) => v.driver))];
+  const drivers = [...new Set(g.vfs.map((v) => v.driver ?? null))];
   const [driver] = drivers;
   return {
     vendors: [g.pf.vendorId],
+    ...(g.pf.vfDeviceId === null ? {} : { devices: [g.pf.vfDeviceId] }),
     ...(drivers.length === 1 && driver !== null && driver !== undefined
       ? { drivers: [driver] }
       : {}),

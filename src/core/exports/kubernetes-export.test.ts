@@ -34,6 +34,7 @@ describe('kubernetes export', () => {
           selectors: [
             {
               vendors: ['8086'],
+              devices: ['1520'],
               drivers: ['igbvf'],
               pfNames: ['ens1f0#0-3'],
               rootDevices: ['0000:03:00.0'],
@@ -46,6 +47,7 @@ describe('kubernetes export', () => {
           selectors: [
             {
               vendors: ['8086'],
+              devices: ['1520'],
               drivers: ['vfio-pci'],
               pfNames: ['ens1f0#4-5'],
               rootDevices: ['0000:03:00.0'],
@@ -57,11 +59,17 @@ describe('kubernetes export', () => {
     const b = sriov.devicePluginConfigs.get('node-b')?.resourceList;
     expect(b?.map((r) => r.resourceName)).toEqual(['vfleet_physnet1', 'vfleet_Phys_3']);
     expect(b?.[0]?.selectors[0]?.pfNames).toEqual(['ens2f0#0-1,3']);
-    // A PF without netdev: its VFs by address.
-    expect(b?.[1]?.selectors[0]).toMatchObject({
-      pciAddresses: ['0000:82:10.1', '0000:82:10.2'],
-      rootDevices: ['0000:82:00.0'],
-    });
+    // A PF without netdev: its VFs by address; a model without a known VF id: no devices.
+    expect(b?.[1]?.selectors).toEqual([
+      {
+        vendors: ['15b3'],
+        devices: ['1018'],
+        drivers: ['vfio-pci'],
+        pciAddresses: ['0000:82:10.1', '0000:82:10.2'],
+        rootDevices: ['0000:82:00.0'],
+      },
+      { vendors: ['1234'], drivers: ['igbvf'], pfNames: ['ens3#0'], rootDevices: ['0000:83:00.0'] },
+    ]);
     expect(Object.keys(sriov.configMap.data)).toEqual(['node-a', 'node-b']);
     expect(JSON.parse(sriov.configMap.data['node-a'] ?? '')).toEqual(
       sriov.devicePluginConfigs.get('node-a'),
@@ -76,6 +84,7 @@ describe('kubernetes export', () => {
       'vfleet-node-b-ens2f0-vfleet-physnet1-0-1',
       'vfleet-node-b-ens2f0-vfleet-physnet1-3-3',
       'vfleet-node-b-0000-82-00.0-vfleet-phys-3',
+      'vfleet-node-b-ens3-vfleet-phys-3-0-0',
     ]);
     const [first, trusted] = sriov.policies;
     expect(first?.spec).toEqual({

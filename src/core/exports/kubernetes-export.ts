@@ -15,13 +15,14 @@ import {
   type SriovNetwork,
 } from './kubernetes-networks.js';
 import { policiesFor, type SriovNetworkNodePolicy } from './kubernetes-policies.js';
-import { cmp, vfGroups, type ExportNetwork, type OwnedHost } from './owned-devices.js';
+import type { ExportHost } from './export-fleet.js';
+import { cmp, vfGroups, type ExportNetwork } from './owned-devices.js';
 
 /** The owner whose VFs the Kubernetes export hands to the cluster. */
 export const KUBERNETES_OWNER = 'kubernetes';
 
 export interface KubernetesExportInput {
-  readonly hosts: readonly OwnedHost[];
+  readonly hosts: readonly ExportHost[];
   readonly networks: readonly (ExportNetwork & NetworkQos)[];
 }
 

@@ -65,7 +65,7 @@ export function policiesFor(g: VfGroup, names: NameRegistry): SriovNetworkNodePo
       spec: {
         resourceName: resource,
         nodeSelector: { 'kubernetes.io/hostname': g.host },
-        numVfs: g.pf.numVfs,
+        numVfs: g.pf.vfs.length,
         nicSelector: {
           vendor: g.pf.vendorId,
           deviceID: g.pf.deviceId,

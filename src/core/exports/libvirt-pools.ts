@@ -1,5 +1,6 @@
 import { renderHostdevNetworkXml } from '../libvirt/render-network.js';
-import { cmp, vfGroups, type OwnedHost, type VfGroup } from './owned-devices.js';
+import type { ExportHost } from './export-fleet.js';
+import { cmp, vfGroups, type VfGroup } from './owned-devices.js';
 
 /** The owner whose VFs become libvirt hostdev pools. */
 export const LIBVIRT_POOL_OWNER = 'libvirt-pool';
@@ -23,7 +24,7 @@ export const poolName = (physnet: string, trusted: boolean): string =>
  * else is the explicit VF address list, since libvirt takes a single PF
  * and a PF shared with other owners must not be given away whole.
  */
-export function libvirtPools(hosts: readonly OwnedHost[]): LibvirtPool[] {
+export function libvirtPools(hosts: readonly ExportHost[]): LibvirtPool[] {
   const byPool = new Map<string, VfGroup[]>();
   for (const g of vfGroups(hosts, LIBVIRT_POOL_OWNER)) {
     const key = `${g.host}\u0000${poolName(g.physnet, g.trusted)}`;

@@ -1,38 +1,11 @@
+import type { ExportHost, ExportPf, ExportVf } from './export-fleet.js';
+
 /**
- * What the Kubernetes and libvirt exports read from the fleet: hosts, their
- * PFs and VFs with each VF's owner, physnet and trust, and the networks.
- * Kept to the fields these renderers use, so they stay pure and testable
- * without a controller; the CLI fills it from GET /v1/hosts/{id} and
- * GET /v1/networks.
+ * The devices one consumer (kubernetes, libvirt-pool) is handed, grouped
+ * the way its configuration names them, and the networks on them.
  */
-export interface OwnedVf {
-  readonly index: number;
-  readonly pciAddress: string;
-  /** Who schedules the VF (the spec's owner); null when no spec governs it. */
-  readonly owner: string | null;
-  readonly physnet: string | null;
-  readonly trusted: boolean;
-  /** The driver bound at the agent's last scan (vfio-pci, iavf, ...); null when unknown. */
-  readonly driver: string | null;
-}
 
-export interface OwnedPf {
-  readonly pciAddress: string;
-  readonly ifname: string | null;
-  /** 4-hex PCI ids of the PF, lower case, as the API answers them. */
-  readonly vendorId: string;
-  readonly deviceId: string;
-  /** VFs that exist on the PF now (sriov_numvfs). */
-  readonly numVfs: number;
-  readonly vfs: readonly OwnedVf[];
-}
-
-export interface OwnedHost {
-  /** The host id, which is also its Kubernetes node name (kubernetes.io/hostname). */
-  readonly id: string;
-  readonly pfs: readonly OwnedPf[];
-}
-
+/** A vfleet network (GET /v1/networks), reduced to what the exports name. */
 export interface ExportNetwork {
   readonly name: string;
   readonly tenant: string;
@@ -42,12 +15,13 @@ export interface ExportNetwork {
 
 /** The VFs of one PF handed to one consumer for one physnet and trust. */
 export interface VfGroup {
+  /** The host's name, which is also its Kubernetes node name (kubernetes.io/hostname). */
   readonly host: string;
   readonly physnet: string;
   readonly trusted: boolean;
-  readonly pf: OwnedPf;
+  readonly pf: ExportPf;
   /** Ascending by index. */
-  readonly vfs: readonly OwnedVf[];
+  readonly vfs: readonly ExportVf[];
   /** Every VF of the PF is in this group (a pool may then name the PF itself). */
   readonly wholePf: boolean;
 }
@@ -57,11 +31,11 @@ export interface VfGroup {
  * stable order (host, PF address, physnet, untrusted first). A VF without a
  * physnet belongs to no network and is left out.
  */
-export function vfGroups(hosts: readonly OwnedHost[], owner: string): VfGroup[] {
+export function vfGroups(hosts: readonly ExportHost[], owner: string): VfGroup[] {
   const groups: VfGroup[] = [];
-  for (const host of [...hosts].sort((a, b) => cmp(a.id, b.id))) {
+  for (const host of [...hosts].sort((a, b) => cmp(a.name, b.name))) {
     for (const pf of [...host.pfs].sort((a, b) => cmp(a.pciAddress, b.pciAddress))) {
-      const byKey = new Map<string, OwnedVf[]>();
+      const byKey = new Map<string, ExportVf[]>();
       for (const vf of pf.vfs) {
         if (vf.owner !== owner || vf.physnet === null) continue;
         const key = `${vf.physnet}\u0000${vf.trusted ? '1' : '0'}`;
@@ -71,12 +45,12 @@ export function vfGroups(hosts: readonly OwnedHost[], owner: string): VfGroup[] 
         const vfs = [...(byKey.get(key) ?? [])].sort((a, b) => a.index - b.index);
         const [physnet = '', trust = '0'] = key.split('\u0000');
         groups.push({
-          host: host.id,
+          host: host.name,
           physnet,
           trusted: trust === '1',
           pf,
           vfs,
-          wholePf: vfs.length === pf.vfs.length && vfs.length === pf.numVfs,
+          wholePf: vfs.length === pf.vfs.length,
         });
       }
     }
@@ -84,7 +58,7 @@ export function vfGroups(hosts: readonly OwnedHost[], owner: string): VfGroup[] 
   return groups;
 }
 
-/** VF indices as the device plugin and the operator write them: `0-3,5,7-8`. */
+/** VF indices as the device plugin writes them: `0-3,5,7-8`. */
 export function indexRanges(indices: readonly number[]): string {
   const sorted = [...new Set(indices)].sort((a, b) => a - b);
   const parts: string[] = [];
