@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
+import { registerKubernetesExport, registerLibvirtExport } from './export-k8s-commands.js';
 
 /**
  * `vfleet export`: config files for the systems that take devices from vfleet
  * (docs/exports.md). Each target adds its subcommand here, one line each, so
  * the group stays a list of registrations.
  */
-export function registerExportCommands(program: Command, _deps: CliDeps): void {
-  program
+export function registerExportCommands(program: Command, deps: CliDeps): void {
+  const group = program
     .command('export')
     .description('config files for OpenStack, Kubernetes and libvirt from the fleet');
+  registerKubernetesExport(group, deps);
+  registerLibvirtExport(group, deps);
 }

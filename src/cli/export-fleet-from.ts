@@ -33,7 +33,9 @@ export function exportFleetFrom(
           owner: vf.owner,
           physnet: vf.physnet,
           trusted: vf.trusted,
-          driver: vf.driver,
+          // Bound at the last scan, else the one the governing spec has the agent bind.
+          driver:
+            vf.driver ?? (pf.spec === null ? undefined : specById.get(pf.spec))?.vfDriver ?? null,
         })),
       })),
     })),
