@@ -86,6 +86,15 @@ describe('vfleet export', () => {
     expect(r.stdout).not.toContain('ens16');
   });
 
+  it('says so when the hosts have nothing for the consumer', async () => {
+    const admin = await c.admin();
+    await joinHost(httpFleet(c.url, admin), { name: 'node2', pfs: 1, vfsPerPf: 2 }, 0x40);
+    const r = await cli('export', 'libvirt', '--host', 'node2');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('note: no VFs owned by libvirt-pool on these hosts\n');
+  });
+
   it('refuses to guess the hosts: --host or --all', async () => {
     const r = await cli('export', 'libvirt');
     expect(r.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);

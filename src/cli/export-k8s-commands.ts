@@ -62,6 +62,8 @@ export function registerKubernetesExport(group: Command, deps: CliDeps): void {
         { hosts: fleet.hosts, networks },
         { format: o.format, resourcePrefix: o.resourcePrefix },
       );
+      if (e.devicePluginConfigs.size === 0)
+        deps.err('note: no VFs owned by kubernetes on these hosts\n');
       if (o.out !== undefined) await writeFiles(deps, o.out, kubernetesFiles(e));
       else if (o.output === 'json')
         deps.out(`${JSON.stringify(kubernetesDocuments(e), null, 2)}\n`);
@@ -84,6 +86,7 @@ export function registerLibvirtExport(group: Command, deps: CliDeps): void {
     async (api, o: ExportOptions) => {
       const { fleet } = await fetchExport(api, o);
       const pools = libvirtPools(fleet.hosts);
+      if (pools.length === 0) deps.err('note: no VFs owned by libvirt-pool on these hosts\n');
       if (o.out !== undefined) await writeFiles(deps, o.out, libvirtFiles(pools));
       else if (o.output === 'json') deps.out(`${JSON.stringify(pools, null, 2)}\n`);
       else deps.out(libvirtStream(pools));
