@@ -73,7 +73,13 @@ describe('vfleet export openstack, read by Nova and Neutron', () => {
       '0000:81:10.1': { physical_network: 'physnet2', trusted: 'true' },
       '0000:81:10.3': { physical_network: 'physnet2', trusted: 'true' },
       '0000:82:00.0': { physical_network: 'physnet3' },
+      '0000:85:10.0': { physical_network: 'physnet1' },
+      '0000:85:10.2': { physical_network: 'physnet1' },
     });
+    // the unknown model's PF is not offered by its VFs' entries
+    expect(text(`compute-1/${OPENSTACK_FILES.nova}`)).toContain(
+      'device_spec = {"address":"0000:85:10.0","physical_network":"physnet1"}\n',
+    );
   });
 
   it('aliases name the VF and whole-PF models and match those devices', () => {
@@ -93,7 +99,7 @@ describe('vfleet export openstack, read by Nova and Neutron', () => {
 
   it("the SR-IOV agent maps the PFs of OpenStack's VFs, excludes the rest, bandwidth in kbit/s", () => {
     const agent = accepted(answer.hosts['compute-1']?.agent);
-    expect(agent.mappings).toEqual({ physnet1: ['ens1f0'], physnet2: ['ens1f1'] });
+    expect(agent.mappings).toEqual({ physnet1: ['ens1f0', 'ens5'], physnet2: ['ens1f1'] });
     expect(agent.exclude).toEqual({ ens1f1: ['0000:81:10.5', '0000:81:10.7', '0000:81:11.1'] });
     // 10000 and 2500 Mbit/s in the fixture; an undeclared direction stays empty
     expect(agent.bandwidths).toEqual({
