@@ -73,6 +73,14 @@ describe('vfleet export openstack', () => {
     expect(r.stdout).toContain('==> ml2_conf_sriov.ini <==\n');
     expect(r.stdout).toContain('network_vlan_ranges = os1:100:149\n');
     expect(r.stdout).not.toContain('0000:11:');
+
+    const data = await cli('export', 'openstack', '--host', 'node1', '-o', 'json');
+    const parsed = JSON.parse(data.stdout) as { files: { path: string; text: string }[] };
+    expect(parsed.files.map((f) => f.path)).toEqual([
+      'node1/nova-compute.conf.d/90-vfleet-pci.conf',
+      'node1/sriov_agent.ini',
+      'ml2_conf_sriov.ini',
+    ]);
   });
 
   it('--all --out DIR writes the files that Nova and Neutron accept', async () => {
