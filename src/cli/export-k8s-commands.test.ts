@@ -98,6 +98,6 @@ describe('vfleet export', () => {
   it('refuses to guess the hosts: --host or --all', async () => {
     const r = await cli('export', 'libvirt');
     expect(r.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
-    expect(r.stderr).toMatch(/give either --host HOST or --all/);
+    expect(r.stderr).toMatch(/--host or --all is required/);
   });
 });

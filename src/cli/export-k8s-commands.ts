@@ -1,4 +1,3 @@
-import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_RESOURCE_PREFIX } from '../core/exports/kubernetes-names.js';
 import { kubernetesDocuments, kubernetesExport } from '../core/exports/kubernetes-export.js';
@@ -6,14 +5,12 @@ import { NETWORK_FORMATS, type NetworkFormat } from '../core/exports/kubernetes-
 import { libvirtPools } from '../core/exports/libvirt-pools.js';
 import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
-import {
-  kubernetesFiles,
-  kubernetesStream,
-  libvirtFiles,
-  libvirtStream,
-  type ExportFile,
-} from './export-files.js';
-import { fetchExport, type HostChoice } from './export-fetch.js';
+import type { ApiClient } from '../api/client.js';
+import { networkRoutes } from '../api/routes/networks.js';
+import type { ExportNetwork } from '../core/exports/owned-devices.js';
+import { kubernetesFiles, kubernetesStream, libvirtFiles, libvirtStream } from './export-files.js';
+import { emitExport } from './export-output.js';
+import { loadExportFleet, type HostChoice } from './export-source.js';
 import type { ApiOptions } from './fleet-options.js';
 
 type ExportOptions = ApiOptions & HostChoice & { out?: string };
@@ -24,11 +21,14 @@ const withHostChoice = (c: Command): Command =>
     .option('--all', 'export every host')
     .option('--out <dir>', 'write files under DIR instead of printing them');
 
-async function writeFiles(deps: CliDeps, dir: string, files: readonly ExportFile[]): Promise<void> {
-  const root = resolve(dir);
-  for (const f of files)
-    await deps.hostFs('/').writeFileAtomic(join(root, f.path), f.content, 0o644);
-  deps.out(`wrote ${files.length} file(s) under ${root}\n`);
+/** The tenant networks (GET /v1/networks), as the Kubernetes export names them. */
+async function loadNetworks(api: ApiClient): Promise<ExportNetwork[]> {
+  return (await api.list(networkRoutes.list, {})).map((n) => ({
+    name: n.name,
+    tenant: n.tenant,
+    physnet: n.physnet,
+    vlan: n.vlan,
+  }));
 }
 
 /** `vfleet export kubernetes`: device plugin config, operator policies and networks. */
@@ -57,14 +57,15 @@ export function registerKubernetesExport(group: Command, deps: CliDeps): void {
           DEFAULT_RESOURCE_PREFIX,
         ),
     async (api, o: ExportOptions & { format: NetworkFormat; resourcePrefix: string }) => {
-      const { fleet, networks } = await fetchExport(api, o);
+      const { fleet } = await loadExportFleet(api, o);
+      const networks = await loadNetworks(api);
       const e = kubernetesExport(
         { hosts: fleet.hosts, networks },
         { format: o.format, resourcePrefix: o.resourcePrefix },
       );
       if (e.devicePluginConfigs.size === 0)
         deps.err('note: no VFs owned by kubernetes on these hosts\n');
-      if (o.out !== undefined) await writeFiles(deps, o.out, kubernetesFiles(e));
+      if (o.out !== undefined) await emitExport(deps, o, kubernetesFiles(e));
       else if (o.output === 'json')
         deps.out(`${JSON.stringify(kubernetesDocuments(e), null, 2)}\n`);
       else deps.out(kubernetesStream(e));
@@ -84,10 +85,10 @@ export function registerLibvirtExport(group: Command, deps: CliDeps): void {
     },
     withHostChoice,
     async (api, o: ExportOptions) => {
-      const { fleet } = await fetchExport(api, o);
+      const { fleet } = await loadExportFleet(api, o);
       const pools = libvirtPools(fleet.hosts);
       if (pools.length === 0) deps.err('note: no VFs owned by libvirt-pool on these hosts\n');
-      if (o.out !== undefined) await writeFiles(deps, o.out, libvirtFiles(pools));
+      if (o.out !== undefined) await emitExport(deps, o, libvirtFiles(pools));
       else if (o.output === 'json') deps.out(`${JSON.stringify(pools, null, 2)}\n`);
       else deps.out(libvirtStream(pools));
     },

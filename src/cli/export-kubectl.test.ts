@@ -9,7 +9,8 @@ import { kubernetesDocuments, kubernetesExport } from '../core/exports/kubernete
 import type { NetworkFormat } from '../core/exports/kubernetes-networks.js';
 import { exampleHosts, exampleNetworks } from '../core/exports/owned-devices-examples.js';
 import { kubernetesDocumentSchema } from '../testing/kubernetes-schemas.js';
-import { kubernetesFiles, kubernetesStream, type ExportFile } from './export-files.js';
+import type { ExportFile } from '../core/exports/export-fleet.js';
+import { kubernetesFiles, kubernetesStream } from './export-files.js';
 
 /**
  * The export's files as kubectl reads them, client side only: `kubectl
@@ -37,7 +38,7 @@ afterAll(async () => {
 async function writeAll(root: string, files: readonly ExportFile[]): Promise<void> {
   for (const f of files) {
     await mkdir(path.dirname(path.join(root, f.path)), { recursive: true });
-    await writeFile(path.join(root, f.path), f.content);
+    await writeFile(path.join(root, f.path), f.text);
   }
 }
 
@@ -107,7 +108,7 @@ describe('kubectl and the device plugin ConfigMap', () => {
     const root = path.join(dir, 'broken');
     const files = kubernetesFiles(exported).map((f) =>
       f.path === 'device-plugin-configmap.yaml'
-        ? { ...f, content: f.content.replace(/^kind: ConfigMap\n/m, '') }
+        ? { ...f, text: f.text.replace(/^kind: ConfigMap\n/m, '') }
         : f,
     );
     await writeAll(root, files);

@@ -80,6 +80,11 @@ const compute1: ExportHost = {
       driver: 'ixgbe',
       vfs: [0, 1].map((i) => vf('84', i, 0, 'kubernetes', 'physnet1')),
     }),
+    // a model whose VF id vfleet does not know: all OpenStack's, yet named VF by VF
+    pf('0000:85:00.0', 'ens5', ['1af4', 'abcd'], {
+      driver: null,
+      vfs: [0, 1].map((i) => vf('85', i, 0, 'openstack', 'physnet1')),
+    }),
   ],
 };
 

@@ -70,3 +70,9 @@ export interface ExportFleet {
   hosts: ExportHost[];
   physnets: ExportPhysnet[];
 }
+
+/** One file of an export, its path relative to the export folder (`HOST/...` for a host's). */
+export interface ExportFile {
+  path: string;
+  text: string;
+}

@@ -1,37 +1,21 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExecRunner } from '../../adapters/exec/exec-runner.js';
 import { exportFleetFixture, novaPciDevices } from '../../testing/export-fleet-fixture.js';
-import { OPENSTACK_FILES, openstackExport, type ExportFile } from './openstack-files.js';
+import {
+  accepted,
+  runOpenstackParsers,
+  type ParsersAnswer,
+} from '../../testing/openstack-parsers.js';
+import type { ExportFile } from './export-fleet.js';
+import { OPENSTACK_FILES, openstackExport } from './openstack-files.js';
 
 /**
  * The export read by OpenStack itself: Debian's python3-nova and
- * python3-neutron (scripts/setup installs them) parse the files and match
- * Nova's device specs against the fixture hosts' PCI devices. Debian's own
- * interpreter, because a python3 earlier on PATH (a venv, pyenv) does not see
- * the packages Debian installs.
+ * python3-neutron parse the files and match Nova's device specs against the
+ * fixture hosts' PCI devices.
  */
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '../../testing/openstack-parsers.py');
-
-interface NovaAnswer {
-  assignable: { address: string; tags: Record<string, string> }[];
-  aliases: Record<string, string[]>;
-}
-interface AgentAnswer {
-  mappings: Record<string, string[]>;
-  exclude: Record<string, string[]>;
-  bandwidths: Record<string, { egress: number | null; ingress: number | null }>;
-}
-type Answer<T> = { ok: T } | { error: string };
-interface ParsersAnswer {
-  hosts: Record<string, { nova: Answer<NovaAnswer>; agent: Answer<AgentAnswer> }>;
-  ml2: Answer<Record<string, number[][]>>;
-}
-
 const fleet = exportFleetFixture;
 const exported = openstackExport(fleet, fleet.hosts, '2026-12-03T16:00:00.000Z');
 let dir = '';
@@ -42,11 +26,6 @@ const text = (path: string): string => {
   if (f === undefined) throw new Error(`no ${path} in the export`);
   return f.text;
 };
-const ok = <T>(a: Answer<T>): T => {
-  if ('error' in a) throw new Error(a.error);
-  return a.ok;
-};
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vfleet-os-export-'));
   const write = async (path: string, body: string) => {
@@ -75,13 +54,7 @@ beforeAll(async () => {
     nova: join(dir, 'broken/nova.conf'),
     agent: join(dir, 'broken/agent.ini'),
   });
-  const job = { hosts, ml2: join(dir, OPENSTACK_FILES.ml2) };
-  const r = await createExecRunner({ path: process.env.PATH }).run(PYTHON, [SCRIPT], {
-    input: JSON.stringify(job),
-    timeoutMs: 60_000,
-  });
-  if (r.exitCode !== 0) throw new Error(`openstack-parsers.py failed: ${r.stderr}`);
-  answer = JSON.parse(r.stdout) as ParsersAnswer;
+  answer = await runOpenstackParsers({ hosts, ml2: join(dir, OPENSTACK_FILES.ml2) });
 }, 90_000);
 
 afterAll(async () => {
@@ -90,7 +63,7 @@ afterAll(async () => {
 
 describe('vfleet export openstack, read by Nova and Neutron', () => {
   it("Nova's device_spec offers exactly OpenStack's VFs and whole PF, tagged", () => {
-    const nova = ok(answer.hosts['compute-1']?.nova ?? { error: 'no answer' });
+    const nova = accepted(answer.hosts['compute-1']?.nova);
     const byAddress = Object.fromEntries(nova.assignable.map((a) => [a.address, a.tags]));
     expect(byAddress).toEqual({
       '0000:81:10.0': { physical_network: 'physnet1' },
@@ -100,11 +73,17 @@ describe('vfleet export openstack, read by Nova and Neutron', () => {
       '0000:81:10.1': { physical_network: 'physnet2', trusted: 'true' },
       '0000:81:10.3': { physical_network: 'physnet2', trusted: 'true' },
       '0000:82:00.0': { physical_network: 'physnet3' },
+      '0000:85:10.0': { physical_network: 'physnet1' },
+      '0000:85:10.2': { physical_network: 'physnet1' },
     });
+    // the unknown model's PF is not offered by its VFs' entries
+    expect(text(`compute-1/${OPENSTACK_FILES.nova}`)).toContain(
+      'device_spec = {"address":"0000:85:10.0","physical_network":"physnet1"}\n',
+    );
   });
 
   it('aliases name the VF and whole-PF models and match those devices', () => {
-    const nova = ok(answer.hosts['compute-1']?.nova ?? { error: 'no answer' });
+    const nova = accepted(answer.hosts['compute-1']?.nova);
     expect(nova.aliases).toEqual({
       'vfleet-8086-10ca-vf': [
         '0000:81:10.0',
@@ -119,8 +98,8 @@ describe('vfleet export openstack, read by Nova and Neutron', () => {
   });
 
   it("the SR-IOV agent maps the PFs of OpenStack's VFs, excludes the rest, bandwidth in kbit/s", () => {
-    const agent = ok(answer.hosts['compute-1']?.agent ?? { error: 'no answer' });
-    expect(agent.mappings).toEqual({ physnet1: ['ens1f0'], physnet2: ['ens1f1'] });
+    const agent = accepted(answer.hosts['compute-1']?.agent);
+    expect(agent.mappings).toEqual({ physnet1: ['ens1f0', 'ens5'], physnet2: ['ens1f1'] });
     expect(agent.exclude).toEqual({ ens1f1: ['0000:81:10.5', '0000:81:10.7', '0000:81:11.1'] });
     // 10000 and 2500 Mbit/s in the fixture; an undeclared direction stays empty
     expect(agent.bandwidths).toEqual({
@@ -132,12 +111,12 @@ describe('vfleet export openstack, read by Nova and Neutron', () => {
   it('a host with nothing for OpenStack gets valid files that offer nothing', () => {
     expect(exported.emptyHosts).toEqual(['compute-2']);
     const h = answer.hosts['compute-2'];
-    expect(ok(h?.nova ?? { error: 'no answer' })).toEqual({ assignable: [], aliases: {} });
-    expect(ok(h?.agent ?? { error: 'no answer' })).toMatchObject({ mappings: {}, exclude: {} });
+    expect(accepted(h?.nova)).toEqual({ assignable: [], aliases: {} });
+    expect(accepted(h?.agent)).toMatchObject({ mappings: {}, exclude: {} });
   });
 
   it("ML2 gets the VLAN ranges of the physnets OpenStack's devices use", () => {
-    expect(ok(answer.ml2)).toEqual({
+    expect(accepted(answer.ml2)).toEqual({
       physnet1: [[100, 199]],
       physnet2: [
         [200, 209],

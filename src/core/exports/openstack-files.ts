@@ -1,13 +1,7 @@
-import type { ExportFleet, ExportHost } from './export-fleet.js';
+import type { ExportFile, ExportFleet, ExportHost } from './export-fleet.js';
 import { openstackDevices } from './openstack-devices.js';
 import { networkVlanRanges, sriovNicValues } from './openstack-neutron.js';
 import { novaAliases, novaDeviceSpecs } from './openstack-nova.js';
-
-/** One file of an export, its path relative to the export folder. */
-export interface ExportFile {
-  path: string;
-  text: string;
-}
 
 /** Where each file goes on the OpenStack side (docs/exports.md says the same). */
 export const OPENSTACK_FILES = {
