@@ -44,9 +44,9 @@ describe('libvirt hostdev pools', () => {
     // node-a: all four VFs of ens1f1 → the PF itself.
     expect(pools[0]?.xml).toContain('<pf dev="ens1f1"/>');
     expect(pools[0]?.xml).not.toContain('<address');
-    // node-b: one VF of a PF shared with kubernetes → its address only.
+    // node-b: one VF of each of two PFs shared with kubernetes → their addresses only.
     expect(pools[1]?.xml).not.toContain('<pf');
-    expect(pools[1]?.xml.match(/<address /g)).toHaveLength(1);
+    expect(pools[1]?.xml.match(/<address /g)).toHaveLength(2);
   });
 
   it.each(pools.map((p) => [`${p.host}/${p.name}`, p] as const))(
@@ -58,10 +58,14 @@ describe('libvirt hostdev pools', () => {
       expect(err).toBe('');
       expect(out).toContain("<forward mode='hostdev' managed='yes'>");
       if (pool.host === 'node-a') expect(out).toContain("<pf dev='ens1f1'/>");
-      else
+      else {
         expect(out).toContain(
           "<address type='pci' domain='0x0000' bus='0x81' slot='0x10' function='0x3'/>",
         );
+        expect(out).toContain(
+          "<address type='pci' domain='0x0000' bus='0x83' slot='0x10' function='0x2'/>",
+        );
+      }
     },
   );
 

@@ -47,7 +47,7 @@ const pool = { ...k8s, owner: 'libvirt-pool', physnet: 'physnet2' } as const;
  * Two hosts that share their PFs between owners: kubernetes VFs trusted and
  * not, in one run and in pieces, on a PF without netdev and on a model
  * whose VF id vfleet does not know; libvirt-pool VFs as a whole PF and as a
- * part of one; and VFs of other owners that neither export may show.
+ * part of one, over two PFs of a host; and VFs of other owners that neither export may show.
  */
 export const exampleHosts: readonly ExportHost[] = [
   {
@@ -65,7 +65,12 @@ export const exampleHosts: readonly ExportHost[] = [
         ['15b3', '1017'],
         vfs('82', 0, 1, { ...k8s, physnet: 'Phys_3', driver: 'vfio-pci' }),
       ),
-      pf('0000:83:00.0', 'ens3', ['1234', 'abcd'], vfs('83', 0, 0, { ...k8s, physnet: 'Phys_3' })),
+      pf(
+        '0000:83:00.0',
+        'ens3',
+        ['1234', 'abcd'],
+        [...vfs('83', 0, 0, { ...k8s, physnet: 'Phys_3' }), ...vfs('83', 1, 1, pool)],
+      ),
     ],
   },
   {
