@@ -175,6 +175,49 @@ describe('kubernetes export', () => {
   });
 });
 
+describe('names and selections the consumers cannot take', () => {
+  const blue = exampleNetworks[0];
+  if (blue === undefined) throw new Error('no example network');
+  const twoBlues = [blue, { ...blue, tenant: 'beta' }];
+
+  it('refuses two tenants’ networks of one name as SriovNetworks (one operator namespace)', () => {
+    const run = () =>
+      kubernetesExport(
+        { hosts: exampleHosts, networks: twoBlues },
+        { format: 'sriovnetwork', resourcePrefix: 'openshift.io' },
+      );
+    expect(run).toThrow(/acme\/blue and beta\/blue both become the Kubernetes name blue/);
+  });
+
+  it('takes them as NetworkAttachmentDefinitions, each in its tenant’s namespace', () => {
+    const e = kubernetesExport(
+      { hosts: exampleHosts, networks: twoBlues },
+      { format: 'nad', resourcePrefix: 'openshift.io' },
+    );
+    const names = (e.networks as NetworkAttachmentDefinition[]).map(
+      (n) => `${n.metadata.namespace}/${n.metadata.name}`,
+    );
+    expect(names).toEqual(['acme/blue', 'acme/blue-trusted', 'beta/blue', 'beta/blue-trusted']);
+  });
+
+  it('refuses part of a PF without netdev: a policy could only select the whole PF', () => {
+    const hosts = exampleHosts.map((h) => ({
+      ...h,
+      pfs: h.pfs.map((pf) =>
+        pf.ifname !== null
+          ? pf
+          : {
+              ...pf,
+              vfs: pf.vfs.map((v, i) => (i === 0 ? { ...v, owner: 'vfleet' as const } : v)),
+            },
+      ),
+    }));
+    const run = () =>
+      kubernetesExport({ hosts, networks: [] }, { format: 'nad', resourcePrefix: 'openshift.io' });
+    expect(run).toThrow(/PF 0000:82:00.0 has no netdev, so a policy cannot select part of its VFs/);
+  });
+});
+
 describe('the consumer schemas refuse what the consumers refuse', () => {
   const [policy] = sriov.policies;
   const [network] = sriov.networks as SriovNetwork[];
