@@ -146,5 +146,9 @@ describe('vfleet export openstack', () => {
     expect(both.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
     expect(both.stderr).toContain('--host and --all: give one of them, not both');
     expect(both.stderr).not.toMatch(/\n\s+at /);
+    const unknown = await cli('export', 'openstack', '--host', 'node9');
+    expect(unknown.exitCode).toBe(errorCodeInfo.NOT_FOUND.exitCode);
+    expect(unknown.stderr).toContain('node9');
+    expect(unknown.stdout).toBe('');
   });
 });

@@ -33,8 +33,10 @@ export function openstackDevices(host: ExportHost): OpenstackPf[] {
         `${pf.pciAddress}: VFs on physnets other than ${physnet ?? ''} left out; Neutron maps a PF to one physnet`,
       );
     }
-    if (offered.length > 0 && pf.ifname === null) {
-      notes.push(`${pf.pciAddress}: no netdev name reported, so Neutron cannot map its VFs`);
+    if (offered.length > 0 && !listableIfname(pf.ifname)) {
+      notes.push(
+        `${pf.pciAddress}: no netdev name Neutron's lists can hold (${pf.ifname ?? 'none reported'}), so its VFs are left out`,
+      );
       offered = [];
     }
     const excluded = offered.length === 0 ? [] : pf.vfs.filter((v) => !offered.includes(v));
@@ -48,3 +50,6 @@ export function openstackDevices(host: ExportHost): OpenstackPf[] {
     };
   });
 }
+
+/** Neutron's options split on "," ":" and ";"; a netdev named with them cannot be listed. */
+const listableIfname = (n: string | null): boolean => n !== null && /^[^\s,:;=]+$/.test(n);
