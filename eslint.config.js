@@ -30,6 +30,10 @@ const RIGHTS = {
   'core/scheduler': { pure: true, imports: [...CORE, 'core/scheduler'] },
   'core/libvirt': { pure: true, imports: [...CORE, 'core/libvirt', '@xmldom/xmldom'] },
   'core/plan': { pure: true, imports: [...CORE, 'core/plan', 'yaml'] },
+  // Config files for the systems next to vfleet (OpenStack, Kubernetes,
+  // libvirt), rendered from one ExportFleet; pure text, written by the CLI.
+  // libvirt pools reuse core/libvirt's hostdev network renderer.
+  'core/exports': { pure: true, imports: [...CORE, 'core/exports', 'core/libvirt'] },
   'core/fleet': {
     pure: true,
     imports: [...CORE, 'core/fleet', 'core/libvirt', 'core/migration', 'core/scheduler'],

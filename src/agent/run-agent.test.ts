@@ -28,7 +28,14 @@ function fakeHost() {
             return vf(
               PF,
               i,
-              s ? { mac: s.mac, vlan: s.vlan, spoofchk: s.spoofchk, trust: s.trust } : {},
+              s
+                ? {
+                    mac: s.mac ?? null,
+                    vlan: s.vlan ?? 0,
+                    spoofchk: s.spoofchk ?? null,
+                    trust: s.trust,
+                  }
+                : {},
             );
           }),
         }),

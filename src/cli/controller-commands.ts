@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { registerEventsCommand } from './events-commands.js';
+import { registerExportCommands } from './export-commands.js';
 import { registerHostsCommands } from './hosts-commands.js';
 import { registerInstanceCommands } from './instance/instance-commands.js';
 import { registerNetworkCommands } from './network-commands.js';
@@ -15,7 +16,7 @@ import { registerTokenCommands } from './token-commands.js';
 /**
  * The fleet half of the CLI: `controller`, `agent` and `up` start the
  * services; `hosts`, `spec`, `physnet`, `network`, `port`, `instance` and
- * `token`, `quota`, `events`, `search` talk to a controller's /v1 API (docs/controller.md).
+ * `token`, `quota`, `events`, `search`, `export` talk to a controller's /v1 API (docs/controller.md).
  */
 export function registerControllerCommands(program: Command, deps: CliDeps): void {
   registerServeCommands(program, deps);
@@ -29,4 +30,5 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerQuotaCommands(program, deps);
   registerEventsCommand(program, deps);
   registerSearchCommand(program, deps);
+  registerExportCommands(program, deps);
 }

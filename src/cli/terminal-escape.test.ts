@@ -55,6 +55,7 @@ function host(text: string): HostDetailView {
         specName: null,
         declaredVfs: null,
         whole: null,
+        owners: [],
         vfs: [
           {
             index: 0,
@@ -63,6 +64,7 @@ function host(text: string): HostDetailView {
             dirty: false,
             physnet: null,
             trusted: false,
+            owner: null,
             portId: null,
             reservedUntil: null,
             note: text,

@@ -45,6 +45,7 @@ const hostDetail = (h: {
     specName: null,
     declaredVfs: null,
     whole: null,
+    owners: [],
     vfs: [],
   })),
 });

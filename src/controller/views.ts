@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { DeviceSpec, Host, Network, PfRecord, Token, VfRecord } from '../core/fleet/model.js';
 import { hostHealth } from '../core/fleet/model.js';
+import { distinctOwners } from '../core/fleet/spec-owners.js';
 import type { InstanceView } from '../core/fleet/claim-store.js';
 import type { PortHolder, ReportedPf } from '../core/fleet/host-store.js';
 import type { PortView } from '../core/fleet/catalog-store.js';
@@ -85,6 +86,10 @@ export function hostDetailOut(
       specName: pf.specId === null ? null : (specs.get(pf.specId)?.name ?? null),
       declaredVfs: declaredVfs(pf, pf.specId === null ? undefined : specs.get(pf.specId)),
       whole: pf.whole === null ? null : { ...pf.whole, ...held(pf.whole.portId) },
+      owners: distinctOwners([
+        pf.whole?.owner ?? null,
+        ...vfs.filter((v) => v.pfId === pf.id).map((v) => v.owner),
+      ]),
       vfs: vfs
         .filter((v) => v.pfId === pf.id)
         .map((v) => ({
@@ -94,6 +99,7 @@ export function hostDetailOut(
           dirty: v.dirty,
           physnet: v.physnet,
           trusted: v.trusted,
+          owner: v.owner,
           portId: v.portId,
           reservedUntil: v.reservedUntil,
           note: v.note,

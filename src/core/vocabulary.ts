@@ -15,6 +15,15 @@ export type VfDriverKind = (typeof VF_DRIVER_KINDS)[number];
 export const VF_STATES = ['free', 'reserved', 'allocated', 'quarantined'] as const;
 export type VfState = (typeof VF_STATES)[number];
 
+/**
+ * Who a VF (or a PF offered whole) is handed to: `vfleet` schedules it for
+ * its own instances; the others are consumers that schedule it themselves
+ * (OpenStack Nova/Neutron, a Kubernetes device plugin, a libvirt hostdev
+ * pool). vfleet creates and configures every one, but claims only its own.
+ */
+export const VF_OWNERS = ['vfleet', 'openstack', 'kubernetes', 'libvirt-pool'] as const;
+export type VfOwner = (typeof VF_OWNERS)[number];
+
 export const VNIC_TYPES = ['normal', 'direct', 'direct-physical', 'macvtap', 'vdpa'] as const;
 export type VnicType = (typeof VNIC_TYPES)[number];
 

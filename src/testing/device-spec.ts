@@ -17,6 +17,8 @@ export const deviceSpec = (over: Partial<DeviceSpec> = {}): DeviceSpec => ({
   numVfs: 4,
   vfDriver: 'vfio-pci',
   wholePf: false,
+  owner: 'vfleet',
+  bandwidth: null,
   createdAt: '2025-01-01T00:00:00Z',
   ...over,
 });

@@ -6,7 +6,8 @@ import { freeWholePfs } from './whole-pf-claims.js';
 /**
  * The scheduler's view of the fleet, in five grouped queries whatever the
  * fleet size: hosts, CPU and memory in use, free clean VFs per PF on the
- * requested physnets, and free clean whole PFs on them (wholePfs).
+ * requested physnets, and free clean whole PFs on them (wholePfs); only
+ * those owned by vfleet (the others are handed to another scheduler).
  */
 export async function loadCandidates(
   db: Kysely<Database>,
@@ -38,6 +39,8 @@ export async function loadCandidates(
               .where('vfs.state', '=', 'free')
               .where('vfs.dirty', '=', false)
               .where('vfs.physnet', 'in', physnets)
+              // VFs handed to another owner (openstack, ...) are configured, never scheduled.
+              .where('vfs.owner', '=', 'vfleet')
               .groupBy(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted'])
               .as('f'),
           )

@@ -35,6 +35,8 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
               num_vfs: s.numVfs,
               vf_driver: s.vfDriver,
               whole_pf: s.wholePf,
+              owner: s.owner,
+              bandwidth: s.bandwidth === null ? null : JSON.stringify(s.bandwidth),
               created_at: s.createdAt,
             })
             .returningAll()

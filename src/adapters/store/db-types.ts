@@ -46,6 +46,8 @@ export interface PfsTable {
   link_state: Generated<string | null>;
   admin_up: Generated<boolean | null>;
   speed_mbps: Generated<number | null>;
+  /** Owner of the spec offering the PF whole, with physnet (migration 0014); null when none. */
+  owner: Generated<string | null>;
 }
 
 export interface VfsTable {
@@ -70,6 +72,8 @@ export interface VfsTable {
   driver: Generated<string | null>;
   iommu_group: Generated<number | null>;
   netdev: Generated<string | null>;
+  /** Owner of the spec giving physnet and trust (migration 0014); null when no spec selects it. */
+  owner: Generated<string | null>;
 }
 
 export interface DeviceSpecsTable {
@@ -85,6 +89,10 @@ export interface DeviceSpecsTable {
   num_vfs: number;
   vf_driver: string;
   whole_pf: Generated<boolean>;
+  /** Migration 0014. */
+  owner: Generated<string>;
+  /** JSON {egressMbps, ingressMbps}, as written by catalog-store; null when not said. */
+  bandwidth: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

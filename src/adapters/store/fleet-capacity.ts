@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { addVfCounts, NO_VFS } from '../../core/fleet/host-query.js';
-import type { FleetCapacity, VfCounts } from '../../core/fleet/host-query.js';
+import type { FleetCapacity, NumaCapacity, PhysnetCapacity } from '../../core/fleet/host-query.js';
 import { HOST_HEALTHS } from '../../core/fleet/model.js';
 import type { Database } from './db-types.js';
 import { healthIs, READY, vfCountColumns, vfCountsOf } from './host-list.js';
@@ -27,22 +27,43 @@ export async function fleetCapacity(
     ])
     .executeTakeFirstOrThrow();
   // A VF row carries its PF's NUMA node (inventory-sync.ts writes both from one report): no join.
+  // VFs handed to another owner are grouped apart: counted as handedOver, never as schedulable.
+  const handed = sql<boolean>`coalesce(vfs.owner, 'vfleet') <> 'vfleet'`;
   const cells = await db
     .selectFrom('vfs')
-    .groupBy(['vfs.physnet', 'vfs.numa_node'])
-    .select(['vfs.physnet', 'vfs.numa_node', ...vfCountColumns('vfs')])
+    .groupBy(['vfs.physnet', 'vfs.numa_node', handed])
+    .select(['vfs.physnet', 'vfs.numa_node', handed.as('handed'), ...vfCountColumns('vfs')])
     // NULLS FIRST: the untagged VFs and unknown nodes lead, as they would in a sorted table.
     .orderBy(sql`vfs.physnet nulls first`)
     .orderBy(sql`vfs.numa_node nulls first`)
     .execute();
-  const numaNodes = cells.map((c) => ({
-    physnet: c.physnet,
-    numaNode: c.numa_node,
-    ...vfCountsOf(c),
-  }));
-  const physnets = new Map<string | null, VfCounts>();
-  for (const c of numaNodes)
-    physnets.set(c.physnet, addVfCounts(physnets.get(c.physnet) ?? NO_VFS, c));
+  const numa = new Map<string, NumaCapacity>();
+  for (const c of cells) {
+    const k = JSON.stringify([c.physnet, c.numa_node]);
+    const cur = numa.get(k) ?? {
+      physnet: c.physnet,
+      numaNode: c.numa_node,
+      ...NO_VFS,
+      handedOver: 0,
+    };
+    const counts = vfCountsOf(c);
+    numa.set(
+      k,
+      c.handed
+        ? { ...cur, handedOver: cur.handedOver + counts.total }
+        : { ...cur, ...addVfCounts(cur, counts) },
+    );
+  }
+  const numaNodes = [...numa.values()];
+  const physnets = new Map<string | null, PhysnetCapacity>();
+  for (const c of numaNodes) {
+    const cur = physnets.get(c.physnet) ?? { physnet: c.physnet, ...NO_VFS, handedOver: 0 };
+    physnets.set(c.physnet, {
+      ...cur,
+      ...addVfCounts(cur, c),
+      handedOver: cur.handedOver + c.handedOver,
+    });
+  }
   return {
     hosts: {
       total: hosts.total,
@@ -54,7 +75,7 @@ export async function fleetCapacity(
         stale: hosts.stale,
       },
     },
-    physnets: [...physnets].map(([physnet, counts]) => ({ physnet, ...counts })),
+    physnets: [...physnets.values()],
     numaNodes,
   };
 }

@@ -8,7 +8,8 @@ import { recordReport } from './inventory-sync.js';
 import { fleetCapacity } from './fleet-capacity.js';
 import { hostCounts, hostPage } from './host-list.js';
 import { hostHolders } from './port-views.js';
-import { toHost, toPf, toSpec, toVf } from './rows.js';
+import { toHost, toPf, toVf } from './rows.js';
+import { loadSpecs } from './spec-tagging.js';
 
 export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore {
   const get = async (id: string) => {
@@ -80,7 +81,8 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
       const host = await get(id);
       if (host === null) return null;
       const pfs = await db.selectFrom('pfs').selectAll().where('host_id', '=', id).execute();
-      const specs = await db.selectFrom('device_specs').selectAll().execute();
+      // In precedence order: a VF's tags (its owner among them) come from the oldest spec selecting it.
+      const specs = await loadSpecs(db);
       // A VF held for a migrating port carries its settings too: the target VF is configured
       // before the instance moves onto it (a render-only move has no libvirt to do it).
       const bound = await db
@@ -109,7 +111,7 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
       return {
         host,
         pfs: pfs.map(toPf),
-        specs: specs.map(toSpec),
+        specs,
         bound: bound.map((b) => ({
           pfId: b.pf_id,
           index: b.vf_index,

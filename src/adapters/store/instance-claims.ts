@@ -205,6 +205,8 @@ async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
       .where('host_id', '=', c.placement.hostId)
       .where('physnet', '=', physnet)
       .where('trusted', '=', trusted)
+      // Re-checked under the lock: the spec may have handed the VF over since the snapshot.
+      .where('owner', '=', 'vfleet')
       .where('state', '=', 'free')
       .where('dirty', '=', false)
       .orderBy('vf_index')

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
-import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
+import { governingSpec, vfTags, wholePfTags } from '../../core/fleet/spec-match.js';
 import type { NewEvent } from '../../core/fleet/events.js';
 import type { HostReport } from '../../core/fleet/host-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
@@ -32,6 +32,7 @@ export async function recordReport(
       const seenPfs: number[] = [];
       for (const pf of report.pfs) {
         const spec = governingSpec(specs, pf);
+        const whole = wholePfTags(specs, pf);
         const values = {
           ifname: pf.ifname,
           vendor_id: pf.vendorId,
@@ -44,7 +45,8 @@ export async function recordReport(
           admin_up: pf.link.adminUp,
           speed_mbps: pf.link.speedMbps,
           spec_id: spec?.id ?? null,
-          physnet: wholePfPhysnet(specs, pf),
+          physnet: whole.physnet,
+          owner: whole.owner,
         };
         const row = await tx
           .insertInto('pfs')
@@ -74,6 +76,7 @@ export async function recordReport(
                 numa_node: eb.ref('excluded.numa_node'),
                 physnet: eb.ref('excluded.physnet'),
                 trusted: eb.ref('excluded.trusted'),
+                owner: eb.ref('excluded.owner'),
                 driver: eb.ref('excluded.driver'),
                 iommu_group: eb.ref('excluded.iommu_group'),
                 netdev: eb.ref('excluded.netdev'),

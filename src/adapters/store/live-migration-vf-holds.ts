@@ -46,6 +46,8 @@ export function createVmHolds(db: Kysely<Database>): Holds {
           .where('host_id', '=', hostId)
           .where('physnet', '=', port.physnet)
           .where('trusted', '=', port.trusted)
+          // A VF handed to another owner is never vfleet's to hold.
+          .where('owner', '=', 'vfleet')
           .where('state', '=', 'free')
           .where('dirty', '=', false)
           .orderBy(sql`(numa_node is not distinct from ${numaNode})`, 'desc')

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type {
   DeviceSpec,
   Host,
+  SpecBandwidth,
   Instance,
   InstanceState,
   Network,
@@ -15,8 +16,8 @@ import type {
 import { INSTANCE_STATES, TOKEN_ROLES } from '../../core/fleet/model.js';
 import { DOMAIN_POLICIES, type DomainPolicy } from '../../core/libvirt/domain-request.js';
 import { VfleetError } from '../../core/errors.js';
-import type { NumaPolicy, VfState, VnicType } from '../../core/vocabulary.js';
-import { NUMA_POLICIES, VF_STATES, VNIC_TYPES, isOneOf } from '../../core/vocabulary.js';
+import type { NumaPolicy, VfOwner, VfState, VnicType } from '../../core/vocabulary.js';
+import { NUMA_POLICIES, VF_OWNERS, VF_STATES, VNIC_TYPES, isOneOf } from '../../core/vocabulary.js';
 import type { Database } from './db-types.js';
 
 /** Row -> record mappers; closed sets are checked, never cast. */
@@ -31,6 +32,9 @@ export function closed<T extends string>(set: readonly T[], v: string, what: str
   if (isOneOf(set, v)) return v;
   throw new VfleetError('INTERNAL', `database holds an unknown ${what} "${v}"`);
 }
+
+const ownerOrNull = (v: string | null): VfOwner | null =>
+  v === null ? null : closed<VfOwner>(VF_OWNERS, v, 'VF owner');
 
 export const toToken = (r: Row<'tokens'>): Token => ({
   id: r.id,
@@ -78,6 +82,7 @@ function toWholePf(r: Row<'pfs'>): WholePf | null {
   if (r.physnet === null && r.port_id === null && r.state === 'free') return null;
   return {
     physnet: r.physnet,
+    owner: ownerOrNull(r.owner),
     state: closed<VfState>(VF_STATES, r.state, 'PF state'),
     dirty: r.dirty,
     portId: r.port_id,
@@ -97,6 +102,7 @@ export const toVf = (r: Row<'vfs'>): VfRecord => ({
   dirty: r.dirty,
   physnet: r.physnet,
   trusted: r.trusted,
+  owner: ownerOrNull(r.owner),
   portId: r.port_id,
   reservedUntil: isoOrNull(r.reserved_until),
   note: r.note,
@@ -116,8 +122,20 @@ export const toSpec = (r: Row<'device_specs'>): DeviceSpec => ({
   numVfs: r.num_vfs,
   vfDriver: r.vf_driver,
   wholePf: r.whole_pf,
+  owner: closed<VfOwner>(VF_OWNERS, r.owner, 'spec owner'),
+  bandwidth: toBandwidth(r.bandwidth),
   createdAt: iso(r.created_at),
 });
+
+/** The bandwidth column's JSON (a string on some drivers), checked field by field. */
+function toBandwidth(v: unknown): SpecBandwidth | null {
+  const o: unknown = typeof v === 'string' ? JSON.parse(v) : v;
+  if (o === null || o === undefined) return null;
+  const num = (x: unknown) => (typeof x === 'number' ? x : null);
+  if (typeof o !== 'object') throw new VfleetError('INTERNAL', 'database holds a bad bandwidth');
+  const b = o as Record<string, unknown>;
+  return { egressMbps: num(b.egressMbps), ingressMbps: num(b.ingressMbps) };
+}
 
 export const toNetwork = (r: Row<'networks'>): Network => ({
   id: r.id,

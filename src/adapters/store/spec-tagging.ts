@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DeviceSpec, Host } from '../../core/fleet/model.js';
-import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
+import { governingSpec, vfTags, wholePfTags } from '../../core/fleet/spec-match.js';
 import type { SpecTarget } from '../../core/fleet/spec-match.js';
 import type { Database } from './db-types.js';
 import { toHost, toSpec } from './rows.js';
@@ -28,8 +28,8 @@ export const pfTarget = (pf: PfRow): SpecTarget => ({
 
 /**
  * Tags one PF from `specs` (in precedence order): its governing spec and
- * whole-PF physnet, and its VFs' physnet and trust, one update per distinct
- * tag pair. The caller holds the PF's host row lock.
+ * whole-PF physnet and owner, and its VFs' physnet, trust and owner, one
+ * update per distinct tag set. The caller holds the PF's host row lock.
  */
 export async function retagPf(
   tx: Transaction<Database>,
@@ -37,11 +37,13 @@ export async function retagPf(
   pf: PfRow,
 ): Promise<void> {
   const target = pfTarget(pf);
+  const whole = wholePfTags(specs, target);
   await tx
     .updateTable('pfs')
     .set({
       spec_id: governingSpec(specs, target)?.id ?? null,
-      physnet: wholePfPhysnet(specs, target),
+      physnet: whole.physnet,
+      owner: whole.owner,
     })
     .where('id', '=', pf.id)
     .execute();
@@ -53,12 +55,12 @@ export async function retagPf(
   const groups = new Map<string, number[]>();
   for (const vf of vfs) {
     const t = vfTags(specs, target, vf.vf_index);
-    const k = JSON.stringify([t.physnet, t.trusted]);
+    const k = JSON.stringify([t.physnet, t.trusted, t.owner]);
     groups.set(k, [...(groups.get(k) ?? []), vf.id]);
   }
   for (const [k, ids] of groups) {
-    const [physnet, trusted] = JSON.parse(k) as [string | null, boolean];
-    await tx.updateTable('vfs').set({ physnet, trusted }).where('id', 'in', ids).execute();
+    const [physnet, trusted, owner] = JSON.parse(k) as [string | null, boolean, string | null];
+    await tx.updateTable('vfs').set({ physnet, trusted, owner }).where('id', 'in', ids).execute();
   }
 }
 

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import { takenText, vfsTakenAway } from '../../core/fleet/spec-change.js';
-import { specSelectsPf } from '../../core/fleet/spec-match.js';
+import { specSelectsPf, wholePfTags } from '../../core/fleet/spec-match.js';
 import type { Database } from './db-types.js';
 import {
   loadSpecs,
@@ -43,6 +43,7 @@ export async function updateSpecTx(
       const after = before.map((s) => (s.id === spec.id ? spec : s));
       const pfs = await touchedPfs(tx, old, spec);
       await refuseTakingHeldVfs(tx, spec.name, before, after, pfs);
+      await refuseHandingOverHeldPfs(tx, spec.name, after, pfs);
       const updated = await tx
         .updateTable('device_specs')
         .set({
@@ -56,6 +57,8 @@ export async function updateSpecTx(
           trusted: spec.trusted,
           num_vfs: spec.numVfs,
           vf_driver: spec.vfDriver,
+          owner: spec.owner,
+          bandwidth: spec.bandwidth === null ? null : JSON.stringify(spec.bandwidth),
         })
         .where('id', '=', spec.id)
         .returningAll()
@@ -97,7 +100,9 @@ async function refuseTakingHeldVfs(
     .selectFrom('vfs')
     .innerJoin('ports', 'ports.id', 'vfs.port_id')
     .innerJoin('networks', 'networks.id', 'ports.network_id')
+    .leftJoin('instances', 'instances.id', 'ports.instance_id')
     .select([
+      'instances.name as instance',
       'vfs.host_id',
       'vfs.pf_id',
       'vfs.vf_index',
@@ -122,6 +127,7 @@ async function refuseTakingHeldVfs(
         pciAddress: r.pci_address,
         state: r.state,
         portId: r.port_id,
+        instance: r.instance,
         portPhysnet: r.physnet,
         portTrusted: r.trusted,
       },
@@ -133,5 +139,46 @@ async function refuseTakingHeldVfs(
     'CONFLICT',
     `spec ${name}: the change would take ${taken.length} VF(s) from the ports holding them: ${takenText(taken)}; delete those instances first`,
     { field: 'spec', vfs: taken.slice(0, 100) },
+  );
+}
+
+/**
+ * A PF a vfleet port holds whole stays vfleet's: the change may not hand it
+ * to another owner (the VFs' case is vfsTakenAway's).
+ */
+async function refuseHandingOverHeldPfs(
+  tx: Tx,
+  name: string,
+  after: readonly DeviceSpec[],
+  pfs: readonly PfRow[],
+): Promise<void> {
+  const lost = pfs.flatMap((p) => {
+    const owner = wholePfTags(after, target(p)).owner;
+    return p.port_id !== null && owner !== null && owner !== 'vfleet'
+      ? [{ host: p.host_id, pf: p.pci_address, port: p.port_id, owner }]
+      : [];
+  });
+  if (lost.length === 0) return;
+  const instances = await tx
+    .selectFrom('ports')
+    .innerJoin('instances', 'instances.id', 'ports.instance_id')
+    .select(['ports.id', 'instances.name'])
+    .where(
+      'ports.id',
+      'in',
+      lost.map((l) => l.port),
+    )
+    .execute();
+  const instanceOf = new Map(instances.map((p) => [p.id, ` of instance ${p.name}`]));
+  const text = lost
+    .map(
+      (l) =>
+        `${l.host} PF ${l.pf} (held whole by port ${l.port}${instanceOf.get(l.port) ?? ''}; its owner would be ${l.owner})`,
+    )
+    .join('; ');
+  throw new VfleetError(
+    'CONFLICT',
+    `spec ${name}: the change would hand ${lost.length} PF(s) held by vfleet ports to another owner: ${text}; delete those instances first`,
+    { field: 'owner', pfs: lost.slice(0, 100) },
   );
 }

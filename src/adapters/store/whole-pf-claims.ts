@@ -9,9 +9,11 @@ type Tx = Transaction<Database>;
  * Whole PFs (`direct-physical`) in the store: offered while a spec offers
  * them whole (physnet set), free, clean, and without a single VF (reported
  * numVfs 0 and no VF row): a PF is never offered whole and by VFs at once.
+ * Only vfleet's: a PF handed to another owner is configured, never claimed.
  */
 const offeredFree = (eb: ExpressionBuilder<Database, 'pfs'>) =>
   eb.and([
+    eb('pfs.owner', '=', 'vfleet'),
     eb('pfs.state', '=', 'free'),
     eb('pfs.dirty', '=', false),
     eb('pfs.port_id', 'is', null),

@@ -164,12 +164,13 @@ const desiredPf = z.object({
   vfs: z.array(
     z.object({
       index: z.number(),
-      mac: z.string(),
-      vlan: z.number(),
-      spoofchk: z.boolean(),
+      // Left out for a VF handed to another owner: its consumer sets them.
+      mac: z.string().optional(),
+      vlan: z.number().optional(),
+      spoofchk: z.boolean().optional(),
       trust: z.boolean(),
-      maxTxRate: z.number(),
-      minTxRate: z.number(),
+      maxTxRate: z.number().optional(),
+      minTxRate: z.number().optional(),
     }),
   ),
 });

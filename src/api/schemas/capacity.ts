@@ -2,8 +2,16 @@ import { z } from '@hono/zod-openapi';
 import { HOST_HEALTHS } from '../../core/fleet/model.js';
 import { vfCountsSchema } from './hosts.js';
 
+/**
+ * The VfCounts count the VFs vfleet schedules (owner vfleet, or untagged);
+ * VFs handed to another owner are only counted in `handedOver`.
+ */
 const physnetCapacity = vfCountsSchema.extend({
   physnet: z.string().nullable().openapi({ description: 'null: VFs that no spec gives a physnet' }),
+  handedOver: z.number().int().openapi({
+    description:
+      'VFs of the physnet handed to another owner (openstack, kubernetes, libvirt-pool): configured by vfleet, never scheduled by it, and in none of the other counts',
+  }),
 });
 
 export const capacitySchema = z

@@ -1,7 +1,24 @@
 import { z } from '@hono/zod-openapi';
 import { parsePfSelector } from '../../core/fleet/spec-match.js';
 import { vlanRangeProblem } from '../../core/fleet/vlan-ranges.js';
+import { VF_OWNERS } from '../../core/vocabulary.js';
 import { int, nameSchema, vlanSchema } from './common.js';
+
+const OWNER_TEXT =
+  'who schedules the selected VFs (or whole PFs): `vfleet` (the default) claims them for its instances; `openstack`, `kubernetes` and `libvirt-pool` are handed them (vfleet still creates, configures and keeps them, but never schedules them). One VF has one owner';
+
+const mbps = (what: string) => int(1, 10_000_000, what).nullable();
+
+/** The bandwidth offered of each selected PF, per direction (Neutron resource_provider_bandwidths, in kbit/s there). */
+export const specBandwidthSchema = z
+  .object({
+    egressMbps: mbps('egressMbps').openapi({ description: 'Mbit/s; null: not said' }),
+    ingressMbps: mbps('ingressMbps').openapi({ description: 'Mbit/s; null: not said' }),
+  })
+  .strict()
+  .openapi('SpecBandwidth');
+
+const ownerSchema = z.enum(VF_OWNERS).openapi({ description: OWNER_TEXT });
 
 const hexId = z
   .string()
@@ -42,6 +59,11 @@ export const specCreateSchema = z
       description:
         'offer the selected PFs whole, for `direct-physical` ports (OpenStack device_type type-PF); numVfs must then be 0, and trusted, VF ranges in pf and a driver selector are refused',
     }),
+    owner: ownerSchema.default('vfleet'),
+    bandwidth: specBandwidthSchema.nullable().default(null).openapi({
+      description:
+        'bandwidth of each selected PF offered to the consumer, in Mbit/s (1 to 10,000,000); null when not said',
+    }),
   })
   .strict()
   .refine((s) => [s.vendor, s.device, s.driver, s.pciAddress, s.pf].some((x) => x !== undefined), {
@@ -70,6 +92,8 @@ export const specSchema = z
     wholePf: z.boolean().openapi({
       description: 'the selected PFs are offered whole (`direct-physical` ports), not their VFs',
     }),
+    owner: ownerSchema,
+    bandwidth: specBandwidthSchema.nullable(),
     createdAt: z.string(),
   })
   .openapi('Spec');
@@ -140,6 +164,10 @@ export const specUpdateSchema = z
     trusted: z.boolean().optional(),
     numVfs: create.numVfs.optional(),
     vfDriver: create.vfDriver.unwrap().optional(),
+    owner: ownerSchema.optional(),
+    bandwidth: specBandwidthSchema.nullable().optional().openapi({
+      description: 'null: no bandwidth said any more',
+    }),
   })
   .strict()
   .openapi('SpecUpdate');

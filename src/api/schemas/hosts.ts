@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { HOST_HEALTHS, TOKEN_ROLES } from '../../core/fleet/model.js';
 import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
-import { VF_STATES } from '../../core/vocabulary.js';
+import { VF_OWNERS, VF_STATES } from '../../core/vocabulary.js';
 import { labelsSchema, nameSchema } from './common.js';
 
 export const hostSchema = z
@@ -70,6 +70,11 @@ const holderFields = {
   }),
 };
 
+const ownerField = z.enum(VF_OWNERS).nullable().openapi({
+  description:
+    'who schedules it, from the spec that selects it: `vfleet`, or a consumer it is handed to (`openstack`, `kubernetes`, `libvirt-pool`: vfleet configures it but never claims it); null when no spec selects it',
+});
+
 export const vfSchema = z.object({
   index: z.number(),
   pciAddress: z.string(),
@@ -79,6 +84,7 @@ export const vfSchema = z.object({
     .openapi({ description: 'released; waiting for the agent to confirm the reset' }),
   physnet: z.string().nullable(),
   trusted: z.boolean(),
+  owner: ownerField,
   portId: z.string().nullable(),
   reservedUntil: z.string().nullable(),
   note: z.string().nullable(),
@@ -128,6 +134,7 @@ export const wholePfSchema = z
       .string()
       .nullable()
       .openapi({ description: 'from the spec offering it whole; null once none does' }),
+    owner: ownerField,
     state: z.enum(VF_STATES),
     dirty: z.boolean().openapi({
       description:
@@ -177,6 +184,10 @@ export const hostDetailSchema = hostSchema
         whole: wholePfSchema.nullable().openapi({
           description:
             'set when the PF itself is offered whole (`direct-physical`) or held by a port; null while its VFs are offered',
+        }),
+        owners: z.array(z.enum(VF_OWNERS)).openapi({
+          description:
+            'the distinct owners of its VFs (or of the PF itself when offered whole), in the order vfleet, openstack, kubernetes, libvirt-pool; empty when no spec selects any',
         }),
         vfs: z.array(vfSchema),
       }),

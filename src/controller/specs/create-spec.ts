@@ -26,6 +26,8 @@ export async function createSpec(
     numVfs: b.numVfs ?? 0,
     vfDriver: b.vfDriver,
     wholePf: b.wholePf,
+    owner: b.owner,
+    bandwidth: b.bandwidth,
     createdAt: new Date(deps.now()).toISOString(),
   };
   await checkSpec(deps.store.catalog, spec);

@@ -3,12 +3,14 @@ import type { DeviceSpec } from '../../core/fleet/model.js';
 import { governingSpec, specSelectsPf } from '../../core/fleet/spec-match.js';
 import type { CatalogStore } from '../../core/fleet/catalog-store.js';
 import { wholePfProblem } from '../../core/fleet/whole-pf-rules.js';
+import { ownerClash, ownerClashText } from '../../core/fleet/spec-owners.js';
 
 /**
  * What can be checked against the fleet before a new or changed spec is
  * stored: its physnet exists, no PF it selects has fewer VFs than it asks
  * for, and it does not contradict the spec that governs one of those PFs
- * among the others (a changed spec is checked against the rest, not itself).
+ * among the others (a changed spec is checked against the rest, not itself),
+ * and no VF it selects is selected by a spec of another owner.
  */
 export async function checkSpec(catalog: CatalogStore, spec: DeviceSpec): Promise<void> {
   const whole = wholePfProblem(spec);
@@ -18,8 +20,10 @@ export async function checkSpec(catalog: CatalogStore, spec: DeviceSpec): Promis
       field: 'physnet',
     });
   }
-  const specs = (await catalog.listSpecs()).filter((s) => s.id !== spec.id);
-  for (const pf of await catalog.allPfs()) {
+  const all = await catalog.listSpecs();
+  const specs = all.filter((s) => s.id !== spec.id);
+  const pfs = await catalog.allPfs();
+  for (const pf of pfs) {
     if (!specSelectsPf(spec, pf)) continue;
     if (spec.numVfs > pf.totalVfs) {
       throw new VfleetError(
@@ -43,5 +47,19 @@ export async function checkSpec(catalog: CatalogStore, spec: DeviceSpec): Promis
         { field: 'wholePf', spec: gov.name },
       );
     }
+  }
+  // Precedence is by age: a changed spec keeps its place, a new one comes last.
+  const after = all.some((s) => s.id === spec.id)
+    ? all.map((s) => (s.id === spec.id ? spec : s))
+    : [...all, spec];
+  const clash = ownerClash(spec, after, pfs);
+  if (clash !== null) {
+    throw new VfleetError('CONFLICT', ownerClashText(clash), {
+      field: 'owner',
+      spec: clash.other.name,
+      pf: clash.pf,
+      ...(clash.host === null ? {} : { host: clash.host }),
+      ...(clash.vf === null ? {} : { vf: clash.vf }),
+    });
   }
 }

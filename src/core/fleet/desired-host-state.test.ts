@@ -23,6 +23,30 @@ const pf = (id: number, specId: string | null): PfRecord => ({
 });
 
 describe('desiredHostState', () => {
+  it('creates and binds VFs handed to another owner, with their trust, and leaves the rest to the consumer', () => {
+    // VFs 0-1 are vfleet's; 2-3 are OpenStack's (trusted): created and bound all the same.
+    const ours = deviceSpec({ id: 'a', name: 'a', pf: '0000:01:00.0#0-1', numVfs: 4 });
+    const theirs = deviceSpec({
+      id: 'b',
+      name: 'b',
+      pf: '0000:01:00.0#2-3',
+      numVfs: 4,
+      owner: 'openstack',
+      trusted: true,
+    });
+    const state = desiredHostState({
+      host: {} as Host,
+      pfs: [pf(1, 'a')],
+      specs: [ours, theirs],
+      bound: [],
+    });
+    expect(state.pfs[0]).toMatchObject({ numVfs: 4, vfDriver: 'vfio-pci', up: true });
+    expect(state.pfs[0]?.vfs.map((v) => v.index)).toEqual([0, 1, 2, 3]);
+    expect(state.pfs[0]?.vfs[1]).toMatchObject({ mac: '00:00:00:00:00:00', vlan: 0 });
+    expect(state.pfs[0]?.vfs[2]).toEqual({ index: 2, trust: true });
+    expect(hostStateSchema.safeParse(state).success).toBe(true);
+  });
+
   it('declares governed PFs only, bound VFs with their port settings, every other VF reset', () => {
     const state = desiredHostState({
       host: {} as Host,
@@ -85,6 +109,7 @@ describe('desiredHostState', () => {
       portId: 'port1',
       reservedUntil: null,
       note: null,
+      owner: null,
     };
     const state = desiredHostState({
       host: {} as Host,

@@ -1,22 +1,26 @@
 import { ZERO_MAC } from '../mac-address.js';
 import { VFIO_DRIVER } from '../vocabulary.js';
 import type { DesiredInputs } from './host-store.js';
+import { vfTags } from './spec-match.js';
 
 /**
  * The state an agent must apply: for every PF a spec governs, its numVfs
  * and VF driver, and every VF's settings: those of the port holding it, or
  * the reset settings (MAC zeroed, VLAN 0, spoof check on, trust off, no
  * rate limits) so that no state leaks from one tenant to the next. A PF
- * offered or held whole keeps 0 VFs.
+ * offered or held whole keeps 0 VFs. A VF handed to another owner
+ * (openstack, ...) is created and bound like the others, with the trust of
+ * its spec, but its MAC, VLAN, spoof check and rates are its consumer's:
+ * they are left out, so applying never undoes what the consumer set.
  */
 export interface DesiredVf {
   index: number;
-  mac: string;
-  vlan: number;
-  spoofchk: boolean;
+  mac?: string | undefined;
+  vlan?: number | undefined;
+  spoofchk?: boolean | undefined;
   trust: boolean;
-  maxTxRate: number;
-  minTxRate: number;
+  maxTxRate?: number | undefined;
+  minTxRate?: number | undefined;
 }
 
 export interface DesiredPf {
@@ -47,9 +51,13 @@ export function desiredHostState(inputs: DesiredInputs): DesiredState {
     const vfs: DesiredVf[] = [];
     for (let index = 0; index < spec.numVfs; index++) {
       const b = bound.get(`${pf.id}#${index}`);
+      const tags = vfTags(inputs.specs, pf, index);
+      const handedOver = tags.owner !== null && tags.owner !== 'vfleet';
       vfs.push(
         b === undefined
-          ? { index, ...RESET_VF }
+          ? handedOver
+            ? { index, trust: tags.trusted }
+            : { index, ...RESET_VF }
           : {
               index,
               mac: b.mac,

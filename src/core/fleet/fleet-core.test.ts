@@ -44,9 +44,9 @@ describe('device specs', () => {
       spec({ pf: '0000:81:00.1#0-1', physnet: 'fast', trusted: true }),
       spec({ pf: '0000:81:00.1', physnet: 'slow' }),
     ];
-    expect(vfTags(specs, target, 1)).toEqual({ physnet: 'fast', trusted: true });
-    expect(vfTags(specs, target, 2)).toEqual({ physnet: 'slow', trusted: false });
-    expect(vfTags([], target, 0)).toEqual({ physnet: null, trusted: false });
+    expect(vfTags(specs, target, 1)).toEqual({ physnet: 'fast', trusted: true, owner: 'vfleet' });
+    expect(vfTags(specs, target, 2)).toEqual({ physnet: 'slow', trusted: false, owner: 'vfleet' });
+    expect(vfTags([], target, 0)).toEqual({ physnet: null, trusted: false, owner: null });
   });
 });
 

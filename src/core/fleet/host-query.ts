@@ -58,9 +58,12 @@ export interface HostCounts {
   readonly vfs: VfCounts;
 }
 
+/** The VfCounts are of the VFs vfleet schedules; `handedOver` those handed to another owner. */
 export interface PhysnetCapacity extends VfCounts {
   /** null: VFs no spec gives a physnet. */
   readonly physnet: string | null;
+  /** VFs handed to another owner (openstack, kubernetes, libvirt-pool): in none of the counts. */
+  readonly handedOver: number;
 }
 
 export interface NumaCapacity extends PhysnetCapacity {

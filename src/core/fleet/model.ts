@@ -1,4 +1,4 @@
-import type { NumaPolicy, VfState, VnicType } from '../vocabulary.js';
+import type { NumaPolicy, VfOwner, VfState, VnicType } from '../vocabulary.js';
 import type { DomainPolicy } from '../libvirt/domain-request.js';
 
 /**
@@ -105,6 +105,8 @@ export interface PfLink {
 export interface WholePf {
   /** From the governing spec; null once no spec offers it whole (a port may still hold it). */
   readonly physnet: string | null;
+  /** From the governing spec, with physnet; null once no spec offers it whole. */
+  readonly owner: VfOwner | null;
   readonly state: VfState;
   readonly dirty: boolean;
   readonly portId: string | null;
@@ -124,6 +126,8 @@ export interface VfRecord {
   readonly dirty: boolean;
   readonly physnet: string | null;
   readonly trusted: boolean;
+  /** From the spec that gives physnet and trust; null when no spec selects the VF. */
+  readonly owner: VfOwner | null;
   readonly portId: string | null;
   readonly reservedUntil: string | null;
   readonly note: string | null;
@@ -154,7 +158,17 @@ export interface DeviceSpec {
   readonly vfDriver: string;
   /** The selected PFs are offered whole (`direct-physical` ports), never their VFs; numVfs is 0. */
   readonly wholePf: boolean;
+  /** Who schedules the selected VFs (or whole PFs): only `vfleet`'s are ever claimed by vfleet. */
+  readonly owner: VfOwner;
+  /** Bandwidth of each selected PF offered to the consumer; null when not said. */
+  readonly bandwidth: SpecBandwidth | null;
   readonly createdAt: string;
+}
+
+/** Mbit/s per direction; null: that direction not said. */
+export interface SpecBandwidth {
+  readonly egressMbps: number | null;
+  readonly ingressMbps: number | null;
 }
 
 export interface VlanRange {

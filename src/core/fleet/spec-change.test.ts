@@ -68,6 +68,20 @@ describe('VFs a spec change takes away', () => {
     ]);
   });
 
+  it('refuses handing a held VF to another owner, and names the port and its instance', () => {
+    const taken = vfsTakenAway(
+      before,
+      [spec({ owner: 'openstack' })],
+      [held(2, { instance: 'vm1' })],
+    );
+    expect(taken.map((t) => t.reason)).toEqual([
+      'its owner would be openstack; a vfleet port holds it',
+    ]);
+    expect(takenText(taken)).toContain('allocated by port port2 of instance vm1');
+    // Another vfleet spec keeps it: nothing is taken.
+    expect(reasons([spec({ owner: 'vfleet', name: 'x' })], [held(2)])).toEqual([]);
+  });
+
   it('names a few VFs in one line and counts the rest', () => {
     const taken = vfsTakenAway(
       before,
@@ -75,8 +89,8 @@ describe('VFs a spec change takes away', () => {
       [0, 1, 2].map((i) => held(i)),
     );
     expect(takenText(taken, 2)).toBe(
-      'node1 0000:81:10.0 (PF 0000:81:00.0 VF 0, allocated: numVfs 4 -> 0 removes VF 0); ' +
-        'node1 0000:81:10.1 (PF 0000:81:00.0 VF 1, allocated: numVfs 4 -> 0 removes VF 1), and 1 more',
+      'node1 0000:81:10.0 (PF 0000:81:00.0 VF 0, allocated by port port0: numVfs 4 -> 0 removes VF 0); ' +
+        'node1 0000:81:10.1 (PF 0000:81:00.0 VF 1, allocated by port port1: numVfs 4 -> 0 removes VF 1), and 1 more',
     );
   });
 });

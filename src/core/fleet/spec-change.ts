@@ -10,6 +10,8 @@ export interface HeldVf {
   readonly pciAddress: string;
   readonly state: string;
   readonly portId: string;
+  /** The name of the port's instance, for the message; null when unknown. */
+  readonly instance?: string | null;
   /** Physnet of the port's network: the VF must stay on it. */
   readonly portPhysnet: string;
   readonly portTrusted: boolean;
@@ -23,6 +25,7 @@ export interface TakenVf {
   readonly pciAddress: string;
   readonly state: string;
   readonly port: string;
+  readonly instance: string | null;
   readonly reason: string;
 }
 
@@ -33,7 +36,7 @@ export interface TakenVf {
  * recreates every VF of a PF to change the count, raising it included),
  * when the VF driver changes (a rebind under the VM), or when the VF's tags
  * no longer fit its port (another physnet, trust withdrawn from a trusted
- * port).
+ * port, handed to an owner other than vfleet, whose ports hold only its own).
  */
 export function vfsTakenAway(
   before: readonly DeviceSpec[],
@@ -51,6 +54,7 @@ export function vfsTakenAway(
       pciAddress: vf.pciAddress,
       state: vf.state,
       port: vf.portId,
+      instance: vf.instance ?? null,
       reason,
     });
   }
@@ -77,6 +81,8 @@ function lossReason(
   if (tags.physnet !== vf.portPhysnet)
     return `its physnet would be ${tags.physnet ?? 'none'}; its port's network is on ${vf.portPhysnet}`;
   if (vf.portTrusted && !tags.trusted) return 'its port is trusted; the VF would not be';
+  if (tags.owner !== 'vfleet')
+    return `its owner would be ${tags.owner ?? 'none'}; a vfleet port holds it`;
   return null;
 }
 
@@ -84,7 +90,10 @@ function lossReason(
 export function takenText(taken: readonly TakenVf[], max = 5): string {
   const shown = taken
     .slice(0, max)
-    .map((t) => `${t.host} ${t.pciAddress} (PF ${t.pf} VF ${t.index}, ${t.state}: ${t.reason})`);
+    .map(
+      (t) =>
+        `${t.host} ${t.pciAddress} (PF ${t.pf} VF ${t.index}, ${t.state} by port ${t.port}${t.instance === null ? '' : ` of instance ${t.instance}`}: ${t.reason})`,
+    );
   const more = taken.length > max ? `, and ${taken.length - max} more` : '';
   return `${shown.join('; ')}${more}`;
 }

@@ -1,4 +1,5 @@
 import type { DeviceSpec, VlanRange } from './model.js';
+import type { VfOwner } from '../vocabulary.js';
 import { normalizePciAddress } from '../pci-address.js';
 
 /** The PF facts a device spec can select on. */
@@ -65,22 +66,37 @@ export function governingSpec(specs: readonly DeviceSpec[], pf: SpecTarget): Dev
   return specs.find((s) => specSelectsPf(s, pf)) ?? null;
 }
 
+export interface VfTags {
+  readonly physnet: string | null;
+  readonly trusted: boolean;
+  /** Who schedules the VF; null with physnet, when no spec selects it. */
+  readonly owner: VfOwner | null;
+}
+
+const UNTAGGED: VfTags = { physnet: null, trusted: false, owner: null };
+
 /**
- * Physnet and trust of one VF: the first spec selecting both its PF and its
- * index. None on a PF offered whole: it is never offered by VFs as well.
+ * Physnet, trust and owner of one VF: the first spec selecting both its PF
+ * and its index. None on a PF offered whole: it is never offered by VFs as well.
  */
-export function vfTags(
-  specs: readonly DeviceSpec[],
-  pf: SpecTarget,
-  index: number,
-): { physnet: string | null; trusted: boolean } {
-  if (governingSpec(specs, pf)?.wholePf === true) return { physnet: null, trusted: false };
+export function vfTags(specs: readonly DeviceSpec[], pf: SpecTarget, index: number): VfTags {
+  if (governingSpec(specs, pf)?.wholePf === true) return UNTAGGED;
   const s = specs.find((x) => specSelectsPf(x, pf) && specSelectsVf(x, index));
-  return s ? { physnet: s.physnet, trusted: s.trusted } : { physnet: null, trusted: false };
+  return s ? { physnet: s.physnet, trusted: s.trusted, owner: s.owner } : UNTAGGED;
 }
 
 /** The physnet a PF is offered whole on: its governing spec's, when that spec says wholePf. */
 export function wholePfPhysnet(specs: readonly DeviceSpec[], pf: SpecTarget): string | null {
+  return wholePfTags(specs, pf).physnet;
+}
+
+/** Physnet and owner of a PF offered whole (its governing spec says wholePf); nulls otherwise. */
+export function wholePfTags(
+  specs: readonly DeviceSpec[],
+  pf: SpecTarget,
+): { physnet: string | null; owner: VfOwner | null } {
   const gov = governingSpec(specs, pf);
-  return gov?.wholePf === true ? gov.physnet : null;
+  return gov?.wholePf === true
+    ? { physnet: gov.physnet, owner: gov.owner }
+    : { physnet: null, owner: null };
 }

@@ -26,10 +26,14 @@ describe('specs offering whole PFs', () => {
   it('tag no VF of a PF they govern, and give the PF their physnet', () => {
     const older = spec({ id: 'a', physnet: 'pf-net' });
     const vfSpec = spec({ id: 'b', wholePf: false, numVfs: 4, physnet: 'vf-net' });
-    expect(vfTags([older, vfSpec], pf, 0)).toEqual({ physnet: null, trusted: false });
+    expect(vfTags([older, vfSpec], pf, 0)).toEqual({ physnet: null, trusted: false, owner: null });
     expect(wholePfPhysnet([older, vfSpec], pf)).toBe('pf-net');
     // The VF spec governing instead (oldest first): VFs are tagged, the PF is not offered whole.
-    expect(vfTags([vfSpec, older], pf, 0)).toEqual({ physnet: 'vf-net', trusted: false });
+    expect(vfTags([vfSpec, older], pf, 0)).toEqual({
+      physnet: 'vf-net',
+      trusted: false,
+      owner: 'vfleet',
+    });
     expect(wholePfPhysnet([vfSpec, older], pf)).toBeNull();
   });
 });
