@@ -66,7 +66,8 @@ const RIGHTS = {
     imports: ['adapters', 'core/*', 'node:*', 'node:child_process'],
   },
   host: { imports: ['host', 'adapters', 'core/*'] },
-  agent: { imports: ['agent', 'host', 'api', 'core/*', 'hono', 'zod'] },
+  // prom-client: the agent's and the controller's metrics (each on a registry its caller made).
+  agent: { imports: ['agent', 'host', 'api', 'core/*', 'hono', 'zod', 'prom-client'] },
   controller: {
     imports: [
       'controller',
@@ -77,6 +78,7 @@ const RIGHTS = {
       '@hono/zod-openapi',
       '@hono/node-server',
       'zod',
+      'prom-client',
     ],
   },
   cli: {
