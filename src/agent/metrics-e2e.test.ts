@@ -86,6 +86,46 @@ describe('metrics end to end', () => {
 
       const agentCheck = await checkMetrics(after);
       expect(agentCheck).toEqual({ exitCode: 0, output: '' });
+
+      // The controller: a placed claim and a refused one, the fleet's gauges, requests by route.
+      await must('/v1/networks', { name: 'blue', physnet: 'p1', tenant: 'acme', vlan: 120 });
+      const port = (n: number) => ({ network: 'blue', mac: `fa:16:3e:00:00:0${String(n)}` });
+      const create = (name: string, ports: unknown[]) =>
+        api.call('POST', '/v1/instances', api.admin, {
+          name,
+          vcpus: 1,
+          memoryMb: 256,
+          tenant: 'acme',
+          ports,
+        });
+      expect((await create('vm1', [port(1)])).status).toBe(201);
+      expect((await create('vm2', [port(2), port(3)])).status).toBe(409);
+      await api.call('GET', '/v1/hosts/hv-m', api.admin);
+      const ctlText = await scrape(`${ctl.url}/metrics`);
+      expect(sampleValue(ctlText, 'vfleet_claims_total', { outcome: 'placed' })).toBe(1);
+      expect(sampleValue(ctlText, 'vfleet_claims_total', { outcome: 'no_capacity' })).toBe(1);
+      expect(
+        sampleValue(ctlText, 'vfleet_claim_duration_seconds_count', { outcome: 'placed' }),
+      ).toBe(1);
+      // The one host has one free VF left for two ports: turned down for its VFs.
+      expect(sampleValue(ctlText, 'vfleet_scheduling_rejections_total', { reason: 'vfs' })).toBe(1);
+      const vfsIn = (state: string) => sampleValue(ctlText, 'vfleet_vfs', { state, physnet: 'p1' });
+      expect([vfsIn('free'), (vfsIn('reserved') ?? 0) + (vfsIn('allocated') ?? 0)]).toEqual([1, 1]);
+      expect(sampleValue(ctlText, 'vfleet_hosts', { health: 'healthy' })).toBe(1);
+      expect(sampleValue(ctlText, 'vfleet_agents_connected')).toBe(1);
+      expect(sampleValue(ctlText, 'vfleet_apply_results_total', { result: 'ok' })).toBeGreaterThan(
+        0,
+      );
+      // Route templates, not paths: the host's name is not in a label.
+      expect(
+        sampleValue(ctlText, 'vfleet_http_requests_total', {
+          route: '/v1/hosts/:id',
+          method: 'GET',
+          status: '200',
+        }),
+      ).toBeGreaterThan(0);
+      expect(ctlText).not.toMatch(/route="[^"]*hv-m/);
+      expect(await checkMetrics(ctlText)).toEqual({ exitCode: 0, output: '' });
       expect(ctl.logs).toEqual([]);
     } finally {
       await ctl.close();

@@ -11,6 +11,7 @@ import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './live-migration-effects.js';
 import type { LongPolls } from './long-polls.js';
+import type { ControllerMetrics } from './metrics/controller-metrics.js';
 
 export interface ControllerConfig {
   /** A host not heard from for this long is stale and not scheduled on. */
@@ -61,6 +62,10 @@ export interface ControllerConfig {
    * composition root, never found from here. Null: no dashboard is served.
    */
   readonly webRoot: string | null;
+  /** `GET /metrics` adds a series per host and VF state (`--metrics-per-host`); off by default to bound cardinality. */
+  readonly metricsPerHost: boolean;
+  /** `GET /metrics` needs an admin token (`--metrics-token-required`); open by default (docs/security.md). */
+  readonly metricsTokenRequired: boolean;
 }
 
 export interface LiveMigrationConfig {
@@ -117,6 +122,8 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   sessionTtlMs: 12 * 3_600_000,
   streamKeepaliveMs: 15_000,
   webRoot: null,
+  metricsPerHost: false,
+  metricsTokenRequired: false,
 };
 
 /**
@@ -162,6 +169,8 @@ export interface ControllerDeps {
    * controller's shutdown waits for it before the store closes.
    */
   readonly outliving?: (work: Promise<unknown>) => void;
+  /** The controller's counters and histograms; `GET /metrics` renders their registry. */
+  readonly metrics?: ControllerMetrics;
 }
 
 export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();

@@ -16,6 +16,9 @@ import {
 import { purgeHistory } from './purge-history.js';
 import { createLongPolls } from './long-polls.js';
 import { createSerial } from './serial.js';
+import { Registry } from 'prom-client';
+import { createControllerMetrics } from './metrics/controller-metrics.js';
+import { registerFleetGauges } from './metrics/fleet-gauges.js';
 
 export interface RunControllerOptions {
   readonly store: FleetStore;
@@ -35,6 +38,8 @@ export interface RunControllerOptions {
   readonly serializeClaims: boolean;
   /** Tests only: called around each live migration effect (a test may kill the process there). */
   readonly liveMigrationHook?: LiveMigrationHook;
+  /** Where `GET /metrics` keeps this controller's metrics; default: a registry of its own. */
+  readonly metrics?: Registry;
 }
 
 export interface RunningController {
@@ -50,6 +55,8 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   // Names this process in the leases of the live migrations it advances.
   const owner = `${o.ids.uuid()} pid ${String(process.pid)}`;
   const inflight = createInflight();
+  const registry = o.metrics ?? new Registry();
+  const metrics = createControllerMetrics(registry);
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
@@ -72,7 +79,9 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     outliving: (work) => {
       inflight.track(() => work).catch(() => undefined);
     },
+    metrics,
   };
+  registerFleetGauges(registry, deps, o.config.metricsPerHost);
   const reconciler = createLiveMigrationReconciler(deps, {
     owner,
     log: o.log,
@@ -80,7 +89,10 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   });
   // Each event this process records is also one line of its log.
   o.store.events.onRecorded((events) => {
-    for (const e of events) o.log(eventLogLine(e));
+    for (const e of events) {
+      metrics.event(e);
+      o.log(eventLogLine(e));
+    }
   });
   const created = await ensureAdminToken(
     o.store.tokens,
