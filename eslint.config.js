@@ -99,7 +99,18 @@ const RIGHTS = {
   // The composition roots: the only place that reads the environment.
   bin: {
     realWorld: true,
-    imports: ['bin', 'cli', 'agent', 'controller', 'adapters', 'api', 'core/*', 'node:*'],
+    // prom-client: the agent's metrics registry, made here (one per process).
+    imports: [
+      'bin',
+      'cli',
+      'agent',
+      'controller',
+      'adapters',
+      'api',
+      'core/*',
+      'node:*',
+      'prom-client',
+    ],
   },
   testing: { realWorld: true, imports: ['*'] },
   bench: { realWorld: true, imports: ['*'] },

@@ -18,6 +18,8 @@ import type { LiveMigrationHook } from '../controller/live-migration-reconciler.
 import { runController } from '../controller/run-controller.js';
 import type { Clock } from '../core/ports.js';
 import { ensureWritableDir } from './preflight.js';
+import { Registry } from 'prom-client';
+import { listenForMetrics } from '../adapters/net/metrics-listener.js';
 import { realWorld } from './real-world.js';
 
 export interface FleetServiceOptions {
@@ -132,6 +134,8 @@ async function startLocked(
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
         webRoot: s.webRoot ?? null,
         ...(o.sessionTtlMs === undefined ? {} : { sessionTtlMs: o.sessionTtlMs }),
+        metricsPerHost: o.metricsPerHost ?? false,
+        metricsTokenRequired: o.metricsTokenRequired ?? false,
         liveMigrations: {
           ...DEFAULT_CONFIG.liveMigrations,
           ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),
@@ -171,6 +175,15 @@ export async function startAgent(
       ? `libvirt: domains are defined through virsh${o.libvirt?.uri === undefined ? '' : ` on ${o.libvirt.uri}`}`
       : `libvirt: render-only (${hypervisor.reason})`,
   );
+  // Told before the agent starts: a taken --metrics-listen address fails the start, not a scrape.
+  const registry = o.metricsListen === undefined ? null : new Registry();
+  const listener =
+    o.metricsListen === undefined || registry === null
+      ? null
+      : await listenForMetrics(o.metricsListen.host, o.metricsListen.port, async () => ({
+          contentType: registry.contentType,
+          body: await registry.metrics(),
+        }));
   const done = runHostAgent(
     {
       controller: o.controller,
@@ -184,6 +197,7 @@ export async function startAgent(
       log: o.log,
       fetch: s.fetch ?? fetch,
       hypervisor,
+      ...(registry === null ? {} : { metrics: registry }),
       ...(o.imageDir === undefined
         ? {}
         : { images: { dir: o.imageDir, fs: createNodeImageFs(o.hostRoot ?? '/') } }),
@@ -194,9 +208,11 @@ export async function startAgent(
   done.catch(() => undefined);
   return {
     done,
+    metricsUrl: listener?.url ?? null,
     async stop() {
       stop.abort();
       await done.catch(() => undefined);
+      await listener?.close();
     },
   };
 }

@@ -48,6 +48,10 @@ export interface StartControllerOptions {
   readonly http?: HttpLimitFlags;
   /** --session-ttl: how long a dashboard session lasts (default 12 h). */
   readonly sessionTtlMs?: number;
+  /** --metrics-per-host: per-host VF gauges on GET /metrics. */
+  readonly metricsPerHost?: boolean;
+  /** --metrics-token-required: GET /metrics needs an admin token. */
+  readonly metricsTokenRequired?: boolean;
 }
 
 export interface HttpLimitFlags {
@@ -80,6 +84,8 @@ export interface StartAgentOptions {
   readonly hostRoot?: string;
   /** The image store, a path inside the host root (`--image-dir`); none: every disk is refused. */
   readonly imageDir?: string;
+  /** --metrics-listen: where the agent serves GET /metrics; none: no metrics. */
+  readonly metricsListen?: { readonly host: string; readonly port: number };
 }
 
 export interface AgentLibvirtOptions {
@@ -94,5 +100,7 @@ export interface AgentLibvirtOptions {
 export interface StartedAgent {
   /** Settles when the agent stops: rejects when it could not register or report. */
   readonly done: Promise<void>;
+  /** Where its metrics are served (`--metrics-listen`), else null. */
+  readonly metricsUrl: string | null;
   stop(): Promise<void>;
 }

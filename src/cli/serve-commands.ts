@@ -39,6 +39,7 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
     const url = await controllerUrl(deps, o.controller);
     const agent = await startAgent(deps, o, url, await resolveToken(deps, o));
     deps.out(`agent: following ${url}\n`);
+    if (agent.metricsUrl !== null) deps.out(`agent metrics: ${agent.metricsUrl}\n`);
     await serveUntilStopped(deps, { agent, ctl: null });
   });
 

@@ -15,6 +15,8 @@ export interface ServeOptions extends HttpLimitOptions {
   tenantBridge?: string[];
   tenantLibvirtNetwork?: string[];
   sessionTtl?: number;
+  metricsPerHost?: boolean;
+  metricsTokenRequired?: boolean;
 }
 export interface AgentOptions {
   controller?: string;
@@ -27,6 +29,7 @@ export interface AgentOptions {
   migrationUri?: string;
   renderOnly?: boolean;
   imageDir: string;
+  metricsListen?: string;
 }
 
 /** Where images live on a host unless `--image-dir` says otherwise (docs/security.md). */
@@ -60,6 +63,14 @@ export const serveOptions = (c: Command) =>
         '--session-ttl <hours>',
         'how long a dashboard sign-in lasts (default: 12)',
       ).argParser(sessionHours),
+    )
+    .option(
+      '--metrics-per-host',
+      'GET /metrics also counts VFs per host and state (one series each: mind a large fleet)',
+    )
+    .option(
+      '--metrics-token-required',
+      'GET /metrics needs an admin token (default: open, it holds counts only)',
     );
 
 /** 1 to 720 hours (30 days): a session outliving that is a token kept in a browser. */
@@ -97,4 +108,8 @@ export const agentOptions = (c: Command) =>
       '--image-dir <dir>',
       'the image store: disk images instances boot from by name (below --host-root)',
       DEFAULT_IMAGE_DIR,
+    )
+    .option(
+      '--metrics-listen <host:port>',
+      "serve the agent's Prometheus metrics (per-VF traffic counters) at http://HOST:PORT/metrics",
     );

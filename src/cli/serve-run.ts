@@ -31,6 +31,8 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
     embedded,
     http: httpLimitsOf(o),
     ...(o.sessionTtl === undefined ? {} : { sessionTtlMs: o.sessionTtl * 3_600_000 }),
+    ...(o.metricsPerHost === true ? { metricsPerHost: true } : {}),
+    ...(o.metricsTokenRequired === true ? { metricsTokenRequired: true } : {}),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },
@@ -59,6 +61,9 @@ export function startAgent(deps: CliDeps, o: AgentOptions, controller: string, t
     liveRoot: resolve(o.hostRoot) === '/',
     hostRoot: resolve(o.hostRoot),
     imageDir: o.imageDir,
+    ...(o.metricsListen === undefined
+      ? {}
+      : { metricsListen: parseListen(o.metricsListen, 'metrics-listen') }),
     log: (l) => {
       deps.err(`vfleet agent: ${l}\n`);
     },
