@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listenForMetrics } from '../adapters/net/metrics-listener.js';
 import { igbHost, startTestController, until } from '../testing/e2e-kit.js';
 import { addVfTraffic } from '../testing/fake-ip-state.js';
-import { sampleValue } from '../testing/exposition.js';
+import { familyNames, sampleValue } from '../testing/exposition.js';
+import { shippedExpressions, vfleetNamesIn } from '../testing/deploy-files.js';
 import { checkMetrics } from '../testing/promtool.js';
 import { stopPgCluster } from '../testing/store-targets.js';
 
@@ -126,6 +127,12 @@ describe('metrics end to end', () => {
       ).toBeGreaterThan(0);
       expect(ctlText).not.toMatch(/route="[^"]*hv-m/);
       expect(await checkMetrics(ctlText)).toEqual({ exitCode: 0, output: '' });
+
+      // Every metric the shipped dashboard and alert rules read is one these two processes serve.
+      const served = new Set([...familyNames(ctlText), ...familyNames(after)]);
+      const used = new Set((await shippedExpressions()).flatMap(vfleetNamesIn));
+      expect(used.size).toBeGreaterThan(15);
+      expect([...used].filter((n) => !served.has(n))).toEqual([]);
       expect(ctl.logs).toEqual([]);
     } finally {
       await ctl.close();
