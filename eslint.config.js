@@ -59,6 +59,9 @@ const RIGHTS = {
       'kysely',
       'kysely-pglite-dialect',
       '@electric-sql/pglite',
+      // The structured log (adapters/log): JSON lines, readable in a terminal.
+      'pino',
+      'pino-pretty',
     ],
   },
   'adapters/exec': {

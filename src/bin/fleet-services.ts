@@ -19,6 +19,9 @@ import { runController } from '../controller/run-controller.js';
 import type { Clock } from '../core/ports.js';
 import { ensureWritableDir } from './preflight.js';
 import { Registry } from 'prom-client';
+import { Writable } from 'node:stream';
+import { createPinoLogger } from '../adapters/log/pino-logger.js';
+import type { Logger } from '../core/ports.js';
 import { listenForMetrics } from '../adapters/net/metrics-listener.js';
 import { realWorld } from './real-world.js';
 
@@ -143,6 +146,7 @@ async function startLocked(
       },
       now: () => s.clock.now(),
       log: o.log,
+      ...(o.logging === undefined ? {} : { logger: controllerLogger(o.logging) }),
       serializeClaims: store.embedded,
       ...(s.sweepMs === undefined ? {} : { sweepMs: s.sweepMs }),
       ...(s.liveMigrationHook === undefined ? {} : { liveMigrationHook: s.liveMigrationHook }),
@@ -215,6 +219,22 @@ export async function startAgent(
       await listener?.close();
     },
   };
+}
+
+/** The controller's structured log over pino, its text handed to the CLI's stderr. */
+function controllerLogger(l: NonNullable<StartControllerOptions['logging']>): Logger {
+  const destination = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      l.write(chunk.toString());
+      done();
+    },
+  });
+  return createPinoLogger({
+    level: l.level,
+    format: l.format,
+    destination,
+    base: { service: 'vfleet-controller' },
+  });
 }
 
 /** virsh when libvirt answers (or render-only, with the reason); the URI others migrate to. */

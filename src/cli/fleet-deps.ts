@@ -1,3 +1,4 @@
+import type { LogFormat, LogLevel } from '../core/vocabulary.js';
 import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { QuotaDefaults } from '../core/fleet/quota.js';
 import type { Weigher } from '../core/scheduler/types.js';
@@ -52,6 +53,12 @@ export interface StartControllerOptions {
   readonly metricsPerHost?: boolean;
   /** --metrics-token-required: GET /metrics needs an admin token. */
   readonly metricsTokenRequired?: boolean;
+  /** The structured log (requests, events): its level, its format, and where its text goes. */
+  readonly logging?: {
+    readonly level: LogLevel;
+    readonly format: LogFormat;
+    readonly write: (text: string) => void;
+  };
 }
 
 export interface HttpLimitFlags {

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import type { Weigher } from '../core/scheduler/types.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../core/vocabulary.js';
 import { hostRootOption } from './common-options.js';
 import { collect, DEFAULT_LISTEN, weigherOption } from './fleet-options.js';
 import { quotaDefaultsHelp } from './quota-defaults-arg.js';
@@ -17,6 +18,8 @@ export interface ServeOptions extends HttpLimitOptions {
   sessionTtl?: number;
   metricsPerHost?: boolean;
   metricsTokenRequired?: boolean;
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
 }
 export interface AgentOptions {
   controller?: string;
@@ -71,6 +74,17 @@ export const serveOptions = (c: Command) =>
     .option(
       '--metrics-token-required',
       'GET /metrics needs an admin token (default: open, it holds counts only)',
+    )
+    .addOption(
+      new Option('--log-level <level>', "the controller's log: requests, events, errors")
+        .choices(LOG_LEVELS)
+        .default('info' satisfies LogLevel),
+    )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'log lines as JSON, or readable (default: readable on a terminal, else JSON)',
+      ).choices(LOG_FORMATS),
     );
 
 /** 1 to 720 hours (30 days): a session outliving that is a token kept in a browser. */

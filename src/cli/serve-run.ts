@@ -33,6 +33,12 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
     ...(o.sessionTtl === undefined ? {} : { sessionTtlMs: o.sessionTtl * 3_600_000 }),
     ...(o.metricsPerHost === true ? { metricsPerHost: true } : {}),
     ...(o.metricsTokenRequired === true ? { metricsTokenRequired: true } : {}),
+    logging: {
+      level: o.logLevel,
+      // Readable when a person watches the terminal, JSON lines when a program reads them.
+      format: o.logFormat ?? (deps.interactive ? 'pretty' : 'json'),
+      write: deps.err,
+    },
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },

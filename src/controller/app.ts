@@ -22,6 +22,7 @@ import { registerSessionRoutes } from './routes/session.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerVmRoutes } from './routes/vms.js';
 import { httpMetrics } from './metrics/http-metrics.js';
+import { requestLog } from './request-log.js';
 import { registerMetricsRoute } from './metrics/metrics-route.js';
 
 export const OPENAPI_INFO = {
@@ -65,6 +66,8 @@ export function createControllerApp(
     description: `the dashboard's session (POST /v1/session); writes also send header ${CSRF_HEADER}`,
   });
 
+  // First: every answer carries its request id, and is logged with it.
+  app.use('*', requestLog(deps));
   // Counts every answer by its route's template, the dashboard's and the refusals included.
   if (deps.metrics !== undefined) app.use('*', httpMetrics(deps.metrics, deps.elapsed));
   // Outermost: sees every answer, the refusals of the body limit and of auth included.

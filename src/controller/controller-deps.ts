@@ -5,6 +5,7 @@ import {
 import type { FleetStore } from '../core/fleet/store.js';
 import { DEFAULT_QUOTAS, type QuotaDefaults } from '../core/fleet/quota.js';
 import type { Token } from '../core/fleet/model.js';
+import type { Logger } from '../core/ports.js';
 import type { Session } from '../core/fleet/session-store.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
@@ -171,11 +172,13 @@ export interface ControllerDeps {
   readonly outliving?: (work: Promise<unknown>) => void;
   /** The controller's counters and histograms; `GET /metrics` renders their registry. */
   readonly metrics?: ControllerMetrics;
+  /** The structured log: a line per request (request-log.ts) and per recorded event. */
+  readonly logger?: Logger;
 }
 
 export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();
 
 export interface AppEnv {
   /** `session`: the dashboard session the request came with; null for a bearer token. */
-  Variables: { principal: Token; session: Session | null };
+  Variables: { principal: Token; session: Session | null; requestId: string };
 }

@@ -8,7 +8,8 @@ import { createCandidateCache } from './candidate-cache.js';
 import { storeFeed } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps, HttpLimits, IdSource } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
-import { eventLogLine } from './events.js';
+import { eventFields, eventLogLine } from './events.js';
+import type { Logger } from '../core/ports.js';
 import {
   createLiveMigrationReconciler,
   type LiveMigrationHook,
@@ -31,7 +32,13 @@ export interface RunControllerOptions {
   readonly elapsed: () => number;
   readonly ids: IdSource;
   readonly random: () => number;
+  /** Progress and trouble lines for people (a CLI's output). */
   readonly log: (line: string) => void;
+  /**
+   * The structured log (requests, events as fields); without one, each
+   * recorded event is an `event id=...` line of `log` and requests are not logged.
+   */
+  readonly logger?: Logger;
   /** How often unbound reservations are looked for. */
   readonly sweepMs?: number;
   /** True on the embedded store: schedule-and-claim rounds then run one at a time. */
@@ -80,6 +87,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       inflight.track(() => work).catch(() => undefined);
     },
     metrics,
+    ...(o.logger === undefined ? {} : { logger: o.logger }),
   };
   registerFleetGauges(registry, deps, o.config.metricsPerHost);
   const reconciler = createLiveMigrationReconciler(deps, {
@@ -91,7 +99,8 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   o.store.events.onRecorded((events) => {
     for (const e of events) {
       metrics.event(e);
-      o.log(eventLogLine(e));
+      if (o.logger === undefined) o.log(eventLogLine(e));
+      else o.logger.log('info', e.message, eventFields(e));
     }
   });
   const created = await ensureAdminToken(

@@ -21,6 +21,7 @@ import { realWorld } from '../bin/real-world.js';
 
 /** A controller app on a fresh store, driven through HTTP with app.request(). */
 import type { Registry } from 'prom-client';
+import type { Logger } from '../core/ports.js';
 import { createControllerMetrics } from '../controller/metrics/controller-metrics.js';
 import { registerFleetGauges } from '../controller/metrics/fleet-gauges.js';
 
@@ -59,6 +60,8 @@ export interface HarnessOptions {
   readonly outliving?: (work: Promise<unknown>) => void;
   /** Keep metrics on this registry and serve `GET /metrics`, as runController does. */
   readonly metrics?: Registry;
+  /** The structured log requests are logged to. */
+  readonly logger?: Logger;
 }
 
 export async function startHarness(
@@ -95,6 +98,7 @@ export async function harnessOn(
     longPolls: createLongPolls(),
     ...(options.outliving === undefined ? {} : { outliving: options.outliving }),
     ...(options.metrics === undefined ? {} : { metrics: createControllerMetrics(options.metrics) }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
   if (options.metrics !== undefined)
     registerFleetGauges(options.metrics, deps, deps.config.metricsPerHost);
