@@ -55,6 +55,7 @@ export function registerUpCommand(program: Command, deps: CliDeps): void {
       const token = await agentToken(deps, ctl.url, admin, host);
       agent = await startAgent(deps, { ...o, host }, ctl.url, token);
       deps.out(`agent: host ${host} joined\n`);
+      if (agent.metricsUrl !== null) deps.out(`agent metrics: ${agent.metricsUrl}\n`);
       if (labNames.length > 0) {
         labs = await joinLabHosts(
           deps,
