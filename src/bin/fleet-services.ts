@@ -8,6 +8,7 @@ import { lockDataDir } from '../adapters/lock/data-dir-lock.js';
 import { holdListenAddress, type HeldAddress } from '../adapters/net/listen-probe.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
 import type {
+  Logging,
   StartAgentOptions,
   StartControllerOptions,
   StartedAgent,
@@ -146,7 +147,9 @@ async function startLocked(
       },
       now: () => s.clock.now(),
       log: o.log,
-      ...(o.logging === undefined ? {} : { logger: controllerLogger(o.logging) }),
+      ...(o.logging === undefined
+        ? {}
+        : { logger: pinoOver(o.logging, { service: 'vfleet-controller' }) }),
       serializeClaims: store.embedded,
       ...(s.sweepMs === undefined ? {} : { sweepMs: s.sweepMs }),
       ...(s.liveMigrationHook === undefined ? {} : { liveMigrationHook: s.liveMigrationHook }),
@@ -174,7 +177,22 @@ export async function startAgent(
 ): Promise<StartedAgent> {
   const stop = new AbortController();
   const hypervisor = await agentHypervisor(o);
-  o.log(
+  // With a structured log, the agent's lines (retries, failed reports) are warnings naming the host.
+  const logger =
+    o.logging === undefined
+      ? null
+      : pinoOver(o.logging, {
+          service: 'vfleet-agent',
+          ...(o.host === undefined ? {} : { host: o.host }),
+        });
+  const at = (level: 'info' | 'warn') =>
+    logger === null
+      ? o.log
+      : (line: string) => {
+          logger.log(level, line);
+        };
+  const log = at('warn');
+  at('info')(
     hypervisor.reason === null
       ? `libvirt: domains are defined through virsh${o.libvirt?.uri === undefined ? '' : ` on ${o.libvirt.uri}`}`
       : `libvirt: render-only (${hypervisor.reason})`,
@@ -198,7 +216,7 @@ export async function startAgent(
       liveRoot: o.liveRoot,
       // Sleeps end at stop(), so the agent exits at once rather than after its re-scan pause.
       clock: { now: () => s.clock.now(), sleep: (ms) => sleepUnless(ms, stop.signal) },
-      log: o.log,
+      log,
       fetch: s.fetch ?? fetch,
       hypervisor,
       ...(registry === null ? {} : { metrics: registry }),
@@ -221,8 +239,8 @@ export async function startAgent(
   };
 }
 
-/** The controller's structured log over pino, its text handed to the CLI's stderr. */
-function controllerLogger(l: NonNullable<StartControllerOptions['logging']>): Logger {
+/** A structured log over pino, its text handed to the CLI's stderr. */
+function pinoOver(l: Logging, base: Record<string, unknown>): Logger {
   const destination = new Writable({
     write(chunk: Buffer | string, _enc, done) {
       l.write(chunk.toString());
@@ -233,7 +251,7 @@ function controllerLogger(l: NonNullable<StartControllerOptions['logging']>): Lo
     level: l.level,
     format: l.format,
     destination,
-    base: { service: 'vfleet-controller' },
+    base,
   });
 }
 

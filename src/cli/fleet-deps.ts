@@ -54,11 +54,13 @@ export interface StartControllerOptions {
   /** --metrics-token-required: GET /metrics needs an admin token. */
   readonly metricsTokenRequired?: boolean;
   /** The structured log (requests, events): its level, its format, and where its text goes. */
-  readonly logging?: {
-    readonly level: LogLevel;
-    readonly format: LogFormat;
-    readonly write: (text: string) => void;
-  };
+  readonly logging?: Logging;
+}
+
+export interface Logging {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  readonly write: (text: string) => void;
 }
 
 export interface HttpLimitFlags {
@@ -91,6 +93,8 @@ export interface StartAgentOptions {
   readonly hostRoot?: string;
   /** The image store, a path inside the host root (`--image-dir`); none: every disk is refused. */
   readonly imageDir?: string;
+  /** The agent's structured log (its trouble lines, with the host); none: plain `log` lines. */
+  readonly logging?: Logging;
   /** --metrics-listen: where the agent serves GET /metrics; none: no metrics. */
   readonly metricsListen?: { readonly host: string; readonly port: number };
 }

@@ -83,18 +83,27 @@ describe('vfleet up', () => {
       body: '{}',
     });
     expect(echoed.headers.get('x-request-id')).toBe('up-test-1');
-    const requestLine = () =>
+    const jsonLines = () =>
       up
         .stderr()
         .split('\n')
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .find((l) => l.reqId === 'up-test-1');
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requestLine = () => jsonLines().find((l) => l.reqId === 'up-test-1');
     await until('the request logged', () => Promise.resolve(requestLine() !== undefined));
     const logged = requestLine();
     expect(logged).toMatchObject({ method: 'PATCH', route: '/v1/hosts/:id', host: 'hv1' });
     expect(typeof logged?.token).toBe('string');
     expect(up.stderr()).not.toContain(api.admin);
+    // The agent's lines are structured too, naming its host.
+    expect(jsonLines()).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        service: 'vfleet-agent',
+        host: 'hv1',
+        msg: expect.stringMatching(/^libvirt: /) as unknown,
+      }),
+    );
 
     env.stop();
     const r = await up.done;

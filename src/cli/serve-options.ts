@@ -33,6 +33,8 @@ export interface AgentOptions {
   renderOnly?: boolean;
   imageDir: string;
   metricsListen?: string;
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
 }
 
 /** Where images live on a host unless `--image-dir` says otherwise (docs/security.md). */
@@ -74,9 +76,13 @@ export const serveOptions = (c: Command) =>
     .option(
       '--metrics-token-required',
       'GET /metrics needs an admin token (default: open, it holds counts only)',
-    )
+    );
+
+/** --log-level and --log-format: on `controller`, `agent` and (once, for both) `up`. */
+export const logOptions = (c: Command) =>
+  c
     .addOption(
-      new Option('--log-level <level>', "the controller's log: requests, events, errors")
+      new Option('--log-level <level>', 'the log: requests, events, trouble')
         .choices(LOG_LEVELS)
         .default('info' satisfies LogLevel),
     )
@@ -86,6 +92,11 @@ export const serveOptions = (c: Command) =>
         'log lines as JSON, or readable (default: readable on a terminal, else JSON)',
       ).choices(LOG_FORMATS),
     );
+
+export interface LogOptions {
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
+}
 
 /** 1 to 720 hours (30 days): a session outliving that is a token kept in a browser. */
 function sessionHours(v: string): number {

@@ -8,6 +8,7 @@ import type { StartedAgent } from './fleet-deps.js';
 import { fleetOf } from './fleet-options.js';
 import {
   agentOptions,
+  logOptions,
   serveOptions,
   type AgentOptions,
   type ServeOptions,
@@ -20,13 +21,15 @@ import { checkLabUp, joinLabHosts, labFlags } from './up-lab.js';
 /** `vfleet up`: the controller and this host's agent in one process, and with --lab, lab hosts. */
 export function registerUpCommand(program: Command, deps: CliDeps): void {
   labFlags(
-    agentOptions(
-      serveOptions(
-        program
-          .command('up')
-          .description(
-            'controller and an agent for this host in one process, on embedded storage; --lab adds a lab guest whose agent joins',
-          ),
+    logOptions(
+      agentOptions(
+        serveOptions(
+          program
+            .command('up')
+            .description(
+              'controller and an agent for this host in one process, on embedded storage; --lab adds a lab guest whose agent joins',
+            ),
+        ),
       ),
     ),
   ).action(async (o: ServeOptions & AgentOptions & LabFlags, cmd: Command) => {
