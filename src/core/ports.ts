@@ -1,4 +1,5 @@
 import type { LogLevel } from './vocabulary.js';
+
 /**
  * The outside world as core needs it, and no more (Kysely style): adapters
  * implement these, tests substitute fixtures. Paths are absolute *inside the
