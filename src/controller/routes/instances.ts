@@ -12,15 +12,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
   app.openapi(instanceRoutes.create, async (c) => {
     requireRole(c.var.principal, 'admin', 'tenant');
     const key = c.req.valid('header')['idempotency-key'];
-    const start = deps.elapsed();
-    const seconds = () => (deps.elapsed() - start) / 1000;
-    const r = await createInstance(deps, c.var.principal, c.req.valid('json'), key).catch(
-      (error: unknown) => {
-        deps.metrics?.claim(seconds(), { error });
-        throw error;
-      },
-    );
-    deps.metrics?.claim(seconds(), { replayed: r.replayed });
+    const r = await createInstance(deps, c.var.principal, c.req.valid('json'), key);
     // A retry answers as the first request did: 201 with the instance (as it is now).
     if (r.replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(instanceOut(r.instance), 201);
