@@ -62,6 +62,13 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   // Names this process in the leases of the live migrations it advances.
   const owner = `${o.ids.uuid()} pid ${String(process.pid)}`;
   const inflight = createInflight();
+  // With a structured log, the sweep's and the reconciler's lines are its warnings.
+  const trouble =
+    o.logger === undefined
+      ? o.log
+      : (line: string) => {
+          o.logger?.log('warn', line);
+        };
   const registry = o.metrics ?? new Registry();
   const metrics = createControllerMetrics(registry);
   const deps: ControllerDeps = {
@@ -92,7 +99,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   registerFleetGauges(registry, deps, o.config.metricsPerHost);
   const reconciler = createLiveMigrationReconciler(deps, {
     owner,
-    log: o.log,
+    log: trouble,
     ...(o.liveMigrationHook === undefined ? {} : { hook: o.liveMigrationHook }),
   });
   // Each event this process records is also one line of its log.
@@ -110,14 +117,19 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     o.ids,
   );
   const app = createControllerApp(deps, (e) => {
-    o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (o.logger === undefined)
+      o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    else
+      o.logger.log('error', 'internal error', {
+        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      });
   });
   const sweep = setInterval(() => {
     reconciler.kick();
     void expireReservations(deps)
       .then(() => purgeHistory(deps))
       .catch((e: unknown) => {
-        o.log(`reservation sweep failed: ${String(e)}`);
+        trouble(`reservation sweep failed: ${String(e)}`);
       });
   }, o.sweepMs ?? 10_000);
   sweep.unref();
