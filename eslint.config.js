@@ -63,6 +63,9 @@ const RIGHTS = {
       'kysely',
       'kysely-pglite-dialect',
       '@electric-sql/pglite',
+      // The structured log (adapters/log): JSON lines, readable in a terminal.
+      'pino',
+      'pino-pretty',
     ],
   },
   'adapters/exec': {
@@ -70,7 +73,8 @@ const RIGHTS = {
     imports: ['adapters', 'core/*', 'node:*', 'node:child_process'],
   },
   host: { imports: ['host', 'adapters', 'core/*'] },
-  agent: { imports: ['agent', 'host', 'api', 'core/*', 'hono', 'zod'] },
+  // prom-client: the agent's and the controller's metrics (each on a registry its caller made).
+  agent: { imports: ['agent', 'host', 'api', 'core/*', 'hono', 'zod', 'prom-client'] },
   controller: {
     imports: [
       'controller',
@@ -81,6 +85,7 @@ const RIGHTS = {
       '@hono/zod-openapi',
       '@hono/node-server',
       'zod',
+      'prom-client',
     ],
   },
   cli: {
@@ -101,7 +106,18 @@ const RIGHTS = {
   // The composition roots: the only place that reads the environment.
   bin: {
     realWorld: true,
-    imports: ['bin', 'cli', 'agent', 'controller', 'adapters', 'api', 'core/*', 'node:*'],
+    // prom-client: the agent's metrics registry, made here (one per process).
+    imports: [
+      'bin',
+      'cli',
+      'agent',
+      'controller',
+      'adapters',
+      'api',
+      'core/*',
+      'node:*',
+      'prom-client',
+    ],
   },
   testing: { realWorld: true, imports: ['*'] },
   bench: { realWorld: true, imports: ['*'] },

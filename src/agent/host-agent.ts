@@ -16,6 +16,11 @@ import { listImages, type ImageStore } from './image-store.js';
 import { summarizeIrqPins } from './irq-summary.js';
 import { pinVfIrqs } from '../host/irq-affinity.js';
 import type { HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
+import type { HostInventory } from '../core/inventory.js';
+import type { Registry } from 'prom-client';
+import { readVfTraffic } from '../host/vf-traffic.js';
+import { createAgentMetrics } from './agent-metrics.js';
+import { appliedFrom } from './agent-report.js';
 
 export interface HostAgentOptions {
   readonly controller: string;
@@ -34,6 +39,8 @@ export interface HostAgentOptions {
   readonly hypervisor?: AgentHypervisor;
   /** The image store instances boot from by name (`--image-dir`); reported with each report. */
   readonly images?: ImageStore;
+  /** Where the agent's metrics go (`--metrics-listen` serves it); none: no metrics kept. */
+  readonly metrics?: Registry;
 }
 
 export interface AgentHypervisor {
@@ -70,11 +77,28 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
         ...(images === undefined ? {} : { images: await listImages(images) }),
       }),
   };
+  const seconds = (since: number) => (o.clock.now() - since) / 1000;
+  let lastScan: HostInventory | null = null;
+  const metrics =
+    o.metrics === undefined
+      ? null
+      : createAgentMetrics(
+          o.metrics,
+          // Named by the last scan: the counters are read at scrape time, the VFs' names are not.
+          () => (lastScan === null ? Promise.resolve([]) : readVfTraffic(o.io.runner, lastScan)),
+          () => o.clock.now(),
+          o.log,
+        );
   await runAgent(
     {
       client,
       labels: o.labels,
-      scan: () => scanHost(o.io, { names: false }),
+      scan: async () => {
+        const start = o.clock.now();
+        lastScan = await scanHost(o.io, { names: false });
+        metrics?.observeScan(seconds(start));
+        return lastScan;
+      },
       // The image store is probed too: an image copied in is reported at the next rescan.
       probe: async (last) => {
         const devices = await changeFingerprint(o.io.fs, last);
@@ -84,7 +108,18 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
       },
       doctor: async () =>
         runDoctor(await gatherDoctorInput(o.io, { liveKernelLog: o.liveRoot })).findings,
-      apply: (state) => applyHostState(state, o.io),
+      apply: async (state) => {
+        const start = o.clock.now();
+        try {
+          const r = await applyHostState(state, o.io);
+          // Judged as the controller hears it (agent-report.ts): a PF step failing fails the apply.
+          metrics?.observeApply(seconds(start), appliedFrom(0, r, null).ok);
+          return r;
+        } catch (e) {
+          metrics?.observeApply(seconds(start), false);
+          throw e;
+        }
+      },
       ...(hv === undefined
         ? {}
         : { domains: createDomainKeeper(hv.driver, createDomainGuard(images ?? null)) }),

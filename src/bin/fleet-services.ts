@@ -8,6 +8,7 @@ import { lockDataDir } from '../adapters/lock/data-dir-lock.js';
 import { holdListenAddress, type HeldAddress } from '../adapters/net/listen-probe.js';
 import { openStore, type StoreTarget } from '../adapters/store/open-store.js';
 import type {
+  Logging,
   StartAgentOptions,
   StartControllerOptions,
   StartedAgent,
@@ -18,6 +19,11 @@ import type { LiveMigrationHook } from '../controller/live-migration-reconciler.
 import { runController } from '../controller/run-controller.js';
 import type { Clock } from '../core/ports.js';
 import { ensureWritableDir } from './preflight.js';
+import { Registry } from 'prom-client';
+import { Writable } from 'node:stream';
+import { createPinoLogger } from '../adapters/log/pino-logger.js';
+import type { Logger } from '../core/ports.js';
+import { listenForMetrics } from '../adapters/net/metrics-listener.js';
 import { realWorld } from './real-world.js';
 
 export interface FleetServiceOptions {
@@ -132,6 +138,8 @@ async function startLocked(
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
         webRoot: s.webRoot ?? null,
         ...(o.sessionTtlMs === undefined ? {} : { sessionTtlMs: o.sessionTtlMs }),
+        metricsPerHost: o.metricsPerHost ?? false,
+        metricsTokenRequired: o.metricsTokenRequired ?? false,
         liveMigrations: {
           ...DEFAULT_CONFIG.liveMigrations,
           ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),
@@ -139,6 +147,9 @@ async function startLocked(
       },
       now: () => s.clock.now(),
       log: o.log,
+      ...(o.logging === undefined
+        ? {}
+        : { logger: pinoOver(o.logging, { service: 'vfleet-controller' }) }),
       serializeClaims: store.embedded,
       ...(s.sweepMs === undefined ? {} : { sweepMs: s.sweepMs }),
       ...(s.liveMigrationHook === undefined ? {} : { liveMigrationHook: s.liveMigrationHook }),
@@ -166,11 +177,35 @@ export async function startAgent(
 ): Promise<StartedAgent> {
   const stop = new AbortController();
   const hypervisor = await agentHypervisor(o);
-  o.log(
+  // With a structured log, the agent's lines (retries, failed reports) are warnings naming the host.
+  const logger =
+    o.logging === undefined
+      ? null
+      : pinoOver(o.logging, {
+          service: 'vfleet-agent',
+          ...(o.host === undefined ? {} : { host: o.host }),
+        });
+  const at = (level: 'info' | 'warn') =>
+    logger === null
+      ? o.log
+      : (line: string) => {
+          logger.log(level, line);
+        };
+  const log = at('warn');
+  at('info')(
     hypervisor.reason === null
       ? `libvirt: domains are defined through virsh${o.libvirt?.uri === undefined ? '' : ` on ${o.libvirt.uri}`}`
       : `libvirt: render-only (${hypervisor.reason})`,
   );
+  // Told before the agent starts: a taken --metrics-listen address fails the start, not a scrape.
+  const registry = o.metricsListen === undefined ? null : new Registry();
+  const listener =
+    o.metricsListen === undefined || registry === null
+      ? null
+      : await listenForMetrics(o.metricsListen.host, o.metricsListen.port, async () => ({
+          contentType: registry.contentType,
+          body: await registry.metrics(),
+        }));
   const done = runHostAgent(
     {
       controller: o.controller,
@@ -181,9 +216,10 @@ export async function startAgent(
       liveRoot: o.liveRoot,
       // Sleeps end at stop(), so the agent exits at once rather than after its re-scan pause.
       clock: { now: () => s.clock.now(), sleep: (ms) => sleepUnless(ms, stop.signal) },
-      log: o.log,
+      log,
       fetch: s.fetch ?? fetch,
       hypervisor,
+      ...(registry === null ? {} : { metrics: registry }),
       ...(o.imageDir === undefined
         ? {}
         : { images: { dir: o.imageDir, fs: createNodeImageFs(o.hostRoot ?? '/') } }),
@@ -194,11 +230,29 @@ export async function startAgent(
   done.catch(() => undefined);
   return {
     done,
+    metricsUrl: listener?.url ?? null,
     async stop() {
       stop.abort();
       await done.catch(() => undefined);
+      await listener?.close();
     },
   };
+}
+
+/** A structured log over pino, its text handed to the CLI's stderr. */
+function pinoOver(l: Logging, base: Record<string, unknown>): Logger {
+  const destination = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      l.write(chunk.toString());
+      done();
+    },
+  });
+  return createPinoLogger({
+    level: l.level,
+    format: l.format,
+    destination,
+    base,
+  });
 }
 
 /** virsh when libvirt answers (or render-only, with the reason); the URI others migrate to. */

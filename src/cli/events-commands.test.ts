@@ -83,11 +83,28 @@ describe('vfleet events', () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
   });
 
-  it("each event is also one line of the controller's log", () => {
-    const log = c.ctl.stdout() + c.ctl.stderr();
-    expect(log).toMatch(
-      /event id=\d+ kind=host-joined host=node1 subject="node1" message="host node1 joined: 1 SR-IOV PF\(s\), 4 VF\(s\), healthy"\n/,
+  it("each event is also one line of the controller's log, its fields as JSON's", () => {
+    // Not a terminal: the log is JSON lines (--log-format), each event one of them.
+    const events = (c.ctl.stdout() + c.ctl.stderr())
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => typeof l.event === 'number');
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        kind: 'host-joined',
+        host: 'node1',
+        subject: 'node1',
+        msg: 'host node1 joined: 1 SR-IOV PF(s), 4 VF(s), healthy',
+      }),
     );
-    expect(log).toMatch(/event id=\d+ kind=refused subject="POST \/v1\/networks" message="POST/);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        kind: 'refused',
+        subject: 'POST /v1/networks',
+        msg: expect.stringMatching(/^POST \/v1\/networks refused 409 CONFLICT/) as unknown,
+      }),
+    );
   });
 });

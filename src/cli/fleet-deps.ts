@@ -1,3 +1,4 @@
+import type { LogFormat, LogLevel } from '../core/vocabulary.js';
 import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { QuotaDefaults } from '../core/fleet/quota.js';
 import type { Weigher } from '../core/scheduler/types.js';
@@ -48,6 +49,18 @@ export interface StartControllerOptions {
   readonly http?: HttpLimitFlags;
   /** --session-ttl: how long a dashboard session lasts (default 12 h). */
   readonly sessionTtlMs?: number;
+  /** --metrics-per-host: per-host VF gauges on GET /metrics. */
+  readonly metricsPerHost?: boolean;
+  /** --metrics-token-required: GET /metrics needs an admin token. */
+  readonly metricsTokenRequired?: boolean;
+  /** The structured log (requests, events): its level, its format, and where its text goes. */
+  readonly logging?: Logging;
+}
+
+export interface Logging {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  readonly write: (text: string) => void;
 }
 
 export interface HttpLimitFlags {
@@ -80,6 +93,10 @@ export interface StartAgentOptions {
   readonly hostRoot?: string;
   /** The image store, a path inside the host root (`--image-dir`); none: every disk is refused. */
   readonly imageDir?: string;
+  /** The agent's structured log (its trouble lines, with the host); none: plain `log` lines. */
+  readonly logging?: Logging;
+  /** --metrics-listen: where the agent serves GET /metrics; none: no metrics. */
+  readonly metricsListen?: { readonly host: string; readonly port: number };
 }
 
 export interface AgentLibvirtOptions {
@@ -94,5 +111,7 @@ export interface AgentLibvirtOptions {
 export interface StartedAgent {
   /** Settles when the agent stops: rejects when it could not register or report. */
   readonly done: Promise<void>;
+  /** Where its metrics are served (`--metrics-listen`), else null. */
+  readonly metricsUrl: string | null;
   stop(): Promise<void>;
 }

@@ -140,14 +140,14 @@ export function parseLabels(pairs: readonly string[], field = 'label'): Record<s
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `HOST:PORT`, `[v6]:PORT` or `:PORT` (= 127.0.0.1); port 0 picks a free one. */
-export function parseListen(value: string): { host: string; port: number } {
+export function parseListen(value: string, option = 'listen'): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]*)):(\d{1,5})$/.exec(value.trim());
   const port = Number(m?.[3]);
   if (m === null || !Number.isInteger(port) || port > 65535) {
     throw new VfleetError(
       'INVALID_INPUT',
-      `--listen: "${value}" is not HOST:PORT like ${DEFAULT_LISTEN}`,
-      { field: 'listen' },
+      `--${option}: "${value}" is not HOST:PORT like ${DEFAULT_LISTEN}`,
+      { field: option },
     );
   }
   const host = m[1] ?? m[2] ?? '';

@@ -34,7 +34,17 @@ describe('vfleet up', () => {
     host = await buildFixtureHost({ hostname: 'hv1', pfs: [{ pciAddress: PF, numaNode: 0 }] });
     const kernel = createSimulatedKernelFs(host);
     const at = { fixture: host, hostFs: kernel.fs };
-    const argv = ['up', '--listen', '127.0.0.1:0', '--host-root', host.root, '--label', 'rack=r9'];
+    const argv = [
+      'up',
+      '--listen',
+      '127.0.0.1:0',
+      '--host-root',
+      host.root,
+      '--label',
+      'rack=r9',
+      '--metrics-listen',
+      '127.0.0.1:0',
+    ];
     const up = launchCli(argv, env, at);
     const url = (await up.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
     await up.waitFor(/agent: host hv1 joined/);
@@ -59,6 +69,41 @@ describe('vfleet up', () => {
       path: `/sys/bus/pci/devices/${PF}/sriov_numvfs`,
       value: '3',
     });
+    // --metrics-listen passes through `up` to the agent: the 3 new VFs' counters, once scanned.
+    const metrics = (await up.waitFor(/agent metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics)/))[1];
+    await until('the VFs on the agent metrics', async () => {
+      const text = await (await fetch(metrics ?? '')).text();
+      return text.match(/^vfleet_vf_receive_bytes_total\{/gm)?.length === 3;
+    });
+    // The controller's log: JSON lines (not a terminal), a request id answered and logged,
+    // the token's name in the line and never its secret.
+    const echoed = await fetch(`${url}/v1/hosts/hv1`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${api.admin}`, 'x-request-id': 'up-test-1' },
+      body: '{}',
+    });
+    expect(echoed.headers.get('x-request-id')).toBe('up-test-1');
+    const jsonLines = () =>
+      up
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requestLine = () => jsonLines().find((l) => l.reqId === 'up-test-1');
+    await until('the request logged', () => Promise.resolve(requestLine() !== undefined));
+    const logged = requestLine();
+    expect(logged).toMatchObject({ method: 'PATCH', route: '/v1/hosts/:id', host: 'hv1' });
+    expect(typeof logged?.token).toBe('string');
+    expect(up.stderr()).not.toContain(api.admin);
+    // The agent's lines are structured too, naming its host.
+    expect(jsonLines()).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        service: 'vfleet-agent',
+        host: 'hv1',
+        msg: expect.stringMatching(/^libvirt: /) as unknown,
+      }),
+    );
 
     env.stop();
     const r = await up.done;

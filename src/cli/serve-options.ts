@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { VfleetError } from '../core/errors.js';
 import type { Weigher } from '../core/scheduler/types.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../core/vocabulary.js';
 import { hostRootOption } from './common-options.js';
 import { collect, DEFAULT_LISTEN, weigherOption } from './fleet-options.js';
 import { quotaDefaultsHelp } from './quota-defaults-arg.js';
@@ -15,6 +16,10 @@ export interface ServeOptions extends HttpLimitOptions {
   tenantBridge?: string[];
   tenantLibvirtNetwork?: string[];
   sessionTtl?: number;
+  metricsPerHost?: boolean;
+  metricsTokenRequired?: boolean;
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
 }
 export interface AgentOptions {
   controller?: string;
@@ -27,6 +32,9 @@ export interface AgentOptions {
   migrationUri?: string;
   renderOnly?: boolean;
   imageDir: string;
+  metricsListen?: string;
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
 }
 
 /** Where images live on a host unless `--image-dir` says otherwise (docs/security.md). */
@@ -60,7 +68,35 @@ export const serveOptions = (c: Command) =>
         '--session-ttl <hours>',
         'how long a dashboard sign-in lasts (default: 12)',
       ).argParser(sessionHours),
+    )
+    .option(
+      '--metrics-per-host',
+      'GET /metrics also counts VFs per host and state (one series each: mind a large fleet)',
+    )
+    .option(
+      '--metrics-token-required',
+      'GET /metrics needs an admin token (default: open, it holds counts only)',
     );
+
+/** --log-level and --log-format: on `controller`, `agent` and (once, for both) `up`. */
+export const logOptions = (c: Command) =>
+  c
+    .addOption(
+      new Option('--log-level <level>', 'the log: requests, events, trouble')
+        .choices(LOG_LEVELS)
+        .default('info' satisfies LogLevel),
+    )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'log lines as JSON, or readable (default: readable on a terminal, else JSON)',
+      ).choices(LOG_FORMATS),
+    );
+
+export interface LogOptions {
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
+}
 
 /** 1 to 720 hours (30 days): a session outliving that is a token kept in a browser. */
 function sessionHours(v: string): number {
@@ -97,4 +133,8 @@ export const agentOptions = (c: Command) =>
       '--image-dir <dir>',
       'the image store: disk images instances boot from by name (below --host-root)',
       DEFAULT_IMAGE_DIR,
+    )
+    .option(
+      '--metrics-listen <host:port>',
+      "serve the agent's Prometheus metrics (per-VF traffic counters) at http://HOST:PORT/metrics",
     );

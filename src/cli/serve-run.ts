@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { CliDeps } from './cli-deps.js';
-import type { StartedAgent, StartedController } from './fleet-deps.js';
+import type { Logging, StartedAgent, StartedController } from './fleet-deps.js';
 import { adminTokenFileIn, fleetOf, parseLabels, parseListen, urlFileIn } from './fleet-options.js';
 import { parseQuotaDefaults } from './quota-defaults-arg.js';
 import { httpLimitsOf } from './http-limit-options.js';
-import type { AgentOptions, ServeOptions } from './serve-options.js';
+import type { AgentOptions, LogOptions, ServeOptions } from './serve-options.js';
 import type { LabMember } from './up-lab.js';
 
 /**
@@ -31,6 +31,9 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
     embedded,
     http: httpLimitsOf(o),
     ...(o.sessionTtl === undefined ? {} : { sessionTtlMs: o.sessionTtl * 3_600_000 }),
+    ...(o.metricsPerHost === true ? { metricsPerHost: true } : {}),
+    ...(o.metricsTokenRequired === true ? { metricsTokenRequired: true } : {}),
+    logging: loggingOf(deps, o),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },
@@ -49,6 +52,16 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
   return { ctl, adminTokenFile };
 }
 
+/** The log's level and format as asked for, its text on the CLI's stderr. */
+function loggingOf(deps: CliDeps, o: LogOptions): Logging {
+  return {
+    level: o.logLevel,
+    // Readable when a person watches the terminal, JSON lines when a program reads them.
+    format: o.logFormat ?? (deps.interactive ? 'pretty' : 'json'),
+    write: deps.err,
+  };
+}
+
 export function startAgent(deps: CliDeps, o: AgentOptions, controller: string, token: string) {
   return fleetOf(deps).startAgent({
     controller,
@@ -59,6 +72,10 @@ export function startAgent(deps: CliDeps, o: AgentOptions, controller: string, t
     liveRoot: resolve(o.hostRoot) === '/',
     hostRoot: resolve(o.hostRoot),
     imageDir: o.imageDir,
+    ...(o.metricsListen === undefined
+      ? {}
+      : { metricsListen: parseListen(o.metricsListen, 'metrics-listen') }),
+    logging: loggingOf(deps, o),
     log: (l) => {
       deps.err(`vfleet agent: ${l}\n`);
     },

@@ -8,6 +8,7 @@ import type { StartedAgent } from './fleet-deps.js';
 import { fleetOf } from './fleet-options.js';
 import {
   agentOptions,
+  logOptions,
   serveOptions,
   type AgentOptions,
   type ServeOptions,
@@ -20,13 +21,15 @@ import { checkLabUp, joinLabHosts, labFlags } from './up-lab.js';
 /** `vfleet up`: the controller and this host's agent in one process, and with --lab, lab hosts. */
 export function registerUpCommand(program: Command, deps: CliDeps): void {
   labFlags(
-    agentOptions(
-      serveOptions(
-        program
-          .command('up')
-          .description(
-            'controller and an agent for this host in one process, on embedded storage; --lab adds a lab guest whose agent joins',
-          ),
+    logOptions(
+      agentOptions(
+        serveOptions(
+          program
+            .command('up')
+            .description(
+              'controller and an agent for this host in one process, on embedded storage; --lab adds a lab guest whose agent joins',
+            ),
+        ),
       ),
     ),
   ).action(async (o: ServeOptions & AgentOptions & LabFlags, cmd: Command) => {
@@ -55,6 +58,7 @@ export function registerUpCommand(program: Command, deps: CliDeps): void {
       const token = await agentToken(deps, ctl.url, admin, host);
       agent = await startAgent(deps, { ...o, host }, ctl.url, token);
       deps.out(`agent: host ${host} joined\n`);
+      if (agent.metricsUrl !== null) deps.out(`agent metrics: ${agent.metricsUrl}\n`);
       if (labNames.length > 0) {
         labs = await joinLabHosts(
           deps,

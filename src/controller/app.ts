@@ -21,6 +21,9 @@ import { registerQuotaRoutes } from './routes/quotas.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerVmRoutes } from './routes/vms.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { requestLog } from './request-log.js';
+import { registerMetricsRoute } from './metrics/metrics-route.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.0.3',
@@ -63,6 +66,10 @@ export function createControllerApp(
     description: `the dashboard's session (POST /v1/session); writes also send header ${CSRF_HEADER}`,
   });
 
+  // First: every answer carries its request id, and is logged with it.
+  app.use('*', requestLog(deps));
+  // Counts every answer by its route's template, the dashboard's and the refusals included.
+  if (deps.metrics !== undefined) app.use('*', httpMetrics(deps.metrics, deps.elapsed));
   // Outermost: sees every answer, the refusals of the body limit and of auth included.
   app.use('/v1/*', refusalRecorder(deps));
   // Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
@@ -95,6 +102,7 @@ export function createControllerApp(
   app.doc('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument(OPENAPI_INFO))));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  registerMetricsRoute(app, deps);
   registerDashboard(app, deps.config.webRoot);
   return app;
 }

@@ -5,12 +5,14 @@ import {
 import type { FleetStore } from '../core/fleet/store.js';
 import { DEFAULT_QUOTAS, type QuotaDefaults } from '../core/fleet/quota.js';
 import type { Token } from '../core/fleet/model.js';
+import type { Logger } from '../core/ports.js';
 import type { Session } from '../core/fleet/session-store.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './live-migration-effects.js';
 import type { LongPolls } from './long-polls.js';
+import type { ControllerMetrics } from './metrics/controller-metrics.js';
 
 export interface ControllerConfig {
   /** A host not heard from for this long is stale and not scheduled on. */
@@ -61,6 +63,10 @@ export interface ControllerConfig {
    * composition root, never found from here. Null: no dashboard is served.
    */
   readonly webRoot: string | null;
+  /** `GET /metrics` adds a series per host and VF state (`--metrics-per-host`); off by default to bound cardinality. */
+  readonly metricsPerHost: boolean;
+  /** `GET /metrics` needs an admin token (`--metrics-token-required`); open by default (docs/security.md). */
+  readonly metricsTokenRequired: boolean;
 }
 
 export interface LiveMigrationConfig {
@@ -117,6 +123,8 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   sessionTtlMs: 12 * 3_600_000,
   streamKeepaliveMs: 15_000,
   webRoot: null,
+  metricsPerHost: false,
+  metricsTokenRequired: false,
 };
 
 /**
@@ -162,11 +170,15 @@ export interface ControllerDeps {
    * controller's shutdown waits for it before the store closes.
    */
   readonly outliving?: (work: Promise<unknown>) => void;
+  /** The controller's counters and histograms; `GET /metrics` renders their registry. */
+  readonly metrics?: ControllerMetrics;
+  /** The structured log: a line per request (request-log.ts) and per recorded event. */
+  readonly logger?: Logger;
 }
 
 export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();
 
 export interface AppEnv {
   /** `session`: the dashboard session the request came with; null for a bearer token. */
-  Variables: { principal: Token; session: Session | null };
+  Variables: { principal: Token; session: Session | null; requestId: string };
 }

@@ -51,6 +51,18 @@ export function eventLogLine(e: FleetEvent): string {
   return parts.join(' ');
 }
 
+/** An event as the structured log's fields (its message is the line's message). */
+export function eventFields(e: FleetEvent): Record<string, unknown> {
+  return {
+    event: e.id,
+    kind: e.kind,
+    ...(e.host === null ? {} : { host: e.host }),
+    ...(e.tenant === null ? {} : { tenant: e.tenant }),
+    ...(e.subject === null ? {} : { subject: e.subject }),
+    data: e.data,
+  };
+}
+
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**

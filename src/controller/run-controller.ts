@@ -8,7 +8,8 @@ import { createCandidateCache } from './candidate-cache.js';
 import { storeFeed } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps, HttpLimits, IdSource } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
-import { eventLogLine } from './events.js';
+import { eventFields, eventLogLine } from './events.js';
+import type { Logger } from '../core/ports.js';
 import {
   createLiveMigrationReconciler,
   type LiveMigrationHook,
@@ -16,6 +17,9 @@ import {
 import { purgeHistory } from './purge-history.js';
 import { createLongPolls } from './long-polls.js';
 import { createSerial } from './serial.js';
+import { Registry } from 'prom-client';
+import { createControllerMetrics } from './metrics/controller-metrics.js';
+import { registerFleetGauges } from './metrics/fleet-gauges.js';
 
 export interface RunControllerOptions {
   readonly store: FleetStore;
@@ -28,13 +32,21 @@ export interface RunControllerOptions {
   readonly elapsed: () => number;
   readonly ids: IdSource;
   readonly random: () => number;
+  /** Progress and trouble lines for people (a CLI's output). */
   readonly log: (line: string) => void;
+  /**
+   * The structured log (requests, events as fields); without one, each
+   * recorded event is an `event id=...` line of `log` and requests are not logged.
+   */
+  readonly logger?: Logger;
   /** How often unbound reservations are looked for. */
   readonly sweepMs?: number;
   /** True on the embedded store: schedule-and-claim rounds then run one at a time. */
   readonly serializeClaims: boolean;
   /** Tests only: called around each live migration effect (a test may kill the process there). */
   readonly liveMigrationHook?: LiveMigrationHook;
+  /** Where `GET /metrics` keeps this controller's metrics; default: a registry of its own. */
+  readonly metrics?: Registry;
 }
 
 export interface RunningController {
@@ -50,6 +62,15 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   // Names this process in the leases of the live migrations it advances.
   const owner = `${o.ids.uuid()} pid ${String(process.pid)}`;
   const inflight = createInflight();
+  // With a structured log, the sweep's and the reconciler's lines are its warnings.
+  const trouble =
+    o.logger === undefined
+      ? o.log
+      : (line: string) => {
+          o.logger?.log('warn', line);
+        };
+  const registry = o.metrics ?? new Registry();
+  const metrics = createControllerMetrics(registry);
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
@@ -72,15 +93,22 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     outliving: (work) => {
       inflight.track(() => work).catch(() => undefined);
     },
+    metrics,
+    ...(o.logger === undefined ? {} : { logger: o.logger }),
   };
+  registerFleetGauges(registry, deps, o.config.metricsPerHost);
   const reconciler = createLiveMigrationReconciler(deps, {
     owner,
-    log: o.log,
+    log: trouble,
     ...(o.liveMigrationHook === undefined ? {} : { hook: o.liveMigrationHook }),
   });
   // Each event this process records is also one line of its log.
   o.store.events.onRecorded((events) => {
-    for (const e of events) o.log(eventLogLine(e));
+    for (const e of events) {
+      metrics.event(e);
+      if (o.logger === undefined) o.log(eventLogLine(e));
+      else o.logger.log('info', e.message, eventFields(e));
+    }
   });
   const created = await ensureAdminToken(
     o.store.tokens,
@@ -89,14 +117,19 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     o.ids,
   );
   const app = createControllerApp(deps, (e) => {
-    o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (o.logger === undefined)
+      o.log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    else
+      o.logger.log('error', 'internal error', {
+        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      });
   });
   const sweep = setInterval(() => {
     reconciler.kick();
     void expireReservations(deps)
       .then(() => purgeHistory(deps))
       .catch((e: unknown) => {
-        o.log(`reservation sweep failed: ${String(e)}`);
+        trouble(`reservation sweep failed: ${String(e)}`);
       });
   }, o.sweepMs ?? 10_000);
   sweep.unref();

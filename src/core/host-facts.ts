@@ -54,6 +54,23 @@ export interface VfLinkFacts {
   readonly maxTxRate: number;
 }
 
+/**
+ * A VF's traffic counters as the PF's driver reports them (`ip -s link`,
+ * IFLA_VF_STATS). Dropped counts are null where the kernel sends none
+ * (before Linux 5.13, or a driver that does not count them).
+ */
+export interface VfTrafficStats {
+  readonly index: number;
+  readonly rxBytes: number;
+  readonly rxPackets: number;
+  readonly rxMulticast: number;
+  readonly rxBroadcast: number;
+  readonly rxDropped: number | null;
+  readonly txBytes: number;
+  readonly txPackets: number;
+  readonly txDropped: number | null;
+}
+
 export interface HostFacts {
   readonly hostname: string | null;
   readonly kernel: string | null;

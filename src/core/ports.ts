@@ -1,3 +1,5 @@
+import type { LogLevel } from './vocabulary.js';
+
 /**
  * The outside world as core needs it, and no more (Kysely style): adapters
  * implement these, tests substitute fixtures. Paths are absolute *inside the
@@ -66,3 +68,15 @@ export interface ImageFs {
   /** The first `bytes` bytes (fewer when the file is shorter); null when absent. */
   readHead(path: string, bytes: number): Promise<Uint8Array | null>;
 }
+
+/**
+ * A structured log: one event per call, a message for people and fields for
+ * programs (request id, token name, host, instance). The composition root
+ * picks the implementation (pino: JSON lines, or readable in a terminal).
+ */
+export interface Logger {
+  log(level: LogLevel, msg: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** Logs nothing: for callers that were given no logger. */
+export const SILENT_LOGGER: Logger = { log: () => undefined };

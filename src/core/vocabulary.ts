@@ -77,3 +77,11 @@ export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
 
 export const isOneOf = <T extends string>(set: readonly T[], v: unknown): v is T =>
   typeof v === 'string' && (set as readonly string[]).includes(v);
+
+/** Log levels, quietest last (`--log-level`). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How log lines are written (`--log-format`): JSON lines, or readable for a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];

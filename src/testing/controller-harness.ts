@@ -20,6 +20,11 @@ import type { StoreKind } from './store-targets.js';
 import { realWorld } from '../bin/real-world.js';
 
 /** A controller app on a fresh store, driven through HTTP with app.request(). */
+import type { Registry } from 'prom-client';
+import type { Logger } from '../core/ports.js';
+import { createControllerMetrics } from '../controller/metrics/controller-metrics.js';
+import { registerFleetGauges } from '../controller/metrics/fleet-gauges.js';
+
 export interface Harness {
   readonly app: OpenAPIHono<AppEnv>;
   readonly deps: ControllerDeps;
@@ -53,6 +58,10 @@ export interface HarnessOptions {
   readonly ids?: IdSource;
   /** Told of work that outlives its answer (event streams), as runController tracks it. */
   readonly outliving?: (work: Promise<unknown>) => void;
+  /** Keep metrics on this registry and serve `GET /metrics`, as runController does. */
+  readonly metrics?: Registry;
+  /** The structured log requests are logged to. */
+  readonly logger?: Logger;
 }
 
 export async function startHarness(
@@ -88,7 +97,11 @@ export async function harnessOn(
     ),
     longPolls: createLongPolls(),
     ...(options.outliving === undefined ? {} : { outliving: options.outliving }),
+    ...(options.metrics === undefined ? {} : { metrics: createControllerMetrics(options.metrics) }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
+  if (options.metrics !== undefined)
+    registerFleetGauges(options.metrics, deps, deps.config.metricsPerHost);
   const app = createControllerApp(deps, (e) => {
     console.error('controller internal error', e);
   });

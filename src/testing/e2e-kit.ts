@@ -57,7 +57,7 @@ export interface TestController {
     name: string,
     host: AgentHost,
     more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images'> &
-      Partial<Pick<HostAgentOptions, 'fetch'>>,
+      Partial<Pick<HostAgentOptions, 'fetch' | 'metrics'>>,
   ): Promise<void>;
   /** Stops the agents, then the controller and its store; fixture hosts are the caller's. */
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 
 /** The JSON the fake `ip` keeps: a captured `ip -j -d link show` plus fixture knobs. */
 export interface FakeIpState {
@@ -35,6 +35,38 @@ export interface VfInfoJson {
   link_state: string;
   trust: boolean;
   [key: string]: unknown;
+}
+
+/** A VF's counters as `ip -s -j` prints them (iproute2's print_vf_stats64). */
+export interface VfStatsJson {
+  rx: { bytes: number; packets: number; multicast: number; broadcast: number; dropped: number };
+  tx: { tx_bytes: number; tx_packets: number; dropped: number };
+}
+
+/**
+ * Traffic through VF `vf` of PF `pf` as the kernel would count it: adds
+ * `delta` to each counter named there (the fake `ip -s` prints the sums).
+ */
+export async function addVfTraffic(
+  statePath: string,
+  pf: string,
+  vf: number,
+  delta: { rx?: Partial<VfStatsJson['rx']>; tx?: Partial<VfStatsJson['tx']> },
+): Promise<void> {
+  const s = await readIpState(statePath);
+  const info = s.links.find((l) => l.ifname === pf)?.vfinfo_list?.find((v) => v.vf === vf);
+  if (info === undefined) throw new Error(`fake ip: no VF ${String(vf)} on ${pf}`);
+  const old = (info.stats as VfStatsJson | undefined) ?? {
+    rx: { bytes: 0, packets: 0, multicast: 0, broadcast: 0, dropped: 0 },
+    tx: { tx_bytes: 0, tx_packets: 0, dropped: 0 },
+  };
+  const add = <T extends Record<string, number>>(a: T, d: Partial<T> | undefined): T =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + (d?.[k] ?? 0)])) as T;
+  info.stats = { rx: add(old.rx, delta.rx), tx: add(old.tx, delta.tx) };
+  // Atomically, as the fake writes it: an `ip` reading beside this sees before or after.
+  const tmp = `${statePath}.bump.tmp`;
+  await writeIpState(tmp, s);
+  await rename(tmp, statePath);
 }
 
 export const readIpState = async (path: string): Promise<FakeIpState> =>

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scanHost } from '../host/scan.js';
 import type { FixtureHost } from './fixture-host.js';
 import { buildFixtureHost } from './fixture-host.js';
+import { addVfTraffic } from './fake-ip-state.js';
+import { parseVfStatsJson } from '../adapters/iproute2/vf-stats-json.js';
 
 let host: FixtureHost | undefined;
 afterEach(async () => {
@@ -10,6 +12,25 @@ afterEach(async () => {
 });
 
 describe('fake ip', () => {
+  it('prints VF counters only with -s, as a test moved them', async () => {
+    const h = await buildFixtureHost({
+      pfs: [{ pciAddress: '0000:01:00.0', ifname: 'eth0', vfs: 2 }],
+    });
+    host = h;
+    const stats = async (...opts: string[]) =>
+      parseVfStatsJson((await h.runner.run('ip', [...opts, '-j', 'link', 'show'])).stdout);
+    expect((await stats()).size).toBe(0);
+    expect((await stats('-s')).get('eth0')?.map((v) => v.rxBytes)).toEqual([0, 0]);
+    await addVfTraffic(host.ipStatePath, 'eth0', 1, { rx: { bytes: 1500, packets: 1 } });
+    await addVfTraffic(host.ipStatePath, 'eth0', 1, { rx: { bytes: 64 }, tx: { dropped: 2 } });
+    const vf1 = (await stats('-s')).get('eth0')?.[1];
+    expect([vf1?.rxBytes, vf1?.rxPackets, vf1?.txDropped, vf1?.txBytes]).toEqual([1564, 1, 2, 0]);
+    // -d without -s (the scan's call) still parses as before, no counters in it.
+    expect((await host.runner.run('ip', ['-j', '-d', 'link', 'show'])).stdout).not.toContain(
+      'tx_bytes',
+    );
+  });
+
   it('applies vf settings so a re-scan reads them back, and records argv', async () => {
     host = await buildFixtureHost({
       pfs: [{ pciAddress: '0000:01:00.0', ifname: 'eth0', vfs: 2 }],

@@ -41,11 +41,16 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** The bind error as the operator's one line: what is wrong with --listen and what to do. */
-export function listenError(e: unknown, host: string, port: number): VfleetError {
+export function listenError(
+  e: unknown,
+  host: string,
+  port: number,
+  option = 'listen',
+): VfleetError {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   const addr = listenText(host, port);
-  const other = `choose another address with --listen ${listenText(host, 'PORT')}`;
-  const details = { field: 'listen', address: addr };
+  const other = `choose another address with --${option} ${listenText(host, 'PORT')}`;
+  const details = { field: option, address: addr };
   switch (code) {
     case 'EADDRINUSE':
       return new VfleetError(
@@ -56,26 +61,26 @@ export function listenError(e: unknown, host: string, port: number): VfleetError
     case 'EACCES':
       return new VfleetError(
         'INVALID_INPUT',
-        `--listen: ${addr} is not allowed for this user (ports below 1024 need root); ${other}`,
+        `--${option}: ${addr} is not allowed for this user (ports below 1024 need root); ${other}`,
         details,
       );
     case 'EADDRNOTAVAIL':
       return new VfleetError(
         'INVALID_INPUT',
-        `--listen: ${host} is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its addresses`,
+        `--${option}: ${host} is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its addresses`,
         details,
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new VfleetError(
         'INVALID_INPUT',
-        `--listen: cannot resolve the host "${host}"`,
+        `--${option}: cannot resolve the host "${host}"`,
         details,
       );
     default:
       return new VfleetError(
         'INVALID_INPUT',
-        `--listen: cannot listen on ${addr}: ${e instanceof Error ? e.message : String(e)}`,
+        `--${option}: cannot listen on ${addr}: ${e instanceof Error ? e.message : String(e)}`,
         details,
       );
   }

@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { addVfCounts, NO_VFS } from '../../core/fleet/host-query.js';
-import type { FleetCapacity, NumaCapacity, PhysnetCapacity } from '../../core/fleet/host-query.js';
+import type {
+  FleetCapacity,
+  HostVfCounts,
+  NumaCapacity,
+  PhysnetCapacity,
+} from '../../core/fleet/host-query.js';
 import { HOST_HEALTHS } from '../../core/fleet/model.js';
 import type { Database } from './db-types.js';
 import { healthIs, READY, vfCountColumns, vfCountsOf } from './host-list.js';
@@ -78,4 +83,15 @@ export async function fleetCapacity(
     physnets: [...physnets.values()],
     numaNodes,
   };
+}
+
+/** Every host's VFs by state, for `--metrics-per-host`: one GROUP BY over the VFs, no join. */
+export async function vfsByHost(db: Kysely<Database>): Promise<HostVfCounts[]> {
+  const rows = await db
+    .selectFrom('vfs')
+    .groupBy('vfs.host_id')
+    .select(['vfs.host_id', ...vfCountColumns('vfs')])
+    .orderBy('vfs.host_id')
+    .execute();
+  return rows.map((r) => ({ hostId: r.host_id, vfs: vfCountsOf(r) }));
 }

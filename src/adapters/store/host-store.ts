@@ -5,7 +5,7 @@ import type { Database } from './db-types.js';
 import { recordApplied } from './host-applied.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { recordReport } from './inventory-sync.js';
-import { fleetCapacity } from './fleet-capacity.js';
+import { fleetCapacity, vfsByHost } from './fleet-capacity.js';
 import { hostCounts, hostPage } from './host-list.js';
 import { hostHolders } from './port-views.js';
 import { toHost, toPf, toVf } from './rows.js';
@@ -41,6 +41,7 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
     page: (q, filter) => hostPage(db, q, filter),
     counts: (ids) => hostCounts(db, ids),
     capacity: (staleBefore) => fleetCapacity(db, staleBefore),
+    vfsByHost: () => vfsByHost(db),
     setLabels: (id, labels, note) =>
       withEvents(
         db,

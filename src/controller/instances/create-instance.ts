@@ -45,9 +45,28 @@ const MAX_IMAGE_LOOKS = 20;
  * before the commit, so a refused boot leaves nothing behind and nothing is
  * ever given back. A claim that loses a race (the VFs, CPUs or host changed
  * since the read) tries the next placement, then re-reads the fleet;
- * `claimRounds` bounds the work so a request always ends.
+ * `claimRounds` bounds the work so a request always ends. Its outcome and
+ * how long it took are counted (vfleet_claims_total, docs/metrics.md).
  */
 export async function createInstance(
+  deps: ControllerDeps,
+  who: Token,
+  req: CreateInstance,
+  idempotencyKey?: string,
+): Promise<{ instance: InstanceView; replayed: boolean }> {
+  const start = deps.elapsed();
+  const seconds = () => (deps.elapsed() - start) / 1000;
+  try {
+    const r = await placeInstance(deps, who, req, idempotencyKey);
+    deps.metrics?.claim(seconds(), { replayed: r.replayed });
+    return r;
+  } catch (error) {
+    deps.metrics?.claim(seconds(), { error });
+    throw error;
+  }
+}
+
+async function placeInstance(
   deps: ControllerDeps,
   who: Token,
   req: CreateInstance,

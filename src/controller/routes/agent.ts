@@ -41,7 +41,9 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
   app.openapi(agentRoutes.applied, async (c) => {
     const { id } = c.req.valid('param');
     requireHost(c.var.principal, id);
-    const h = await recordApplied(deps, id, c.req.valid('json'));
+    const body = c.req.valid('json');
+    const h = await recordApplied(deps, id, body);
+    deps.metrics?.applied(body.ok, body.failedVfs.length);
     return c.json(hostOut(h, staleBefore()), 200);
   });
 }

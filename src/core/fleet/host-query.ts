@@ -52,6 +52,11 @@ export const addVfCounts = (a: VfCounts, b: VfCounts): VfCounts => ({
   dirty: a.dirty + b.dirty,
 });
 
+export interface HostVfCounts {
+  readonly hostId: string;
+  readonly vfs: VfCounts;
+}
+
 export interface HostCounts {
   readonly hostId: string;
   readonly pfCount: number;

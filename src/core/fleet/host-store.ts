@@ -4,7 +4,7 @@ import type { InstanceView } from './claim-store.js';
 import type { EventNote, NewEvent } from './events.js';
 import type { HostRenderFacts } from './host-render-facts.js';
 import type { IrqPinSummary, VmResult } from './vm-store.js';
-import type { FleetCapacity, HostCounts, HostFilter } from './host-query.js';
+import type { FleetCapacity, HostCounts, HostFilter, HostVfCounts } from './host-query.js';
 
 /** What an agent reports, reduced to what the controller keeps. */
 export interface HostReport {
@@ -68,6 +68,8 @@ export interface HostStore {
   counts(ids: readonly string[]): Promise<HostCounts[]>;
   /** The fleet's hosts by health and readiness, and its VFs by physnet and by physnet and NUMA node. */
   capacity(staleBefore: string): Promise<FleetCapacity>;
+  /** VFs by state of every host that has any (one grouped query; `--metrics-per-host`). */
+  vfsByHost(): Promise<HostVfCounts[]>;
   setLabels(
     id: string,
     labels: Readonly<Record<string, string>>,

@@ -1,0 +1,62 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Token } from '../core/fleet/model.js';
+import type { LogLevel } from '../core/vocabulary.js';
+import type { AppEnv, ControllerDeps } from './controller-deps.js';
+import { routeOf } from './metrics/http-metrics.js';
+
+/** An incoming X-Request-Id kept as it is: short, printable, no spaces (else one is made). */
+const INCOMING_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Which route parameter names a host or an instance (`/v1/hosts/:id`, `/v1/instances/:id/...`). */
+function namedIn(route: string, path: string): { host?: string; instance?: string } {
+  const r = route.split('/');
+  const p = path.split('/');
+  const out: { host?: string; instance?: string } = {};
+  for (const [i, seg] of r.entries()) {
+    if (!seg.startsWith(':')) continue;
+    const value = decodeURIComponent(p[i] ?? '');
+    if (r[i - 1] === 'hosts') out.host = value;
+    if (r[i - 1] === 'instances') out.instance = value;
+  }
+  return out;
+}
+
+/** Errors at error, writes and refusals at info, reads and long polls at debug (no flood). */
+function levelOf(method: string, status: number): LogLevel {
+  if (status >= 500) return 'error';
+  return WRITES.has(method) || status >= 400 ? 'info' : 'debug';
+}
+
+/**
+ * Gives every request an id (a sane incoming `X-Request-Id`, else a new
+ * one), answers it in `X-Request-Id`, and logs one line per answer: the id,
+ * method, route template, status, duration, the token's name (never its
+ * secret) and the host or instance the route names.
+ */
+export function requestLog(
+  deps: Pick<ControllerDeps, 'ids' | 'elapsed' | 'logger'>,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const reqId = incoming !== undefined && INCOMING_ID.test(incoming) ? incoming : deps.ids.uuid();
+    c.set('requestId', reqId);
+    const start = deps.elapsed();
+    await next();
+    c.header('X-Request-Id', reqId);
+    const logger = deps.logger;
+    if (logger === undefined) return;
+    const route = routeOf(c);
+    const token = (c.get('principal') as Token | undefined)?.name;
+    const status = c.res.status;
+    logger.log(levelOf(c.req.method, status), `${c.req.method} ${route} ${String(status)}`, {
+      reqId,
+      method: c.req.method,
+      route,
+      status,
+      durationMs: Math.round((deps.elapsed() - start) * 10) / 10,
+      ...(token === undefined ? {} : { token }),
+      ...namedIn(route, c.req.path),
+    });
+  };
+}
