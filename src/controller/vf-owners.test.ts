@@ -197,4 +197,41 @@ describe.each(STORE_KINDS)('VF owners on %s', (kind) => {
       await h.close();
     }
   });
+
+  it('hands a whole PF to a libvirt pool: shown, never claimed, handed back only while free', async () => {
+    const h = await startHarness(kind);
+    try {
+      await must(h, 'POST', '/v1/physnets', { name: 'p1', vlanRanges: [{ min: 100, max: 199 }] });
+      const pool = await must(h, 'POST', '/v1/specs', {
+        name: 'pool',
+        pf: B,
+        physnet: 'p1',
+        wholePf: true,
+        owner: 'libvirt-pool',
+      });
+      await must(h, 'POST', '/v1/networks', { name: 'blue', physnet: 'p1', tenant: 'acme' });
+      await joinHost(h, { name: 'node1', pfs: 2, vfsPerPf: 0 });
+      const pfs = (await h.call('GET', '/v1/hosts/node1', h.admin)).body.pfs as (PfOut & {
+        whole: { owner: string; state: string } | null;
+      })[];
+      const b = pfs.find((p) => p.pciAddress === B);
+      expect(b?.whole).toMatchObject({ owner: 'libvirt-pool', state: 'free' });
+      expect(b?.owners).toEqual(['libvirt-pool']);
+      const pfVm = { ...vm('vm1', 0), ports: [{ network: 'blue', vnicType: 'direct-physical' }] };
+      const none = await h.call('POST', '/v1/instances', h.admin, pfVm);
+      expect(none.body.code).toBe('NO_CAPACITY');
+
+      const id = String(pool.id);
+      expect((await h.call('PATCH', `/v1/specs/${id}`, h.admin, { owner: 'vfleet' })).status).toBe(
+        200,
+      );
+      expect((await h.call('POST', '/v1/instances', h.admin, pfVm)).status).toBe(201);
+      const held = await h.call('PATCH', `/v1/specs/${id}`, h.admin, { owner: 'kubernetes' });
+      expect(held.status).toBe(409);
+      expect(held.body.message).toContain(`node1 PF ${B} (held whole by port`);
+      expect(held.body.message).toContain('of instance vm1; its owner would be kubernetes)');
+    } finally {
+      await h.close();
+    }
+  });
 });
