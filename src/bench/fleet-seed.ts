@@ -43,9 +43,11 @@ export async function seedFleet(store: OpenedStore, s: SeedSpec): Promise<void> 
     select h.id, '0000:' || lpad(to_hex(16 + p), 2, '0') || ':00.0', 'ens' || (16 + p), '8086',
       '1521', 'igb', ${s.vfsPerPf}, ${s.vfsPerPf}, p % 2, 'spec-igb'
     from hosts h cross join generate_series(0, ${s.pfsPerHost - 1}) as p`.execute(db);
-  await sql`insert into vfs (pf_id, host_id, vf_index, pci_address, numa_node, physnet, trusted)
+  // Tagged as the spec's re-tag would: physnet, trust and owner (vfleet, or never claimed).
+  await sql`insert into vfs (pf_id, host_id, vf_index, pci_address, numa_node, physnet, trusted, owner)
     select pf.id, pf.host_id, v,
-      substr(pf.pci_address, 1, 8) || to_hex(16 + v / 8) || '.' || (v % 8), pf.numa_node, 'p1', false
+      substr(pf.pci_address, 1, 8) || to_hex(16 + v / 8) || '.' || (v % 8), pf.numa_node, 'p1', false,
+      'vfleet'
     from pfs pf cross join generate_series(0, ${s.vfsPerPf - 1}) as v`.execute(db);
   await sql`analyze`.execute(db);
 }

@@ -106,6 +106,6 @@ describe('vfleet ... update', () => {
     expect(held.exitCode).toBe(exit('CONFLICT'));
     expect(held.stderr).toMatch(/take 1 VF\(s\) from the ports holding them: node1 /);
     const table = await cli('spec', 'update', 'igb2', '--no-trusted');
-    expect(table.stdout).toMatch(/igb2\s+\S+\s+8086:\*\s+p1\s+off\s+4\s+vfio-pci/);
+    expect(table.stdout).toMatch(/igb2\s+\S+\s+8086:\*\s+p1\s+vfleet\s+off\s+4\s+vfio-pci/);
   });
 });

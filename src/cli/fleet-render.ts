@@ -11,6 +11,7 @@ import type {
   TokenView,
 } from '../api/answers.js';
 import { renderData, renderTable, type Cell } from './output.js';
+import { bandwidthText } from './spec-options.js';
 
 /** Prints `value` as json/yaml, or as the table `table` renders. */
 export function print<T>(
@@ -46,7 +47,18 @@ export const hostsTable = (hosts: readonly HostView[]): string =>
 
 export const specsTable = (specs: readonly SpecView[]): string =>
   renderTable(
-    ['name', 'id', 'selects', 'physnet', 'trusted', 'numvfs', 'vf driver', 'offers'],
+    [
+      'name',
+      'id',
+      'selects',
+      'physnet',
+      'owner',
+      'trusted',
+      'numvfs',
+      'vf driver',
+      'offers',
+      'bandwidth',
+    ],
     specs.map((s) => [
       s.name,
       s.id,
@@ -59,10 +71,12 @@ export const specsTable = (specs: readonly SpecView[]): string =>
         .filter((x) => x !== null)
         .join(' '),
       s.physnet,
+      s.owner,
       s.trusted,
       s.numVfs,
       s.vfDriver,
       s.wholePf ? 'whole PF' : 'VFs',
+      bandwidthText(s.bandwidth),
     ]),
   );
 

@@ -91,6 +91,7 @@ function pfSection(host: string, pf: Pf): string {
         'tenant',
         'network',
         'physnet',
+        'owner',
         'note',
       ],
       pf.vfs.map((v) => [
@@ -105,6 +106,7 @@ function pfSection(host: string, pf: Pf): string {
         v.tenant,
         v.network,
         v.physnet,
+        v.owner,
         v.note,
       ]),
       '  ',
@@ -126,9 +128,9 @@ function vfState(v: { state: string; dirty: boolean } & HolderView): string {
   return v.state;
 }
 
-/** A whole PF's state and physnet, like a VF's: `free p1`, `free (releasing) p1`. */
+/** A whole PF's state, physnet and owner: `free p1 (owner vfleet)`, `free (releasing) p1`. */
 const wholeState = (w: NonNullable<Pf['whole']>): string =>
-  `${w.dirty ? `${w.state} (releasing)` : w.state} ${w.physnet ?? '-'}`;
+  `${w.dirty ? `${w.state} (releasing)` : w.state} ${w.physnet ?? '-'}${w.owner === null ? '' : ` (owner ${w.owner})`}`;
 
 /** `instance vm1 (tenant acme, network blue, VLAN 120)`; the port id when it has no instance. */
 function holderText(x: HolderView & { portId: string | null }): string {

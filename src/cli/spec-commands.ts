@@ -10,6 +10,8 @@ import { findSpec } from './fleet-lookup.js';
 import { print, specsTable } from './fleet-render.js';
 import { waitTimeoutOption, type WaitOptions } from './wait.js';
 import { waitForSpec } from './wait-hosts.js';
+import { bandwidthOption, ownerOption, type Bandwidth } from './spec-options.js';
+import type { VfOwner } from '../core/vocabulary.js';
 
 interface SpecCreate extends ApiOptions {
   physnet: string;
@@ -22,6 +24,8 @@ interface SpecCreate extends ApiOptions {
   pf?: string;
   trusted?: boolean;
   vfDriver?: string;
+  owner?: VfOwner;
+  bandwidth?: Bandwidth;
 }
 
 /** `vfleet spec`: device specs, what agents apply. */
@@ -75,6 +79,8 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         .option('--pf <pf#ranges>', 'one PF with VF index ranges, e.g. 0000:81:00.0#0-3')
         .option('--trusted', 'tag the VFs trusted (for ports that ask for trust)')
         .option('--vf-driver <driver>', 'vfio-pci (default), kernel, or a driver name')
+        .addOption(ownerOption())
+        .addOption(bandwidthOption())
         .option(
           '--wait',
           'wait until the agent of every host the spec selects has made its VFs, printing per-host progress on stderr',
@@ -107,6 +113,8 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         ...(o.pciAddress === undefined ? {} : { pciAddress: o.pciAddress }),
         ...(o.pf === undefined ? {} : { pf: o.pf }),
         ...(o.vfDriver === undefined ? {} : { vfDriver: o.vfDriver }),
+        ...(o.owner === undefined ? {} : { owner: o.owner }),
+        ...(o.bandwidth === undefined ? {} : { bandwidth: o.bandwidth }),
         trusted: o.trusted === true,
       };
       const spec = await api.call(specRoutes.create, { body: new UserBody(body) });
@@ -142,6 +150,9 @@ interface SpecUpdate extends ApiOptions {
   pf?: Selector;
   trusted?: boolean;
   vfDriver?: string;
+  owner?: VfOwner;
+  /** false: `--no-bandwidth`, drop it. */
+  bandwidth?: Bandwidth | false;
 }
 
 const selector = (v: Selector): string | null | undefined => (v === false ? null : v);
@@ -175,6 +186,9 @@ function registerSpecUpdate(g: Command, deps: CliDeps): void {
         .option('--trusted', 'tag the VFs trusted')
         .option('--no-trusted', 'tag the VFs untrusted')
         .option('--vf-driver <driver>', 'vfio-pci, kernel, or a driver name')
+        .addOption(ownerOption())
+        .addOption(bandwidthOption())
+        .option('--no-bandwidth', 'say no bandwidth any more')
         .option(
           '--wait',
           'wait until the agent of every host the spec selects has applied it, printing per-host progress on stderr',
@@ -192,6 +206,8 @@ function registerSpecUpdate(g: Command, deps: CliDeps): void {
         pf: selector(o.pf),
         trusted: o.trusted,
         vfDriver: o.vfDriver,
+        owner: o.owner,
+        bandwidth: o.bandwidth === false ? null : o.bandwidth,
       });
       const s = await findSpec(api, ref);
       const out = await api.call(specRoutes.update, {

@@ -53,7 +53,7 @@ describe('whole PFs from the CLI', () => {
     );
     expect(spec.exitCode).toBe(0);
     expect(spec.stdout).toMatch(
-      /whole\s+\S+\s+pf=0000:11:00\.0\s+p1\s+off\s+0\s+vfio-pci\s+whole PF/,
+      /whole\s+\S+\s+pf=0000:11:00\.0\s+p1\s+vfleet\s+off\s+0\s+vfio-pci\s+whole PF/,
     );
     expect(
       (await cli('network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme')).exitCode,
@@ -81,13 +81,13 @@ describe('whole PFs from the CLI', () => {
     expect(inst.stdout).toContain('note: the whole PF is handed to the guest');
     expect((await cli('port', 'list')).stdout).toContain('0000:11:00.0 (whole PF)');
     expect((await cli('hosts', 'show', 'node1')).stdout).toMatch(
-      /0000:11:00\.0 .*spec whole {2}offered whole: reserved p1\n {2}held by instance vm1 \(tenant acme, network blue, VLAN \d+\)\n/,
+      /0000:11:00\.0 .*spec whole {2}offered whole: reserved p1 \(owner vfleet\)\n {2}held by instance vm1 \(tenant acme, network blue, VLAN \d+\)\n/,
     );
 
     const del = await cli('instance', 'delete', 'vm1');
     expect(del.stdout).toContain('0 VF(s) are reset by the agent before reuse, 1 whole PF(s)');
     expect((await cli('hosts', 'show', 'node1')).stdout).toMatch(
-      /0000:11:00\.0 .*offered whole: free \(releasing\) p1\n/,
+      /0000:11:00\.0 .*offered whole: free \(releasing\) p1 \(owner vfleet\)\n/,
     );
   });
 });

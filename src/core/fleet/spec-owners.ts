@@ -30,6 +30,7 @@ export interface OwnerClash {
  * would be (precedence order, `spec` in it): a reported PF has the VFs its
  * governing spec declares. Two specs naming the same PF by `pf` clash even
  * where no host reported it, on their common VF indexes below both numVfs.
+ * The clash named is that of the lowest VF index on the first PF.
  */
 export function ownerClash(
   spec: DeviceSpec,
@@ -41,13 +42,16 @@ export function ownerClash(
     if (!specSelectsPf(spec, pf)) continue;
     const gov = governingSpec(specs, pf);
     const vfCount = Math.min(gov?.numVfs ?? 0, pf.totalVfs);
+    let first: OwnerClash | null = null;
     for (const other of others) {
       if (!specSelectsPf(other, pf)) continue;
       const at = { spec, other, pf: pf.pciAddress, host: pf.hostId };
       if (spec.wholePf && other.wholePf) return { ...at, vf: null };
       const vf = firstCommonVf(spec, other, vfCount);
-      if (vf !== null) return { ...at, vf };
+      // The lowest VF shared names the clash, whatever order specs of one age come in.
+      if (vf !== null && (first?.vf ?? Infinity) > vf) first = { ...at, vf };
     }
+    if (first !== null) return first;
   }
   return specsAloneClash(spec, others);
 }
@@ -56,15 +60,16 @@ export function ownerClash(
 function specsAloneClash(spec: DeviceSpec, others: readonly DeviceSpec[]): OwnerClash | null {
   const mine = spec.pf === null ? null : parsePfSelector(spec.pf);
   if (mine === null) return null;
+  let first: OwnerClash | null = null;
   for (const other of others) {
     const theirs = other.pf === null ? null : parsePfSelector(other.pf);
     if (theirs?.pciAddress !== mine.pciAddress) continue;
     const at = { spec, other, pf: mine.pciAddress, host: null };
     if (spec.wholePf && other.wholePf) return { ...at, vf: null };
     const vf = firstCommonVf(spec, other, Math.min(spec.numVfs, other.numVfs));
-    if (vf !== null) return { ...at, vf };
+    if (vf !== null && (first?.vf ?? Infinity) > vf) first = { ...at, vf };
   }
-  return null;
+  return first;
 }
 
 /** The lowest VF index both select, when below vfCount; from the ranges, not index by index. */

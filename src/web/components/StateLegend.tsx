@@ -8,7 +8,10 @@ const MEANING: readonly [CellState, string, string][] = [
   ['dirty', 'D', 'dirty (released, awaiting reset)'],
 ];
 
-/** What the VF cells' colours, patterns and letters mean. */
+/** The marker on a VF handed to another owner (openstack, kubernetes, libvirt-pool). */
+export const HANDED_MARK = '↗';
+
+/** What the VF cells' colours, patterns, letters and marker mean. */
 export function StateLegend() {
   return (
     <ul className="legend" aria-label="VF states">
@@ -17,6 +20,13 @@ export function StateLegend() {
           <span className={`vf state-${state}`}>{letter}</span> {text}
         </li>
       ))}
+      <li key="handed">
+        <span className="vf handed">
+          <sup className="owner-mark">{HANDED_MARK}</sup>
+        </span>{' '}
+        handed to another owner (openstack, kubernetes, libvirt-pool): configured, never scheduled
+        by vfleet
+      </li>
     </ul>
   );
 }

@@ -1,7 +1,10 @@
 import type { CapacityView } from '../../../api/answers.js';
 import { VfBar } from '../../components/VfBar.js';
 
-/** Hosts by health, and VFs by state per physical network and per NUMA node. */
+/**
+ * Hosts by health, and VFs by state per physical network and per NUMA node:
+ * vfleet's own; those handed to another owner are counted apart, per physnet.
+ */
 export function CapacityPanel({ capacity }: { capacity: CapacityView }) {
   const h = capacity.hosts;
   return (
@@ -19,6 +22,12 @@ export function CapacityPanel({ capacity }: { capacity: CapacityView }) {
           <tr>
             <th scope="col">Physnet</th>
             <th scope="col">VFs</th>
+            <th
+              scope="col"
+              title="configured by vfleet, scheduled by openstack, kubernetes or a libvirt pool"
+            >
+              Handed over
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -28,6 +37,7 @@ export function CapacityPanel({ capacity }: { capacity: CapacityView }) {
               <td>
                 <VfBar counts={p} />
               </td>
+              <td data-testid="capacity-handed-over">{p.handedOver}</td>
             </tr>
           ))}
         </tbody>

@@ -69,6 +69,21 @@ describe('host page', () => {
     expect(free).toContain('<dt>Max TX rate</dt><dd>–</dd>');
   });
 
+  it('marks a VF handed to another owner in the grid and names its owner in the details', () => {
+    const html = page('?vf=0000:3b:10.7');
+    expect(count(html, 'data-owner="openstack"')).toBe(2);
+    expect(html).toContain('VF 7 0000:3b:10.7: free, handed to openstack');
+    expect(html).toContain('handed to another owner');
+    const details = html.slice(html.indexOf('data-testid="vf-details"'));
+    expect(details).toContain(
+      '<dt>Owner</dt><dd>openstack (handed over: vfleet never schedules it)</dd>',
+    );
+    const ours = page('?vf=0000:3b:10.4');
+    expect(ours.slice(ours.indexOf('data-testid="vf-details"'))).toContain(
+      '<dt>Owner</dt><dd>vfleet</dd>',
+    );
+  });
+
   it("shows each PF's link as its agent reported it", () => {
     const links = [
       ...renderAt('/hosts/h1', <Pages session={admin} />, [

@@ -24,7 +24,11 @@ export function PfCard({ pf, selected, onSelect }: Props) {
       </p>
       {pf.whole === null ? null : (
         <p>
-          Offered whole on {pf.whole.physnet ?? '–'}: {pf.whole.dirty ? 'dirty' : pf.whole.state}
+          Offered whole on {pf.whole.physnet ?? '–'}
+          {pf.whole.owner === null || pf.whole.owner === 'vfleet'
+            ? ''
+            : ` (handed to ${pf.whole.owner})`}
+          : {pf.whole.dirty ? 'dirty' : pf.whole.state}
           {pf.whole.instance === null ? '' : `, held by ${pf.whole.instance}`}
         </p>
       )}

@@ -5,6 +5,13 @@ import { cellState, rateText } from './vf-grid.js';
 
 const yesNo = (b: boolean | null) => (b === null ? '–' : b ? 'yes' : 'no');
 const orDash = (v: string | number | null) => (v === null ? '–' : String(v));
+/** Who schedules the VF: vfleet, or the consumer it is handed to (configured, never claimed here). */
+const ownerText = (o: VfView['owner']) =>
+  o === null
+    ? '– (no spec)'
+    : o === 'vfleet'
+      ? 'vfleet'
+      : `${o} (handed over: vfleet never schedules it)`;
 
 /** One VF: where it is, its settings, and the chain of who holds it. */
 export function VfDetails({
@@ -30,6 +37,7 @@ export function VfDetails({
     ['Max TX rate', rateText(vf.maxTxRate)],
     ['Min TX rate', rateText(vf.minTxRate)],
     ['Physnet', orDash(vf.physnet)],
+    ['Owner', ownerText(vf.owner)],
     ['Port', orDash(vf.portId)],
     [
       'Instance',

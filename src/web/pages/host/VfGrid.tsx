@@ -1,5 +1,6 @@
 import type { HostPfView } from '../../../api/answers.js';
 import { vfCells } from './vf-grid.js';
+import { HANDED_MARK } from '../../components/StateLegend.js';
 
 interface Props {
   readonly pf: HostPfView;
@@ -17,10 +18,11 @@ export function VfGrid({ pf, selected, onSelect }: Props) {
         <li key={c.pciAddress}>
           <button
             type="button"
-            className={`vf state-${c.state}`}
+            className={`vf state-${c.state}${c.handedTo === null ? '' : ' handed'}`}
             data-testid="vf-cell"
             data-pci={c.pciAddress}
             data-state={c.state}
+            data-owner={c.handedTo ?? 'vfleet'}
             aria-pressed={selected === c.pciAddress}
             title={c.title}
             onClick={() => {
@@ -30,6 +32,7 @@ export function VfGrid({ pf, selected, onSelect }: Props) {
             <span aria-hidden="true">
               {c.index}
               <small>{c.letter}</small>
+              {c.handedTo === null ? null : <sup className="owner-mark">{HANDED_MARK}</sup>}
             </span>
             <span className="visually-hidden">{c.title}</span>
           </button>

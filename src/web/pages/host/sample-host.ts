@@ -9,7 +9,8 @@ import { hostDetailSchema } from '../../../api/schemas/hosts.js';
  * 25 Gb/s, PF 1's was set down, a third's is not reported (an older agent);
  * even VFs are bound to vfio-pci, odd ones to iavf with a netdev, VF 5 to
  * none; a held VF's port has spoof checking on and a 1000 Mbit/s cap, the
- * port of VF 3 off and 100/5000. Parsed by the API's own
+ * port of VF 3 off and 100/5000. VF 7 is handed to OpenStack, the others
+ * are vfleet's. Parsed by the API's own
  * schema, so it cannot drift from what the controller sends.
  */
 export function sampleHost(pfs: number, vfs: number): HostDetailView {
@@ -32,6 +33,7 @@ export function sampleHost(pfs: number, vfs: number): HostDetailView {
       specName: 'igb',
       declaredVfs: vfs,
       whole: null,
+      owners: vfs > 7 ? ['vfleet', 'openstack'] : ['vfleet'],
       vfs: Array.from({ length: vfs }, (_, i) => {
         const held = i % 3 === 0;
         const inst = `i-${p}-${Math.floor(i / 4)}`;
@@ -42,6 +44,7 @@ export function sampleHost(pfs: number, vfs: number): HostDetailView {
           dirty: i === 1,
           physnet: 'p1',
           trusted: false,
+          owner: i === 7 ? 'openstack' : 'vfleet',
           portId: held ? `port-${p}-${i}` : null,
           reservedUntil: null,
           note: null,

@@ -27,6 +27,14 @@ describe('VF grid cells', () => {
     expect(cell?.title).toBe('VF 0 0000:3b:10.0: allocated to vm-i-0-0 (acme) on blue');
   });
 
+  it('marks a VF handed to another owner, in its title too', () => {
+    const pf = sampleHost(1, 8).pfs[0];
+    if (pf === undefined) throw new Error('no PF');
+    const cells = vfCells(pf);
+    expect(cells.map((c) => c.handedTo)).toEqual([...Array<null>(7).fill(null), 'openstack']);
+    expect(cells[7]?.title).toBe('VF 7 0000:3b:10.7: free, handed to openstack');
+  });
+
   it('finds a VF by PCI address on any PF, and nothing for an unknown one', () => {
     const host = sampleHost(2, 4);
     const found = findVf(host, '0000:3c:10.3');

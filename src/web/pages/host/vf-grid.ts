@@ -1,4 +1,5 @@
 import type { HostDetailView, HostPfView, VfView } from '../../../api/answers.js';
+import type { VfOwner } from '../../../core/vocabulary.js';
 
 /** What a VF cell shows: a state in words and a letter, never by colour alone. */
 export type CellState = VfView['state'] | 'dirty';
@@ -11,7 +12,13 @@ export interface VfCell {
   readonly letter: string;
   /** The cell's accessible name and tooltip: the VF and who holds it. */
   readonly title: string;
+  /** The consumer the VF is handed to (openstack, ...); null when vfleet's or no spec's. */
+  readonly handedTo: Exclude<VfOwner, 'vfleet'> | null;
 }
+
+/** The owner a VF is handed to, when not vfleet. */
+export const handedTo = (owner: VfOwner | null): Exclude<VfOwner, 'vfleet'> | null =>
+  owner === null || owner === 'vfleet' ? null : owner;
 
 const LETTER: Readonly<Record<CellState, string>> = {
   free: 'F',
@@ -31,12 +38,14 @@ export function vfCell(vf: VfView): VfCell {
     vf.instance === null
       ? ''
       : ` to ${vf.instance}${vf.tenant === null ? '' : ` (${vf.tenant})`}${vf.network === null ? '' : ` on ${vf.network}`}`;
+  const to = handedTo(vf.owner);
   return {
     pciAddress: vf.pciAddress,
     index: vf.index,
     state,
     letter: LETTER[state],
-    title: `VF ${vf.index} ${vf.pciAddress}: ${state}${holder}`,
+    title: `VF ${vf.index} ${vf.pciAddress}: ${state}${holder}${to === null ? '' : `, handed to ${to}`}`,
+    handedTo: to,
   };
 }
 
