@@ -168,5 +168,6 @@ export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();
 
 export interface AppEnv {
   /** `session`: the dashboard session the request came with; null for a bearer token. */
-  Variables: { principal: Token; session: Session | null };
+  /** `requestId`: X-Request-Id as the client sent it (when sane) or as the controller made it. */
+  Variables: { principal: Token; session: Session | null; requestId: string };
 }

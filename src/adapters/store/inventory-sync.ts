@@ -7,6 +7,8 @@ import type { HostReport } from '../../core/fleet/host-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
+import { writeAudit } from './audit-scope.js';
+import { fleetOn } from './audit-entries.js';
 import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
 import { writeHostFacts } from './host-facts.js';
 
@@ -27,7 +29,11 @@ export async function recordReport(
     async (tx, record) => {
       const before = await lockHost(tx, id);
       // A registered host that never reported has healthy null: this is its first report.
-      if (before.healthy === null) record([joined(id, report)]);
+      if (before.healthy === null) {
+        const e = joined(id, report);
+        record([e]);
+        await writeAudit(tx, [{ ...fleetOn(id), action: 'host.join', after: e.data }], now);
+      }
       const specs = await loadSpecs(tx);
       const seenPfs: number[] = [];
       for (const pf of report.pfs) {

@@ -12,6 +12,7 @@ import { liveSteps } from './0010-live-steps.js';
 import { sessions } from './0011-sessions.js';
 import { deviceDetails } from './0012-device-details.js';
 import { searchIndexes } from './0013-search-indexes.js';
+import { auditLog } from './0015-audit-log.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -37,5 +38,7 @@ export const schemaVersions: MigrationProvider = {
       '0011-sessions': sessions,
       '0012-device-details': deviceDetails,
       '0013-search-indexes': searchIndexes,
+      // 0014 is the `own` branch's; this one is ordered after it when both are merged.
+      '0015-audit-log': auditLog,
     }),
 };
