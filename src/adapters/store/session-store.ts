@@ -43,7 +43,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
             .select(['name', 'role', 'tenant'])
             .where('id', '=', s.tokenId)
             .executeTakeFirstOrThrow();
-          const after = { token: t.name, createdAt: s.now, expiresAt: s.expiresAt };
+          const after = { tokenName: t.name, createdAt: s.now, expiresAt: s.expiresAt };
           const entry = objectAudit('session.create', sessionWhat(s.id, t.name), null, after);
           // Signing in carries no credential yet: the actor is the token signed in with.
           const actor = { kind: 'token' as const, name: t.name, role: t.role, tenant: t.tenant };
@@ -87,7 +87,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
             .where('id', '=', g.token_id)
             .executeTakeFirst();
           const before = {
-            token: t?.name ?? null,
+            tokenName: t?.name ?? null,
             createdAt: iso(g.created_at),
             expiresAt: iso(g.expires_at),
           };

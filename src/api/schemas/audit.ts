@@ -58,11 +58,27 @@ const q = (name: string, description: string, example?: string) =>
     .openapi({ param: { name, in: 'query' }, description, ...(example ? { example } : {}) });
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+/** JavaScript reads 30 February as 2 March: the day and time must come back as written. */
+function realTime(v: string): boolean {
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = (v.match(/\d+/g) ?? [])
+    .slice(0, 6)
+    .map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return (
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === s
+  );
+}
+
 const time = (name: string, description: string) =>
   z
     .string()
     .regex(RFC3339, `${name} is an RFC 3339 time like 2030-01-01T00:00:00Z`)
-    .refine((v) => !Number.isNaN(Date.parse(v)), `${name} is not a real time`)
+    .refine(realTime, `${name} is not a real time (no such day or hour)`)
     .optional()
     .openapi({ param: { name, in: 'query' }, description, example: '2030-01-01T00:00:00Z' });
 
