@@ -132,6 +132,7 @@ async function startLocked(
         ...(s.feedPollMs === undefined ? {} : { feedPollMs: s.feedPollMs }),
         webRoot: s.webRoot ?? null,
         ...(o.sessionTtlMs === undefined ? {} : { sessionTtlMs: o.sessionTtlMs }),
+        ...(o.auditRetentionMs === undefined ? {} : { auditRetentionMs: o.auditRetentionMs }),
         liveMigrations: {
           ...DEFAULT_CONFIG.liveMigrations,
           ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),

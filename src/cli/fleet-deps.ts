@@ -48,6 +48,8 @@ export interface StartControllerOptions {
   readonly http?: HttpLimitFlags;
   /** --session-ttl: how long a dashboard session lasts (default 12 h). */
   readonly sessionTtlMs?: number;
+  /** --audit-retention: how long audit records are kept (default 90 days). */
+  readonly auditRetentionMs?: number;
 }
 
 export interface HttpLimitFlags {

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { parseDuration } from '../core/duration.js';
 import { VfleetError } from '../core/errors.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import { hostRootOption } from './common-options.js';
@@ -15,6 +16,7 @@ export interface ServeOptions extends HttpLimitOptions {
   tenantBridge?: string[];
   tenantLibvirtNetwork?: string[];
   sessionTtl?: number;
+  auditRetention?: number;
 }
 export interface AgentOptions {
   controller?: string;
@@ -60,6 +62,12 @@ export const serveOptions = (c: Command) =>
         '--session-ttl <hours>',
         'how long a dashboard sign-in lasts (default: 12)',
       ).argParser(sessionHours),
+    )
+    .addOption(
+      new Option(
+        '--audit-retention <duration>',
+        'how long audit records are kept, e.g. 90d, 2w, 720h (default: 90d)',
+      ).argParser((v) => parseDuration(v, 'audit-retention')),
     );
 
 /** 1 to 720 hours (30 days): a session outliving that is a token kept in a browser. */

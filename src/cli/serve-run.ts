@@ -31,6 +31,7 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
     embedded,
     http: httpLimitsOf(o),
     ...(o.sessionTtl === undefined ? {} : { sessionTtlMs: o.sessionTtl * 3_600_000 }),
+    ...(o.auditRetention === undefined ? {} : { auditRetentionMs: o.auditRetention }),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },
