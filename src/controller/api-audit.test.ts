@@ -66,13 +66,15 @@ describe.each(STORE_KINDS)('audit log on %s', (kind) => {
 
       const history = await audit(h, `vf=${vf}&order=asc`);
       expect(history.map((r) => r.action)).toEqual([
+        'vf.create',
         'instance.create',
         'vf.configure',
         'instance.delete',
         'vf.reset',
         'instance.create',
       ]);
-      const [claimA, configured, release, reset, claimB] = history;
+      const [made, claimA, configured, release, reset, claimB] = history;
+      expect(made).toMatchObject({ actor: { kind: 'fleet' }, object: { type: 'vf', id: vf } });
       const who = { kind: 'token', role: 'tenant', tenant: 'acme' };
       expect(claimA).toMatchObject({
         actor: who,

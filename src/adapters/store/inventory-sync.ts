@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfPhysnet } from '../../core/fleet/spec-match.js';
@@ -71,7 +71,7 @@ export async function recordReport(
           ...vfTags(specs, pf, vf.index),
         }));
         if (vfRows.length > 0) {
-          await tx
+          const rows = await tx
             .insertInto('vfs')
             .values(vfRows)
             .onConflict((oc) =>
@@ -85,7 +85,32 @@ export async function recordReport(
                 netdev: eb.ref('excluded.netdev'),
               })),
             )
+            // xmax is 0 on a row this statement inserted (not on one it updated): a new VF.
+            .returning([
+              'pci_address',
+              'vf_index',
+              'physnet',
+              sql<boolean>`xmax = 0`.as('inserted'),
+            ])
             .execute();
+          const where = { pf: pf.ifname ?? pf.pciAddress, pfAddress: pf.pciAddress };
+          await writeAudit(
+            tx,
+            rows
+              .filter((r) => r.inserted)
+              .map((r) => ({
+                ...fleetOn(id),
+                action: 'vf.create' as const,
+                object: {
+                  type: 'vf' as const,
+                  id: r.pci_address,
+                  name: `${where.pf} VF ${String(r.vf_index)}`,
+                },
+                vfs: [r.pci_address],
+                after: { ...where, vf: r.vf_index, vfAddress: r.pci_address, physnet: r.physnet },
+              })),
+            now,
+          );
         }
         await dropVanishedVfs(
           tx,

@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'agent.task',
   'session.create',
   'session.delete',
+  'vf.create',
   'vf.configure',
   'vf.reset',
   'vf.quarantine',
