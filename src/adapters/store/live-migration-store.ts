@@ -5,6 +5,7 @@ import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { nextGeneration } from './host-generation.js';
 import { sameJson, writeAudit } from './audit-scope.js';
+import { portViews } from './port-views.js';
 import type { NewAudit } from '../../core/fleet/audit.js';
 
 /** A migration's record: the instance it moves, between which hosts. */
@@ -173,7 +174,14 @@ export function createLiveMigrationStore(db: Kysely<Database>, tap: EventTap): L
           }
           const done = { id, instanceId: m.instance_id, source: m.source };
           const after = { state: end.state, target: m.target, live: end.live };
-          await writeAudit(tx, [migrationAudit('migration.step', done, null, after)], end.now);
+          // The VFs and MACs the instance holds now (on the target when it moved): who holds what.
+          const ports = await portViews(tx, { instanceIds: [m.instance_id] });
+          const held = {
+            vfs: ports.map((p) => p.pciAddress).filter((a): a is string => a !== null),
+            macs: ports.map((p) => p.mac).filter((a): a is string => a !== null),
+          };
+          const rec = { ...migrationAudit('migration.step', done, null, after), ...held };
+          await writeAudit(tx, [rec], end.now);
           if (end.event !== null) record([end.event]);
           return true;
         },
