@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
 import { applyDesired, basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
+import { expireReservations } from './run-controller.js';
 
 afterAll(stopPgCluster);
 
@@ -197,6 +198,45 @@ describe.each(STORE_KINDS)('audit log on %s', (kind) => {
       const cookieValue = /=([^;]+)/.exec(cookie)?.[1] ?? 'missing';
       expect(cookieValue.length).toBeGreaterThan(10);
       expect(text).not.toContain(cookieValue);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('records the fleet expiring a reservation and quarantining a VF it could not reset', async () => {
+    const h = await startHarness(kind, { reservationTtlMs: 60_000 });
+    try {
+      await basicCatalog(h, 1);
+      const agent = await joinHost(h, { name: 'node1', pfs: 1, vfsPerPf: 1 });
+      const r = await h.call('POST', '/v1/instances', h.admin, {
+        name: 'lapse',
+        vcpus: 1,
+        memoryMb: 64,
+        tenant: 'acme',
+        hostLabels: {},
+        ports: [{ network: 'blue', mac: 'fa:16:3e:00:00:99' }],
+      });
+      expect(r.status).toBe(201);
+      const vf = (r.body.ports as { pciAddress: string }[])[0]?.pciAddress ?? '';
+      h.clock += 61_000;
+      expect(await expireReservations(h.deps)).toEqual([r.body.id]);
+      // The agent cannot reset the released VF: it is quarantined.
+      await applyDesired(h, agent, 'node1', [vf]);
+      const recs = await audit(h, `vf=${vf}&order=asc`);
+      expect(recs.map((x) => x.action)).toEqual([
+        'vf.create',
+        'instance.create',
+        'reservation.expire',
+        'vf.quarantine',
+      ]);
+      expect(recs[2]).toMatchObject({
+        actor: { kind: 'fleet' },
+        instance: r.body.id,
+        macs: ['fa:16:3e:00:00:99'],
+        before: { name: 'lapse' },
+        after: null,
+      });
+      expect(recs[3]).toMatchObject({ actor: { kind: 'fleet' }, after: { state: 'quarantined' } });
     } finally {
       await h.close();
     }
