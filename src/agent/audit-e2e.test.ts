@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { errorCodeInfo } from '../core/errors.js';
 import { igbHost, startTestController, until } from '../testing/e2e-kit.js';
 import { fleetCli, fleetTestEnv } from '../testing/fleet-cli.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
@@ -120,6 +121,15 @@ describe.each(STORE_KINDS)("a VF's whole history in the audit log, on %s", (kind
       expect(lines[2]).toContain(`instance:vm-a`);
       expect(lines[2]).toContain(`vf ${vf} mac fa:16:3e:00:00:0a`);
       expect(lines[3]).toMatch(/\d\dZ\s+fleet\s+vf\.configure\s+vf:pf3b VF 0\s+hv-a\s+ok/);
+
+      const json = await fleetCli(
+        ['audit', '--vf', vf, '--action', 'instance.create', '-o', 'json'],
+        env,
+      );
+      expect((JSON.parse(json.stdout) as Rec[]).map((x) => x.instance)).toEqual([b.id, a.id]);
+      const bad = await fleetCli(['audit', '--since', 'last tuesday'], env);
+      expect(bad.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
+      expect(bad.stderr).toContain('--since: "last tuesday" is neither an RFC 3339 time');
 
       // No secret anywhere in the table: neither the admin's nor the tenant's token.
       const dump = await sql<{
