@@ -242,6 +242,43 @@ describe.each(STORE_KINDS)('audit log on %s', (kind) => {
     }
   });
 
+  it('a VM instance deleted: who asked, then the release when its agent reports the domain gone', async () => {
+    const h = await startHarness(kind);
+    try {
+      await basicCatalog(h, 2);
+      const agent = await joinHost(h, { name: 'node1', pfs: 1, vfsPerPf: 2 });
+      const created = await h.call('POST', '/v1/instances', h.admin, {
+        name: 'web',
+        vcpus: 1,
+        memoryMb: 256,
+        tenant: 'acme',
+        hostLabels: {},
+        ports: [{ network: 'blue' }],
+        boot: { image: 'vm.qcow2' },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const id = String(created.body.id);
+      expect((await h.call('DELETE', `/v1/instances/${id}`, h.admin)).status).toBe(202);
+      const desired = await h.call('GET', '/v1/agent/hosts/node1/desired', agent);
+      const gone = await h.call('POST', '/v1/agent/hosts/node1/applied', agent, {
+        generation: Number(desired.body.generation),
+        ok: true,
+        failedVfs: [],
+        domains: [{ instanceId: id, state: 'absent', message: null, hypervisor: 'virsh' }],
+      });
+      expect(gone.status, JSON.stringify(gone.body)).toBe(200);
+      const deletes = await audit(h, `instance=${id}&action=instance.delete&order=asc`);
+      expect(deletes).toMatchObject([
+        { actor: { kind: 'token', role: 'admin' }, after: { vm: { desired: 'absent' } } },
+        { actor: { kind: 'fleet' }, after: null, before: { name: 'web' } },
+      ]);
+      expect(deletes[1]?.vfs).toEqual(deletes[0]?.vfs);
+      expect(deletes[0]?.vfs).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('refuses bad filters naming the query field', async () => {
     const h = await startHarness(kind);
     try {
