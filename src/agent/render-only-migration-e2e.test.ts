@@ -155,6 +155,27 @@ describe('instance migrate between two render-only hosts', () => {
       state: 'done',
       report: { mode: 'render-only', outcome: 'completed' },
     });
+    // The audit log: the start by the admin token, the reconciler's steps, the end on hv-b's VF.
+    const audit = await fleet.api.call(
+      'GET',
+      `/v1/audit?instance=${after.id}&order=asc`,
+      fleet.api.admin,
+    );
+    const recs = audit.body.items as {
+      action: string;
+      actor: { kind: string };
+      vfs: string[];
+      after: { state?: string } | null;
+    }[];
+    const moves = recs.filter(
+      (r) => r.action.startsWith('migration') || r.action === 'instance.migrate',
+    );
+    expect(moves[0]).toMatchObject({ action: 'instance.migrate', actor: { kind: 'token' } });
+    expect(moves.length).toBeGreaterThan(2);
+    expect(
+      moves.slice(1).every((r) => r.action === 'migration.step' && r.actor.kind === 'fleet'),
+    ).toBe(true);
+    expect(moves.at(-1)).toMatchObject({ after: { state: 'done' }, vfs: [targetVf] });
   }, 400_000);
 
   it('rolls back when the target refuses the definition: the source keeps domain and VF', async () => {

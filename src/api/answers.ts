@@ -1,3 +1,4 @@
+import type { auditRecordSchema } from './schemas/audit.js';
 import { z } from '@hono/zod-openapi';
 import { findingSchema } from './schemas/agent.js';
 import { networkSchema, physnetSchema, specSchema } from './schemas/catalog.js';
@@ -51,6 +52,7 @@ export type TenantQuotaView = z.output<typeof tenantQuotaSchema>;
 export type QuotaReportView = z.output<typeof quotaReportSchema>;
 export type QuotaLimit = QuotaReportView['instances']['limit'];
 export type EventView = z.output<typeof eventSchema>;
+export type AuditRecordView = z.output<typeof auditRecordSchema>;
 export type FindingView = z.output<typeof findingSchema>;
 
 /**

@@ -140,6 +140,7 @@ async function startLocked(
         ...(o.sessionTtlMs === undefined ? {} : { sessionTtlMs: o.sessionTtlMs }),
         metricsPerHost: o.metricsPerHost ?? false,
         metricsTokenRequired: o.metricsTokenRequired ?? false,
+        ...(o.auditRetentionMs === undefined ? {} : { auditRetentionMs: o.auditRetentionMs }),
         liveMigrations: {
           ...DEFAULT_CONFIG.liveMigrations,
           ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
+import { registerAuditCommand } from './audit-command.js';
 import { registerEventsCommand } from './events-commands.js';
 import { registerExportCommands } from './export-commands.js';
 import { registerHostsCommands } from './hosts-commands.js';
@@ -16,7 +17,7 @@ import { registerTokenCommands } from './token-commands.js';
 /**
  * The fleet half of the CLI: `controller`, `agent` and `up` start the
  * services; `hosts`, `spec`, `physnet`, `network`, `port`, `instance` and
- * `token`, `quota`, `events`, `search`, `export` talk to a controller's /v1 API (docs/controller.md).
+ * `token`, `quota`, `events`, `audit`, `search`, `export` talk to a controller's /v1 API (docs/controller.md).
  */
 export function registerControllerCommands(program: Command, deps: CliDeps): void {
   registerServeCommands(program, deps);
@@ -29,6 +30,7 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerTokenCommands(program, deps);
   registerQuotaCommands(program, deps);
   registerEventsCommand(program, deps);
+  registerAuditCommand(program, deps);
   registerSearchCommand(program, deps);
   registerExportCommands(program, deps);
 }

@@ -55,6 +55,8 @@ export interface StartControllerOptions {
   readonly metricsTokenRequired?: boolean;
   /** The structured log (requests, events): its level, its format, and where its text goes. */
   readonly logging?: Logging;
+  /** --audit-retention: how long audit records are kept (default 90 days). */
+  readonly auditRetentionMs?: number;
 }
 
 export interface Logging {

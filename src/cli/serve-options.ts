@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { parseDuration } from '../core/duration.js';
 import { VfleetError } from '../core/errors.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../core/vocabulary.js';
@@ -20,6 +21,7 @@ export interface ServeOptions extends HttpLimitOptions {
   metricsTokenRequired?: boolean;
   logLevel: LogLevel;
   logFormat?: LogFormat;
+  auditRetention?: number;
 }
 export interface AgentOptions {
   controller?: string;
@@ -76,6 +78,12 @@ export const serveOptions = (c: Command) =>
     .option(
       '--metrics-token-required',
       'GET /metrics needs an admin token (default: open, it holds counts only)',
+    )
+    .addOption(
+      new Option(
+        '--audit-retention <duration>',
+        'how long audit records are kept, e.g. 90d, 2w, 720h (default: 90d)',
+      ).argParser((v) => parseDuration(v, 'audit-retention')),
     );
 
 /** --log-level and --log-format: on `controller`, `agent` and (once, for both) `up`. */

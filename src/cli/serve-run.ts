@@ -34,6 +34,7 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
     ...(o.metricsPerHost === true ? { metricsPerHost: true } : {}),
     ...(o.metricsTokenRequired === true ? { metricsTokenRequired: true } : {}),
     logging: loggingOf(deps, o),
+    ...(o.auditRetention === undefined ? {} : { auditRetentionMs: o.auditRetention }),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },

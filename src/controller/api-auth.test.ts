@@ -43,6 +43,7 @@ afterAll(() => h.close());
 const missing = '00000000-0000-0000-0000-000000000000';
 const endpoints = (): Endpoint[] => [
   { method: 'GET', path: '/v1/events', roles: ['admin', 'tenant'] },
+  { method: 'GET', path: '/v1/audit', roles: ['admin'] },
   { method: 'GET', path: '/v1/hosts', roles: ['admin'] },
   { method: 'GET', path: '/v1/capacity', roles: ['admin'] },
   { method: 'GET', path: '/v1/search?q=vm', roles: ['admin', 'tenant'] },

@@ -6,6 +6,8 @@ import type { AppEnv, ControllerDeps } from './controller-deps.js';
 import { dashboardPage, registerDashboard } from './dashboard.js';
 import { docsPage } from './docs-page.js';
 import { refusalRecorder } from './events.js';
+import { auditRefusals, auditScope } from './audit.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { errorResponse, tooLarge, validationError } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './sessions/session-cookie.js';
@@ -72,6 +74,7 @@ export function createControllerApp(
   if (deps.metrics !== undefined) app.use('*', httpMetrics(deps.metrics, deps.elapsed));
   // Outermost: sees every answer, the refusals of the body limit and of auth included.
   app.use('/v1/*', refusalRecorder(deps));
+  app.use('/v1/*', auditRefusals(deps));
   // Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
   app.use(
     '/v1/*',
@@ -83,6 +86,8 @@ export function createControllerApp(
     }),
   );
   app.use('/v1/*', requestAuth(deps));
+  // After auth (the actor is known), around every route: each store write records who asked.
+  app.use('/v1/*', auditScope(deps));
   // After auth (no parsing for strangers), before any route: bad bytes never reach the store.
   app.use('/v1/*', requestGuard());
 
@@ -96,6 +101,7 @@ export function createControllerApp(
   registerVmRoutes(app, deps);
   registerQuotaRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerAuditRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerFleetQueryRoutes(app, deps);
 

@@ -39,6 +39,8 @@ export interface ControllerConfig {
   readonly eventRetentionMs: number;
   /** ...and so are the oldest beyond this many rows (default 100,000). */
   readonly eventMaxRows: number;
+  /** Audit records older than this are purged by the sweep (default 90 days; --audit-retention). */
+  readonly auditRetentionMs: number;
   /**
    * A boot naming an image its host has not reported waits this long for the
    * host's next report before it is refused: an image copied into the store
@@ -115,6 +117,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   instanceRetentionMs: 24 * 3_600_000,
   eventRetentionMs: 7 * 24 * 3_600_000,
   eventMaxRows: 100_000,
+  auditRetentionMs: 90 * 24 * 3_600_000,
   imageReportWaitMs: 10_000,
   quotas: DEFAULT_QUOTAS,
   tenantPortSources: DEFAULT_TENANT_PORT_SOURCES,
@@ -180,5 +183,6 @@ export const unserialized = <T>(round: () => Promise<T>): Promise<T> => round();
 
 export interface AppEnv {
   /** `session`: the dashboard session the request came with; null for a bearer token. */
+  /** `requestId`: X-Request-Id as the client sent it (when sane) or as the controller made it. */
   Variables: { principal: Token; session: Session | null; requestId: string };
 }

@@ -73,6 +73,9 @@ export const LIST_KEYS = {
   migrations: { list: 'migrations', parts: ['t', 's'] },
   quotas: { list: 'quotas', parts: ['s'] },
   events: { list: 'events', parts: ['n'] },
+  // One list per order: a cursor of the newest-first walk is no place in the oldest-first one.
+  auditDesc: { list: 'audit-desc', parts: ['n'] },
+  auditAsc: { list: 'audit-asc', parts: ['n'] },
 } as const satisfies Record<string, ListKey>;
 
 /** The store's page query for `?limit=&cursor=`. */

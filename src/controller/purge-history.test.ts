@@ -67,6 +67,7 @@ describe.each(STORE_KINDS)('the sweep purges history, %s', (kind) => {
         keys: 0,
         events: 0,
         sessions: 0,
+        audit: 0,
       });
       // The active one is older than the retention, the reserved one is not expired: both stay.
       expect(await ids()).toEqual([active.body.id, fresh.body.id].sort());

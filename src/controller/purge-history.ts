@@ -6,11 +6,12 @@ import type { ControllerDeps } from './controller-deps.js';
  * and instances that expired more than `instanceRetentionMs` ago (kept
  * until then so `vfleet instance list` shows what lapsed). Live instances
  * are never touched. Events go after `eventRetentionMs`, or beyond the
- * newest `eventMaxRows`. Expired dashboard sessions go at once.
+ * newest `eventMaxRows`. Expired dashboard sessions go at once; audit
+ * records after `auditRetentionMs`.
  */
 export async function purgeHistory(
   deps: ControllerDeps,
-): Promise<Purged & { events: number; sessions: number }> {
+): Promise<Purged & { events: number; sessions: number; audit: number }> {
   const now = deps.now();
   const purged = await deps.store.claims.purge(
     new Date(now).toISOString(),
@@ -23,5 +24,9 @@ export async function purgeHistory(
   );
   // Expired dashboard sessions are refused already; the rows go too.
   const sessions = await deps.store.sessions.purge(new Date(now).toISOString());
-  return { ...purged, events, sessions };
+  // The audit log is bounded by age only: a row bound would drop the record someone looks for.
+  const audit = await deps.store.audit.purge(
+    new Date(now - deps.config.auditRetentionMs).toISOString(),
+  );
+  return { ...purged, events, sessions, audit };
 }

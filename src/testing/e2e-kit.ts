@@ -10,6 +10,7 @@ import type { FleetApi } from './fleet-sim.js';
 import { httpFleet } from './http-fleet.js';
 import { createSimulatedKernelFs } from './simulated-kernel-fs.js';
 import { openTestStore, type StoreKind } from './store-targets.js';
+import type { OpenedStore } from '../adapters/store/open-store.js';
 import { realWorld } from '../bin/real-world.js';
 import { realClock } from './real-clock.js';
 
@@ -52,6 +53,8 @@ export interface TestController {
   readonly logs: string[];
   /** The controller's event lines (`event id=...`), kept apart from the log lines above. */
   readonly events: string[];
+  /** The controller's store, for what only its tables show (the audit log's every row). */
+  readonly store: OpenedStore;
   /** Starts the agent of host `name` (with its own agent token); it runs until close. */
   startAgent(
     name: string,
@@ -90,6 +93,7 @@ export async function startTestController(
     api,
     logs,
     events,
+    store,
     async startAgent(name, { fixture, kernel }, more = { labels: {} }) {
       const token = await api.token('agent', { host: name });
       const options: HostAgentOptions = {

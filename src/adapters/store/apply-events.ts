@@ -64,6 +64,7 @@ export async function applyEvents(
       'networks.name as network',
       'networks.vlan',
       'instances.name as instance',
+      'instances.id as instance_id',
       'instances.tenant',
     ])
     .where('vfs.host_id', '=', id)
@@ -89,6 +90,7 @@ export async function applyEvents(
           vlan: v.vlan,
           network: v.network,
           instance: v.instance,
+          instanceId: v.instance_id,
           port: v.port_id,
         },
       });

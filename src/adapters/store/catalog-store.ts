@@ -4,6 +4,13 @@ import type { CatalogStore } from '../../core/fleet/catalog-store.js';
 import { firstFreeVlan, vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
+import { writeAudit } from './audit-scope.js';
+import { objectAudit } from './audit-entries.js';
+import type { DeviceSpec, Network, Physnet } from '../../core/fleet/model.js';
+
+const specWhat = (s: DeviceSpec) => ({ type: 'spec' as const, id: s.id, name: s.name });
+const physnetWhat = (p: Physnet) => ({ type: 'physnet' as const, id: p.name, name: p.name });
+const networkWhat = (n: Network) => ({ type: 'network' as const, id: n.id, name: n.name });
 import { refuseNetworkClash } from './network-clash.js';
 import { networkConflict, updateNetworkTx, updatePhysnetTx } from './network-updates.js';
 import { networkPage, physnetPage, specPage } from './list-pages.js';
@@ -42,7 +49,13 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
             .returningAll()
             .executeTakeFirstOrThrow();
           await retagHosts(tx);
-          return toSpec(row);
+          const made = toSpec(row);
+          await writeAudit(
+            tx,
+            [objectAudit('spec.create', specWhat(made), null, made)],
+            s.createdAt,
+          );
+          return made;
         })
         .catch(conflict('spec', 'name', `a spec named ${s.name} exists`)),
     listSpecs: () => loadSpecs(db),
@@ -60,9 +73,16 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
     },
     removeSpec: (id) =>
       db.transaction().execute(async (tx) => {
-        const r = await tx.deleteFrom('device_specs').where('id', '=', id).executeTakeFirst();
-        if (r.numDeletedRows === 0n) return false;
+        const gone = await tx
+          .deleteFrom('device_specs')
+          .where('id', '=', id)
+          .returningAll()
+          .execute();
+        const old = gone[0];
+        if (old === undefined) return false;
         await retagHosts(tx);
+        const spec = toSpec(old);
+        await writeAudit(tx, [objectAudit('spec.delete', specWhat(spec), spec, null)]);
         return true;
       }),
     updateSpec: (spec) => updateSpecTx(db, spec),
@@ -77,9 +97,14 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
     },
     async createPhysnet(p) {
       await db
-        .insertInto('physnets')
-        .values({ name: p.name, vlan_ranges: JSON.stringify(p.vlanRanges) })
-        .execute()
+        .transaction()
+        .execute(async (tx) => {
+          await tx
+            .insertInto('physnets')
+            .values({ name: p.name, vlan_ranges: JSON.stringify(p.vlanRanges) })
+            .execute();
+          await writeAudit(tx, [objectAudit('physnet.create', physnetWhat(p), null, p)]);
+        })
         .catch(conflict('physnet', 'name', `physnet ${p.name} exists`));
       return p;
     },
@@ -107,8 +132,18 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
           },
         );
       }
-      const r = await db.deleteFrom('physnets').where('name', '=', name).executeTakeFirst();
-      return r.numDeletedRows > 0n;
+      return db.transaction().execute(async (tx) => {
+        const gone = await tx
+          .deleteFrom('physnets')
+          .where('name', '=', name)
+          .returningAll()
+          .execute();
+        for (const g of gone) {
+          const old = { name: g.name, vlanRanges: g.vlan_ranges };
+          await writeAudit(tx, [objectAudit('physnet.delete', physnetWhat(old), old, null)]);
+        }
+        return gone.length > 0;
+      });
     },
     updatePhysnet: (p) => updatePhysnetTx(db, p),
     async createNetwork(n, note) {
@@ -171,7 +206,13 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
             .values({ id: n.id, name: n.name, tenant: n.tenant, physnet: n.physnet, vlan })
             .returningAll()
             .executeTakeFirstOrThrow();
-          if (note !== undefined) record([note.describe(toNetwork(made))]);
+          const net = toNetwork(made);
+          await writeAudit(
+            tx,
+            [objectAudit('network.create', networkWhat(net), null, net)],
+            note?.at,
+          );
+          if (note !== undefined) record([note.describe(net)]);
           return made;
         },
         note?.at ?? '',
@@ -215,7 +256,13 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
               `network ${id} still has ports; delete their instances first`,
             );
           await tx.deleteFrom('networks').where('id', '=', id).execute();
-          if (note !== undefined) record([note.describe(toNetwork(cur))]);
+          const old = toNetwork(cur);
+          await writeAudit(
+            tx,
+            [objectAudit('network.delete', networkWhat(old), old, null)],
+            note?.at,
+          );
+          if (note !== undefined) record([note.describe(old)]);
           return true;
         },
         note?.at ?? '',

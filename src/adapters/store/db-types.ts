@@ -184,6 +184,31 @@ export interface EventsTable {
   data: JSONColumnType<Record<string, unknown>>;
 }
 
+/** One audit record (schema version 0015); before/after never hold a secret. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_kind: string;
+  token_name: string | null;
+  token_role: string | null;
+  tenant: string | null;
+  request_id: string | null;
+  action: string;
+  method: string | null;
+  path: string | null;
+  object_type: string | null;
+  object_id: string | null;
+  object_name: string | null;
+  host_id: string | null;
+  instance_id: string | null;
+  vfs: string[];
+  macs: string[];
+  before: ColumnType<unknown, string | null, string | null>;
+  after: ColumnType<unknown, string | null, string | null>;
+  result: string;
+  status: number | null;
+}
+
 /** A dashboard session (schema version 0011): the cookie secret's sha256, never the secret. */
 export interface SessionsTable {
   id: string;
@@ -196,6 +221,7 @@ export interface SessionsTable {
 
 export interface Database extends VmTables {
   events: EventsTable;
+  audit_log: AuditLogTable;
   hosts: HostsTable;
   pfs: PfsTable;
   vfs: VfsTable;

@@ -45,8 +45,9 @@ const toEvent = (r: Selectable<EventsTable>): FleetEvent => ({
  * Text PostgreSQL can keep: a refused request's message may quote input
  * with NUL or an unpaired surrogate, which text and jsonb refuse.
  */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const storable = (t: string): string =>
+export const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+export const storable = (t: string): string =>
   t.replaceAll('\u0000', '\\0').replace(LONE_SURROGATE, '\ufffd');
 const storableData = (d: Readonly<Record<string, unknown>>): string =>
   JSON.stringify(d, (_k, v: unknown) => (typeof v === 'string' ? storable(v) : v));

@@ -7,6 +7,8 @@ import type { NewEvent } from '../../core/fleet/events.js';
 import type { ApplyOutcome, AppliedVms } from '../../core/fleet/host-store.js';
 import type { Database } from './db-types.js';
 import { applyEvents } from './apply-events.js';
+import { writeAudit } from './audit-scope.js';
+import { applyAudits, fleetOn } from './audit-entries.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { toHost } from './rows.js';
 import { settleDevices } from './claimable-devices.js';
@@ -57,7 +59,8 @@ async function recordVms(
   for (const gone of await writeVmResults(tx, id, vms.results, now)) {
     // Read before the release drops its ports: the events show the instance as it was.
     const inst = await instanceView(tx, gone);
-    if ((await releaseIn(tx, gone, 'release')) && inst !== null) record(vms.goneEvents(inst));
+    if ((await releaseIn(tx, gone, 'release', now, true)) && inst !== null)
+      record(vms.goneEvents(inst));
   }
 }
 
@@ -93,7 +96,9 @@ async function recordGeneration(
   }
   const failed = [...o.failedVfs];
   // Read before the rows move on: which VFs this generation configures or resets.
-  record(await applyEvents(tx, host, o.generation, failed));
+  const applied = await applyEvents(tx, host, o.generation, failed);
+  record(applied);
+  await writeAudit(tx, applyAudits(id, applied), now);
   const why = message ?? 'agent reported failure';
   const settle = { hostId: id, generation: o.generation, failed };
   await settleDevices(tx, 'vfs', {
@@ -102,6 +107,7 @@ async function recordGeneration(
     // A migration's hold keeps its VF until the migration lets it go.
     quarantinable: sql<boolean>`migration_port is null`,
   });
+  await auditQuarantine(tx, id, failed, now);
   // Only a PF offered whole (or held by a port) is quarantined as a device.
   await settleDevices(tx, 'pfs', {
     ...settle,
@@ -150,4 +156,32 @@ async function recordGeneration(
     .returningAll()
     .executeTakeFirstOrThrow();
   return toHost(row);
+}
+
+/** The VFs this apply could not set that are now quarantined: one record each. */
+async function auditQuarantine(
+  tx: Transaction<Database>,
+  id: string,
+  failed: readonly string[],
+  now: string,
+): Promise<void> {
+  if (failed.length === 0) return;
+  const rows = await tx
+    .selectFrom('vfs')
+    .select(['pci_address', 'state', 'note'])
+    .where('host_id', '=', id)
+    .where('pci_address', 'in', failed)
+    .where('state', '=', 'quarantined')
+    .execute();
+  await writeAudit(
+    tx,
+    rows.map((r) => ({
+      ...fleetOn(id),
+      action: 'vf.quarantine' as const,
+      object: { type: 'vf' as const, id: r.pci_address, name: null },
+      vfs: [r.pci_address],
+      after: { state: r.state, note: r.note },
+    })),
+    now,
+  );
 }

@@ -4,6 +4,8 @@ import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './host-applied.js';
 import { withEvents, type EventTap } from './event-store.js';
+import { writeAudit } from './audit-scope.js';
+import { fleetOn, objectAudit } from './audit-entries.js';
 import { recordReport } from './inventory-sync.js';
 import { fleetCapacity, vfsByHost } from './fleet-capacity.js';
 import { hostCounts, hostPage } from './host-list.js';
@@ -18,21 +20,35 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
   };
   return {
     async register(id, labels, now) {
-      await db
-        .insertInto('hosts')
-        .values({
-          id,
-          labels: JSON.stringify(labels),
-          numa_nodes: JSON.stringify([]),
-          findings: JSON.stringify([]),
-          memory_mb: null,
-          healthy: null,
-          last_seen: now,
-          last_apply_message: null,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen: now }))
-        .execute();
+      await db.transaction().execute(async (tx) => {
+        const known = await tx
+          .selectFrom('hosts')
+          .select('id')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        await tx
+          .insertInto('hosts')
+          .values({
+            id,
+            labels: JSON.stringify(labels),
+            numa_nodes: JSON.stringify([]),
+            findings: JSON.stringify([]),
+            memory_mb: null,
+            healthy: null,
+            last_seen: now,
+            last_apply_message: null,
+            created_at: now,
+          })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen: now }))
+          .execute();
+        // A new host is a change of the fleet; an agent registering again only says it lives.
+        if (known === undefined)
+          await writeAudit(
+            tx,
+            [{ ...fleetOn(id), action: 'host.register', after: { id, labels } }],
+            now,
+          );
+      });
       const host = await get(id);
       if (host === null) throw new Error(`host ${id} vanished while registering`);
       return host;
@@ -47,6 +63,12 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
         db,
         tap,
         async (tx, record) => {
+          const old = await tx
+            .selectFrom('hosts')
+            .select('labels')
+            .where('id', '=', id)
+            .forUpdate()
+            .executeTakeFirst();
           const row = await tx
             .updateTable('hosts')
             .set({ labels: JSON.stringify(labels) })
@@ -55,6 +77,20 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
             .executeTakeFirst();
           if (!row) return null;
           const host = toHost(row);
+          const what = { type: 'host' as const, id, name: id };
+          await writeAudit(
+            tx,
+            [
+              objectAudit(
+                'host.label',
+                what,
+                { labels: old?.labels ?? {} },
+                { labels: host.labels },
+                id,
+              ),
+            ],
+            note?.at,
+          );
           if (note !== undefined) record([note.describe(host)]);
           return host;
         },

@@ -9,6 +9,8 @@ import type {
 import type { NewEvent } from '../../core/fleet/events.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
+import { writeAudit } from './audit-scope.js';
+import { instanceAudit } from './audit-entries.js';
 import { portViews } from './port-views.js';
 import { checkClaimQuota } from './quota-checks.js';
 import { toInstance, uniqueViolation } from './rows.js';
@@ -40,6 +42,8 @@ export async function claimInstance(
         const lost = await claimTx(tx, c);
         if (lost !== null) return lost;
         const instance = await instanceIn(tx, c.id);
+        // The claim: which VFs and MACs the instance now holds, and for whom.
+        await writeAudit(tx, [instanceAudit('instance.create', null, instance)], c.now);
         if (c.complete !== undefined) await completeTx(tx, c, instance, record);
         return { ok: true, instance } as const;
       },

@@ -4,6 +4,10 @@ import type { ReleaseEvents } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { releaseDevices } from './claimable-devices.js';
+import { writeAudit } from './audit-scope.js';
+import { instanceAudit } from './audit-entries.js';
+import { portViews } from './port-views.js';
+import { toInstance } from './rows.js';
 
 /**
  * Gives an instance's VFs (and whole PFs) back: free but dirty until the agent confirms the
@@ -42,6 +46,7 @@ export async function releaseIn(
   id: string,
   mode: 'release' | 'expire',
   now?: string,
+  byFleet = false,
 ): Promise<boolean> {
   const peek = await tx
     .selectFrom('instances')
@@ -75,6 +80,10 @@ export async function releaseIn(
   ) {
     return false;
   }
+  // Read before the ports go: the release record names the VFs and MACs given back.
+  const held = { ...toInstance(inst), ports: await portViews(tx, { instanceIds: [id] }) };
+  const action = mode === 'release' ? 'instance.delete' : 'reservation.expire';
+  await writeAudit(tx, [instanceAudit(action, held, null, byFleet || mode === 'expire')], now);
   const gen = (host?.desired_generation ?? 0) + 1;
   await releaseDevices(tx, 'pfs', id, gen);
   await releaseDevices(tx, 'vfs', id, gen);

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfTags } from '../../core/fleet/spec-match.js';
@@ -7,6 +7,8 @@ import type { HostReport } from '../../core/fleet/host-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
+import { writeAudit } from './audit-scope.js';
+import { fleetOn } from './audit-entries.js';
 import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
 import { writeHostFacts } from './host-facts.js';
 
@@ -27,7 +29,11 @@ export async function recordReport(
     async (tx, record) => {
       const before = await lockHost(tx, id);
       // A registered host that never reported has healthy null: this is its first report.
-      if (before.healthy === null) record([joined(id, report)]);
+      if (before.healthy === null) {
+        const e = joined(id, report);
+        record([e]);
+        await writeAudit(tx, [{ ...fleetOn(id), action: 'host.join', after: e.data }], now);
+      }
       const specs = await loadSpecs(tx);
       const seenPfs: number[] = [];
       for (const pf of report.pfs) {
@@ -67,7 +73,7 @@ export async function recordReport(
           ...vfTags(specs, pf, vf.index),
         }));
         if (vfRows.length > 0) {
-          await tx
+          const rows = await tx
             .insertInto('vfs')
             .values(vfRows)
             .onConflict((oc) =>
@@ -82,7 +88,32 @@ export async function recordReport(
                 netdev: eb.ref('excluded.netdev'),
               })),
             )
+            // xmax is 0 on a row this statement inserted (not on one it updated): a new VF.
+            .returning([
+              'pci_address',
+              'vf_index',
+              'physnet',
+              sql<boolean>`xmax = 0`.as('inserted'),
+            ])
             .execute();
+          const where = { pf: pf.ifname ?? pf.pciAddress, pfAddress: pf.pciAddress };
+          await writeAudit(
+            tx,
+            rows
+              .filter((r) => r.inserted)
+              .map((r) => ({
+                ...fleetOn(id),
+                action: 'vf.create' as const,
+                object: {
+                  type: 'vf' as const,
+                  id: r.pci_address,
+                  name: `${where.pf} VF ${String(r.vf_index)}`,
+                },
+                vfs: [r.pci_address],
+                after: { ...where, vf: r.vf_index, vfAddress: r.pci_address, physnet: r.physnet },
+              })),
+            now,
+          );
         }
         await dropVanishedVfs(
           tx,

@@ -4,6 +4,27 @@ import type { LiveMigrationState } from '../../core/migration/live-migration-mac
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { nextGeneration } from './host-generation.js';
+import { sameJson, writeAudit } from './audit-scope.js';
+import { portViews } from './port-views.js';
+import type { NewAudit } from '../../core/fleet/audit.js';
+
+/** A migration's record: the instance it moves, between which hosts. */
+const migrationAudit = (
+  action: 'instance.migrate' | 'migration.step',
+  m: { id: string; instanceId: string; source: string },
+  before: unknown,
+  after: unknown,
+): NewAudit => ({
+  action,
+  object: { type: 'migration', id: m.id, name: null },
+  host: m.source,
+  instance: m.instanceId,
+  vfs: [],
+  macs: [],
+  before,
+  after,
+  byFleet: action === 'migration.step',
+});
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -48,6 +69,8 @@ export function createLiveMigrationStore(db: Kysely<Database>, tap: EventTap): L
               created_at: m.createdAt,
             })
             .execute();
+          const after = { source: m.source, target: m.target, state: 'running', live: m.live };
+          await writeAudit(tx, [migrationAudit('instance.migrate', m, null, after)], m.createdAt);
           record([m.event]);
           return true;
         },
@@ -94,16 +117,29 @@ export function createLiveMigrationStore(db: Kysely<Database>, tap: EventTap): L
         }));
       }),
 
-    async saveLiveMigration(id, owner, live, report, until) {
-      const r = await db
-        .updateTable('migrations')
-        .set({ live_state: json(live), report: json(report), lease_until: until })
-        .where('id', '=', id)
-        .where('state', '=', 'running')
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    },
+    saveLiveMigration: (id, owner, live, report, until) =>
+      db.transaction().execute(async (tx) => {
+        const old = await tx
+          .selectFrom('migrations')
+          .select(['instance_id', 'source', 'live_state'])
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst();
+        const r = await tx
+          .updateTable('migrations')
+          .set({ live_state: json(live), report: json(report), lease_until: until })
+          .where('id', '=', id)
+          .where('state', '=', 'running')
+          .where('lease_owner', '=', owner)
+          .executeTakeFirst();
+        const saved = Number(r.numUpdatedRows) === 1;
+        // A step moved (not a lease renewal with the same state): the reconciler's change is recorded.
+        if (saved && old !== undefined && !sameJson(old.live_state, live)) {
+          const m = { id, instanceId: old.instance_id, source: old.source };
+          await writeAudit(tx, [migrationAudit('migration.step', m, old.live_state, live)]);
+        }
+        return saved;
+      }),
 
     finishLiveMigration: (id, owner, end) =>
       withEvents(
@@ -136,6 +172,16 @@ export function createLiveMigrationStore(db: Kysely<Database>, tap: EventTap): L
               .where('id', '=', m.instance_id)
               .execute();
           }
+          const done = { id, instanceId: m.instance_id, source: m.source };
+          const after = { state: end.state, target: m.target, live: end.live };
+          // The VFs and MACs the instance holds now (on the target when it moved): who holds what.
+          const ports = await portViews(tx, { instanceIds: [m.instance_id] });
+          const held = {
+            vfs: ports.map((p) => p.pciAddress).filter((a): a is string => a !== null),
+            macs: ports.map((p) => p.mac).filter((a): a is string => a !== null),
+          };
+          const rec = { ...migrationAudit('migration.step', done, null, after), ...held };
+          await writeAudit(tx, [rec], end.now);
           if (end.event !== null) record([end.event]);
           return true;
         },

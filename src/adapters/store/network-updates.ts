@@ -7,6 +7,8 @@ import type { NetworkPatch } from '../../core/fleet/catalog-store.js';
 import { vlanInRanges } from '../../core/fleet/vlan-ranges.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
+import { writeAudit } from './audit-scope.js';
+import { objectAudit } from './audit-entries.js';
 import type { EventNote } from '../../core/fleet/events.js';
 import { checkNetworkQuota, lockTenant } from './quota-checks.js';
 import { refuseNetworkClash } from './network-clash.js';
@@ -24,7 +26,8 @@ const rangesText = (ranges: readonly VlanRange[]): string =>
  */
 export async function updatePhysnetTx(db: Kysely<Database>, p: Physnet): Promise<Physnet | null> {
   return db.transaction().execute(async (tx) => {
-    if ((await lockPhysnet(tx, p.name)) === null) return null;
+    const old = await lockPhysnet(tx, p.name);
+    if (old === null) return null;
     const nets = await tx
       .selectFrom('networks')
       .select(['id', 'name', 'tenant', 'vlan'])
@@ -45,6 +48,11 @@ export async function updatePhysnetTx(db: Kysely<Database>, p: Physnet): Promise
       .set({ vlan_ranges: JSON.stringify(p.vlanRanges) })
       .where('name', '=', p.name)
       .execute();
+    const what = { type: 'physnet' as const, id: p.name, name: p.name };
+    const after = { name: p.name, vlanRanges: p.vlanRanges };
+    await writeAudit(tx, [
+      objectAudit('physnet.update', what, { name: p.name, vlanRanges: old }, after),
+    ]);
     return { name: p.name, vlanRanges: p.vlanRanges.map((r) => ({ ...r })) };
   });
 }
@@ -119,6 +127,12 @@ export async function updateNetworkTx(
         .returningAll()
         .executeTakeFirstOrThrow();
       const updated = toNetwork(row);
+      const what = { type: 'network' as const, id, name: updated.name };
+      await writeAudit(
+        tx,
+        [objectAudit('network.update', what, toNetwork(cur), updated)],
+        note?.at,
+      );
       if (note !== undefined) record([note.describe(updated)]);
       return updated;
     },

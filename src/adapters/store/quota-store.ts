@@ -5,6 +5,11 @@ import { QUOTA_KINDS, vlanCount } from '../../core/fleet/quota.js';
 import type { QuotaStore } from '../../core/fleet/quota-store.js';
 import type { Database } from './db-types.js';
 import { countOf, fromColumn, readOverrides, toColumn } from './quota-checks.js';
+import { writeAudit } from './audit-scope.js';
+import { objectAudit } from './audit-entries.js';
+
+const quotaAudit = (tenant: string, before: QuotaOverrides, after: QuotaOverrides) =>
+  objectAudit('quota.set', { type: 'quota', id: tenant, name: tenant }, before, after);
 
 export function createQuotaStore(db: Kysely<Database>): QuotaStore {
   return {
@@ -39,6 +44,7 @@ export function createQuotaStore(db: Kysely<Database>): QuotaStore {
           const v = patch[k];
           if (v !== undefined) next[k] = v;
         }
+        await writeAudit(tx, [quotaAudit(tenant, cur, next)]);
         if (QUOTA_KINDS.every((k) => next[k] === null)) {
           await tx.deleteFrom('quotas').where('tenant', '=', tenant).execute();
           return next;

@@ -1,3 +1,5 @@
+import { writeAudit } from './audit-scope.js';
+import { objectAudit } from './audit-entries.js';
 // Spec updates: replacing a device spec under every host's row lock.
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
@@ -64,7 +66,10 @@ export async function updateSpecTx(
         .returningAll()
         .executeTakeFirstOrThrow();
       await retagHosts(tx);
-      return toSpec(updated);
+      const now = toSpec(updated);
+      const what = { type: 'spec' as const, id: spec.id, name: now.name };
+      await writeAudit(tx, [objectAudit('spec.update', what, old, now)]);
+      return now;
     })
     .catch((e: unknown) => {
       if (uniqueViolation(e) !== null)

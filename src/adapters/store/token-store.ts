@@ -5,22 +5,38 @@ import type { NewToken, TokenStore } from '../../core/fleet/token-store.js';
 import type { Database } from './db-types.js';
 import { tokenPage } from './list-pages.js';
 import { toToken } from './rows.js';
+import { writeAudit } from './audit-scope.js';
+import { objectAudit } from './audit-entries.js';
+import type { Token } from '../../core/fleet/model.js';
+
+/** A token as the audit keeps it: what it may do, never its secret or the secret's hash. */
+const tokenAudit = (action: 'token.create' | 'token.revoke', t: Token) =>
+  objectAudit(
+    action,
+    { type: 'token', id: t.id, name: t.name },
+    action === 'token.revoke' ? t : null,
+    action === 'token.create' ? t : null,
+  );
 
 /** The advisory lock key under which the first admin token is created (any fixed number). */
 const FIRST_ADMIN_LOCK = 7_346_510_001;
 
 export function createTokenStore(db: Kysely<Database>): TokenStore {
   return {
-    async create(t) {
-      return toToken(await insertToken(db, t));
-    },
+    create: (t) =>
+      db.transaction().execute(async (tx) => {
+        const made = toToken(await insertToken(tx, t));
+        await writeAudit(tx, [tokenAudit('token.create', made)], t.now);
+        return made;
+      }),
     createFirstAdmin: (t, keep) =>
       db.transaction().execute(async (tx) => {
         // Controllers starting at once on an empty database wait here in turn;
         // the lock goes with the transaction, so a crashed controller holds nothing.
         await sql`select pg_advisory_xact_lock(${sql.lit(FIRST_ADMIN_LOCK)})`.execute(tx);
         if ((await countRole(tx, 'admin')) > 0) return false;
-        await insertToken(tx, t);
+        const made = toToken(await insertToken(tx, t));
+        await writeAudit(tx, [tokenAudit('token.create', made)], t.now);
         await keep();
         return true;
       }),
@@ -49,8 +65,9 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
           .forUpdate()
           .execute();
         if (admins.some((a) => a.id === id) && admins.length <= 1) return 'last-admin';
-        const r = await tx.deleteFrom('tokens').where('id', '=', id).executeTakeFirst();
-        return r.numDeletedRows > 0n ? 'revoked' : 'missing';
+        const gone = await tx.deleteFrom('tokens').where('id', '=', id).returningAll().execute();
+        for (const row of gone) await writeAudit(tx, [tokenAudit('token.revoke', toToken(row))]);
+        return gone.length > 0 ? 'revoked' : 'missing';
       }),
     count: (role) => countRole(db, role),
   };

@@ -4,6 +4,9 @@ import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
 import type { EventTap } from './event-store.js';
 import { nextGeneration } from './host-generation.js';
+import { writeAudit } from './audit-scope.js';
+import { instanceAudit } from './audit-entries.js';
+import { instanceView } from './instance-views.js';
 import { writeVmResults } from './host-facts.js';
 import { createLiveMigrationStore } from './live-migration-store.js';
 import { createVmHolds } from './live-migration-vf-holds.js';
@@ -91,13 +94,19 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
       return rows.map(toVm);
     },
     requestDelete: (instanceId, now) =>
-      changeVm(instanceId, (tx) =>
-        tx
+      changeVm(instanceId, async (tx) => {
+        await tx
           .updateTable('instance_vms')
           .set({ desired: 'absent', updated_at: now })
           .where('instance_id', '=', instanceId)
-          .execute(),
-      ),
+          .execute();
+        // Who asked: the release itself comes when the agent reports the domain gone (by the fleet).
+        const inst = await instanceView(tx, instanceId);
+        if (inst !== null) {
+          const asked = instanceAudit('instance.delete', inst, null);
+          await writeAudit(tx, [{ ...asked, after: { vm: { desired: 'absent' } } }], now);
+        }
+      }),
     recordResults: (hostId, results, now) => writeVmResults(db, hostId, results, now),
     async addTask(t, now) {
       await db.transaction().execute(async (tx) => {

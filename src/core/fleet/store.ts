@@ -1,3 +1,4 @@
+import type { AuditStore } from './audit.js';
 import type { EventStore } from './events.js';
 import type { QuotaStore } from './quota-store.js';
 import type { VmStore } from './vm-store.js';
@@ -27,6 +28,8 @@ export interface FleetStore {
   readonly search: SearchStore;
   /** What the fleet did (events.ts). */
   readonly events: EventStore;
+  /** Who changed what (audit.ts). */
+  readonly audit: AuditStore;
   /** Wake-ups the store publishes on commit. */
   readonly notices: StoreNotices;
   close(): Promise<void>;

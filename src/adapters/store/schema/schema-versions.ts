@@ -13,6 +13,7 @@ import { sessions } from './0011-sessions.js';
 import { deviceDetails } from './0012-device-details.js';
 import { searchIndexes } from './0013-search-indexes.js';
 import { vfOwners } from './0014-vf-owners.js';
+import { auditLog } from './0015-audit-log.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -39,5 +40,6 @@ export const schemaVersions: MigrationProvider = {
       '0012-device-details': deviceDetails,
       '0013-search-indexes': searchIndexes,
       '0014-vf-owners': vfOwners,
+      '0015-audit-log': auditLog,
     }),
 };
