@@ -38,28 +38,9 @@ const link = z.looseObject({
 const links = z.array(link);
 
 export function parseIpLinkJson(stdout: string): Map<string, VfLinkFacts[]> {
-  let data: unknown;
-  try {
-    data = JSON.parse(stdout);
-  } catch {
-    throw new VfleetError(
-      'COMMAND_FAILED',
-      '`ip -j -d link show` printed invalid JSON (iproute2 too old?)',
-      {
-        output: stdout.slice(0, 200),
-      },
-    );
-  }
-  const parsed = links.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new VfleetError(
-      'COMMAND_FAILED',
-      `\`ip -j -d link show\` printed unexpected JSON at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-    );
-  }
+  const data = parseIpJson(stdout, links, '`ip -j -d link show`', ' (iproute2 too old?)');
   const out = new Map<string, VfLinkFacts[]>();
-  for (const l of parsed.data) {
+  for (const l of data) {
     if (l.vfinfo_list && l.vfinfo_list.length > 0) out.set(l.ifname, l.vfinfo_list.map(toVfFacts));
   }
   return out;
@@ -82,4 +63,34 @@ function toVfFacts(v: z.infer<typeof vfInfo>): VfLinkFacts {
     minTxRate: v.rate?.min_tx ?? 0,
     maxTxRate: v.rate?.max_tx ?? v.tx_rate ?? 0,
   };
+}
+
+/**
+ * One `ip -j` output checked against the schema of the fields vfleet reads:
+ * invalid JSON or an unexpected shape is COMMAND_FAILED naming the command
+ * and the first place at fault.
+ */
+export function parseIpJson<T>(
+  stdout: string,
+  schema: z.ZodType<T>,
+  command: string,
+  invalidHint = '',
+): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(stdout);
+  } catch {
+    throw new VfleetError('COMMAND_FAILED', `${command} printed invalid JSON${invalidHint}`, {
+      output: stdout.slice(0, 200),
+    });
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new VfleetError(
+      'COMMAND_FAILED',
+      `${command} printed unexpected JSON at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
 }

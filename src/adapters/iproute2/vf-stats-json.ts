@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { VfTrafficStats } from '../../core/host-facts.js';
-import { VfleetError } from '../../core/errors.js';
+import { parseIpJson } from './ip-link-json.js';
 
 /**
  * Parser for the VF counters of `ip -s -j link show`. iproute2's
@@ -35,24 +35,9 @@ const links = z.array(
 
 /** PF netdev name -> its VFs' counters. */
 export function parseVfStatsJson(stdout: string): Map<string, VfTrafficStats[]> {
-  let data: unknown;
-  try {
-    data = JSON.parse(stdout);
-  } catch {
-    throw new VfleetError('COMMAND_FAILED', '`ip -s -j link show` printed invalid JSON', {
-      output: stdout.slice(0, 200),
-    });
-  }
-  const parsed = links.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new VfleetError(
-      'COMMAND_FAILED',
-      `\`ip -s -j link show\` printed unexpected JSON at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-    );
-  }
+  const data = parseIpJson(stdout, links, '`ip -s -j link show`');
   const out = new Map<string, VfTrafficStats[]>();
-  for (const l of parsed.data) {
+  for (const l of data) {
     const vfs: VfTrafficStats[] = [];
     for (const v of l.vfinfo_list ?? []) {
       const s = v.stats;
