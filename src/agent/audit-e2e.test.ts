@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
+import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { errorCodeInfo } from '../core/errors.js';
+import { listenForMetrics } from '../adapters/net/metrics-listener.js';
 import { igbHost, startTestController, until } from '../testing/e2e-kit.js';
+import { sampleValue } from '../testing/exposition.js';
+import { addVfTraffic } from '../testing/fake-ip-state.js';
 import { fleetCli, fleetTestEnv } from '../testing/fleet-cli.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 
@@ -20,8 +24,9 @@ interface Rec {
 /**
  * "Who held VF X": a real controller and a real agent on a fixture host.
  * The VF is made by the spec, claimed by instance A (a tenant token),
- * configured by the agent, released, reset by the agent, claimed by B; its
- * audit history tells all of it in order, through the API and `vfleet audit`.
+ * configured by the agent, carries A's traffic (seen moving on the agent's
+ * /metrics), is released, reset by the agent, claimed by B; its audit
+ * history tells all of it in order, through the API and `vfleet audit`.
  */
 describe.each(STORE_KINDS)("a VF's whole history in the audit log, on %s", (kind) => {
   it('made, claimed by A, configured, released, reset, claimed by B', async () => {
@@ -29,10 +34,19 @@ describe.each(STORE_KINDS)("a VF's whole history in the audit log, on %s", (kind
     const { api } = ctl;
     const host = await igbHost('hv-a', '0000:3b:00.0', 0);
     const env = await fleetTestEnv({ url: ctl.url, token: api.admin });
+    const registry = new Registry();
+    const metrics = await listenForMetrics('127.0.0.1', 0, async () => ({
+      contentType: registry.contentType,
+      body: await registry.metrics(),
+    }));
+    const rxBytes = async (vfPci: string) =>
+      sampleValue(await (await fetch(metrics.url)).text(), 'vfleet_vf_receive_bytes_total', {
+        vf_pci: vfPci,
+      });
     const audit = async (q: string) =>
       ((await api.call('GET', `/v1/audit?${q}`, api.admin)).body.items ?? []) as Rec[];
     try {
-      await ctl.startAgent('hv-a', host);
+      await ctl.startAgent('hv-a', host, { labels: {}, metrics: registry });
       const must = async (path: string, body: unknown, token = api.admin) => {
         const r = await api.call('POST', path, token, body);
         expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -71,6 +85,21 @@ describe.each(STORE_KINDS)("a VF's whole history in the audit log, on %s", (kind
         'A configured',
         async () => (await audit(`vf=${vf}&action=vf.configure`)).length === 1,
       );
+      // A's traffic through the VF moves the VF's counters on the agent's /metrics by that much.
+      const before = await until('the VF on /metrics', () => rxBytes(vf));
+      const pfName = (
+        (await api.call('GET', '/v1/hosts/hv-a', api.admin)).body as {
+          pfs?: { ifname: string | null }[];
+        }
+      ).pfs?.[0]?.ifname;
+      await addVfTraffic(host.fixture.ipStatePath, pfName ?? '?', 0, {
+        rx: { bytes: 64_000, packets: 1_000 },
+      });
+      const after = await until('the traffic on /metrics', async () => {
+        const now = await rxBytes(vf);
+        return now !== before ? now : null;
+      });
+      expect(after - before).toBe(64_000);
       expect((await api.call('DELETE', `/v1/instances/${String(a.id)}`, tenant)).status).toBe(204);
       await until(
         'the VF reset',
@@ -140,6 +169,7 @@ describe.each(STORE_KINDS)("a VF's whole history in the audit log, on %s", (kind
       for (const secret of [api.admin, tenant]) expect(text).not.toContain(secret);
     } finally {
       await ctl.close();
+      await metrics.close();
       await env.cleanup();
       await host.fixture.cleanup();
     }
