@@ -97,7 +97,7 @@ describe('vfleet fleet commands against a running controller', () => {
     expect(list.stdout.split('\n')[0]).toMatch(/^NETWORK\s+ID\s+TENANT\s+PHYSNET\s+VLAN$/);
     expect(list.stdout).toMatch(/\nblue\s+\S+\s+acme\s+p1\s+100\n/);
     expect((await cli('spec', 'show', 'igb')).stdout).toMatch(
-      /igb\s+\S+\s+driver=igb\s+p1\s+off\s+4\s+vfio-pci/,
+      /igb\s+\S+\s+driver=igb\s+p1\s+vfleet\s+off\s+4\s+vfio-pci/,
     );
   });
 
