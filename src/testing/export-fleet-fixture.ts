@@ -2,10 +2,9 @@ import type {
   ExportFleet,
   ExportHost,
   ExportOwner,
-  ExportPf,
   ExportVf,
 } from '../core/exports/export-fleet.js';
-import { vfDeviceIdFor } from '../core/exports/vf-device-ids.js';
+import { examplePf } from '../core/exports/owned-devices-examples.js';
 
 /**
  * A fleet for the export tests: one host whose devices go to every owner
@@ -28,25 +27,7 @@ const vf = (
   trusted,
 });
 
-const pf = (
-  pciAddress: string,
-  ifname: string,
-  ids: [string, string],
-  rest: Partial<ExportPf> = {},
-): ExportPf => ({
-  pciAddress,
-  ifname,
-  vendorId: ids[0],
-  deviceId: ids[1],
-  vfDeviceId: vfDeviceIdFor(ids[0], ids[1]),
-  driver: 'igb',
-  numaNode: 0,
-  totalVfs: 8,
-  whole: null,
-  bandwidth: null,
-  vfs: [],
-  ...rest,
-});
+const pf = examplePf;
 
 const compute1: ExportHost = {
   name: 'compute-1',

@@ -19,26 +19,33 @@ function vfs(
   return out;
 }
 
-function pf(
+/** An igb-like PF of the given ids for the export tests; `rest` overrides any field. */
+export const examplePf = (
+  pciAddress: string,
+  ifname: string | null,
+  ids: [string, string],
+  rest: Partial<ExportPf> = {},
+): ExportPf => ({
+  pciAddress,
+  ifname,
+  vendorId: ids[0],
+  deviceId: ids[1],
+  vfDeviceId: vfDeviceIdFor(ids[0], ids[1]),
+  driver: 'igb',
+  numaNode: 0,
+  totalVfs: 8,
+  whole: null,
+  bandwidth: null,
+  vfs: [],
+  ...rest,
+});
+
+const pf = (
   pciAddress: string,
   ifname: string | null,
   ids: [string, string],
   vfList: ExportVf[],
-): ExportPf {
-  return {
-    pciAddress,
-    ifname,
-    vendorId: ids[0],
-    deviceId: ids[1],
-    vfDeviceId: vfDeviceIdFor(ids[0], ids[1]),
-    driver: 'igb',
-    numaNode: 0,
-    totalVfs: 8,
-    whole: null,
-    bandwidth: null,
-    vfs: vfList,
-  };
-}
+): ExportPf => examplePf(pciAddress, ifname, ids, { vfs: vfList });
 
 const k8s = { owner: 'kubernetes', physnet: 'physnet1', trusted: false, driver: 'igbvf' } as const;
 const pool = { ...k8s, owner: 'libvirt-pool', physnet: 'physnet2' } as const;
