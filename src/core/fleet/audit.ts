@@ -85,8 +85,8 @@ export interface AuditObject {
   readonly name: string | null;
 }
 
-/** What a store write records about itself, in its own transaction. */
-export interface NewAudit {
+/** What a record says was done: to what, where, and the object before and after. */
+interface AuditChange {
   readonly action: AuditAction;
   readonly object: AuditObject | null;
   readonly host: string | null;
@@ -96,27 +96,24 @@ export interface NewAudit {
   readonly macs: readonly string[];
   readonly before: unknown;
   readonly after: unknown;
+}
+
+/** What a store write records about itself, in its own transaction. */
+export interface NewAudit extends AuditChange {
   /** The fleet did it on its own (an agent's apply, a sweep, the reconciler), whatever the request. */
   readonly byFleet?: boolean;
   /** Who, when the write knows better than the request (signing in: the token signed in with). */
   readonly actor?: AuditActor;
 }
 
-export interface AuditRecord {
+/** One stored record: the change, who asked, through which request, and how it ended. */
+export interface AuditRecord extends AuditChange {
   readonly id: number;
   readonly at: string;
   readonly actor: AuditActor;
   readonly requestId: string | null;
-  readonly action: AuditAction;
   readonly method: string | null;
   readonly path: string | null;
-  readonly object: AuditObject | null;
-  readonly host: string | null;
-  readonly instance: string | null;
-  readonly vfs: readonly string[];
-  readonly macs: readonly string[];
-  readonly before: unknown;
-  readonly after: unknown;
   /** `ok`, or the error code a refused request was answered with. */
   readonly result: string;
   /** The HTTP status of a refused request; null when it went through. */
