@@ -12,6 +12,10 @@ function handNotices() {
       on = onKey;
       return Promise.resolve();
     },
+    publish(key) {
+      on?.(key);
+      return Promise.resolve();
+    },
   };
   return { notices, publish: (key: string | null) => on?.(key) };
 }

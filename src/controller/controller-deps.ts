@@ -8,8 +8,8 @@ import type { Token } from '../core/fleet/model.js';
 import type { Logger } from '../core/ports.js';
 import type { Session } from '../core/fleet/session-store.js';
 import type { Weigher } from '../core/scheduler/types.js';
-import type { CandidateCache } from './candidate-cache.js';
 import type { ChangeFeed } from './change-feed.js';
+import type { FleetView } from './fleet-view.js';
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './live-migration-effects.js';
 import type { LongPolls } from './long-polls.js';
 import type { ControllerMetrics } from './metrics/controller-metrics.js';
@@ -24,8 +24,11 @@ export interface ControllerConfig {
   readonly claimRounds: number;
   /** A /v1 request body over this many bytes is answered 413 TOO_LARGE (default 1 MiB). */
   readonly bodyLimitBytes: number;
-  /** The scheduler's snapshot of the fleet is read again after this long (candidate-cache.ts). */
-  readonly candidateMaxAgeMs: number;
+  /**
+   * The scheduler's fleet view reads the hosts seen since its last look
+   * this often (heartbeats publish no notice; fleet-view.ts).
+   */
+  readonly seenSweepMs: number;
   /**
    * A waiting long poll re-reads the store this often even without a
    * notice: the safety net under the change feed and its LISTEN/NOTIFY.
@@ -111,7 +114,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   weigher: 'pack',
   claimRounds: 8,
   bodyLimitBytes: 1 << 20,
-  candidateMaxAgeMs: 2_000,
+  seenSweepMs: 5_000,
   feedPollMs: 15_000,
   idempotencyRetentionMs: 24 * 3_600_000,
   instanceRetentionMs: 24 * 3_600_000,
@@ -160,8 +163,8 @@ export interface ControllerDeps {
   readonly claimRound: <T>(round: () => Promise<T>) => Promise<T>;
   /** Picks among the few best placements per request (Math.random in the composition root). */
   readonly random: () => number;
-  /** The fleet as the scheduler sees it; without one, every round reads the store. */
-  readonly candidates?: CandidateCache;
+  /** The fleet as the scheduler sees it, in memory, kept current from the store's notices. */
+  readonly fleetView: FleetView;
   /** The waiting long polls: one per agent token and host (long-polls.ts). */
   readonly longPolls: LongPolls;
   /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */

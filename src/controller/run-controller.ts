@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import type { FleetStore } from '../core/fleet/store.js';
 import { createControllerApp } from './app.js';
 import { ensureAdminToken } from './bootstrap-admin.js';
-import { createCandidateCache } from './candidate-cache.js';
+import { startFleetView } from './fleet-view.js';
 import { storeFeed } from './change-feed.js';
 import type { ControllerConfig, ControllerDeps, HttpLimits, IdSource } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
@@ -69,6 +69,15 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       : (line: string) => {
           o.logger?.log('warn', line);
         };
+  // Read whole once, here, before the first request: never on a request's path.
+  const fleetView = await startFleetView({
+    claims: o.store.claims,
+    notices: o.store.notices,
+    now: o.now,
+    seenEveryMs: o.config.seenSweepMs,
+    log: trouble,
+    id: owner,
+  });
   const registry = o.metrics ?? new Registry();
   const metrics = createControllerMetrics(registry);
   const deps: ControllerDeps = {
@@ -80,7 +89,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     config: o.config,
     feed: await storeFeed(o.store.notices),
     claimRound: o.serializeClaims ? createSerial() : unserialized,
-    candidates: createCandidateCache(o.store.claims, o.config.candidateMaxAgeMs, o.elapsed),
+    fleetView,
     stopping: stopping.signal,
     longPolls: createLongPolls(),
     liveMigrations: {
@@ -155,6 +164,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     deps,
     async close() {
       clearInterval(sweep);
+      fleetView.close();
       stopping.abort();
       await reconciler.stop();
       const closed = new Promise<void>((resolve) =>

@@ -3,7 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { OpenedStore } from '../adapters/store/open-store.js';
 import { hashSecret, newSecret } from '../controller/auth.js';
 import { createControllerApp } from '../controller/app.js';
-import { createCandidateCache } from '../controller/candidate-cache.js';
+import { startFleetView } from '../controller/fleet-view.js';
 import { storeFeed } from '../controller/change-feed.js';
 import type {
   AppEnv,
@@ -81,6 +81,16 @@ export async function harnessOn(
   options: HarnessOptions = {},
 ): Promise<Harness> {
   const h = { clock: T0 };
+  const fleetView = await startFleetView({
+    claims: store.claims,
+    notices: store.notices,
+    now: () => h.clock,
+    seenEveryMs: config.seenSweepMs ?? DEFAULT_CONFIG.seenSweepMs,
+    log: (line) => {
+      console.error(line);
+    },
+    id: realWorld.ids.uuid(),
+  });
   const deps: ControllerDeps = {
     store,
     now: () => h.clock,
@@ -90,11 +100,7 @@ export async function harnessOn(
     config: { ...DEFAULT_CONFIG, ...config },
     feed: await storeFeed(store.notices),
     claimRound: (options.serializeClaims ?? store.embedded) ? createSerial() : unserialized,
-    candidates: createCandidateCache(
-      store.claims,
-      config.candidateMaxAgeMs ?? DEFAULT_CONFIG.candidateMaxAgeMs,
-      realWorld.elapsed,
-    ),
+    fleetView,
     longPolls: createLongPolls(),
     ...(options.outliving === undefined ? {} : { outliving: options.outliving }),
     ...(options.metrics === undefined ? {} : { metrics: createControllerMetrics(options.metrics) }),
@@ -138,7 +144,10 @@ export async function harnessOn(
     },
     token: (role: TokenRole, scope: { tenant?: string; host?: string } = {}) =>
       addToken(store, role, scope),
-    close: () => store.close(),
+    close: () => {
+      fleetView.close();
+      return store.close();
+    },
   });
   return harness;
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { pageOf } from '../../core/fleet/page.js';
 import type { ClaimStore } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
-import { loadCandidates } from './candidates.js';
+import { hostsSeenSince, loadCandidates, loadViewHosts } from './candidates.js';
 import { claimInstance } from './instance-claims.js';
 import type { EventTap } from './event-store.js';
 import { afterKey, keyText } from './keyset.js';
@@ -13,7 +13,10 @@ import { releaseInstance } from './instance-release.js';
 
 export function createClaimStore(db: Kysely<Database>, tap: EventTap): ClaimStore {
   return {
-    candidates: (physnets, staleBefore) => loadCandidates(db, physnets, staleBefore),
+    candidates: (physnets, staleBefore, hostIds) =>
+      loadCandidates(db, physnets, staleBefore, hostIds),
+    viewHosts: (ids) => loadViewHosts(db, ids),
+    seenSince: (since) => hostsSeenSince(db, since),
     claim: (c) => claimInstance(db, tap, c),
     release: (id, record) =>
       releaseInstance(db, id, 'release', undefined, record && { ...record, tap }),

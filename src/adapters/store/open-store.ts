@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { VfleetError } from '../../core/errors.js';
@@ -51,12 +51,19 @@ export async function openStore(
   const tap = createEventTap();
   const notices =
     pglite === null
-      ? pgNotices(target.kind === 'postgres' ? target.url : '', o.log ?? (() => undefined))
+      ? pgNotices(
+          target.kind === 'postgres' ? target.url : '',
+          db,
+          o.log ?? (() => undefined),
+        )
       : {
           // PGlite delivers NOTIFY in process, after the commit, as PostgreSQL does.
           close: () => Promise.resolve(),
           listen: async (onKey: (key: string | null) => void) => {
             await pglite.listen(HOSTS_CHANNEL, onKey);
+          },
+          publish: async (key: string) => {
+            await pglite.query('select pg_notify($1, $2)', [HOSTS_CHANNEL, key]);
           },
         };
   return {
@@ -81,12 +88,15 @@ export async function openStore(
 }
 
 /** LISTEN opens its own connection, on the first listen() only: most stores never listen. */
-function pgNotices(url: string, log: (line: string) => void) {
+function pgNotices(url: string, db: Kysely<Database>, log: (line: string) => void) {
   let listener: Promise<PgListener> | null = null;
   const notices: StoreNotices & { close(): Promise<void> } = {
     async listen(onKey) {
       listener ??= openPgListener(url, { log });
       (await listener).subscribe(onKey);
+    },
+    async publish(key) {
+      await sql`select pg_notify(${HOSTS_CHANNEL}, ${key})`.execute(db);
     },
     async close() {
       const l = await listener?.catch(() => null);

@@ -29,20 +29,19 @@ export interface FreeWholePf {
   readonly whole: { readonly physnet: string };
 }
 
-/** Free whole PFs on the physnets, for the scheduler's view (candidates.ts). */
+/** Free whole PFs of these hosts (null: all), for the scheduler's view (candidates.ts). */
 export async function freeWholePfs(
   db: Kysely<Database>,
-  physnets: readonly string[],
+  hostIds: readonly string[] | null,
 ): Promise<FreeWholePf[]> {
-  if (physnets.length === 0) return [];
-  const rows = await db
+  if (hostIds?.length === 0) return [];
+  let q = db
     .selectFrom('pfs')
     .select(['id', 'host_id', 'pci_address', 'numa_node', 'physnet'])
-    .where('physnet', 'in', physnets)
-    .where(offeredFree)
-    .orderBy('host_id')
-    .orderBy('pci_address')
-    .execute();
+    .where('physnet', 'is not', null)
+    .where(offeredFree);
+  if (hostIds !== null) q = q.where('host_id', 'in', hostIds);
+  const rows = await q.orderBy('host_id').orderBy('pci_address').execute();
   return rows.flatMap((r) =>
     r.physnet === null
       ? []

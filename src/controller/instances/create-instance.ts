@@ -9,9 +9,7 @@ import type {
 } from '../../core/fleet/claim-store.js';
 import type { VmBoot } from '../../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
-import { schedule } from '../../core/scheduler/schedule.js';
 import type { PortNeed } from '../../core/scheduler/types.js';
-import { uncached } from '../candidate-cache.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { createdEvent, instanceEvent } from '../events.js';
 import { keyFor, replay } from '../idempotency.js';
@@ -31,7 +29,7 @@ type DraftPort = { -readonly [K in keyof NewPort]: NewPort[K] } & { readonly ind
 const newMac = (deps: ControllerDeps) =>
   `fa:16:3e:${[...deps.ids.bytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
 
-/** Placements tried per schedule before the fleet is read again. */
+/** Placements tried per round (the few best, in a varied order). */
 const PLACEMENTS_PER_ROUND = 3;
 
 /** How often a boot looks again at its host's images while it waits for a report. */
@@ -44,7 +42,8 @@ const MAX_IMAGE_LOOKS = 20;
  * host's reported images before the claim, and rendered on the claimed VFs
  * before the commit, so a refused boot leaves nothing behind and nothing is
  * ever given back. A claim that loses a race (the VFs, CPUs or host changed
- * since the read) tries the next placement, then re-reads the fleet;
+ * since the view saw them) tries the next placement, then waits for the
+ * view to re-read the hosts it lost on (fleet-view.ts);
  * `claimRounds` bounds the work so a request always ends. Its outcome and
  * how long it took are counted (vfleet_claims_total, docs/metrics.md).
  */
@@ -157,22 +156,23 @@ async function scheduleAndClaim(
       // Created before booted: the log tells it in the order it happened.
       return { boot, events: [createdEvent(inst), bootedEvent(inst)] };
     };
-  const candidates = deps.candidates ?? uncached(deps.store.claims, deps.elapsed);
+  const view = deps.fleetView;
   // Concurrent requests start on different ones of the few best placements.
   const random = deps.random;
-  const since = candidates.clock();
+  // NO_CAPACITY is answered only from a view holding every commit before the request.
+  let fresh = false;
   let lastLoss = '';
   for (let round = 0; round < deps.config.claimRounds;) {
     const won = await deps.claimRound(async (): Promise<Round> => {
       const now = deps.now();
       const staleBefore = new Date(now - deps.config.staleAfterMs).toISOString();
-      const physnets = [...new Set(needs.map((n) => n.physnet))];
-      let view = await candidates.get(physnets, staleBefore);
-      let plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND, random);
-      // NO_CAPACITY is answered only from a read begun after the request, never from an older snapshot.
-      if (!plan.ok && view.readAt < since) {
-        view = await candidates.get(physnets, staleBefore, since);
-        plan = schedule(view.hosts, request, deps.config.weigher, PLACEMENTS_PER_ROUND, random);
+      const place = () =>
+        view.place(request, deps.config.weigher, staleBefore, PLACEMENTS_PER_ROUND, random);
+      let plan = place();
+      if (!plan.ok && !fresh) {
+        await view.fresh();
+        fresh = true;
+        plan = place();
       }
       if (!plan.ok)
         throw new VfleetError('NO_CAPACITY', plan.message, { rejections: plan.rejections });
@@ -211,14 +211,14 @@ async function scheduleAndClaim(
           complete: completion(boot, facts),
         });
         if (r.ok) {
-          candidates.claimed(placement, req.vcpus, req.memoryMb);
+          view.claimed(placement, req.vcpus, req.memoryMb);
           return { instance: r.instance };
         }
         // A duplicate committed first: answer with its instance (none left: try again).
         if (r.lost === 'idempotency' && key !== undefined)
           return { instance: await replay(deps, key) };
         lastLoss = r.lost;
-        if (r.lost !== 'mac') candidates.invalidate();
+        if (r.lost !== 'mac') view.recheck(placement.hostId);
         if (r.lost === 'mac') {
           const port = ordered[r.portIndex];
           if (port !== undefined && !port.macGenerated) {
@@ -239,7 +239,10 @@ async function scheduleAndClaim(
       continue;
     }
     round++;
-    if (won.instance === null) continue;
+    if (won.instance === null) {
+      await view.caughtUp();
+      continue;
+    }
     // Another id: the instance of a duplicate request that committed first.
     return { instance: won.instance, replayed: won.instance.id !== id };
   }

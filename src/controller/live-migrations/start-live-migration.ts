@@ -69,9 +69,11 @@ export async function startLiveMigration(
   const targetFacts = target === null ? null : await deps.store.vms.facts(targetId);
   const needs = vfNeeds(inst);
   const staleBefore = new Date(deps.now() - deps.config.staleAfterMs).toISOString();
-  const free = (
-    await deps.store.claims.candidates([...new Set(needs.map((n) => n.physnet))], staleBefore)
-  ).find((h) => h.id === targetId);
+  const [free] = await deps.store.claims.candidates(
+    [...new Set(needs.map((n) => n.physnet))],
+    staleBefore,
+    [targetId],
+  );
   const mode = checkLiveMigrationTarget({
     instance: inst.name,
     source: { id: sourceId, hypervisor: sourceFacts.hypervisor },

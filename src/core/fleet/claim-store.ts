@@ -1,4 +1,4 @@
-import type { CandidateHost, Placement } from '../scheduler/types.js';
+import type { CandidateHost, Placement, ViewHost } from '../scheduler/types.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
 import type { NewEvent } from './events.js';
 import type { PortView } from './catalog-store.js';
@@ -94,7 +94,16 @@ export interface Purged {
 }
 
 export interface ClaimStore {
-  candidates(physnets: readonly string[], staleBefore: string): Promise<CandidateHost[]>;
+  /** These hosts (default: all) as one request on `physnets` sees them at `staleBefore`. */
+  candidates(
+    physnets: readonly string[],
+    staleBefore: string,
+    hostIds?: readonly string[] | null,
+  ): Promise<CandidateHost[]>;
+  /** The scheduler's view of these hosts (null: every host) on every physnet (fleet-view.ts). */
+  viewHosts(hostIds: readonly string[] | null): Promise<ViewHost[]>;
+  /** Hosts seen at or after `since`: when, and their agents' health flag (the view's sweep). */
+  seenSince(since: string): Promise<{ id: string; lastSeen: string; healthy: boolean }[]>;
   /** All of an instance's VFs and whole PFs in one transaction, or nothing. */
   claim(c: ClaimInput): Promise<ClaimOutcome>;
   /** Frees the instance's VFs and whole PFs (dirty until the agent confirms) and drops its ports. */

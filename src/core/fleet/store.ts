@@ -40,7 +40,8 @@ export interface FleetStore {
  * for one rolled back), to every controller on the same database, as the
  * keys the change feed waits on: a host id when the host's desired state
  * changed or its agent reported new facts, `task:HOST` when a hypervisor
- * task of the host finished, `(events)` when events were recorded. Code
+ * task of the host finished, `(events)` when events were recorded,
+ * `sched:HOST` when what the scheduler sees of the host changed. Code
  * that changes a host publishes nothing itself, so none can forget to.
  */
 export interface StoreNotices {
@@ -49,4 +50,11 @@ export interface StoreNotices {
    * have been lost (a reconnect), so every waiter should look again.
    */
   listen(onKey: (key: string | null) => void): Promise<void>;
+  /**
+   * Sends `key` through the database like the notices: it reaches the
+   * listeners after the notices of every transaction that committed before
+   * it (PostgreSQL delivers them in commit order), so its arrival is a
+   * barrier (the fleet view's `fresh`).
+   */
+  publish(key: string): Promise<void>;
 }

@@ -26,10 +26,47 @@ export function schedule(
   limit = Infinity,
   random?: () => number,
 ): ScheduleResult {
+  const sign = weigher === 'pack' ? 1 : -1;
+  // A stable sort: hosts of one score stay in the order given (the store's: by id).
+  const ordered = hosts
+    .map((host) => ({ host, score: freeDevices(host.pfs) }))
+    .sort((a, b) => sign * (a.score - b.score))
+    .map((o) => o.host);
+  return scheduleOrdered(ordered, hosts.length, req, { limit, random });
+}
+
+export interface WalkOptions {
+  /** How many placements the caller will try (see schedule). */
+  readonly limit?: number;
+  readonly random?: (() => number) | undefined;
+  /**
+   * Once `limit` placements are found but not all NUMA-local, how many more
+   * hosts to look at for local ones before settling (default: all). The
+   * fleet view bounds it: a request whose ports can never be local on any
+   * host (8 distinct PFs over two nodes) would otherwise walk the fleet.
+   */
+  readonly lookahead?: number;
+}
+
+/**
+ * schedule() over hosts already in weigher order (best first), walked only
+ * as far as needed: the fleet view (fleet-index.ts) hands them over without
+ * sorting the fleet. `total`: the fleet's size, for the refusal's message.
+ */
+export function scheduleOrdered(
+  hosts: Iterable<CandidateHost>,
+  total: number,
+  req: ScheduleRequest,
+  o: WalkOptions = {},
+): ScheduleResult {
+  const limit = o.limit ?? Infinity;
+  const lookahead = o.lookahead ?? Infinity;
   const rej: Rejections = { notReady: 0, unhealthy: 0, labels: 0, memory: 0, cpus: 0, vfs: 0 };
-  const open: { host: CandidateHost; nodes: ReturnType<typeof nodesWithRoom>; score: number }[] =
-    [];
+  const local: Placement[] = [];
+  const other: Placement[] = [];
+  let beyond = 0;
   for (const host of hosts) {
+    if (local.length + other.length >= limit && ++beyond > lookahead) break;
     if (!host.ready) rej.notReady++;
     else if (!host.healthy) rej.unhealthy++;
     else if (!hasLabels(host.labels, req.hostLabels)) rej.labels++;
@@ -37,29 +74,24 @@ export function schedule(
     else {
       const nodes = nodesWithRoom(host, req.vcpus);
       if (nodes.length === 0) rej.cpus++;
-      else open.push({ host, nodes, score: freeDevices(host.pfs) });
+      else {
+        const fit = placeOnHost(host, req, nodes);
+        if (fit === null) rej.vfs++;
+        else (fit.local ? local : other).push(fit.p);
+        if (local.length >= limit) break;
+      }
     }
   }
-  const sign = weigher === 'pack' ? 1 : -1;
-  open.sort((a, b) => sign * (a.score - b.score));
-  const local: Placement[] = [];
-  const other: Placement[] = [];
-  for (const o of open) {
-    const fit = placeOnHost(o.host, req, o.nodes);
-    if (fit === null) rej.vfs++;
-    else (fit.local ? local : other).push(fit.p);
-    if (local.length >= limit) break;
-  }
   if (local.length + other.length === 0)
-    return { ok: false, message: noCapacity(hosts.length, req, rej), rejections: rej };
+    return { ok: false, message: noCapacity(total, req, rej), rejections: rej };
   const first = local.slice(0, limit);
   const rest = other.slice(0, limit - first.length);
   return {
     ok: true,
     placements:
-      random === undefined
+      o.random === undefined
         ? [...first, ...rest]
-        : [...varyOrder(first, random), ...varyOrder(rest, random)],
+        : [...varyOrder(first, o.random), ...varyOrder(rest, o.random)],
   };
 }
 

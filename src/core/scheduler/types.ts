@@ -54,6 +54,16 @@ export interface CandidateHost {
   readonly pfs: readonly CandidatePf[];
 }
 
+/**
+ * A host as the scheduler's view holds it: its candidate facts on every
+ * physnet (`healthy` is the agent's own flag) and when its agent was last
+ * seen; staleness is decided per request, against its clock.
+ */
+export interface ViewHost {
+  readonly host: CandidateHost;
+  readonly lastSeen: string | null;
+}
+
 export const WEIGHERS = ['pack', 'spread'] as const;
 export type Weigher = (typeof WEIGHERS)[number];
 
