@@ -1,5 +1,5 @@
 // Instance claims: taking every VF and whole PF of an instance in one transaction.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type {
   ClaimInput,
   ClaimOutcome,
@@ -7,17 +7,18 @@ import type {
   NewIdempotencyKey,
 } from '../../core/fleet/claim-store.js';
 import type { NewEvent } from '../../core/fleet/events.js';
-import type { Database } from './db-types.js';
+import type { Database, InstancesTable } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { writeAudit } from './audit-scope.js';
 import { instanceAudit } from './audit-entries.js';
 import { portViews } from './port-views.js';
 import { checkClaimQuota } from './quota-checks.js';
 import { toInstance, uniqueViolation } from './rows.js';
-import { reserveDevice } from './claimable-devices.js';
+import { lockHost, lockVfs, reserveDevices } from './claim-statements.js';
 import { lockWholePfs } from './whole-pf-claims.js';
 
 type Tx = Transaction<Database>;
+type InstanceRow = Selectable<InstancesTable>;
 type Lost = Exclude<ClaimOutcome, { ok: true }>;
 
 /**
@@ -39,9 +40,9 @@ export async function claimInstance(
       db,
       tap,
       async (tx, record) => {
-        const lost = await claimTx(tx, c);
-        if (lost !== null) return lost;
-        const instance = await instanceIn(tx, c.id);
+        const claimed = await claimTx(tx, c);
+        if ('ok' in claimed) return claimed;
+        const instance = await instanceIn(tx, claimed);
         // The claim: which VFs and MACs the instance now holds, and for whom.
         await writeAudit(tx, [instanceAudit('instance.create', null, instance)], c.now);
         if (c.complete !== undefined) await completeTx(tx, c, instance, record);
@@ -59,11 +60,9 @@ export async function claimInstance(
   return outcome;
 }
 
-/** The claimed instance as answers show it, read inside the claim's transaction. */
-async function instanceIn(tx: Tx, id: string): Promise<InstanceView> {
-  const row = await tx.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
-  if (row === undefined) throw new Error(`instance ${id} vanished in its claim`);
-  return { ...toInstance(row), ports: await portViews(tx, { instanceIds: [id] }) };
+/** The claimed instance as answers show it: its row as inserted, its ports read in the claim's transaction. */
+async function instanceIn(tx: Tx, row: InstanceRow): Promise<InstanceView> {
+  return { ...toInstance(row), ports: await portViews(tx, { instanceIds: [row.id] }) };
 }
 
 /** The claim's domain and events; the host's generation bumped by the claim covers the domain. */
@@ -88,7 +87,7 @@ async function completeTx(
   record(done.events);
 }
 
-async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
+async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | InstanceRow> {
   // The key first: a concurrent duplicate waits on it here, before taking any host's lock.
   if (c.idempotency !== undefined) await insertKey(tx, c.id, c.idempotency, c.now);
   // Before any row lock: the tenant lock it may take comes first (quota-checks.ts).
@@ -97,12 +96,8 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
     await checkClaimQuota(tx, c.quotas, { tenant: c.tenant, devices });
   }
   const p = c.placement;
-  const host = await tx
-    .selectFrom('hosts')
-    .selectAll()
-    .where('id', '=', p.hostId)
-    .forUpdate()
-    .executeTakeFirst();
+  // The host row and its usage in one statement: the lock orders claims on one host.
+  const host = await lockHost(tx, p.hostId);
   const seen = host?.last_seen == null ? '' : new Date(host.last_seen).toISOString();
   if (
     !host ||
@@ -112,23 +107,13 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
   ) {
     return { ok: false, lost: 'host' };
   }
-  const usage = await tx
-    .selectFrom('instances')
-    .select(['numa_node'])
-    .select((eb) => [
-      eb.fn.sum<string | number>('vcpus').as('vcpus'),
-      eb.fn.sum<string | number>('memory_mb').as('memory'),
-    ])
-    .where('host_id', '=', host.id)
-    .where('state', '<>', 'expired')
-    .groupBy('numa_node')
-    .execute();
+  const usage = host.usage;
   if (p.numaNode !== null) {
     const node = host.numa_nodes.find((n) => n.node === p.numaNode);
-    const used = Number(usage.find((u) => u.numa_node === p.numaNode)?.vcpus ?? 0);
+    const used = usage.find((u) => u.numa_node === p.numaNode)?.vcpus ?? 0;
     if (!node || node.cpus - used < c.vcpus) return { ok: false, lost: 'cpus' };
   }
-  const memUsed = usage.reduce((n, u) => n + Number(u.memory), 0);
+  const memUsed = usage.reduce((n, u) => n + u.memory, 0);
   if (host.memory_mb !== null && host.memory_mb - memUsed < c.memoryMb)
     return { ok: false, lost: 'memory' };
 
@@ -137,15 +122,17 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
   const pfFor = await lockWholePfs(tx, c);
   if (pfFor === null) return { ok: false, lost: 'vfs' };
 
-  const macs = c.ports.flatMap((x) => (x.mac === null ? [] : [x.mac]));
-  if (macs.length > 0) {
-    const taken = await tx.selectFrom('ports').select('mac').where('mac', 'in', macs).execute();
+  // Asked-for MACs are checked to name the port; a generated one that clashes
+  // fails the insert (ports_mac), which is the same lost race, told by the catch.
+  const asked = c.ports.flatMap((x) => (x.mac === null || x.macGenerated ? [] : [x.mac]));
+  if (asked.length > 0) {
+    const taken = await tx.selectFrom('ports').select('mac').where('mac', 'in', asked).execute();
     const clash = c.ports.findIndex((x) => taken.some((t) => t.mac === x.mac));
     if (clash >= 0) return { ok: false, lost: 'mac', portIndex: clash };
   }
 
   const gen = host.desired_generation + 1;
-  await tx
+  const row = await tx
     .insertInto('instances')
     .values({
       id: c.id,
@@ -161,67 +148,40 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | null> {
       reserved_until: c.reservedUntil,
       created_at: c.now,
     })
-    .execute();
-  for (const [i, port] of c.ports.entries()) {
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (c.ports.length > 0)
     await tx
       .insertInto('ports')
-      .values({
-        id: port.id,
-        tenant: c.tenant,
-        network_id: port.network.id,
-        instance_id: c.id,
-        vnic_type: port.vnicType,
-        mac: port.mac,
-        trusted: port.trusted,
-        spoofchk: port.spoofchk,
-        max_tx_rate: port.maxTxRate,
-        min_tx_rate: port.minTxRate,
-        position: port.index ?? i,
-      })
+      .values(
+        c.ports.map((port, i) => ({
+          id: port.id,
+          tenant: c.tenant,
+          network_id: port.network.id,
+          instance_id: c.id,
+          vnic_type: port.vnicType,
+          mac: port.mac,
+          trusted: port.trusted,
+          spoofchk: port.spoofchk,
+          max_tx_rate: port.maxTxRate,
+          min_tx_rate: port.minTxRate,
+          position: port.index ?? i,
+        })),
+      )
       .execute();
-    const wholePf = pfFor[i] ?? -1;
-    if (wholePf >= 0) await reserveDevice(tx, 'pfs', wholePf, port.id, c.reservedUntil, gen);
-    else await reserveDevice(tx, 'vfs', vfFor[i] ?? -1, port.id, c.reservedUntil, gen);
-  }
+  const held = (devices: readonly number[]) =>
+    c.ports.flatMap((port, i) => {
+      const id = devices[i] ?? -1;
+      return id >= 0 ? [{ id, portId: port.id }] : [];
+    });
+  await reserveDevices(tx, 'vfs', held(vfFor), c.reservedUntil, gen);
+  await reserveDevices(tx, 'pfs', held(pfFor), c.reservedUntil, gen);
   await tx
     .updateTable('hosts')
     .set({ desired_generation: gen })
     .where('id', '=', host.id)
     .execute();
-  return null;
-}
-
-/** One free, clean VF per port on its placed PF, locked; null when the PFs no longer have them. */
-async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
-  const groups = new Map<string, number[]>();
-  c.placement.ports.forEach((pp, i) => {
-    if (pp.wholePf === true) return;
-    const k = JSON.stringify([pp.pfId, pp.physnet, pp.vfTrusted]);
-    groups.set(k, [...(groups.get(k) ?? []), i]);
-  });
-  const out: number[] = new Array<number>(c.placement.ports.length).fill(-1);
-  for (const [k, portIdx] of groups) {
-    const [pfId, physnet, trusted] = JSON.parse(k) as [number, string, boolean];
-    const rows = await tx
-      .selectFrom('vfs')
-      .select('id')
-      .where('pf_id', '=', pfId)
-      .where('host_id', '=', c.placement.hostId)
-      .where('physnet', '=', physnet)
-      .where('trusted', '=', trusted)
-      // Re-checked under the lock: the spec may have handed the VF over since the snapshot.
-      .where('owner', '=', 'vfleet')
-      .where('state', '=', 'free')
-      .where('dirty', '=', false)
-      .orderBy('vf_index')
-      .limit(portIdx.length)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (rows.length < portIdx.length) return null;
-    portIdx.forEach((pi, j) => (out[pi] = rows[j]?.id ?? -1));
-  }
-  return out;
+  return row;
 }
 
 /** Stores the request's key with its instance; an expired one of the same name gives way. */
