@@ -78,6 +78,19 @@ export interface SizeTried {
   readonly note: string;
 }
 
+const largest = (tried: readonly SizeTried[]): number | null => {
+  const ok = tried.filter((t) => t.withinBudget).map((t) => t.hosts);
+  return ok.length === 0 ? null : Math.max(...ok);
+};
+
+/** Why no larger size was measured, for the operator reading the results. */
+const searchEnded = (tried: readonly SizeTried[], tryLarger: readonly number[]): string => {
+  if (tryLarger.length === 0) return 'no search: VFLEET_PLACEMENT_TRY=none (fixed sizes only)';
+  const stop = tried.find((t) => !t.withinBudget);
+  if (stop !== undefined) return `at ${stop.hosts} hosts: ${stop.note}`;
+  return `every size in VFLEET_PLACEMENT_TRY fitted; none larger was tried`;
+};
+
 async function eightPf(kit: PlacementKit, cluster: PgCluster, o: PlacementOptions) {
   const hosts = o.eightPfHosts;
   await kit.freshDatabase();
@@ -131,10 +144,15 @@ export async function placementSideBySideBench(o: PlacementOptions) {
         hosts,
         withinBudget: p.seconds <= o.budgetSeconds,
         placementSeconds: p.seconds,
-        note: 'fixed size',
+        note:
+          p.seconds <= o.budgetSeconds
+            ? 'fixed size'
+            : `fixed size, over the budget: ${p.seconds} s > ${o.budgetSeconds} s`,
       });
     }
-    for (const hosts of o.tryLarger) {
+    // A fixed size already over the budget: a larger one cannot fit.
+    const searchSizes = tried.every((t) => t.withinBudget) ? o.tryLarger : [];
+    for (const hosts of searchSizes) {
       let p: PlacementSize;
       try {
         p = await placementAtSize(kit, hosts, o.budgetSeconds);
@@ -168,7 +186,8 @@ export async function placementSideBySideBench(o: PlacementOptions) {
       },
       budgetSeconds: o.budgetSeconds,
       sizesTried: tried,
-      largestWithinBudget: Math.max(...tried.filter((t) => t.withinBudget).map((t) => t.hosts)),
+      largestWithinBudget: largest(tried),
+      searchEnded: searchEnded(tried, o.tryLarger),
       sizes,
       eightVfsOnEightPfs: eight,
       table,
