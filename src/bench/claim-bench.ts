@@ -42,11 +42,13 @@ export async function onController<T>(
   fleet: Fleet,
   measure: (url: string, token: string) => Promise<T>,
   config: Partial<ControllerConfig> = {},
+  // The side-by-side with Placement seeds the kit's physnet layout instead.
+  seed: (store: OpenedStore, spec: SeedSpec) => Promise<void> = seedFleet,
 ): Promise<{ seedSeconds: number; vfs: number } & T> {
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-'));
   const now = Date.now();
   const t0 = performance.now();
-  await seedFleet(store, { ...fleet, now: new Date(now).toISOString() });
+  await seed(store, { ...fleet, now: new Date(now).toISOString() });
   const seedSeconds = round((performance.now() - t0) / 1000);
   const logs: string[] = [];
   const ctl = await runController({

@@ -1,4 +1,5 @@
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyProcessBench } from './apply-process-bench.js';
@@ -8,6 +9,8 @@ import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-be
 import { scanBench } from './scan-bench.js';
 import { hostQueriesBench } from './host-list-bench.js';
 import { dashboardBench } from './dashboard-bench.js';
+import { placementSideBySideBench } from './placement-bench.js';
+import { placementOptions } from './placement-options.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -25,6 +28,9 @@ const benches: Record<string, () => Promise<unknown>> = {
   agentIdle: agentIdleBench,
   hostQueries: hostQueriesBench,
   dashboard: dashboardBench,
+  // The environment is read here only (the benches' composition root): kit folder, sizes, budget.
+  placementSideBySide: () =>
+    placementSideBySideBench(placementOptions(process.env, repo, tmpdir())),
 };
 
 const only = process.argv.slice(2);
