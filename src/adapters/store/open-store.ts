@@ -51,11 +51,7 @@ export async function openStore(
   const tap = createEventTap();
   const notices =
     pglite === null
-      ? pgNotices(
-          target.kind === 'postgres' ? target.url : '',
-          db,
-          o.log ?? (() => undefined),
-        )
+      ? pgNotices(target.kind === 'postgres' ? target.url : '', db, o.log ?? (() => undefined))
       : {
           // PGlite delivers NOTIFY in process, after the commit, as PostgreSQL does.
           close: () => Promise.resolve(),
