@@ -2,7 +2,7 @@ import type { ClaimStore } from '../core/fleet/claim-store.js';
 import type { StoreNotices } from '../core/fleet/store.js';
 import { createFleetIndex } from '../core/scheduler/fleet-index.js';
 import { scheduleOrdered } from '../core/scheduler/schedule.js';
-import { afterClaim } from '../core/scheduler/snapshot.js';
+import { hostAfter } from '../core/scheduler/snapshot.js';
 import type {
   CandidateHost,
   Placement,
@@ -197,8 +197,7 @@ export async function startFleetView(o: FleetViewOptions): Promise<FleetView> {
     claimed(placement, vcpus, memoryMb) {
       const h = index.get(placement.hostId);
       if (h === undefined) return;
-      const [after] = afterClaim([h.host], placement, vcpus, memoryMb);
-      if (after !== undefined) index.put(placement.hostId, { ...h, host: after });
+      index.put(placement.hostId, { ...h, host: hostAfter(h.host, placement, vcpus, memoryMb) });
     },
     recheck(hostId) {
       dirty.add(hostId);

@@ -12,27 +12,6 @@ type Tx = Transaction<Database>;
  */
 export type DeviceTable = 'vfs' | 'pfs';
 
-/** The port now holds the device: reserved until the agent applied generation `gen`. */
-export async function reserveDevice(
-  tx: Tx,
-  table: DeviceTable,
-  id: number,
-  portId: string,
-  reservedUntil: string,
-  gen: number,
-): Promise<void> {
-  await tx
-    .updateTable(table)
-    .set({
-      state: 'reserved',
-      port_id: portId,
-      reserved_until: reservedUntil,
-      pending_generation: gen,
-    })
-    .where('id', '=', id)
-    .execute();
-}
-
 /**
  * The columns of a device its port let go: free, but dirty until the agent
  * applied generation `gen` (the reset), so no one gets a device still

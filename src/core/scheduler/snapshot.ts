@@ -16,7 +16,8 @@ export function afterClaim(
   );
 }
 
-function hostAfter(
+/** One host after a claim on it: the claimed VFs, whole PFs, vCPUs and memory no longer free. */
+export function hostAfter(
   h: CandidateHost,
   placement: Placement,
   vcpus: number,
