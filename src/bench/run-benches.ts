@@ -8,6 +8,7 @@ import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-be
 import { scanBench } from './scan-bench.js';
 import { hostQueriesBench } from './host-list-bench.js';
 import { dashboardBench } from './dashboard-bench.js';
+import { listsBench } from './list-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   agentIdle: agentIdleBench,
   hostQueries: hostQueriesBench,
   dashboard: dashboardBench,
+  lists: listsBench,
 };
 
 const only = process.argv.slice(2);
