@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
 import { portRoutes } from '../api/routes/ports.js';
 import { VfleetError } from '../core/errors.js';
-import { apiCommand, same } from './api-command.js';
+import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiOptions } from './fleet-options.js';
 import { portsTable, print } from './fleet-render.js';
+
+interface PortListOptions extends ApiOptions {
+  readonly network?: string;
+  readonly instance?: string;
+  readonly host?: string;
+}
 
 /** `vfleet port`: ports and the VFs (or whole PFs) they hold. */
 export function registerPortCommands(program: Command, deps: CliDeps): void {
@@ -15,9 +21,19 @@ export function registerPortCommands(program: Command, deps: CliDeps): void {
     p,
     deps,
     { name: 'list', description: 'list ports with their VFs', isDefault: true },
-    same,
-    async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list(portRoutes.list, {}), portsTable);
+    (c) =>
+      c
+        .option('--network <id>', "only this network's ports (its id)")
+        .option('--instance <id>', "only this instance's ports (its id)")
+        .option('--host <host>', 'only ports holding a VF or whole PF of this host'),
+    async (api, o: PortListOptions) => {
+      // The filters go to the controller: it pages through the matches only.
+      const query = {
+        ...(o.network === undefined ? {} : { network: o.network }),
+        ...(o.instance === undefined ? {} : { instance: o.instance }),
+        ...(o.host === undefined ? {} : { host: o.host }),
+      };
+      print(deps, o.output, await api.list(portRoutes.list, { query }), portsTable);
     },
   );
   apiCommand(
