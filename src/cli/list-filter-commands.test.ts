@@ -56,6 +56,20 @@ describe('list filters in the CLI', () => {
     expect((await json('port', 'list', '--network', red)).map((p) => p.id)).toEqual(portIds(f.db1));
   });
 
+  it('port show finds a port by MAC (any case) or id; instance show by name', async () => {
+    const port = (f.web1.ports as { id: string; mac: string }[])[0];
+    if (port === undefined) throw new Error('web1 has no port');
+    for (const ref of [port.mac.toUpperCase(), port.id]) {
+      const shown = (await json('port', 'show', ref)) as unknown as { id: string };
+      expect(shown.id).toBe(port.id);
+    }
+    const missing = await cli('port', 'show', '02:00:00:00:00:99');
+    expect(missing.exitCode).not.toBe(0);
+    expect(missing.stderr).toContain('no port with id or MAC');
+    const db1 = (await json('instance', 'show', 'db1')) as unknown as { id: string };
+    expect(db1.id).toBe(f.db1.id);
+  });
+
   it('a state not in the list is refused before any request', async () => {
     const r = await cli('instance', 'list', '--state', 'running');
     expect(r.exitCode).not.toBe(0);

@@ -74,6 +74,8 @@ describe.each(STORE_KINDS)('list filters on %s', (kind) => {
         }
       };
       await expect2('tenant=zeta', (i) => i.tenant === 'zeta');
+      await expect2('name=vm4', (i) => i.name === 'vm4');
+      await expect2('name=vm4&state=expired', () => false);
       await expect2('state=expired', (i) => i.state === 'expired');
       await expect2(
         'state=reserved&tenant=acme',
@@ -116,6 +118,10 @@ describe.each(STORE_KINDS)('list filters on %s', (kind) => {
         expect(onHosts).toBe(12);
       }
       expect(await walk(h, '/v1/ports?host=nowhere', 10)).toEqual([]);
+      // By MAC, in any case: the one port.
+      const one = ports[5] as unknown as { id: string; mac: string };
+      const byMac = await walk(h, `/v1/ports?mac=${one.mac.toUpperCase()}`, 10);
+      expect(ids(byMac)).toEqual([one.id]);
     } finally {
       await h.close();
     }

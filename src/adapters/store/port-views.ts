@@ -36,6 +36,7 @@ export async function portPage(
     network?: string | undefined;
     instance?: string | undefined;
     host?: string | undefined;
+    mac?: string | undefined;
   },
   page: PageQuery,
 ): Promise<Page<PortView>> {
@@ -46,6 +47,8 @@ export async function portPage(
   if (f.tenant !== null) q = q.where('ports.tenant', '=', f.tenant);
   if (f.network !== undefined) q = q.where('ports.network_id', '=', f.network);
   if (f.instance !== undefined) q = q.where('ports.instance_id', '=', f.instance);
+  // MACs are stored lower case (ports_mac, unique).
+  if (f.mac !== undefined) q = q.where('ports.mac', '=', f.mac.toLowerCase());
   if (f.host !== undefined) {
     const host = f.host;
     // The host's held devices through their host indexes, not an OR over the outer joins.

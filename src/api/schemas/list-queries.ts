@@ -67,6 +67,15 @@ export const instanceListQuery = pageQuerySchema.extend({
       description:
         "only this tenant's instances (a tenant token sees its own only, whatever this says)",
     }),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'name', in: 'query' },
+      description: 'only instances of this name (the CLI finds an instance by name so)',
+    }),
   state: z
     .enum(INSTANCE_STATES, `one of ${INSTANCE_STATES.join(', ')}`)
     .optional()
@@ -103,5 +112,13 @@ export const portListQuery = pageQuerySchema.extend({
     .openapi({
       param: { name: 'host', in: 'query' },
       description: 'only ports holding a VF or a whole PF of this host',
+    }),
+  mac: z
+    .string()
+    .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, 'mac is a MAC address like 52:54:00:12:34:56')
+    .optional()
+    .openapi({
+      param: { name: 'mac', in: 'query' },
+      description: 'only the port of this MAC (any case)',
     }),
 });

@@ -27,6 +27,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
         tenant: tenantScope(c.var.principal),
         host: query.host,
         owner: query.tenant,
+        name: query.name,
         state: query.state,
       },
       pageQuery(key, query),
@@ -58,6 +59,7 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
         network: query.network,
         instance: query.instance,
         host: query.host,
+        mac: query.mac,
       },
       pageQuery(key, query),
     );

@@ -69,7 +69,7 @@ export interface CatalogStore {
   ): Promise<Network | null>;
   /**
    * By tenant, instance, place in the instance; `network`, `instance` (ids):
-   * only their ports; `host`: only ports holding a VF or whole PF there.
+   * only their ports; `host`: only ports holding a VF or whole PF there; `mac`: the port of that MAC.
    */
   pagePorts(
     f: {
@@ -77,6 +77,7 @@ export interface CatalogStore {
       network?: string | undefined;
       instance?: string | undefined;
       host?: string | undefined;
+      mac?: string | undefined;
     },
     q: PageQuery,
   ): Promise<Page<PortView>>;

@@ -103,13 +103,14 @@ export interface ClaimStore {
   expire(now: string): Promise<string[]>;
   /**
    * Oldest first; `tenant`: the caller's scope (null: every tenant);
-   * `host`, `owner` (a tenant), `state`: filters the caller asked for.
+   * `host`, `owner` (a tenant), `name`, `state`: filters the caller asked for.
    */
   pageInstances(
     f: {
       tenant: string | null;
       host?: string | undefined;
       owner?: string | undefined;
+      name?: string | undefined;
       state?: InstanceState | undefined;
     },
     q: PageQuery,

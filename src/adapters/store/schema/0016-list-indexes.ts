@@ -5,7 +5,8 @@ import type { Kysely, Migration } from 'kysely';
  * Indexes that serve each list's keyset order with its filters (issue 14,
  * P9: a page of any list within 50 ms at 10,000 hosts), so a page reads
  * its rows in order and stops at the limit instead of sorting every match:
- * - instances by (created_at, id), alone or after a tenant, host or state
+ * - instances by (created_at, id), alone or after a tenant, host, state or
+ *   name (the CLI finds an instance by name)
  *   filter (instances_host and instances_tenant skip expired instances,
  *   which the list shows, so they cannot serve it);
  * - ports by (tenant, instance, position, id) as port-views.ts orders them,
@@ -19,6 +20,7 @@ const SCHEMA = `
       create index instances_tenant_age on instances (tenant, created_at, id);
       create index instances_host_age on instances (host_id, created_at, id);
       create index instances_state_age on instances (state, created_at, id);
+      create index instances_name_age on instances (name, created_at, id);
       create index ports_list on ports (tenant, (coalesce(instance_id, '')), position, id);
       create index ports_network_list on ports (network_id, tenant, (coalesce(instance_id, '')), position, id);
       create index ports_instance on ports (instance_id, position);
