@@ -13,7 +13,12 @@ import type { Kysely, Migration } from 'kysely';
  *   alone or after a network; ports by instance for an instance's ports (every
  *   instance page reads its ports so, and deleting an instance cascades so);
  * - hosts by last seen (the sort the dashboard offers) and by label (GIN:
- *   `labels @> {k: v}`).
+ *   `labels @> {k: v}`);
+ * - VFs by (host, state, dirty) in place of vfs_host (host): a host page's
+ *   VF counts come from the index alone. No extra write on a claim: a state
+ *   change already updates every index of the row (state is in vfs_free's
+ *   predicate, so it is never a HOT update), and every lookup by host still
+ *   has its index.
  */
 const SCHEMA = `
       create index instances_age on instances (created_at, id);
@@ -25,7 +30,9 @@ const SCHEMA = `
       create index ports_network_list on ports (network_id, tenant, (coalesce(instance_id, '')), position, id);
       create index ports_instance on ports (instance_id, position);
       create index hosts_seen on hosts ((coalesce(last_seen, 'epoch'::timestamptz)), id);
-      create index hosts_labels on hosts using gin (labels jsonb_path_ops)
+      create index hosts_labels on hosts using gin (labels jsonb_path_ops);
+      create index vfs_host_state on vfs (host_id, state, dirty);
+      drop index vfs_host
 `;
 
 export const listIndexes: Migration = {
