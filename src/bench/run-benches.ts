@@ -11,6 +11,7 @@ import { hostQueriesBench } from './host-list-bench.js';
 import { dashboardBench } from './dashboard-bench.js';
 import { placementSideBySideBench } from './placement-bench.js';
 import { placementOptions } from './placement-options.js';
+import { listsBench } from './list-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -31,6 +32,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   // The environment is read here only (the benches' composition root): kit folder, sizes, budget.
   placementSideBySide: () =>
     placementSideBySideBench(placementOptions(process.env, repo, tmpdir())),
+  lists: listsBench,
 };
 
 const only = process.argv.slice(2);

@@ -45,7 +45,8 @@ export const findNetwork = (api: ApiClient, ref: string): Promise<NetworkView> =
 export const findInstance = (api: ApiClient, ref: string): Promise<InstanceView> =>
   lookup(
     () => api.call(instanceRoutes.get, { params: { id: ref } }),
-    () => api.list(instanceRoutes.list, {}),
+    // The controller finds the name (an index), rather than every instance read here.
+    () => api.list(instanceRoutes.list, { query: { name: ref } }),
     ref,
     'instance',
   );

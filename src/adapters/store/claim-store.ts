@@ -43,6 +43,9 @@ export function createClaimStore(db: Kysely<Database>, tap: EventTap): ClaimStor
         .limit(page.limit + 1);
       if (f.tenant !== null) q = q.where('tenant', '=', f.tenant);
       if (f.host !== undefined) q = q.where('host_id', '=', f.host);
+      if (f.owner !== undefined) q = q.where('tenant', '=', f.owner);
+      if (f.name !== undefined) q = q.where('name', '=', f.name);
+      if (f.state !== undefined) q = q.where('state', '=', f.state);
       if (page.after !== null) q = q.where(afterKey(BY_AGE, page.after));
       const rows = pageOf(
         await q.execute(),

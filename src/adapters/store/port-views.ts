@@ -31,7 +31,13 @@ export async function portViews(
 /** One page of `GET /v1/ports`, in the order of portViews; `network`: only that network's. */
 export async function portPage(
   db: Kysely<Database>,
-  f: { tenant: string | null; network?: string | undefined },
+  f: {
+    tenant: string | null;
+    network?: string | undefined;
+    instance?: string | undefined;
+    host?: string | undefined;
+    mac?: string | undefined;
+  },
   page: PageQuery,
 ): Promise<Page<PortView>> {
   let q = portQuery(db)
@@ -40,6 +46,27 @@ export async function portPage(
   for (const c of PORT_KEY) q = q.orderBy(keyOrder(c));
   if (f.tenant !== null) q = q.where('ports.tenant', '=', f.tenant);
   if (f.network !== undefined) q = q.where('ports.network_id', '=', f.network);
+  if (f.instance !== undefined) q = q.where('ports.instance_id', '=', f.instance);
+  // MACs are stored lower case (ports_mac, unique).
+  if (f.mac !== undefined) q = q.where('ports.mac', '=', f.mac.toLowerCase());
+  if (f.host !== undefined) {
+    const host = f.host;
+    // The host's held devices through their host indexes, not an OR over the outer joins.
+    q = q.where('ports.id', 'in', (eb) =>
+      eb
+        .selectFrom('vfs')
+        .select('vfs.port_id')
+        .where('vfs.host_id', '=', host)
+        .where('vfs.port_id', 'is not', null)
+        .unionAll(
+          eb
+            .selectFrom('pfs')
+            .select('pfs.port_id')
+            .where('pfs.host_id', '=', host)
+            .where('pfs.port_id', 'is not', null),
+        ),
+    );
+  }
   if (page.after !== null) q = q.where(afterKey(PORT_KEY, page.after));
   return pageOf(
     await q.execute(),

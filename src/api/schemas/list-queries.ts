@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { HOST_HEALTHS } from '../../core/fleet/model.js';
+import { HOST_HEALTHS, INSTANCE_STATES } from '../../core/fleet/model.js';
 import { HOST_SORTS } from '../../core/fleet/host-query.js';
 import { pageQuerySchema } from './pages.js';
 
@@ -57,6 +57,32 @@ export const instanceListQuery = pageQuerySchema.extend({
       param: { name: 'host', in: 'query' },
       description: 'only instances placed on this host',
     }),
+  tenant: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'tenant', in: 'query' },
+      description:
+        "only this tenant's instances (a tenant token sees its own only, whatever this says)",
+    }),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'name', in: 'query' },
+      description: 'only instances of this name (the CLI finds an instance by name so)',
+    }),
+  state: z
+    .enum(INSTANCE_STATES, `one of ${INSTANCE_STATES.join(', ')}`)
+    .optional()
+    .openapi({
+      param: { name: 'state', in: 'query' },
+      description: 'only instances in this state',
+    }),
 });
 
 export const portListQuery = pageQuerySchema.extend({
@@ -68,5 +94,31 @@ export const portListQuery = pageQuerySchema.extend({
     .openapi({
       param: { name: 'network', in: 'query' },
       description: "only this network's ports (its id)",
+    }),
+  instance: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'instance', in: 'query' },
+      description: "only this instance's ports (its id)",
+    }),
+  host: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'host', in: 'query' },
+      description: 'only ports holding a VF or a whole PF of this host',
+    }),
+  mac: z
+    .string()
+    .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, 'mac is a MAC address like 52:54:00:12:34:56')
+    .optional()
+    .openapi({
+      param: { name: 'mac', in: 'query' },
+      description: 'only the port of this MAC (any case)',
     }),
 });

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { instanceRoutes } from '../../api/routes/instances.js';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { VfleetError } from '../../core/errors.js';
+import { INSTANCE_STATES, type InstanceState } from '../../core/fleet/model.js';
 import { NUMA_POLICIES } from '../../core/vocabulary.js';
-import { apiCommand, same } from '../api-command.js';
+import { apiCommand } from '../api-command.js';
 import type { CliDeps } from '../cli-deps.js';
 import { checkInstanceBody, postInstance } from './create-instance.js';
 import { collect, intArg, parseLabels, type ApiOptions } from '../fleet-options.js';
@@ -96,6 +97,12 @@ const requestOptions = (c: Command): Command =>
     .option('--distinct-pfs', 'every VF on its own PF')
     .option('--tenant <tenant>', 'owner (admin tokens only)');
 
+interface InstanceListOptions extends ApiOptions {
+  readonly host?: string;
+  readonly tenant?: string;
+  readonly state?: InstanceState;
+}
+
 /** `vfleet instance`. */
 export function registerInstanceCommands(program: Command, deps: CliDeps): void {
   const g = program
@@ -105,9 +112,21 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
     g,
     deps,
     { name: 'list', description: 'list instances', isDefault: true },
-    same,
-    async (api, o: ApiOptions) => {
-      print(deps, o.output, await api.list(instanceRoutes.list, {}), instancesTable);
+    (c) =>
+      c
+        .option('--host <host>', 'only instances placed on this host')
+        .option('--tenant <tenant>', "only this tenant's instances")
+        .addOption(
+          new Option('--state <state>', 'only instances in this state').choices(INSTANCE_STATES),
+        ),
+    async (api, o: InstanceListOptions) => {
+      // The filters go to the controller: it pages through the matches only.
+      const query = {
+        ...(o.host === undefined ? {} : { host: o.host }),
+        ...(o.tenant === undefined ? {} : { tenant: o.tenant }),
+        ...(o.state === undefined ? {} : { state: o.state }),
+      };
+      print(deps, o.output, await api.list(instanceRoutes.list, { query }), instancesTable);
     },
   );
   apiCommand(

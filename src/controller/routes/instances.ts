@@ -23,7 +23,13 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     const key = LIST_KEYS.instances;
     const query = c.req.valid('query');
     const page = await deps.store.claims.pageInstances(
-      { tenant: tenantScope(c.var.principal), host: query.host },
+      {
+        tenant: tenantScope(c.var.principal),
+        host: query.host,
+        owner: query.tenant,
+        name: query.name,
+        state: query.state,
+      },
       pageQuery(key, query),
     );
     return c.json(pageOut(key, page, instanceOut), 200);
@@ -48,7 +54,13 @@ export function registerInstanceRoutes(app: OpenAPIHono<AppEnv>, deps: Controlle
     const key = LIST_KEYS.ports;
     const query = c.req.valid('query');
     const page = await deps.store.catalog.pagePorts(
-      { tenant: tenantScope(c.var.principal), network: query.network },
+      {
+        tenant: tenantScope(c.var.principal),
+        network: query.network,
+        instance: query.instance,
+        host: query.host,
+        mac: query.mac,
+      },
       pageQuery(key, query),
     );
     return c.json(pageOut(key, page, portOut), 200);

@@ -67,9 +67,18 @@ export interface CatalogStore {
     revealOthers?: boolean,
     note?: EventNote<Network>,
   ): Promise<Network | null>;
-  /** By tenant, instance, place in the instance; `network` (an id): only its ports. */
+  /**
+   * By tenant, instance, place in the instance; `network`, `instance` (ids):
+   * only their ports; `host`: only ports holding a VF or whole PF there; `mac`: the port of that MAC.
+   */
   pagePorts(
-    f: { tenant: string | null; network?: string | undefined },
+    f: {
+      tenant: string | null;
+      network?: string | undefined;
+      instance?: string | undefined;
+      host?: string | undefined;
+      mac?: string | undefined;
+    },
     q: PageQuery,
   ): Promise<Page<PortView>>;
   getPort(id: string): Promise<PortView | null>;

@@ -2,7 +2,7 @@ import type { CandidateHost, Placement, ViewHost } from '../scheduler/types.js';
 import type { NumaPolicy, VnicType } from '../vocabulary.js';
 import type { NewEvent } from './events.js';
 import type { PortView } from './catalog-store.js';
-import type { Instance, Network } from './model.js';
+import type { Instance, InstanceState, Network } from './model.js';
 import type { Page, PageQuery } from './page.js';
 import type { QuotaDefaults } from './quota.js';
 import type { VmBoot } from './vm-domain.js';
@@ -110,9 +110,18 @@ export interface ClaimStore {
   release(id: string, record?: ReleaseEvents): Promise<boolean>;
   /** Releases instances whose reservation was never bound; returns their ids. */
   expire(now: string): Promise<string[]>;
-  /** Oldest first; `host`: only the instances placed there. */
+  /**
+   * Oldest first; `tenant`: the caller's scope (null: every tenant);
+   * `host`, `owner` (a tenant), `name`, `state`: filters the caller asked for.
+   */
   pageInstances(
-    f: { tenant: string | null; host?: string | undefined },
+    f: {
+      tenant: string | null;
+      host?: string | undefined;
+      owner?: string | undefined;
+      name?: string | undefined;
+      state?: InstanceState | undefined;
+    },
     q: PageQuery,
   ): Promise<Page<InstanceView>>;
   getInstance(id: string): Promise<InstanceView | null>;

@@ -15,6 +15,7 @@ import { searchIndexes } from './0013-search-indexes.js';
 import { vfOwners } from './0014-vf-owners.js';
 import { auditLog } from './0015-audit-log.js';
 import { schedulerNotices } from './0016-scheduler-notices.js';
+import { listIndexes } from './0017-list-indexes.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -43,5 +44,6 @@ export const schemaVersions: MigrationProvider = {
       '0014-vf-owners': vfOwners,
       '0015-audit-log': auditLog,
       '0016-scheduler-notices': schedulerNotices,
+      '0017-list-indexes': listIndexes,
     }),
 };
