@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
-import type { Host } from '../../core/fleet/model.js';
+import type { DeviceSpec, Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfTags } from '../../core/fleet/spec-match.js';
 import type { NewEvent } from '../../core/fleet/events.js';
 import type { HostReport } from '../../core/fleet/host-store.js';
@@ -11,6 +12,7 @@ import { writeAudit } from './audit-scope.js';
 import { fleetOn } from './audit-entries.js';
 import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
 import { writeHostFacts } from './host-facts.js';
+import { toHost } from './rows.js';
 
 type Tx = Transaction<Database>;
 
@@ -35,6 +37,17 @@ export async function recordReport(
         await writeAudit(tx, [{ ...fleetOn(id), action: 'host.join', after: e.data }], now);
       }
       const specs = await loadSpecs(tx);
+      const digest = reportDigest(report, facts, specs);
+      // A heartbeat repeats the last report: with the same specs it would rewrite every row as it is.
+      if (before.healthy !== null && before.report_digest === digest) {
+        const row = await tx
+          .updateTable('hosts')
+          .set({ last_seen: now })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toHost(row);
+      }
       const seenPfs: number[] = [];
       for (const pf of report.pfs) {
         const spec = governingSpec(specs, pf);
@@ -145,6 +158,7 @@ export async function recordReport(
           numa_nodes: JSON.stringify(report.numaNodes),
           memory_mb: report.memoryMb,
           findings: JSON.stringify(report.findings),
+          report_digest: digest,
         })
         .where('id', '=', id)
         .execute();
@@ -153,6 +167,21 @@ export async function recordReport(
     },
     now,
   );
+}
+
+/**
+ * Everything a full sync writes from: the report, the render facts and the
+ * specs that tag its PFs and VFs. Another spec, a VF gone, new findings: a
+ * new digest, and the next report is recorded in full.
+ */
+function reportDigest(
+  report: HostReport,
+  facts: HostRenderFacts,
+  specs: readonly DeviceSpec[],
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([report, facts, specs]))
+    .digest('base64');
 }
 
 function joined(id: string, report: HostReport): NewEvent {

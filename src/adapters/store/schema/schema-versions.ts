@@ -14,6 +14,7 @@ import { deviceDetails } from './0012-device-details.js';
 import { searchIndexes } from './0013-search-indexes.js';
 import { vfOwners } from './0014-vf-owners.js';
 import { auditLog } from './0015-audit-log.js';
+import { reportDigest } from './0016-report-digest.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -41,5 +42,6 @@ export const schemaVersions: MigrationProvider = {
       '0013-search-indexes': searchIndexes,
       '0014-vf-owners': vfOwners,
       '0015-audit-log': auditLog,
+      '0016-report-digest': reportDigest,
     }),
 };
