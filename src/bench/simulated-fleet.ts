@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createAgentClient } from '../agent/agent-client.js';
 import type { AgentClient, FetchFn } from '../agent/agent-client.js';
 import { AGENT_TIMINGS, runAgent } from '../agent/run-agent.js';
@@ -110,6 +111,8 @@ export async function startSimulatedFleet(
   });
 
   const stop = new AbortController();
+  // Every agent's sleep and long poll listens on this one signal: 10,000 listeners are expected.
+  setMaxListeners(0, stop.signal);
   const clock = stoppableClock(stop.signal);
   const logs: string[] = [];
   const log = (line: string) => {
