@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
-import type { DeviceSpec, Host } from '../../core/fleet/model.js';
+import type { Host } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfTags } from '../../core/fleet/spec-match.js';
 import type { NewEvent } from '../../core/fleet/events.js';
 import type { HostReport } from '../../core/fleet/host-store.js';
@@ -37,8 +37,8 @@ export async function recordReport(
         await writeAudit(tx, [{ ...fleetOn(id), action: 'host.join', after: e.data }], now);
       }
       const specs = await loadSpecs(tx);
-      const digest = reportDigest(report, facts, specs);
-      // A heartbeat repeats the last report: with the same specs it would rewrite every row as it is.
+      const digest = reportDigest(report, facts);
+      // A heartbeat repeats the last report: recorded again it would rewrite every row as it is.
       if (before.healthy !== null && before.report_digest === digest) {
         const row = await tx
           .updateTable('hosts')
@@ -170,17 +170,14 @@ export async function recordReport(
 }
 
 /**
- * Everything a full sync writes from: the report, the render facts and the
- * specs that tag its PFs and VFs. Another spec, a VF gone, new findings: a
- * new digest, and the next report is recorded in full.
+ * What a full sync writes from: the report and the render facts. The specs
+ * that tag the PFs and VFs are not part of it: every spec change re-tags
+ * every host in its own transaction (spec-tagging.ts), so a heartbeat after
+ * one finds its rows tagged already, and 10,000 hosts do not all re-sync.
  */
-function reportDigest(
-  report: HostReport,
-  facts: HostRenderFacts,
-  specs: readonly DeviceSpec[],
-): string {
+function reportDigest(report: HostReport, facts: HostRenderFacts): string {
   return createHash('sha256')
-    .update(JSON.stringify([report, facts, specs]))
+    .update(JSON.stringify([report, facts]))
     .digest('base64');
 }
 

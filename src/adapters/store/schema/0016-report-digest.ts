@@ -3,7 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 
 /**
  * Issue 14 (10,000 idle agents): the digest of the last report recorded in
- * full for a host, with the specs it was tagged under. An agent's heartbeat
+ * full for a host. An agent's heartbeat
  * repeats its last report; when the digest matches, the controller only
  * moves last_seen instead of rewriting every PF and VF row of the host.
  * Null until the next report: every existing host syncs in full once.
