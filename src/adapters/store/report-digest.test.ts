@@ -78,6 +78,13 @@ describe.each(STORE_KINDS)('a repeated report on %s', (kind) => {
       expect(untagged.map((r) => r.physnet)).toEqual([null, null]);
       await send(report(2), 5);
       expect(await vfRows()).toEqual(untagged);
+
+      // A VF that vanished while held, let go since: only a full sync removes it, so a repeat does.
+      await sql`insert into vfs (pf_id, host_id, vf_index, pci_address, numa_node, note)
+        select pf_id, host_id, 2, '0000:01:10.2', numa_node, 'not reported by the host'
+        from vfs where vf_index = 0`.execute(store.db);
+      await send(report(2), 6);
+      expect((await vfRows()).map((r) => r.vf_index)).toEqual([0, 1]);
     } finally {
       await store.close();
     }
