@@ -9,7 +9,7 @@ import { createAgentClient } from './agent-client.js';
 import { changeFingerprint } from './change-probe.js';
 import type { FetchFn } from './agent-client.js';
 import { readHostTopology } from './host-topology.js';
-import { runAgent } from './run-agent.js';
+import { AGENT_TIMINGS, runAgent } from './run-agent.js';
 import { createDomainKeeper } from './domain-reconcile.js';
 import { createDomainGuard } from './domain-guard.js';
 import { listImages, type ImageStore } from './image-store.js';
@@ -126,9 +126,7 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
       pinIrqs: async () => summarizeIrqPins(await pinVfIrqs(o.io)),
       clock: o.clock,
       log: o.log,
-      rescanMs: 5_000,
-      heartbeatMs: 30_000,
-      longPollSeconds: 30,
+      ...AGENT_TIMINGS,
     },
     signal,
   );

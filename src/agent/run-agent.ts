@@ -10,6 +10,13 @@ import { unanswered } from '../api/client-errors.js';
 import type { AgentTask, DomainKeeper } from './domain-reconcile.js';
 import type { IrqPins } from './irq-summary.js';
 
+/**
+ * A real agent's cadence (`vfleet agent`): a cheap re-scan probe every 5 s,
+ * a report at least every 30 s, a long poll held 30 s. The fleet-scale
+ * benches' simulated agents use the same, so their figures are a real fleet's.
+ */
+export const AGENT_TIMINGS = { rescanMs: 5_000, heartbeatMs: 30_000, longPollSeconds: 30 } as const;
+
 export interface AgentDeps {
   readonly client: AgentClient;
   readonly labels: Readonly<Record<string, string>>;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { applyProcessBench } from './apply-process-bench.js';
 import { labBench, labSuiteBench } from './lab-bench.js';
 import { agentIdleBench } from './agent-idle-bench.js';
+import { agentFleetBench } from './agent-fleet-bench.js';
 import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
 import { scanBench } from './scan-bench.js';
 import { hostQueriesBench } from './host-list-bench.js';
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   claimsPostgres: claimsPostgresBench,
   eightVfsOnEightPfs: eightPfBench,
   agentIdle: agentIdleBench,
+  agentFleet: agentFleetBench,
   hostQueries: hostQueriesBench,
   dashboard: dashboardBench,
   // The environment is read here only (the benches' composition root): kit folder, sizes, budget.

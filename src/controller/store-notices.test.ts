@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../adapters/store/open-store.js';
 import { harnessOn, startHarness, type Harness } from '../testing/controller-harness.js';
-import { applyDesired, basicCatalog, joinHost, reportHost } from '../testing/fleet-sim.js';
+import {
+  SIM_IMAGES,
+  applyDesired,
+  basicCatalog,
+  joinHost,
+  reportHost,
+} from '../testing/fleet-sim.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { EVENTS_FEED } from './events.js';
 import { expireReservations } from './run-controller.js';
@@ -91,8 +97,12 @@ describe.each(STORE_KINDS)('wake-ups the store publishes, on %s', (kind) => {
     expect(await wakes('node1', respec)).toBe(true);
   });
 
-  it("an agent's report wakes a boot waiting for its images", async () => {
-    expect(await wakes('node1', () => reportHost(h, agent, HOST))).toBe(true);
+  it("an agent's report of new images wakes a boot waiting for them; a heartbeat repeating it wakes nobody", async () => {
+    const image = { name: 'new.qcow2', format: 'qcow2', sizeBytes: 1 << 20 };
+    const more = { ...HOST, images: { ...SIM_IMAGES, images: [...SIM_IMAGES.images, image] } };
+    expect(await wakes('node1', () => reportHost(h, agent, more))).toBe(true);
+    // Nothing new for a waiter: the repeated report only moves last_seen (inventory-sync.ts).
+    expect(await wakes('node1', () => reportHost(h, agent, more), 1_000)).toBe(false);
   });
 
   it('a finished hypervisor task wakes its waiter; a recorded event wakes followers', async () => {

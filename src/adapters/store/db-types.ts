@@ -20,6 +20,8 @@ export interface HostsTable {
   findings: JSONColumnType<unknown[]>;
   last_apply_message: string | null;
   created_at: Timestamp;
+  /** inventory-sync.ts: the digest of the last report recorded in full; null: none yet. */
+  report_digest: Generated<string | null>;
 }
 
 export interface PfsTable {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
@@ -11,6 +12,7 @@ import { writeAudit } from './audit-scope.js';
 import { fleetOn } from './audit-entries.js';
 import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
 import { writeHostFacts } from './host-facts.js';
+import { toHost } from './rows.js';
 
 type Tx = Transaction<Database>;
 
@@ -35,6 +37,12 @@ export async function recordReport(
         await writeAudit(tx, [{ ...fleetOn(id), action: 'host.join', after: e.data }], now);
       }
       const specs = await loadSpecs(tx);
+      const digest = reportDigest(report, facts);
+      // A heartbeat repeats the last report: recorded again it would rewrite every row as it is.
+      if (before.healthy !== null && before.report_digest === digest) {
+        const row = await heartbeat(tx, id, report, now);
+        if (row !== undefined) return toHost(row);
+      }
       const seenPfs: number[] = [];
       for (const pf of report.pfs) {
         const spec = governingSpec(specs, pf);
@@ -145,6 +153,7 @@ export async function recordReport(
           numa_nodes: JSON.stringify(report.numaNodes),
           memory_mb: report.memoryMb,
           findings: JSON.stringify(report.findings),
+          report_digest: digest,
         })
         .where('id', '=', id)
         .execute();
@@ -153,6 +162,18 @@ export async function recordReport(
     },
     now,
   );
+}
+
+/**
+ * What a full sync writes from: the report and the render facts. The specs
+ * that tag the PFs and VFs are not part of it: every spec change re-tags
+ * every host in its own transaction (spec-tagging.ts), so a heartbeat after
+ * one finds its rows tagged already, and 10,000 hosts do not all re-sync.
+ */
+function reportDigest(report: HostReport, facts: HostRenderFacts): string {
+  return createHash('sha256')
+    .update(JSON.stringify([report, facts]))
+    .digest('base64');
 }
 
 function joined(id: string, report: HostReport): NewEvent {
@@ -187,14 +208,49 @@ function refuseRepeatedVfIndex(report: HostReport): void {
   });
 }
 
+const NOT_REPORTED = 'not reported by the host';
+
+/**
+ * Moves last_seen, unless a row that only a full sync removes is there: a
+ * VF or PF the host stopped reporting while a port held it, let go since.
+ * Undefined then, and the report is recorded in full.
+ */
+async function heartbeat(tx: Tx, id: string, report: HostReport, now: string) {
+  const reported = report.pfs.map((pf) => pf.pciAddress);
+  return tx
+    .updateTable('hosts')
+    .set({ last_seen: now })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('vfs')
+            .select('vfs.id')
+            .whereRef('vfs.host_id', '=', 'hosts.id')
+            .where('vfs.port_id', 'is', null)
+            .where('vfs.note', '=', NOT_REPORTED),
+        ),
+      ),
+    )
+    .where((eb) => {
+      let gone = eb
+        .selectFrom('pfs')
+        .select('pfs.id')
+        .whereRef('pfs.host_id', '=', 'hosts.id')
+        .where('pfs.port_id', 'is', null);
+      if (reported.length > 0) gone = gone.where('pfs.pci_address', 'not in', reported);
+      return eb.not(eb.exists(gone));
+    })
+    .returningAll()
+    .executeTakeFirst();
+}
+
 async function dropVanishedVfs(tx: Tx, pfId: number, present: readonly number[]): Promise<void> {
   let q = tx.deleteFrom('vfs').where('pf_id', '=', pfId).where('port_id', 'is', null);
   if (present.length > 0) q = q.where('vf_index', 'not in', present);
   await q.execute();
-  let held = tx
-    .updateTable('vfs')
-    .set({ note: 'not reported by the host' })
-    .where('pf_id', '=', pfId);
+  let held = tx.updateTable('vfs').set({ note: NOT_REPORTED }).where('pf_id', '=', pfId);
   if (present.length > 0) held = held.where('vf_index', 'not in', present);
   await held.execute();
 }

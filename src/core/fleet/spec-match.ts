@@ -34,8 +34,16 @@ export function parsePfSelector(text: string): PfSelector | null {
   return { pciAddress, vfRanges };
 }
 
-/** Shell-style glob (`*`, `?`) over the full address; a glob without domain means domain 0000. */
-export function pciGlobMatches(glob: string, address: string): boolean {
+/**
+ * Compiled globs: a report tags every VF by its PF's specs, so one glob is
+ * matched thousands of times a second at fleet scale. Specs are few; the
+ * cache is bounded anyway.
+ */
+const globs = new Map<string, RegExp>();
+
+function globRegExp(glob: string): RegExp {
+  const known = globs.get(glob);
+  if (known !== undefined) return known;
   const g = glob.trim().toLowerCase();
   const full = g.split(':').length === 2 ? `0000:${g}` : g;
   const re = new RegExp(
@@ -44,7 +52,14 @@ export function pciGlobMatches(glob: string, address: string): boolean {
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.')}$`,
   );
-  return re.test(address);
+  if (globs.size >= 1_000) globs.clear();
+  globs.set(glob, re);
+  return re;
+}
+
+/** Shell-style glob (`*`, `?`) over the full address; a glob without domain means domain 0000. */
+export function pciGlobMatches(glob: string, address: string): boolean {
+  return globRegExp(glob).test(address);
 }
 
 export function specSelectsPf(spec: DeviceSpec, pf: SpecTarget): boolean {

@@ -16,6 +16,7 @@ import { vfOwners } from './0014-vf-owners.js';
 import { auditLog } from './0015-audit-log.js';
 import { schedulerNotices } from './0016-scheduler-notices.js';
 import { listIndexes } from './0017-list-indexes.js';
+import { reportDigest } from './0018-report-digest.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -45,5 +46,6 @@ export const schemaVersions: MigrationProvider = {
       '0015-audit-log': auditLog,
       '0016-scheduler-notices': schedulerNotices,
       '0017-list-indexes': listIndexes,
+      '0018-report-digest': reportDigest,
     }),
 };

@@ -1,0 +1,163 @@
+import { createExecRunner } from '../adapters/exec/exec-runner.js';
+import { createApiClient } from '../api/client.js';
+import { specRoutes } from '../api/routes/specs.js';
+import { startPgCluster } from '../testing/pg-cluster.js';
+import { startControllerChild } from './controller-child.js';
+import { judgeP8 } from './fleet-targets.js';
+import { sampleProc } from './proc-usage.js';
+import { simulatedHostName, startSimulatedFleet } from './simulated-fleet.js';
+import { round } from './stats.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const numberEnv = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? NaN);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+/**
+ * P8 (issue 14): 10,000 simulated agents (simulated-fleet.ts: the agent's
+ * real loop and timings, 2 PFs x 64 VFs each) on one controller, a child
+ * `vfleet controller` on PostgreSQL. After all joined: an idle window in
+ * which the controller's CPU (utime+stime) and RSS are read from /proc;
+ * then a spec change that reaches the 1,000 hosts of group g0 (their PFs
+ * sit on bus 0x20, which spec igb-g0 selects; its VF driver changes), timed
+ * from the update's answer to each agent's long poll bringing the new state
+ * and to its apply result. VFLEET_BENCH_HOSTS and VFLEET_BENCH_IDLE_SECONDS
+ * shrink it for a try; VFLEET_BENCH_CPU_PROF=DIR profiles the controller.
+ */
+export async function agentFleetBench() {
+  const hosts = numberEnv('VFLEET_BENCH_HOSTS', 10_000);
+  const idleSeconds = numberEnv('VFLEET_BENCH_IDLE_SECONDS', 60);
+  const group = Math.min(1_000, Math.ceil(hosts / 10));
+  const profileDir = process.env.VFLEET_BENCH_CPU_PROF;
+  const ticks = await createExecRunner({ path: process.env.PATH, env: process.env }).run(
+    'getconf',
+    ['CLK_TCK'],
+  );
+  const ticksPerSecond = Number(ticks.stdout.trim()) || 100;
+  const pg = await startPgCluster();
+  try {
+    const ctl = await startControllerChild({
+      databaseUrl: await pg.createDatabase('vfleet_agents'),
+      ...(profileDir === undefined || profileDir === '' ? {} : { profileDir }),
+    });
+    try {
+      return await measure(ctl, { hosts, idleSeconds, group, ticksPerSecond });
+    } finally {
+      await ctl.stop();
+    }
+  } finally {
+    await pg.stop();
+  }
+}
+
+async function measure(
+  ctl: { url: string; adminToken: string; pid: number },
+  o: { hosts: number; idleSeconds: number; group: number; ticksPerSecond: number },
+) {
+  const inGroup = (i: number) => i < o.group;
+  const change = {
+    on: false,
+    t0: 0,
+    received: new Map<string, number>(),
+    applied: new Map<string, number>(),
+    others: new Set<string>(),
+  };
+  const groupHosts = new Set(Array.from({ length: o.group }, (_, i) => simulatedHostName(i)));
+  let rssMaxJoin = 0;
+  const fleet = await startSimulatedFleet(
+    ctl.url,
+    ctl.adminToken,
+    {
+      hosts: o.hosts,
+      pfsPerHost: 2,
+      vfsPerPf: 64,
+      cpusPerNode: 16,
+      labels: (i) => ({ group: inGroup(i) ? 'g0' : 'g1' }),
+      bus: (i) => (inGroup(i) ? 0x20 : 0x10),
+      specs: [
+        { name: 'igb', pciAddress: '0000:1?:*', physnet: 'p1', numVfs: 64 },
+        { name: 'igb-g0', pciAddress: '0000:2?:*', physnet: 'p1', numVfs: 64 },
+      ],
+    },
+    {
+      concurrency: 12,
+      joinTimeoutMs: 600_000,
+      onProgress: (n) => {
+        if (n % 500 === 0 || n === o.hosts) {
+          void sampleProc(ctl.pid).then((s) => {
+            rssMaxJoin = Math.max(rssMaxJoin, s.rssBytes);
+          });
+          process.stderr.write(`agentFleet: ${n}/${o.hosts} hosts ready\n`);
+        }
+      },
+      onDesired: (host) => {
+        if (!change.on) return;
+        if (!groupHosts.has(host)) change.others.add(host);
+        else if (!change.received.has(host))
+          change.received.set(host, performance.now() - change.t0);
+      },
+      onApplied: (host) => {
+        if (change.on && groupHosts.has(host) && !change.applied.has(host))
+          change.applied.set(host, performance.now() - change.t0);
+      },
+    },
+  );
+  try {
+    process.stderr.write(
+      `agentFleet: ${o.hosts} hosts ready in ${round(fleet.readySeconds, 1)} s; idle window\n`,
+    );
+    // Let the join's last reports and the first heartbeats settle into the agents' steady rhythm.
+    await sleep(10_000);
+    const before = await sampleProc(ctl.pid);
+    const requests0 = fleet.requests();
+    const t0 = performance.now();
+    let rssMax = before.rssBytes;
+    while (performance.now() - t0 < o.idleSeconds * 1000) {
+      await sleep(1_000);
+      rssMax = Math.max(rssMax, (await sampleProc(ctl.pid)).rssBytes);
+    }
+    const after = await sampleProc(ctl.pid);
+    const idle = {
+      seconds: (performance.now() - t0) / 1000,
+      cpuTicks: after.cpuTicks - before.cpuTicks,
+      ticksPerSecond: o.ticksPerSecond,
+      rssMaxBytes: Math.max(rssMax, rssMaxJoin),
+      rssEndBytes: after.rssBytes,
+      requests: fleet.requests() - requests0,
+    };
+    const admin = createApiClient({ baseUrl: ctl.url, token: ctl.adminToken, fetch });
+    const sent = performance.now();
+    change.on = true;
+    change.t0 = sent;
+    await admin.call(specRoutes.update, {
+      params: { id: fleet.specIds['igb-g0'] ?? '' },
+      body: { vfDriver: 'kernel' },
+    });
+    const answeredAfterMs = performance.now() - sent;
+    change.t0 = performance.now();
+    // Receipts before the answer count from the answer (negative): shift them to it.
+    for (const m of [change.received, change.applied])
+      for (const [h, ms] of m) m.set(h, ms - answeredAfterMs);
+    for (let t = 0; t < 600 && change.applied.size < o.group; t++) await sleep(100);
+    // A host outside the group would have heard within this too.
+    await sleep(2_000);
+    change.on = false;
+    return {
+      machine: '2 cores shared, no KVM, Debian 12',
+      hosts: o.hosts,
+      shape: '2 PFs x 64 VFs per host (8086:1521), PostgreSQL, controller in its own process',
+      joinSeconds: round(fleet.readySeconds, 1),
+      agentLogLines: fleet.logs().length,
+      specUpdateAnswerMs: round(answeredAfterMs, 1),
+      ...judgeP8(idle, {
+        hosts: o.group,
+        receivedMs: [...change.received.values()],
+        appliedMs: [...change.applied.values()],
+        others: change.others.size,
+      }),
+    };
+  } finally {
+    await fleet.close();
+  }
+}

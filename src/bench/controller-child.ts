@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * `vfleet controller` (the built CLI) in its own process on PostgreSQL, so a
+ * bench reads the controller's CPU and memory alone from /proc/PID. Started
+ * with `--cpu-prof` into `profileDir` when given (written when it exits).
+ */
+export interface ControllerChild {
+  readonly pid: number;
+  readonly url: string;
+  readonly adminToken: string;
+  /** SIGTERM, then the exit code (the CPU profile is written by then). */
+  stop(): Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => {
+        resolve(typeof a === 'object' && a !== null ? a.port : 0);
+      });
+    });
+  });
+}
+
+export async function startControllerChild(o: {
+  databaseUrl: string;
+  profileDir?: string;
+  env?: Readonly<Record<string, string>>;
+}): Promise<ControllerChild> {
+  const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-ctl-'));
+  const port = await freePort();
+  const cli = join(import.meta.dirname, '..', 'bin', 'vfleet.js');
+  const flags = o.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', o.profileDir];
+  const child = spawn(
+    process.execPath,
+    [...flags, cli, 'controller', '--listen', `127.0.0.1:${port}`, '--data-dir', dir],
+    {
+      env: { ...process.env, ...o.env, DATABASE_URL: o.databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  // Its log (one line per request at the default level) is written, as in production, to a file.
+  const log = createWriteStream(join(dir, 'controller.log'));
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      r(code);
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const tokenFile = join(dir, 'admin-token');
+  for (let t = 0; ; t++) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `controller exited ${child.exitCode}: ${await readFile(join(dir, 'controller.log'), 'utf8')}`,
+      );
+    }
+    if (existsSync(tokenFile)) {
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+    }
+    if (t > 600) throw new Error('controller did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('controller has no pid');
+  return {
+    pid,
+    url,
+    adminToken: (await readFile(tokenFile, 'utf8')).trim(),
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      log.end();
+      await rm(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}

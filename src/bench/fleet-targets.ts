@@ -1,0 +1,58 @@
+import { round } from './stats.js';
+
+/** Issue 14's P8 targets, and a measured idle window and spec change judged against them. */
+export const P8_TARGETS = {
+  idleCpuPercentOfOneCore: 5,
+  rssMaxMb: 1024,
+  specChangeDeliveredSeconds: 5,
+} as const;
+
+export interface IdleWindow {
+  readonly seconds: number;
+  /** utime + stime of the controller over the window, in clock ticks, and ticks per second. */
+  readonly cpuTicks: number;
+  readonly ticksPerSecond: number;
+  readonly rssMaxBytes: number;
+  readonly rssEndBytes: number;
+  /** Requests the simulated agents sent during the window. */
+  readonly requests: number;
+}
+
+export interface SpecChange {
+  readonly hosts: number;
+  /** From the update's answer to the moment each host's long poll brought the new state, in ms. */
+  readonly receivedMs: readonly number[];
+  readonly appliedMs: readonly number[];
+  /** Hosts outside the change that received a new state (none is right). */
+  readonly others: number;
+}
+
+const mb = (b: number) => round(b / 2 ** 20, 1);
+
+export function judgeP8(idle: IdleWindow, change: SpecChange) {
+  const cpuPercent = (idle.cpuTicks / idle.ticksPerSecond / idle.seconds) * 100;
+  const last = (xs: readonly number[]) => (xs.length === 0 ? null : Math.max(...xs) / 1000);
+  const delivered = change.receivedMs.length === change.hosts ? last(change.receivedMs) : null;
+  const applied = change.appliedMs.length === change.hosts ? last(change.appliedMs) : null;
+  const figures = {
+    idleWindowSeconds: round(idle.seconds, 1),
+    idleCpuPercentOfOneCore: round(cpuPercent, 2),
+    rssMaxMb: mb(idle.rssMaxBytes),
+    rssEndMb: mb(idle.rssEndBytes),
+    idleRequestsPerSecond: round(idle.requests / idle.seconds, 1),
+    specChangeHosts: change.hosts,
+    specChangeReceivedBy: change.receivedMs.length,
+    specChangeDeliveredSeconds: delivered === null ? null : round(delivered, 2),
+    specChangeAllAppliedSeconds: applied === null ? null : round(applied, 2),
+    specChangeReachedOthers: change.others,
+  };
+  const pass = {
+    idleCpu: cpuPercent <= P8_TARGETS.idleCpuPercentOfOneCore,
+    memory: idle.rssMaxBytes <= P8_TARGETS.rssMaxMb * 2 ** 20,
+    specChange:
+      delivered !== null &&
+      delivered <= P8_TARGETS.specChangeDeliveredSeconds &&
+      change.others === 0,
+  };
+  return { ...figures, targets: P8_TARGETS, pass };
+}
