@@ -221,9 +221,10 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
-/** A host's VFs by capacity cell and bucket, kept by triggers on vfs (migration 0019). */
+/** A PF's VFs by capacity cell and bucket, kept by triggers on vfs (migration 0019). */
 export interface VfTalliesTable {
   host_id: string;
+  pf_id: number;
   physnet: string | null;
   numa_node: number | null;
   handed: boolean;

@@ -11,6 +11,7 @@ afterAll(stopPgCluster);
 
 interface Cell {
   host_id: string;
+  pf_id: number;
   physnet: string | null;
   numa_node: number | null;
   handed: boolean;
@@ -24,20 +25,23 @@ interface Cell {
 
 const order = (cells: Cell[]) =>
   cells
-    .map((c) => ({ ...c, key: JSON.stringify([c.host_id, c.physnet, c.numa_node, c.handed]) }))
+    .map((c) => ({
+      ...c,
+      key: JSON.stringify([c.host_id, c.pf_id, c.physnet, c.numa_node, c.handed]),
+    }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /** Every VF row counted afresh, per host and cell: what the tallies must hold at every moment. */
 async function recount(h: Harness): Promise<Cell[]> {
   const { rows } = await sql<Cell>`
-    select host_id, physnet, numa_node, coalesce(owner, 'vfleet') <> 'vfleet' as handed,
+    select host_id, pf_id, physnet, numa_node, coalesce(owner, 'vfleet') <> 'vfleet' as handed,
       count(*)::int as total,
       (count(*) filter (where state = 'free' and not dirty))::int as free,
       (count(*) filter (where state = 'reserved'))::int as reserved,
       (count(*) filter (where state = 'allocated'))::int as allocated,
       (count(*) filter (where state = 'quarantined'))::int as quarantined,
       (count(*) filter (where state = 'free' and dirty))::int as dirty
-    from vfs group by 1, 2, 3, 4`.execute(h.store.db);
+    from vfs group by 1, 2, 3, 4, 5`.execute(h.store.db);
   return order(rows);
 }
 

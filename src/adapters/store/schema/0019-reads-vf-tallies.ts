@@ -2,9 +2,13 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Issue 14 (no whole-fleet read on a request's path): the VFs of each host
+ * Issue 14 (no whole-fleet read on a request's path): the VFs of each PF
  * counted by capacity cell (physnet, NUMA node, handed to another owner or
- * not) and lifecycle bucket, kept by the database itself. `GET
+ * not) and lifecycle bucket, kept by the database itself. Per PF rather
+ * than per host so that `spec --wait`'s summary (spec-rollout.ts) knows
+ * how many VFs each PF has made without reading them: a PF's VFs share
+ * its NUMA node and mostly its physnet, so at two PFs on two nodes a host
+ * has as many rows either way. `GET
  * /v1/capacity` and the fleet gauges of `/metrics` sum these rows (a few
  * per host) instead of grouping every VF row (128 per host).
  *
@@ -15,7 +19,7 @@ import type { Kysely, Migration } from 'kysely';
  * none of the counted columns (a report's notes, a reservation's deadline)
  * nets to zero per cell and writes nothing.
  *
- * Per host, not per cell of the fleet: a fleet-wide row would be one lock
+ * Per host and PF, not per cell of the fleet: a fleet-wide row would be one lock
  * that every claim on every host waits for. A host's rows are written only
  * by transactions that change that host's VFs, and those already hold the
  * host row first (claims, releases, reports, spec changes: "host first"),
@@ -25,7 +29,7 @@ import type { Kysely, Migration } from 'kysely';
 
 /** The counted columns of `vfs`; the buckets split `total` as vfCountColumns (host-list.ts) does. */
 const delta = (rows: string, sign: string) => `
-  select host_id, physnet, numa_node, coalesce(owner, 'vfleet') <> 'vfleet' as handed,
+  select host_id, pf_id, physnet, numa_node, coalesce(owner, 'vfleet') <> 'vfleet' as handed,
     ${sign} as total,
     case when state = 'free' and not dirty then ${sign} else 0 end as free,
     case when state = 'reserved' then ${sign} else 0 end as reserved,
@@ -35,7 +39,7 @@ const delta = (rows: string, sign: string) => `
   from ${rows}`;
 
 const BUCKETS = ['total', 'free', 'reserved', 'allocated', 'quarantined', 'dirty'];
-const KEY = 'host_id, physnet, numa_node, handed';
+const KEY = 'host_id, pf_id, physnet, numa_node, handed';
 
 /** Adds the statement's net change per cell; a cell left empty is dropped (a host gone, a physnet moved). */
 const apply = (changes: string) => `
@@ -60,6 +64,7 @@ const tally = (name: string, changes: string) => `
 const STATEMENTS = [
   `create table vf_tallies (
      host_id text not null,
+     pf_id integer not null,
      physnet text,
      numa_node integer,
      handed boolean not null,
