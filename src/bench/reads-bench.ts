@@ -101,6 +101,8 @@ async function measure(store: OpenedStore) {
     const capacity = await timed(REPEATS, 0, () => call('GET', '/v1/capacity'));
     const metrics = await timed(SCRAPES, SCRAPE_GAP_MS, () => call('GET', '/metrics'));
     const fullCount = await timed(5, 0, () => FULL_COUNT.execute(store.db));
+    // The spec the seed made governs every PF: the summary spec --wait polls, over 20,000 PFs.
+    const specRollout = await timed(REPEATS, 0, () => call('GET', '/v1/specs/spec-igb/rollout'));
     // Without the triggers (this database only; the bench's own): what a claim cost before.
     for (const op of ['ins', 'del', 'upd'])
       await sql.raw(`drop trigger vfs_tally_${op} on vfs`).execute(store.db);
@@ -109,6 +111,7 @@ async function measure(store: OpenedStore) {
       capacity,
       metricsScrape: { ...metrics, gapMs: SCRAPE_GAP_MS },
       capacityByFullCountBefore: fullCount,
+      specRollout,
       claimWithTallies,
       claimWithoutTallies,
     };
