@@ -66,6 +66,37 @@ async function claims(call: (m: string, p: string, b?: unknown) => Promise<unkno
   return { claims: CLAIMS, medianMs, p99Ms };
 }
 
+const triggers = async (store: OpenedStore, how: 'enable' | 'disable') => {
+  for (const op of ['ins', 'del', 'upd'])
+    await sql.raw(`alter table vfs ${how} trigger vfs_tally_${op}`).execute(store.db);
+};
+
+interface Plan {
+  Triggers?: { 'Trigger Name': string; Time: number }[];
+  'Execution Time': number;
+}
+
+/** A claim's VF update (2 VFs of one PF) as EXPLAIN ANALYZE times it, each trigger apart; undone after. */
+async function claimTriggers(store: OpenedStore) {
+  const out = new Map<string, number[]>();
+  const add = (k: string, ms: number) => out.set(k, [...(out.get(k) ?? []), ms]);
+  for (let i = 0; i < 10; i++) {
+    const { rows } = await sql<{ id: number }>`
+      select id from vfs where state = 'free' and not dirty order by host_id desc, pf_id, vf_index
+      offset ${i * 2} limit 2`.execute(store.db);
+    const ids = rows.map((r) => r.id);
+    const { rows: plan } = await sql<{ 'QUERY PLAN': Plan[] }>`
+      explain (analyze, format json) update vfs set state = 'reserved' where id = any(${ids})`.execute(
+      store.db,
+    );
+    await sql`update vfs set state = 'free' where id = any(${ids})`.execute(store.db);
+    const p = plan[0]?.['QUERY PLAN'][0];
+    for (const t of p?.Triggers ?? []) add(t['Trigger Name'], t.Time);
+    add('statement', p?.['Execution Time'] ?? 0);
+  }
+  return Object.fromEntries([...out].map(([k, v]) => [k, judge(v).medianMs]));
+}
+
 async function measure(store: OpenedStore) {
   const now = Date.now();
   await makeListFleet(store, now);
@@ -96,17 +127,24 @@ async function measure(store: OpenedStore) {
       if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
       return text;
     };
-    const claimWithTallies = await claims(call, 'with');
+    await claims(call, 'warm');
     await sql`analyze`.execute(store.db);
     const capacity = await timed(REPEATS, 0, () => call('GET', '/v1/capacity'));
     const metrics = await timed(SCRAPES, SCRAPE_GAP_MS, () => call('GET', '/metrics'));
     const fullCount = await timed(5, 0, () => FULL_COUNT.execute(store.db));
     // The spec the seed made governs every PF: the summary spec --wait polls, over 20,000 PFs.
     const specRollout = await timed(REPEATS, 0, () => call('GET', '/v1/specs/spec-igb/rollout'));
-    // Without the triggers (this database only; the bench's own): what a claim cost before.
-    for (const op of ['ins', 'del', 'upd'])
-      await sql.raw(`drop trigger vfs_tally_${op} on vfs`).execute(store.db);
-    const claimWithoutTallies = await claims(call, 'without');
+    const triggerCost = await claimTriggers(store);
+    // With and without the tallies' triggers, alternating (the machine's load drifts; this
+    // database only, the bench's own: the tallies are wrong from here on).
+    const claimWithTallies: Awaited<ReturnType<typeof claims>>[] = [];
+    const claimWithoutTallies: Awaited<ReturnType<typeof claims>>[] = [];
+    for (const round of [1, 2]) {
+      claimWithTallies.push(await claims(call, `with${round}-`));
+      await triggers(store, 'disable');
+      claimWithoutTallies.push(await claims(call, `without${round}-`));
+      await triggers(store, 'enable');
+    }
     return {
       capacity,
       metricsScrape: { ...metrics, gapMs: SCRAPE_GAP_MS },
@@ -114,6 +152,7 @@ async function measure(store: OpenedStore) {
       specRollout,
       claimWithTallies,
       claimWithoutTallies,
+      triggerCost,
     };
   } finally {
     await ctl.close();

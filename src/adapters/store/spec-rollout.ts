@@ -35,9 +35,11 @@ export async function specRollout(
     with pf as (
       select p.host_id, p.num_vfs,
         case when s.whole_pf or p.port_id is not null then 0 else s.num_vfs end as declared,
-        coalesce((select sum(t.total) from vf_tallies t
-                  where t.host_id = p.host_id and t.pf_id = p.id), 0)::int as vf_rows
+        coalesce(t.vf_rows, 0)::int as vf_rows
       from pfs p join device_specs s on s.id = p.spec_id
+      -- Summed once for all PFs (a hash join), not looked up PF by PF.
+      left join (select pf_id, sum(total) as vf_rows from vf_tallies group by pf_id) t
+        on t.pf_id = p.id
       where p.spec_id = ${specId}
     ), per_host as (
       select host_id, count(*)::int as pfs, sum(declared)::int as declared,
