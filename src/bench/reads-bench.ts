@@ -76,7 +76,7 @@ interface Plan {
   'Execution Time': number;
 }
 
-/** A claim's VF update (2 VFs of one PF) as EXPLAIN ANALYZE times it, each trigger apart; undone after. */
+/** A claim-sized VF update (2 VFs of one PF leave `free`; quarantined, as a reserve needs a port) timed by EXPLAIN ANALYZE, each trigger apart; undone after. */
 async function claimTriggers(store: OpenedStore) {
   const out = new Map<string, number[]>();
   const add = (k: string, ms: number) => out.set(k, [...(out.get(k) ?? []), ms]);
@@ -86,7 +86,7 @@ async function claimTriggers(store: OpenedStore) {
       offset ${i * 2} limit 2`.execute(store.db);
     const ids = rows.map((r) => r.id);
     const { rows: plan } = await sql<{ 'QUERY PLAN': Plan[] }>`
-      explain (analyze, format json) update vfs set state = 'reserved' where id = any(${ids})`.execute(
+      explain (analyze, format json) update vfs set state = 'quarantined' where id = any(${ids})`.execute(
       store.db,
     );
     await sql`update vfs set state = 'free' where id = any(${ids})`.execute(store.db);
