@@ -13,6 +13,7 @@ import { dashboardBench } from './dashboard-bench.js';
 import { placementSideBySideBench } from './placement-bench.js';
 import { placementOptions } from './placement-options.js';
 import { listsBench } from './list-bench.js';
+import { readsBench } from './reads-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -35,6 +36,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   placementSideBySide: () =>
     placementSideBySideBench(placementOptions(process.env, repo, tmpdir())),
   lists: listsBench,
+  reads: readsBench,
 };
 
 const only = process.argv.slice(2);

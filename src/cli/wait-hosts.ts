@@ -1,8 +1,9 @@
 import { VfleetError } from '../core/errors.js';
 import { hostRoutes } from '../api/routes/hosts.js';
+import { specRoutes } from '../api/routes/specs.js';
 import type { ApiClient } from '../api/client.js';
 import type { CliDeps } from './cli-deps.js';
-import type { HostDetailView, SpecView } from '../api/answers.js';
+import type { HostDetailView, SpecRolloutView, SpecView } from '../api/answers.js';
 import { waitFor, type Poll } from './wait.js';
 
 type Pf = HostDetailView['pfs'][number];
@@ -67,13 +68,37 @@ export function waitForHost(
   );
 }
 
-/** `spec create|update --wait`: until every host whose PFs the spec governs has made its VFs. */
+/** Hosts a spec wait names one by one; past them, one line counts the rest. */
+const ROLLOUT_LINES = 100;
+
+/** One host of a spec's rollout as hostProgress words it from the host's map. */
+export function rolloutLine(h: SpecRolloutView['first'][number]): string {
+  const applied = h.appliedGeneration >= h.desiredGeneration;
+  const parts = [
+    h.declaredVfs > 0 ? `${h.madeVfs}/${h.declaredVfs} VFs` : null,
+    h.wholePfs > 0 ? `${h.wholePfs} PF(s) offered whole` : null,
+    applied
+      ? null
+      : `agent applying generation ${h.desiredGeneration} (applied ${h.appliedGeneration})`,
+    // A failed apply leaves the generation unapplied and says why.
+    !applied && h.lastApplyMessage !== null ? `last apply: ${h.lastApplyMessage}` : null,
+  ].filter((x) => x !== null);
+  return `${h.host}: ${parts.join(', ')}`;
+}
+
+/**
+ * `spec create|update --wait`: until every host whose PFs the spec governs
+ * has made its VFs. Polls the spec's rollout (one request, counted by the
+ * controller over the spec's PFs), not every host's map.
+ */
 export async function waitForSpec(
   deps: CliDeps,
   api: ApiClient,
   spec: SpecView,
   timeoutS: number,
 ): Promise<void> {
+  const rest = (r: SpecRolloutView, what: string) =>
+    r.hosts > r.first.length ? [`... and ${r.hosts - r.first.length} more host(s)${what}`] : [];
   const done = await waitFor(
     deps,
     {
@@ -82,21 +107,27 @@ export async function waitForSpec(
       followWith: 'vfleet hosts show HOST',
     },
     async (): Promise<Poll<string[]>> => {
-      const hosts = await api.list(hostRoutes.list, {});
-      const lines: string[] = [];
-      let all = true;
-      for (const h of hosts) {
-        const p = hostProgress(await api.call(hostRoutes.get, { params: { id: h.id } }), spec.id);
-        if (p.pfs === 0) continue;
-        lines.push(p.line);
-        all &&= p.done;
-      }
-      return all ? { done: lines } : { progress: lines };
+      const r = await api.call(specRoutes.rollout, {
+        params: { id: spec.id },
+        query: { limit: ROLLOUT_LINES },
+      });
+      if (r.done === r.hosts)
+        return { done: [...r.first.map((h) => `${rolloutLine(h)}: done`), ...rest(r, ': done')] };
+      // The hosts not done come first; those done among the listed ones are left out.
+      const pending = r.first.filter((h) => !h.done);
+      const more = r.hosts - r.done - pending.length;
+      return {
+        progress: [
+          ...pending.map(rolloutLine),
+          ...(more > 0 ? [`... and ${more} more host(s) not done`] : []),
+          ...(r.hosts > 1 ? [`${r.done}/${r.hosts} host(s) done`] : []),
+        ],
+      };
     },
   );
   deps.err(
     done.length === 0
       ? `spec ${spec.name} selects no PF of a reporting host yet; an agent applies it when its host reports a matching PF\n`
-      : done.map((l) => `${l}: done\n`).join(''),
+      : done.map((l) => `${l}\n`).join(''),
   );
 }

@@ -57,6 +57,7 @@ const endpoints = (): Endpoint[] => [
     roles: ['admin'],
   },
   { method: 'GET', path: `/v1/specs/${missing}`, roles: ['admin'] },
+  { method: 'GET', path: `/v1/specs/${missing}/rollout`, roles: ['admin'] },
   { method: 'PATCH', path: `/v1/specs/${missing}`, body: { numVfs: 2 }, roles: ['admin'] },
   { method: 'DELETE', path: `/v1/specs/${missing}`, roles: ['admin'] },
   { method: 'GET', path: '/v1/physnets', roles: ['admin', 'tenant'] },

@@ -221,12 +221,28 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/** A PF's VFs by capacity cell and bucket, kept by triggers on vfs (migration 0019). */
+export interface VfTalliesTable {
+  host_id: string;
+  pf_id: number;
+  physnet: string | null;
+  numa_node: number | null;
+  handed: boolean;
+  total: number;
+  free: number;
+  reserved: number;
+  allocated: number;
+  quarantined: number;
+  dirty: number;
+}
+
 export interface Database extends VmTables {
   events: EventsTable;
   audit_log: AuditLogTable;
   hosts: HostsTable;
   pfs: PfsTable;
   vfs: VfsTable;
+  vf_tallies: VfTalliesTable;
   device_specs: DeviceSpecsTable;
   physnets: PhysnetsTable;
   networks: NetworksTable;

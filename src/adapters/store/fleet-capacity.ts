@@ -9,11 +9,23 @@ import type {
 } from '../../core/fleet/host-query.js';
 import { HOST_HEALTHS } from '../../core/fleet/model.js';
 import type { Database } from './db-types.js';
-import { healthIs, READY, vfCountColumns, vfCountsOf } from './host-list.js';
+import { healthIs, READY, vfCountsOf } from './host-list.js';
+
+/** The tallies' buckets summed, named as vfCountsOf (host-list.ts) reads them. */
+const sumOf = <A extends string>(bucket: string, as: A) =>
+  sql<number>`sum(${sql.ref(`t.${bucket}`)})::int`.as(as);
+const tallySums = [
+  sumOf('total', 'vf_total'),
+  sumOf('free', 'vf_free'),
+  sumOf('reserved', 'vf_reserved'),
+  sumOf('allocated', 'vf_allocated'),
+  sumOf('quarantined', 'vf_quarantined'),
+  sumOf('dirty', 'vf_dirty'),
+] as const;
 
 /**
  * `GET /v1/capacity`: two aggregate reads (hosts; VFs per physnet and
- * NUMA node, summed to physnets here), none of them per host. Not one
+ * NUMA node from the per-host tallies, summed to physnets here). Not one
  * transaction: a capacity view is a glance, and a VF moving between the
  * reads is told at the next one.
  */
@@ -31,16 +43,17 @@ export async function fleetCapacity(
       ),
     ])
     .executeTakeFirstOrThrow();
-  // A VF row carries its PF's NUMA node (inventory-sync.ts writes both from one report): no join.
-  // VFs handed to another owner are grouped apart: counted as handedOver, never as schedulable.
-  const handed = sql<boolean>`coalesce(vfs.owner, 'vfleet') <> 'vfleet'`;
+  // The per-host tallies (schema 0019), a few rows a host, summed by cell: not the 128 VF rows
+  // of each host. A VF handed to another owner is its own cell: counted as handedOver only.
   const cells = await db
-    .selectFrom('vfs')
-    .groupBy(['vfs.physnet', 'vfs.numa_node', handed])
-    .select(['vfs.physnet', 'vfs.numa_node', handed.as('handed'), ...vfCountColumns('vfs')])
+    .selectFrom('vf_tallies as t')
+    .groupBy(['t.physnet', 't.numa_node', 't.handed'])
+    .select(['t.physnet', 't.numa_node', 't.handed', ...tallySums])
+    // A cell whose VFs all went (a host removed, a physnet re-tagged) is no cell.
+    .having(sql<boolean>`sum(t.total) > 0`)
     // NULLS FIRST: the untagged VFs and unknown nodes lead, as they would in a sorted table.
-    .orderBy(sql`vfs.physnet nulls first`)
-    .orderBy(sql`vfs.numa_node nulls first`)
+    .orderBy(sql`t.physnet nulls first`)
+    .orderBy(sql`t.numa_node nulls first`)
     .execute();
   const numa = new Map<string, NumaCapacity>();
   for (const c of cells) {
@@ -85,13 +98,14 @@ export async function fleetCapacity(
   };
 }
 
-/** Every host's VFs by state, for `--metrics-per-host`: one GROUP BY over the VFs, no join. */
+/** Every host's VFs by state, for `--metrics-per-host`: its tallies summed, not its VF rows. */
 export async function vfsByHost(db: Kysely<Database>): Promise<HostVfCounts[]> {
   const rows = await db
-    .selectFrom('vfs')
-    .groupBy('vfs.host_id')
-    .select(['vfs.host_id', ...vfCountColumns('vfs')])
-    .orderBy('vfs.host_id')
+    .selectFrom('vf_tallies as t')
+    .groupBy('t.host_id')
+    .select(['t.host_id', ...tallySums])
+    .having(sql<boolean>`sum(t.total) > 0`)
+    .orderBy('t.host_id')
     .execute();
   return rows.map((r) => ({ hostId: r.host_id, vfs: vfCountsOf(r) }));
 }

@@ -8,6 +8,7 @@ import { writeAudit } from './audit-scope.js';
 import { fleetOn, objectAudit } from './audit-entries.js';
 import { recordReport } from './inventory-sync.js';
 import { fleetCapacity, vfsByHost } from './fleet-capacity.js';
+import { specRollout } from './spec-rollout.js';
 import { hostCounts, hostPage } from './host-list.js';
 import { hostHolders } from './port-views.js';
 import { toHost, toPf, toVf } from './rows.js';
@@ -58,6 +59,7 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
     counts: (ids) => hostCounts(db, ids),
     capacity: (staleBefore) => fleetCapacity(db, staleBefore),
     vfsByHost: () => vfsByHost(db),
+    specRollout: (specId, limit) => specRollout(db, specId, limit),
     setLabels: (id, labels, note) =>
       withEvents(
         db,

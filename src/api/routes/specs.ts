@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { specCreateSchema, specSchema, specUpdateSchema } from '../schemas/catalog.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { pageQuerySchema, pageSchema } from '../schemas/pages.js';
+import { specRolloutQuerySchema, specRolloutSchema } from '../schemas/spec-rollout.js';
 
 export const specRoutes = {
   list: createRoute({
@@ -48,5 +49,15 @@ export const specRoutes = {
     summary: 'Delete a device spec; its PFs are no longer managed (admin)',
     request: { params: idParam },
     responses: { 204: { description: 'Deleted' }, ...errorResponses },
+  }),
+  rollout: createRoute({
+    method: 'get',
+    path: '/v1/specs/{id}/rollout',
+    tags: ['specs'],
+    security,
+    summary:
+      'How far the hosts a spec governs PFs of have applied it: counts, and the hosts not done first (admin; what `spec --wait` polls)',
+    request: { params: idParam, query: specRolloutQuerySchema },
+    responses: { 200: jsonOk(specRolloutSchema, 'The rollout'), ...errorResponses },
   }),
 };

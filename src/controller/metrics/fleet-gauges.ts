@@ -16,7 +16,8 @@ const MAX_AGE_MS = 1_000;
 
 /**
  * The fleet's gauges, read when scraped from the same aggregate queries as
- * `GET /v1/capacity` (GROUP BY in the store, never a read of every host),
+ * `GET /v1/capacity` (the hosts counted, and the VF tallies the database
+ * keeps per PF summed: never a read of every VF row),
  * and the per-host VF gauge only when asked for (`--metrics-per-host`: one
  * series per host and state, which a large fleet may not want).
  */

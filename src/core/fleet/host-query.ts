@@ -96,3 +96,34 @@ export function problemCount(findings: readonly unknown[]): number {
       (f.severity === 'error' || f.severity === 'warning'),
   ).length;
 }
+
+/**
+ * One host's progress on a spec's PFs (`spec --wait`), as hostProgress in
+ * the CLI counts it from the host's map: the VFs declared on the PFs the
+ * spec governs, how many of them exist, and whether the agent applied.
+ */
+export interface HostRollout {
+  readonly hostId: string;
+  /** PFs the spec governs on the host. */
+  readonly pfs: number;
+  readonly declaredVfs: number;
+  /** VFs made, at most the declared count per PF. */
+  readonly madeVfs: number;
+  /** PFs offered (or held) whole: no VFs declared. */
+  readonly wholePfs: number;
+  /** Every PF has exactly its declared VFs, in the kernel (numVfs) and as rows. */
+  readonly pfsMade: boolean;
+  readonly appliedGeneration: number;
+  readonly desiredGeneration: number;
+  /** What the agent said of its last apply; null when nothing. */
+  readonly lastApplyMessage: string | null;
+  /** pfsMade and the agent applied its latest generation. */
+  readonly done: boolean;
+}
+
+/** The hosts a spec governs PFs of: counted, and the first of them, those not done first. */
+export interface SpecRollout {
+  readonly hosts: number;
+  readonly done: number;
+  readonly first: readonly HostRollout[];
+}

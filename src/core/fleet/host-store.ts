@@ -4,7 +4,13 @@ import type { InstanceView } from './claim-store.js';
 import type { EventNote, NewEvent } from './events.js';
 import type { HostRenderFacts } from './host-render-facts.js';
 import type { IrqPinSummary, VmResult } from './vm-store.js';
-import type { FleetCapacity, HostCounts, HostFilter, HostVfCounts } from './host-query.js';
+import type {
+  FleetCapacity,
+  HostCounts,
+  HostFilter,
+  HostVfCounts,
+  SpecRollout,
+} from './host-query.js';
 
 /** What an agent reports, reduced to what the controller keeps. */
 export interface HostReport {
@@ -70,6 +76,8 @@ export interface HostStore {
   capacity(staleBefore: string): Promise<FleetCapacity>;
   /** VFs by state of every host that has any (one grouped query; `--metrics-per-host`). */
   vfsByHost(): Promise<HostVfCounts[]>;
+  /** `spec --wait`: the hosts spec `specId` governs PFs of, counted; the first `limit`, not done first. */
+  specRollout(specId: string, limit: number): Promise<SpecRollout>;
   setLabels(
     id: string,
     labels: Readonly<Record<string, string>>,

@@ -17,6 +17,7 @@ import { auditLog } from './0015-audit-log.js';
 import { schedulerNotices } from './0016-scheduler-notices.js';
 import { listIndexes } from './0017-list-indexes.js';
 import { reportDigest } from './0018-report-digest.js';
+import { vfTallies } from './0019-vf-tallies.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -47,5 +48,6 @@ export const schemaVersions: MigrationProvider = {
       '0016-scheduler-notices': schedulerNotices,
       '0017-list-indexes': listIndexes,
       '0018-report-digest': reportDigest,
+      '0019-vf-tallies': vfTallies,
     }),
 };
