@@ -119,7 +119,8 @@ export async function claimsPgliteBench() {
 }
 
 async function onPostgres<T>(fleet: Fleet, run: (store: OpenedStore) => Promise<T>): Promise<T> {
-  const cluster = await startPgCluster();
+  // Durable commits (fsync, synchronous_commit on): a claim's figure includes its WAL flush.
+  const cluster = await startPgCluster({ durable: true });
   try {
     const url = await cluster.createDatabase(`bench_${randomUUID().replace(/-/g, '')}`);
     const store = await openStore({ kind: 'postgres', url, poolSize: 10 });
@@ -133,9 +134,9 @@ async function onPostgres<T>(fleet: Fleet, run: (store: OpenedStore) => Promise<
   }
 }
 
-/** Schedule-and-claim at 10,000 hosts x 2 PFs x 64 VFs on PostgreSQL. */
-export async function claimsPostgresBench() {
-  const fleet: Fleet = { hosts: 10_000, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
+/** Schedule-and-claim at 10,000 hosts x 2 PFs x 64 VFs on PostgreSQL (fewer for a quick profile). */
+export async function claimsPostgresBench(hosts = 10_000) {
+  const fleet: Fleet = { hosts, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
   return {
     fleet: describeFleet(fleet, 'PostgreSQL'),
     ...(await onPostgres(fleet, (store) => onController(store, fleet, oneAndEight))),

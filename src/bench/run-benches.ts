@@ -7,6 +7,7 @@ import { labBench, labSuiteBench } from './lab-bench.js';
 import { agentIdleBench } from './agent-idle-bench.js';
 import { agentFleetBench } from './agent-fleet-bench.js';
 import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
+import { claimFloorBench } from './claim-floor.js';
 import { scanBench } from './scan-bench.js';
 import { hostQueriesBench } from './host-list-bench.js';
 import { dashboardBench } from './dashboard-bench.js';
@@ -26,8 +27,10 @@ const benches: Record<string, () => Promise<unknown>> = {
   lab: labBench,
   labSuite: labSuiteBench,
   claimsPglite: claimsPgliteBench,
-  claimsPostgres: claimsPostgresBench,
+  // VFLEET_BENCH_HOSTS: a smaller fleet for a quick profile (the figure is at 10,000).
+  claimsPostgres: () => claimsPostgresBench(Number(process.env.VFLEET_BENCH_HOSTS ?? 10_000)),
   eightVfsOnEightPfs: eightPfBench,
+  claimFloor: () => claimFloorBench(),
   agentIdle: agentIdleBench,
   agentFleet: agentFleetBench,
   hostQueries: hostQueriesBench,

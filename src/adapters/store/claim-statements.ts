@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { ClaimInput } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
-import type { DeviceTable } from './claimable-devices.js';
 
 type Tx = Transaction<Database>;
 
@@ -14,38 +13,74 @@ interface UsageRow {
   memory: number | string;
 }
 
-/** The placed host, locked (it orders claims on one host), with its vCPUs and memory in use per NUMA node. */
-export async function lockHost(tx: Tx, hostId: string) {
-  const host = await tx
-    .selectFrom('hosts')
-    .selectAll('hosts')
-    .select(
-      sql<UsageRow[] | null>`(
-        select json_agg(json_build_object('numa_node', u.numa_node, 'vcpus', u.vcpus, 'memory', u.memory))
-        from (select numa_node, sum(vcpus) as vcpus, sum(memory_mb) as memory from instances
-              where host_id = hosts.id and state <> 'expired' group by numa_node) u)`.as('usage'),
-    )
-    .where('hosts.id', '=', hostId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (host === undefined) return undefined;
-  const usage = (host.usage ?? []).map((u) => ({
+export interface HostUsage {
+  readonly numa_node: number | null;
+  readonly vcpus: number;
+  readonly memory: number;
+}
+
+/**
+ * The host's vCPUs and memory in use per NUMA node, as JSON. Read in a
+ * statement that starts AFTER the host row is locked: a sub-select in the
+ * locking statement itself keeps that statement's snapshot, taken before
+ * the lock was waited for, so it would miss the instance the previous
+ * holder of the lock just committed (the row comes back re-read, its
+ * sub-selects do not) and two claims could both take the last vCPUs.
+ */
+const usageOf = (hostId: string) => sql<UsageRow[] | null>`(
+  select json_agg(json_build_object('numa_node', u.numa_node, 'vcpus', u.vcpus, 'memory', u.memory))
+  from (select numa_node, sum(vcpus) as vcpus, sum(memory_mb) as memory from instances
+        where host_id = ${hostId} and state <> 'expired' group by numa_node) u)`;
+
+const toUsage = (rows: UsageRow[] | null): HostUsage[] =>
+  (rows ?? []).map((u) => ({
     numa_node: u.numa_node,
     vcpus: Number(u.vcpus),
     memory: Number(u.memory),
   }));
-  return { ...host, usage };
+
+/** The placed host, locked: the lock orders claims on one host. */
+export async function lockHost(tx: Tx, hostId: string) {
+  return tx
+    .selectFrom('hosts')
+    .selectAll('hosts')
+    .where('hosts.id', '=', hostId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The host's usage on its own (a claim without VF ports; lockVfs reads it otherwise). */
+export async function hostUsage(tx: Tx, hostId: string): Promise<HostUsage[]> {
+  const { rows } = await sql<{
+    usage: UsageRow[] | null;
+  }>`select ${usageOf(hostId)} as usage`.execute(tx);
+  return toUsage(rows[0]?.usage ?? null);
+}
+
+/** A device a claim took for a port, with what its answer shows (no read-back after the writes). */
+export interface HeldDevice {
+  readonly id: number;
+  /** true: a VF (vfs.id); false: a whole PF (pfs.id). */
+  readonly vf: boolean;
+  readonly pciAddress: string;
+  /** The PF's PCI address (the PF itself for a whole PF). */
+  readonly pf: string;
+  readonly vfIndex: number | null;
 }
 
 /**
  * One free, clean VF per port on its placed PF, locked, in ONE statement:
  * a LATERAL sub-select per (PF, physnet, trust) group, each `LIMIT n FOR
  * UPDATE SKIP LOCKED`, so concurrent claims on one PF take different VFs
- * and none waits. Index = port; -1 for whole-PF ports; null when a PF no
- * longer has enough (the VF is re-checked owned by vfleet under the lock:
- * the spec may have handed it over since the view saw it).
+ * and none waits. Index = port; null for whole-PF ports; the whole result
+ * null when a PF no longer has enough (the VF is re-checked owned by
+ * vfleet under the lock: the spec may have handed it over since the view
+ * saw it). Each VF comes with its addresses, so the answer needs no re-read.
  */
-export async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
+export async function lockVfs(
+  tx: Tx,
+  c: ClaimInput,
+): Promise<{ held: (HeldDevice | null)[]; usage: HostUsage[] } | null> {
   const groups = new Map<
     string,
     { pfId: number; physnet: string; trusted: boolean; at: number[] }
@@ -62,19 +97,31 @@ export async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
     g.at.push(i);
     groups.set(k, g);
   });
-  const out: number[] = new Array<number>(c.placement.ports.length).fill(-1);
+  const out = new Array<HeldDevice | null>(c.placement.ports.length).fill(null);
   const list = [...groups.values()];
-  if (list.length === 0) return out;
+  if (list.length === 0) return { held: out, usage: await hostUsage(tx, c.placement.hostId) };
   const values = sql.join(
     list.map(
       (g, k) =>
         sql`(${g.pfId}::int, ${g.physnet}::text, ${g.trusted}::boolean, ${g.at.length}::int, ${k}::int)`,
     ),
   );
-  const { rows } = await sql<{ k: number; id: number }>`
-    select g.k, v.id from (values ${values}) as g(pf_id, physnet, trusted, n, k)
+  // The PF's address from a sub-select outside the lateral: only VF rows are locked.
+  // The host's usage rides along (same on every row): this statement runs under the host lock.
+  const { rows } = await sql<{
+    k: number;
+    id: number;
+    pci: string;
+    vf_index: number;
+    pf: string;
+    usage: UsageRow[] | null;
+  }>`
+    select g.k, v.id, v.pci_address as pci, v.vf_index,
+      (select p.pci_address from pfs p where p.id = g.pf_id) as pf,
+      ${usageOf(c.placement.hostId)} as usage
+    from (values ${values}) as g(pf_id, physnet, trusted, n, k)
     cross join lateral (
-      select vfs.id from vfs
+      select vfs.id, vfs.pci_address, vfs.vf_index from vfs
       where vfs.pf_id = g.pf_id and vfs.host_id = ${c.placement.hostId}
         and vfs.physnet = g.physnet and vfs.trusted = g.trusted and vfs.owner = 'vfleet'
         and vfs.state = 'free' and vfs.dirty = false
@@ -84,24 +131,11 @@ export async function lockVfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
   for (const [k, g] of list.entries()) {
     const got = rows.filter((r) => r.k === k);
     if (got.length < g.at.length) return null;
-    g.at.forEach((portIndex, j) => (out[portIndex] = got[j]?.id ?? -1));
+    g.at.forEach((portIndex, j) => {
+      const r = got[j];
+      if (r !== undefined)
+        out[portIndex] = { id: r.id, vf: true, pciAddress: r.pci, pf: r.pf, vfIndex: r.vf_index };
+    });
   }
-  return out;
-}
-
-/** The ports now hold their devices: reserved until the agent applied generation `gen`. One statement per table. */
-export async function reserveDevices(
-  tx: Tx,
-  table: DeviceTable,
-  held: readonly { readonly id: number; readonly portId: string }[],
-  reservedUntil: string,
-  gen: number,
-): Promise<void> {
-  if (held.length === 0) return;
-  const values = sql.join(held.map((h) => sql`(${h.id}::int, ${h.portId}::text)`));
-  await sql`
-    update ${sql.table(table)} set state = 'reserved', port_id = v.port_id,
-      reserved_until = ${reservedUntil}::timestamptz, pending_generation = ${gen}::int
-    from (values ${values}) as v(id, port_id)
-    where ${sql.ref(`${table}.id`)} = v.id`.execute(tx);
+  return { held: out, usage: toUsage(rows[0]?.usage ?? null) };
 }

@@ -11,10 +11,10 @@ import type { Database, InstancesTable } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
 import { writeAudit } from './audit-scope.js';
 import { instanceAudit } from './audit-entries.js';
-import { portViews } from './port-views.js';
 import { checkClaimQuota } from './quota-checks.js';
-import { toInstance, uniqueViolation } from './rows.js';
-import { lockHost, lockVfs, reserveDevices } from './claim-statements.js';
+import { uniqueViolation } from './rows.js';
+import { lockHost, lockVfs, type HeldDevice } from './claim-statements.js';
+import { claimedView, writeClaim } from './claim-writes.js';
 import { lockWholePfs } from './whole-pf-claims.js';
 
 type Tx = Transaction<Database>;
@@ -42,7 +42,8 @@ export async function claimInstance(
       async (tx, record) => {
         const claimed = await claimTx(tx, c);
         if ('ok' in claimed) return claimed;
-        const instance = await instanceIn(tx, claimed);
+        // The answer from the rows written: no read-back of the ports.
+        const instance = claimedView(c, claimed.row, claimed.held);
         // The claim: which VFs and MACs the instance now holds, and for whom.
         await writeAudit(tx, [instanceAudit('instance.create', null, instance)], c.now);
         if (c.complete !== undefined) await completeTx(tx, c, instance, record);
@@ -58,11 +59,6 @@ export async function claimInstance(
     throw e;
   }
   return outcome;
-}
-
-/** The claimed instance as answers show it: its row as inserted, its ports read in the claim's transaction. */
-async function instanceIn(tx: Tx, row: InstanceRow): Promise<InstanceView> {
-  return { ...toInstance(row), ports: await portViews(tx, { instanceIds: [row.id] }) };
 }
 
 /** The claim's domain and events; the host's generation bumped by the claim covers the domain. */
@@ -87,7 +83,10 @@ async function completeTx(
   record(done.events);
 }
 
-async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | InstanceRow> {
+async function claimTx(
+  tx: Tx,
+  c: ClaimInput,
+): Promise<Lost | { row: InstanceRow; held: (HeldDevice | null)[] }> {
   // The key first: a concurrent duplicate waits on it here, before taking any host's lock.
   if (c.idempotency !== undefined) await insertKey(tx, c.id, c.idempotency, c.now);
   // Before any row lock: the tenant lock it may take comes first (quota-checks.ts).
@@ -96,7 +95,7 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | InstanceRow> {
     await checkClaimQuota(tx, c.quotas, { tenant: c.tenant, devices });
   }
   const p = c.placement;
-  // The host row and its usage in one statement: the lock orders claims on one host.
+  // The host row first: its lock orders claims on one host.
   const host = await lockHost(tx, p.hostId);
   const seen = host?.last_seen == null ? '' : new Date(host.last_seen).toISOString();
   if (
@@ -107,7 +106,10 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | InstanceRow> {
   ) {
     return { ok: false, lost: 'host' };
   }
-  const usage = host.usage;
+  // The VFs, and the usage read under the host lock (claim-statements.ts says why not with it).
+  const vfs = await lockVfs(tx, c);
+  if (vfs === null) return { ok: false, lost: 'vfs' };
+  const { held: vfFor, usage } = vfs;
   if (p.numaNode !== null) {
     const node = host.numa_nodes.find((n) => n.node === p.numaNode);
     const used = usage.find((u) => u.numa_node === p.numaNode)?.vcpus ?? 0;
@@ -116,9 +118,6 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | InstanceRow> {
   const memUsed = usage.reduce((n, u) => n + u.memory, 0);
   if (host.memory_mb !== null && host.memory_mb - memUsed < c.memoryMb)
     return { ok: false, lost: 'memory' };
-
-  const vfFor = await lockVfs(tx, c);
-  if (vfFor === null) return { ok: false, lost: 'vfs' };
   const pfFor = await lockWholePfs(tx, c);
   if (pfFor === null) return { ok: false, lost: 'vfs' };
 
@@ -132,56 +131,9 @@ async function claimTx(tx: Tx, c: ClaimInput): Promise<Lost | InstanceRow> {
   }
 
   const gen = host.desired_generation + 1;
-  const row = await tx
-    .insertInto('instances')
-    .values({
-      id: c.id,
-      name: c.name,
-      tenant: c.tenant,
-      host_id: host.id,
-      state: 'reserved',
-      vcpus: c.vcpus,
-      memory_mb: c.memoryMb,
-      numa_policy: c.numaPolicy,
-      numa_node: p.numaNode,
-      host_labels: JSON.stringify(c.hostLabels),
-      reserved_until: c.reservedUntil,
-      created_at: c.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  if (c.ports.length > 0)
-    await tx
-      .insertInto('ports')
-      .values(
-        c.ports.map((port, i) => ({
-          id: port.id,
-          tenant: c.tenant,
-          network_id: port.network.id,
-          instance_id: c.id,
-          vnic_type: port.vnicType,
-          mac: port.mac,
-          trusted: port.trusted,
-          spoofchk: port.spoofchk,
-          max_tx_rate: port.maxTxRate,
-          min_tx_rate: port.minTxRate,
-          position: port.index ?? i,
-        })),
-      )
-      .execute();
-  const held = (devices: readonly number[]) =>
-    c.ports.flatMap((port, i) => {
-      const id = devices[i] ?? -1;
-      return id >= 0 ? [{ id, portId: port.id }] : [];
-    });
-  await reserveDevices(tx, 'vfs', held(vfFor), c.reservedUntil, gen);
-  await reserveDevices(tx, 'pfs', held(pfFor), c.reservedUntil, gen);
-  await tx
-    .updateTable('hosts')
-    .set({ desired_generation: gen })
-    .where('id', '=', host.id)
-    .execute();
-  return row;
+  const held = vfFor.map((d, i) => d ?? pfFor[i] ?? null);
+  const row = await writeClaim(tx, c, held, gen);
+  return { row, held };
 }
 
 /** Stores the request's key with its instance; an expired one of the same name gives way. */

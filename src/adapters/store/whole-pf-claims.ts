@@ -2,6 +2,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { ClaimInput } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
+import type { HeldDevice } from './claim-statements.js';
 
 type Tx = Transaction<Database>;
 
@@ -60,15 +61,16 @@ export async function freeWholePfs(
 /**
  * Locks the whole PF of every `direct-physical` port of the placement and
  * re-checks it is still offered and free (FOR UPDATE SKIP LOCKED, like the
- * VFs). Index = port; -1 for VF ports; null when one PF is gone.
+ * VFs). Index = port; null for VF ports; the whole result null when one PF
+ * is gone.
  */
-export async function lockWholePfs(tx: Tx, c: ClaimInput): Promise<number[] | null> {
-  const out: number[] = new Array<number>(c.placement.ports.length).fill(-1);
+export async function lockWholePfs(tx: Tx, c: ClaimInput): Promise<(HeldDevice | null)[] | null> {
+  const out = new Array<HeldDevice | null>(c.placement.ports.length).fill(null);
   for (const [i, pp] of c.placement.ports.entries()) {
     if (pp.wholePf !== true) continue;
     const row = await tx
       .selectFrom('pfs')
-      .select('id')
+      .select(['id', 'pci_address'])
       .where('id', '=', pp.pfId)
       .where('host_id', '=', c.placement.hostId)
       .where('physnet', '=', pp.physnet)
@@ -77,7 +79,13 @@ export async function lockWholePfs(tx: Tx, c: ClaimInput): Promise<number[] | nu
       .skipLocked()
       .executeTakeFirst();
     if (row === undefined) return null;
-    out[i] = row.id;
+    out[i] = {
+      id: row.id,
+      vf: false,
+      pciAddress: row.pci_address,
+      pf: row.pci_address,
+      vfIndex: null,
+    };
   }
   return out;
 }
