@@ -11,6 +11,7 @@ import { withEvents, type EventTap } from './event-store.js';
 import { writeAudit } from './audit-scope.js';
 import { fleetOn } from './audit-entries.js';
 import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
+import { shareSpecsLock } from './spec-scope.js';
 import { writeHostFacts } from './host-facts.js';
 import { toHost } from './rows.js';
 
@@ -36,13 +37,15 @@ export async function recordReport(
         record([e]);
         await writeAudit(tx, [{ ...fleetOn(id), action: 'host.join', after: e.data }], now);
       }
-      const specs = await loadSpecs(tx);
       const digest = reportDigest(report, facts);
       // A heartbeat repeats the last report: recorded again it would rewrite every row as it is.
       if (before.healthy !== null && before.report_digest === digest) {
         const row = await heartbeat(tx, id, report, now);
         if (row !== undefined) return toHost(row);
       }
+      // The specs the rows are tagged with stay as read until this commits (spec-scope.ts).
+      await shareSpecsLock(tx);
+      const specs = await loadSpecs(tx);
       const seenPfs: number[] = [];
       for (const pf of report.pfs) {
         const spec = governingSpec(specs, pf);
@@ -167,8 +170,9 @@ export async function recordReport(
 /**
  * What a full sync writes from: the report and the render facts. The specs
  * that tag the PFs and VFs are not part of it: every spec change re-tags
- * every host in its own transaction (spec-tagging.ts), so a heartbeat after
- * one finds its rows tagged already, and 10,000 hosts do not all re-sync.
+ * the hosts it selects in its own transaction (spec-scope.ts), so a
+ * heartbeat after one finds its rows tagged already, and 10,000 hosts do
+ * not all re-sync.
  */
 function reportDigest(report: HostReport, facts: HostRenderFacts): string {
   return createHash('sha256')
