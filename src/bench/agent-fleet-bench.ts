@@ -81,7 +81,7 @@ async function measure(
       ],
     },
     {
-      concurrency: 12,
+      concurrency: 32,
       joinTimeoutMs: 600_000,
       onProgress: (n) => {
         if (n % 500 === 0 || n === o.hosts) {

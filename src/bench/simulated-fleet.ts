@@ -27,7 +27,7 @@ export interface SimulatedFleetShape {
 }
 
 export interface SimulatedFleetOptions {
-  /** Hosts joining at once (token, register, reports, first apply); default 12. */
+  /** Hosts joining at once (token, register, reports, first apply); default 32: a join is a chain of round trips, so more at once keep the controller busy. */
   readonly concurrency?: number;
   readonly onProgress?: (ready: number) => void;
   /** A host's agent received a desired generation newer than the one it asked after (its long poll answered). */
@@ -222,7 +222,7 @@ export async function startSimulatedFleet(
         o.onProgress?.(++ready);
       }
     };
-    await Promise.all(Array.from({ length: o.concurrency ?? 12 }, worker));
+    await Promise.all(Array.from({ length: o.concurrency ?? 32 }, worker));
     // The controller's word, not the agents': no host left whose declared state is not applied.
     const deadline = Date.now() + (o.joinTimeoutMs ?? 300_000);
     for (;;) {

@@ -147,6 +147,11 @@ describe.each(STORE_KINDS)('each API write on %s', (kind) => {
         sql`drop trigger injected_failure on ${sql.table(table)}`.execute(h.store.db);
 
       // The re-tag of the host (the spec's last part) fails: the refusal is recorded, no change.
+      // The PF's spec goes first: a re-tag writes only tags that move, and a second spec
+      // on a governed PF moves none.
+      const specs = (await h.call('GET', '/v1/specs', h.admin)).body.items as { id: string }[];
+      for (const s of specs)
+        expect((await h.call('DELETE', `/v1/specs/${s.id}`, h.admin)).status).toBe(204);
       await fail('pfs');
       const seen = (await rows(h)).length;
       const spec = { name: 'igb2', driver: 'igb', physnet: 'p1', numVfs: 2 };

@@ -17,16 +17,18 @@ import { networkPage, physnetPage, specPage } from './list-pages.js';
 import { portPage, portViews } from './port-views.js';
 import { checkNetworkQuota, lockTenant } from './quota-checks.js';
 import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
-import { loadSpecs, retagHosts } from './spec-tagging.js';
+import { bumpHosts, loadSpecs, retagPfs } from './spec-tagging.js';
+import { inSpecScope } from './spec-scope.js';
 import { updateSpecTx } from './spec-updates.js';
 
 export function createCatalogStore(db: Kysely<Database>, tap: EventTap): CatalogStore {
   return {
-    // A spec and the re-tag of every host it changes commit together.
+    // A spec and the re-tag of the hosts it selects commit together (spec-scope.ts).
     createSpec: (s) =>
-      db
-        .transaction()
-        .execute(async (tx) => {
+      inSpecScope(
+        db,
+        () => Promise.resolve([s]),
+        async (tx, { pfs, hosts }) => {
           const row = await tx
             .insertInto('device_specs')
             .values({
@@ -48,13 +50,20 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
             })
             .returningAll()
             .executeTakeFirstOrThrow();
-          await retagHosts(tx);
+          const specs = await loadSpecs(tx);
+          await retagPfs(tx, specs, pfs);
+          await bumpHosts(tx, hosts, specs);
           const made = toSpec(row);
           await writeAudit(
             tx,
             [objectAudit('spec.create', specWhat(made), null, made)],
             s.createdAt,
           );
+          return made;
+        },
+      )
+        .then((made) => {
+          if (made === null) throw new Error('spec create: no scope');
           return made;
         })
         .catch(conflict('spec', 'name', `a spec named ${s.name} exists`)),
@@ -71,8 +80,16 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
         .executeTakeFirst();
       return row ? toSpec(row) : null;
     },
-    removeSpec: (id) =>
-      db.transaction().execute(async (tx) => {
+    removeSpec: async (id) => {
+      const spec = async (q: Kysely<Database>) => {
+        const row = await q
+          .selectFrom('device_specs')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return row ? [toSpec(row)] : null;
+      };
+      const removed = await inSpecScope(db, spec, async (tx, { pfs, hosts }) => {
         const gone = await tx
           .deleteFrom('device_specs')
           .where('id', '=', id)
@@ -80,11 +97,15 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
           .execute();
         const old = gone[0];
         if (old === undefined) return false;
-        await retagHosts(tx);
-        const spec = toSpec(old);
-        await writeAudit(tx, [objectAudit('spec.delete', specWhat(spec), spec, null)]);
+        const specs = await loadSpecs(tx);
+        await retagPfs(tx, specs, pfs);
+        await bumpHosts(tx, hosts, specs);
+        const was = toSpec(old);
+        await writeAudit(tx, [objectAudit('spec.delete', specWhat(was), was, null)]);
         return true;
-      }),
+      });
+      return removed === true;
+    },
     updateSpec: (spec) => updateSpecTx(db, spec),
     async allPfs() {
       const rows = await db

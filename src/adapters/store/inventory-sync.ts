@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { Host } from '../../core/fleet/model.js';
-import { governingSpec, vfTags, wholePfTags } from '../../core/fleet/spec-match.js';
 import type { NewEvent } from '../../core/fleet/events.js';
 import type { HostReport } from '../../core/fleet/host-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
@@ -11,6 +10,8 @@ import { withEvents, type EventTap } from './event-store.js';
 import { writeAudit } from './audit-scope.js';
 import { fleetOn } from './audit-entries.js';
 import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
+import { shareSpecsLock } from './spec-scope.js';
+import { NOT_REPORTED, writeInventory } from './inventory-rows.js';
 import { writeHostFacts } from './host-facts.js';
 import { toHost } from './rows.js';
 
@@ -36,99 +37,16 @@ export async function recordReport(
         record([e]);
         await writeAudit(tx, [{ ...fleetOn(id), action: 'host.join', after: e.data }], now);
       }
-      const specs = await loadSpecs(tx);
       const digest = reportDigest(report, facts);
       // A heartbeat repeats the last report: recorded again it would rewrite every row as it is.
       if (before.healthy !== null && before.report_digest === digest) {
         const row = await heartbeat(tx, id, report, now);
         if (row !== undefined) return toHost(row);
       }
-      const seenPfs: number[] = [];
-      for (const pf of report.pfs) {
-        const spec = governingSpec(specs, pf);
-        const whole = wholePfTags(specs, pf);
-        const values = {
-          ifname: pf.ifname,
-          vendor_id: pf.vendorId,
-          device_id: pf.deviceId,
-          driver: pf.driver,
-          total_vfs: pf.totalVfs,
-          num_vfs: pf.numVfs,
-          numa_node: pf.numaNode,
-          link_state: pf.link.state,
-          admin_up: pf.link.adminUp,
-          speed_mbps: pf.link.speedMbps,
-          spec_id: spec?.id ?? null,
-          physnet: whole.physnet,
-          owner: whole.owner,
-        };
-        const row = await tx
-          .insertInto('pfs')
-          .values({ host_id: id, pci_address: pf.pciAddress, ...values })
-          .onConflict((oc) => oc.columns(['host_id', 'pci_address']).doUpdateSet(values))
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        seenPfs.push(row.id);
-        const vfRows = pf.vfs.map((vf) => ({
-          pf_id: row.id,
-          host_id: id,
-          vf_index: vf.index,
-          pci_address: vf.pciAddress,
-          numa_node: pf.numaNode,
-          driver: vf.reported.driver,
-          iommu_group: vf.reported.iommuGroup,
-          netdev: vf.reported.netdev,
-          ...vfTags(specs, pf, vf.index),
-        }));
-        if (vfRows.length > 0) {
-          const rows = await tx
-            .insertInto('vfs')
-            .values(vfRows)
-            .onConflict((oc) =>
-              oc.columns(['pf_id', 'vf_index']).doUpdateSet((eb) => ({
-                pci_address: eb.ref('excluded.pci_address'),
-                numa_node: eb.ref('excluded.numa_node'),
-                physnet: eb.ref('excluded.physnet'),
-                trusted: eb.ref('excluded.trusted'),
-                owner: eb.ref('excluded.owner'),
-                driver: eb.ref('excluded.driver'),
-                iommu_group: eb.ref('excluded.iommu_group'),
-                netdev: eb.ref('excluded.netdev'),
-              })),
-            )
-            // xmax is 0 on a row this statement inserted (not on one it updated): a new VF.
-            .returning([
-              'pci_address',
-              'vf_index',
-              'physnet',
-              sql<boolean>`xmax = 0`.as('inserted'),
-            ])
-            .execute();
-          const where = { pf: pf.ifname ?? pf.pciAddress, pfAddress: pf.pciAddress };
-          await writeAudit(
-            tx,
-            rows
-              .filter((r) => r.inserted)
-              .map((r) => ({
-                ...fleetOn(id),
-                action: 'vf.create' as const,
-                object: {
-                  type: 'vf' as const,
-                  id: r.pci_address,
-                  name: `${where.pf} VF ${String(r.vf_index)}`,
-                },
-                vfs: [r.pci_address],
-                after: { ...where, vf: r.vf_index, vfAddress: r.pci_address, physnet: r.physnet },
-              })),
-            now,
-          );
-        }
-        await dropVanishedVfs(
-          tx,
-          row.id,
-          pf.vfs.map((v) => v.index),
-        );
-      }
+      // The specs the rows are tagged with stay as read until this commits (spec-scope.ts).
+      await shareSpecsLock(tx);
+      const specs = await loadSpecs(tx);
+      const seenPfs = await writeInventory(tx, id, report, specs, now);
       // PFs gone from the host go with their VFs, unless a port still holds one (or the PF).
       let gone = tx.deleteFrom('pfs').where('host_id', '=', id).where('port_id', 'is', null);
       if (seenPfs.length > 0) gone = gone.where('id', 'not in', seenPfs);
@@ -167,8 +85,9 @@ export async function recordReport(
 /**
  * What a full sync writes from: the report and the render facts. The specs
  * that tag the PFs and VFs are not part of it: every spec change re-tags
- * every host in its own transaction (spec-tagging.ts), so a heartbeat after
- * one finds its rows tagged already, and 10,000 hosts do not all re-sync.
+ * the hosts it selects in its own transaction (spec-scope.ts), so a
+ * heartbeat after one finds its rows tagged already, and 10,000 hosts do
+ * not all re-sync.
  */
 function reportDigest(report: HostReport, facts: HostRenderFacts): string {
   return createHash('sha256')
@@ -194,6 +113,15 @@ function joined(id: string, report: HostReport): NewEvent {
  * in the agent report, whose PFs and VFs the report keeps in order.
  */
 function refuseRepeatedVfIndex(report: HostReport): void {
+  // The same holds for a PF listed twice in the PFs' one upsert (inventory-rows.ts).
+  const pfs = new Set<string>();
+  report.pfs.forEach((pf, p) => {
+    if (pfs.has(pf.pciAddress))
+      throw new VfleetError('INVALID_INPUT', `PF ${pf.pciAddress} is listed twice`, {
+        field: `inventory.pfs[${p}].pciAddress`,
+      });
+    pfs.add(pf.pciAddress);
+  });
   report.pfs.forEach((pf, p) => {
     const seen = new Set<number>();
     pf.vfs.forEach((vf, v) => {
@@ -207,8 +135,6 @@ function refuseRepeatedVfIndex(report: HostReport): void {
     });
   });
 }
-
-const NOT_REPORTED = 'not reported by the host';
 
 /**
  * Moves last_seen, unless a row that only a full sync removes is there: a
@@ -244,15 +170,6 @@ async function heartbeat(tx: Tx, id: string, report: HostReport, now: string) {
     })
     .returningAll()
     .executeTakeFirst();
-}
-
-async function dropVanishedVfs(tx: Tx, pfId: number, present: readonly number[]): Promise<void> {
-  let q = tx.deleteFrom('vfs').where('pf_id', '=', pfId).where('port_id', 'is', null);
-  if (present.length > 0) q = q.where('vf_index', 'not in', present);
-  await q.execute();
-  let held = tx.updateTable('vfs').set({ note: NOT_REPORTED }).where('pf_id', '=', pfId);
-  if (present.length > 0) held = held.where('vf_index', 'not in', present);
-  await held.execute();
 }
 
 async function lockHost(tx: Tx, id: string) {

@@ -1,95 +1,80 @@
 import { writeAudit } from './audit-scope.js';
 import { objectAudit } from './audit-entries.js';
-// Spec updates: replacing a device spec under every host's row lock.
+// Spec updates: replacing a device spec under the row locks of the hosts it selects.
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import { takenText, vfsTakenAway } from '../../core/fleet/spec-change.js';
-import { specSelectsPf, wholePfTags } from '../../core/fleet/spec-match.js';
+import { wholePfTags } from '../../core/fleet/spec-match.js';
 import type { Database } from './db-types.js';
-import {
-  loadSpecs,
-  lockHosts,
-  pfTarget as target,
-  retagHosts,
-  type PfRow,
-} from './spec-tagging.js';
+import { bumpHosts, loadSpecs, pfTarget as target, retagPfs, type PfRow } from './spec-tagging.js';
+import { inSpecScope } from './spec-scope.js';
 import { toSpec, uniqueViolation } from './rows.js';
 
 type Tx = Transaction<Database>;
 
 /**
  * Replaces a spec (same id, same age, so the same precedence) in one
- * transaction that holds every host's row lock: claims wait (they lock the
- * host row first), so no VF is claimed between the check that no held VF
- * is taken away and the re-tag of every host, whose generation is bumped
- * where its declared state moved, in the same commit. Null when there is
- * no such spec.
+ * transaction that holds the row locks of the hosts whose PFs the spec
+ * selects before or after (spec-scope.ts): claims there wait (they lock the
+ * host row first), so no VF is claimed between the check that no held VF is
+ * taken away and the re-tag of those PFs; their hosts' generations are
+ * bumped where their declared state moved, in the same commit. PFs neither
+ * form selects keep their tags (the spec governs none of them), so the rest
+ * of the fleet is not locked. Null when there is no such spec.
  */
 export async function updateSpecTx(
   db: Kysely<Database>,
   spec: DeviceSpec,
 ): Promise<DeviceSpec | null> {
-  return db
-    .transaction()
-    .execute(async (tx) => {
-      const row = await tx
-        .selectFrom('device_specs')
-        .selectAll()
-        .where('id', '=', spec.id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row) return null;
-      const old = toSpec(row);
-      const before = await loadSpecs(tx);
-      const after = before.map((s) => (s.id === spec.id ? spec : s));
-      const pfs = await touchedPfs(tx, old, spec);
-      await refuseTakingHeldVfs(tx, spec.name, before, after, pfs);
-      await refuseHandingOverHeldPfs(tx, spec.name, after, pfs);
-      const updated = await tx
-        .updateTable('device_specs')
-        .set({
-          name: spec.name,
-          vendor: spec.vendor,
-          device: spec.device,
-          driver: spec.driver,
-          pci_address: spec.pciAddress,
-          pf: spec.pf,
-          physnet: spec.physnet,
-          trusted: spec.trusted,
-          num_vfs: spec.numVfs,
-          vf_driver: spec.vfDriver,
-          owner: spec.owner,
-          bandwidth: spec.bandwidth === null ? null : JSON.stringify(spec.bandwidth),
-        })
-        .where('id', '=', spec.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await retagHosts(tx);
-      const now = toSpec(updated);
-      const what = { type: 'spec' as const, id: spec.id, name: now.name };
-      await writeAudit(tx, [objectAudit('spec.update', what, old, now)]);
-      return now;
-    })
-    .catch((e: unknown) => {
-      if (uniqueViolation(e) !== null)
-        throw new VfleetError('CONFLICT', `a spec named ${spec.name} exists`, {
-          field: 'name',
-          kind: 'spec',
-        });
-      throw e;
-    });
-}
-
-/**
- * PFs the old or new spec selects, with every host's row locked: all of
- * them, in id order, as the re-tag after the update takes them (a subset
- * first, then all, could deadlock with another spec change).
- */
-async function touchedPfs(tx: Tx, old: DeviceSpec, spec: DeviceSpec): Promise<PfRow[]> {
-  await lockHosts(tx);
-  const all = await tx.selectFrom('pfs').selectAll().orderBy('id').execute();
-  return all.filter((p) => specSelectsPf(old, target(p)) || specSelectsPf(spec, target(p)));
+  const current = async (q: Kysely<Database>) => {
+    const row = await q
+      .selectFrom('device_specs')
+      .selectAll()
+      .where('id', '=', spec.id)
+      .executeTakeFirst();
+    return row ? [toSpec(row), spec] : null;
+  };
+  return inSpecScope(db, current, async (tx, { pfs, hosts }) => {
+    const before = await loadSpecs(tx);
+    const old = before.find((s) => s.id === spec.id);
+    if (old === undefined) return null;
+    const after = before.map((s) => (s.id === spec.id ? spec : s));
+    await refuseTakingHeldVfs(tx, spec.name, before, after, pfs);
+    await refuseHandingOverHeldPfs(tx, spec.name, after, pfs);
+    const updated = await tx
+      .updateTable('device_specs')
+      .set({
+        name: spec.name,
+        vendor: spec.vendor,
+        device: spec.device,
+        driver: spec.driver,
+        pci_address: spec.pciAddress,
+        pf: spec.pf,
+        physnet: spec.physnet,
+        trusted: spec.trusted,
+        num_vfs: spec.numVfs,
+        vf_driver: spec.vfDriver,
+        owner: spec.owner,
+        bandwidth: spec.bandwidth === null ? null : JSON.stringify(spec.bandwidth),
+      })
+      .where('id', '=', spec.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const now = toSpec(updated);
+    await retagPfs(tx, after, pfs);
+    await bumpHosts(tx, hosts, after);
+    const what = { type: 'spec' as const, id: spec.id, name: now.name };
+    await writeAudit(tx, [objectAudit('spec.update', what, old, now)]);
+    return now;
+  }).catch((e: unknown) => {
+    if (uniqueViolation(e) !== null)
+      throw new VfleetError('CONFLICT', `a spec named ${spec.name} exists`, {
+        field: 'name',
+        kind: 'spec',
+      });
+    throw e;
+  });
 }
 
 async function refuseTakingHeldVfs(
