@@ -27,7 +27,7 @@ function idleAgent(o: { doctorMs?: number; heartbeatMs?: number } = {}) {
     report: (body) => {
       reports.push({ at: world.now, body });
       for (const w of waiters.splice(0)) w();
-      return Promise.resolve();
+      return Promise.resolve(null);
     },
   });
   const running = runAgent(

@@ -208,7 +208,7 @@ function refuseRepeatedVfIndex(report: HostReport): void {
   });
 }
 
-const NOT_REPORTED = 'not reported by the host';
+export const NOT_REPORTED = 'not reported by the host';
 
 /**
  * Moves last_seen, unless a row that only a full sync removes is there: a
