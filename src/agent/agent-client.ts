@@ -3,10 +3,10 @@ import type { ApiBody } from '../api/call-types.js';
 import type { FetchLike } from '../api/client.js';
 import { agentRoutes } from '../api/routes/agent.js';
 import { readDesired } from '../api/schemas/agent.js';
-import type { DesiredAnswer, DesiredRefused } from '../api/schemas/agent.js';
+import type { DesiredAnswer, DesiredRefused, DesiredUnchanged } from '../api/schemas/agent.js';
 
 export type FetchFn = FetchLike;
-export type { DesiredAnswer, DesiredRefused };
+export type { DesiredAnswer, DesiredRefused, DesiredUnchanged };
 
 export type AppliedReport = ApiBody<typeof agentRoutes.applied>;
 export type ReportBody = ApiBody<typeof agentRoutes.report>;
@@ -15,13 +15,22 @@ export type TaskAnswer = ApiBody<typeof agentRoutes.taskDone>;
 /** The agent's side of the controller API (/v1/agent/...), over the one API client. */
 export interface AgentClient {
   register(labels: Readonly<Record<string, string>>): Promise<void>;
-  report(body: ReportBody): Promise<void>;
-  /** The next desired state, read with the API's schema: a malformed one comes back refused. */
+  /** Sends the full report; the digest the controller holds it by (null: an older controller). */
+  report(body: ReportBody): Promise<string | null>;
+  /**
+   * The host is alive and the report `digest` names still holds: false when
+   * the controller needs the full report instead.
+   */
+  heartbeat(digest: string): Promise<boolean>;
+  /**
+   * The next desired state, read with the API's schema: a malformed one comes
+   * back refused; when nothing came above `after`, only `unchanged`.
+   */
   desired(
     after: number,
     waitSeconds: number,
     signal?: AbortSignal,
-  ): Promise<DesiredAnswer | DesiredRefused>;
+  ): Promise<DesiredAnswer | DesiredUnchanged | DesiredRefused>;
   applied(r: AppliedReport): Promise<void>;
   taskDone(id: string, outcome: TaskAnswer): Promise<void>;
 }
@@ -39,10 +48,15 @@ export function createAgentClient(
       await api.call(agentRoutes.register, { body: { host, labels } });
     },
     async report(body) {
-      await api.call(agentRoutes.report, { params, body });
+      const held = await api.call(agentRoutes.report, { params, body });
+      return held.reportDigest ?? null;
+    },
+    async heartbeat(digest) {
+      const r = await api.call(agentRoutes.heartbeat, { params, body: { digest } });
+      return !r.reportNeeded;
     },
     async desired(after, waitSeconds, signal) {
-      const query = { after, waitSeconds };
+      const query = { after, waitSeconds, brief: 'true' as const };
       const o = signal === undefined ? {} : { signal };
       return readDesired(await api.callRaw(agentRoutes.desired, { params, query }, o));
     },

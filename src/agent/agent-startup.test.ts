@@ -59,7 +59,9 @@ describe('agent startup', () => {
         register: () =>
           ++registers < 4 ? Promise.reject(new TypeError('fetch failed')) : Promise.resolve(),
         report: () =>
-          ++reports < 2 ? Promise.reject(new TypeError('other side closed')) : Promise.resolve(),
+          ++reports < 2
+            ? Promise.reject(new TypeError('other side closed'))
+            : Promise.resolve(null),
       },
       stop,
     );

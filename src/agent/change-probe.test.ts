@@ -44,7 +44,7 @@ describe('runAgent with a probe', () => {
     const client = quietClient({
       report: () => {
         reports++;
-        return Promise.resolve();
+        return Promise.resolve(null);
       },
     });
     const numVfs = () => (fingerprint === 'a' ? 1 : 2);

@@ -17,9 +17,12 @@ const PF = '0000:3b:00.0';
  * when the agent sleeps: each round is a step of `rescanMs`, so heartbeats
  * come by the agent's own schedule and the test waits for reports, not time.
  */
-function idleAgent(o: { doctorMs?: number; heartbeatMs?: number } = {}) {
+function idleAgent(
+  o: { doctorMs?: number; heartbeatMs?: number; digests?: boolean; held?: () => boolean } = {},
+) {
   const world = { fingerprint: 'quiet', numVfs: 1, scans: 0, doctors: 0, now: 0 };
   const reports: { at: number; body: ReportBody }[] = [];
+  const beats: { at: number; digest: string }[] = [];
   const waiters: (() => void)[] = [];
   const stop = new AbortController();
   // No new generation: the long poll waits until the agent stops.
@@ -27,7 +30,13 @@ function idleAgent(o: { doctorMs?: number; heartbeatMs?: number } = {}) {
     report: (body) => {
       reports.push({ at: world.now, body });
       for (const w of waiters.splice(0)) w();
-      return Promise.resolve();
+      // A controller that names what it holds (digests), or an older one.
+      return Promise.resolve(o.digests === true ? `digest ${String(reports.length)}` : null);
+    },
+    heartbeat: (digest) => {
+      beats.push({ at: world.now, digest });
+      for (const w of waiters.splice(0)) w();
+      return Promise.resolve(o.held?.() ?? true);
     },
   });
   const running = runAgent(
@@ -64,9 +73,14 @@ function idleAgent(o: { doctorMs?: number; heartbeatMs?: number } = {}) {
   return {
     world,
     reports,
+    beats,
     /** Resolves once `n` reports have gone out in all. */
     async reportsUntil(n: number): Promise<void> {
       while (reports.length < n) await new Promise<void>((r) => waiters.push(r));
+    },
+    /** Resolves once `n` reports and heartbeats by digest have gone out in all. */
+    async sentUntil(n: number): Promise<void> {
+      while (reports.length + beats.length < n) await new Promise<void>((r) => waiters.push(r));
     },
     async stop(): Promise<void> {
       stop.abort();
@@ -124,6 +138,50 @@ describe('heartbeats of an idle agent', () => {
     await a.stop();
     expect(a.reports.map((r) => r.at)).toEqual([0, 5_000]);
     expect(a.reports[1]?.body.inventory).toEqual(a.reports[0]?.body.inventory);
+  });
+});
+
+describe('heartbeats by digest', () => {
+  it('send only the digest the controller named the last report by, while nothing moved', async () => {
+    const a = idleAgent({ digests: true });
+    await a.sentUntil(4);
+    await a.stop();
+    expect(a.reports.map((r) => r.at)).toEqual([0]);
+    expect(a.beats).toEqual([
+      { at: 30_000, digest: 'digest 1' },
+      { at: 60_000, digest: 'digest 1' },
+      { at: 90_000, digest: 'digest 1' },
+    ]);
+  });
+
+  it('send the full report when the controller does not hold it, then its new digest', async () => {
+    let held = false;
+    const a = idleAgent({ digests: true, held: () => held });
+    await a.sentUntil(3);
+    held = true;
+    await a.sentUntil(4);
+    await a.stop();
+    // The refused heartbeat is followed at once by the report it named.
+    expect(a.reports.map((r) => r.at)).toEqual([0, 30_000]);
+    expect(a.reports[1]?.body).toBe(a.reports[0]?.body);
+    expect(a.beats).toEqual([
+      { at: 30_000, digest: 'digest 1' },
+      { at: 60_000, digest: 'digest 2' },
+    ]);
+  });
+
+  it('send the full report when its findings are due again (doctorMs)', async () => {
+    const a = idleAgent({ digests: true, doctorMs: 60_000 });
+    await a.sentUntil(4);
+    await a.stop();
+    expect(a.reports.map((r) => [r.at, r.body.findings?.[0]?.title])).toEqual([
+      [0, '1'],
+      [60_000, '2'],
+    ]);
+    expect(a.beats.map((b) => [b.at, b.digest])).toEqual([
+      [30_000, 'digest 1'],
+      [90_000, 'digest 2'],
+    ]);
   });
 });
 

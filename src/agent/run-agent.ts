@@ -86,8 +86,11 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
   let lastDoctor = -Infinity;
   const doctorMs = d.doctorMs ?? 300_000;
   const probeNow = () => (d.probe && lastScan ? d.probe(lastScan) : Promise.resolve(''));
+  // What the controller holds the last report by (null: an older controller, or none yet).
+  let heldAs: string | null = null;
   const send = async (body: { inventory: HostInventory; findings: readonly Finding[] }) => {
-    await d.client.report(body);
+    heldAs = null;
+    heldAs = await d.client.report(body);
     lastSent = body;
     lastReport = d.clock.now();
   };
@@ -108,10 +111,22 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
     await send({ inventory, findings: await doctorNow() });
     lastKey = key;
   };
-  // Nothing moved since the last scan: the same report, its findings refreshed when stale.
+  /**
+   * Nothing moved since the last scan: the same report, its findings
+   * refreshed when stale. Unchanged, only its digest goes (the controller
+   * holds the rest), unless the controller answers it needs it whole.
+   */
   const heartbeat = async (last: { inventory: HostInventory; findings: readonly Finding[] }) => {
     const stale = d.clock.now() - lastDoctor >= doctorMs;
-    await send(stale ? { inventory: last.inventory, findings: await doctorNow() } : last);
+    if (stale) {
+      await send({ inventory: last.inventory, findings: await doctorNow() });
+      return;
+    }
+    if (heldAs !== null && (await d.client.heartbeat(heldAs))) {
+      lastReport = d.clock.now();
+      return;
+    }
+    await send(last);
   };
   await untilReached('first report', () => report(true));
 
@@ -178,7 +193,7 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
           applied = await refuse(want, applied);
           continue;
         }
-        if (want.generation <= applied) continue;
+        if ('unchanged' in want || want.generation <= applied) continue;
         const result = await d.apply(want.state).then(
           (r) => appliedFrom(want.generation, r, null),
           (e: unknown) => appliedFrom(want.generation, null, e),

@@ -122,6 +122,12 @@ const endpoints = (): Endpoint[] => [
     body: { inventory: simInventory({ name: 'node1', pfs: 1, vfsPerPf: 4 }, 0x10) },
     roles: ['admin', 'agent'],
   },
+  {
+    method: 'POST',
+    path: '/v1/agent/hosts/node1/heartbeat',
+    body: { digest: 'not-held' },
+    roles: ['admin', 'agent'],
+  },
   { method: 'GET', path: '/v1/agent/hosts/node1/desired', roles: ['admin', 'agent'] },
   {
     method: 'POST',

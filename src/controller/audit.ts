@@ -19,6 +19,8 @@ export const AUDITED_ROUTES: Readonly<
 > = {
   'POST /v1/agent/register': { action: 'host.register', object: null },
   'POST /v1/agent/hosts/{id}/report': { action: 'host.report', object: 'host' },
+  // A report by its digest: recorded like one when refused (it writes only last_seen).
+  'POST /v1/agent/hosts/{id}/heartbeat': { action: 'host.report', object: 'host' },
   'POST /v1/agent/hosts/{id}/applied': { action: 'host.applied', object: 'host' },
   'POST /v1/agent/hosts/{id}/tasks/{task}': { action: 'agent.task', object: 'host' },
   'PATCH /v1/hosts/{id}': { action: 'host.label', object: 'host' },

@@ -4,8 +4,8 @@ import type { StoreNotices } from '../core/fleet/store.js';
  * Wakes long-polling agents (and other waiters) when what they wait for
  * changed. The store publishes the keys on commit (StoreNotices: its own
  * triggers, to every controller on the database), so no code path that
- * changes a host has to remember to wake it; a waiter still re-reads the
- * store now and then (config.feedPollMs) in case a notice was lost.
+ * changes a host has to remember to wake it. Notices lost (the listener
+ * reconnected) wake every waiter to read again.
  */
 export interface ChangeFeed {
   /**
@@ -15,6 +15,12 @@ export interface ChangeFeed {
   notify(key: string): void;
   /** Resolves on the next notice for the key (true), or after `ms` or on abort (false). */
   wait(key: string, ms: number, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * A number that moves whenever a notice for `key` comes (or notices may
+   * have been lost): what was read while it stayed put still holds
+   * (notice-memo.ts).
+   */
+  mark(key: string): number;
 }
 
 /** A feed woken by the store's notices; resolves once they flow. */
@@ -27,7 +33,12 @@ export async function storeFeed(notices: StoreNotices): Promise<ChangeFeed> {
 /** A feed and its wake: `wake(null)` wakes every waiter (notices may have been lost). */
 export function createChangeFeed(): { feed: ChangeFeed; wake: (key: string | null) => void } {
   const waiters = new Map<string, Set<() => void>>();
+  // Notices counted; each key keeps the count at its last one (a number per key ever notified).
+  let count = 0;
+  let lost = 0;
+  const marks = new Map<string, number>();
   const wakeKey = (key: string) => {
+    marks.set(key, ++count);
     const set = waiters.get(key);
     if (!set) return;
     waiters.delete(key);
@@ -35,10 +46,14 @@ export function createChangeFeed(): { feed: ChangeFeed; wake: (key: string | nul
   };
   const wake = (key: string | null) => {
     if (key !== null) wakeKey(key);
-    else for (const k of [...waiters.keys()]) wakeKey(k);
+    else {
+      lost = ++count;
+      for (const k of [...waiters.keys()]) wakeKey(k);
+    }
   };
   const feed: ChangeFeed = {
     notify: wakeKey,
+    mark: (key) => Math.max(marks.get(key) ?? 0, lost),
     wait(key, ms, signal) {
       // Already ended: no timer may be left behind to hold the process (shutdown waits for it).
       if (signal?.aborted === true) return Promise.resolve(false);

@@ -30,8 +30,9 @@ export interface ControllerConfig {
    */
   readonly seenSweepMs: number;
   /**
-   * A waiting long poll re-reads the store this often even without a
-   * notice: the safety net under the change feed and its LISTEN/NOTIFY.
+   * A long poll for the whole state (an older agent's) re-reads the store
+   * this often even without a notice; a brief one (today's agents) reads
+   * nothing while no notice for its host comes (desired-poll.ts).
    */
   readonly feedPollMs: number;
   /** A POST /v1/instances Idempotency-Key is remembered this long (then purged by the sweep). */

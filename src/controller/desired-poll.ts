@@ -1,8 +1,8 @@
-import type { z } from '@hono/zod-openapi';
 import { VfleetError } from '../core/errors.js';
 import { desiredHostState } from '../core/fleet/desired-host-state.js';
 import type { ControllerDeps } from './controller-deps.js';
-import type { desiredSchema } from '../api/schemas/agent.js';
+import type { DesiredAnswer, DesiredUnchanged } from '../api/schemas/agent.js';
+import type { NoticeMemo } from './notice-memo.js';
 import { desiredVms } from './vm-desired.js';
 
 /**
@@ -12,28 +12,47 @@ import { desiredVms } from './vm-desired.js';
  * one from the same token answers 409 at once: an agent that gets it sleeps
  * before asking again (run-agent.ts), so two agents sharing a token cannot
  * replace each other in a tight loop, and the log says why.
+ *
+ * A brief poll (today's agents) whose host's generation this controller
+ * knows since the host's last notice (`generations`) reads nothing: it
+ * waits for a notice and, when none came, answers `unchanged`. The store
+ * publishes one on commit of every change of the generation, to every
+ * controller; notices lost to a listener reconnect wake every waiter to
+ * read again (change-feed.ts). A poll for the whole state (older agents)
+ * reads as before, again every feedPollMs.
  */
 export async function waitForDesired(
   deps: ControllerDeps,
   id: string,
-  q: { readonly after: number; readonly waitSeconds: number },
+  q: { readonly after: number; readonly waitSeconds: number; readonly brief?: boolean },
   hangup: AbortSignal,
   replaced?: AbortSignal,
-): Promise<z.infer<typeof desiredSchema>> {
+  generations?: NoticeMemo<number>,
+): Promise<DesiredAnswer | DesiredUnchanged> {
   const deadline = deps.elapsed() + q.waitSeconds * 1000;
   // The agent hanging up, or the controller shutting down, ends the wait.
   const ended = AbortSignal.any([hangup, deps.stopping, replaced].filter((s) => s !== undefined));
   // A function, not the property: the signal flips while we await.
   const isReplaced = () => replaced?.aborted === true;
+  const brief = q.brief === true;
   for (;;) {
     if (isReplaced()) throw replacedError();
+    const left = () => Math.max(0, deadline - deps.elapsed());
+    // Brief, with the generation known since the host's last notice: nothing to read while none comes.
+    const known = brief ? generations?.get(id) : undefined;
+    if (known !== undefined && known <= q.after) {
+      if (left() > 0 && !ended.aborted && (await deps.feed.wait(id, left(), ended))) continue;
+      if (isReplaced()) throw replacedError();
+      return { generation: known, unchanged: true };
+    }
     // Listening before reading: a change made between the read and the wait still wakes it.
     const listening = new AbortController();
     const woken = deps.feed.wait(
       id,
-      Math.max(0, Math.min(deadline - deps.elapsed(), deps.config.feedPollMs)),
+      Math.min(left(), deps.config.feedPollMs),
       AbortSignal.any([ended, listening.signal]),
     );
+    const reading = generations?.reading(id);
     let inputs;
     try {
       inputs = await deps.store.hosts.desiredInputs(id);
@@ -45,16 +64,18 @@ export async function waitForDesired(
       listening.abort();
       throw new VfleetError('NOT_FOUND', `host ${id} is not registered`);
     }
+    const generation = inputs.host.desiredGeneration;
+    if (reading !== undefined) generations?.keep(id, generation, reading);
     if (isReplaced()) {
       listening.abort();
       throw replacedError();
     }
-    const left = deadline - deps.elapsed();
-    if (inputs.host.desiredGeneration > q.after || left <= 0 || ended.aborted) {
+    if (generation > q.after || left() <= 0 || ended.aborted) {
       listening.abort();
+      if (brief && generation <= q.after) return { generation, unchanged: true };
       const vms = await desiredVms(deps, id);
       return {
-        generation: inputs.host.desiredGeneration,
+        generation,
         state: desiredHostState(inputs),
         domains: vms.domains,
         tasks: vms.tasks.map((t) => ({ id: t.id, op: t.op, args: { ...t.args } })),

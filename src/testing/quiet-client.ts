@@ -7,7 +7,8 @@ import type { AgentClient } from '../agent/agent-client.js';
  */
 export const quietClient = (over: Partial<AgentClient> = {}): AgentClient => ({
   register: () => Promise.resolve(),
-  report: () => Promise.resolve(),
+  report: () => Promise.resolve(null),
+  heartbeat: () => Promise.resolve(true),
   desired: (_after, _wait, signal) =>
     new Promise((_resolve, reject) => {
       signal?.addEventListener('abort', () => {

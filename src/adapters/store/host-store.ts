@@ -13,6 +13,7 @@ import { hostCounts, hostPage } from './host-list.js';
 import { hostHolders } from './port-views.js';
 import { toHost, toPf, toVf } from './rows.js';
 import { loadSpecs } from './spec-tagging.js';
+import { heartbeatByDigest, writeSightings } from './host-heartbeat.js';
 
 export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore {
   const get = async (id: string) => {
@@ -116,6 +117,8 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
     },
     holders: (id) => hostHolders(db, id),
     report: (id, report, facts, now) => recordReport(db, id, report, facts, now, tap),
+    heartbeat: (id, digest, now) => heartbeatByDigest(db, id, digest, now),
+    writeSightings: (sightings) => writeSightings(db, sightings),
     async desiredInputs(id) {
       const host = await get(id);
       if (host === null) return null;

@@ -59,6 +59,7 @@ export const toHost = (r: Row<'hosts'>): Host => ({
   memoryMb: r.memory_mb,
   lastApplyMessage: r.last_apply_message,
   findings: r.findings,
+  reportDigest: r.report_digest,
 });
 
 export const toPf = (r: Row<'pfs'>): PfRecord => ({

@@ -1,9 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   appliedSchema,
+  desiredAnswerSchema,
   desiredQuerySchema,
-  desiredSchema,
+  heartbeatAnswerSchema,
+  heartbeatSchema,
   registerSchema,
+  reportAnswerSchema,
   reportSchema,
 } from '../schemas/agent.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
@@ -27,7 +30,22 @@ export const agentRoutes = {
     security,
     summary: 'Report inventory (vfleet host scan JSON) and doctor findings',
     request: { params: idParam, body: jsonBody(reportSchema) },
-    responses: { 200: jsonOk(hostSchema, 'The host'), ...errorResponses },
+    responses: {
+      200: jsonOk(reportAnswerSchema, 'The host, and the digest of the report it holds'),
+      ...errorResponses,
+    },
+  }),
+  heartbeat: createRoute({
+    method: 'post',
+    path: '/v1/agent/hosts/{id}/heartbeat',
+    tags: ['agent'],
+    security,
+    summary: 'The host is alive and its last report still holds (by its digest)',
+    request: { params: idParam, body: jsonBody(heartbeatSchema) },
+    responses: {
+      200: jsonOk(heartbeatAnswerSchema, 'Recorded, or the full report is needed'),
+      ...errorResponses,
+    },
   }),
   desired: createRoute({
     method: 'get',
@@ -36,7 +54,10 @@ export const agentRoutes = {
     security,
     summary: 'The state to apply; long-polls up to waitSeconds for a generation above `after`',
     request: { params: idParam, query: desiredQuerySchema },
-    responses: { 200: jsonOk(desiredSchema, 'Desired state'), ...errorResponses },
+    responses: {
+      200: jsonOk(desiredAnswerSchema, 'Desired state (or, brief, unchanged)'),
+      ...errorResponses,
+    },
   }),
   applied: createRoute({
     method: 'post',

@@ -5,6 +5,7 @@ import { normalizePciAddress } from '../../core/pci-address.js';
 import { jsonBoundsProblem } from '../../core/json-bounds.js';
 import { fieldPath } from '../../core/validation.js';
 import { int, labelsSchema, nameSchema, textSchema } from './common.js';
+import { hostSchema } from './hosts.js';
 import { DOMAIN_TASK_OPS } from '../../core/libvirt/domain-task-ops.js';
 import {
   domainResultSchema,
@@ -140,6 +141,16 @@ export const reportSchema = z
   .strict()
   .openapi('AgentReport');
 
+/** The report's answer: the host, and what a heartbeat names that report by. */
+export const reportAnswerSchema = hostSchema
+  .extend({
+    reportDigest: z.string().nullable().optional().openapi({
+      description:
+        'the digest of the report the controller now holds: a heartbeat sends it instead of the report (POST .../heartbeat)',
+    }),
+  })
+  .openapi('AgentReportAnswer');
+
 export const desiredQuerySchema = z.object({
   after: z.coerce
     .number()
@@ -154,6 +165,10 @@ export const desiredQuerySchema = z.object({
     .max(60)
     .default(0)
     .openapi({ description: 'long-poll: wait up to this for a newer generation' }),
+  brief: z.enum(['true', 'false']).default('false').openapi({
+    description:
+      'true: when no generation above `after` came, answer `{generation, unchanged: true}` instead of the whole state',
+  }),
 });
 
 const desiredPf = z.object({
@@ -236,7 +251,36 @@ export const appliedSchema = z
   .strict()
   .openapi('AgentApplied');
 
+/**
+ * A brief long poll's answer when nothing came above `after`: the agent has
+ * applied this already, so the controller sends (and reads) nothing more.
+ */
+export const desiredUnchangedSchema = z
+  .object({ generation: z.number(), unchanged: z.literal(true) })
+  .openapi('DesiredUnchanged');
+
+export const desiredAnswerSchema = z.union([desiredSchema, desiredUnchangedSchema]);
+
+/**
+ * A heartbeat when nothing moved on the host: the digest the controller
+ * gave for the last full report instead of the report itself.
+ */
+export const heartbeatSchema = z
+  .object({ digest: z.string().min(1).max(128) })
+  .strict()
+  .openapi('AgentHeartbeat');
+
+export const heartbeatAnswerSchema = z
+  .object({
+    reportNeeded: z.boolean().openapi({
+      description:
+        "true: the controller does not hold that report (it changed, or a device the host stopped reporting was let go): send the full report; false: recorded as the host's sighting",
+    }),
+  })
+  .openapi('AgentHeartbeatAnswer');
+
 export type DesiredAnswer = z.output<typeof desiredSchema>;
+export type DesiredUnchanged = z.output<typeof desiredUnchangedSchema>;
 
 /** A desired state the agent would not apply: what was wrong, and the generation it refuses. */
 export interface DesiredRefused {
@@ -251,7 +295,9 @@ export interface DesiredRefused {
  * The agent's reading of GET .../desired: the same schema the controller
  * documents and answers with, applied before anything is acted on.
  */
-export function readDesired(data: unknown): DesiredAnswer | DesiredRefused {
+export function readDesired(data: unknown): DesiredAnswer | DesiredUnchanged | DesiredRefused {
+  const brief = desiredUnchangedSchema.safeParse(data);
+  if (brief.success) return brief.data;
   const r = desiredSchema.safeParse(data);
   if (r.success) return r.data;
   const issue = r.error.issues[0];

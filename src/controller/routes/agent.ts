@@ -5,11 +5,14 @@ import { waitForDesired } from '../desired-poll.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { recordApplied } from '../hosts/record-applied.js';
 import { recordReport } from '../hosts/record-report.js';
+import { recordHeartbeat } from '../hosts/record-heartbeat.js';
+import { createIdleAgents } from '../idle-agents.js';
 import { hostOut } from '../views.js';
 
 export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps): void {
   const now = () => new Date(deps.now()).toISOString();
   const staleBefore = () => new Date(deps.now() - deps.config.staleAfterMs).toISOString();
+  const idle = createIdleAgents(deps);
 
   app.openapi(agentRoutes.register, async (c) => {
     const b = c.req.valid('json');
@@ -22,7 +25,13 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     const { id } = c.req.valid('param');
     requireHost(c.var.principal, id);
     const h = await recordReport(deps, id, c.req.valid('json'));
-    return c.json(hostOut(h, staleBefore()), 200);
+    return c.json({ ...hostOut(h, staleBefore()), reportDigest: h.reportDigest ?? null }, 200);
+  });
+
+  app.openapi(agentRoutes.heartbeat, async (c) => {
+    const { id } = c.req.valid('param');
+    requireHost(c.var.principal, id);
+    return c.json(await recordHeartbeat(deps, idle, id, c.req.valid('json').digest), 200);
   });
 
   app.openapi(agentRoutes.desired, async (c) => {
@@ -32,7 +41,15 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     // A zero wait is a plain read and replaces nothing.
     const poll = q.waitSeconds > 0 ? deps.longPolls.enter(`${c.var.principal.id}:${id}`) : null;
     try {
-      return c.json(await waitForDesired(deps, id, q, c.req.raw.signal, poll?.replaced), 200);
+      const answer = await waitForDesired(
+        deps,
+        id,
+        { ...q, brief: q.brief === 'true' },
+        c.req.raw.signal,
+        poll?.replaced,
+        idle.generations,
+      );
+      return c.json(answer, 200);
     } finally {
       poll?.leave();
     }

@@ -94,11 +94,25 @@ export interface HostStore {
   report(id: string, report: HostReport, facts: HostRenderFacts, now: string): Promise<Host>;
   desiredInputs(id: string): Promise<DesiredInputs | null>;
   /**
+   * A heartbeat naming the last full report by its digest: true (last_seen
+   * moved) when the host holds that report and no device waits for a full
+   * sync to go; false when the agent must send the report in full.
+   */
+  heartbeat(id: string, digest: string, now: string): Promise<boolean>;
+  /** Writes last_seen for many hosts at once (never moving one back). */
+  writeSightings(sightings: readonly Sighting[]): Promise<void>;
+  /**
    * Records the applied generation, the agent's domain results and IRQ pins,
    * and releases each instance whose domain is now gone as asked, with its
    * events, in one transaction. Returns the host as the generation left it.
    */
   applied(id: string, outcome: ApplyOutcome, vms: AppliedVms, now: string): Promise<Host>;
+}
+
+/** A host heard from at `at` (ISO time). */
+export interface Sighting {
+  readonly id: string;
+  readonly at: string;
 }
 
 /** What an applied report says of the host's domains, kept with its generation. */

@@ -58,6 +58,8 @@ export interface Host {
   readonly memoryMb: number | null;
   readonly lastApplyMessage: string | null;
   readonly findings: readonly unknown[];
+  /** What a heartbeat names the last full report by (its digest); absent where not read. */
+  readonly reportDigest?: string | null;
 }
 
 /** Health as shown: a host not seen since `staleBefore` is stale whatever it said last. */

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
+import { inventory, pf } from '../testing/inventory-builders.js';
+import { startSocketController, type SocketController } from '../testing/socket-controller.js';
+import { createAgentClient, type FetchFn } from './agent-client.js';
+import { runAgent } from './run-agent.js';
+
+let ctl: SocketController;
+beforeAll(async () => {
+  ctl = await startSocketController('vfleet-heartbeat-', DEFAULT_CONFIG);
+}, 60_000);
+afterAll(async () => {
+  await ctl.close();
+});
+
+describe('an idle agent against a real controller', () => {
+  it('after its full reports sends heartbeats by digest, which the controller holds', async () => {
+    const sent: { path: string; answer: unknown }[] = [];
+    // The real fetch, watched: which routes the agent used and what came back.
+    const watched: FetchFn = async (url, init) => {
+      const res = await fetch(url, init);
+      const path = new URL(url).pathname;
+      if (init.method === 'POST') sent.push({ path, answer: await res.clone().json() });
+      return res;
+    };
+    const stop = new AbortController();
+    const running = runAgent(
+      {
+        client: createAgentClient(ctl.url, ctl.token, 'idle1', watched),
+        labels: {},
+        scan: () => Promise.resolve(inventory([pf('0000:3b:00.0', { vfCount: 2 })])),
+        probe: () => Promise.resolve('nothing moves'),
+        doctor: () => Promise.resolve([]),
+        apply: () => Promise.reject(new Error('no host layer in this test')),
+        clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+        log: () => undefined,
+        rescanMs: 50,
+        heartbeatMs: 200,
+        longPollSeconds: 30,
+      },
+      stop.signal,
+    );
+    try {
+      const beats = () => sent.filter((s) => s.path.endsWith('/heartbeat'));
+      for (let t = 0; t < 200 && beats().length < 3; t++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(beats().length).toBeGreaterThanOrEqual(3);
+      for (const b of beats()) expect(b.answer).toEqual({ reportNeeded: false });
+      // The first report, and the one after the first apply: no more while nothing moves.
+      const reports = sent.filter((s) => s.path.endsWith('/report'));
+      expect(reports.length).toBeLessThanOrEqual(2);
+      const held = reports.at(-1)?.answer as { reportDigest?: string };
+      expect(held.reportDigest).toEqual(expect.any(String));
+    } finally {
+      stop.abort();
+      await running.catch(() => undefined);
+    }
+  }, 60_000);
+});
