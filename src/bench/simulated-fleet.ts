@@ -9,6 +9,7 @@ import { networkRoutes } from '../api/routes/networks.js';
 import { physnetRoutes } from '../api/routes/physnets.js';
 import { specRoutes } from '../api/routes/specs.js';
 import { tokenRoutes } from '../api/routes/tokens.js';
+import { VfleetError } from '../core/errors.js';
 import type { HostInventory } from '../core/inventory.js';
 import { applySimulated, simulatedInventory } from './simulated-host.js';
 
@@ -133,13 +134,30 @@ export async function startSimulatedFleet(
     memoryMb: 1 << 20,
   };
 
+  /**
+   * Host `name`'s agent token. A request that got no answer (at thousands of
+   * agents this process's event loop runs late, so it may reuse a kept-alive
+   * connection the controller has just closed) is sent again under a new
+   * name: the lost one may have been made, and its secret went with the answer.
+   */
+  const agentToken = async (name: string): Promise<string> => {
+    for (let attempt = 0; ; attempt++) {
+      const body = {
+        name: attempt === 0 ? `sim-${name}` : `sim-${name}-${attempt}`,
+        role: 'agent',
+        host: name,
+      } as const;
+      try {
+        return (await admin.call(tokenRoutes.create, { body })).token;
+      } catch (e) {
+        if (attempt >= 2 || !(e instanceof VfleetError) || e.code !== 'MISSING_DEPENDENCY') throw e;
+      }
+    }
+  };
   /** Starts host i's agent; resolves when it applied a generation and long-polls for the next. */
   const join = async (i: number): Promise<void> => {
     const name = simulatedHostName(i);
-    const created = await admin.call(tokenRoutes.create, {
-      body: { name: `sim-${name}`, role: 'agent', host: name },
-    });
-    const base = createAgentClient(url, created.token, name, fetchFn);
+    const base = createAgentClient(url, await agentToken(name), name, fetchFn);
     let inventory: HostInventory = simulatedInventory({
       name,
       pfs: shape.pfsPerHost,
