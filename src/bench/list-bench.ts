@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { realWorld } from '../bin/real-world.js';
+import { startReadBenchController } from './read-bench-controller.js';
 import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
-import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
-import { runController } from '../controller/run-controller.js';
-import { UNLIMITED_QUOTAS } from '../core/fleet/quota.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
 import { seedFleet } from './fleet-seed.js';
 import { LIST_CASES, PAGE_TARGET_MS, judge, type ListCase } from './list-cases.js';
@@ -150,20 +144,9 @@ async function measure(store: OpenedStore) {
   const t0 = performance.now();
   await makeListFleet(store, now);
   const seedSeconds = round((performance.now() - t0) / 1000);
-  const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-'));
-  const ctl = await runController({
-    ...realWorld,
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    adminTokenFile: join(dir, 'admin-token'),
-    config: { ...DEFAULT_CONFIG, quotas: UNLIMITED_QUOTAS },
-    now: () => now,
-    log: () => undefined,
-    serializeClaims: store.embedded,
-  });
+  const ctl = await startReadBenchController(store, now);
   try {
-    const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+    const token = ctl.token;
     const c = client(ctl.url, token);
     const instanceSeconds = await holdInstances(c);
     await sql`analyze`.execute(store.db);
@@ -183,7 +166,6 @@ async function measure(store: OpenedStore) {
     return { seedSeconds, instances: INSTANCES, ports: 2 * INSTANCES, instanceSeconds, lists };
   } finally {
     await ctl.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

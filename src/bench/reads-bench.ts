@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { realWorld } from '../bin/real-world.js';
+import { startReadBenchController } from './read-bench-controller.js';
 import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
-import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
-import { runController } from '../controller/run-controller.js';
-import { UNLIMITED_QUOTAS } from '../core/fleet/quota.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
 import { makeListFleet } from './list-bench.js';
 import { judge, PAGE_TARGET_MS } from './list-cases.js';
@@ -100,20 +94,9 @@ async function claimTriggers(store: OpenedStore) {
 async function measure(store: OpenedStore) {
   const now = Date.now();
   await makeListFleet(store, now);
-  const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-'));
-  const ctl = await runController({
-    ...realWorld,
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    adminTokenFile: join(dir, 'admin-token'),
-    config: { ...DEFAULT_CONFIG, quotas: UNLIMITED_QUOTAS },
-    now: () => now,
-    log: () => undefined,
-    serializeClaims: store.embedded,
-  });
+  const ctl = await startReadBenchController(store, now);
   try {
-    const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+    const token = ctl.token;
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${ctl.url}${path}`, {
         method,
@@ -156,7 +139,6 @@ async function measure(store: OpenedStore) {
     };
   } finally {
     await ctl.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
