@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Sighting } from '../../core/fleet/host-store.js';
 import type { Database } from './db-types.js';
-import { NOT_REPORTED } from './inventory-rows.js';
+import { vfAwaitsFullSync } from './inventory-rows.js';
 
 /**
  * A heartbeat by digest (POST .../heartbeat): moves last_seen when the host
@@ -24,18 +24,7 @@ export async function heartbeatByDigest(
     .where('id', '=', id)
     .where('healthy', 'is not', null)
     .where('report_digest', '=', digest)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('vfs')
-            .select('vfs.id')
-            .whereRef('vfs.host_id', '=', 'hosts.id')
-            .where('vfs.port_id', 'is', null)
-            .where('vfs.note', '=', NOT_REPORTED),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(vfAwaitsFullSync(eb)))
     .where((eb) =>
       eb.not(
         eb.exists(

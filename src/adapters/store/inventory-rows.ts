@@ -1,5 +1,5 @@
 // A full report's PF and VF rows, written set-based: one statement per table and purpose.
-import { sql, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import { governingSpec, vfTags, wholePfTags } from '../../core/fleet/spec-match.js';
 import type { HostReport } from '../../core/fleet/host-store.js';
@@ -10,6 +10,21 @@ import { fleetOn } from './audit-entries.js';
 type Tx = Transaction<Database>;
 
 export const NOT_REPORTED = 'not reported by the host';
+
+/**
+ * Whether the host has a VF it stopped reporting while a port held it, let
+ * go since: only a full sync removes that row, so no heartbeat (repeated
+ * report or digest) may stand in for one while it is there.
+ */
+export const vfAwaitsFullSync = (eb: ExpressionBuilder<Database, 'hosts'>) =>
+  eb.exists(
+    eb
+      .selectFrom('vfs')
+      .select('vfs.id')
+      .whereRef('vfs.host_id', '=', 'hosts.id')
+      .where('vfs.port_id', 'is', null)
+      .where('vfs.note', '=', NOT_REPORTED),
+  );
 
 // Rows per multi-row insert: 12 columns x 4,000 stays under PostgreSQL's 65,535 parameters.
 const CHUNK = 4_000;

@@ -11,7 +11,7 @@ import { writeAudit } from './audit-scope.js';
 import { fleetOn } from './audit-entries.js';
 import { bumpIfDeclaredStateMoved, loadSpecs } from './spec-tagging.js';
 import { shareSpecsLock } from './spec-scope.js';
-import { NOT_REPORTED, writeInventory } from './inventory-rows.js';
+import { vfAwaitsFullSync, writeInventory } from './inventory-rows.js';
 import { writeHostFacts } from './host-facts.js';
 import { toHost } from './rows.js';
 
@@ -147,18 +147,7 @@ async function heartbeat(tx: Tx, id: string, report: HostReport, now: string) {
     .updateTable('hosts')
     .set({ last_seen: now })
     .where('id', '=', id)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('vfs')
-            .select('vfs.id')
-            .whereRef('vfs.host_id', '=', 'hosts.id')
-            .where('vfs.port_id', 'is', null)
-            .where('vfs.note', '=', NOT_REPORTED),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(vfAwaitsFullSync(eb)))
     .where((eb) => {
       let gone = eb
         .selectFrom('pfs')
