@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { startReadBenchController } from './read-bench-controller.js';
-import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
-import { startPgCluster } from '../testing/pg-cluster.js';
+import { startReadBenchController, withReadBenchStore } from './read-bench-controller.js';
+import type { OpenedStore } from '../adapters/store/open-store.js';
 import { seedFleet } from './fleet-seed.js';
 import { LIST_CASES, PAGE_TARGET_MS, judge, type ListCase } from './list-cases.js';
 import { round } from './stats.js';
@@ -170,27 +168,16 @@ async function measure(store: OpenedStore) {
 }
 
 export async function listsBench() {
-  const cluster = await startPgCluster();
-  try {
-    const url = await cluster.createDatabase(`bench_${randomUUID().replace(/-/g, '')}`);
-    const store = await openStore({ kind: 'postgres', url, poolSize: 10 });
-    try {
-      const r = await measure(store);
-      const failing = Object.entries(r.lists)
-        .filter(([, m]) => !m.first.pass || m.deep?.pass === false)
-        .map(([name]) => name);
-      return {
-        fleet: `${FLEET.hosts.toLocaleString('en')} hosts x ${FLEET.pfsPerHost} PFs x ${FLEET.vfsPerPf} VFs on PostgreSQL`,
-        targetMs: PAGE_TARGET_MS,
-        repeats: REPEATS,
-        allPass: failing.length === 0,
-        failing,
-        ...r,
-      };
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await cluster.stop();
-  }
+  const r = await withReadBenchStore(measure);
+  const failing = Object.entries(r.lists)
+    .filter(([, m]) => !m.first.pass || m.deep?.pass === false)
+    .map(([name]) => name);
+  return {
+    fleet: `${FLEET.hosts.toLocaleString('en')} hosts x ${FLEET.pfsPerHost} PFs x ${FLEET.vfsPerPf} VFs on PostgreSQL`,
+    targetMs: PAGE_TARGET_MS,
+    repeats: REPEATS,
+    allPass: failing.length === 0,
+    failing,
+    ...r,
+  };
 }

@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OpenedStore } from '../adapters/store/open-store.js';
+import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
 import { realWorld } from '../bin/real-world.js';
 import { DEFAULT_CONFIG } from '../controller/controller-deps.js';
 import { runController } from '../controller/run-controller.js';
 import { UNLIMITED_QUOTAS } from '../core/fleet/quota.js';
+import { startPgCluster } from '../testing/pg-cluster.js';
 
 export interface ReadBenchController {
   readonly url: string;
@@ -45,4 +47,22 @@ export async function startReadBenchController(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `measure` on a fresh database of a throwaway PostgreSQL cluster, removed afterwards. */
+export async function withReadBenchStore<T>(
+  measure: (store: OpenedStore) => Promise<T>,
+): Promise<T> {
+  const cluster = await startPgCluster();
+  try {
+    const url = await cluster.createDatabase(`bench_${randomUUID().replace(/-/g, '')}`);
+    const store = await openStore({ kind: 'postgres', url, poolSize: 10 });
+    try {
+      return await measure(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await cluster.stop();
+  }
 }

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { startReadBenchController } from './read-bench-controller.js';
-import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
-import { startPgCluster } from '../testing/pg-cluster.js';
+import { startReadBenchController, withReadBenchStore } from './read-bench-controller.js';
+import type { OpenedStore } from '../adapters/store/open-store.js';
 import { makeListFleet } from './list-bench.js';
 import { judge, PAGE_TARGET_MS } from './list-cases.js';
 import { round } from './stats.js';
@@ -143,23 +141,14 @@ async function measure(store: OpenedStore) {
 }
 
 export async function readsBench() {
-  const cluster = await startPgCluster();
-  try {
-    const url = await cluster.createDatabase(`bench_${randomUUID().replace(/-/g, '')}`);
-    const store = await openStore({ kind: 'postgres', url, poolSize: 10 });
-    try {
-      const t0 = performance.now();
-      const r = await measure(store);
-      return {
-        fleet: '10,000 hosts x 2 PFs x 64 VFs on PostgreSQL',
-        targetMs: PAGE_TARGET_MS,
-        seconds: round((performance.now() - t0) / 1000),
-        ...r,
-      };
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await cluster.stop();
-  }
+  return withReadBenchStore(async (store) => {
+    const t0 = performance.now();
+    const r = await measure(store);
+    return {
+      fleet: '10,000 hosts x 2 PFs x 64 VFs on PostgreSQL',
+      targetMs: PAGE_TARGET_MS,
+      seconds: round((performance.now() - t0) / 1000),
+      ...r,
+    };
+  });
 }
