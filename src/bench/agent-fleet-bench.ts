@@ -9,8 +9,8 @@ import { simulatedHostName, startSimulatedFleet } from './simulated-fleet.js';
 import { round } from './stats.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const numberEnv = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? NaN);
+const positiveOr = (text: string | undefined, fallback: number) => {
+  const v = Number(text ?? NaN);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
@@ -25,15 +25,12 @@ const numberEnv = (name: string, fallback: number) => {
  * and to its apply result. VFLEET_BENCH_HOSTS and VFLEET_BENCH_IDLE_SECONDS
  * shrink it for a try; VFLEET_BENCH_CPU_PROF=DIR profiles the controller.
  */
-export async function agentFleetBench() {
-  const hosts = numberEnv('VFLEET_BENCH_HOSTS', 10_000);
-  const idleSeconds = numberEnv('VFLEET_BENCH_IDLE_SECONDS', 60);
+export async function agentFleetBench(env: Readonly<Record<string, string | undefined>>) {
+  const hosts = positiveOr(env.VFLEET_BENCH_HOSTS, 10_000);
+  const idleSeconds = positiveOr(env.VFLEET_BENCH_IDLE_SECONDS, 60);
   const group = Math.min(1_000, Math.ceil(hosts / 10));
-  const profileDir = process.env.VFLEET_BENCH_CPU_PROF;
-  const ticks = await createExecRunner({ path: process.env.PATH, env: process.env }).run(
-    'getconf',
-    ['CLK_TCK'],
-  );
+  const profileDir = env.VFLEET_BENCH_CPU_PROF;
+  const ticks = await createExecRunner({ path: env.PATH, env }).run('getconf', ['CLK_TCK']);
   const ticksPerSecond = Number(ticks.stdout.trim()) || 100;
   const pg = await startPgCluster();
   try {

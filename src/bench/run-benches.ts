@@ -32,7 +32,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   eightVfsOnEightPfs: eightPfBench,
   claimFloor: () => claimFloorBench(),
   agentIdle: agentIdleBench,
-  agentFleet: agentFleetBench,
+  // Its fleet size, idle window and profile folder come from the environment (VFLEET_BENCH_*).
+  agentFleet: () => agentFleetBench(process.env),
   hostQueries: hostQueriesBench,
   dashboard: dashboardBench,
   // The environment is read here only (the benches' composition root): kit folder, sizes, budget.
