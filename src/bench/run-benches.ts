@@ -6,6 +6,7 @@ import { applyProcessBench } from './apply-process-bench.js';
 import { labBench, labSuiteBench } from './lab-bench.js';
 import { agentIdleBench } from './agent-idle-bench.js';
 import { agentFleetBench } from './agent-fleet-bench.js';
+import { idleRequestBench } from './idle-request-bench.js';
 import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
 import { claimFloorBench } from './claim-floor.js';
 import { scanBench } from './scan-bench.js';
@@ -34,6 +35,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   agentIdle: agentIdleBench,
   // Its fleet size, idle window and profile folder come from the environment (VFLEET_BENCH_*).
   agentFleet: () => agentFleetBench(process.env),
+  idleRequest: idleRequestBench,
   hostQueries: hostQueriesBench,
   dashboard: dashboardBench,
   // The environment is read here only (the benches' composition root): kit folder, sizes, budget.

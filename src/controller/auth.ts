@@ -44,7 +44,9 @@ export function requestAuth(deps: ControllerDeps): MiddlewareHandler<AppEnv> {
           'UNAUTHORIZED',
           'send Authorization: Bearer <token>, or sign in to the dashboard (POST /v1/session)',
         );
-      const token = await deps.store.tokens.byHash(hashSecret(m[1]));
+      const token = await deps.tokenCache.lookup(hashSecret(m[1]), (h) =>
+        deps.store.tokens.byHash(h),
+      );
       if (token === null) throw new VfleetError('UNAUTHORIZED', 'unknown or revoked token');
       c.set('principal', token);
     }

@@ -13,6 +13,7 @@ import type { FleetView } from './fleet-view.js';
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './live-migration-effects.js';
 import type { LongPolls } from './long-polls.js';
 import type { ControllerMetrics } from './metrics/controller-metrics.js';
+import type { TokenCache } from './token-cache.js';
 
 export interface ControllerConfig {
   /** A host not heard from for this long is stale and not scheduled on. */
@@ -156,6 +157,8 @@ export interface ControllerDeps {
   readonly ids: IdSource;
   readonly config: ControllerConfig;
   readonly feed: ChangeFeed;
+  /** The tokens looked up, kept until the store's `(tokens)` notice (token-cache.ts). */
+  readonly tokenCache: TokenCache;
   /**
    * Wraps each schedule-and-claim round: a one-at-a-time queue on the
    * embedded store (one connection), a pass-through on PostgreSQL, where row

@@ -83,6 +83,29 @@ describe("the controller's request log", () => {
     ]);
   });
 
+  it("leaves an agent's answered heartbeat out at info, like its long polls; a refused one is in", async () => {
+    const agent = await h.token('agent', { host: 'node1' });
+    const other = await h.token('agent', { host: 'node2' });
+    expect(
+      (await h.call('POST', '/v1/agent/register', agent, { host: 'node1', labels: {} })).status,
+    ).toBe(200);
+    const before = lines().length;
+    const beat = (token: string) =>
+      h.app.request('/v1/agent/hosts/node1/heartbeat', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ digest: 'not-the-last-report' }),
+      });
+    const answered = await beat(agent);
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({ reportNeeded: true });
+    expect((await beat(other)).status).toBe(403);
+    const added = lines().slice(before);
+    expect(added.map((l) => [l.level, l.route, l.status, l.host])).toEqual([
+      ['info', '/v1/agent/hosts/:id/heartbeat', 403, 'node1'],
+    ]);
+  });
+
   it('makes a request id when none, or no sane one, came, and answers it', async () => {
     const made = (await send('GET', '/healthz', {})).headers.get('x-request-id');
     expect(made).toMatch(/^[0-9a-f-]{36}$/);

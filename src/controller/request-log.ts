@@ -22,10 +22,21 @@ function namedIn(route: string, path: string): { host?: string; instance?: strin
   return out;
 }
 
-/** Errors at error, writes and refusals at info, reads and long polls at debug (no flood). */
-function levelOf(method: string, status: number): LogLevel {
+/**
+ * Writes every agent sends on a timer whatever happens, answered: as
+ * routine as its long polls, so logged like them (a fleet of 10,000 agents
+ * heartbeats several hundred times a second).
+ */
+const ROUTINE_WRITES = new Set(['/v1/agent/hosts/:id/heartbeat']);
+
+/**
+ * Errors at error, writes and refusals at info; reads, long polls and agents'
+ * heartbeats at debug (no flood).
+ */
+function levelOf(method: string, route: string, status: number): LogLevel {
   if (status >= 500) return 'error';
-  return WRITES.has(method) || status >= 400 ? 'info' : 'debug';
+  if (status >= 400) return 'info';
+  return WRITES.has(method) && !ROUTINE_WRITES.has(route) ? 'info' : 'debug';
 }
 
 /**
@@ -47,9 +58,11 @@ export function requestLog(
     const logger = deps.logger;
     if (logger === undefined) return;
     const route = routeOf(c);
-    const token = (c.get('principal') as Token | undefined)?.name;
     const status = c.res.status;
-    logger.log(levelOf(c.req.method, status), `${c.req.method} ${route} ${String(status)}`, {
+    const level = levelOf(c.req.method, route, status);
+    if (logger.enabled?.(level) === false) return;
+    const token = (c.get('principal') as Token | undefined)?.name;
+    logger.log(level, `${c.req.method} ${route} ${String(status)}`, {
       reqId,
       method: c.req.method,
       route,

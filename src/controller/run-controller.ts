@@ -6,6 +6,7 @@ import { createControllerApp } from './app.js';
 import { ensureAdminToken } from './bootstrap-admin.js';
 import { startFleetView } from './fleet-view.js';
 import { storeFeed } from './change-feed.js';
+import { createTokenCache } from './token-cache.js';
 import type { ControllerConfig, ControllerDeps, HttpLimits, IdSource } from './controller-deps.js';
 import { unserialized } from './controller-deps.js';
 import { eventFields, eventLogLine } from './events.js';
@@ -80,6 +81,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
   });
   const registry = o.metrics ?? new Registry();
   const metrics = createControllerMetrics(registry);
+  const feed = await storeFeed(o.store.notices);
   const deps: ControllerDeps = {
     store: o.store,
     now: o.now,
@@ -87,7 +89,8 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     ids: o.ids,
     random: o.random,
     config: o.config,
-    feed: await storeFeed(o.store.notices),
+    feed,
+    tokenCache: createTokenCache(feed),
     claimRound: o.serializeClaims ? createSerial() : unserialized,
     fleetView,
     stopping: stopping.signal,

@@ -76,6 +76,12 @@ export interface ImageFs {
  */
 export interface Logger {
   log(level: LogLevel, msg: string, fields?: Readonly<Record<string, unknown>>): void;
+  /**
+   * Whether a line at `level` would be written: a caller that logs on every
+   * request asks first and builds no fields for a line left out. Absent:
+   * every level is.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
 /** Logs nothing: for callers that were given no logger. */

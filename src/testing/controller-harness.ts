@@ -5,6 +5,7 @@ import { hashSecret, newSecret } from '../controller/auth.js';
 import { createControllerApp } from '../controller/app.js';
 import { startFleetView } from '../controller/fleet-view.js';
 import { storeFeed } from '../controller/change-feed.js';
+import { createTokenCache } from '../controller/token-cache.js';
 import type {
   AppEnv,
   ControllerConfig,
@@ -91,6 +92,7 @@ export async function harnessOn(
     },
     id: realWorld.ids.uuid(),
   });
+  const feed = await storeFeed(store.notices);
   const deps: ControllerDeps = {
     store,
     now: () => h.clock,
@@ -98,7 +100,8 @@ export async function harnessOn(
     ids: options.ids ?? realWorld.ids,
     random: realWorld.random,
     config: { ...DEFAULT_CONFIG, ...config },
-    feed: await storeFeed(store.notices),
+    feed,
+    tokenCache: createTokenCache(feed),
     claimRound: (options.serializeClaims ?? store.embedded) ? createSerial() : unserialized,
     fleetView,
     longPolls: createLongPolls(),

@@ -42,6 +42,10 @@ describe('the pino logger', () => {
     c.logger.log('warn', 'a slow apply');
     const lines = c.text().trim().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['a slow apply']);
+    // Asked first by callers that log per request, so they build no fields for a line left out.
+    expect(
+      ['debug', 'info', 'warn', 'error'].map((l) => c.logger.enabled?.(l as LogLevel)),
+    ).toEqual([false, false, true, true]);
   });
 
   it('pretty is a readable line, not JSON, with the fields named', () => {

@@ -42,5 +42,6 @@ export function createPinoLogger(o: PinoLoggerOptions): Logger {
     log(level, msg, fields) {
       p[level](fields ?? {}, msg);
     },
+    enabled: (level) => p.isLevelEnabled(level),
   };
 }

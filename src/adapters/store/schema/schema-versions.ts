@@ -18,6 +18,7 @@ import { schedulerNotices } from './0016-scheduler-notices.js';
 import { listIndexes } from './0017-list-indexes.js';
 import { reportDigest } from './0018-report-digest.js';
 import { vfTallies } from './0019-vf-tallies.js';
+import { tokensNotices } from './0020-tokens-notices.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -49,5 +50,6 @@ export const schemaVersions: MigrationProvider = {
       '0017-list-indexes': listIndexes,
       '0018-report-digest': reportDigest,
       '0019-vf-tallies': vfTallies,
+      '0020-tokens-notices': tokensNotices,
     }),
 };
