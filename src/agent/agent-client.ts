@@ -30,6 +30,8 @@ export interface AgentClient {
     after: number,
     waitSeconds: number,
     signal?: AbortSignal,
+    /** The last report's digest: the poll is the host's heartbeat too (its answer says reportNeeded). */
+    digest?: string,
   ): Promise<DesiredAnswer | DesiredUnchanged | DesiredRefused>;
   applied(r: AppliedReport): Promise<void>;
   taskDone(id: string, outcome: TaskAnswer): Promise<void>;
@@ -55,8 +57,13 @@ export function createAgentClient(
       const r = await api.call(agentRoutes.heartbeat, { params, body: { digest } });
       return !r.reportNeeded;
     },
-    async desired(after, waitSeconds, signal) {
-      const query = { after, waitSeconds, brief: 'true' as const };
+    async desired(after, waitSeconds, signal, digest) {
+      const query = {
+        after,
+        waitSeconds,
+        brief: 'true' as const,
+        ...(digest === undefined ? {} : { digest }),
+      };
       const o = signal === undefined ? {} : { signal };
       return readDesired(await api.callRaw(agentRoutes.desired, { params, query }, o));
     },

@@ -18,11 +18,19 @@ const PF = '0000:3b:00.0';
  * come by the agent's own schedule and the test waits for reports, not time.
  */
 function idleAgent(
-  o: { doctorMs?: number; heartbeatMs?: number; digests?: boolean; held?: () => boolean } = {},
+  o: {
+    doctorMs?: number;
+    heartbeatMs?: number;
+    digests?: boolean;
+    held?: (digest: string) => boolean;
+    /** The controller takes a poll that carries a digest as a heartbeat (held: reportNeeded false). */
+    pollsHeard?: boolean;
+  } = {},
 ) {
   const world = { fingerprint: 'quiet', numVfs: 1, scans: 0, doctors: 0, now: 0 };
   const reports: { at: number; body: ReportBody }[] = [];
   const beats: { at: number; digest: string }[] = [];
+  const polls: { at: number; digest: string | undefined }[] = [];
   const waiters: (() => void)[] = [];
   const stop = new AbortController();
   // No new generation: the long poll waits until the agent stops.
@@ -36,8 +44,26 @@ function idleAgent(
     heartbeat: (digest) => {
       beats.push({ at: world.now, digest });
       for (const w of waiters.splice(0)) w();
-      return Promise.resolve(o.held?.() ?? true);
+      return Promise.resolve(o.held?.(digest) ?? true);
     },
+    ...(o.pollsHeard === true && {
+      // Nothing new: held for its whole wait in the agent's time, at once when the digest is not held.
+      desired: async (after, waitSeconds, signal, digest) => {
+        const at = world.now;
+        polls.push({ at, digest });
+        for (const w of waiters.splice(0)) w();
+        const held = digest !== undefined && (o.held?.(digest) ?? true);
+        while (held && world.now < at + waitSeconds * 1000 && signal?.aborted !== true)
+          await new Promise((r) => setImmediate(r));
+        if (signal?.aborted === true) throw new Error('abort');
+        if (!held) await new Promise((r) => setImmediate(r));
+        return {
+          generation: after,
+          unchanged: true,
+          ...(digest === undefined ? {} : { reportNeeded: !held }),
+        };
+      },
+    }),
   });
   const running = runAgent(
     {
@@ -66,7 +92,7 @@ function idleAgent(
       rescanMs: 5_000,
       heartbeatMs: o.heartbeatMs ?? 30_000,
       ...(o.doctorMs === undefined ? {} : { doctorMs: o.doctorMs }),
-      longPollSeconds: 30,
+      longPollSeconds: 55,
     },
     stop.signal,
   );
@@ -74,9 +100,14 @@ function idleAgent(
     world,
     reports,
     beats,
+    polls,
     /** Resolves once `n` reports have gone out in all. */
     async reportsUntil(n: number): Promise<void> {
       while (reports.length < n) await new Promise<void>((r) => waiters.push(r));
+    },
+    /** Resolves once `n` long polls have gone out. */
+    async pollsUntil(n: number): Promise<void> {
+      while (polls.length < n) await new Promise<void>((r) => waiters.push(r));
     },
     /** Resolves once `n` reports and heartbeats by digest have gone out in all. */
     async sentUntil(n: number): Promise<void> {
@@ -181,6 +212,57 @@ describe('heartbeats by digest', () => {
     expect(a.beats.map((b) => [b.at, b.digest])).toEqual([
       [30_000, 'digest 1'],
       [90_000, 'digest 2'],
+    ]);
+  });
+});
+
+describe('long polls as heartbeats', () => {
+  it('carry the digest, and no separate heartbeat goes while the controller hears them', async () => {
+    const a = idleAgent({ digests: true, pollsHeard: true });
+    await a.pollsUntil(5);
+    await a.stop();
+    expect(a.reports.map((r) => r.at)).toEqual([0]);
+    // Only while the first poll is out: the agent cannot know yet that this controller hears polls.
+    expect(a.beats).toEqual([{ at: 30_000, digest: 'digest 1' }]);
+    expect(a.polls.map((p) => p.digest)).toEqual(Array(5).fill('digest 1'));
+    // Each poll went out as the one before it was answered: one request per 55 s.
+    const first = a.polls[0]?.at ?? NaN;
+    expect(a.polls.map((p) => p.at - first)).toEqual([0, 55_000, 110_000, 165_000, 220_000]);
+  });
+
+  it('send the full report when a poll answers that the controller lacks it', async () => {
+    // The controller lost the first report (a restored database): it holds the second.
+    const a = idleAgent({ digests: true, pollsHeard: true, held: (d) => d !== 'digest 1' });
+    await a.pollsUntil(4);
+    await a.stop();
+    // The first poll answered at once and the report went with the next probe round at most.
+    const [first, second] = a.polls;
+    expect(a.reports).toHaveLength(2);
+    expect((a.reports[1]?.at ?? NaN) - (first?.at ?? NaN)).toBeLessThanOrEqual(5_000);
+    expect(a.reports[1]?.body).toBe(a.reports[0]?.body);
+    expect(a.beats).toEqual([]);
+    expect(a.polls.map((p) => p.digest)).toEqual(['digest 1', 'digest 2', 'digest 2', 'digest 2']);
+    expect((a.polls[2]?.at ?? NaN) - (second?.at ?? NaN)).toBe(55_000);
+  });
+
+  it('still send heartbeats and the stale findings when the controller does not say it heard the poll', async () => {
+    // An older controller: polls carry the digest, answers carry no reportNeeded.
+    const a = idleAgent({ digests: true, doctorMs: 60_000 });
+    await a.sentUntil(3);
+    await a.stop();
+    expect(a.beats.map((b) => b.at)).toEqual([30_000]);
+    expect(a.reports.map((r) => r.at)).toEqual([0, 60_000]);
+  });
+
+  it('refresh stale findings with a full report even while polls are heard', async () => {
+    const a = idleAgent({ digests: true, pollsHeard: true, doctorMs: 120_000 });
+    await a.reportsUntil(3);
+    await a.stop();
+    expect(a.beats.map((b) => b.at)).toEqual([30_000]);
+    expect(a.reports.map((r) => [r.at, r.body.findings?.[0]?.title])).toEqual([
+      [0, '1'],
+      [120_000, '2'],
+      [240_000, '3'],
     ]);
   });
 });

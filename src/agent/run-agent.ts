@@ -12,10 +12,16 @@ import type { IrqPins } from './irq-summary.js';
 
 /**
  * A real agent's cadence (`vfleet agent`): a cheap re-scan probe every 5 s,
- * a report at least every 30 s, a long poll held 30 s. The fleet-scale
- * benches' simulated agents use the same, so their figures are a real fleet's.
+ * a long poll held 55 s (the API allows 60) that is also the heartbeat, and
+ * a separate heartbeat only when no such poll was heard for 30 s (during an
+ * apply, against a controller that does not take polls as heartbeats). The
+ * fleet-scale benches' simulated agents use the same, so their figures are
+ * a real fleet's.
  */
-export const AGENT_TIMINGS = { rescanMs: 5_000, heartbeatMs: 30_000, longPollSeconds: 30 } as const;
+export const AGENT_TIMINGS = { rescanMs: 5_000, heartbeatMs: 30_000, longPollSeconds: 55 } as const;
+
+/** A poll the controller takes as a heartbeat covers the host this long past its wait (a slow answer). */
+const POLL_GRACE_MS = 10_000;
 
 export interface AgentDeps {
   readonly client: AgentClient;
@@ -88,6 +94,18 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
   const probeNow = () => (d.probe && lastScan ? d.probe(lastScan) : Promise.resolve(''));
   // What the controller holds the last report by (null: an older controller, or none yet).
   let heldAs: string | null = null;
+  /**
+   * The controller answers polls that carry the digest as heartbeats (its
+   * answers say reportNeeded): while such a poll is out (since `pollSince`),
+   * the host is heard and no separate heartbeat goes. Until the first answer
+   * the agent cannot know, so heartbeats go as to an older controller.
+   */
+  let pollHeard = false;
+  let pollSince: number | null = null;
+  const pollCovers = () =>
+    pollHeard &&
+    pollSince !== null &&
+    d.clock.now() - pollSince < d.longPollSeconds * 1000 + POLL_GRACE_MS;
   const send = async (body: { inventory: HostInventory; findings: readonly Finding[] }) => {
     heldAs = null;
     heldAs = await d.client.report(body);
@@ -134,12 +152,13 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
     while (!stopped()) {
       await d.clock.sleep(d.rescanMs);
       if (stopped()) continue;
-      const heartbeatDue = d.clock.now() - lastReport >= d.heartbeatMs;
+      const heartbeatDue = d.clock.now() - lastReport >= d.heartbeatMs && !pollCovers();
+      const doctorDue = d.clock.now() - lastDoctor >= doctorMs;
       try {
         // Without a probe (or before its first reading) only a scan can tell.
         if (lastProbe === '' || lastSent === null || (await probeNow()) !== lastProbe)
           await report(false);
-        else if (heartbeatDue) await heartbeat(lastSent);
+        else if (heartbeatDue || doctorDue) await heartbeat(lastSent);
       } catch (e) {
         d.log(`report failed: ${String(e)}`);
       }
@@ -184,11 +203,31 @@ export async function runAgent(d: AgentDeps, signal: AbortSignal): Promise<void>
     });
     return r.generation;
   };
+  /** A poll answered that the controller lacks the report its digest named: send it now. */
+  let resentLast = false;
+  const resend = async () => {
+    // Asked again right after a resend (a controller that keeps losing it): not in a tight loop.
+    if (resentLast) await d.clock.sleep(d.rescanMs);
+    resentLast = true;
+    if (lastSent !== null && !stopped()) await send(lastSent);
+  };
   const follow = async () => {
     let applied = 0;
     while (!stopped()) {
       try {
-        const want = await d.client.desired(applied, d.longPollSeconds, signal);
+        const digest = heldAs ?? undefined;
+        pollSince = digest === undefined ? null : d.clock.now();
+        const want = await d.client
+          .desired(applied, d.longPollSeconds, signal, digest)
+          .finally(() => (pollSince = null));
+        if (!('refused' in want) && want.reportNeeded !== undefined) {
+          pollHeard = true;
+          if (want.reportNeeded) await resend();
+          else {
+            resentLast = false;
+            lastReport = d.clock.now();
+          }
+        }
         if ('refused' in want) {
           applied = await refuse(want, applied);
           continue;

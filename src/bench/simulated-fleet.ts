@@ -171,10 +171,10 @@ export async function startSimulatedFleet(
     const client: AgentClient = {
       ...base,
       report: (b) => base.report({ ...b, ...topology }),
-      async desired(after, waitSeconds, signal) {
+      async desired(after, waitSeconds, signal, digest) {
         // The agent asks after what it applied once its apply and report are done.
         if (after > 0 && after === applied) joined();
-        const r = await base.desired(after, waitSeconds, signal);
+        const r = await base.desired(after, waitSeconds, signal, digest);
         if (!('refused' in r) && r.generation > after) o.onDesired?.(name, r.generation);
         return r;
       },

@@ -105,4 +105,64 @@ describe('idle agents', () => {
     expect(woken.body.generation).toBeGreaterThan(after);
     expect(woken.body.state).toBeDefined();
   });
+
+  it('a long poll that carries the held digest is the heartbeat, at its start and its end', async () => {
+    const report = await h.call('POST', '/v1/agent/hosts/n1/report', agent, {
+      inventory: simInventory(spec, 0x10),
+      findings: [],
+      numaNodes: [0, 1].map((node) => ({ node, socket: node, cpus: 16 })),
+      images: SIM_IMAGES,
+    });
+    const digest = report.body.reportDigest as string;
+    const now = await h.call('GET', '/v1/agent/hosts/n1/desired', agent);
+    const after = now.body.generation as number;
+    const writes = vi.spyOn(h.deps.store.hosts, 'writeSightings');
+    const poll = (d: string, wait = 1) =>
+      h.call(
+        'GET',
+        `/v1/agent/hosts/n1/desired?after=${after}&waitSeconds=${wait}&brief=true&digest=${encodeURIComponent(d)}`,
+        agent,
+      );
+    h.clock += 1_000;
+    const start = new Date(h.clock).toISOString();
+    const waiting = poll(digest);
+    await vi.waitFor(() => {
+      expect(h.deps.longPolls.waiting()).toBe(1);
+    });
+    // Heard as it arrived (checked in the store: the report's notice dropped the remembered digest).
+    const lastSeen = async () => (await h.call('GET', '/v1/hosts/n1', h.admin)).body.lastSeen;
+    await vi.waitFor(async () => {
+      expect(await lastSeen()).toBe(start);
+    });
+    h.clock += 1_000;
+    const end = new Date(h.clock).toISOString();
+    expect((await waiting).body).toEqual({
+      generation: after,
+      unchanged: true,
+      reportNeeded: false,
+    });
+    // ...and as it answered, from memory, in the next batch.
+    await vi.waitFor(() => {
+      expect(writes.mock.calls.flat(2)).toContainEqual({ id: 'n1', at: end });
+    });
+    expect(await lastSeen()).toBe(end);
+
+    // A digest the controller does not hold: answered at once, no sighting, the report asked for.
+    writes.mockClear();
+    const t0 = Date.now();
+    const lost = await poll('not-the-report', 30);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(lost.body).toEqual({ generation: after, unchanged: true, reportNeeded: true });
+    await h.deps.store.hosts.writeSightings([]);
+    expect(writes.mock.calls.flat(2)).not.toContainEqual(expect.objectContaining({ id: 'n1' }));
+
+    // Without a digest (older agents): no reportNeeded in the answer, no sighting.
+    expect((await poll('', 0)).status).toBe(400);
+    const plain = await h.call(
+      'GET',
+      `/v1/agent/hosts/n1/desired?after=${after}&waitSeconds=0&brief=true`,
+      agent,
+    );
+    expect(plain.body).toEqual({ generation: after, unchanged: true });
+  });
 });

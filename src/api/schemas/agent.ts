@@ -169,6 +169,16 @@ export const desiredQuerySchema = z.object({
     description:
       'true: when no generation above `after` came, answer `{generation, unchanged: true}` instead of the whole state',
   }),
+  digest: z.string().min(1).max(128).optional().openapi({
+    description:
+      "the digest of the agent's last full report (as for a heartbeat): the poll is then also the host's heartbeat, at its start and its end, and the answer carries `reportNeeded`",
+  }),
+});
+
+/** On the answer of a poll that carried a digest: as the heartbeat's answer. */
+const reportNeeded = z.boolean().optional().openapi({
+  description:
+    "only when the poll carried `digest`: true, the controller does not hold that report (the poll answered at once): send the full report; false, the poll was recorded as the host's heartbeat",
 });
 
 const desiredPf = z.object({
@@ -231,6 +241,7 @@ export const desiredSchema = z
         }),
       )
       .openapi({ description: 'hypervisor steps of a live migration, to run in order' }),
+    reportNeeded,
   })
   .openapi('DesiredState');
 
@@ -256,7 +267,7 @@ export const appliedSchema = z
  * applied this already, so the controller sends (and reads) nothing more.
  */
 export const desiredUnchangedSchema = z
-  .object({ generation: z.number(), unchanged: z.literal(true) })
+  .object({ generation: z.number(), unchanged: z.literal(true), reportNeeded })
   .openapi('DesiredUnchanged');
 
 export const desiredAnswerSchema = z.union([desiredSchema, desiredUnchangedSchema]);

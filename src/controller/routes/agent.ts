@@ -1,11 +1,11 @@
 import { agentRoutes } from '../../api/routes/agent.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { requireHost } from '../auth.js';
-import { waitForDesired } from '../desired-poll.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { recordApplied } from '../hosts/record-applied.js';
 import { recordReport } from '../hosts/record-report.js';
 import { recordHeartbeat } from '../hosts/record-heartbeat.js';
+import { pollDesired } from '../hosts/poll-desired.js';
 import { createIdleAgents } from '../idle-agents.js';
 import { hostOut } from '../views.js';
 
@@ -38,21 +38,15 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDe
     const { id } = c.req.valid('param');
     requireHost(c.var.principal, id);
     const q = c.req.valid('query');
-    // A zero wait is a plain read and replaces nothing.
-    const poll = q.waitSeconds > 0 ? deps.longPolls.enter(`${c.var.principal.id}:${id}`) : null;
-    try {
-      const answer = await waitForDesired(
-        deps,
-        id,
-        { ...q, brief: q.brief === 'true' },
-        c.req.raw.signal,
-        poll?.replaced,
-        idle.generations,
-      );
-      return c.json(answer, 200);
-    } finally {
-      poll?.leave();
-    }
+    const answer = await pollDesired(
+      deps,
+      idle,
+      id,
+      c.var.principal.id,
+      { ...q, brief: q.brief === 'true' },
+      c.req.raw.signal,
+    );
+    return c.json(answer, 200);
   });
 
   app.openapi(agentRoutes.applied, async (c) => {
