@@ -23,13 +23,15 @@ const positiveOr = (text: string | undefined, fallback: number) => {
  * sit on bus 0x20, which spec igb-g0 selects; its VF driver changes), timed
  * from the update's answer to each agent's long poll bringing the new state
  * and to its apply result. VFLEET_BENCH_HOSTS and VFLEET_BENCH_IDLE_SECONDS
- * shrink it for a try; VFLEET_BENCH_CPU_PROF=DIR profiles the controller.
+ * shrink it for a try; VFLEET_BENCH_CPU_PROF=DIR profiles the controller's
+ * CPU, VFLEET_BENCH_HEAP_PROF=DIR its memory.
  */
 export async function agentFleetBench(env: Readonly<Record<string, string | undefined>>) {
   const hosts = positiveOr(env.VFLEET_BENCH_HOSTS, 10_000);
   const idleSeconds = positiveOr(env.VFLEET_BENCH_IDLE_SECONDS, 60);
   const group = Math.min(1_000, Math.ceil(hosts / 10));
   const profileDir = env.VFLEET_BENCH_CPU_PROF;
+  const heapProfileDir = env.VFLEET_BENCH_HEAP_PROF;
   const ticks = await createExecRunner({ path: env.PATH, env }).run('getconf', ['CLK_TCK']);
   const ticksPerSecond = Number(ticks.stdout.trim()) || 100;
   const pg = await startPgCluster();
@@ -37,6 +39,7 @@ export async function agentFleetBench(env: Readonly<Record<string, string | unde
     const ctl = await startControllerChild({
       databaseUrl: await pg.createDatabase('vfleet_agents'),
       ...(profileDir === undefined || profileDir === '' ? {} : { profileDir }),
+      ...(heapProfileDir === undefined || heapProfileDir === '' ? {} : { heapProfileDir }),
     });
     try {
       return await measure(ctl, { hosts, idleSeconds, group, ticksPerSecond });

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 /**
  * `vfleet controller` (the built CLI) in its own process on PostgreSQL, so a
  * bench reads the controller's CPU and memory alone from /proc/PID. Started
- * with `--cpu-prof` into `profileDir` when given (written when it exits).
+ * with `--cpu-prof` into `profileDir` when given, and `--heap-prof` (what
+ * is allocated and still held, sampled) into `heapProfileDir`: both are
+ * written when it exits.
  */
 export interface ControllerChild {
   readonly pid: number;
@@ -34,12 +36,16 @@ async function freePort(): Promise<number> {
 export async function startControllerChild(o: {
   databaseUrl: string;
   profileDir?: string;
+  heapProfileDir?: string;
   env?: Readonly<Record<string, string>>;
 }): Promise<ControllerChild> {
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-ctl-'));
   const port = await freePort();
   const cli = join(import.meta.dirname, '..', 'bin', 'vfleet.js');
-  const flags = o.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', o.profileDir];
+  const flags = [
+    ...(o.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', o.profileDir]),
+    ...(o.heapProfileDir === undefined ? [] : ['--heap-prof', '--heap-prof-dir', o.heapProfileDir]),
+  ];
   const child = spawn(
     process.execPath,
     [...flags, cli, 'controller', '--listen', `127.0.0.1:${port}`, '--data-dir', dir],

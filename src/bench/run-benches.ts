@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { applyProcessBench } from './apply-process-bench.js';
 import { labBench, labSuiteBench } from './lab-bench.js';
 import { agentIdleBench } from './agent-idle-bench.js';
+import { idleFloorBench } from './idle-floor-bench.js';
 import { agentFleetBench } from './agent-fleet-bench.js';
 import { idleRequestBench } from './idle-request-bench.js';
 import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
@@ -36,6 +37,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   // Its fleet size, idle window and profile folder come from the environment (VFLEET_BENCH_*).
   agentFleet: () => agentFleetBench(process.env),
   idleRequest: idleRequestBench,
+  // What a bare node:http server pays for the same idle agents (VFLEET_BENCH_HOSTS, _IDLE_SECONDS).
+  idleFloor: () => idleFloorBench(process.env),
   hostQueries: hostQueriesBench,
   dashboard: dashboardBench,
   // The environment is read here only (the benches' composition root): kit folder, sizes, budget.
