@@ -12,6 +12,31 @@ const withoutPollDigest = (c: AgentClient): AgentClient => ({
 });
 
 let ctl: SocketController;
+
+/** An agent on a host where nothing moves, its host layer never asked to apply; stopped with `stop`. */
+function quietAgent(client: AgentClient, longPollSeconds: number) {
+  const stop = new AbortController();
+  const running = runAgent(
+    {
+      client,
+      labels: {},
+      scan: () => Promise.resolve(inventory([pf('0000:3b:00.0', { vfCount: 2 })])),
+      probe: () => Promise.resolve('nothing moves'),
+      doctor: () => Promise.resolve([]),
+      apply: () => Promise.reject(new Error('no host layer in this test')),
+      clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+      log: () => undefined,
+      rescanMs: 50,
+      heartbeatMs: 200,
+      longPollSeconds,
+    },
+    stop.signal,
+  );
+  return async () => {
+    stop.abort();
+    await running.catch(() => undefined);
+  };
+}
 beforeAll(async () => {
   ctl = await startSocketController('vfleet-heartbeat-', DEFAULT_CONFIG);
 }, 60_000);
@@ -29,22 +54,9 @@ describe('an idle agent against a real controller', () => {
       if (init.method === 'POST') sent.push({ path, answer: await res.clone().json() });
       return res;
     };
-    const stop = new AbortController();
-    const running = runAgent(
-      {
-        client: withoutPollDigest(createAgentClient(ctl.url, ctl.token, 'idle1', watched)),
-        labels: {},
-        scan: () => Promise.resolve(inventory([pf('0000:3b:00.0', { vfCount: 2 })])),
-        probe: () => Promise.resolve('nothing moves'),
-        doctor: () => Promise.resolve([]),
-        apply: () => Promise.reject(new Error('no host layer in this test')),
-        clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
-        log: () => undefined,
-        rescanMs: 50,
-        heartbeatMs: 200,
-        longPollSeconds: 30,
-      },
-      stop.signal,
+    const stop = quietAgent(
+      withoutPollDigest(createAgentClient(ctl.url, ctl.token, 'idle1', watched)),
+      30,
     );
     try {
       const beats = () => sent.filter((s) => s.path.endsWith('/heartbeat'));
@@ -58,8 +70,7 @@ describe('an idle agent against a real controller', () => {
       const held = reports.at(-1)?.answer as { reportDigest?: string };
       expect(held.reportDigest).toEqual(expect.any(String));
     } finally {
-      stop.abort();
-      await running.catch(() => undefined);
+      await stop();
     }
   }, 60_000);
 
@@ -74,23 +85,7 @@ describe('an idle agent against a real controller', () => {
       });
       return fetch(url, init);
     };
-    const stop = new AbortController();
-    const running = runAgent(
-      {
-        client: createAgentClient(ctl.url, ctl.token, 'idle2', watched),
-        labels: {},
-        scan: () => Promise.resolve(inventory([pf('0000:3b:00.0', { vfCount: 2 })])),
-        probe: () => Promise.resolve('nothing moves'),
-        doctor: () => Promise.resolve([]),
-        apply: () => Promise.reject(new Error('no host layer in this test')),
-        clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
-        log: () => undefined,
-        rescanMs: 50,
-        heartbeatMs: 200,
-        longPollSeconds: 1,
-      },
-      stop.signal,
-    );
+    const stop = quietAgent(createAgentClient(ctl.url, ctl.token, 'idle2', watched), 1);
     try {
       const polls = () => requests.filter((r) => r.path.endsWith('/desired') && r.digest !== null);
       for (let t = 0; t < 200 && polls().length < 5; t++)
@@ -100,8 +95,7 @@ describe('an idle agent against a real controller', () => {
       // From the third poll on (the first answered that polls are heard), no heartbeat and no report.
       expect(requests.slice(third).filter((r) => r.method === 'POST')).toEqual([]);
     } finally {
-      stop.abort();
-      await running.catch(() => undefined);
+      await stop();
     }
   }, 60_000);
 });

@@ -16,6 +16,13 @@ describe('idle agents', () => {
   }, 60_000);
   afterAll(() => h.close());
 
+  const fullReport = () =>
+    h.call('POST', '/v1/agent/hosts/n1/report', agent, {
+      inventory: simInventory(spec, 0x10),
+      findings: [],
+      numaNodes: [0, 1].map((node) => ({ node, socket: node, cpus: 16 })),
+      images: SIM_IMAGES,
+    });
   const beat = (body: unknown, token = agent) =>
     h.call('POST', '/v1/agent/hosts/n1/heartbeat', token, body);
   const claim = async (name: string) => {
@@ -36,12 +43,7 @@ describe('idle agents', () => {
   };
 
   it('a heartbeat names the held report by its digest, answered from memory until the host changes', async () => {
-    const report = await h.call('POST', '/v1/agent/hosts/n1/report', agent, {
-      inventory: simInventory(spec, 0x10),
-      findings: [],
-      numaNodes: [0, 1].map((node) => ({ node, socket: node, cpus: 16 })),
-      images: SIM_IMAGES,
-    });
+    const report = await fullReport();
     expect(report.status).toBe(200);
     const digest = report.body.reportDigest as string;
     expect(digest.length).toBeGreaterThan(10);
@@ -107,12 +109,7 @@ describe('idle agents', () => {
   });
 
   it('a long poll that carries the held digest is the heartbeat, at its start and its end', async () => {
-    const report = await h.call('POST', '/v1/agent/hosts/n1/report', agent, {
-      inventory: simInventory(spec, 0x10),
-      findings: [],
-      numaNodes: [0, 1].map((node) => ({ node, socket: node, cpus: 16 })),
-      images: SIM_IMAGES,
-    });
+    const report = await fullReport();
     const digest = report.body.reportDigest as string;
     const now = await h.call('GET', '/v1/agent/hosts/n1/desired', agent);
     const after = now.body.generation as number;
