@@ -49,40 +49,40 @@ export async function writeAudit(
   at?: string,
 ): Promise<void> {
   if (entries.length === 0) return;
+  await tx.insertInto('audit_log').values(auditRows(entries, at)).execute();
+}
+
+/** The audit_log rows of `entries` for the request in scope (writeAudit, or a statement that carries them). */
+export function auditRows(entries: readonly NewAudit[], at?: string) {
   const r = scope.getStore();
   const when = at !== undefined && at !== '' ? at : (r?.at ?? new Date().toISOString());
-  await tx
-    .insertInto('audit_log')
-    .values(
-      entries.map((e) => {
-        const actor: AuditActor =
-          e.byFleet === true ? FLEET_ACTOR : (e.actor ?? r?.actor ?? FLEET_ACTOR);
-        const token = actor.kind === 'token' ? actor : null;
-        return {
-          at: when,
-          actor_kind: actor.kind,
-          token_name: token?.name ?? null,
-          token_role: token?.role ?? null,
-          tenant: token?.tenant ?? null,
-          request_id: r?.requestId ?? null,
-          action: e.action,
-          method: r?.method ?? null,
-          path: r?.path ?? null,
-          object_type: e.object?.type ?? null,
-          object_id: e.object?.id ?? null,
-          object_name: e.object?.name ?? null,
-          host_id: e.host,
-          instance_id: e.instance,
-          vfs: textArray(e.vfs) as unknown as string[],
-          macs: textArray(e.macs.map((m) => m.toLowerCase())) as unknown as string[],
-          before: auditJson(e.before),
-          after: auditJson(e.after),
-          result: 'ok',
-          status: null,
-        };
-      }),
-    )
-    .execute();
+  return entries.map((e) => {
+    const actor: AuditActor =
+      e.byFleet === true ? FLEET_ACTOR : (e.actor ?? r?.actor ?? FLEET_ACTOR);
+    const token = actor.kind === 'token' ? actor : null;
+    return {
+      at: when,
+      actor_kind: actor.kind,
+      token_name: token?.name ?? null,
+      token_role: token?.role ?? null,
+      tenant: token?.tenant ?? null,
+      request_id: r?.requestId ?? null,
+      action: e.action,
+      method: r?.method ?? null,
+      path: r?.path ?? null,
+      object_type: e.object?.type ?? null,
+      object_id: e.object?.id ?? null,
+      object_name: e.object?.name ?? null,
+      host_id: e.host,
+      instance_id: e.instance,
+      vfs: textArray(e.vfs) as unknown as string[],
+      macs: textArray(e.macs.map((m) => m.toLowerCase())) as unknown as string[],
+      before: auditJson(e.before),
+      after: auditJson(e.after),
+      result: 'ok',
+      status: null,
+    };
+  });
 }
 
 /** JSON with keys sorted: jsonb hands objects back in its own key order. */

@@ -4,6 +4,9 @@ import { schedule } from '../../core/scheduler/schedule.js';
 import { startHarness, type Harness } from '../../testing/controller-harness.js';
 import { applyDesired, basicCatalog, joinHost } from '../../testing/fleet-sim.js';
 import { STORE_KINDS, stopPgCluster } from '../../testing/store-targets.js';
+import type { KyselyPlugin } from 'kysely';
+import { createEventTap } from './event-store.js';
+import { claimInstance } from './instance-claims.js';
 
 afterAll(stopPgCluster);
 
@@ -71,6 +74,31 @@ describe.each(STORE_KINDS)('a claim with its completion, on %s', (kind) => {
       .items.length,
     vfs: (await h.store.hosts.devices('node1')).vfs,
     events: (await h.store.events.page({ tenant: null }, { limit: 100, after: null })).items.length,
+    audit: (await h.store.db.selectFrom('audit_log').select('action').execute()).map(
+      (a) => a.action,
+    ),
+  });
+
+  /** Counts the statements kysely sends (begin and commit are not queries of its own). */
+  const counting = () => {
+    const sent: string[] = [];
+    const plugin: KyselyPlugin = {
+      transformQuery: (a) => {
+        sent.push(a.node.kind);
+        return a.node;
+      },
+      transformResult: (a) => Promise.resolve(a.result),
+    };
+    return { sent, db: h.store.db.withPlugin(plugin) };
+  };
+
+  const created = (hostId: string | null) => ({
+    kind: 'instance-created' as const,
+    host: hostId,
+    tenant: 'acme',
+    subject: 'vm1',
+    message: 'm',
+    data: {},
   });
 
   it('a refusal in the completion rolls the claim back: nothing to release', async () => {
@@ -109,5 +137,47 @@ describe.each(STORE_KINDS)('a claim with its completion, on %s', (kind) => {
     expect(after.instances).toBe(before.instances + 1);
     expect(after.events).toBe(before.events + 1);
     expect(after.generation).toBe((before.generation ?? 0) + 1);
+  });
+
+  it('writes its audit row and its events in one statement, emitted after the commit', async () => {
+    const before = await world();
+    const { sent, db } = counting();
+    const tap = createEventTap();
+    const heard: string[] = [];
+    tap.onRecorded((es) => heard.push(...es.map((e) => e.kind)));
+    const r = await claimInstance(db, tap, {
+      ...claim,
+      complete: (inst) => ({ boot: null, events: [created(inst.hostId)] }),
+    });
+    expect(r.ok).toBe(true);
+    // Host lock, VFs (with the host's use), the asked MAC's check, the writes, then the
+    // audit row and the events together (they were two statements, six in all).
+    expect(sent).toEqual([
+      'SelectQueryNode',
+      'RawNode',
+      'SelectQueryNode',
+      'RawNode',
+      'InsertQueryNode',
+    ]);
+    const after = await world();
+    expect(after.audit).toEqual([...before.audit, 'instance.create']);
+    expect(after.events).toBe(before.events + 1);
+    expect(heard).toEqual(['instance-created']);
+  });
+
+  it('a refusal after the claim leaves no audit row, no event and tells no one', async () => {
+    const before = await world();
+    const tap = createEventTap();
+    const heard: string[] = [];
+    tap.onRecorded((es) => heard.push(...es.map((e) => e.kind)));
+    const refused = claimInstance(h.store.db, tap, {
+      ...claim,
+      complete: () => {
+        throw new Error('the domain does not render on this VF');
+      },
+    });
+    await expect(refused).rejects.toThrow(/does not render/);
+    expect(await world()).toEqual(before);
+    expect(heard).toEqual([]);
   });
 });

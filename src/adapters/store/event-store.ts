@@ -61,22 +61,28 @@ export async function insertEvents(
   if (events.length === 0) return [];
   const rows = await db
     .insertInto('events')
-    .values(
-      events.map((e) => ({
-        at: now,
-        kind: e.kind,
-        host_id: e.host,
-        tenant: e.tenant,
-        subject: e.subject === null ? null : storable(e.subject),
-        // Bounded: a message built from input (a refused request) stays one line of sane size.
-        message: storable(e.message.slice(0, 1000)),
-        data: storableData(e.data),
-      })),
-    )
+    .values(eventRows(events, now))
     .returningAll()
     .execute();
-  return rows.map(toEvent).sort((a, b) => a.id - b.id);
+  return fleetEvents(rows);
 }
+
+/** The events table's rows for `events` (insertEvents, or a statement that carries them). */
+export const eventRows = (events: readonly NewEvent[], now: string) =>
+  events.map((e) => ({
+    at: now,
+    kind: e.kind,
+    host_id: e.host,
+    tenant: e.tenant,
+    subject: e.subject === null ? null : storable(e.subject),
+    // Bounded: a message built from input (a refused request) stays one line of sane size.
+    message: storable(e.message.slice(0, 1000)),
+    data: storableData(e.data),
+  }));
+
+/** Inserted event rows as the tap and readers see them, in id order. */
+export const fleetEvents = (rows: readonly Selectable<EventsTable>[]): FleetEvent[] =>
+  rows.map(toEvent).sort((a, b) => a.id - b.id);
 
 /** Runs `work` in a transaction that may record events, and emits them once it committed. */
 export async function withEvents<T>(

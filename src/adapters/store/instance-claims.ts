@@ -6,10 +6,10 @@ import type {
   InstanceView,
   NewIdempotencyKey,
 } from '../../core/fleet/claim-store.js';
-import type { NewEvent } from '../../core/fleet/events.js';
+import type { FleetEvent, NewEvent } from '../../core/fleet/events.js';
 import type { Database, InstancesTable } from './db-types.js';
-import { withEvents, type EventTap } from './event-store.js';
-import { writeAudit } from './audit-scope.js';
+import type { EventTap } from './event-store.js';
+import { insertAuditAndEvents } from './claim-records.js';
 import { instanceAudit } from './audit-entries.js';
 import { checkClaimQuota } from './quota-checks.js';
 import { uniqueViolation } from './rows.js';
@@ -35,22 +35,23 @@ export async function claimInstance(
   c: ClaimInput,
 ): Promise<ClaimOutcome> {
   let outcome: ClaimOutcome;
+  let recorded: FleetEvent[] = [];
   try {
-    outcome = await withEvents(
-      db,
-      tap,
-      async (tx, record) => {
-        const claimed = await claimTx(tx, c);
-        if ('ok' in claimed) return claimed;
-        // The answer from the rows written: no read-back of the ports.
-        const instance = claimedView(c, claimed.row, claimed.held);
-        // The claim: which VFs and MACs the instance now holds, and for whom.
-        await writeAudit(tx, [instanceAudit('instance.create', null, instance)], c.now);
-        if (c.complete !== undefined) await completeTx(tx, c, instance, record);
-        return { ok: true, instance } as const;
-      },
-      c.now,
-    );
+    outcome = await db.transaction().execute(async (tx) => {
+      const claimed = await claimTx(tx, c);
+      if ('ok' in claimed) return claimed;
+      // The answer from the rows written: no read-back of the ports.
+      const instance = claimedView(c, claimed.row, claimed.held);
+      const events = c.complete === undefined ? [] : await completeTx(tx, c, instance);
+      // The claim (which VFs and MACs the instance now holds, and for whom) and its events: one statement.
+      recorded = await insertAuditAndEvents(
+        tx,
+        [instanceAudit('instance.create', null, instance)],
+        events,
+        c.now,
+      );
+      return { ok: true, instance } as const;
+    });
   } catch (e) {
     // A concurrent claim took a generated MAC between our check and insert.
     if (uniqueViolation(e) === 'ports_mac') return { ok: false, lost: 'mac', portIndex: -1 };
@@ -58,18 +59,19 @@ export async function claimInstance(
     if (uniqueViolation(e) === 'idempotency_keys_pkey') return { ok: false, lost: 'idempotency' };
     throw e;
   }
+  // Told only after the commit: a rolled-back claim never shows as an event.
+  tap.emit(recorded);
   return outcome;
 }
 
-/** The claim's domain and events; the host's generation bumped by the claim covers the domain. */
+/** The claim's domain, and its events to record; the host's generation bumped by the claim covers the domain. */
 async function completeTx(
   tx: Tx,
   c: ClaimInput,
   instance: InstanceView,
-  record: (e: readonly NewEvent[]) => void,
-): Promise<void> {
+): Promise<readonly NewEvent[]> {
   const done = c.complete?.(instance);
-  if (done === undefined) return;
+  if (done === undefined) return [];
   if (done.boot !== null)
     await tx
       .insertInto('instance_vms')
@@ -80,7 +82,7 @@ async function completeTx(
         updated_at: c.now,
       })
       .execute();
-  record(done.events);
+  return done.events;
 }
 
 async function claimTx(
