@@ -19,6 +19,8 @@ export interface ControllerChild {
   readonly adminToken: string;
   /** Its data folder (admin token, log, the embedded store): removed by stop(). */
   readonly dataDir: string;
+  /** What it logged so far (JSON lines, one per request at the default level). */
+  logText(): Promise<string>;
   /** SIGTERM, then the exit code (the CPU profile is written by then). */
   stop(): Promise<number | null>;
 }
@@ -107,6 +109,7 @@ export async function startControllerChild(o: {
     pid,
     url,
     dataDir: dir,
+    logText: () => readFile(join(dir, 'controller.log'), 'utf8'),
     adminToken: (await readFile(tokenFile, 'utf8')).trim(),
     stop,
   };

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../api/client.js';
 import { hostRoutes } from '../api/routes/hosts.js';
@@ -28,6 +30,10 @@ describe('onSimulatedClaimFleet', () => {
       { store: 'pglite', cli: vfleetBin },
       async (url, token, ctl) => {
         seen = ctl;
+        // After its start-up banner the child logs JSON lines: the helper's error check reads them.
+        const log = await readFile(join(ctl.dataDir, 'controller.log'), 'utf8');
+        const json = log.split('\n').find((l) => l.startsWith('{'));
+        expect(JSON.parse(json ?? '{}')).toMatchObject({ level: 'info' });
         expect(alive(ctl.pid)).toBe(true);
         const api = createApiClient({ baseUrl: url, token, fetch });
         const hosts = await api.call(hostRoutes.list, { query: {} });

@@ -72,6 +72,14 @@ export async function onSimulatedClaimFleet<T extends object>(
           pid: ctl.pid,
           dataDir: ctl.dataDir,
         });
+        // The in-process bench failed on a controller error; here the child's log says (5xx, crashes).
+        const errors = (await ctl.logText())
+          .split('\n')
+          .filter((l) => /"level":"(error|fatal)"/.test(l));
+        if (errors.length > 0)
+          throw new Error(
+            `controller errors during the bench (${errors.length}): ${errors.slice(0, 3).join('; ')}`,
+          );
         return {
           fleetSource: 'simulated agents',
           joinSeconds: round(agents.readySeconds, 1),
