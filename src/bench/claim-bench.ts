@@ -10,6 +10,8 @@ import { startPgCluster } from '../testing/pg-cluster.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
 import { claimLoad } from './claim-load.js';
 import { seedFleet, type SeedSpec } from './fleet-seed.js';
+import type { FleetSource } from './fleet-source.js';
+import { onSimulatedClaimFleet } from './simulated-claim-fleet.js';
 import { scheduleCost } from './schedule-cost.js';
 import { round } from './stats.js';
 import { realWorld } from '../bin/real-world.js';
@@ -104,20 +106,6 @@ const oneAndEight = async (url: string, token: string) => {
 const describeFleet = (f: Fleet, store: string) =>
   `${f.hosts.toLocaleString('en')} hosts x ${f.pfsPerHost} PFs x ${f.vfsPerPf} VFs on ${store}`;
 
-/** Schedule-and-claim at 1,000 hosts on the embedded store. */
-export async function claimsPgliteBench() {
-  const fleet: Fleet = { hosts: 1000, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
-  const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
-  try {
-    return {
-      fleet: describeFleet(fleet, 'PGlite'),
-      ...(await onController(store, fleet, oneAndEight)),
-    };
-  } finally {
-    await store.close();
-  }
-}
-
 async function onPostgres<T>(fleet: Fleet, run: (store: OpenedStore) => Promise<T>): Promise<T> {
   // Durable commits (fsync, synchronous_commit on): a claim's figure includes its WAL flush.
   const cluster = await startPgCluster({ durable: true });
@@ -134,12 +122,60 @@ async function onPostgres<T>(fleet: Fleet, run: (store: OpenedStore) => Promise<
   }
 }
 
+async function onPglite<T>(run: (store: OpenedStore) => Promise<T>): Promise<T> {
+  const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `fleet` on `store`, made by `source`: joined by simulated agents to a
+ * controller child (the default), or seeded with SQL and served in process
+ * with a frozen clock (a quick profile). The result says which.
+ */
+async function served<T extends object>(
+  source: FleetSource,
+  store: 'postgres' | 'pglite',
+  fleet: Fleet,
+  measure: (url: string, token: string) => Promise<T>,
+) {
+  if (source === 'agents') {
+    return onSimulatedClaimFleet(
+      fleet,
+      {
+        store,
+        joinTimeoutMs: 1_200_000,
+        onProgress: (n) => {
+          if (n % 500 === 0 || n === fleet.hosts)
+            process.stderr.write(`claims: ${n}/${fleet.hosts} hosts joined\n`);
+        },
+      },
+      measure,
+    );
+  }
+  const run = (s: OpenedStore) => onController(s, fleet, measure);
+  const seeded = await (store === 'postgres' ? onPostgres(fleet, run) : onPglite(run));
+  return { fleetSource: 'SQL seeding' as const, ...seeded };
+}
+
+/** Schedule-and-claim at 1,000 hosts on the embedded store. */
+export async function claimsPgliteBench(source: FleetSource = 'agents') {
+  const fleet: Fleet = { hosts: 1000, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
+  return {
+    fleet: describeFleet(fleet, 'PGlite'),
+    ...(await served(source, 'pglite', fleet, oneAndEight)),
+  };
+}
+
 /** Schedule-and-claim at 10,000 hosts x 2 PFs x 64 VFs on PostgreSQL (fewer for a quick profile). */
-export async function claimsPostgresBench(hosts = 10_000) {
+export async function claimsPostgresBench(hosts = 10_000, source: FleetSource = 'agents') {
   const fleet: Fleet = { hosts, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
   return {
     fleet: describeFleet(fleet, 'PostgreSQL'),
-    ...(await onPostgres(fleet, (store) => onController(store, fleet, oneAndEight))),
+    ...(await served(source, 'postgres', fleet, oneAndEight)),
   };
 }
 
@@ -147,29 +183,27 @@ export async function claimsPostgresBench(hosts = 10_000) {
  * The request that took Placement 12 s per candidate query: 8 VFs, each on
  * its own PF, on hosts with 8 PFs; beside it the same fleet's 1-VF request.
  */
-export async function eightPfBench() {
+export async function eightPfBench(source: FleetSource = 'agents') {
   const fleet: Fleet = { hosts: 1000, pfsPerHost: 8, vfsPerPf: 64, cpusPerNode: 64 };
   return {
     schedulerOnly: await scheduleCost(10_000, 8),
     fleet: describeFleet(fleet, 'PostgreSQL'),
-    ...(await onPostgres(fleet, (store) =>
-      onController(store, fleet, async (url, token) => {
-        await claimLoad(url, token, { clients: 1, perClient: 3, maxMs: 60_000, body: oneVf });
-        return {
-          eightVfsOnEightPfs: await claimLoad(url, token, {
-            clients: 1,
-            perClient: 40,
-            maxMs: 60_000,
-            body: eightVfsOnEightPfs,
-          }),
-          oneVf: await claimLoad(url, token, {
-            clients: 1,
-            perClient: 40,
-            maxMs: 60_000,
-            body: (n) => oneVf(1e5 + n),
-          }),
-        };
-      }),
-    )),
+    ...(await served(source, 'postgres', fleet, async (url, token) => {
+      await claimLoad(url, token, { clients: 1, perClient: 3, maxMs: 60_000, body: oneVf });
+      return {
+        eightVfsOnEightPfs: await claimLoad(url, token, {
+          clients: 1,
+          perClient: 40,
+          maxMs: 60_000,
+          body: eightVfsOnEightPfs,
+        }),
+        oneVf: await claimLoad(url, token, {
+          clients: 1,
+          perClient: 40,
+          maxMs: 60_000,
+          body: (n) => oneVf(1e5 + n),
+        }),
+      };
+    })),
   };
 }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * `vfleet controller` (the built CLI) in its own process on PostgreSQL, so a
+ * `vfleet controller` (the built CLI) in its own process, on PostgreSQL or
+ * (databaseUrl null) its embedded PGlite store in a throwaway data folder, so a
  * bench reads the controller's CPU and memory alone from /proc/PID. Started
  * with `--cpu-prof` into `profileDir` when given, and `--heap-prof` (what
  * is allocated and still held, sampled) into `heapProfileDir`: both are
@@ -16,6 +17,10 @@ export interface ControllerChild {
   readonly pid: number;
   readonly url: string;
   readonly adminToken: string;
+  /** Its data folder (admin token, log, the embedded store): removed by stop(). */
+  readonly dataDir: string;
+  /** What it logged so far (JSON lines, one per request at the default level). */
+  logText(): Promise<string>;
   /** SIGTERM, then the exit code (the CPU profile is written by then). */
   stop(): Promise<number | null>;
 }
@@ -34,14 +39,17 @@ async function freePort(): Promise<number> {
 }
 
 export async function startControllerChild(o: {
-  databaseUrl: string;
+  /** null: the embedded store in the data folder. */
+  databaseUrl: string | null;
+  /** The CLI to run (default dist/bin/vfleet.js beside this file; a test under src/ passes the launcher). */
+  cli?: string;
   profileDir?: string;
   heapProfileDir?: string;
   env?: Readonly<Record<string, string>>;
 }): Promise<ControllerChild> {
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-bench-ctl-'));
   const port = await freePort();
-  const cli = join(import.meta.dirname, '..', 'bin', 'vfleet.js');
+  const cli = o.cli ?? join(import.meta.dirname, '..', 'bin', 'vfleet.js');
   const flags = [
     ...(o.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', o.profileDir]),
     ...(o.heapProfileDir === undefined ? [] : ['--heap-prof', '--heap-prof-dir', o.heapProfileDir]),
@@ -50,7 +58,8 @@ export async function startControllerChild(o: {
     process.execPath,
     [...flags, cli, 'controller', '--listen', `127.0.0.1:${port}`, '--data-dir', dir],
     {
-      env: { ...process.env, ...o.env, DATABASE_URL: o.databaseUrl },
+      // An empty DATABASE_URL counts as unset: an inherited one must not pick the store.
+      env: { ...process.env, ...o.env, DATABASE_URL: o.databaseUrl ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -65,34 +74,43 @@ export async function startControllerChild(o: {
   );
   const url = `http://127.0.0.1:${port}`;
   const tokenFile = join(dir, 'admin-token');
-  for (let t = 0; ; t++) {
-    if (child.exitCode !== null) {
-      throw new Error(
-        `controller exited ${child.exitCode}: ${await readFile(join(dir, 'controller.log'), 'utf8')}`,
-      );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const code = await exited;
+    log.end();
+    await rm(dir, { recursive: true, force: true });
+    return code;
+  };
+  try {
+    for (let t = 0; ; t++) {
+      if (child.exitCode !== null) {
+        throw new Error(
+          `controller exited ${child.exitCode}: ${await readFile(join(dir, 'controller.log'), 'utf8')}`,
+        );
+      }
+      if (existsSync(tokenFile)) {
+        const ok = await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+      }
+      if (t > 600) throw new Error('controller did not start within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (existsSync(tokenFile)) {
-      const ok = await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-    }
-    if (t > 600) throw new Error('controller did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 100));
+  } catch (e) {
+    // A controller that failed to start leaves neither a process nor its folder behind.
+    await stop();
+    throw e;
   }
   const pid = child.pid;
   if (pid === undefined) throw new Error('controller has no pid');
   return {
     pid,
     url,
+    dataDir: dir,
+    logText: () => readFile(join(dir, 'controller.log'), 'utf8'),
     adminToken: (await readFile(tokenFile, 'utf8')).trim(),
-    async stop() {
-      child.kill('SIGTERM');
-      const code = await exited;
-      log.end();
-      await rm(dir, { recursive: true, force: true });
-      return code;
-    },
+    stop,
   };
 }

@@ -10,6 +10,7 @@ import { agentFleetBench } from './agent-fleet-bench.js';
 import { idleRequestBench } from './idle-request-bench.js';
 import { claimsPgliteBench, claimsPostgresBench, eightPfBench } from './claim-bench.js';
 import { claimFloorBench } from './claim-floor.js';
+import { fleetSourceFrom } from './fleet-source.js';
 import { scanBench } from './scan-bench.js';
 import { hostQueriesBench } from './host-list-bench.js';
 import { dashboardBench } from './dashboard-bench.js';
@@ -23,15 +24,19 @@ import { readsBench } from './reads-bench.js';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(repo, 'bench', 'results.json');
 
+// VFLEET_BENCH_FLEET=sql: the claim benches seed their fleet with SQL (a quick profile) instead of joining agents.
+const claimFleet = fleetSourceFrom(process.env.VFLEET_BENCH_FLEET);
+
 const benches: Record<string, () => Promise<unknown>> = {
   scan: scanBench,
   applyProcesses: applyProcessBench,
   lab: labBench,
   labSuite: labSuiteBench,
-  claimsPglite: claimsPgliteBench,
+  claimsPglite: () => claimsPgliteBench(claimFleet),
   // VFLEET_BENCH_HOSTS: a smaller fleet for a quick profile (the figure is at 10,000).
-  claimsPostgres: () => claimsPostgresBench(Number(process.env.VFLEET_BENCH_HOSTS ?? 10_000)),
-  eightVfsOnEightPfs: eightPfBench,
+  claimsPostgres: () =>
+    claimsPostgresBench(Number(process.env.VFLEET_BENCH_HOSTS ?? 10_000), claimFleet),
+  eightVfsOnEightPfs: () => eightPfBench(claimFleet),
   claimFloor: () => claimFloorBench(),
   agentIdle: agentIdleBench,
   // Its fleet size, idle window and profile folder come from the environment (VFLEET_BENCH_*).

@@ -27,6 +27,14 @@ describe('simulated host', () => {
     expect(new Set(inv.pfs.map((p) => p.mac)).size).toBe(2);
   });
 
+  it('with 8 PFs (the 8-VFs-on-8-PFs fleet) puts four on each NUMA node, as fleet-seed.ts does', () => {
+    const inv = simulatedInventory({ ...shape, pfs: 8, bus: 0x10 });
+    expect(inv.pfs.map((p) => [p.pciAddress, p.numaNode])).toEqual(
+      Array.from({ length: 8 }, (_, i) => [`0000:${(0x10 + i).toString(16)}:00.0`, i % 2]),
+    );
+    expect(inv.pfs.filter((p) => p.numaNode === 0)).toHaveLength(4);
+  });
+
   it('applying creates the VFs at the capability addresses, bound as asked, and converges', () => {
     const { report, inventory } = applySimulated(want(64), simulatedInventory(shape));
     expect(report.plan.changes).toBeGreaterThan(0);
