@@ -220,7 +220,12 @@ export async function startSimulatedFleet(
       await Promise.race([
         ready,
         late,
-        done.then(() => Promise.reject(new Error(`${name} stopped`))),
+        // Why it stopped is in its log lines (an answered error ends an agent, as in `vfleet agent`).
+        done.then(() =>
+          Promise.reject(
+            new Error(`${name} stopped: ${logs.filter((l) => l.startsWith(name)).join('; ')}`),
+          ),
+        ),
       ]);
     } finally {
       clearTimeout(timer);
