@@ -10,6 +10,13 @@ export function apiError(status: number, data: unknown, what: string): VfleetErr
   const body = errorSchema.safeParse(data);
   if (body.success)
     return new VfleetError(body.data.code, body.data.message, { ...body.data.details, status });
+  // Node's own 408 (the request was not received within the server's time limits, e.g. while
+  // its event loop was busy): the controller did nothing with it, so it is as if unanswered.
+  if (status === 408)
+    return new VfleetError(
+      'MISSING_DEPENDENCY',
+      `${what}: the controller did not receive the request in time (HTTP 408); nothing was done`,
+    );
   const code =
     status === 401
       ? 'UNAUTHORIZED'
