@@ -101,9 +101,12 @@ describe('a spec change on postgres', () => {
       // the change waits for it, then finds a host it did not lock, and runs again with it.
       let commit: () => void = () => undefined;
       const committing = new Promise<void>((r) => (commit = r));
+      let sharing: () => void = () => undefined;
+      const shared = new Promise<void>((r) => (sharing = r));
       const joining = db.transaction().execute(async (tx) => {
         await tx.selectFrom('hosts').select('id').where('id', '=', 'h3').forUpdate().execute();
         await sql`select pg_advisory_xact_lock_shared(${0x766_6c65_6574})`.execute(tx);
+        sharing();
         await committing;
         const row = await tx
           .insertInto('pfs')
@@ -137,6 +140,9 @@ describe('a spec change on postgres', () => {
           )
           .execute();
       });
+      // The report holds the specs lock before the change starts: otherwise the change could
+      // take it first, finish, and leave the wait below waiting for nothing.
+      await shared;
       const change = store.catalog.updateSpec({ ...a, physnet: 'p2' });
       // Wait until the change waits for the specs lock, so the PF appears behind its back.
       for (;;) {
