@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { createAgentClient } from '../agent/agent-client.js';
 import type { AgentClient, FetchFn } from '../agent/agent-client.js';
 import { AGENT_TIMINGS, runAgent } from '../agent/run-agent.js';
@@ -111,10 +110,10 @@ export async function startSimulatedFleet(
     body: { name: 'blue', physnet: 'p1', tenant: 'bench', vlan: 100 },
   });
 
-  const stop = new AbortController();
-  // Every agent's sleep and long poll listens on this one signal: 10,000 listeners are expected.
-  setMaxListeners(0, stop.signal);
-  const clock = stoppableClock(stop.signal);
+  // One signal per agent, not one for all: adding and removing a listener walks the signal's
+  // list, and with 10,000 agents listening on one signal (each sleep and long poll adds one)
+  // that walk alone kept this process's event loop busy and slowed the join.
+  const stops: AbortController[] = [];
   const logs: string[] = [];
   const log = (line: string) => {
     if (logs.length < 1_000) logs.push(line);
@@ -157,6 +156,9 @@ export async function startSimulatedFleet(
   /** Starts host i's agent; resolves when it applied a generation and long-polls for the next. */
   const join = async (i: number): Promise<void> => {
     const name = simulatedHostName(i);
+    const stop = new AbortController();
+    stops.push(stop);
+    const clock = stoppableClock(stop.signal);
     const base = createAgentClient(url, await agentToken(name), name, fetchFn);
     let inventory: HostInventory = simulatedInventory({
       name,
@@ -233,7 +235,7 @@ export async function startSimulatedFleet(
   };
 
   const close = async () => {
-    stop.abort();
+    for (const s of stops) s.abort();
     await Promise.all(running);
   };
   try {

@@ -8,6 +8,7 @@ import type { Harness } from '../testing/controller-harness.js';
 import type { OpenApiDoc } from '../testing/openapi-arbitrary.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { createControllerApp } from './app.js';
+import { createStopping } from './stopping.js';
 
 afterAll(stopPgCluster);
 
@@ -35,7 +36,7 @@ describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
     h = await startHarness(kind);
     world = await seedFleet(h);
     // The harness's controller, its internal-error log captured; long polls answer at once.
-    app = createControllerApp({ ...h.deps, stopping: AbortSignal.abort() }, (e) => logged.push(e));
+    app = createControllerApp({ ...h.deps, stopping: stoppedNow() }, (e) => logged.push(e));
     doc = (await (await app.request('/openapi.json')).json()) as OpenApiDoc;
   }, 60_000);
   afterAll(() => h.close());
@@ -118,3 +119,10 @@ describe.each(STORE_KINDS)('API fuzz on %s', (kind) => {
     expect(failures, failures.join('\n')).toEqual([]);
   }, 240_000);
 });
+
+/** The controller already stopping: a long poll answers at once. */
+function stoppedNow() {
+  const s = createStopping();
+  s.stop();
+  return s;
+}

@@ -12,6 +12,7 @@ import type { ChangeFeed } from './change-feed.js';
 import type { FleetView } from './fleet-view.js';
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './live-migration-effects.js';
 import type { LongPolls } from './long-polls.js';
+import type { Stopping } from './stopping.js';
 import type { ControllerMetrics } from './metrics/controller-metrics.js';
 import type { TokenCache } from './token-cache.js';
 
@@ -171,8 +172,8 @@ export interface ControllerDeps {
   readonly fleetView: FleetView;
   /** The waiting long polls: one per agent token and host (long-polls.ts). */
   readonly longPolls: LongPolls;
-  /** Aborted when the controller shuts down: long polls answer at once instead of waiting. */
-  readonly stopping?: AbortSignal;
+  /** The controller shutting down: long polls answer at once instead of waiting (stopping.ts). */
+  readonly stopping?: Stopping;
   /** Wakes this controller's live migration reconciler (a migration started, a task answered). */
   readonly liveMigrations?: { kick(): void; readonly owner: string };
   /**

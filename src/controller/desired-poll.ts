@@ -3,6 +3,7 @@ import { desiredHostState } from '../core/fleet/desired-host-state.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { DesiredAnswer, DesiredUnchanged } from '../api/schemas/agent.js';
 import type { NoticeMemo } from './notice-memo.js';
+import { followStopping } from './stopping.js';
 import { desiredVms } from './vm-desired.js';
 
 /**
@@ -29,9 +30,27 @@ export async function waitForDesired(
   replaced?: AbortSignal,
   generations?: NoticeMemo<number>,
 ): Promise<DesiredAnswer | DesiredUnchanged> {
-  const deadline = deps.elapsed() + q.waitSeconds * 1000;
   // The agent hanging up, or the controller shutting down, ends the wait.
-  const ended = AbortSignal.any([hangup, deps.stopping, replaced].filter((s) => s !== undefined));
+  const ending = followStopping(
+    deps.stopping,
+    [hangup, replaced].filter((s) => s !== undefined),
+  );
+  try {
+    return await waitUntilEnded(deps, id, q, ending.signal, replaced, generations);
+  } finally {
+    ending.release();
+  }
+}
+
+async function waitUntilEnded(
+  deps: ControllerDeps,
+  id: string,
+  q: { readonly after: number; readonly waitSeconds: number; readonly brief?: boolean },
+  ended: AbortSignal,
+  replaced?: AbortSignal,
+  generations?: NoticeMemo<number>,
+): Promise<DesiredAnswer | DesiredUnchanged> {
+  const deadline = deps.elapsed() + q.waitSeconds * 1000;
   // A function, not the property: the signal flips while we await.
   const isReplaced = () => replaced?.aborted === true;
   const brief = q.brief === true;

@@ -3,6 +3,7 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { FleetEvent } from '../core/fleet/events.js';
 import type { AppEnv, ControllerDeps } from './controller-deps.js';
 import { EVENTS_FEED } from './events.js';
+import { followStopping } from './stopping.js';
 
 /** Events read per store query while catching up; the next read follows at once. */
 const BATCH = 200;
@@ -27,11 +28,13 @@ export async function openEventStream(
     stream.onAbort(() => {
       gone.abort();
     });
-    const ended = AbortSignal.any(
-      [hangup, gone.signal, deps.stopping].filter((s) => s !== undefined),
-    );
+    const ending = followStopping(deps.stopping, [hangup, gone.signal]);
     // A failed read ends the stream; the browser reconnects after `retry` and resumes.
-    const pumping = pumpEvents(deps, stream, scope, ended).catch(() => undefined);
+    const pumping = pumpEvents(deps, stream, scope, ending.signal)
+      .catch(() => undefined)
+      .finally(() => {
+        ending.release();
+      });
     deps.outliving?.(pumping);
     await pumping;
   });

@@ -59,4 +59,65 @@ describe('runController.close', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps nothing of a long poll once it answered or its client hung up (nodejs/node#55351)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vfleet-ctl-follow-'));
+    const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+    const ctl = await runController({
+      ...realWorld,
+      store,
+      host: '127.0.0.1',
+      port: 0,
+      adminTokenFile: join(dir, 'admin-token'),
+      config: DEFAULT_CONFIG,
+      now: () => Date.now(),
+      log: () => undefined,
+      serializeClaims: true,
+    });
+    try {
+      const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      for (const host of ['h1', 'h2']) {
+        await fetch(`${ctl.url}/v1/agent/register`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ host }),
+        });
+      }
+      const stopping = ctl.deps.stopping;
+      const following = () => stopping?.following();
+      // Waited out, hung up, and an event long poll waited out: none is followed afterwards.
+      const answered = await fetch(`${ctl.url}/v1/agent/hosts/h1/desired?after=99&waitSeconds=1`, {
+        headers,
+      });
+      expect(answered.status).toBe(200);
+      const events = await fetch(`${ctl.url}/v1/events?wait=1&since=999999`, { headers });
+      expect(events.status).toBe(200);
+      const hangUp = new AbortController();
+      const leaving = fetch(`${ctl.url}/v1/agent/hosts/h2/desired?after=99&waitSeconds=60`, {
+        headers,
+        signal: hangUp.signal,
+      }).catch(() => null);
+      for (let i = 0; i < 100 && following() !== 1; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(following()).toBe(1);
+      hangUp.abort();
+      await leaving;
+      for (let i = 0; i < 100 && following() !== 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(following()).toBe(0);
+      // What leaked: Node's own list of the signals combined with the shutdown signal (empty or absent).
+      const signal = stopping?.signal;
+      const key =
+        signal &&
+        Object.getOwnPropertySymbols(signal).find((k) => k.description === 'kDependantSignals');
+      const dependants: unknown =
+        key === undefined ? undefined : (signal as unknown as Record<symbol, unknown>)[key];
+      expect(dependants instanceof Set ? dependants.size : 0).toBe(0);
+    } finally {
+      await ctl.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

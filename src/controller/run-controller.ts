@@ -21,6 +21,7 @@ import { createSerial } from './serial.js';
 import { Registry } from 'prom-client';
 import { createControllerMetrics } from './metrics/controller-metrics.js';
 import { registerFleetGauges } from './metrics/fleet-gauges.js';
+import { createStopping } from './stopping.js';
 
 export interface RunControllerOptions {
   readonly store: FleetStore;
@@ -59,7 +60,7 @@ export interface RunningController {
 
 /** `vfleet controller`: the API on host:port, plus the sweep that expires unbound reservations. */
 export async function runController(o: RunControllerOptions): Promise<RunningController> {
-  const stopping = new AbortController();
+  const stopping = createStopping();
   // Names this process in the leases of the live migrations it advances.
   const owner = `${o.ids.uuid()} pid ${String(process.pid)}`;
   const inflight = createInflight();
@@ -93,7 +94,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     tokenCache: createTokenCache(feed),
     claimRound: o.serializeClaims ? createSerial() : unserialized,
     fleetView,
-    stopping: stopping.signal,
+    stopping,
     longPolls: createLongPolls(),
     liveMigrations: {
       kick: () => {
@@ -168,7 +169,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     async close() {
       clearInterval(sweep);
       fleetView.close();
-      stopping.abort();
+      stopping.stop();
       await reconciler.stop();
       const closed = new Promise<void>((resolve) =>
         server.close(() => {

@@ -235,7 +235,7 @@ async function scheduleAndClaim(
       // Not a lost round: the host's next report (or the deadline) ends the wait.
       looks++;
       const left = Math.max(0, imageDeadline - deps.now());
-      waitedOut = !(await deps.feed.wait(won.awaitReport, left, deps.stopping));
+      waitedOut = !(await deps.feed.wait(won.awaitReport, left, deps.stopping?.signal));
       continue;
     }
     round++;

@@ -8,6 +8,7 @@ import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { EVENTS_FEED } from '../events.js';
 import { openEventStream } from '../event-stream.js';
 import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
+import { followStopping } from '../stopping.js';
 
 const KEY = LIST_KEYS.events;
 
@@ -68,27 +69,32 @@ async function follow(
   hangup: AbortSignal,
 ): Promise<Page<FleetEvent>> {
   const started = deps.elapsed();
-  const ended = AbortSignal.any([hangup, deps.stopping].filter((s) => s !== undefined));
-  for (;;) {
-    // Listening before reading: an event recorded between the read and the wait still wakes it.
-    const listening = new AbortController();
-    const left = waitSeconds * 1000 - (deps.elapsed() - started);
-    const woken = deps.feed.wait(
-      EVENTS_FEED,
-      Math.max(0, Math.min(left, deps.config.feedPollMs)),
-      AbortSignal.any([ended, listening.signal]),
-    );
-    let page: Page<FleetEvent>;
-    try {
-      page = await read();
-    } catch (e) {
-      listening.abort();
-      throw e;
+  const ending = followStopping(deps.stopping, [hangup]);
+  const ended = ending.signal;
+  try {
+    for (;;) {
+      // Listening before reading: an event recorded between the read and the wait still wakes it.
+      const listening = new AbortController();
+      const left = waitSeconds * 1000 - (deps.elapsed() - started);
+      const woken = deps.feed.wait(
+        EVENTS_FEED,
+        Math.max(0, Math.min(left, deps.config.feedPollMs)),
+        AbortSignal.any([ended, listening.signal]),
+      );
+      let page: Page<FleetEvent>;
+      try {
+        page = await read();
+      } catch (e) {
+        listening.abort();
+        throw e;
+      }
+      if (page.items.length > 0 || left <= 0 || ended.aborted) {
+        listening.abort();
+        return page;
+      }
+      await woken;
     }
-    if (page.items.length > 0 || left <= 0 || ended.aborted) {
-      listening.abort();
-      return page;
-    }
-    await woken;
+  } finally {
+    ending.release();
   }
 }
