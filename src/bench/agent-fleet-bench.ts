@@ -104,6 +104,7 @@ async function measure(
     },
   );
   try {
+    const logsAtJoin = fleet.logs().length;
     process.stderr.write(
       `agentFleet: ${o.hosts} hosts ready in ${round(fleet.readySeconds, 1)} s; idle window\n`,
     );
@@ -149,6 +150,8 @@ async function measure(
       shape: '2 PFs x 64 VFs per host (8086:1521), PostgreSQL, controller in its own process',
       joinSeconds: round(fleet.readySeconds, 1),
       agentLogLines: fleet.logs().length,
+      agentLogLinesAtJoin: logsAtJoin,
+      agentLogShapes: logShapes(fleet.logs()),
       specUpdateAnswerMs: round(answeredAfterMs, 1),
       ...judgeP8(idle, {
         hosts: o.group,
@@ -160,4 +163,24 @@ async function measure(
   } finally {
     await fleet.close();
   }
+}
+
+/**
+ * What the agents logged, by kind: host names and numbers folded, the five
+ * commonest with their counts (a healthy fleet logs nothing, so any line is
+ * worth reading in the result).
+ */
+export function logShapes(lines: readonly string[]): { line: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const l of lines) {
+    const shape = l
+      .replace(/^host\d+: /, '')
+      .replace(/\d+/g, 'N')
+      .slice(0, 200);
+    counts.set(shape, (counts.get(shape) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([line, count]) => ({ line, count }));
 }

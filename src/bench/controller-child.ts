@@ -76,7 +76,15 @@ export async function startControllerChild(o: {
   const tokenFile = join(dir, 'admin-token');
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    // A controller that does not stop is a finding, not a reason for the bench to hang.
+    const late = setTimeout(() => {
+      process.stderr.write(
+        `bench: controller ${String(child.pid)} still running 60 s after SIGTERM; killed\n`,
+      );
+      child.kill('SIGKILL');
+    }, 60_000);
     const code = await exited;
+    clearTimeout(late);
     log.end();
     await rm(dir, { recursive: true, force: true });
     return code;

@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../adapters/store/open-store.js';
@@ -120,4 +121,36 @@ describe('runController.close', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('ends even when a client stopped halfway through its request', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vfleet-ctl-half-'));
+    const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
+    const ctl = await runController({
+      ...realWorld,
+      store,
+      host: '127.0.0.1',
+      port: 0,
+      adminTokenFile: join(dir, 'admin-token'),
+      config: DEFAULT_CONFIG,
+      now: () => Date.now(),
+      log: () => undefined,
+      serializeClaims: true,
+    });
+    const { hostname, port } = new URL(ctl.url);
+    const half = connect({ host: hostname, port: Number(port) });
+    half.on('error', () => undefined);
+    try {
+      await new Promise<void>((resolve) => half.once('connect', resolve));
+      // Headers begun, never finished, the socket left open.
+      half.write('GET /healthz HTTP/1.1\r\nHost: vfleet\r\n');
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = Date.now();
+      await ctl.close();
+      expect(Date.now() - t0).toBeLessThan(9_000);
+    } finally {
+      half.destroy();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -179,7 +179,14 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       // Handlers still running (a long poll whose agent hung up) finish on the
       // open store; the caller closes the store after this.
       await inflight.drained(10_000);
+      // A connection whose client stalled or vanished mid-request would hold the close forever:
+      // Node stops checking request time limits once the server closes. Seen at 10,000 agents.
+      const cut = setTimeout(() => {
+        // HTTP/1 (serve's default here): the HTTP/2 server type has no such call.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, CLOSE_GRACE_MS);
       await closed;
+      clearTimeout(cut);
     },
   };
 }
@@ -203,6 +210,9 @@ export function serverOptions(l: HttpLimits): ServerOptions {
 export function expireReservations(deps: ControllerDeps): Promise<string[]> {
   return deps.store.claims.expire(new Date(deps.now()).toISOString());
 }
+
+/** After its handlers finished, how long shutdown waits for the last connections to end before cutting them. */
+const CLOSE_GRACE_MS = 5_000;
 
 /** Counts requests (and event streams) being handled, so shutdown can wait for the last one. */
 function createInflight() {
