@@ -24,7 +24,9 @@ export function createIdleAgents(deps: ControllerDeps): IdleAgents {
     log: (line) => deps.logger?.log('warn', line),
   });
   // What is gathered is written before the store closes (shutdown waits for outliving work).
-  deps.stopping?.signal.addEventListener('abort', () => deps.outliving?.(seen.close()), { once: true });
+  deps.stopping?.signal.addEventListener('abort', () => deps.outliving?.(seen.close()), {
+    once: true,
+  });
   return {
     digests: createNoticeMemo<string>(deps.feed),
     generations: createNoticeMemo<number>(deps.feed),
