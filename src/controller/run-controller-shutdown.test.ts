@@ -8,6 +8,7 @@ import { pgliteTemplate } from '../testing/pglite-template.js';
 import { DEFAULT_CONFIG } from './controller-deps.js';
 import { runController } from './run-controller.js';
 import { realWorld } from '../bin/real-world.js';
+import { runOnSocket } from '../testing/socket-controller.js';
 
 describe('runController.close', () => {
   it('answers waiting long polls at once and lets every handler finish before the store closes', async () => {
@@ -64,19 +65,8 @@ describe('runController.close', () => {
   it('keeps nothing of a long poll once it answered or its client hung up (nodejs/node#55351)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vfleet-ctl-follow-'));
     const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
-    const ctl = await runController({
-      ...realWorld,
-      store,
-      host: '127.0.0.1',
-      port: 0,
-      adminTokenFile: join(dir, 'admin-token'),
-      config: DEFAULT_CONFIG,
-      now: () => Date.now(),
-      log: () => undefined,
-      serializeClaims: true,
-    });
+    const { ctl, token } = await runOnSocket(store, dir, DEFAULT_CONFIG);
     try {
-      const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       for (const host of ['h1', 'h2']) {
         await fetch(`${ctl.url}/v1/agent/register`, {
@@ -125,17 +115,7 @@ describe('runController.close', () => {
   it('ends even when a client stopped halfway through its request', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vfleet-ctl-half-'));
     const store = await openStore({ kind: 'pglite', template: await pgliteTemplate() });
-    const ctl = await runController({
-      ...realWorld,
-      store,
-      host: '127.0.0.1',
-      port: 0,
-      adminTokenFile: join(dir, 'admin-token'),
-      config: DEFAULT_CONFIG,
-      now: () => Date.now(),
-      log: () => undefined,
-      serializeClaims: true,
-    });
+    const { ctl } = await runOnSocket(store, dir, DEFAULT_CONFIG);
     const { hostname, port } = new URL(ctl.url);
     const half = connect({ host: hostname, port: Number(port) });
     half.on('error', () => undefined);
