@@ -86,6 +86,8 @@ const RIGHTS = {
       '@hono/node-server',
       'zod',
       'prom-client',
+      // Batches the long polls' reads per turn of the event loop (desired-reads.ts).
+      'dataloader',
     ],
   },
   cli: {

@@ -2,7 +2,7 @@ import { VfleetError } from '../core/errors.js';
 import { desiredHostState } from '../core/fleet/desired-host-state.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { DesiredAnswer, DesiredUnchanged } from '../api/schemas/agent.js';
-import type { NoticeMemo } from './notice-memo.js';
+import type { IdleAgents } from './idle-agents.js';
 import { followStopping } from './stopping.js';
 import { desiredVms } from './vm-desired.js';
 
@@ -27,8 +27,8 @@ export async function waitForDesired(
   id: string,
   q: { readonly after: number; readonly waitSeconds: number; readonly brief?: boolean },
   hangup: AbortSignal,
-  replaced?: AbortSignal,
-  generations?: NoticeMemo<number>,
+  replaced: AbortSignal | undefined,
+  memo: Pick<IdleAgents, 'generations' | 'reads'>,
 ): Promise<DesiredAnswer | DesiredUnchanged> {
   // The agent hanging up, or the controller shutting down, ends the wait.
   const ending = followStopping(
@@ -36,7 +36,7 @@ export async function waitForDesired(
     [hangup, replaced].filter((s) => s !== undefined),
   );
   try {
-    return await waitUntilEnded(deps, id, q, ending.signal, replaced, generations);
+    return await waitUntilEnded(deps, id, q, ending.signal, replaced, memo);
   } finally {
     ending.release();
   }
@@ -47,8 +47,8 @@ async function waitUntilEnded(
   id: string,
   q: { readonly after: number; readonly waitSeconds: number; readonly brief?: boolean },
   ended: AbortSignal,
-  replaced?: AbortSignal,
-  generations?: NoticeMemo<number>,
+  replaced: AbortSignal | undefined,
+  { generations, reads }: Pick<IdleAgents, 'generations' | 'reads'>,
 ): Promise<DesiredAnswer | DesiredUnchanged> {
   const deadline = deps.elapsed() + q.waitSeconds * 1000;
   // A function, not the property: the signal flips while we await.
@@ -58,7 +58,7 @@ async function waitUntilEnded(
     if (isReplaced()) throw replacedError();
     const left = () => Math.max(0, deadline - deps.elapsed());
     // Brief, with the generation known since the host's last notice: nothing to read while none comes.
-    const known = brief ? generations?.get(id) : undefined;
+    const known = brief ? generations.get(id) : undefined;
     if (known !== undefined && known <= q.after) {
       if (left() > 0 && !ended.aborted && (await deps.feed.wait(id, left(), ended))) continue;
       if (isReplaced()) throw replacedError();
@@ -71,10 +71,10 @@ async function waitUntilEnded(
       Math.min(left(), deps.config.feedPollMs),
       AbortSignal.any([ended, listening.signal]),
     );
-    const reading = generations?.reading(id);
+    const reading = generations.reading(id);
     let inputs;
     try {
-      inputs = await deps.store.hosts.desiredInputs(id);
+      inputs = await reads.inputs(id);
     } catch (e) {
       listening.abort();
       throw e;
@@ -84,7 +84,7 @@ async function waitUntilEnded(
       throw new VfleetError('NOT_FOUND', `host ${id} is not registered`);
     }
     const generation = inputs.host.desiredGeneration;
-    if (reading !== undefined) generations?.keep(id, generation, reading);
+    generations.keep(id, generation, reading);
     if (isReplaced()) {
       listening.abort();
       throw replacedError();
@@ -92,7 +92,7 @@ async function waitUntilEnded(
     if (generation > q.after || left() <= 0 || ended.aborted) {
       listening.abort();
       if (brief && generation <= q.after) return { generation, unchanged: true };
-      const vms = await desiredVms(deps, id);
+      const vms = await desiredVms(deps, id, await reads.vms(id));
       return {
         generation,
         state: desiredHostState(inputs),

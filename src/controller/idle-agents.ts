@@ -1,4 +1,5 @@
 import type { ControllerDeps } from './controller-deps.js';
+import { createDesiredReads, type DesiredReads } from './desired-reads.js';
 import { createNoticeMemo, type NoticeMemo } from './notice-memo.js';
 import { createSeenBuffer, type SeenBuffer } from './seen-buffer.js';
 
@@ -15,6 +16,8 @@ export interface IdleAgents {
   readonly digests: NoticeMemo<string>;
   readonly generations: NoticeMemo<number>;
   readonly seen: SeenBuffer;
+  /** When a poll must read after all, its read joins the others of the same moment. */
+  readonly reads: DesiredReads;
 }
 
 export function createIdleAgents(deps: ControllerDeps): IdleAgents {
@@ -31,5 +34,6 @@ export function createIdleAgents(deps: ControllerDeps): IdleAgents {
     digests: createNoticeMemo<string>(deps.feed),
     generations: createNoticeMemo<number>(deps.feed),
     seen,
+    reads: createDesiredReads(deps.store),
   };
 }

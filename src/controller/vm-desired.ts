@@ -3,6 +3,7 @@ import type { VmTask } from '../core/fleet/vm-store.js';
 import { domainName, type VmDesired } from '../core/fleet/vm-domain.js';
 import type { DomainPolicy } from '../core/libvirt/domain-request.js';
 import type { ControllerDeps } from './controller-deps.js';
+import type { HostVms } from './desired-reads.js';
 import { renderVm } from './vm-render.js';
 
 /** One domain as the agent must have it: defined from `xml` and running, or gone. */
@@ -23,9 +24,10 @@ export interface DesiredDomain {
 export async function desiredVms(
   deps: ControllerDeps,
   hostId: string,
-): Promise<{ domains: DesiredDomain[]; tasks: VmTask[] }> {
+  read: HostVms,
+): Promise<{ domains: DesiredDomain[]; tasks: readonly VmTask[] }> {
   const domains: DesiredDomain[] = [];
-  for (const vm of await deps.store.vms.forHost(hostId)) {
+  for (const vm of read.vms) {
     const inst = await deps.store.claims.getInstance(vm.instanceId);
     if (inst === null) continue;
     const policy = vm.boot.policy ?? 'tenant';
@@ -53,5 +55,5 @@ export async function desiredVms(
       );
     }
   }
-  return { domains, tasks: await deps.store.vms.pendingTasks(hostId) };
+  return { domains, tasks: read.tasks };
 }

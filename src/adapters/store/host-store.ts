@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HostStore } from '../../core/fleet/host-store.js';
+import type { DesiredInputs, HostStore } from '../../core/fleet/host-store.js';
 import { ZERO_MAC } from '../../core/mac-address.js';
 import type { Database } from './db-types.js';
 import { recordApplied } from './host-applied.js';
@@ -14,6 +14,7 @@ import { hostHolders } from './port-views.js';
 import { toHost, toPf, toVf } from './rows.js';
 import { loadSpecs } from './spec-tagging.js';
 import { heartbeatByDigest, writeSightings } from './host-heartbeat.js';
+import { groupRows } from './group-rows.js';
 
 export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore {
   const get = async (id: string) => {
@@ -119,10 +120,13 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
     report: (id, report, facts, now) => recordReport(db, id, report, facts, now, tap),
     heartbeat: (id, digest, now) => heartbeatByDigest(db, id, digest, now),
     writeSightings: (sightings) => writeSightings(db, sightings),
-    async desiredInputs(id) {
-      const host = await get(id);
-      if (host === null) return null;
-      const pfs = await db.selectFrom('pfs').selectAll().where('host_id', '=', id).execute();
+    async desiredInputs(ids) {
+      const out = new Map<string, DesiredInputs>();
+      if (ids.length === 0) return out;
+      const hosts = await db.selectFrom('hosts').selectAll().where('id', 'in', ids).execute();
+      if (hosts.length === 0) return out;
+      const known = hosts.map((h) => h.id);
+      const pfs = await db.selectFrom('pfs').selectAll().where('host_id', 'in', known).execute();
       // In precedence order: a VF's tags (its owner among them) come from the oldest spec selecting it.
       const specs = await loadSpecs(db);
       // A VF held for a migrating port carries its settings too: the target VF is configured
@@ -139,6 +143,7 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
         )
         .innerJoin('networks', 'networks.id', 'ports.network_id')
         .select([
+          'vfs.host_id',
           'vfs.pf_id',
           'vfs.vf_index',
           'ports.mac',
@@ -148,13 +153,13 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
           'ports.max_tx_rate',
           'ports.min_tx_rate',
         ])
-        .where('vfs.host_id', '=', id)
+        .where('vfs.host_id', 'in', known)
         .execute();
-      return {
-        host,
-        pfs: pfs.map(toPf),
-        specs,
-        bound: bound.map((b) => ({
+      const pfsOf = groupRows(pfs, (p) => p.host_id, toPf);
+      const boundOf = groupRows(
+        bound,
+        (b) => b.host_id,
+        (b) => ({
           pfId: b.pf_id,
           index: b.vf_index,
           // A VF's port always has a MAC (only whole-PF ports have none).
@@ -164,8 +169,16 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
           spoofchk: b.spoofchk,
           maxTxRate: b.max_tx_rate,
           minTxRate: b.min_tx_rate,
-        })),
-      };
+        }),
+      );
+      for (const row of hosts)
+        out.set(row.id, {
+          host: toHost(row),
+          pfs: pfsOf.get(row.id) ?? [],
+          specs,
+          bound: boundOf.get(row.id) ?? [],
+        });
+      return out;
     },
     applied: (id, outcome, vms, now) => recordApplied(db, id, outcome, vms, now, tap),
   };

@@ -102,7 +102,17 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
         staleBefore: '2029-12-31T23:59:00.000Z',
       });
       expect(claim.ok && claim.instance.ports[0]?.pciAddress).toBe('0000:01:10.0');
-      const inputs = await store.hosts.desiredInputs('h1');
+      // A second host's rows stay its own in the one read of many; an unknown id is left out.
+      const report2 = { ...report, pfs: [pf(2, 1)] };
+      await store.hosts.register('h2', {}, NOW);
+      await store.hosts.report('h2', report2, hostRenderFactsOf(report2, report2.numaNodes), NOW);
+      const many = await store.hosts.desiredInputs(['h1', 'h2', 'nope']);
+      expect([...many.keys()].sort()).toEqual(['h1', 'h2']);
+      expect(many.get('h2')?.pfs.map((p) => p.pciAddress)).toEqual(['0000:02:00.0']);
+      expect(many.get('h2')?.bound).toEqual([]);
+      expect(many.get('h1')?.pfs.map((p) => p.pciAddress)).toEqual(['0000:01:00.0']);
+      expect(many.get('h1')?.specs.map((x) => x.id)).toEqual(['s1']);
+      const inputs = many.get('h1');
       expect(inputs?.bound).toEqual([
         {
           pfId,

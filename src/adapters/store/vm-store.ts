@@ -10,6 +10,7 @@ import { instanceView } from './instance-views.js';
 import { writeVmResults } from './host-facts.js';
 import { createLiveMigrationStore } from './live-migration-store.js';
 import { createVmHolds } from './live-migration-vf-holds.js';
+import { groupRows } from './group-rows.js';
 import { toTask, toVm } from './vm-rows.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -72,12 +73,14 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
         .executeTakeFirst();
       return r === undefined ? null : toVm(r);
     },
-    async forHost(hostId) {
+    async forHosts(hostIds) {
+      if (hostIds.length === 0) return new Map();
       const rows = await db
         .selectFrom('instance_vms')
         .innerJoin('instances', 'instances.id', 'instance_vms.instance_id')
         .selectAll('instance_vms')
-        .where('instances.host_id', '=', hostId)
+        .select('instances.host_id')
+        .where('instances.host_id', 'in', hostIds)
         .where((eb) =>
           eb.not(
             eb.exists(
@@ -91,7 +94,7 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
         )
         .orderBy('instances.created_at')
         .execute();
-      return rows.map(toVm);
+      return groupRows(rows, (r) => r.host_id ?? '', toVm);
     },
     requestDelete: (instanceId, now) =>
       changeVm(instanceId, async (tx) => {
@@ -124,16 +127,17 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
         await nextGeneration(tx, t.hostId);
       });
     },
-    async pendingTasks(hostId) {
+    async pendingTasks(hostIds) {
+      if (hostIds.length === 0) return new Map();
       const rows = await db
         .selectFrom('vm_tasks')
         .selectAll()
-        .where('host_id', '=', hostId)
+        .where('host_id', 'in', hostIds)
         .where('state', '=', 'pending')
         .orderBy('created_at')
         .orderBy('id')
         .execute();
-      return rows.map(toTask);
+      return groupRows(rows, (r) => r.host_id, toTask);
     },
     async finishTask(hostId, id, ok, message, now) {
       const r = await db

@@ -42,7 +42,7 @@ export async function pollDesired(
       { after: q.after, waitSeconds, brief: q.brief },
       hangup,
       poll?.replaced,
-      idle.generations,
+      idle,
     );
   } finally {
     poll?.leave();

@@ -92,7 +92,12 @@ export interface HostStore {
    * one transaction: a host's inventory never changes without its facts.
    */
   report(id: string, report: HostReport, facts: HostRenderFacts, now: string): Promise<Host>;
-  desiredInputs(id: string): Promise<DesiredInputs | null>;
+  /**
+   * What each host's desired state is built from, for many hosts in one set
+   * of reads (a spec change wakes the long polls of every host it reaches at
+   * once); a host not registered is missing from the map.
+   */
+  desiredInputs(ids: readonly string[]): Promise<ReadonlyMap<string, DesiredInputs>>;
   /**
    * A heartbeat naming the last full report by its digest: true (last_seen
    * moved) when the host holds that report and no device waits for a full

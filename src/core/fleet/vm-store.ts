@@ -82,15 +82,19 @@ export interface VmStore extends LiveMigrationStore {
   irqPins(hostId: string): Promise<IrqPinSummary | null>;
   create(instanceId: string, boot: VmBoot, now: string): Promise<void>;
   get(instanceId: string): Promise<VmRecord | null>;
-  /** The domains an agent manages: instances on the host with a VM and no migration running. */
-  forHost(hostId: string): Promise<VmRecord[]>;
+  /**
+   * The domains agents manage: instances on each host with a VM and no
+   * migration running, in creation order (a host with none is absent).
+   */
+  forHosts(hostIds: readonly string[]): Promise<ReadonlyMap<string, readonly VmRecord[]>>;
   /** The domain is to go; the instance is released once the agent reports it gone. */
   requestDelete(instanceId: string, now: string): Promise<void>;
   /** Records the agent's results; returns the instances whose domain is now gone as asked. */
   recordResults(hostId: string, results: readonly VmResult[], now: string): Promise<string[]>;
 
   addTask(task: Omit<VmTask, 'state' | 'message'>, now: string): Promise<void>;
-  pendingTasks(hostId: string): Promise<VmTask[]>;
+  /** Each host's pending tasks, oldest first (a host with none is absent). */
+  pendingTasks(hostIds: readonly string[]): Promise<ReadonlyMap<string, readonly VmTask[]>>;
   /** false when no such pending task of that host exists. */
   finishTask(
     hostId: string,
