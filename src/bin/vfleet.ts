@@ -9,6 +9,7 @@ import type { CliDeps } from '../cli/cli-deps.js';
 import type { FleetDeps } from '../cli/fleet-deps.js';
 import { runCli } from '../cli/run-cli.js';
 import type { Clock } from '../core/ports.js';
+import { boundControllerHeap } from './heap-growth.js';
 
 // Composition root of the `vfleet` process: the only place that reads the
 // environment and chooses real adapters.
@@ -55,6 +56,7 @@ const services = async () => {
 };
 const fleet: FleetDeps = {
   startController: async (o) => {
+    boundControllerHeap(process.execArgv);
     const { m, s } = await services();
     return m.startController(s, o);
   },
