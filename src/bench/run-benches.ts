@@ -24,7 +24,8 @@ import { readsBench } from './reads-bench.js';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(repo, 'bench', 'results.json');
 
-// VFLEET_BENCH_FLEET=sql: the claim benches seed their fleet with SQL (a quick profile) instead of joining agents.
+// VFLEET_BENCH_FLEET=sql: the claim benches seed their fleet with SQL (a quick profile, and the
+// claim's cost without agents' traffic) instead of joining agents; kept as <name>SqlSeeded.
 const claimFleet = fleetSourceFrom(process.env.VFLEET_BENCH_FLEET);
 
 const benches: Record<string, () => Promise<unknown>> = {
@@ -58,11 +59,16 @@ const previous = await readFile(out, 'utf8')
   .then((t) => JSON.parse(t) as Record<string, unknown>)
   .catch(() => ({}));
 const results: Record<string, unknown> = { ...previous };
+// A claim bench on a fleet seeded with SQL is kept beside the one on agents, not over it.
+const CLAIM_BENCHES = new Set(['claimsPglite', 'claimsPostgres', 'eightVfsOnEightPfs']);
+const keyOf = (name: string) =>
+  claimFleet === 'sql' && CLAIM_BENCHES.has(name) ? `${name}SqlSeeded` : name;
 for (const [name, run] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name} ...\n`);
-  results[name] = { ...((await run()) as object), measuredAt: new Date().toISOString() };
-  process.stderr.write(`bench: ${name}: ${JSON.stringify(results[name])}\n`);
+  const key = keyOf(name);
+  results[key] = { ...((await run()) as object), measuredAt: new Date().toISOString() };
+  process.stderr.write(`bench: ${key}: ${JSON.stringify(results[key])}\n`);
 }
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
