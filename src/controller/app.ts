@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { VfleetError } from '../core/errors.js';
 import { requestAuth } from './auth.js';
@@ -76,15 +77,18 @@ export function createControllerApp(
   app.use('/v1/*', refusalRecorder(deps));
   app.use('/v1/*', auditRefusals(deps));
   // Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw tooLarge(deps.config.bodyLimitBytes);
-      },
-    }),
-  );
+  // Not on GET and HEAD, which carry none: its first step asks the request for its body,
+  // which makes the Node adapter build the whole Web Request (headers, signal, stream),
+  // for every agent's long poll too (issue 14, P8: a fifth of an idle request's allocation).
+  const limit: MiddlewareHandler<AppEnv> = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: () => {
+      throw tooLarge(deps.config.bodyLimitBytes);
+    },
+  });
+  const limitBodies: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next);
+  app.use('/v1/*', limitBodies);
   app.use('/v1/*', requestAuth(deps));
   // After auth (the actor is known), around every route: each store write records who asked.
   app.use('/v1/*', auditScope(deps));
