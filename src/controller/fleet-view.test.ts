@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { StoreNotices } from '../core/fleet/store.js';
 import type { CandidateHost } from '../core/scheduler/types.js';
 import { startHarness, type Harness } from '../testing/controller-harness.js';
 import { applyDesired, basicCatalog, joinHost } from '../testing/fleet-sim.js';
-import { STORE_KINDS } from '../testing/store-targets.js';
+import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { startFleetView } from './fleet-view.js';
 
 const vm = (i: number) => ({
@@ -48,6 +48,9 @@ async function watchingView(h: Harness) {
     view.ordered(['p1'], 'pack', new Date(h.clock - h.deps.config.staleAfterMs).toISOString());
   return { view, reads, seen, lose: () => tell?.(null) };
 }
+
+// The PostgreSQL cases share one throwaway cluster per test process: stopped, not left running.
+afterAll(stopPgCluster);
 
 describe.each(STORE_KINDS)('the fleet view, on %s', (kind) => {
   it('follows claims made elsewhere from the notices, re-reading only their hosts', async () => {
