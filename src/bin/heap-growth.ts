@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** V8's heap grows to live × (1 + this/100) before its next full GC (issue 14, P8). */
-export const CONTROLLER_HEAP_GROWING_PERCENT = 50;
+const CONTROLLER_HEAP_GROWING_PERCENT = 50;
 const FLAG = '--heap-growing-percent';
 
 /**
