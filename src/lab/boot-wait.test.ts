@@ -1,9 +1,11 @@
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VfleetError } from '../core/errors.js';
 import { waitReady } from './boot-wait.js';
+import { LineSplitter, parseRequest } from './guest/agent-protocol.js';
 import type { InstancePaths, LabDeps } from './lab-deps.js';
 
 // waitReady on a fake clock: a "guest" whose console advances (or stops) as
@@ -74,6 +76,8 @@ describe('waitReady on a slow guest', () => {
     expect(lines).toHaveLength(20);
     expect(lines.at(-1)).toBe('[ 400.000] kernel line');
     expect(e.message).not.toContain('\r');
+    // Silent before its agent ever answered: lab up may start it once more.
+    expect(e.details.stalledBeforeAgent).toBe(true);
   });
 
   it('fails at the base limit when the console is silent, and says so', async () => {
@@ -83,6 +87,7 @@ describe('waitReady on a slow guest', () => {
     expect(g.now()).toBeLessThan(182_000);
     expect(e.message).toContain('no progress in 18');
     expect(e.message).toContain('last serial console lines:\n(the guest has printed nothing yet)');
+    expect(e.details.stalledBeforeAgent).toBe(true);
   });
 
   it('gives up at 5 times the base limit even if the console never stops', async () => {
@@ -91,6 +96,37 @@ describe('waitReady on a slow guest', () => {
     expect(g.now()).toBeGreaterThanOrEqual(900_000);
     expect(g.now()).toBeLessThan(902_000);
     expect(e.message).toContain('still progressing, but 900 s is the most it is given');
+    // Still printing: a boot loop or a crawl, which a second start would not cure.
+    expect(e.details.stalledBeforeAgent).toBeUndefined();
+  });
+
+  it('does not call a guest whose agent answers stalled before its agent (its PFs are missing)', async () => {
+    // An agent that answers every probe with a boot id and no probed PF.
+    const agent = createServer((sock) => {
+      const lines = new LineSplitter();
+      sock.on('data', (chunk) => {
+        for (const line of lines.push(chunk)) {
+          const req = parseRequest(line);
+          const reply = {
+            id: req.id,
+            exitCode: 0,
+            stdout: Buffer.from('a-boot-id\n').toString('base64'),
+            stderr: '',
+            timedOut: false,
+          };
+          sock.write(`${JSON.stringify(reply)}\n`);
+        }
+      });
+    });
+    await new Promise<void>((r) => agent.listen(paths.agentSocket, r));
+    try {
+      const e = (await wait(guest(0).deps)) as VfleetError;
+      expect(e.code).toBe('TIMEOUT');
+      expect(e.message).toContain('(the agent answers; 0 of 1 PFs probed)');
+      expect(e.details.stalledBeforeAgent).toBeUndefined();
+    } finally {
+      agent.close();
+    }
   });
 });
 

@@ -25,6 +25,8 @@ export async function serialTail(paths: InstancePaths, lines = 20): Promise<stri
   return kept.length === 0 ? '(the guest has printed nothing yet)' : kept.join('\n');
 }
 
+const NOT_ANSWERED = 'the agent has not answered';
+
 export interface WaitOptions {
   readonly pid: number;
   readonly pfs: number;
@@ -68,12 +70,16 @@ export async function waitReady(
   const start = deps.clock.now();
   const deadline = progressDeadline(start, scaledLimits(opts.timeoutMs, opts.stallMs));
   let seen = opts.logFrom ?? 0;
-  let state = 'the agent has not answered';
-  const fail = async (code: 'COMMAND_FAILED' | 'TIMEOUT', why: string, exited = false) => {
+  let state = NOT_ANSWERED;
+  const fail = async (
+    code: 'COMMAND_FAILED' | 'TIMEOUT',
+    why: string,
+    mark: { qemuExited?: true; stalledBeforeAgent?: true } = {},
+  ) => {
     const tail = await serialTail(paths);
     return new VfleetError(code, `${why}; last serial console lines:\n${tail}`, {
       serialLog: paths.serialLog,
-      ...(exited ? { qemuExited: true } : {}),
+      ...mark,
     });
   };
   for (;;) {
@@ -96,12 +102,16 @@ export async function waitReady(
       });
     // Looked at twice: one empty read of /proc must not end a boot.
     if (!(await isInstanceQemu(opts.pid, paths)) && !(await stillQemu(deps, opts.pid, paths)))
-      throw await fail('COMMAND_FAILED', `QEMU (pid ${opts.pid}) exited during boot`, true);
+      throw await fail('COMMAND_FAILED', `QEMU (pid ${opts.pid}) exited during boot`, {
+        qemuExited: true,
+      });
     const now = deps.clock.now();
     if (deadline.expired(now))
       throw await fail(
         'TIMEOUT',
         `the lab guest was not ready after ${Math.round((now - start) / 1000)} s: ${deadline.why(now)} (${state})`,
+        // Silent and agentless: the kernel stopped in its boot (not merely slow, see lab-up.ts).
+        state === NOT_ANSWERED && !deadline.capped(now) ? { stalledBeforeAgent: true } : {},
       );
     const left = deadline.endsAt() - now;
     try {

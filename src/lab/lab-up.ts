@@ -131,8 +131,21 @@ async function startQemu(
   return { pid, record, t1 };
 }
 
-const qemuExited = (e: unknown): e is VfleetError =>
-  e instanceof VfleetError && e.details.qemuExited === true;
+/**
+ * Why a failed boot is worth one more start, or null. Two failures of QEMU's
+ * software emulation, each seen once in many boots with nothing of vfleet's at
+ * fault, end a boot this way: QEMU gone early with nothing in the console, and
+ * a kernel gone silent mid-boot before the agent started (in the igb probe,
+ * CI 2026-12-04). A fault in the image or the options fails the same way twice.
+ */
+export function bootRetryReason(e: unknown): string | null {
+  if (!(e instanceof VfleetError)) return null;
+  const first = e.message.split(';')[0] ?? '';
+  if (e.details.qemuExited === true) return `QEMU exited during boot (${first})`;
+  if (e.details.stalledBeforeAgent === true)
+    return `the guest went silent before its agent started (${first})`;
+  return null;
+}
 
 /**
  * `lab up`: builds (or reuses) the image, starts QEMU in the background and
@@ -190,11 +203,10 @@ export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpRe
   try {
     started = await boot(1);
   } catch (e) {
-    // QEMU gone early under TCG, with nothing in the console to say why, has
-    // been seen once in many boots; a second start tells a flake from a fault.
-    if (!qemuExited(e) || signal?.aborted === true) throw e;
-    const detail = `QEMU exited during boot (${e.message.split(';')[0] ?? ''}); starting it once more`;
-    deps.progress({ step: 'qemu', status: 'info', detail });
+    // A second start tells a flake of the emulation from a fault.
+    const reason = bootRetryReason(e);
+    if (reason === null || signal?.aborted === true) throw e;
+    deps.progress({ step: 'qemu', status: 'info', detail: `${reason}; starting it once more` });
     started = await boot(2);
   }
   const { pid, record, t1 } = started;

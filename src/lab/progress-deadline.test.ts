@@ -9,6 +9,7 @@ describe('a wait limit that moves with progress', () => {
     expect(d.expired(1000 + 179_999)).toBe(false);
     expect(d.expired(1000 + 180_000)).toBe(true);
     expect(d.why(1000 + 180_000)).toBe('no progress in 180 s');
+    expect(d.capped(1000 + 180_000)).toBe(false);
   });
 
   it('progress before the base limit does not shorten or lengthen it early', () => {
@@ -27,6 +28,7 @@ describe('a wait limit that moves with progress', () => {
     expect(d.expired(489_999)).toBe(false);
     expect(d.expired(490_000)).toBe(true);
     expect(d.why(490_000)).toBe('no progress for 90 s (490 s in all)');
+    expect(d.capped(490_000)).toBe(false);
   });
 
   it('a guest that never stops printing still ends at the cap', () => {
@@ -35,6 +37,7 @@ describe('a wait limit that moves with progress', () => {
     expect(d.expired(899_999)).toBe(false);
     expect(d.expired(900_000)).toBe(true);
     expect(d.why(900_000)).toBe('still progressing, but 900 s is the most it is given');
+    expect(d.capped(900_000)).toBe(true);
   });
 
   it('progress times out of order never move the end back', () => {

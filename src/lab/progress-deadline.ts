@@ -21,6 +21,8 @@ export interface ProgressDeadline {
   expired(at: number): boolean;
   /** Why it ended, for the failure message: "no progress for 90 s" or "the 900 s cap". */
   why(at: number): string;
+  /** It ends on the cap with progress still coming (as opposed to a stall). */
+  capped(at: number): boolean;
 }
 
 /** The stall window and cap for a wait whose base limit is `baseMs`. */
@@ -34,15 +36,16 @@ export function progressDeadline(start: number, limits: DeadlineLimits): Progres
   const endsAt = () =>
     Math.min(start + limits.capMs, Math.max(start + limits.baseMs, last + limits.stallMs));
   const s = (ms: number) => `${Math.round(ms / 1000)} s`;
+  const capped = (at: number) => endsAt() === start + limits.capMs && at - last < limits.stallMs;
   return {
     progressed(at) {
       last = Math.max(last, at);
     },
     endsAt,
     expired: (at) => at >= endsAt(),
+    capped,
     why(at) {
-      if (endsAt() === start + limits.capMs && at - last < limits.stallMs)
-        return `still progressing, but ${s(limits.capMs)} is the most it is given`;
+      if (capped(at)) return `still progressing, but ${s(limits.capMs)} is the most it is given`;
       if (last === start) return `no progress in ${s(at - start)}`;
       return `no progress for ${s(at - last)} (${s(at - start)} in all)`;
     },
