@@ -1,3 +1,4 @@
+import { hashSecret } from '../controller/auth.js';
 import { startHarness } from '../testing/controller-harness.js';
 import { SIM_IMAGES, basicCatalog, joinHost, simInventory } from '../testing/fleet-sim.js';
 import { stopPgCluster } from '../testing/store-targets.js';
@@ -43,8 +44,9 @@ export async function idleRequestBench() {
         `/v1/agent/hosts/${HOST.name}/desired?after=${generation}&waitSeconds=0&brief=true`,
         { headers: { authorization: `Bearer ${agent}` } },
       );
+    const agentId = (await h.deps.store.tokens.byHash(hashSecret(agent)))?.id ?? '';
     const uncached = (send: () => Response | Promise<Response>) => () => {
-      h.deps.tokenCache.clear();
+      h.deps.tokenCache.forget(agentId);
       return send();
     };
     return {

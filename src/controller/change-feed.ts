@@ -21,6 +21,12 @@ export interface ChangeFeed {
    * (notice-memo.ts).
    */
   mark(key: string): number;
+  /**
+   * The mark of the latest notice, whatever its key: a key whose mark is
+   * above this afterwards heard a notice since (for a read that learns its
+   * key only once it is done, token-cache.ts).
+   */
+  latest(): number;
 }
 
 /** A feed woken by the store's notices; resolves once they flow. */
@@ -54,6 +60,7 @@ export function createChangeFeed(): { feed: ChangeFeed; wake: (key: string | nul
   const feed: ChangeFeed = {
     notify: wakeKey,
     mark: (key) => Math.max(marks.get(key) ?? 0, lost),
+    latest: () => count,
     wait(key, ms, signal) {
       // Already ended: no timer may be left behind to hold the process (shutdown waits for it).
       if (signal?.aborted === true) return Promise.resolve(false);

@@ -158,7 +158,7 @@ export interface ControllerDeps {
   readonly ids: IdSource;
   readonly config: ControllerConfig;
   readonly feed: ChangeFeed;
-  /** The tokens looked up, kept until the store's `(tokens)` notice (token-cache.ts). */
+  /** The tokens looked up, each kept until the store's notice for it (token-cache.ts). */
   readonly tokenCache: TokenCache;
   /**
    * Wraps each schedule-and-claim round: a one-at-a-time queue on the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Token } from '../core/fleet/model.js';
 import { createChangeFeed } from './change-feed.js';
-import { TOKENS_NOTICE, createTokenCache } from './token-cache.js';
+import { createTokenCache, tokenNotice } from './token-cache.js';
 
 const token = (id: string): Token => ({
   id,
@@ -13,9 +13,9 @@ const token = (id: string): Token => ({
   createdAt: '2030-01-01T00:00:00.000Z',
 });
 
-/** A store of tokens by hash that counts its reads. */
-function storeOf(tokens: Record<string, Token>) {
-  const rows = new Map(Object.entries(tokens));
+/** A store of tokens by hash (the hash of token `x` is `#x`) that counts its reads. */
+function storeOf(...ids: string[]) {
+  const rows = new Map(ids.map((id) => [`#${id}`, token(id)]));
   const reads: string[] = [];
   return {
     rows,
@@ -28,76 +28,110 @@ function storeOf(tokens: Record<string, Token>) {
 }
 
 describe('token cache', () => {
-  it('reads a token once, until a (tokens) notice or a lost-notice wake', async () => {
+  it("reads a token once, until that token's notice or a lost-notice wake", async () => {
     const { feed, wake } = createChangeFeed();
     const cache = createTokenCache(feed);
-    const s = storeOf({ a: token('a'), b: token('b') });
-    expect(await cache.lookup('a', s.read)).toEqual(token('a'));
-    expect(await cache.lookup('a', s.read)).toEqual(token('a'));
-    expect(await cache.lookup('b', s.read)).toEqual(token('b'));
-    expect(s.reads).toEqual(['a', 'b']);
+    const s = storeOf('a', 'b');
+    expect(await cache.lookup('#a', s.read)).toEqual(token('a'));
+    expect(await cache.lookup('#a', s.read)).toEqual(token('a'));
+    expect(await cache.lookup('#b', s.read)).toEqual(token('b'));
+    expect(s.reads).toEqual(['#a', '#b']);
 
     wake('node1'); // a host's notice leaves the tokens
     wake('sched:node1');
-    expect(await cache.lookup('a', s.read)).toEqual(token('a'));
-    expect(s.reads).toEqual(['a', 'b']);
+    expect(await cache.lookup('#a', s.read)).toEqual(token('a'));
+    expect(s.reads).toEqual(['#a', '#b']);
 
-    s.rows.delete('a');
-    wake(TOKENS_NOTICE);
-    expect(await cache.lookup('a', s.read)).toBeNull();
-    expect(await cache.lookup('b', s.read)).toEqual(token('b'));
-    expect(s.reads).toEqual(['a', 'b', 'a', 'b']);
+    // a's notice drops a alone: b is still answered from memory.
+    s.rows.delete('#a');
+    wake(tokenNotice('a'));
+    expect(await cache.lookup('#a', s.read)).toBeNull();
+    expect(await cache.lookup('#b', s.read)).toEqual(token('b'));
+    expect(s.reads).toEqual(['#a', '#b', '#a']);
 
-    s.rows.delete('b');
+    s.rows.delete('#b');
     wake(null); // notices may have been lost: nothing held can be trusted
-    expect(await cache.lookup('b', s.read)).toBeNull();
+    expect(await cache.lookup('#b', s.read)).toBeNull();
   });
 
   it('never holds an unknown hash: a token made later works without a notice', async () => {
     const { feed } = createChangeFeed();
     const cache = createTokenCache(feed);
-    const s = storeOf({});
-    expect(await cache.lookup('new', s.read)).toBeNull();
-    s.rows.set('new', token('new'));
-    expect(await cache.lookup('new', s.read)).toEqual(token('new'));
+    const s = storeOf();
+    expect(await cache.lookup('#new', s.read)).toBeNull();
+    s.rows.set('#new', token('new'));
+    expect(await cache.lookup('#new', s.read)).toEqual(token('new'));
   });
 
-  it('does not keep what was read while a notice came, or across a clear', async () => {
+  it('does not keep what was read while its notice came, or a lost-notice wake, or a forget', async () => {
     const { feed, wake } = createChangeFeed();
     const cache = createTokenCache(feed);
-    const s = storeOf({ a: token('a') });
+    const s = storeOf('a');
     // The read saw the row; the revoke's notice came before the read finished.
-    expect(
-      await cache.lookup('a', async (h) => {
-        const got = await s.read(h);
-        s.rows.delete('a');
-        wake(TOKENS_NOTICE);
-        return got;
-      }),
-    ).toEqual(token('a'));
-    expect(await cache.lookup('a', s.read)).toBeNull();
-
-    s.rows.set('a', token('a'));
-    await cache.lookup('a', async (h) => {
+    const revokedDuringRead = (notice: () => void) => async (h: string) => {
       const got = await s.read(h);
-      s.rows.delete('a');
-      cache.clear(); // a revoke through this controller
+      s.rows.delete('#a');
+      notice();
+      return got;
+    };
+    expect(
+      await cache.lookup(
+        '#a',
+        revokedDuringRead(() => {
+          wake(tokenNotice('a'));
+        }),
+      ),
+    ).toEqual(token('a'));
+    expect(await cache.lookup('#a', s.read)).toBeNull();
+
+    s.rows.set('#a', token('a'));
+    await cache.lookup(
+      '#a',
+      revokedDuringRead(() => {
+        wake(null);
+      }),
+    );
+    expect(await cache.lookup('#a', s.read)).toBeNull();
+
+    s.rows.set('#a', token('a'));
+    await cache.lookup(
+      '#a',
+      revokedDuringRead(() => {
+        cache.forget('a');
+      }), // a revoke through this controller
+    );
+    expect(await cache.lookup('#a', s.read)).toBeNull();
+
+    // Another token's notice during the read does not stop it being kept.
+    s.rows.set('#a', token('a'));
+    s.reads.length = 0;
+    await cache.lookup('#a', async (h) => {
+      const got = await s.read(h);
+      wake(tokenNotice('b'));
       return got;
     });
-    expect(await cache.lookup('a', s.read)).toBeNull();
+    await cache.lookup('#a', s.read);
+    expect(s.reads).toEqual(['#a']);
+  });
 
-    s.rows.set('a', token('a'));
-    await cache.lookup('a', s.read);
-    cache.clear();
-    s.rows.delete('a');
-    expect(await cache.lookup('a', s.read)).toBeNull();
+  it('forgets one token at once, the others held', async () => {
+    const { feed } = createChangeFeed();
+    const cache = createTokenCache(feed);
+    const s = storeOf('a', 'b');
+    await cache.lookup('#a', s.read);
+    await cache.lookup('#b', s.read);
+    s.rows.delete('#a');
+    cache.forget('a');
+    expect(await cache.lookup('#a', s.read)).toBeNull();
+    expect(await cache.lookup('#b', s.read)).toEqual(token('b'));
+    expect(s.reads).toEqual(['#a', '#b', '#a']);
   });
 
   it('lets the oldest go beyond its bound', async () => {
     const { feed } = createChangeFeed();
     const cache = createTokenCache(feed, 2);
-    const s = storeOf({ a: token('a'), b: token('b'), c: token('c') });
-    for (const h of ['a', 'b', 'c', 'c', 'b', 'a']) await cache.lookup(h, s.read);
-    expect(s.reads).toEqual(['a', 'b', 'c', 'a']);
+    const s = storeOf('a', 'b', 'c');
+    for (const h of ['#a', '#b', '#c', '#c', '#b', '#a']) await cache.lookup(h, s.read);
+    expect(s.reads).toEqual(['#a', '#b', '#c', '#a']);
   });
 });

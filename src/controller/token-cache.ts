@@ -2,10 +2,11 @@ import type { Token } from '../core/fleet/model.js';
 import type { ChangeFeed } from './change-feed.js';
 
 /**
- * The key the store publishes on commit of any change to the tokens table
- * (schema 0020-tokens-notices), to every controller on the database.
+ * The key the store publishes on commit of a change to, or the deletion of,
+ * the token `id` (schema 0021-token-notices), to every controller on the
+ * database. Made tokens are not published: an unknown hash is never held.
  */
-export const TOKENS_NOTICE = '(tokens)';
+export const tokenNotice = (id: string): string => `(token:${id})`;
 
 /**
  * Beyond this many tokens held, the oldest looked up is let go: a bound on
@@ -16,61 +17,57 @@ const MAX_HELD = 50_000;
 /**
  * The tokens this controller has looked up, by the hash of their secret,
  * so an agent's heartbeat or long poll costs no database read for its
- * token (issue 14 P8). Everything held is dropped when a `(tokens)` notice
- * comes (a token made, changed or revoked, through any controller) or
- * notices may have been lost (the listener reconnected): a revoked token
- * is refused as soon as the notice arrives, as it was with a read per
- * request. An unknown hash is never held, so a new token needs no notice
- * to work and guessing fills no memory. Tokens have no expiry (a dashboard
- * session does, and is not held here: auth.ts reads it every time).
+ * token (issue 14 P8). A token held is dropped when its own notice comes
+ * (changed or revoked, through any controller) or notices may have been
+ * lost (the listener reconnected): a revoked token is refused as soon as the
+ * notice arrives, as it was with a read per request. Only that token is
+ * read again: a fleet's agents joining (a token made for each) or a
+ * colleague's token revoked costs the others nothing. An unknown hash is
+ * never held, so a new token needs no notice to work and guessing fills no
+ * memory. Tokens have no expiry (a dashboard session does, and is not held
+ * here: auth.ts reads it every time).
  */
 export interface TokenCache {
   /** The token whose secret hashes to `hash`, held or else read with `read` (and held). */
   lookup(hash: string, read: (hash: string) => Promise<Token | null>): Promise<Token | null>;
   /**
-   * Drops everything held. A revoke through this controller calls it at
+   * Drops the token `id`. A revoke through this controller calls it at
    * once, not waiting for its own notice to come back from the database.
    */
-  clear(): void;
+  forget(id: string): void;
 }
 
 export function createTokenCache(
-  feed: Pick<ChangeFeed, 'mark'>,
+  feed: Pick<ChangeFeed, 'mark' | 'latest'>,
   maxHeld: number = MAX_HELD,
 ): TokenCache {
-  const held = new Map<string, Token>();
-  // The feed's mark for the key when `held` was last known good...
-  let heldAt = feed.mark(TOKENS_NOTICE);
-  // ...and a count of every drop (a notice or a clear), so a read that a drop overtook is not kept.
-  let drops = 0;
-  const drop = () => {
-    held.clear();
-    drops += 1;
-  };
-  const check = () => {
-    const mark = feed.mark(TOKENS_NOTICE);
-    if (mark === heldAt) return;
-    heldAt = mark;
-    drop();
-  };
+  // Each token with the mark of its notice key when it was read: held while that stays put.
+  const held = new Map<string, { token: Token; mark: number }>();
+  // Forgotten ids, counted, so a read that a forget overtook is not kept.
+  let forgets = 0;
   return {
     async lookup(hash, read) {
-      check();
       const hit = held.get(hash);
-      if (hit !== undefined) return hit;
-      const before = drops;
-      const token = await read(hash);
-      check();
-      // A notice during the read: what it read may predate the change.
-      if (token !== null && drops === before) {
-        if (held.size >= maxHeld) {
-          const oldest = held.keys().next();
-          if (oldest.done !== true) held.delete(oldest.value);
-        }
-        held.set(hash, token);
+      if (hit !== undefined) {
+        if (feed.mark(tokenNotice(hit.token.id)) === hit.mark) return hit.token;
+        held.delete(hash);
       }
+      const before = { notice: feed.latest(), forgets };
+      const token = await read(hash);
+      if (token === null) return null;
+      // A notice for it during the read (or a forget): what it read may predate the change.
+      const mark = feed.mark(tokenNotice(token.id));
+      if (mark > before.notice || forgets !== before.forgets) return token;
+      if (held.size >= maxHeld) {
+        const oldest = held.keys().next();
+        if (oldest.done !== true) held.delete(oldest.value);
+      }
+      held.set(hash, { token, mark });
       return token;
     },
-    clear: drop,
+    forget(id) {
+      forgets += 1;
+      for (const [hash, h] of held) if (h.token.id === id) held.delete(hash);
+    },
   };
 }

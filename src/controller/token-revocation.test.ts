@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../adapters/store/open-store.js';
 import { harnessOn, startHarness, type Harness } from '../testing/controller-harness.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
-import { TOKENS_NOTICE } from './token-cache.js';
+import { tokenNotice } from './token-cache.js';
 
 afterAll(stopPgCluster);
 
@@ -54,11 +54,31 @@ describe.each(STORE_KINDS)('cached tokens on %s', (kind) => {
     try {
       const t = await tenantToken(h);
       expect(await status(h, t.secret)).toBe(200);
-      // Not through the API: only the table's trigger (schema 0020) tells the controller.
-      const heard = h.deps.feed.wait(TOKENS_NOTICE, 10_000);
+      // Not through the API: only the table's trigger (schema 0021) tells the controller.
+      const heard = h.deps.feed.wait(tokenNotice(t.id), 10_000);
       await sql`delete from tokens where id = ${t.id}`.execute(h.store.db);
       expect(await heard).toBe(true);
       expect(await status(h, t.secret)).toBe(401);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+
+  it('keeps the other tokens held when a token is made or another revoked', async () => {
+    const h = await startHarness(kind);
+    try {
+      const t = await tenantToken(h);
+      expect(await status(h, t.secret)).toBe(200); // now held
+      // Gone from the table with its trigger off: only a read of it would now refuse it.
+      await h.store.db.transaction().execute(async (tx) => {
+        await sql`set local session_replication_role = replica`.execute(tx);
+        await sql`delete from tokens where id = ${t.id}`.execute(tx);
+      });
+      const other = await tenantToken(h); // an agent joining: a token made
+      expect((await h.call('DELETE', `/v1/tokens/${other.id}`, h.admin)).status).toBe(204);
+      await caughtUp(h);
+      // Still answered from memory: neither the new token nor the revoke dropped it.
+      expect(await status(h, t.secret)).toBe(200);
     } finally {
       await h.close();
     }
@@ -88,7 +108,6 @@ describe('cached tokens, two controllers on one PostgreSQL', () => {
     await admin.connect();
     try {
       const t = await tenantToken(h);
-      await caughtUp(h); // the notice of its creation came, and dropped what was held then
       expect(await status(h, t.secret)).toBe(200);
       // Deleted with triggers off (replica role): no notice, as if it were lost.
       await admin.query('set session_replication_role = replica');

@@ -9,7 +9,7 @@ import type { ControllerDeps } from '../controller-deps.js';
 export async function revokeToken(deps: ControllerDeps, id: string): Promise<void> {
   const outcome = await deps.store.tokens.revoke(id);
   // Refused from the next request on here; other controllers drop theirs on the store's notice.
-  if (outcome === 'revoked') deps.tokenCache.clear();
+  if (outcome === 'revoked') deps.tokenCache.forget(id);
   if (outcome === 'last-admin')
     throw new VfleetError(
       'CONFLICT',

@@ -41,8 +41,8 @@ export interface FleetStore {
  * keys the change feed waits on: a host id when the host's desired state
  * changed or its agent reported new facts, `task:HOST` when a hypervisor
  * task of the host finished, `(events)` when events were recorded,
- * `sched:HOST` when what the scheduler sees of the host changed, `(tokens)`
- * when a token was made, changed or revoked (the token cache). Code
+ * `sched:HOST` when what the scheduler sees of the host changed, `(token:ID)`
+ * when a token was changed or revoked (the token cache). Code
  * that changes a host publishes nothing itself, so none can forget to.
  */
 export interface StoreNotices {

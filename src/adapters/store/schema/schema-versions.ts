@@ -19,6 +19,7 @@ import { listIndexes } from './0017-list-indexes.js';
 import { reportDigest } from './0018-report-digest.js';
 import { vfTallies } from './0019-vf-tallies.js';
 import { tokensNotices } from './0020-tokens-notices.js';
+import { tokenNotices } from './0021-token-notices.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -51,5 +52,6 @@ export const schemaVersions: MigrationProvider = {
       '0018-report-digest': reportDigest,
       '0019-vf-tallies': vfTallies,
       '0020-tokens-notices': tokensNotices,
+      '0021-token-notices': tokenNotices,
     }),
 };
