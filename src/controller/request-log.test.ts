@@ -1,7 +1,9 @@
 import { PassThrough } from 'node:stream';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinoLogger } from '../adapters/log/pino-logger.js';
 import { startHarness, type Harness } from '../testing/controller-harness.js';
+import { requestLog } from './request-log.js';
 
 interface Line {
   level: string;
@@ -124,5 +126,39 @@ describe("the controller's request log", () => {
     const line = lines().find((l) => l.reqId === 'no-token-1');
     expect(line).toMatchObject({ level: 'info', status: 401 });
     expect(line?.token).toBeUndefined();
+  });
+});
+
+describe('the request id header', () => {
+  const deps = {
+    ids: { uuid: () => 'made-1', bytes: (n: number) => new Uint8Array(n) },
+    elapsed: () => 0,
+  };
+
+  it('is on the answer the route built, not on a copy of it (one Response per answer)', async () => {
+    const app = new Hono().use(requestLog(deps)).get('/x', (c) => c.json({ ok: true }));
+    const made: Response[] = [];
+    const Original = globalThis.Response;
+    globalThis.Response = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Response>) {
+        super(...args);
+        made.push(this);
+      }
+    };
+    try {
+      const r = await app.request('/x', { headers: { 'x-request-id': 'given-1' } });
+      expect(r.headers.get('x-request-id')).toBe('given-1');
+      expect(await r.json()).toEqual({ ok: true });
+      expect(made).toHaveLength(1);
+    } finally {
+      globalThis.Response = Original;
+    }
+  });
+
+  it('is added to an answer made as a bare Response', async () => {
+    const app = new Hono().use(requestLog(deps)).get('/raw', () => new Response('plain'));
+    const r = await app.request('/raw');
+    expect(r.headers.get('x-request-id')).toBe('made-1');
+    expect(await r.text()).toBe('plain');
   });
 });

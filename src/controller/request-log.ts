@@ -52,9 +52,14 @@ export function requestLog(
     const incoming = c.req.header('x-request-id');
     const reqId = incoming !== undefined && INCOMING_ID.test(incoming) ? incoming : deps.ids.uuid();
     c.set('requestId', reqId);
+    // Before the answer is made, so the route's answer carries it: set on a finished
+    // answer, Hono copies the answer, which on Node builds a whole undici Response and
+    // reads its body back through a stream (issue 14, P8: every long poll paid for it).
+    c.header('X-Request-Id', reqId);
     const start = deps.elapsed();
     await next();
-    c.header('X-Request-Id', reqId);
+    // An answer made as a bare Response (not through the context) lacks it.
+    if (!c.res.headers.has('X-Request-Id')) c.header('X-Request-Id', reqId);
     const logger = deps.logger;
     if (logger === undefined) return;
     const route = routeOf(c);
