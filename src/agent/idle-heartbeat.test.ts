@@ -25,6 +25,8 @@ function idleAgent(
     held?: (digest: string) => boolean;
     /** The controller takes a poll that carries a digest as a heartbeat (held: reportNeeded false). */
     pollsHeard?: boolean;
+    /** Every doctor run finds the same (else each run's finding is titled by its number). */
+    steadyFindings?: boolean;
   } = {},
 ) {
   const world = { fingerprint: 'quiet', numVfs: 1, scans: 0, doctors: 0, now: 0 };
@@ -78,7 +80,8 @@ function idleAgent(
         world.doctors++;
         // The run number is the finding's title: which doctor run a report carries.
         const run = { id: 'finding', severity: 'ok', subject: 'host', evidence: [] } as const;
-        return Promise.resolve([{ ...run, title: String(world.doctors) }]);
+        const title = o.steadyFindings === true ? 'steady' : String(world.doctors);
+        return Promise.resolve([{ ...run, title }]);
       },
       apply: () => Promise.reject(new Error('not called')),
       clock: {
@@ -264,6 +267,36 @@ describe('long polls as heartbeats', () => {
       [120_000, '2'],
       [240_000, '3'],
     ]);
+  });
+});
+
+describe('doctor findings that did not change', () => {
+  it('send no report: the polls heard stay the only requests', async () => {
+    const a = idleAgent({
+      digests: true,
+      pollsHeard: true,
+      doctorMs: 60_000,
+      steadyFindings: true,
+    });
+    await a.pollsUntil(6);
+    await a.stop();
+    // The doctor ran again every 60 s (5 polls of 55 s), and found the same.
+    expect(a.world.doctors).toBeGreaterThanOrEqual(5);
+    expect(a.reports.map((r) => r.at)).toEqual([0]);
+    expect(a.beats).toEqual([{ at: 30_000, digest: 'digest 1' }]);
+  });
+
+  it('send a heartbeat by digest when one is due, not the whole report', async () => {
+    const a = idleAgent({ digests: true, doctorMs: 60_000, steadyFindings: true });
+    await a.sentUntil(4);
+    await a.stop();
+    expect(a.reports.map((r) => r.at)).toEqual([0]);
+    expect(a.beats.map((b) => [b.at, b.digest])).toEqual([
+      [30_000, 'digest 1'],
+      [60_000, 'digest 1'],
+      [90_000, 'digest 1'],
+    ]);
+    expect(a.world.doctors).toBe(2);
   });
 });
 
