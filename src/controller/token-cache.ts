@@ -38,36 +38,35 @@ export interface TokenCache {
 }
 
 export function createTokenCache(
-  feed: Pick<ChangeFeed, 'mark' | 'latest'>,
+  feed: Pick<ChangeFeed, 'mark' | 'latest' | 'notify'>,
   maxHeld: number = MAX_HELD,
 ): TokenCache {
-  // Each token with the mark of its notice key when it was read: held while that stays put.
-  const held = new Map<string, { token: Token; mark: number }>();
-  // Forgotten ids, counted, so a read that a forget overtook is not kept.
-  let forgets = 0;
+  // Each token with its notice key and that key's mark when it was read: held while the mark stays put.
+  const held = new Map<string, { token: Token; key: string; mark: number }>();
   return {
     async lookup(hash, read) {
       const hit = held.get(hash);
       if (hit !== undefined) {
-        if (feed.mark(tokenNotice(hit.token.id)) === hit.mark) return hit.token;
+        if (feed.mark(hit.key) === hit.mark) return hit.token;
         held.delete(hash);
       }
-      const before = { notice: feed.latest(), forgets };
+      const before = feed.latest();
       const token = await read(hash);
       if (token === null) return null;
       // A notice for it during the read (or a forget): what it read may predate the change.
-      const mark = feed.mark(tokenNotice(token.id));
-      if (mark > before.notice || forgets !== before.forgets) return token;
+      const key = tokenNotice(token.id);
+      const mark = feed.mark(key);
+      if (mark > before) return token;
       if (held.size >= maxHeld) {
         const oldest = held.keys().next();
         if (oldest.done !== true) held.delete(oldest.value);
       }
-      held.set(hash, { token, mark });
+      held.set(hash, { token, key, mark });
       return token;
     },
-    forget(id) {
-      forgets += 1;
-      for (const [hash, h] of held) if (h.token.id === id) held.delete(hash);
+    // The store's own notice, given here at once: the mark moves, and what holds it is read again.
+    forget: (id) => {
+      feed.notify(tokenNotice(id));
     },
   };
 }
