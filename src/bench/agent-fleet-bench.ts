@@ -3,7 +3,7 @@ import { createApiClient } from '../api/client.js';
 import { specRoutes } from '../api/routes/specs.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
 import { startControllerChild } from './controller-child.js';
-import { judgeP8 } from './fleet-targets.js';
+import { controllerDelivery, judgeP8 } from './fleet-targets.js';
 import { sampleProc } from './proc-usage.js';
 import { simulatedHostName, startSimulatedFleet } from './simulated-fleet.js';
 import { round } from './stats.js';
@@ -22,7 +22,8 @@ const positiveOr = (text: string | undefined, fallback: number) => {
  * then a spec change that reaches the 1,000 hosts of group g0 (their PFs
  * sit on bus 0x20, which spec igb-g0 selects; its VF driver changes), timed
  * from the update's answer to each agent's long poll bringing the new state
- * and to its apply result. VFLEET_BENCH_HOSTS and VFLEET_BENCH_IDLE_SECONDS
+ * and to its apply result; and the controller's own count of it (its
+ * delivery histogram, scraped around the change). VFLEET_BENCH_HOSTS and VFLEET_BENCH_IDLE_SECONDS
  * shrink it for a try; VFLEET_BENCH_CPU_PROF=DIR profiles the controller's
  * CPU, VFLEET_BENCH_HEAP_PROF=DIR its memory.
  */
@@ -128,6 +129,9 @@ async function measure(
       requests: fleet.requests() - requests0,
     };
     const admin = createApiClient({ baseUrl: ctl.url, token: ctl.adminToken, fetch });
+    // The controller's own count of the change's delivery, apart from the agents' (metrics).
+    const scrape = async () => (await fetch(`${ctl.url}/metrics`)).text();
+    const scrapeBefore = await scrape();
     const sent = performance.now();
     change.on = true;
     change.t0 = sent;
@@ -144,6 +148,7 @@ async function measure(
     // A host outside the group would have heard within this too.
     await sleep(2_000);
     change.on = false;
+    const byController = controllerDelivery(scrapeBefore, await scrape());
     return {
       machine: '2 cores shared, no KVM, Debian 12',
       hosts: o.hosts,
@@ -159,6 +164,9 @@ async function measure(
         appliedMs: [...change.applied.values()],
         others: change.others.size,
       }),
+      // Waiting polls the controller answered with the new state, and within how long of the
+      // notice (a histogram bound): the controller's share of the delivery above.
+      specChangeAnsweredByController: byController,
     };
   } finally {
     await fleet.close();

@@ -5,6 +5,7 @@ import type { ClaimInput } from '../core/fleet/claim-store.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
 import { seedFleet } from './fleet-seed.js';
+import { httpFloor } from './http-floor.js';
 import { round } from './stats.js';
 
 const quantile = (sorted: readonly number[], q: number): number =>
@@ -99,7 +100,8 @@ async function floorLoad(store: OpenedStore, clients: number, perClient: number,
  * `claimFloor`: the claim's statements alone, 1,000 hosts. P1's shape (2
  * PFs x 64 VFs, one VF) at 1 and 8 connections on durable PostgreSQL and on
  * PGlite (P1e); P2's (8 PFs x 64 VFs, 8 VFs on the 8 PFs of one host) on
- * durable PostgreSQL, beside 1 VF on the same fleet.
+ * durable PostgreSQL, beside 1 VF on the same fleet. And a bare HTTP round
+ * trip: with the statements, the least any HTTP claim can take here.
  */
 export async function claimFloorBench(hosts = 1000) {
   const fleet = (pfs: number, on: string) =>
@@ -119,7 +121,13 @@ export async function claimFloorBench(hosts = 1000) {
     oneConnection: await floorLoad(store, 1, 200),
     eightConnections: await floorLoad(store, 8, 100),
   }));
-  return { ...postgres, eightPfs, pglite };
+  // One HTTP round trip with nothing behind it, at about the sizes of a claim's request and
+  // answer (1 port: 0.1 KB in, 0.9 KB out; 8 ports: 0.35 KB in, 4 KB out).
+  const http = {
+    onePort: await httpFloor({ requestBytes: 100, answerBytes: 900, n: 300 }),
+    eightPorts: await httpFloor({ requestBytes: 350, answerBytes: 4000, n: 300 }),
+  };
+  return { ...postgres, eightPfs, pglite, http };
 }
 
 async function seeded<T>(store: OpenedStore, hosts: number, pfs: number, run: () => Promise<T>) {

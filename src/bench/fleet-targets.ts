@@ -1,3 +1,4 @@
+import { sampleValue, samples } from '../testing/exposition.js';
 import { round } from './stats.js';
 
 /** Issue 14's P8 targets, and a measured idle window and spec change judged against them. */
@@ -55,4 +56,30 @@ export function judgeP8(idle: IdleWindow, change: SpecChange) {
       change.others === 0,
   };
   return { ...figures, targets: P8_TARGETS, pass };
+}
+
+const DELIVERY = 'vfleet_desired_state_delivery_seconds';
+
+/**
+ * The controller's own view of a change's delivery, from two scrapes of its
+ * `/metrics` around it: how many waiting long polls it answered with the new
+ * state, and the least histogram bound all of them were answered within
+ * (null when none). It tells the controller's share of the delivery from the
+ * agents' (here all in the bench process, on the same two cores).
+ */
+export function controllerDelivery(before: string, after: string) {
+  const value = (text: string, name: string, labels: Record<string, string> = {}) =>
+    sampleValue(text, name, labels) ?? 0;
+  const answered = value(after, `${DELIVERY}_count`) - value(before, `${DELIVERY}_count`);
+  const inBucket = (le: string) =>
+    value(after, `${DELIVERY}_bucket`, { le }) - value(before, `${DELIVERY}_bucket`, { le });
+  const bounds = samples(after, `${DELIVERY}_bucket`)
+    .map((s) => s.labels.le ?? '')
+    .filter((le) => le !== '+Inf')
+    .sort((a, b) => Number(a) - Number(b));
+  const within = bounds.find((le) => inBucket(le) === answered);
+  return {
+    answered,
+    allWithinSeconds: answered === 0 || within === undefined ? null : Number(within),
+  };
 }

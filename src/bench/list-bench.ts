@@ -15,7 +15,7 @@ import { round } from './stats.js';
  */
 const FLEET = { hosts: 10_000, pfsPerHost: 2, vfsPerPf: 64, cpusPerNode: 64 };
 const INSTANCES = 1000;
-const REPEATS = 25;
+const REPEATS = 100;
 
 /**
  * The fleet the lists read. One function so the seeding can be swapped

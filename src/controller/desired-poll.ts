@@ -54,13 +54,18 @@ async function waitUntilEnded(
   // A function, not the property: the signal flips while we await.
   const isReplaced = () => replaced?.aborted === true;
   const brief = q.brief === true;
+  // When a notice last woke this poll: a full answer after it is the change delivered (metrics).
+  let wokeAt: number | undefined;
   for (;;) {
     if (isReplaced()) throw replacedError();
     const left = () => Math.max(0, deadline - deps.elapsed());
     // Brief, with the generation known since the host's last notice: nothing to read while none comes.
     const known = brief ? generations.get(id) : undefined;
     if (known !== undefined && known <= q.after) {
-      if (left() > 0 && !ended.aborted && (await deps.feed.wait(id, left(), ended))) continue;
+      if (left() > 0 && !ended.aborted && (await deps.feed.wait(id, left(), ended))) {
+        wokeAt = deps.elapsed();
+        continue;
+      }
       if (isReplaced()) throw replacedError();
       return { generation: known, unchanged: true };
     }
@@ -93,6 +98,8 @@ async function waitUntilEnded(
       listening.abort();
       if (brief && generation <= q.after) return { generation, unchanged: true };
       const vms = await desiredVms(deps, id, await reads.vms(id));
+      if (wokeAt !== undefined && generation > q.after)
+        deps.metrics?.desiredDelivered((deps.elapsed() - wokeAt) / 1000);
       return {
         generation,
         state: desiredHostState(inputs),
@@ -101,7 +108,7 @@ async function waitUntilEnded(
       };
     }
     // A notice (from this process, or another through LISTEN) ends the wait early.
-    await woken;
+    if (await woken) wokeAt = deps.elapsed();
   }
 }
 

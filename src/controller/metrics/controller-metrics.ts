@@ -13,11 +13,18 @@ export interface ControllerMetrics {
   /** Each event this process recorded (migrations end this way). */
   event(e: FleetEvent): void;
   http(route: string, method: string, status: number, seconds: number): void;
+  /**
+   * A waiting long poll answered with the new desired state its host's
+   * notice announced: seconds from the notice waking it to the answer made.
+   */
+  desiredDelivered(seconds: number): void;
 }
 
 /** Seconds: a claim is a few ms to a second under races; a long poll waits up to a minute. */
 const CLAIM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** A change reaching agents: whole seconds up to 5 (a target of issue 14), then coarser. */
+const DELIVERY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10, 30];
 
 /** The error codes a claim ends with, as outcome labels (a closed set: bounded series). */
 const CLAIM_OUTCOMES: Readonly<Record<string, string>> = {
@@ -109,6 +116,12 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
     buckets: HTTP_BUCKETS,
     registers,
   });
+  const delivered = new Histogram({
+    name: 'vfleet_desired_state_delivery_seconds',
+    help: "From the store's notice that a host's desired state changed to the answer of the agent's long poll waiting for it, made with the new state (serialising and sending not counted)",
+    buckets: DELIVERY_BUCKETS,
+    registers,
+  });
   // Zero series up front: a rate() over a counter that never moved is 0, not absent.
   for (const outcome of ['placed', 'no_capacity']) claims.inc({ outcome }, 0);
   for (const r of REJECTION_REASONS) rejections.inc({ reason: reasonLabel(r) }, 0);
@@ -146,6 +159,9 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
     http(route, method, status, seconds) {
       requests.inc({ route, method, status: String(status) });
       requestSeconds.observe({ route, method }, seconds);
+    },
+    desiredDelivered(seconds) {
+      delivered.observe(seconds);
     },
   };
 }
