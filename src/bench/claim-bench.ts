@@ -9,6 +9,7 @@ import { runController } from '../controller/run-controller.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
 import { claimLoad } from './claim-load.js';
+import { withCpuSplit } from './cpu-split.js';
 import { seedFleet, type SeedSpec } from './fleet-seed.js';
 import type { FleetSource } from './fleet-source.js';
 import { onSimulatedClaimFleet } from './simulated-claim-fleet.js';
@@ -80,26 +81,26 @@ export async function onController<T>(
 }
 
 /** Warm-up, then 1 client and 8 clients claiming one VF per request. */
-const oneAndEight = async (url: string, token: string) => {
+const oneAndEight = async (url: string, token: string, ctl?: { pid: number }) => {
   await claimLoad(url, token, {
     clients: 1,
     perClient: 5,
     maxMs: 60_000,
     body: (n) => oneVf(1e6 + n),
   });
+  const ctlPid = ctl?.pid ?? null;
   return {
-    oneClient: await claimLoad(url, token, {
-      clients: 1,
-      perClient: 100,
-      maxMs: 60_000,
-      body: oneVf,
-    }),
-    eightClients: await claimLoad(url, token, {
-      clients: 8,
-      perClient: 40,
-      maxMs: 60_000,
-      body: (n) => oneVf(1e5 + n),
-    }),
+    oneClient: await withCpuSplit(ctlPid, () =>
+      claimLoad(url, token, { clients: 1, perClient: 100, maxMs: 60_000, body: oneVf }),
+    ),
+    eightClients: await withCpuSplit(ctlPid, () =>
+      claimLoad(url, token, {
+        clients: 8,
+        perClient: 40,
+        maxMs: 60_000,
+        body: (n) => oneVf(1e5 + n),
+      }),
+    ),
   };
 };
 
@@ -140,7 +141,7 @@ async function served<T extends object>(
   source: FleetSource,
   store: 'postgres' | 'pglite',
   fleet: Fleet,
-  measure: (url: string, token: string) => Promise<T>,
+  measure: (url: string, token: string, ctl?: { pid: number }) => Promise<T>,
 ) {
   if (source === 'agents') {
     return onSimulatedClaimFleet(

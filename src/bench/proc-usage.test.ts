@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseCpuTicks, parseRssBytes, sampleProc } from './proc-usage.js';
+import {
+  machineBusyTicks,
+  parseCpuTicks,
+  parseMachineBusyTicks,
+  parseRssBytes,
+  sampleProc,
+} from './proc-usage.js';
 
 describe('proc usage', () => {
   it('reads utime + stime past a command name holding spaces and parentheses', () => {
@@ -11,6 +17,21 @@ describe('proc usage', () => {
   it('reads VmRSS in bytes', () => {
     expect(parseRssBytes('Name:\tnode\nVmRSS:\t  123456 kB\nVmSwap:\t0 kB\n')).toBe(123456 * 1024);
     expect(() => parseRssBytes('Name:\tnode\n')).toThrow(/VmRSS/);
+  });
+
+  it('counts the machine busy: all of the cpu line but idle and iowait', () => {
+    const stat = 'cpu  100 2 30 5000 70 4 5 6 50 0\ncpu0 50 1 15 2500 35 2 2 3 25 0\nintr 1\n';
+    expect(parseMachineBusyTicks(stat)).toBe(100 + 2 + 30 + 4 + 5 + 6);
+    expect(() => parseMachineBusyTicks('intr 1\n')).toThrow(/proc\/stat/);
+  });
+
+  it('reads the machine busy ticks, which grow while this process works', async () => {
+    const a = await machineBusyTicks();
+    const end = Date.now() + 150;
+    let x = 0;
+    while (Date.now() < end) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+    expect(await machineBusyTicks()).toBeGreaterThan(a);
   });
 
   it('samples this process: CPU time grows with work', async () => {

@@ -35,3 +35,20 @@ export async function sampleProc(pid: number): Promise<ProcSample> {
   ]);
   return { cpuTicks: parseCpuTicks(stat), rssBytes: parseRssBytes(status) };
 }
+
+/**
+ * Busy clock ticks of the whole machine: the `cpu` line of /proc/stat, all
+ * but idle and iowait (guest time is already inside user time).
+ */
+export function parseMachineBusyTicks(stat: string): number {
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  const f = (line ?? '').trim().split(/\s+/).slice(1).map(Number);
+  if (f.length < 8 || f.some((x) => !Number.isFinite(x)))
+    throw new Error(`bad /proc/stat: ${stat.slice(0, 200)}`);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
+  return user + nice + system + irq + softirq + steal;
+}
+
+export async function machineBusyTicks(): Promise<number> {
+  return parseMachineBusyTicks(await readFile('/proc/stat', 'utf8'));
+}
