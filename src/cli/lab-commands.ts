@@ -48,23 +48,34 @@ export function registerLabCommands(program: Command, deps: CliDeps): void {
     .option('--iommu <on|off>', 'emulated Intel IOMMU', 'on')
     .option(nameOption, nameHelp)
     .option('--memory <mb>', 'guest memory in MiB', '1024')
+    .option(
+      '--libvirt',
+      "libvirtd in the guest (the host's own libvirt and QEMU, over a read-only share of /usr)",
+    )
     .addOption(outputOption())
-    .action(async (o: Record<string, string | undefined> & { output: OutputFormat }) => {
-      const format = o.output;
-      const r = await (
-        await api()
-      ).up({
-        name: o.name,
-        pfs: o.pfs,
-        vfsMax: o.vfsMax,
-        numa: o.numa,
-        iommu: o.iommu,
-        memory: o.memory,
-      });
-      if (format !== 'table') deps.out(renderData(format, r));
-      else
-        deps.out(`lab ${r.name} is up: pid ${r.pid}, ready in ${(r.bootMs / 1000).toFixed(1)} s\n`);
-    });
+    .action(
+      async (
+        o: Record<string, string | undefined> & { output: OutputFormat; libvirt?: boolean },
+      ) => {
+        const format = o.output;
+        const r = await (
+          await api()
+        ).up({
+          name: o.name,
+          pfs: o.pfs,
+          vfsMax: o.vfsMax,
+          numa: o.numa,
+          iommu: o.iommu,
+          memory: o.memory,
+          libvirt: o.libvirt === true,
+        });
+        if (format !== 'table') deps.out(renderData(format, r));
+        else
+          deps.out(
+            `lab ${r.name} is up: pid ${r.pid}, ready in ${(r.bootMs / 1000).toFixed(1)} s\n`,
+          );
+      },
+    );
 
   lab
     .command('run')

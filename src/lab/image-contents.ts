@@ -4,8 +4,10 @@ import type { CommandRunner } from '../core/ports.js';
 import {
   GUEST_AGENT_DIR,
   GUEST_NODE,
+  NESTED_INITRD_COMMAND,
   renderInit,
   renderInittab,
+  renderNestedInitrdScript,
   renderVfleetWrapper,
 } from './guest/guest-files.js';
 import { ImageTree } from './image-tree.js';
@@ -44,6 +46,8 @@ function guestPrograms(nodePath: string): readonly GuestFile[] {
     { host: '/bin/dash', guest: '/usr/bin/sh' },
     { host: '/usr/sbin/ip', guest: '/usr/sbin/ip' },
     { host: nodePath, guest: GUEST_NODE },
+    // Static: a guest with libvirt indexes the host's libraries beside its own.
+    { host: '/sbin/ldconfig', guest: '/usr/sbin/ldconfig' },
   ];
 }
 
@@ -85,9 +89,15 @@ export function guestTextFiles(): readonly { path: string; text: string; mode: n
   return [
     { path: '/init', text: renderInit(BOOT_MODULES), mode: 0o755 },
     { path: '/etc/inittab', text: renderInittab(GUEST_NODE), mode: 0o644 },
-    { path: '/etc/passwd', text: 'root:x:0:0:root:/root:/bin/sh\n', mode: 0o644 },
-    { path: '/etc/group', text: 'root:x:0:\n', mode: 0o644 },
+    // libvirtd looks its default QEMU user up before it reads qemu.conf (which says root).
+    {
+      path: '/etc/passwd',
+      text: 'root:x:0:0:root:/root:/bin/sh\nlibvirt-qemu:x:64055:64055::/var/lib/libvirt:/bin/false\n',
+      mode: 0o644,
+    },
+    { path: '/etc/group', text: 'root:x:0:\nlibvirt-qemu:x:64055:\nkvm:x:64056:\n', mode: 0o644 },
     { path: '/usr/local/bin/vfleet', text: renderVfleetWrapper(GUEST_NODE), mode: 0o755 },
+    { path: NESTED_INITRD_COMMAND, text: renderNestedInitrdScript(), mode: 0o755 },
     { path: `${GUEST_AGENT_DIR}/package.json`, text: '{ "type": "module" }\n', mode: 0o644 },
   ];
 }

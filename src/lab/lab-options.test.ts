@@ -18,6 +18,7 @@ describe('lab up options', () => {
       numa: 1,
       iommu: 'on',
       memory: 1024,
+      libvirt: false,
     });
   });
 
@@ -30,6 +31,7 @@ describe('lab up options', () => {
         memory: '2048',
         vfsMax: '7',
         name: 'ci-1',
+        libvirt: 'true',
       }),
     ).toEqual({
       name: 'ci-1',
@@ -38,7 +40,10 @@ describe('lab up options', () => {
       iommu: 'off',
       memory: 2048,
       vfsMax: 7,
+      libvirt: true,
     });
+    expect(parseUpOptions({ libvirt: 'false' }).libvirt).toBe(false);
+    expect(parseUpOptions({ libvirt: true }).libvirt).toBe(true);
   });
 
   it.each([
@@ -48,6 +53,7 @@ describe('lab up options', () => {
     [{ vfsMax: '8' }, 'vfsMax'],
     [{ iommu: 'yes' }, 'iommu'],
     [{ memory: '64' }, 'memory'],
+    [{ libvirt: 'yes' }, 'libvirt'],
     [{ name: '../x' }, 'name'],
     [{ forward: { host: '10.0.0.1', port: 80 } }, 'forward.host'],
     [{ forward: { host: '0.0.0.0', port: 80 } }, 'forward.host'],

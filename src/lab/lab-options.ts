@@ -36,6 +36,14 @@ const upSchema = z.object({
    * guest's agent looks for images): a user's image reaches every lab host.
    */
   imageDir: z.string().startsWith('/').optional(),
+  /**
+   * libvirt in the guest: the host's /usr shared read-only, its libvirtd
+   * started at boot with QEMU (software emulation) as its hypervisor, so
+   * vfleet's virsh driver runs against a real daemon with real VFs.
+   */
+  libvirt: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .default(false),
 });
 
 export type LabUpOptions = z.output<typeof upSchema>;

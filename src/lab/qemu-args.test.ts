@@ -30,6 +30,21 @@ describe('qemuArgs', () => {
     );
   });
 
+  it("shares the host's /usr read-only and tells init so, only for a guest with libvirt", () => {
+    const plain = qemuArgs(parseUpOptions({}), FILES);
+    expect(values(plain, '-fsdev').some((f) => f.includes('path=/usr,'))).toBe(false);
+    expect(kernelCmdline(parseUpOptions({}))).not.toContain('vfleet.libvirt');
+    const opts = parseUpOptions({ libvirt: 'true' });
+    const args = qemuArgs(opts, FILES);
+    expect(values(args, '-fsdev')).toContain(
+      'local,id=fshostusr,path=/usr,security_model=none,readonly=on',
+    );
+    expect(values(args, '-device')).toContain(
+      'virtio-9p-pci,fsdev=fshostusr,mount_tag=hostusr,bus=pcie.0',
+    );
+    expect(kernelCmdline(opts).split(' ')).toContain('vfleet.libvirt=1');
+  });
+
   it('puts every second PF behind a NUMA-node-1 expander when asked for two nodes', () => {
     const args = qemuArgs(parseUpOptions({ pfs: 3, numa: 2 }), FILES);
     const devices = values(args, '-device');

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { AGENT_PORT_NAME } from './guest/agent-protocol.js';
 import { GUEST_FORWARD, SHARE_TAGS } from './guest/guest-files.js';
 import type { LabUpOptions } from './lab-options.js';
@@ -51,6 +52,26 @@ function imageShareArgs(opts: LabUpOptions): string[] {
   ];
 }
 
+/**
+ * The host's /usr, read-only, for a guest with libvirt: its libvirtd, QEMU
+ * and their libraries and data are the host's own packages (setup-lab),
+ * run in place rather than copied into every lab image.
+ */
+function libvirtArgs(opts: LabUpOptions, files: QemuFiles): string[] {
+  if (!opts.libvirt) return [];
+  return [
+    '-fsdev',
+    'local,id=fshostusr,path=/usr,security_model=none,readonly=on',
+    '-device',
+    `virtio-9p-pci,fsdev=fshostusr,mount_tag=${SHARE_TAGS.hostUsr},bus=pcie.0`,
+    // The lab's own kernel, read-only: what the guest's nested guests boot.
+    '-fsdev',
+    `local,id=fslabimage,path=${q(dirname(files.kernel))},security_model=none,readonly=on`,
+    '-device',
+    `virtio-9p-pci,fsdev=fslabimage,mount_tag=${SHARE_TAGS.labImage},bus=pcie.0`,
+  ];
+}
+
 /** Kernel command line: serial console, our init, and the IOMMU as asked. */
 export function kernelCmdline(opts: LabUpOptions): string {
   const iommu = opts.iommu === 'on' ? 'intel_iommu=on iommu=pt' : 'intel_iommu=off';
@@ -60,7 +81,8 @@ export function kernelCmdline(opts: LabUpOptions): string {
   // mitigations=off: the guest is sealed off, and page-table isolation costs
   // dearly under emulation. Not `quiet`: the kernel's own boot lines are the
   // progress a slow boot is judged by, and what a failed one is explained with.
-  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off ${iommu} vfleet.lab=${opts.name}`;
+  const libvirt = opts.libvirt ? ' vfleet.libvirt=1' : '';
+  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off ${iommu} vfleet.lab=${opts.name}${libvirt}`;
 }
 
 function pfArgs(opts: LabUpOptions): string[] {
@@ -156,6 +178,7 @@ export function qemuArgs(opts: LabUpOptions, files: QemuFiles): string[] {
     '-device',
     `virtio-9p-pci,fsdev=fspersist,mount_tag=${SHARE_TAGS.persist},bus=pcie.0`,
     ...imageShareArgs(opts),
+    ...libvirtArgs(opts, files),
     ...pfArgs(opts),
     ...forwardArgs(opts, files),
     '-pidfile',

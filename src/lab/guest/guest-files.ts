@@ -15,7 +15,17 @@ export const SHARE_TAGS = {
   persist: 'persist',
   modules: 'modules',
   images: 'images',
+  hostUsr: 'hostusr',
+  labImage: 'labimage',
 } as const;
+/** Where a guest with libvirt mounts the host's /usr. */
+export const GUEST_HOST_USR = '/host/usr';
+/** Where a guest with libvirt finds the lab's kernel (vmlinuz), for its nested guests. */
+export const GUEST_LAB_IMAGE = '/var/lib/vfleet-lab/image';
+/** Builds a nested guest's initramfs (see renderNestedInitrdScript). */
+export const NESTED_INITRD_COMMAND = '/usr/local/bin/vfleet-nested-initrd';
+/** What a nested guest prints on its serial console, each NIC and its uptime, every 5 s. */
+export const NESTED_PREFIX = 'vfleet-nested:';
 /** Where a forward may end on the host: loopback only, so the guest reaches nothing else. */
 export const FORWARD_HOSTS = ['127.0.0.1', '::1'] as const;
 /** Printed on the serial console; the host reads it as progress. */
@@ -49,9 +59,14 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+libvirt=
 for arg in $(cat /proc/cmdline); do
-  case "$arg" in vfleet.lab=*) hostname "lab-\${arg#vfleet.lab=}" ;; esac
+  case "$arg" in
+    vfleet.lab=*) hostname "lab-\${arg#vfleet.lab=}" ;;
+    vfleet.libvirt=1) libvirt=1 ;;
+  esac
 done
+${renderLibvirtStart()}
 say "loading modules"
 for m in ${modules.join(' ')}; do
   modprobe "$m" || say "modprobe $m failed"
@@ -89,6 +104,7 @@ for hook in /etc/vfleet/boot.d/*; do
   say "boot hook $hook"
   "$hook" >/dev/console 2>&1 || say "boot hook $hook failed (exit $?)"
 done
+[ -z "$libvirt" ] || start_libvirt
 say "starting agent"
 exec /usr/bin/busybox init
 `;
@@ -107,5 +123,114 @@ export function renderVfleetWrapper(nodePath: string): string {
 : "\${VFLEET_CACHE_DIR:=/var/cache/vfleet}"
 export VFLEET_CACHE_DIR
 exec ${nodePath} ${GUEST_REPO_DIR}/bin/vfleet.js "$@"
+`;
+}
+
+/** Where libvirtd looks for its hypervisor drivers (Debian's path): only QEMU's is linked. */
+const DRIVER_DIR = '/usr/lib/x86_64-linux-gnu/libvirt/connection-driver';
+
+/**
+ * The shell function init runs in a guest with libvirt (\`vfleet.libvirt=1\`):
+ * mounts the host's /usr, makes its libraries findable (ldconfig over both
+ * library folders), links the programs and data libvirt and QEMU look for
+ * at their Debian paths, writes a configuration for a guest without
+ * systemd, cgroups or a security driver, and starts libvirtd.
+ */
+export function renderLibvirtStart(): string {
+  const h = GUEST_HOST_USR;
+  return `start_libvirt() {
+  mkdir -p ${h}
+  if ! mount -t 9p -o ro,${NINE_P},cache=loose ${SHARE_TAGS.hostUsr} ${h}; then
+    say "cannot mount the host's /usr: no libvirt"
+    return
+  fi
+  mkdir -p ${GUEST_LAB_IMAGE}
+  mount -t 9p -o ro,${NINE_P} ${SHARE_TAGS.labImage} ${GUEST_LAB_IMAGE} || say "cannot mount the lab image"
+  printf '%s\\n' /usr/lib/x86_64-linux-gnu ${h}/lib/x86_64-linux-gnu >/etc/ld.so.conf
+  /sbin/ldconfig || say "ldconfig failed"
+  for p in bin/virsh sbin/libvirtd bin/qemu-system-x86_64 share/qemu share/seabios share/libvirt lib/ipxe; do
+    [ -e /usr/$p ] || { mkdir -p "$(dirname /usr/$p)" && ln -s ${h}/$p /usr/$p; } || say "cannot link /usr/$p"
+  done
+  # Where libvirt's clients look for its socket (Debian links /var/run to /run).
+  [ -e /var/run ] || ln -s /run /var/run
+  mkdir -p ${DRIVER_DIR} /etc/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
+  ln -sf ${h}/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ${DRIVER_DIR}/
+  cat >/etc/libvirt/libvirtd.conf <<'EOF'
+${LIBVIRTD_CONF}EOF
+  cat >/etc/libvirt/qemu.conf <<'EOF'
+${QEMU_CONF}EOF
+  echo 'uri_default = "qemu:///system"' >/etc/libvirt/libvirt.conf
+  if /usr/sbin/libvirtd --daemon; then say "libvirtd started"; else say "libvirtd failed to start"; fi
+}`;
+}
+
+/** libvirtd in the lab: unix socket only, no authentication (the guest is sealed off), a log file. */
+export const LIBVIRTD_CONF = `listen_tls = 0
+listen_tcp = 0
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+`;
+
+/**
+ * QEMU as libvirt runs it in the lab: as root, with no security driver,
+ * cgroups or private /dev (the guest has none of the hosts' machinery), and
+ * its output to a file (no virtlogd).
+ */
+export const QEMU_CONF = `user = "root"
+group = "root"
+security_driver = "none"
+dynamic_ownership = 0
+remember_owner = 0
+namespaces = [ ]
+cgroup_controllers = [ ]
+stdio_handler = "file"
+`;
+
+/**
+ * `vfleet-nested-initrd OUT`: the smallest Linux the lab can boot inside a
+ * lab guest, for the lab's own kernel: this guest's static busybox and its
+ * VF and virtio NIC drivers, and an init that prints each NIC it sees (PCI
+ * vendor:device, driver, MAC) on the serial console every 5 s, so a reader
+ * that comes late still sees it.
+ */
+export function renderNestedInitrdScript(): string {
+  return `#!/bin/sh
+set -e
+out=\${1:?usage: vfleet-nested-initrd OUT}
+k=$(uname -r)
+d=$(mktemp -d)
+mkdir -p "$d/bin" "$d/proc" "$d/sys" "$d/dev" "$d/modules"
+cp /usr/bin/busybox "$d/bin/busybox"
+n=0
+for m in failover net_failover virtio_net igbvf; do
+  f=$(find "/lib/modules/$k" -name "$m.ko*" | head -1)
+  [ -n "$f" ] || continue
+  n=$((n + 1))
+  cp "$f" "$d/modules/$n-$m.ko\${f##*.ko}"
+done
+cat >"$d/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in /modules/*; do
+  case "$m" in *.xz) xz -d "$m"; m=\${m%.xz} ;; esac
+  insmod "$m" 2>/dev/null || true
+done
+while true; do
+  for n in /sys/class/net/*; do
+    i=\${n##*/}
+    [ "$i" = lo ] && continue
+    echo "${NESTED_PREFIX} nic $i $(cat $n/device/vendor):$(cat $n/device/device) $(basename $(readlink $n/device/driver)) $(cat $n/address)" >/dev/ttyS0
+  done
+  echo "${NESTED_PREFIX} up $(cut -d' ' -f1 /proc/uptime)" >/dev/ttyS0
+  sleep 5
+done
+INIT
+chmod +x "$d/init"
+(cd "$d" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 >"$out")
+rm -rf "$d"
 `;
 }
