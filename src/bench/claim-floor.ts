@@ -6,10 +6,7 @@ import { startPgCluster } from '../testing/pg-cluster.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
 import { seedFleet } from './fleet-seed.js';
 import { httpFloor } from './http-floor.js';
-import { round } from './stats.js';
-
-const quantile = (sorted: readonly number[], q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+import { quantile, round } from './stats.js';
 
 const randomMac = () =>
   `fa:16:3e:${[0, 0, 0]

@@ -1,4 +1,4 @@
-import { round } from './stats.js';
+import { quantile, round } from './stats.js';
 
 export interface LoadResult {
   readonly clients: number;
@@ -11,9 +11,6 @@ export interface LoadResult {
   readonly claimsPerSecond: number;
   readonly wallSeconds: number;
 }
-
-const quantile = (sorted: readonly number[], q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 
 /**
  * `clients` loops each sending POST /v1/instances one after the other over

@@ -1,9 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { round } from './stats.js';
-
-const quantile = (sorted: readonly number[], q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+import { quantile, round } from './stats.js';
 
 /** A JSON document of about `bytes` bytes: `n` objects of ten short fields. */
 function documentOf(bytes: number): string {

@@ -10,6 +10,10 @@ export function summarize(samples: readonly number[]): {
   return { n: s.length, medianMs: round(at(0.5)), p90Ms: round(at(0.9)), minMs: round(s[0] ?? 0) };
 }
 
+/** The q-quantile of ascending `sorted` (nearest rank): p99 of 100 samples is the 99th. */
+export const quantile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+
 export const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export async function timeIt(fn: () => Promise<unknown>): Promise<number> {
