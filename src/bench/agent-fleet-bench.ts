@@ -23,9 +23,9 @@ const positiveOr = (text: string | undefined, fallback: number) => {
  * sit on bus 0x20, which spec igb-g0 selects; its VF driver changes), timed
  * from the update's answer to each agent's long poll bringing the new state
  * and to its apply result; and the controller's own count of it (its
- * delivery histogram, scraped around the change). VFLEET_BENCH_HOSTS and VFLEET_BENCH_IDLE_SECONDS
- * shrink it for a try; VFLEET_BENCH_CPU_PROF=DIR profiles the controller's
- * CPU, VFLEET_BENCH_HEAP_PROF=DIR its memory.
+ * delivery histogram, scraped around the change). VFLEET_BENCH_HOSTS and
+ * VFLEET_BENCH_IDLE_SECONDS shrink it for a try; VFLEET_BENCH_CPU_PROF=DIR
+ * profiles the controller's CPU, VFLEET_BENCH_HEAP_PROF=DIR its memory.
  */
 export async function agentFleetBench(env: Readonly<Record<string, string | undefined>>) {
   const hosts = positiveOr(env.VFLEET_BENCH_HOSTS, 10_000);

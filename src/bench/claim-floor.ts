@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { openStore, type OpenedStore } from '../adapters/store/open-store.js';
+import { cryptoIds } from '../bin/real-world.js';
+import { newMac } from '../controller/instances/create-instance.js';
 import type { ClaimInput } from '../core/fleet/claim-store.js';
 import { startPgCluster } from '../testing/pg-cluster.js';
 import { pgliteTemplate } from '../testing/pglite-template.js';
 import { seedFleet } from './fleet-seed.js';
 import { httpFloor } from './http-floor.js';
 import { quantile, round } from './stats.js';
-
-const randomMac = () =>
-  `fa:16:3e:${[0, 0, 0]
-    .map(() =>
-      Math.floor(Math.random() * 256)
-        .toString(16)
-        .padStart(2, '0'),
-    )
-    .join(':')}`;
 
 /**
  * The database's floor for a claim: the claim transaction's own statements
@@ -64,7 +57,7 @@ async function floorLoad(store: OpenedStore, clients: number, perClient: number,
           id: randomUUID(),
           network,
           vnicType: 'direct' as const,
-          mac: randomMac(),
+          mac: newMac(cryptoIds),
           macGenerated: true,
           trusted: false,
           spoofchk: true,

@@ -10,7 +10,7 @@ import type {
 import type { VmBoot } from '../../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { PortNeed } from '../../core/scheduler/types.js';
-import type { ControllerDeps } from '../controller-deps.js';
+import type { ControllerDeps, IdSource } from '../controller-deps.js';
 import { createdEvent, instanceEvent } from '../events.js';
 import { keyFor, replay } from '../idempotency.js';
 import type { instanceCreateSchema } from '../../api/schemas/instances.js';
@@ -26,8 +26,8 @@ type CreateInstance = z.infer<typeof instanceCreateSchema>;
 type DraftPort = { -readonly [K in keyof NewPort]: NewPort[K] } & { readonly index: number };
 
 /** OpenStack's locally administered prefix, so operators recognise generated MACs. */
-const newMac = (deps: ControllerDeps) =>
-  `fa:16:3e:${[...deps.ids.bytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+export const newMac = (ids: Pick<IdSource, 'bytes'>) =>
+  `fa:16:3e:${[...ids.bytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
 
 /** Placements tried per round (the few best, in a varied order). */
 const PLACEMENTS_PER_ROUND = 3;
@@ -110,7 +110,7 @@ async function scheduleAndClaim(
       id: deps.ids.uuid(),
       network,
       vnicType: p.vnicType,
-      mac: whole ? null : (p.mac ?? newMac(deps)),
+      mac: whole ? null : (p.mac ?? newMac(deps.ids)),
       macGenerated: !whole && p.mac === undefined,
       trusted: p.trusted,
       // Spoof checking is forced on unless the port is trusted; a whole PF has none.
@@ -226,7 +226,7 @@ async function scheduleAndClaim(
               field: `ports[${port.index}].mac`,
             });
           }
-          for (const p of ordered) if (p.macGenerated) p.mac = newMac(deps);
+          for (const p of ordered) if (p.macGenerated) p.mac = newMac(deps.ids);
         }
       }
       return { instance: null };
