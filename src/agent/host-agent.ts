@@ -16,6 +16,7 @@ import { listImages, type ImageStore } from './image-store.js';
 import { summarizeIrqPins } from './irq-summary.js';
 import { pinVfIrqs } from '../host/irq-affinity.js';
 import type { HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
+import type { VirtType } from '../core/libvirt/hypervisor-facts.js';
 import type { HostInventory } from '../core/inventory.js';
 import type { Registry } from 'prom-client';
 import { readVfTraffic } from '../host/vf-traffic.js';
@@ -49,6 +50,8 @@ export interface AgentHypervisor {
   readonly migrationUri: string | null;
   /** Why the agent only renders, when it does. */
   readonly reason: string | null;
+  /** kvm, or qemu (emulation) where the host has no KVM; absent: kvm is assumed. */
+  readonly virtType?: VirtType | null;
 }
 
 /** `vfleet agent`: the agent loop over the real host layer (scan, doctor, apply). */
@@ -65,7 +68,14 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
   const hypervisorFacts =
     hv === undefined
       ? {}
-      : { hypervisor: { kind: hv.driver.kind, migrationUri: hv.migrationUri, reason: hv.reason } };
+      : {
+          hypervisor: {
+            kind: hv.driver.kind,
+            migrationUri: hv.migrationUri,
+            reason: hv.reason,
+            ...(hv.virtType === undefined ? {} : { virtType: hv.virtType }),
+          },
+        };
   const client = {
     ...base,
     // Every report carries the NUMA topology the scheduler counts CPUs on.

@@ -48,6 +48,13 @@ describe.each(STORE_KINDS)(
         return r.body;
       };
       try {
+        // The host says how its agent runs domains: virsh, reached at the URI others migrate to.
+        expect((await get<{ hypervisor: unknown }>('/v1/hosts/hv-a')).hypervisor).toEqual({
+          kind: 'virsh',
+          virtType: null,
+          migrationUri: uri('hv-a'),
+          reason: null,
+        });
         // A port that cannot be wired is refused before any agent sees it, and nothing is claimed.
         const bad = await api.call('POST', '/v1/instances', api.admin, {
           name: 'tap',

@@ -268,7 +268,7 @@ async function agentHypervisor(o: StartAgentOptions): Promise<AgentHypervisor> {
       reason: 'asked for with --render-only',
     };
   const sel = await selectHypervisorDriver(o.io.runner, l.uri === undefined ? {} : { uri: l.uri });
-  return { driver: sel.driver, migrationUri, reason: sel.fallbackReason };
+  return { driver: sel.driver, migrationUri, reason: sel.fallbackReason, virtType: sel.virtType };
 }
 
 function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {

@@ -35,6 +35,7 @@ export function hostDetail(h: HostDetailView): string {
           ? null
           : `${h.irqPins.changed} changed, ${h.irqPins.alreadyRight} right, ${h.irqPins.failed} failed, ${h.irqPins.skipped} skipped (${h.irqPins.at})`,
       ],
+      ['libvirt', libvirtLine(h.hypervisor)],
       ['findings', h.findings.length === 0 ? 'none' : `${h.findings.length} (below)`],
     ]),
   ];
@@ -43,6 +44,19 @@ export function hostDetail(h: HostDetailView): string {
   for (const pf of h.pfs) parts.push(pfSection(h.id, pf));
   if (h.findings.length > 0) parts.push(findingLines(h));
   return parts.join('\n');
+}
+
+/** How the host's agent runs domains, in a line: what an operator checks before booting there. */
+export function libvirtLine(hv: HostDetailView['hypervisor']): string | null {
+  if (hv == null) return null;
+  if (hv.kind === 'render-only') return `render-only (no VM runs): ${hv.reason ?? '?'}`;
+  const type =
+    hv.virtType === 'qemu'
+      ? 'qemu domains (software emulation: no KVM on this host)'
+      : hv.virtType === 'kvm'
+        ? 'kvm domains'
+        : 'domain type unknown (kvm assumed)';
+  return `virsh, ${type}${hv.migrationUri === null ? '' : `; migrations arrive at ${hv.migrationUri}`}`;
 }
 
 const inUse = (pf: Pf): number =>

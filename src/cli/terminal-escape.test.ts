@@ -40,6 +40,7 @@ function host(text: string): HostDetailView {
     memoryMb: null,
     findings: [{ severity: 'error', id: text, title: text, subject: 'host', evidence: [] }],
     irqPins: null,
+    hypervisor: { kind: 'render-only', virtType: null, migrationUri: null, reason: text },
     pfs: [
       {
         pciAddress: '0000:3b:00.0',
@@ -90,6 +91,7 @@ describe('control characters never reach a terminal raw', () => {
     expect(out).not.toMatch(RAW);
     expect(out).toContain('rack=a\\x1b[2J');
     expect(out).toContain('\\x9b31m');
+    expect(out).toContain('render-only (no VM runs): a\\x1b[2J');
     // Lines stay lines: every row of the tables is still one line.
     expect(out.split('\n').filter((l) => l.includes('0000:3b:10.0'))).toHaveLength(1);
   });

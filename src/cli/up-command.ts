@@ -73,6 +73,7 @@ export function registerUpCommand(program: Command, deps: CliDeps): void {
             pfs: o.labPfs,
             memory: o.labMemory,
             imageDir: await labImageDir(deps, o),
+            libvirt: o.labLibvirt === true,
           },
         );
       }

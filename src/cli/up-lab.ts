@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { VfleetError, isVfleetError } from '../core/errors.js';
-import { GUEST_NODE, GUEST_REPO_DIR, NINE_P, SHARE_TAGS } from '../lab/guest/guest-files.js';
+import {
+  GUEST_LINK,
+  GUEST_NODE,
+  GUEST_REPO_DIR,
+  NINE_P,
+  SHARE_TAGS,
+} from '../lab/guest/guest-files.js';
+import { freeUdpPorts } from '../lab/free-udp-ports.js';
 import { labNameSchema } from '../lab/lab-options.js';
 import type { CliDeps } from './cli-deps.js';
 import { intArg, parseListen } from './fleet-options.js';
@@ -37,6 +44,7 @@ export interface LabFlags {
   labPfs: number;
   labHosts: number;
   labMemory: number;
+  labLibvirt?: boolean;
 }
 
 /** `vfleet up`'s lab options. */
@@ -61,6 +69,10 @@ export const labFlags = (c: Command) =>
       'RAM of each lab guest in MB (512-65536); its agent reports about 80 MB less to the scheduler',
       intArg('lab-memory', 512, 65536),
       DEFAULT_UP_LAB_MEMORY_MB,
+    )
+    .option(
+      '--lab-libvirt',
+      "lab guests run libvirtd and QEMU (this host's own), so their agents boot instances as real, emulated VMs with real VFs (slow: no KVM inside)",
     );
 
 /** The lab instances of `--lab-hosts N`: NAME, then NAME-2 .. NAME-N (hosts lab-NAME, lab-NAME-2, ...). */
@@ -92,6 +104,14 @@ export interface UpLabOptions {
   readonly memory: number;
   /** The host's image folder, shared read-only where each guest's agent looks for images. */
   readonly imageDir: string;
+  /** libvirtd in the guest: its agent drives it (virsh) instead of only rendering. */
+  readonly libvirt: boolean;
+  /** The migration link to the other lab guest: this one's number on it and the two UDP ports. */
+  readonly link?: {
+    readonly index: number;
+    readonly localPort: number;
+    readonly remotePort: number;
+  };
 }
 
 export interface UpLabContext {
@@ -181,10 +201,11 @@ export async function joinLabHosts(
     readonly pfs: number;
     readonly memory: number;
     readonly imageDir: string;
+    readonly libvirt: boolean;
   },
 ): Promise<LabMember[]> {
   const lab = await loadLab(deps, 'vfleet up: lab ');
-  const what = `${o.names.length} lab guest(s), ${o.pfs} igb PF(s) and ${o.memory} MB each`;
+  const what = `${o.names.length} lab guest(s), ${o.pfs} igb PF(s) and ${o.memory} MB each${o.libvirt ? ', with libvirt' : ''}`;
   deps.err(
     `vfleet up: booting ${what}: ${o.names.join(', ')}; the first run builds the lab image, which takes minutes\n`,
   );
@@ -196,9 +217,17 @@ export async function joinLabHosts(
   };
   ctx.signal.addEventListener('abort', onStop, { once: true });
   try {
+    const links = await migrationLinks(o);
     const settled = await Promise.allSettled(
-      o.names.map((name) =>
-        joinLabHost(deps, ctx, { name, pfs: o.pfs, memory: o.memory, imageDir: o.imageDir }),
+      o.names.map((name, i) =>
+        joinLabHost(deps, ctx, {
+          name,
+          pfs: o.pfs,
+          memory: o.memory,
+          imageDir: o.imageDir,
+          libvirt: o.libvirt,
+          ...(links[i] === undefined ? {} : { link: links[i] }),
+        }),
       ),
     );
     const members = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -211,6 +240,23 @@ export async function joinLabHosts(
   } finally {
     ctx.signal.removeEventListener('abort', onStop);
   }
+}
+
+/**
+ * With libvirt, the first two lab guests are joined by a migration link (a
+ * link has two ends: the guests after them have none), so an instance can
+ * live-migrate between them for real.
+ */
+async function migrationLinks(o: {
+  readonly names: readonly string[];
+  readonly libvirt: boolean;
+}): Promise<NonNullable<UpLabOptions['link']>[]> {
+  if (!o.libvirt || o.names.length < 2) return [];
+  const [a = 0, b = 0] = await freeUdpPorts(2);
+  return [
+    { index: 1, localPort: a, remotePort: b },
+    { index: 2, localPort: b, remotePort: a },
+  ];
 }
 
 /**
@@ -228,6 +274,8 @@ async function joinLabHost(deps: CliDeps, ctx: UpLabContext, o: UpLabOptions): P
       pfs: o.pfs,
       memory: o.memory,
       imageDir: o.imageDir,
+      libvirt: o.libvirt,
+      ...(o.link === undefined ? {} : { link: o.link }),
       forward: target,
       signal: ctx.signal,
     })
@@ -249,9 +297,13 @@ async function joinLabHost(deps: CliDeps, ctx: UpLabContext, o: UpLabOptions): P
     const token = await ctx.agentToken(host);
     const startedAt = deps.clock.now();
     const argv = [GUEST_NODE, `${GUEST_REPO_DIR}/dist/bin/vfleet.js`, 'agent'];
+    // The other end of the link migrates to this guest's libvirtd over it.
+    if (o.link !== undefined)
+      argv.push('--migration-uri', `qemu+tcp://${GUEST_LINK.address(o.link.index)}/system`);
     const started = await lab.run(
       ['/bin/sh', '-c', AGENT_LOOP, 'sh', ...argv, '--controller', controller, '--host', host],
-      { name: o.name, env: { VFLEET_TOKEN: token }, timeoutMs: 30_000 },
+      // virsh in the guest warns of its missing locale on every call; C has none to miss.
+      { name: o.name, env: { VFLEET_TOKEN: token, LC_ALL: 'C' }, timeoutMs: 30_000 },
     );
     if (started.exitCode !== 0)
       throw new VfleetError('COMMAND_FAILED', `the lab agent did not start: ${started.stderr}`);

@@ -22,6 +22,22 @@ const forwardSchema = z
   .object({ host: z.enum(FORWARD_HOSTS), port: wholeNumber(1, 65535) })
   .strict();
 
+/**
+ * The migration link to one other lab guest: this guest's number on it (its
+ * address 169.254.76.N) and the two host loopback UDP ports its QEMU and the
+ * peer's exchange datagrams on.
+ */
+const linkSchema = z
+  .object({
+    index: wholeNumber(1, 254),
+    localPort: wholeNumber(1024, 65535),
+    remotePort: wholeNumber(1024, 65535),
+  })
+  .strict()
+  .refine((l) => l.localPort !== l.remotePort, {
+    message: 'localPort and remotePort must differ',
+  });
+
 const upSchema = z.object({
   name: labNameSchema.default(DEFAULT_LAB_NAME),
   pfs: wholeNumber(1, 8).default(2),
@@ -44,6 +60,7 @@ const upSchema = z.object({
   libvirt: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .default(false),
+  link: linkSchema.optional(),
 });
 
 export type LabUpOptions = z.output<typeof upSchema>;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestOk, newLab, writeGuestFile } from '../testing/lab-kit.js';
-import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND, NESTED_PREFIX } from './guest/guest-files.js';
+import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND } from './guest/guest-files.js';
 
 // `lab up --libvirt` (issue 15): the lab guest runs the host's own libvirtd
 // and QEMU, and a nested guest started by libvirt gets a real igb VF
-// through vfio and the emulated IOMMU. Checked from the nested guest itself
-// (the NIC it reports on its serial console), from QEMU (its PCI view) and
-// from the lab guest's kernel (the VF's driver, MAC and VLAN).
+// through vfio and the emulated IOMMU. Checked from QEMU (its PCI view) and
+// from the lab guest's kernel (the VF's driver, MAC and VLAN); the nested
+// guest's own view is checked where vfleet boots one (instance-vm.lab.test.ts).
 const lab = newLab();
 const NAME = `v${process.pid}`;
 const PF = '0000:01:00.0';
@@ -62,7 +62,7 @@ describe('lab guest with libvirt (lab up --libvirt)', () => {
     expect(caps).toMatch(/<enum name='pciBackend'>[\s\S]*<value>vfio<\/value>/);
   });
 
-  it('boots a nested guest that sees the VF with the MAC the PF gave it; destroyed, the VF goes back to igbvf', async () => {
+  it('hands the VF to a domain through vfio with the MAC and VLAN the PF gave it; destroyed, the VF goes back to igbvf', async () => {
     await ok(`echo 2 > /sys/bus/pci/devices/${PF}/sriov_numvfs`);
     const vf = (await ok(`basename "$(readlink /sys/bus/pci/devices/${PF}/virtfn0)"`)).trim();
     // vfio needs the VF alone in its IOMMU group (the emulated IOMMU gives it one).
@@ -84,19 +84,10 @@ describe('lab guest with libvirt (lab up --libvirt)', () => {
       const vfLine = await ok(`ip link show ${pfNet} | grep 'vf 0'`);
       expect(vfLine).toContain(MAC);
       expect(vfLine).toContain(`vlan ${String(VLAN)}`);
-      // The nested guest boots under two layers of emulation (about 100 s here).
-      const wait = await lab.run(
-        [
-          'sh',
-          '-c',
-          `for i in $(seq 1 240); do grep -q '${NESTED_PREFIX} nic' /tmp/nested-serial.log 2>/dev/null && break; sleep 2; done; grep '${NESTED_PREFIX} nic' /tmp/nested-serial.log | head -1`,
-        ],
-        { name: NAME, timeoutMs: 540_000 },
-      );
-      const report = wait.stdout;
-      expect(report.trim()).toMatch(new RegExp(`nic \\S+ 0x8086:0x10ca igbvf ${MAC}$`));
+      // The nested guest's own view, after its slow boot, is checked where vfleet
+      // boots it (src/cli/instance-vm.lab.test.ts): this suite stops at QEMU's.
       process.stderr.write(
-        `nested guest reported its VF ${String(Date.now() - started)} ms after create\n`,
+        `domain running with the VF ${String(Date.now() - started)} ms after create\n`,
       );
     } finally {
       await virsh('destroy nested');

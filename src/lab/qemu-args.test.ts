@@ -45,6 +45,22 @@ describe('qemuArgs', () => {
     expect(kernelCmdline(opts).split(' ')).toContain('vfleet.libvirt=1');
   });
 
+  it('joins a migration link only to its peer, over loopback datagrams, and tells init its number', () => {
+    expect(values(qemuArgs(parseUpOptions({}), FILES), '-netdev').join()).not.toContain('dgram');
+    const opts = parseUpOptions({ link: { index: 2, localPort: 40002, remotePort: 40001 } });
+    const args = qemuArgs(opts, FILES);
+    expect(values(args, '-netdev')).toContain(
+      'dgram,id=link,local.type=inet,local.host=127.0.0.1,local.port=40002,remote.type=inet,remote.host=127.0.0.1,remote.port=40001',
+    );
+    expect(values(args, '-device')).toContain(
+      'virtio-net-pci,netdev=link,bus=pcie.0,romfile=,mac=52:54:00:4c:00:02',
+    );
+    expect(kernelCmdline(opts).split(' ')).toContain('vfleet.link=2');
+    expect(() =>
+      parseUpOptions({ link: { index: 1, localPort: 40001, remotePort: 40001 } }),
+    ).toThrow(/link: localPort and remotePort must differ/);
+  });
+
   it('puts every second PF behind a NUMA-node-1 expander when asked for two nodes', () => {
     const args = qemuArgs(parseUpOptions({ pfs: 3, numa: 2 }), FILES);
     const devices = values(args, '-device');

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { AGENT_PORT_NAME } from './guest/agent-protocol.js';
-import { GUEST_FORWARD, SHARE_TAGS } from './guest/guest-files.js';
+import { GUEST_FORWARD, GUEST_LINK, SHARE_TAGS } from './guest/guest-files.js';
 import type { LabUpOptions } from './lab-options.js';
 
 /** QEMU option strings separate on commas; a comma inside a value is written twice. */
@@ -82,7 +82,25 @@ export function kernelCmdline(opts: LabUpOptions): string {
   // dearly under emulation. Not `quiet`: the kernel's own boot lines are the
   // progress a slow boot is judged by, and what a failed one is explained with.
   const libvirt = opts.libvirt ? ' vfleet.libvirt=1' : '';
-  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off ${iommu} vfleet.lab=${opts.name}${libvirt}`;
+  const link = opts.link === undefined ? '' : ` vfleet.link=${String(opts.link.index)}`;
+  return `console=ttyS0 rdinit=/init panic=0 no_timer_check mitigations=off ${iommu} vfleet.lab=${opts.name}${libvirt}${link}`;
+}
+
+/**
+ * The migration link: a virtio NIC whose frames go, as UDP datagrams on the
+ * host's loopback, to the peer guest's QEMU and nowhere else.
+ */
+function linkArgs(opts: LabUpOptions): string[] {
+  if (opts.link === undefined) return [];
+  const { index, localPort, remotePort } = opts.link;
+  const end = (side: 'local' | 'remote', port: number) =>
+    `${side}.type=inet,${side}.host=127.0.0.1,${side}.port=${String(port)}`;
+  return [
+    '-netdev',
+    `dgram,id=link,${end('local', localPort)},${end('remote', remotePort)}`,
+    '-device',
+    `virtio-net-pci,netdev=link,bus=pcie.0,romfile=,mac=${GUEST_LINK.mac(index)}`,
+  ];
 }
 
 function pfArgs(opts: LabUpOptions): string[] {
@@ -181,6 +199,7 @@ export function qemuArgs(opts: LabUpOptions, files: QemuFiles): string[] {
     ...libvirtArgs(opts, files),
     ...pfArgs(opts),
     ...forwardArgs(opts, files),
+    ...linkArgs(opts),
     '-pidfile',
     files.pidFile,
     '-daemonize',

@@ -20,8 +20,30 @@ describe('selectHypervisorDriver', () => {
       Promise.resolve({ exitCode: 0, stdout: 'qemu:///system\n', stderr: '' }),
     );
     const s = await selectHypervisorDriver(runner, { uri: 'qemu:///system' });
-    expect(calls).toEqual([['--connect', 'qemu:///system', 'uri']]);
-    expect(s).toMatchObject({ fallbackReason: null, driver: { kind: 'virsh' } });
+    expect(calls).toEqual([
+      ['--connect', 'qemu:///system', 'uri'],
+      ['--connect', 'qemu:///system', 'domcapabilities', '--virttype', 'kvm'],
+    ]);
+    expect(s).toMatchObject({ fallbackReason: null, driver: { kind: 'virsh' }, virtType: 'kvm' });
+  });
+
+  it('offers qemu (emulation) when libvirt refuses kvm domain capabilities, and null when it refuses both', async () => {
+    const answering = (refused: readonly string[]) => {
+      const runner: CommandRunner = {
+        run(_command, args) {
+          const type = args[args.indexOf('--virttype') + 1] ?? '';
+          const no = args.includes('domcapabilities') && refused.includes(type);
+          return Promise.resolve(
+            no
+              ? { exitCode: 1, stdout: '', stderr: `error: KVM is not supported on this host` }
+              : { exitCode: 0, stdout: '', stderr: '' },
+          );
+        },
+      };
+      return runner;
+    };
+    expect((await selectHypervisorDriver(answering(['kvm']))).virtType).toBe('qemu');
+    expect((await selectHypervisorDriver(answering(['kvm', 'qemu']))).virtType).toBeNull();
   });
 
   it('falls back to render-only when virsh is missing, saying why', async () => {

@@ -1,5 +1,6 @@
 import { isVfleetError } from '../../core/errors.js';
 import type { HypervisorDriver } from '../../core/libvirt/hypervisor-driver.js';
+import type { VirtType } from '../../core/libvirt/hypervisor-facts.js';
 import { createRenderOnlyDriver } from '../../core/libvirt/render-only-driver.js';
 import type { CommandRunner } from '../../core/ports.js';
 import { createVirshDriver, type VirshDriverOptions } from './virsh-driver.js';
@@ -9,6 +10,8 @@ export interface SelectedDriver {
   readonly driver: HypervisorDriver;
   /** Why render-only was chosen; null when libvirt answered. */
   readonly fallbackReason: string | null;
+  /** The domain type libvirt offers here (null: render-only, or libvirt would say neither). */
+  readonly virtType: VirtType | null;
 }
 
 /**
@@ -24,12 +27,41 @@ export async function selectHypervisorDriver(
   try {
     const r = await runner.run('virsh', args, { timeoutMs: options.timeoutMs ?? 15_000 });
     if (r.exitCode === 0)
-      return { driver: createVirshDriver(runner, options), fallbackReason: null };
-    return { driver: createRenderOnlyDriver(), fallbackReason: `libvirt: ${virshMessage(r)}` };
+      return {
+        driver: createVirshDriver(runner, options),
+        fallbackReason: null,
+        virtType: await offeredVirtType(runner, options),
+      };
+    return {
+      driver: createRenderOnlyDriver(),
+      fallbackReason: `libvirt: ${virshMessage(r)}`,
+      virtType: null,
+    };
   } catch (e) {
     if (isVfleetError(e) && (e.code === 'MISSING_DEPENDENCY' || e.code === 'TIMEOUT')) {
-      return { driver: createRenderOnlyDriver(), fallbackReason: e.message };
+      return { driver: createRenderOnlyDriver(), fallbackReason: e.message, virtType: null };
     }
     throw e;
   }
+}
+
+/**
+ * kvm when libvirt can start KVM domains here, else qemu when it can start
+ * emulated ones: libvirt's own answer (domcapabilities fails for a domain
+ * type the host cannot run), not a guess from /dev/kvm's presence.
+ */
+async function offeredVirtType(
+  runner: CommandRunner,
+  options: VirshDriverOptions,
+): Promise<VirtType | null> {
+  const connect = options.uri === undefined ? [] : ['--connect', options.uri];
+  for (const type of ['kvm', 'qemu'] as const) {
+    const r = await runner
+      .run('virsh', [...connect, 'domcapabilities', '--virttype', type], {
+        timeoutMs: options.timeoutMs ?? 15_000,
+      })
+      .catch(() => null);
+    if (r?.exitCode === 0) return type;
+  }
+  return null;
 }

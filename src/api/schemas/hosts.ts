@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { HOST_HEALTHS, TOKEN_ROLES } from '../../core/fleet/model.js';
 import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
+import { HYPERVISOR_KINDS, VIRT_TYPES } from '../../core/libvirt/hypervisor-facts.js';
 import { VF_OWNERS, VF_STATES } from '../../core/vocabulary.js';
 import { labelsSchema, nameSchema } from './common.js';
 
@@ -163,6 +164,19 @@ export const hostDetailSchema = hostSchema
       .optional()
       .openapi({
         description: "the agent's last pinning of VF host netdev IRQs to their NUMA node",
+      }),
+    hypervisor: z
+      .object({
+        kind: z.enum(HYPERVISOR_KINDS),
+        virtType: z.enum(VIRT_TYPES).nullable(),
+        migrationUri: z.string().nullable(),
+        reason: z.string().nullable(),
+      })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          'how its agent runs domains: virsh (libvirt answered; virtType kvm, or qemu where the host has no KVM) or render-only (with the reason); null before it said',
       }),
     pfs: z.array(
       z.object({

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { MIGRATION_STATES } from '../../core/fleet/vm-store.js';
 import { VM_DESIRED, VM_STATES } from '../../core/fleet/vm-domain.js';
-import { HYPERVISOR_KINDS } from '../../core/libvirt/hypervisor-facts.js';
+import { HYPERVISOR_KINDS, VIRT_TYPES } from '../../core/libvirt/hypervisor-facts.js';
 import { IMAGE_NAME_RE, isImageName, MAX_REPORTED_IMAGES } from '../../core/libvirt/image-names.js';
 import { DISK_FORMATS, DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 import { nameSchema } from './common.js';
@@ -172,6 +172,8 @@ export const hypervisorReportSchema = z
       .regex(/^[a-z][a-z0-9+.-]*:\/\//, 'a libvirt URI like qemu+ssh://host/system')
       .nullable(),
     reason: z.string().max(1000).nullable(),
+    // Absent from older agents: kvm is assumed.
+    virtType: z.enum(VIRT_TYPES).nullable().default(null),
   })
   .strict();
 

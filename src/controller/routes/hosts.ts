@@ -24,10 +24,15 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
     const holders = await deps.store.hosts.holders(id);
     const specs = await deps.store.catalog.listSpecs();
     const irqPins = await deps.store.vms.irqPins(id);
+    const hypervisor = (await deps.store.vms.facts(id))?.hypervisor ?? null;
     return c.json(
       {
         ...hostDetailOut(host, staleBefore(), { pfs, vfs, holders, specs }),
         irqPins: irqPins === null ? null : { ...irqPins, lines: [...irqPins.lines] },
+        hypervisor:
+          hypervisor === null || hypervisor.kind === null
+            ? null
+            : { ...hypervisor, kind: hypervisor.kind, virtType: hypervisor.virtType ?? null },
       },
       200,
     );

@@ -62,9 +62,22 @@ describe('domainRequestOf: the instance', () => {
     expect(w.name).toBe(domainName(inst));
     expect(w.uuid).toBe(inst.id);
     expect([w.vcpus, w.memoryMb, w.numaPolicy]).toEqual([6, 12288, 'socket']);
-    expect(w.base).toBe(b.base);
+    // The template takes the host's domain type: kvm when its agent says nothing of it.
+    expect(w.base).toEqual({ ...b.base, virtType: 'kvm' });
     expect(w.hostNuma).toBe(FACTS.numa);
     expect(w.pinnedCpus).toBeUndefined();
+  });
+
+  it('gives the template the domain type the host offers: qemu where it has no KVM', () => {
+    const inst = instanceView([direct()]);
+    const noKvm = { ...FACTS, hypervisor: { ...FACTS.hypervisor, virtType: 'qemu' as const } };
+    expect(domainRequestOf(inst, boot(), noKvm).base).toMatchObject({ virtType: 'qemu' });
+    // A user's own XML says its own type.
+    const xml: VmBoot = {
+      ...boot(),
+      base: { kind: 'xml', xml: "<domain type='kvm'><os><type>hvm</type></os></domain>" },
+    };
+    expect(domainRequestOf(inst, xml, noKvm).base).toBe(xml.base);
   });
 
   it('keeps the ports in the order the instance lists them', () => {

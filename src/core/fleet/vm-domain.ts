@@ -154,6 +154,7 @@ export function domainRequestOf(
     }
   };
   const disk = resolveBootImage(boot, inst.hostId ?? '?', facts.images);
+  const virtType = facts.hypervisor.virtType ?? 'kvm';
   return {
     name: domainName(inst),
     uuid: inst.id,
@@ -161,7 +162,8 @@ export function domainRequestOf(
     memoryMb: inst.memoryMb,
     numaPolicy: inst.numaPolicy,
     ports: inst.ports.flatMap(port),
-    base: disk.base,
+    // vfleet's template takes the host's domain type; a user's XML says its own.
+    base: disk.base.kind === 'template' ? { ...disk.base, virtType } : disk.base,
     hostNuma: facts.numa,
     policy: boot.policy ?? 'tenant',
   };

@@ -19,15 +19,19 @@ export function imageDiskElement(path: string, format: DiskFormat): XmlElement {
   ]);
 }
 
-/** A KVM guest with one virtio disk and a serial console; the merge adds the rest. */
+/** A guest with one virtio disk and a serial console; the merge adds the rest. */
 export function templateDomain(t: DomainTemplate): XmlElement {
   const arch = t.arch ?? 'x86_64';
   // q35 gives PCIe root ports, which VF hot-plug (migration, failover) needs.
   const machine = t.machine ?? (arch === 'x86_64' ? 'q35' : undefined);
-  return el('domain', { type: 'kvm' }, [
+  const type = t.virtType ?? 'kvm';
+  // Software emulation has no host CPU to pass through: QEMU's "max" model
+  // offers every feature TCG emulates (libvirt refuses host-passthrough there).
+  const cpu = type === 'kvm' ? 'host-passthrough' : 'maximum';
+  return el('domain', { type }, [
     el('os', {}, [el('type', { arch, machine }, ['hvm']), el('boot', { dev: 'hd' })]),
     el('features', {}, [el('acpi'), el('apic')]),
-    el('cpu', { mode: 'host-passthrough' }),
+    el('cpu', { mode: cpu }),
     el('devices', {}, [
       imageDiskElement(t.diskImage, t.diskFormat ?? 'qcow2'),
       el('serial', { type: 'pty' }),

@@ -1,4 +1,5 @@
 import type { NumaPolicy, VfDriverKind } from '../vocabulary.js';
+import type { VirtType } from './hypervisor-facts.js';
 
 /**
  * What the libvirt renderers need to know about an instance and the devices
@@ -89,9 +90,11 @@ export interface HostNumaNode {
 export const DISK_FORMATS = ['qcow2', 'raw'] as const;
 export type DiskFormat = (typeof DISK_FORMATS)[number];
 
-/** A minimal KVM guest booting from one disk image. */
+/** A minimal guest booting from one disk image. */
 export interface DomainTemplate {
   readonly kind: 'template';
+  /** The host's domain type (its agent says); default kvm. */
+  readonly virtType?: VirtType;
   /** Absolute path on the host. */
   readonly diskImage: string;
   readonly diskFormat?: DiskFormat;

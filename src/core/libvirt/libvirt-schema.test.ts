@@ -109,6 +109,10 @@ const domains: Record<string, DomainRequest> = {
   'raw disk, aarch64 template': exampleInstance({
     base: { kind: 'template', diskImage: '/images/a b&c.img', diskFormat: 'raw', arch: 'aarch64' },
   }),
+  'template on a host without KVM (qemu, maximum CPU)': exampleInstance({
+    policy: 'tenant',
+    base: { kind: 'template', diskImage: '/images/a.qcow2', virtType: 'qemu' },
+  }),
   'names that need escaping': exampleInstance({
     name: `vm "one" & <two> 'three'`,
     base: { kind: 'template', diskImage: '/images/it\'s <here> & "there".qcow2' },

@@ -180,6 +180,14 @@ describe('domain, template and NUMA tuning', () => {
       '/var/lib/vfleet/images/vm-1.qcow2',
     );
     expect(devices(doc).filter((d) => d.name === 'interface')).toHaveLength(2);
+    expect(attrOf(one(doc, 'cpu'), 'mode')).toBe('host-passthrough');
+  });
+
+  it('template on a host without KVM: an emulated (qemu) domain with the maximum CPU model', () => {
+    const doc = render(
+      exampleInstance({ base: { kind: 'template', diskImage: '/i/a.qcow2', virtType: 'qemu' } }),
+    );
+    expect([attrOf(doc, 'type'), attrOf(one(doc, 'cpu'), 'mode')]).toEqual(['qemu', 'maximum']);
   });
 
   it('required: every vCPU and the emulator on the VF node CPUs, memory strict on that node', () => {

@@ -44,6 +44,20 @@ export const GUEST_FORWARD = {
   server: '10.0.2.100',
 } as const;
 
+/**
+ * The migration link between two lab guests (\`vfleet up --lab --lab-libvirt
+ * --lab-hosts 2\`): one virtio NIC each, joined only to the other guest's
+ * (QEMU datagrams on the host's loopback). Guest N has link0 at
+ * 169.254.76.N (link-local: it reaches nothing else) and a fixed MAC, which
+ * is how init tells it from the forward NIC.
+ */
+export const GUEST_LINK = {
+  ifname: 'link0',
+  address: (n: number): string => `169.254.76.${String(n)}`,
+  mac: (n: number): string => `52:54:00:4c:00:${n.toString(16).padStart(2, '0')}`,
+  macPrefix: '52:54:00:4c:00:',
+} as const;
+
 export const NINE_P = 'trans=virtio,version=9p2000.L,msize=262144';
 
 export function renderInit(modules: readonly string[]): string {
@@ -60,10 +74,12 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 libvirt=
+link=
 for arg in $(cat /proc/cmdline); do
   case "$arg" in
     vfleet.lab=*) hostname "lab-\${arg#vfleet.lab=}" ;;
     vfleet.libvirt=1) libvirt=1 ;;
+    vfleet.link=*) link=\${arg#vfleet.link=} ;;
   esac
 done
 ${renderLibvirtStart()}
@@ -72,10 +88,21 @@ for m in ${modules.join(' ')}; do
   modprobe "$m" || say "modprobe $m failed"
 done
 /usr/sbin/ip link set lo up
-# The only virtio NIC is the forward NIC (igb PFs stay vfleet's): fwd0 with a
-# fixed address, no DHCP.
+# The virtio NICs: the migration link (its fixed MAC says so) and the forward
+# NIC (igb PFs stay vfleet's), each with a fixed address, no DHCP.
 for n in /sys/class/net/*; do
   [ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = virtio_net ] || continue
+  case "$(cat "$n/address")" in
+    ${GUEST_LINK.macPrefix}*)
+      if [ -n "$link" ] && /usr/sbin/ip link set dev "\${n##*/}" name ${GUEST_LINK.ifname} &&
+        /usr/sbin/ip addr add 169.254.76.$link/24 dev ${GUEST_LINK.ifname} &&
+        /usr/sbin/ip link set dev ${GUEST_LINK.ifname} up; then
+        say "migration link ${GUEST_LINK.ifname} up at 169.254.76.$link"
+      else
+        say "cannot set up the migration link"
+      fi
+      continue ;;
+  esac
   if /usr/sbin/ip link set dev "\${n##*/}" name ${GUEST_FORWARD.ifname} &&
     /usr/sbin/ip addr add ${GUEST_FORWARD.address} dev ${GUEST_FORWARD.ifname} &&
     /usr/sbin/ip link set dev ${GUEST_FORWARD.ifname} up; then
@@ -160,13 +187,23 @@ ${LIBVIRTD_CONF}EOF
   cat >/etc/libvirt/qemu.conf <<'EOF'
 ${QEMU_CONF}EOF
   echo 'uri_default = "qemu:///system"' >/etc/libvirt/libvirt.conf
-  if /usr/sbin/libvirtd --daemon; then say "libvirtd started"; else say "libvirtd failed to start"; fi
+  listen=
+  if [ -n "$link" ]; then
+    # Migrations arrive over the link only: libvirtd's TCP socket and QEMU's
+    # incoming migration listen on its address, which nothing else reaches.
+    printf 'listen_tcp = 1\nauth_tcp = "none"\nlisten_addr = "169.254.76.%s"\n' "$link" >>/etc/libvirt/libvirtd.conf
+    printf 'migration_host = "169.254.76.%s"\nmigration_address = "169.254.76.%s"\n' "$link" "$link" >>/etc/libvirt/qemu.conf
+    listen=--listen
+  fi
+  if /usr/sbin/libvirtd --daemon $listen; then say "libvirtd started"; else say "libvirtd failed to start"; fi
 }`;
 }
 
-/** libvirtd in the lab: unix socket only, no authentication (the guest is sealed off), a log file. */
+/**
+ * libvirtd in the lab: the unix socket without authentication (the guest is
+ * sealed off), a log file; TCP only with a migration link (init adds it).
+ */
 export const LIBVIRTD_CONF = `listen_tls = 0
-listen_tcp = 0
 auth_unix_rw = "none"
 auth_unix_ro = "none"
 log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
@@ -203,7 +240,9 @@ d=$(mktemp -d)
 mkdir -p "$d/bin" "$d/proc" "$d/sys" "$d/dev" "$d/modules"
 cp /usr/bin/busybox "$d/bin/busybox"
 n=0
-for m in failover net_failover virtio_net igbvf; do
+# In load order: the virtio PCI transport first (a macvtap or standby port is a
+# virtio NIC), igb's own dependencies before it (a direct-physical port is a PF).
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net igbvf dca i2c-algo-bit igb; do
   f=$(find "/lib/modules/$k" -name "$m.ko*" | head -1)
   [ -n "$f" ] || continue
   n=$((n + 1))
@@ -223,7 +262,10 @@ while true; do
   for n in /sys/class/net/*; do
     i=\${n##*/}
     [ "$i" = lo ] && continue
-    echo "${NESTED_PREFIX} nic $i $(cat $n/device/vendor):$(cat $n/device/device) $(basename $(readlink $n/device/driver)) $(cat $n/address)" >/dev/ttyS0
+    # A virtio NIC's device is the virtio device; its PCI function is the parent.
+    p=$n/device
+    [ "$(basename "$(readlink $p/subsystem)")" = virtio ] && p=$p/..
+    echo "${NESTED_PREFIX} nic $i $(cat $p/vendor):$(cat $p/device) $(basename $(readlink $n/device/driver)) $(cat $n/address)" >/dev/ttyS0
   done
   echo "${NESTED_PREFIX} up $(cut -d' ' -f1 /proc/uptime)" >/dev/ttyS0
   sleep 5
