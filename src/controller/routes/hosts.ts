@@ -24,15 +24,15 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
     const holders = await deps.store.hosts.holders(id);
     const specs = await deps.store.catalog.listSpecs();
     const irqPins = await deps.store.vms.irqPins(id);
-    const hypervisor = (await deps.store.vms.facts(id))?.hypervisor ?? null;
+    const hv = (await deps.store.vms.facts(id))?.hypervisor;
+    const kind = hv?.kind ?? null;
     return c.json(
       {
         ...hostDetailOut(host, staleBefore(), { pfs, vfs, holders, specs }),
         irqPins: irqPins === null ? null : { ...irqPins, lines: [...irqPins.lines] },
+        // Before its agent said (or an agent that drives no libvirt): null.
         hypervisor:
-          hypervisor === null || hypervisor.kind === null
-            ? null
-            : { ...hypervisor, kind: hypervisor.kind, virtType: hypervisor.virtType ?? null },
+          hv === undefined || kind === null ? null : { ...hv, kind, virtType: hv.virtType ?? null },
       },
       200,
     );
