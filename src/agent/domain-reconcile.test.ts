@@ -370,10 +370,12 @@ describe('domain keeper over virsh: tasks', () => {
 
     expect(w.since()).toEqual([
       [A, 'detach-device', '--domain', 'vm-1', '--file', '--live'],
+      // A live detach waits for the guest to release the device.
+      [A, 'dumpxml', '--domain', 'vm-1'],
       [A, 'attach-device', '--domain', 'vm-1', '--file', '--live', '--config'],
       [A, 'detach-device', '--domain', 'vm-1', '--file', '--config'],
     ]);
-    expect(w.libvirt.calls.slice(-3).map((c) => c.doc)).toEqual([vfXml, vfXml, vfXml]);
+    expect(w.libvirt.calls.slice(-4).map((c) => c.doc)).toEqual([vfXml, null, vfXml, vfXml]);
   });
 
   it('a device change that fails in libvirt is a failed task with its words', async () => {
@@ -436,6 +438,7 @@ describe('domain keeper over virsh: tasks', () => {
         '--live',
         '--persistent',
         '--undefinesource',
+        '--p2p',
         '--domain',
         'vm-1',
         '--desturi',
@@ -567,7 +570,7 @@ describe('domain keeper over virsh: tasks', () => {
     expect(first).toEqual({ ok: true, message: null });
     expect(second).toEqual(first);
     // Run again, libvirt would have said the device is gone.
-    expect(w.since().map((c) => c[1])).toEqual(['detach-device']);
+    expect(w.since().map((c) => c[1])).toEqual(['detach-device', 'dumpxml']);
   });
 
   it('a failed task re-sent with the same id keeps its failure and does not run again', async () => {

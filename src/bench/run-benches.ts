@@ -18,6 +18,7 @@ import { placementSideBySideBench } from './placement-bench.js';
 import { placementOptions } from './placement-options.js';
 import { listsBench } from './list-bench.js';
 import { readsBench } from './reads-bench.js';
+import { nestedVmBench } from './nested-vm-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -52,6 +53,8 @@ const benches: Record<string, () => Promise<unknown>> = {
     placementSideBySideBench(placementOptions(process.env, repo, tmpdir())),
   lists: listsBench,
   reads: readsBench,
+  // Issue 15: real domains with real VFs in the lab (emulation figures).
+  nestedVm: nestedVmBench,
 };
 
 const only = process.argv.slice(2);

@@ -1,12 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND, NESTED_PREFIX } from '../lab/guest/guest-files.js';
-import { spawnVfleet, vfleetBin, type VfleetProcess } from '../testing/built-cli.js';
-import { buildFixtureHost, type FixtureHost } from '../testing/fixture-host.js';
-import { guestOk, newLab } from '../testing/lab-kit.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NESTED_INITRD_COMMAND } from '../lab/guest/guest-files.js';
+import {
+  NESTED_INITRD,
+  nestedSays,
+  startLibvirtLabFleet,
+  trustedToken,
+  until,
+  type LibvirtLabFleet,
+} from '../testing/libvirt-lab-fleet.js';
 
 // Issue 15: `vfleet instance boot` and `delete` against real libvirt and QEMU
 // with real VFs. `vfleet up --lab --lab-libvirt` boots a lab guest running
@@ -17,31 +18,13 @@ import { guestOk, newLab } from '../testing/lab-kit.js';
 // Each is checked from inside the nested guest (the NICs it reports on its
 // serial console) and from the lab guest's kernel (drivers, MAC, VLAN), and
 // again after the delete (domain gone, every VF reset, drivers back).
-const NAME = `iv${process.pid}`;
-const HOST = `lab-${NAME}`;
-const SERIAL = '/tmp/nested-serial.log';
-const lab = newLab();
-let dir = '';
-let local: FixtureHost | undefined;
-let up: VfleetProcess | undefined;
-let env: Record<string, string> = {};
-
-/** The built CLI, as a user runs it; rejects with its output when it fails. */
-function vfleet(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [vfleetBin, ...args],
-      { env: { ...process.env, ...env }, timeout: 600_000 },
-      (e, stdout, stderr) => {
-        if (e === null) resolve(stdout);
-        else reject(new Error(`vfleet ${args.join(' ')}: ${e.message}\n${stdout}${stderr}`));
-      },
-    );
-  });
-}
-
-const ok = (script: string) => guestOk(lab, NAME, script);
+let fleet: LibvirtLabFleet | undefined;
+const f = (): LibvirtLabFleet => {
+  if (fleet === undefined) throw new Error('the fleet is not up');
+  return fleet;
+};
+const vfleet = (...args: string[]) => f().ok(args);
+const ok = (script: string) => f().on(f().hosts[0] ?? '', script);
 const driverOf = async (pci: string) =>
   (await ok(`basename "$(readlink /sys/bus/pci/devices/${pci}/driver)"`)).trim();
 
@@ -74,59 +57,14 @@ interface InstanceJson {
   vm: { state: string; domain: string; hypervisor: string | null };
 }
 
-/** A trusted token's own domain: the lab's kernel booted directly, the serial console to a file. */
-const BASE_XML = `<domain type='qemu'>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>${GUEST_LAB_IMAGE}/vmlinuz</kernel>
-    <initrd>/tmp/nested.img</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 mitigations=off</cmdline>
-  </os>
-  <features><acpi/><apic/></features>
-  <cpu mode='maximum'/>
-  <devices>
-    <serial type='file'><source path='${SERIAL}'/></serial>
-  </devices>
-</domain>
-`;
-
 describe('instance boot and delete on a lab host with libvirt (real domains, real VFs)', () => {
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vfleet-instance-vm-'));
-    local = await buildFixtureHost({ hostname: 'iv-local', pfs: [] });
-    await writeFile(join(dir, 'base.xml'), BASE_XML);
-  });
   afterAll(async () => {
-    await up?.stop('SIGKILL');
-    await lab.down(NAME).catch(() => undefined);
-    await local?.cleanup();
-    await rm(dir, { recursive: true, force: true });
+    await fleet?.cleanup();
   });
 
   it('boots a nested guest that sees each port as declared, and delete resets every device', async () => {
-    up = spawnVfleet(
-      [
-        'up',
-        '--lab',
-        '--lab-libvirt',
-        '--lab-name',
-        NAME,
-        '--lab-pfs',
-        '3',
-        '--listen',
-        '127.0.0.1:0',
-        '--data-dir',
-        join(dir, 'data'),
-        '--host-root',
-        local?.root ?? '',
-      ],
-      { VFLEET_URL: '', VFLEET_TOKEN: '', VFLEET_DATA_DIR: '' },
-    );
-    const url = (await up.waitFor(/controller: (http:\/\/127\.0\.0\.1:\d+)/, 120_000))[1] ?? '';
-    await up.waitFor(new RegExp(`agent: lab host ${HOST} joined with 3 PF\\(s\\)`), 900_000);
-    const admin = (await readFile(join(dir, 'data', 'admin-token'), 'utf8')).trim();
-    env = { VFLEET_URL: url, VFLEET_TOKEN: admin, VFLEET_DATA_DIR: '' };
-
+    fleet = await startLibvirtLabFleet({ name: `iv${String(process.pid)}`, hosts: 1, pfs: 3 });
+    const HOST = fleet.hosts[0] ?? '';
     // The host says how it runs domains: libvirt, emulated (no KVM in the lab guest).
     const hostView = JSON.parse(await vfleet('hosts', 'show', HOST, '-o', 'json')) as {
       hypervisor: { kind: string; virtType: string | null } | null;
@@ -151,48 +89,38 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
     // A whole PF is bound to vfio-pci while a guest has it: selected by address, not driver.
     await spec('whole', '--vendor', '8086', '--pci-address', '0000:03:*', '--whole-pf');
     await vfleet('network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme');
-    const trusted = JSON.parse(
-      await vfleet(
-        'token',
-        'create',
-        'acme-ops',
-        '--role',
-        'tenant',
-        '--tenant',
-        'acme',
-        '--domain-policy',
-        'trusted',
-        '-o',
-        'json',
-      ),
-    ) as { token: string };
-
-    await ok(`${NESTED_INITRD_COMMAND} /tmp/nested.img`);
+    const trusted = await trustedToken(fleet, 'acme');
+    await ok(`${NESTED_INITRD_COMMAND} ${NESTED_INITRD}`);
+    // The bridge the emulated SR-IOV NIC (a normal port, model igb) plugs into.
+    await ok('ip link add br0 type bridge && ip link set br0 up');
     // The whole PF's own MAC, while the lab guest's igb still has it.
     const wholeMac = (await ok('cat /sys/bus/pci/devices/0000:03:00.0/net/*/address')).trim();
     // A trusted token: the domain XML boots the lab's kernel from a host path.
-    const asTenant = { ...env, VFLEET_TOKEN: trusted.token };
     const started = Date.now();
-    env = asTenant;
     const booted = JSON.parse(
-      await vfleet(
-        'instance',
-        'boot',
-        'nested',
-        '--vcpus',
-        '1',
-        '--memory-mb',
-        '160',
-        '--port',
-        'blue',
-        '--port',
-        'blue,vnic=macvtap',
-        '--port',
-        'blue,vnic=direct-physical',
-        '--domain-xml',
-        join(dir, 'base.xml'),
-        '-o',
-        'json',
+      await fleet.ok(
+        [
+          'instance',
+          'boot',
+          'nested',
+          '--vcpus',
+          '1',
+          '--memory-mb',
+          '160',
+          '--port',
+          'blue',
+          '--port',
+          'blue,vnic=macvtap',
+          '--port',
+          'blue,vnic=direct-physical',
+          '--port',
+          'blue,vnic=normal,bridge=br0,model=igb',
+          '--domain-xml',
+          fleet.baseXml,
+          '-o',
+          'json',
+        ],
+        trusted,
       ),
     ) as InstanceJson;
     const runningAfter = Date.now() - started;
@@ -203,7 +131,12 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
       if (p === undefined) throw new Error(`no ${kind} port in ${JSON.stringify(booted.ports)}`);
       return p;
     };
-    const [direct, macvtap, whole] = [port('direct'), port('macvtap'), port('direct-physical')];
+    const [direct, macvtap, whole, emulated] = [
+      port('direct'),
+      port('macvtap'),
+      port('direct-physical'),
+      port('normal'),
+    ];
 
     // libvirt runs it, and QEMU holds the VF and the whole PF through vfio.
     expect((await ok(`LC_ALL=C virsh domstate ${domain}`)).trim()).toBe('running');
@@ -220,21 +153,22 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
     }
 
     // Inside the nested guest (two layers of emulation: about 100 s to boot here).
-    const seen = await ok(
-      `for i in $(seq 1 200); do [ "$(grep -c '${NESTED_PREFIX} nic' ${SERIAL} 2>/dev/null)" -ge 3 ] && break; sleep 2; done; grep '${NESTED_PREFIX} nic' ${SERIAL} | head -3`,
-    );
+    const seen = await until('the nested guest to report its four NICs', 600_000, async () => {
+      const r = await nestedSays(f(), HOST);
+      return r.nics.length >= 4 ? r : null;
+    });
     const bootedAfter = Date.now() - started;
-    const nics = seen
-      .trim()
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/).slice(3, 6).join(' '))
-      .sort();
-    // igb's PF is 8086:10c9, its VF 8086:10ca; a virtio NIC is 1af4:1041.
+    // Each NIC as `vendor:device driver MAC`, and `sriov N` for an SR-IOV PF.
+    const nics = [...seen.nics.slice(0, 4)].sort();
+    // igb's PF is 8086:10c9, its VF 8086:10ca; a virtio NIC is 1af4:1041. QEMU's
+    // emulated igb offers 7 VFs; vfio hides the SR-IOV capability of the whole
+    // PF it passes through, so the guest cannot make VFs on that one.
     expect(nics).toEqual(
       [
         `0x8086:0x10ca igbvf ${direct.mac ?? ''}`,
         `0x1af4:0x1041 virtio_net ${macvtap.mac ?? ''}`,
         `0x8086:0x10c9 igb ${wholeMac}`,
+        `0x8086:0x10c9 igb ${emulated.mac ?? ''} sriov 7`,
       ].sort(),
     );
     process.stderr.write(
@@ -258,6 +192,6 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
       });
       expect(vlanOf(vf)).toBe(0);
     }
-    expect(await up.stop('SIGTERM', 120_000)).toBe(0);
+    expect(await fleet.stop()).toBe(true);
   });
 });

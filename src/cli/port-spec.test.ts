@@ -31,6 +31,12 @@ describe('--port NET[,key=value...]', () => {
       maxTxRate: 100,
       trusted: true,
     });
+    expect(parsePortSpec('blue,vnic=normal,bridge=br0,model=igb')).toEqual({
+      network: 'blue',
+      vnicType: 'normal',
+      bridge: 'br0',
+      nicModel: 'igb',
+    });
     expect(parsePortSpec('blue,trusted=false,vnicType=macvtap')).toEqual({
       network: 'blue',
       trusted: false,

@@ -1,4 +1,5 @@
 import { VfleetError } from '../core/errors.js';
+import { NIC_MODELS } from '../core/libvirt/domain-request.js';
 import { VNIC_TYPES } from '../core/vocabulary.js';
 
 /**
@@ -50,6 +51,12 @@ export const PORT_KEYS: readonly PortKey[] = [
     value: 'NET',
     help: 'vnic=normal: attach to libvirt network NET',
     set: (p, v) => (p.libvirtNetwork = v),
+  },
+  {
+    key: 'model',
+    value: NIC_MODELS.join('|'),
+    help: "vnic=normal: the NIC the guest sees (default virtio; igb: QEMU's emulated SR-IOV NIC, a PF the guest can make 7 VFs on)",
+    set: (p, v) => (p.nicModel = v),
   },
   {
     key: 'standby-bridge',

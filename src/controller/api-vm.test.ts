@@ -69,6 +69,13 @@ describe('boot input', () => {
       'boot.imageFormat',
     ],
     ['a bridge on a direct port', {}, { bridge: 'br0' }, 'ports[0].bridge'],
+    ['a NIC model on a direct port', {}, { nicModel: 'igb' }, 'ports[0].nicModel'],
+    [
+      'an unknown NIC model',
+      {},
+      { vnicType: 'normal', bridge: 'br0', nicModel: 'e1000e' },
+      'ports[0].nicModel',
+    ],
     [
       'a standby on a macvtap port',
       {},

@@ -144,6 +144,12 @@ export class FakeLibvirt {
         return ok();
       case 'domstate':
         return dom === undefined ? missing() : ok(`${dom.state}\n`);
+      case 'dumpxml': {
+        // The live devices by alias: what the driver's detach wait looks for.
+        if (dom === undefined) return missing();
+        const devices = [...dom.live.keys()].map((a) => `<device><alias name='${a}'/></device>`);
+        return ok(`<domain><name>${name}</name><devices>${devices.join('')}</devices></domain>\n`);
+      }
       case 'attach-device':
       case 'detach-device': {
         if (dom === undefined) return missing();

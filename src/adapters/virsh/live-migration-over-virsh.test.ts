@@ -118,15 +118,19 @@ describe('migration over the virsh driver', () => {
     const virsh = recordingVirsh();
     const { r, log } = await migrate(virsh);
     expect(r.outcome).toBe('completed');
+    // Each live detach reads the live definition until the VF has left it.
     expect(virsh.calls.map((c) => [c.host, ...c.argv])).toEqual([
       ['a', 'detach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
+      ['a', 'dumpxml', '--domain', 'vm-mig'],
       ['a', 'detach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
+      ['a', 'dumpxml', '--domain', 'vm-mig'],
       [
         'a',
         'migrate',
         '--live',
         '--persistent',
         '--undefinesource',
+        '--p2p',
         '--domain',
         'vm-mig',
         '--desturi',
@@ -135,7 +139,9 @@ describe('migration over the virsh driver', () => {
       ['b', 'attach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
       ['b', 'attach-device', '--domain', 'vm-mig', '--file', '--live', '--config'],
     ]);
-    const [d1, d2, , a1, a2] = virsh.calls.map((c) => c.doc);
+    const [d1, d2, , a1, a2] = virsh.calls
+      .filter((c) => c.doc !== null || c.argv[0] === 'migrate')
+      .map((c) => c.doc);
     expect([addr(d1), addr(d2), addr(a1), addr(a2)]).toEqual([
       '0x3b:0x02:0x1',
       '0x3b:0x02:0x2',
@@ -171,7 +177,10 @@ describe('migration over the virsh driver', () => {
     ]);
     expect(r.error?.message).toContain('failed to setup container');
     expect(
-      virsh.calls.slice(4).map((c) => [c.host, c.argv[0], addr(c.doc) ?? c.argv.at(-1)]),
+      virsh.calls
+        .filter((c) => c.argv[0] !== 'dumpxml')
+        .slice(4)
+        .map((c) => [c.host, c.argv[0], addr(c.doc) ?? c.argv.at(-1)]),
     ).toEqual([
       ['b', 'attach-device', '0x5e:0x02:0x2'],
       ['b', 'detach-device', '0x5e:0x02:0x1'],

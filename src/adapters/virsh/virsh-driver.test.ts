@@ -147,6 +147,45 @@ describe('virsh driver: argv', () => {
     expect(calls.every((c) => c.fileText === dev)).toBe(true);
   });
 
+  it('a live detach returns once the device has left the live definition, not when libvirt answers', async () => {
+    const dev = "<interface type='hostdev'><alias name='ua-p1'/></interface>";
+    let looks = 0;
+    const { runner, calls } = recordingRunner((c) =>
+      c.args.includes('dumpxml')
+        ? ok(++looks < 3 ? `<domain><devices>${dev}</devices></domain>` : '<domain/>')
+        : ok(),
+    );
+    const slept: number[] = [];
+    const sleep = (ms: number) => {
+      slept.push(ms);
+      return Promise.resolve();
+    };
+    await createVirshDriver(runner, { sleep }).detachDevice('vm', dev, {
+      live: true,
+      config: true,
+    });
+    expect(calls.map((c) => c.args[0])).toEqual(['detach-device', 'dumpxml', 'dumpxml', 'dumpxml']);
+    expect(slept).toEqual([500, 500]);
+    // A definition-only detach has nothing to wait for.
+    const only = recordingRunner();
+    await createVirshDriver(only.runner, { sleep }).detachDevice('vm', dev, {
+      live: false,
+      config: true,
+    });
+    expect(only.calls.map((c) => c.args[0])).toEqual(['detach-device']);
+  });
+
+  it('a device the guest never releases fails the detach with TIMEOUT, naming it', async () => {
+    const dev = "<hostdev mode='subsystem'><alias name='ua-p2'/></hostdev>";
+    const { runner } = recordingRunner((c) =>
+      c.args.includes('dumpxml') ? ok(`<domain>${dev}</domain>`) : ok(),
+    );
+    const d = createVirshDriver(runner, { sleep: () => Promise.resolve(), detachWaitMs: 2000 });
+    const e = await caught(d.detachDevice('vm', dev, { live: true, config: false }));
+    expect([e.code, e.details.device]).toEqual(['TIMEOUT', 'ua-p2']);
+    expect(e.message).toContain('has not released device ua-p2 after 2 s');
+  });
+
   it('refuses a device change with neither live nor config, running nothing', async () => {
     const { runner, calls } = recordingRunner();
     const e = await caught(
@@ -171,12 +210,21 @@ describe('virsh driver: argv', () => {
         '--live',
         '--persistent',
         '--undefinesource',
+        '--p2p',
         '--domain',
         'vm',
         '--desturi',
         'qemu+ssh://host-b/system',
       ],
-      ['migrate', '--persistent', '--domain', 'vm', '--desturi', 'qemu+ssh://host-b/system'],
+      [
+        'migrate',
+        '--persistent',
+        '--p2p',
+        '--domain',
+        'vm',
+        '--desturi',
+        'qemu+ssh://host-b/system',
+      ],
     ]);
     expect(calls[0]?.options?.timeoutMs).toBeGreaterThan(1000);
     expect(calls[1]?.options?.timeoutMs).toBe(5);

@@ -129,7 +129,7 @@ function checkPortVm(p: PortRequest, i: number, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['ports', i, field], message });
   };
   if (p.vnicType !== 'normal') {
-    for (const k of ['bridge', 'libvirtNetwork'] as const)
+    for (const k of ['bridge', 'libvirtNetwork', 'nicModel'] as const)
       if (p[k] !== undefined) issue(k, `only a normal port takes ${k}`);
   } else if (p.bridge !== undefined && p.libvirtNetwork !== undefined)
     issue('libvirtNetwork', 'give bridge or libvirtNetwork, not both');

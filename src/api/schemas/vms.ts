@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { MIGRATION_STATES } from '../../core/fleet/vm-store.js';
 import { VM_DESIRED, VM_STATES } from '../../core/fleet/vm-domain.js';
 import { HYPERVISOR_KINDS, VIRT_TYPES } from '../../core/libvirt/hypervisor-facts.js';
+import { NIC_MODELS } from '../../core/libvirt/domain-request.js';
 import { IMAGE_NAME_RE, isImageName, MAX_REPORTED_IMAGES } from '../../core/libvirt/image-names.js';
 import { DISK_FORMATS, DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 import { nameSchema } from './common.js';
@@ -54,6 +55,10 @@ const sourceFields = {
 /** The libvirt options of a port that the claim does not decide. */
 export const portVmFields = {
   ...sourceFields,
+  nicModel: z.enum(NIC_MODELS).optional().openapi({
+    description:
+      "normal ports: the NIC the guest sees: virtio (default), or igb, QEMU's emulated SR-IOV NIC, a PF on which the guest's own kernel can create up to 7 VFs (nested SR-IOV: a container host handing VFs to its containers)",
+  }),
   standby: z
     .object(sourceFields)
     .strict()

@@ -35,6 +35,7 @@ export function vmBootOf(
     });
     ports[id] = {
       ...source(p),
+      ...(p.nicModel === undefined ? {} : { nicModel: p.nicModel }),
       ...(p.standby === undefined ? {} : { standby: source(p.standby) }),
     };
   });

@@ -146,7 +146,7 @@ describe('domainRequestOf: ports', () => {
       meta({ id: 'on-default', mac: 'fa:16:3e:00:00:13' }),
     ]);
     const b = boot({
-      'on-bridge': { bridge: 'br-meta' },
+      'on-bridge': { bridge: 'br-meta', nicModel: 'igb' },
       'on-net': { libvirtNetwork: 'vfleet-meta' },
     });
     expect(portsOf(inst, b)).toEqual([
@@ -156,6 +156,8 @@ describe('domainRequestOf: ports', () => {
         mac: 'fa:16:3e:00:00:11',
         vlan: 0,
         source: { kind: 'bridge', bridge: 'br-meta' },
+        // The NIC model the port asked for (an emulated SR-IOV PF).
+        model: 'igb',
       },
       {
         id: 'on-net',

@@ -7,6 +7,7 @@ import type {
   DomainRequest,
   NormalSource,
   DomainPort,
+  NicModel,
 } from '../libvirt/domain-request.js';
 import { resolveBootImage } from './vm-images.js';
 import type { HostRenderFacts } from './host-render-facts.js';
@@ -21,6 +22,8 @@ export interface VmNicSource {
 
 /** libvirt options of one port that the claim itself does not decide. */
 export interface VmPortOptions extends VmNicSource {
+  /** `normal` ports: the NIC the guest sees (default virtio; igb: an emulated SR-IOV PF). */
+  readonly nicModel?: NicModel;
   /**
    * `direct` ports: a virtio NIC with the port's MAC, the persistent half of
    * libvirt's failover pair (id `<port id>-standby`), so the guest keeps its
@@ -125,7 +128,16 @@ export function domainRequestOf(
     switch (p.vnicType) {
       case 'normal':
         // A Linux bridge port cannot be tagged by libvirt; the bridge decides the VLAN.
-        return [{ id: p.id, vnicType: 'normal', mac, vlan: 0, source: sourceOf(o) }];
+        return [
+          {
+            id: p.id,
+            vnicType: 'normal',
+            mac,
+            vlan: 0,
+            source: sourceOf(o),
+            ...(o.nicModel === undefined ? {} : { model: o.nicModel }),
+          },
+        ];
       case 'direct-physical': {
         const addr = p.pciAddress;
         const pf = addr === null ? undefined : facts.pfs[addr];

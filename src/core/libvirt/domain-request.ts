@@ -63,13 +63,24 @@ export type NormalSource =
   | { readonly kind: 'bridge'; readonly bridge: string }
   | { readonly kind: 'network'; readonly network: string };
 
-/** A virtio NIC with the vhost backend: the metadata NIC, or a migration standby. */
+/**
+ * The NIC a `normal` port shows the guest: virtio (vhost backend), or `igb`,
+ * QEMU's emulation of an SR-IOV NIC: the guest gets a PF on which its own
+ * kernel can create up to 7 VFs (nested SR-IOV, e.g. a container host that
+ * hands VFs to its containers).
+ */
+export const NIC_MODELS = ['virtio', 'igb'] as const;
+export type NicModel = (typeof NIC_MODELS)[number];
+
+/** A NIC on a bridge or libvirt network: the metadata NIC, a migration standby, or an emulated SR-IOV PF. */
 export interface NormalPort {
   readonly id: string;
   readonly vnicType: 'normal';
   readonly mac: string;
   readonly vlan: number;
   readonly source: NormalSource;
+  /** Default virtio; a standby is always virtio. */
+  readonly model?: NicModel;
   /**
    * Id of the `direct` port this NIC stands in for during live migration
    * (libvirt failover pair). Both must carry the same MAC.

@@ -24,6 +24,14 @@ export interface MigrateOptions {
   readonly persistent?: boolean;
   /** Default true: remove the definition from the source afterwards. */
   readonly undefineSource?: boolean;
+  /**
+   * Default true: peer to peer, the source's libvirtd talking to the
+   * target's itself (as Nova migrates). It watches that connection, so a
+   * target or link lost mid-copy aborts the migration within libvirt's
+   * keepalive (about 30 s) and the guest runs on at the source; driven by
+   * the client instead, the copy waits on a dead TCP stream for many minutes.
+   */
+  readonly peerToPeer?: boolean;
   readonly timeoutMs?: number;
 }
 

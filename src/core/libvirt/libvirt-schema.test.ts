@@ -113,6 +113,10 @@ const domains: Record<string, DomainRequest> = {
     policy: 'tenant',
     base: { kind: 'template', diskImage: '/images/a.qcow2', virtType: 'qemu' },
   }),
+  'tenant policy: an emulated SR-IOV NIC (igb) on a bridge': exampleInstance({
+    policy: 'tenant',
+    ports: [exampleNormal({ model: 'igb' })],
+  }),
   'names that need escaping': exampleInstance({
     name: `vm "one" & <two> 'three'`,
     base: { kind: 'template', diskImage: '/images/it\'s <here> & "there".qcow2' },

@@ -1,6 +1,7 @@
 import { ADDRESS, ALIAS, type ElementRule } from './allowlist-rules.js';
 import { REFUSAL_REASONS } from './domain-allowlist.js';
 import { isImageName } from './image-names.js';
+import { NIC_MODELS } from './domain-request.js';
 import { add, walk, type Ctx, type Special } from './policy-walk.js';
 import { attrOf, childElements, type XmlElement } from './xml-tree.js';
 
@@ -97,7 +98,7 @@ const PORT_INTERFACE: ElementRule = {
       children: { address: ADDRESS },
     },
     vlan: { children: { tag: { attrs: { id: /^[0-9]{1,4}$/ } } } },
-    model: { attrs: { type: ['virtio'] } },
+    model: { attrs: { type: NIC_MODELS } },
     teaming: {
       attrs: { type: ['persistent', 'transient'], persistent: ALIAS.attrs?.name ?? 'any' },
     },

@@ -124,6 +124,14 @@ describe('port devices', () => {
     ]);
   });
 
+  it('normal with model igb: an emulated SR-IOV NIC on the bridge, without vhost (virtio only)', () => {
+    const doc = render(exampleInstance({ ports: [exampleNormal({ model: 'igb' })] }));
+    const nic = byAlias(doc, 'ua-p-meta');
+    expect(attrOf(one(nic, 'model'), 'type')).toBe('igb');
+    expect(childElements(nic, 'driver')).toEqual([]);
+    expect(attrOf(one(nic, 'source'), 'bridge')).toBe('br-meta');
+  });
+
   it('failover: persistent virtio standby and transient VF share the MAC and name each other', () => {
     const direct = exampleDirect();
     const standby = exampleNormal({

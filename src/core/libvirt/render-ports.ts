@@ -59,11 +59,13 @@ function normal(p: NormalPort): XmlElement {
     p.source.kind === 'bridge'
       ? el('source', { bridge: p.source.bridge })
       : el('source', { network: p.source.network });
+  const model = p.model ?? 'virtio';
   return el('interface', { type: p.source.kind }, [
     mac(p.mac),
     source,
-    el('model', { type: 'virtio' }),
-    el('driver', { name: 'vhost' }),
+    el('model', { type: model }),
+    // vhost is virtio's in-kernel backend; an emulated igb has none.
+    model === 'virtio' && el('driver', { name: 'vhost' }),
     p.standbyFor !== undefined && el('teaming', { type: 'persistent' }),
     alias(p.id),
   ]);

@@ -228,8 +228,8 @@ stdio_handler = "file"
  * `vfleet-nested-initrd OUT`: the smallest Linux the lab can boot inside a
  * lab guest, for the lab's own kernel: this guest's static busybox and its
  * VF and virtio NIC drivers, and an init that prints each NIC it sees (PCI
- * vendor:device, driver, MAC) on the serial console every 5 s, so a reader
- * that comes late still sees it.
+ * vendor:device, driver, MAC, and an SR-IOV PF's VF count) on the serial
+ * console every 5 s, so a reader that comes late still sees it.
  */
 export function renderNestedInitrdScript(): string {
   return `#!/bin/sh
@@ -265,7 +265,10 @@ while true; do
     # A virtio NIC's device is the virtio device; its PCI function is the parent.
     p=$n/device
     [ "$(basename "$(readlink $p/subsystem)")" = virtio ] && p=$p/..
-    echo "${NESTED_PREFIX} nic $i $(cat $p/vendor):$(cat $p/device) $(basename $(readlink $n/device/driver)) $(cat $n/address)" >/dev/ttyS0
+    # An SR-IOV PF (a whole PF, or QEMU's emulated igb) also says how many VFs it could make.
+    vfs=
+    [ -f $p/sriov_totalvfs ] && vfs=" sriov $(cat $p/sriov_totalvfs)"
+    echo "${NESTED_PREFIX} nic $i $(cat $p/vendor):$(cat $p/device) $(basename $(readlink $n/device/driver)) $(cat $n/address)$vfs" >/dev/ttyS0
   done
   echo "${NESTED_PREFIX} up $(cut -d' ' -f1 /proc/uptime)" >/dev/ttyS0
   sleep 5
