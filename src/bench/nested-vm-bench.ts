@@ -1,10 +1,9 @@
-import { NESTED_INITRD_COMMAND } from '../lab/guest/guest-files.js';
 import {
-  NESTED_INITRD,
   NESTED_SERIAL,
+  bootNested,
   nestedSays,
+  prepareNested,
   startLibvirtLabFleet,
-  trustedToken,
   until,
   type LibvirtLabFleet,
 } from '../testing/libvirt-lab-fleet.js';
@@ -59,47 +58,13 @@ export async function nestedVmBench() {
   const fleet = await startLibvirtLabFleet({ name: `nb${String(process.pid)}`, hosts: 2, pfs: 1 });
   try {
     const labUpMs = Date.now() - upStarted;
-    await fleet.ok(['physnet', 'create', 'p1', '--vlan-range', '100-199']);
-    await fleet.ok([
-      'spec',
-      'create',
-      'igb',
-      '--driver',
-      'igb',
-      '--physnet',
-      'p1',
-      '--num-vfs',
-      '2',
-      '--wait',
-    ]);
-    await fleet.ok(['network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme']);
-    for (const h of fleet.hosts)
-      await fleet.on(
-        h,
-        `${NESTED_INITRD_COMMAND} ${NESTED_INITRD} && ip link add br0 type bridge && ip link set br0 up`,
-      );
-    const token = await trustedToken(fleet, 'acme');
+    const token = await prepareNested(fleet, [['igb', '--driver', 'igb', '--num-vfs', '2']]);
     const started = Date.now();
-    const booted = JSON.parse(
-      await fleet.ok(
-        [
-          'instance',
-          'boot',
-          'nested',
-          '--vcpus',
-          '1',
-          '--memory-mb',
-          '160',
-          '--port',
-          'blue,standby-bridge=br0',
-          '--domain-xml',
-          fleet.baseXml,
-          '-o',
-          'json',
-        ],
-        token,
-      ),
-    ) as { host: string; ports: { mac: string }[]; vm: { domain: string } };
+    const booted = (await bootNested(fleet, token, 'nested', ['blue,standby-bridge=br0'])) as {
+      host: string;
+      ports: { mac: string }[];
+      vm: { domain: string };
+    };
     const bootToRunningMs = Date.now() - started;
     const mac = booted.ports[0]?.mac ?? '';
     await until('the nested guest to report its VF', 900_000, async () =>

@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { NESTED_INITRD_COMMAND } from '../lab/guest/guest-files.js';
 import {
-  NESTED_INITRD,
+  NESTED_INITRD as INITRD_PATH,
+  bootNested,
+  fleetSlot,
   nestedSays,
-  startLibvirtLabFleet,
-  trustedToken,
+  prepareNested,
   until,
-  type LibvirtLabFleet,
 } from '../testing/libvirt-lab-fleet.js';
 
 // Issue 15: `vfleet instance migrate` for real. `vfleet up --lab --lab-libvirt
@@ -19,11 +18,8 @@ import {
 // failures injected into real migrations (the target's QEMU cannot start; the
 // link cut mid-copy) must each leave the guest running where it was, with its
 // VF back, and the target clean.
-let fleet: LibvirtLabFleet | undefined;
-const f = (): LibvirtLabFleet => {
-  if (fleet === undefined) throw new Error('the fleet is not up');
-  return fleet;
-};
+const slot = fleetSlot();
+const f = () => slot.current;
 const vfleet = (...args: string[]) => f().ok(args);
 const vfleetRun = (...args: string[]) => f().run(args);
 const on = (host: string, script: string) => f().on(host, script);
@@ -84,12 +80,10 @@ async function runsOn(host: string, port: Port, domain: string): Promise<void> {
 }
 
 describe('instance migrate between two lab hosts with libvirt (real migration, real VFs)', () => {
-  afterAll(async () => {
-    await fleet?.cleanup();
-  });
+  afterAll(slot.cleanup);
 
   it('moves a running nested guest with its VF and MAC, and rolls back two real failures', async () => {
-    fleet = await startLibvirtLabFleet({ name: `im${String(process.pid)}`, hosts: 2, pfs: 1 });
+    const fleet = await slot.start({ name: `im${String(process.pid)}`, hosts: 2, pfs: 1 });
     const HOSTS = fleet.hosts;
     // Each host's libvirtd is reached over the link, at its own address there.
     const facts = await Promise.all(
@@ -104,42 +98,9 @@ describe('instance migrate between two lab hosts with libvirt (real migration, r
     );
     expect(facts).toEqual(['qemu+tcp://169.254.76.1/system', 'qemu+tcp://169.254.76.2/system']);
 
-    await vfleet('physnet', 'create', 'p1', '--vlan-range', '100-199');
-    await vfleet(
-      'spec',
-      'create',
-      'igb',
-      '--driver',
-      'igb',
-      '--physnet',
-      'p1',
-      '--num-vfs',
-      '2',
-      '--wait',
-    );
-    await vfleet('network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme');
-    for (const h of HOSTS)
-      await on(
-        h,
-        `${NESTED_INITRD_COMMAND} ${NESTED_INITRD} && ip link add br0 type bridge && ip link set br0 up`,
-      );
+    const token = await prepareNested(fleet, [['igb', '--driver', 'igb', '--num-vfs', '2']]);
     // A trusted token: the domain XML boots the lab's kernel from a host path.
-    await fleet.ok(
-      [
-        'instance',
-        'boot',
-        'mover',
-        '--vcpus',
-        '1',
-        '--memory-mb',
-        '160',
-        '--port',
-        'blue,standby-bridge=br0',
-        '--domain-xml',
-        fleet.baseXml,
-      ],
-      await trustedToken(fleet, 'acme'),
-    );
+    await bootNested(fleet, token, 'mover', ['blue,standby-bridge=br0']);
     const booted = await show();
     const a = booted.host;
     const b = otherHost(a);
@@ -181,12 +142,12 @@ describe('instance migrate between two lab hosts with libvirt (real migration, r
     );
 
     // 2. The target refuses: its QEMU cannot open the guest's initrd.
-    await on(a, `mv ${NESTED_INITRD} ${NESTED_INITRD}.away`);
+    await on(a, `mv ${INITRD_PATH} ${INITRD_PATH}.away`);
     const refused = await vfleetRun('instance', 'migrate', 'mover', '--to', a);
     expect(refused.code).not.toBe(0);
     expect(refused.out).toContain('failed at migrate and was rolled back');
-    expect(refused.out).toContain(NESTED_INITRD);
-    await on(a, `mv ${NESTED_INITRD}.away ${NESTED_INITRD}`);
+    expect(refused.out).toContain(INITRD_PATH);
+    await on(a, `mv ${INITRD_PATH}.away ${INITRD_PATH}`);
     const stay1 = await show();
     expect(stay1.host).toBe(b);
     await runsOn(b, portOf(stay1), domain);

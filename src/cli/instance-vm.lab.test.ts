@@ -1,12 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { NESTED_INITRD_COMMAND } from '../lab/guest/guest-files.js';
 import {
-  NESTED_INITRD,
+  bootNested,
+  fleetSlot,
   nestedSays,
-  startLibvirtLabFleet,
-  trustedToken,
+  prepareNested,
   until,
-  type LibvirtLabFleet,
 } from '../testing/libvirt-lab-fleet.js';
 
 // Issue 15: `vfleet instance boot` and `delete` against real libvirt and QEMU
@@ -18,11 +16,8 @@ import {
 // Each is checked from inside the nested guest (the NICs it reports on its
 // serial console) and from the lab guest's kernel (drivers, MAC, VLAN), and
 // again after the delete (domain gone, every VF reset, drivers back).
-let fleet: LibvirtLabFleet | undefined;
-const f = (): LibvirtLabFleet => {
-  if (fleet === undefined) throw new Error('the fleet is not up');
-  return fleet;
-};
+const slot = fleetSlot();
+const f = () => slot.current;
 const vfleet = (...args: string[]) => f().ok(args);
 const ok = (script: string) => f().on(f().hosts[0] ?? '', script);
 const driverOf = async (pci: string) =>
@@ -58,12 +53,10 @@ interface InstanceJson {
 }
 
 describe('instance boot and delete on a lab host with libvirt (real domains, real VFs)', () => {
-  afterAll(async () => {
-    await fleet?.cleanup();
-  });
+  afterAll(slot.cleanup);
 
   it('boots a nested guest that sees each port as declared, and delete resets every device', async () => {
-    fleet = await startLibvirtLabFleet({ name: `iv${String(process.pid)}`, hosts: 1, pfs: 3 });
+    const fleet = await slot.start({ name: `iv${String(process.pid)}`, hosts: 1, pfs: 3 });
     const HOST = fleet.hosts[0] ?? '';
     // The host says how it runs domains: libvirt, emulated (no KVM in the lab guest).
     const hostView = JSON.parse(await vfleet('hosts', 'show', HOST, '-o', 'json')) as {
@@ -71,58 +64,33 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
     };
     expect(hostView.hypervisor).toMatchObject({ kind: 'virsh', virtType: 'qemu' });
 
-    await vfleet('physnet', 'create', 'p1', '--vlan-range', '100-199');
-    const spec = (name: string, ...more: string[]) =>
-      vfleet('spec', 'create', name, '--physnet', 'p1', '--wait', ...more);
-    await spec('vfio', '--driver', 'igb', '--pci-address', '0000:01:*', '--num-vfs', '2');
-    await spec(
-      'kernel',
-      '--driver',
-      'igb',
-      '--pci-address',
-      '0000:02:*',
-      '--num-vfs',
-      '2',
-      '--vf-driver',
-      'kernel',
-    );
-    // A whole PF is bound to vfio-pci while a guest has it: selected by address, not driver.
-    await spec('whole', '--vendor', '8086', '--pci-address', '0000:03:*', '--whole-pf');
-    await vfleet('network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme');
-    const trusted = await trustedToken(fleet, 'acme');
-    await ok(`${NESTED_INITRD_COMMAND} ${NESTED_INITRD}`);
-    // The bridge the emulated SR-IOV NIC (a normal port, model igb) plugs into.
-    await ok('ip link add br0 type bridge && ip link set br0 up');
+    const trusted = await prepareNested(fleet, [
+      ['vfio', '--driver', 'igb', '--pci-address', '0000:01:*', '--num-vfs', '2'],
+      [
+        'kernel',
+        '--driver',
+        'igb',
+        '--pci-address',
+        '0000:02:*',
+        '--vf-driver',
+        'kernel',
+        '--num-vfs',
+        '2',
+      ],
+      // A whole PF is bound to vfio-pci while a guest has it: selected by address, not driver.
+      ['whole', '--vendor', '8086', '--pci-address', '0000:03:*', '--whole-pf'],
+    ]);
     // The whole PF's own MAC, while the lab guest's igb still has it.
     const wholeMac = (await ok('cat /sys/bus/pci/devices/0000:03:00.0/net/*/address')).trim();
-    // A trusted token: the domain XML boots the lab's kernel from a host path.
+    // A trusted token: the domain XML boots the lab's kernel from a host path. The
+    // normal port (model igb, QEMU's emulated SR-IOV NIC) plugs into br0.
     const started = Date.now();
-    const booted = JSON.parse(
-      await fleet.ok(
-        [
-          'instance',
-          'boot',
-          'nested',
-          '--vcpus',
-          '1',
-          '--memory-mb',
-          '160',
-          '--port',
-          'blue',
-          '--port',
-          'blue,vnic=macvtap',
-          '--port',
-          'blue,vnic=direct-physical',
-          '--port',
-          'blue,vnic=normal,bridge=br0,model=igb',
-          '--domain-xml',
-          fleet.baseXml,
-          '-o',
-          'json',
-        ],
-        trusted,
-      ),
-    ) as InstanceJson;
+    const booted = (await bootNested(fleet, trusted, 'nested', [
+      'blue',
+      'blue,vnic=macvtap',
+      'blue,vnic=direct-physical',
+      'blue,vnic=normal,bridge=br0,model=igb',
+    ])) as InstanceJson;
     const runningAfter = Date.now() - started;
     expect(booted.vm).toMatchObject({ state: 'running', hypervisor: 'virsh' });
     const domain = booted.vm.domain;

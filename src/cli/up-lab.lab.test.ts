@@ -6,6 +6,7 @@ import { spawnVfleet, type VfleetProcess } from '../testing/built-cli.js';
 import { buildFixtureHost, type FixtureHost } from '../testing/fixture-host.js';
 import { httpFleet } from '../testing/http-fleet.js';
 import { guestOk, newLab } from '../testing/lab-kit.js';
+import { until } from '../testing/libvirt-lab-fleet.js';
 
 // `vfleet up --lab` as a user runs it (the built binary, a child process): a
 // lab guest boots and its own `vfleet agent` joins over the lab's forward NIC.
@@ -20,16 +21,6 @@ let up: VfleetProcess | undefined;
 interface Detail {
   ready: boolean;
   pfs: { driver: string | null; totalVfs: number; numVfs: number; vfs: { state: string }[] }[];
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | null>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 const qemuAlive = async (pid: number) =>

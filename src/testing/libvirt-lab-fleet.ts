@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GUEST_LAB_IMAGE, NESTED_PREFIX } from '../lab/guest/guest-files.js';
+import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND, NESTED_PREFIX } from '../lab/guest/guest-files.js';
 import { spawnVfleet, vfleetBin, type VfleetProcess } from './built-cli.js';
 import { buildFixtureHost, type FixtureHost } from './fixture-host.js';
 import { guestOk, newLab } from './lab-kit.js';
@@ -159,6 +159,59 @@ export async function trustedToken(fleet: LibvirtLabFleet, tenant: string): Prom
     'json',
   ]);
   return (JSON.parse(out) as { token: string }).token;
+}
+
+/**
+ * The lab suites' catalog: physnet p1 (VLANs 100-199) with the given specs
+ * (`spec create` arguments after the name's place, physnet added), network
+ * blue of tenant acme (VLAN 100), and on each host the nested guest's
+ * initramfs and a bridge br0 for virtio NICs. Returns a trusted token of acme.
+ */
+export async function prepareNested(
+  fleet: LibvirtLabFleet,
+  specs: readonly (readonly string[])[],
+): Promise<string> {
+  await fleet.ok(['physnet', 'create', 'p1', '--vlan-range', '100-199']);
+  for (const spec of specs)
+    await fleet.ok(['spec', 'create', ...spec, '--physnet', 'p1', '--wait']);
+  await fleet.ok(['network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme']);
+  for (const h of fleet.hosts)
+    await fleet.on(
+      h,
+      `${NESTED_INITRD_COMMAND} ${NESTED_INITRD} && ip link add br0 type bridge && ip link set br0 up`,
+    );
+  return trustedToken(fleet, 'acme');
+}
+
+/** `vfleet instance boot NAME` of a nested guest (1 vCPU, 160 MiB, NESTED_BASE_XML) with `ports`; its JSON. */
+export async function bootNested(
+  fleet: LibvirtLabFleet,
+  token: string,
+  name: string,
+  ports: readonly string[],
+): Promise<unknown> {
+  const args = ['instance', 'boot', name, '--vcpus', '1', '--memory-mb', '160'];
+  for (const p of ports) args.push('--port', p);
+  args.push('--domain-xml', fleet.baseXml, '-o', 'json');
+  return JSON.parse(await fleet.ok(args, token)) as unknown;
+}
+
+/** One suite's fleet: started in the test, ended in afterAll whatever happened. */
+export function fleetSlot() {
+  let fleet: LibvirtLabFleet | undefined;
+  return {
+    get current(): LibvirtLabFleet {
+      if (fleet === undefined) throw new Error('the fleet is not up');
+      return fleet;
+    },
+    async start(o: Parameters<typeof startLibvirtLabFleet>[0]): Promise<LibvirtLabFleet> {
+      fleet = await startLibvirtLabFleet(o);
+      return fleet;
+    },
+    cleanup: async () => {
+      await fleet?.cleanup();
+    },
+  };
 }
 
 export interface NestedReport {
