@@ -11,9 +11,9 @@ import {
 // with real VFs. `vfleet up --lab --lab-libvirt` boots a lab guest running
 // this machine's libvirtd; its agent finds libvirt (no KVM there: emulated
 // domains) and defines the domain the controller rendered. One nested guest
-// carries the three port kinds the lab offers: a VF passed through (direct),
-// a virtio NIC on a VF's netdev (macvtap) and a whole PF (direct-physical).
-// Each is checked from inside the nested guest (the NICs it reports on its
+// carries every port kind the lab offers: a VF passed through (direct), a
+// virtio NIC on a VF's netdev (macvtap), a whole PF (direct-physical) and
+// QEMU's emulated SR-IOV NIC on a bridge (normal, model igb). Each is checked from inside the nested guest (the NICs it reports on its
 // serial console) and from the lab guest's kernel (drivers, MAC, VLAN), and
 // again after the delete (domain gone, every VF reset, drivers back).
 const slot = fleetSlot();
