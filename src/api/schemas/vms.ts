@@ -22,7 +22,7 @@ export const bootSchema = z
       .optional()
       .openapi({
         description:
-          "an image of the host's image store, by name (`vfleet agent --image-dir`); tokens with the trusted domain policy may give an absolute host path. Alone: vfleet writes a minimal KVM domain; with domainXml: its boot disk",
+          "an image of the host's image store, by name (`vfleet agent --image-dir`); tokens with the trusted domain policy may give an absolute host path. Alone: vfleet writes a minimal domain (kvm, or qemu on a host without KVM); with domainXml: its boot disk",
       }),
     imageFormat: z.enum(DISK_FORMATS).optional(),
     domainXml: z

@@ -176,7 +176,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
       requestOptions(c)
         .option(
           '--image <name>',
-          "an image of the host's image store, by name (a minimal KVM domain is written around it; with --domain-xml, its boot disk); an absolute host path needs a trusted token",
+          "an image of the host's image store, by name (a minimal domain, kvm or on a host without KVM qemu, is written around it; with --domain-xml, its boot disk); an absolute host path needs a trusted token",
         )
         .option('--image-format <fmt>', 'qcow2 or raw (default: as the host reports the image)')
         .option('--domain-xml <file>', 'your domain XML; vfleet adds ports and pinning')

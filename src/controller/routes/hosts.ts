@@ -30,9 +30,17 @@ export function registerHostRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
       {
         ...hostDetailOut(host, staleBefore(), { pfs, vfs, holders, specs }),
         irqPins: irqPins === null ? null : { ...irqPins, lines: [...irqPins.lines] },
+        // Named field by field: what the store keeps beside them is not the API's.
         // Before its agent said (or an agent that drives no libvirt): null.
         hypervisor:
-          hv === undefined || kind === null ? null : { ...hv, kind, virtType: hv.virtType ?? null },
+          hv === undefined || kind === null
+            ? null
+            : {
+                kind,
+                virtType: hv.virtType ?? null,
+                migrationUri: hv.migrationUri,
+                reason: hv.reason,
+              },
       },
       200,
     );

@@ -5,7 +5,7 @@ import type { DiskFormat, DomainTemplate, DomainPort } from './domain-request.js
 import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
 
 /**
- * The domain skeleton before vfleet's merge: the minimal KVM template, or
+ * The domain skeleton before vfleet's merge: the minimal template (kvm, or qemu), or
  * checks of the user's own XML so that the merge cannot produce a domain
  * libvirt would refuse for reasons the user never wrote.
  */
