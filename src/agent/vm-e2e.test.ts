@@ -55,7 +55,8 @@ describe.each(STORE_KINDS)(
           migrationUri: uri('hv-a'),
           reason: null,
         });
-        // A port that cannot be wired is refused before any agent sees it, and nothing is claimed.
+        // A port no VF here can serve (macvtap needs a netdev; these VFs are vfio-bound) is
+        // refused by the scheduler, before any claim or agent.
         const bad = await api.call('POST', '/v1/instances', api.admin, {
           name: 'tap',
           vcpus: 1,
@@ -64,8 +65,9 @@ describe.each(STORE_KINDS)(
           ports: [{ network: 'blue', vnicType: 'macvtap' }],
           boot: { image: 'tap.qcow2' },
         });
-        expect(bad.status, JSON.stringify(bad.body)).toBe(400);
-        expect(bad.body).toMatchObject({ details: { field: 'ports[0].vf.driverKind' } });
+        expect(bad.status, JSON.stringify(bad.body)).toBe(409);
+        expect(bad.body).toMatchObject({ code: 'NO_CAPACITY' });
+        expect(String(bad.body.message)).toContain('with a kernel netdev (macvtap');
         expect((await get<{ items: InstanceOut[] }>('/v1/instances')).items.length).toBe(0);
 
         // Boot on rack r1 (hv-a, NUMA node 0, CPUs 0-3) with a failover standby on br0.

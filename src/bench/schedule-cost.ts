@@ -23,7 +23,7 @@ export async function scheduleCost(hosts: number, pfs: number) {
       pciAddress: `0000:${(16 + p).toString(16)}:00.0`,
       numaNode: p % 2,
       // Uneven free counts, so weighing has something to compare.
-      free: [{ physnet: 'p1', trusted: false, count: 1 + ((h * 7 + p * 13) % 64) }],
+      free: [{ physnet: 'p1', trusted: false, netdev: false, count: 1 + ((h * 7 + p * 13) % 64) }],
     })),
   }));
   const request = (k: number): ScheduleRequest => ({

@@ -79,8 +79,11 @@ describe('vfleet fleet commands against a running controller', () => {
       '4',
       '--driver',
       'igb',
+      // A kernel VF driver: the macvtap port below sits on the VF's netdev.
+      '--vf-driver',
+      'igbvf',
     );
-    expect(spec).toMatchObject({ numVfs: 4, vfDriver: 'vfio-pci', driver: 'igb' });
+    expect(spec).toMatchObject({ numVfs: 4, vfDriver: 'igbvf', driver: 'igb' });
     const y = await cli(
       'network',
       'create',
@@ -97,12 +100,19 @@ describe('vfleet fleet commands against a running controller', () => {
     expect(list.stdout.split('\n')[0]).toMatch(/^NETWORK\s+ID\s+TENANT\s+PHYSNET\s+VLAN$/);
     expect(list.stdout).toMatch(/\nblue\s+\S+\s+acme\s+p1\s+100\n/);
     expect((await cli('spec', 'show', 'igb')).stdout).toMatch(
-      /igb\s+\S+\s+driver=igb\s+p1\s+vfleet\s+off\s+4\s+vfio-pci/,
+      /igb\s+\S+\s+driver=igb\s+p1\s+vfleet\s+off\s+4\s+igbvf/,
     );
   });
 
   it('lists, shows and labels the hosts agents reported (vfleet hosts)', async () => {
-    await joinHost(api, { name: 'node1', pfs: 2, vfsPerPf: 4, labels: { rack: 'r1' } });
+    // Its VFs on igbvf, as the spec declares.
+    await joinHost(api, {
+      name: 'node1',
+      pfs: 2,
+      vfsPerPf: 4,
+      labels: { rack: 'r1' },
+      vfDriver: 'igbvf',
+    });
     const hosts = await json<{ id: string; ready: boolean; health: string }[]>('hosts', 'list');
     expect(hosts).toEqual([
       expect.objectContaining({ id: 'node1', ready: true, health: 'healthy' }),
@@ -112,8 +122,8 @@ describe('vfleet fleet commands against a running controller', () => {
     expect(after.labels).toEqual({ rack: 'r1', zone: 'a' });
     const show = await cli('hosts', 'show', 'node1');
     expect(show.stdout).toMatch(
-      // A simulated agent reports no link, VF driver or IOMMU group: each shows as `-`.
-      /PF ens16 0000:10:00\.0 {2}driver igb {2}link - {2}numa 0 {2}spec igb {2}VFs 0\/4 in use \(max 7\)\n {2}VF .*\n {2}0\s+0000:10:10\.0\s+free\s+(-\s+){7}p1/,
+      // A simulated agent reports no link or IOMMU group: each shows as `-`.
+      /PF ens16 0000:10:00\.0 {2}driver igb {2}link - {2}numa 0 {2}spec igb {2}VFs 0\/4 in use \(max 7\)\n {2}VF .*\n {2}0\s+0000:10:10\.0\s+free\s+igbvf\s+(-\s+){6}p1/,
     );
     expect(show.stdout).toContain('zone=a');
   });

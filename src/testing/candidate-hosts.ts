@@ -4,14 +4,20 @@ import type { CandidateHost, CandidatePf } from '../core/scheduler/types.js';
 
 const pciOf = (id: number) => `0000:${id.toString(16).padStart(2, '0')}:00.0`;
 
-/** A PF at bus `id` with `count` free VFs on `physnet`. */
+/** A PF at bus `id` with `count` free VFs on `physnet` (vfio-bound unless `netdev`). */
 export const vfPf = (
   id: number,
   numaNode: number | null,
   count: number,
   physnet = 'p1',
   trusted = false,
-): CandidatePf => ({ id, pciAddress: pciOf(id), numaNode, free: [{ physnet, trusted, count }] });
+  netdev = false,
+): CandidatePf => ({
+  id,
+  pciAddress: pciOf(id),
+  numaNode,
+  free: [{ physnet, trusted, netdev, count }],
+});
 
 /** A PF at bus `id` offered whole on `physnet` (no VFs). */
 export const wholePf = (id: number, numaNode: number | null, physnet = 'p1'): CandidatePf => ({

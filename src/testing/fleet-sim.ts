@@ -12,6 +12,14 @@ export interface SimHostSpec {
   /** NUMA node of each PF (default: PF i on node i % 2). */
   readonly pfNuma?: (i: number) => number | null;
   readonly cpusPerNode?: number;
+  /** NUMA nodes the host reports (default 2, node i on socket i). */
+  readonly numaNodes?: number;
+  /**
+   * The driver every VF is reported bound to: a kernel driver (igbvf) gives
+   * each VF a netdev, vfio-pci none. Default: VFs reported without driver
+   * facts, as agents before driver reporting did.
+   */
+  readonly vfDriver?: 'igbvf' | 'vfio-pci';
   readonly memoryMb?: number | null;
   /** The image store its agent reports (`vfleet agent --image-dir`); default: SIM_IMAGES. */
   readonly images?: Json | null;
@@ -43,10 +51,18 @@ export function simInventory(spec: SimHostSpec, bus: number): Json {
         vfs: Array.from({ length: spec.vfsPerPf }, (_, v) => ({
           index: v,
           pciAddress: `0000:${b}:${(16 + (v >> 3)).toString(16)}.${v & 7}`,
+          ...vfDriverFacts(spec.vfDriver, `ens${bus + i}v${v}`),
         })),
       };
     }),
   };
+}
+
+function vfDriverFacts(driver: SimHostSpec['vfDriver'], netdev: string): Json {
+  if (driver === undefined) return {};
+  return driver === 'vfio-pci'
+    ? { driver, driverKind: 'vfio', netdev: null }
+    : { driver, driverKind: 'kernel', netdev };
 }
 
 /**
@@ -80,7 +96,7 @@ export async function reportHost(
     inventory: simInventory(spec, bus),
     findings: [],
     // As a real agent reads them from /sys/devices/system/node (host-topology.ts).
-    numaNodes: [0, 1].map((node) => ({
+    numaNodes: Array.from({ length: spec.numaNodes ?? 2 }, (_, node) => node).map((node) => ({
       node,
       socket: node,
       cpus,

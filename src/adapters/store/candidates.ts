@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CandidateHost, CandidatePf, ViewHost } from '../../core/scheduler/types.js';
 import type { Database } from './db-types.js';
 import { freeWholePfs } from './whole-pf-claims.js';
@@ -6,7 +6,8 @@ import { freeWholePfs } from './whole-pf-claims.js';
 /**
  * The scheduler's view of some hosts (null: every host), on every physnet,
  * in four grouped queries whatever their number: hosts, CPU and memory in
- * use, free clean VFs per PF, and free clean whole PFs; only devices owned
+ * use, free clean VFs per PF (by physnet, trust and whether the agent
+ * reported a netdev), and free clean whole PFs; only devices owned
  * by vfleet (the others are handed to another scheduler). The controller's
  * fleet view reads every host once, then only the hosts its notices name.
  */
@@ -36,6 +37,7 @@ export async function loadViewHosts(
       let q = eb
         .selectFrom('vfs')
         .select(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted'])
+        .select(sql<boolean>`vfs.netdev is not null`.as('netdev'))
         .select((e) => e.fn.countAll<string | number>().as('n'))
         .where('vfs.state', '=', 'free')
         .where('vfs.dirty', '=', false)
@@ -43,7 +45,9 @@ export async function loadViewHosts(
         // VFs handed to another owner (openstack, ...) are configured, never scheduled.
         .where('vfs.owner', '=', 'vfleet');
       if (only !== null) q = q.where('vfs.host_id', 'in', only);
-      return q.groupBy(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted']).as('f');
+      return q
+        .groupBy(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted', sql`vfs.netdev is not null`])
+        .as('f');
     })
     .innerJoin('pfs', 'pfs.id', 'f.pf_id')
     .select([
@@ -53,6 +57,7 @@ export async function loadViewHosts(
       'pfs.numa_node',
       'f.physnet',
       'f.trusted',
+      'f.netdev',
       'f.n',
     ])
     .orderBy('pfs.pci_address')
@@ -83,7 +88,12 @@ export async function loadViewHosts(
       free: [],
     };
     pfs.set(f.pf_id, pf);
-    pf.free.push({ physnet: f.physnet, trusted: f.trusted, count: Number(f.n) });
+    pf.free.push({
+      physnet: f.physnet,
+      trusted: f.trusted,
+      netdev: f.netdev,
+      count: Number(f.n),
+    });
   }
   for (const w of whole) pfsOf(w.hostId).set(w.id, { ...w, free: [] });
   return hosts.map((h) => ({

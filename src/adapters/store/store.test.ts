@@ -61,7 +61,9 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
       expect(applied.ready).toBe(true);
 
       const cands = await store.claims.candidates(['p1'], '2029-12-31T23:59:00.000Z');
-      expect(cands[0]?.pfs[0]?.free).toEqual([{ physnet: 'p1', trusted: false, count: 2 }]);
+      expect(cands[0]?.pfs[0]?.free).toEqual([
+        { physnet: 'p1', trusted: false, netdev: false, count: 2 },
+      ]);
       const net = await store.catalog.createNetwork({
         id: 'n1',
         name: 'net',

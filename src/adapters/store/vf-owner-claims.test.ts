@@ -60,7 +60,9 @@ describe.each(STORE_KINDS)('VF owners in the store on %s', (kind) => {
       expect(vfs.map((v) => v.owner)).toEqual(['vfleet', 'kubernetes', 'kubernetes', 'kubernetes']);
       // The scheduler sees one free VF on the PF: vfleet's.
       const cands = await store.claims.candidates(['p1'], STALE);
-      expect(cands[0]?.pfs[0]?.free).toEqual([{ physnet: 'p1', trusted: false, count: 1 }]);
+      expect(cands[0]?.pfs[0]?.free).toEqual([
+        { physnet: 'p1', trusted: false, netdev: false, count: 1 },
+      ]);
       const pfId = cands[0]?.pfs[0]?.id ?? -1;
       const net = await store.catalog.createNetwork({
         id: 'n1',

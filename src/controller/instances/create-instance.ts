@@ -124,6 +124,8 @@ async function scheduleAndClaim(
     physnet: p.network.physnet,
     trusted: p.trusted,
     ...(p.vnicType === 'direct-physical' ? { wholePf: true } : {}),
+    ...(p.vnicType === 'macvtap' ? { vfFeature: 'netdev' as const } : {}),
+    ...(p.vnicType === 'vdpa' ? { vfFeature: 'vdpa' as const } : {}),
   }));
   const request = {
     vcpus: req.vcpus,

@@ -38,7 +38,14 @@ const free = (count: number, physnet = 'p1', trusted = false): CandidateHost => 
   healthy: true,
   freeMemoryMb: null,
   numaNodes: [],
-  pfs: [{ id: 1, pciAddress: '0000:5e:00.0', numaNode: 0, free: [{ physnet, trusted, count }] }],
+  pfs: [
+    {
+      id: 1,
+      pciAddress: '0000:5e:00.0',
+      numaNode: 0,
+      free: [{ physnet, trusted, netdev: false, count }],
+    },
+  ],
 });
 const input = (over: Partial<TargetCheckInput> = {}): TargetCheckInput => ({
   instance: 'web',

@@ -1,5 +1,50 @@
 import type { CandidatePf, PortNeed, PortPlacement } from './types.js';
 
+/** Free VFs of one PF by physnet, trust and netdev, as counts that placing takes from. */
+class FreeCounts {
+  private readonly left = new Map<string, number>();
+
+  constructor(pfs: readonly CandidatePf[]) {
+    for (const pf of pfs) {
+      for (const g of pf.free) {
+        const k = FreeCounts.key(pf.id, g.physnet, g.trusted, g.netdev);
+        this.left.set(k, (this.left.get(k) ?? 0) + g.count);
+      }
+    }
+  }
+
+  private static key(pf: number, physnet: string, trusted: boolean, netdev: boolean): string {
+    return `${pf}|${physnet}|${trusted}|${netdev}`;
+  }
+
+  private count(pf: number, physnet: string, trusted: boolean, netdev: boolean): number {
+    return this.left.get(FreeCounts.key(pf, physnet, trusted, netdev)) ?? 0;
+  }
+
+  /**
+   * VFs of the PF with this trust tag that can serve the port: with a
+   * netdev only for a port that needs one; none for a vdpa port (VFs carry
+   * no vDPA facts yet, so no VF can be shown to have a device).
+   */
+  avail(pf: number, p: PortNeed, trusted: boolean): number {
+    if (p.vfFeature === 'vdpa') return 0;
+    const withNetdev = this.count(pf, p.physnet, trusted, true);
+    return p.vfFeature === 'netdev'
+      ? withNetdev
+      : withNetdev + this.count(pf, p.physnet, trusted, false);
+  }
+
+  /** Takes one VF; a port that needs no netdev takes one without first, keeping netdevs for macvtap. */
+  take(pf: number, p: PortNeed, trusted: boolean): boolean {
+    const netdev = p.vfFeature === 'netdev' || this.count(pf, p.physnet, trusted, false) === 0;
+    const k = FreeCounts.key(pf, p.physnet, trusted, netdev);
+    this.left.set(k, (this.left.get(k) ?? 0) - 1);
+    return netdev;
+  }
+}
+
+const needKey = (p: PortNeed) => `${p.physnet}|${p.trusted}|${p.vfFeature ?? ''}`;
+
 /**
  * Puts each port on a PF of one host, greedily: the scarcest kind of port
  * first, each on the PF with the most matching free VFs that this instance
@@ -12,39 +57,29 @@ export function assignPorts(
   pfs: readonly CandidatePf[],
   distinctPfs: boolean,
 ): PortPlacement[] | null {
-  const left = new Map<string, number>();
-  const key = (pf: number, physnet: string, trusted: boolean) => `${pf}|${physnet}|${trusted}`;
-  for (const pf of pfs) {
-    for (const g of pf.free) left.set(key(pf.id, g.physnet, g.trusted), g.count);
-  }
-  const avail = (pf: number, physnet: string, trusted: boolean) =>
-    left.get(key(pf, physnet, trusted)) ?? 0;
-
+  const free = new FreeCounts(pfs);
   const scarcity = new Map<string, number>();
   for (const p of ports) {
-    const k = `${p.physnet}|${p.trusted}`;
+    const k = needKey(p);
     if (scarcity.has(k)) continue;
     let total = 0;
-    for (const pf of pfs) {
-      total += avail(pf.id, p.physnet, true) + (p.trusted ? 0 : avail(pf.id, p.physnet, false));
-    }
+    for (const pf of pfs)
+      total += free.avail(pf.id, p, true) + (p.trusted ? 0 : free.avail(pf.id, p, false));
     scarcity.set(k, total);
   }
   const order = ports
-    .map((p, i) => ({ p, i, s: scarcity.get(`${p.physnet}|${p.trusted}`) ?? 0 }))
+    .map((p, i) => ({ p, i, s: scarcity.get(needKey(p)) ?? 0 }))
     .sort((a, b) => Number(b.p.trusted) - Number(a.p.trusted) || a.s - b.s || a.i - b.i);
 
   const used = new Set<number>();
   const out: (PortPlacement | undefined)[] = new Array<PortPlacement | undefined>(ports.length);
   for (const { p, i } of order) {
     const pick =
-      bestPf(p, pfs, used, avail, true) ??
-      (distinctPfs ? null : bestPf(p, pfs, used, avail, false));
+      bestPf(p, pfs, used, free, true) ?? (distinctPfs ? null : bestPf(p, pfs, used, free, false));
     if (pick === null) return null;
-    const k = key(pick.pfId, p.physnet, pick.vfTrusted);
-    left.set(k, (left.get(k) ?? 0) - 1);
+    const vfNetdev = free.take(pick.pfId, p, pick.vfTrusted);
     used.add(pick.pfId);
-    out[i] = { pfId: pick.pfId, physnet: p.physnet, vfTrusted: pick.vfTrusted };
+    out[i] = { pfId: pick.pfId, physnet: p.physnet, vfTrusted: pick.vfTrusted, vfNetdev };
   }
   return out.filter((x): x is PortPlacement => x !== undefined);
 }
@@ -53,15 +88,15 @@ function bestPf(
   p: PortNeed,
   pfs: readonly CandidatePf[],
   used: ReadonlySet<number>,
-  avail: (pf: number, physnet: string, trusted: boolean) => number,
+  free: FreeCounts,
   skipUsed: boolean,
 ): { pfId: number; vfTrusted: boolean } | null {
   let best: { pfId: number; vfTrusted: boolean; n: number } | null = null;
   for (const pf of pfs) {
     if (skipUsed && used.has(pf.id)) continue;
     // Untrusted ports keep trusted VFs for the ports that need them.
-    const plain = p.trusted ? 0 : avail(pf.id, p.physnet, false);
-    const trusted = avail(pf.id, p.physnet, true);
+    const plain = p.trusted ? 0 : free.avail(pf.id, p, false);
+    const trusted = free.avail(pf.id, p, true);
     const vfTrusted = plain === 0;
     const n = vfTrusted ? trusted : plain;
     if (n > 0 && (best === null || n > best.n)) best = { pfId: pf.id, vfTrusted, n };

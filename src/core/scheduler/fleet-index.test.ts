@@ -17,7 +17,7 @@ const host = (id: string, free: Record<string, number>, seen = '2030-01-01T00:00
         id: i,
         pciAddress: `0000:1${String(i)}:00.0`,
         numaNode: 0,
-        free: [{ physnet, trusted: false, count }],
+        free: [{ physnet, trusted: false, netdev: false, count }],
       })),
     },
   }) satisfies ViewHost;

@@ -10,19 +10,30 @@ import type { CandidateHost, CandidateNumaNode, CandidatePf } from './types.js';
 export function pfAllowed(
   policy: NumaPolicy,
   node: CandidateNumaNode,
-  pf: CandidatePf,
+  pfNode: number | null,
   socketOf: ReadonlyMap<number, number>,
 ): boolean {
   switch (policy) {
     case 'required':
-      return pf.numaNode === node.node;
+      return pfNode === node.node;
     case 'legacy':
-      return pf.numaNode === null || pf.numaNode === node.node;
+      return pfNode === null || pfNode === node.node;
     case 'socket':
-      return pf.numaNode !== null && socketOf.get(pf.numaNode) === node.socket;
+      return pfNode !== null && socketOf.get(pfNode) === node.socket;
     case 'preferred':
       return true;
   }
+}
+
+/**
+ * The NUMA node a PF is local to. The kernel reports numa_node -1 (null
+ * here) when the firmware names no node; on a host with a single node, as
+ * most single-socket servers are, every device is local to that one node.
+ */
+export function pfNumaNode(host: CandidateHost, pf: CandidatePf): number | null {
+  if (pf.numaNode !== null) return pf.numaNode;
+  const only = host.numaNodes.length === 1 ? host.numaNodes[0] : undefined;
+  return only === undefined ? null : only.node;
 }
 
 /** PF sets to try for an instance on `node`, best first. */
@@ -34,10 +45,10 @@ export function pfTiers(
   if (node === null) return [[...host.pfs]];
   const socketOf = new Map(host.numaNodes.map((n) => [n.node, n.socket]));
   if (policy === 'preferred') {
-    const local = host.pfs.filter((pf) => pf.numaNode === node.node);
+    const local = host.pfs.filter((pf) => pfNumaNode(host, pf) === node.node);
     return local.length === host.pfs.length ? [local] : [local, [...host.pfs]];
   }
-  return [host.pfs.filter((pf) => pfAllowed(policy, node, pf, socketOf))];
+  return [host.pfs.filter((pf) => pfAllowed(policy, node, pfNumaNode(host, pf), socketOf))];
 }
 
 /** NUMA nodes with room for the vCPUs, most free first; [null] when the host reports none. */

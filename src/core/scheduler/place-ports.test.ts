@@ -23,7 +23,7 @@ describe('placePorts with whole PFs', () => {
     const out = placePorts([pfPort, vfPort, pfPort], pfs, false);
     expect(out).toEqual([
       { pfId: 2, physnet: 'p1', vfTrusted: false, wholePf: true },
-      { pfId: 1, physnet: 'p1', vfTrusted: false },
+      { pfId: 1, physnet: 'p1', vfTrusted: false, vfNetdev: false },
       { pfId: 4, physnet: 'p1', vfTrusted: false, wholePf: true },
     ]);
     // Two whole PFs on p1, not three; the one on p2 does not count.

@@ -28,8 +28,8 @@ function randomFleet(r: () => number): CandidateHost[] {
       pciAddress: `0000:${(16 + p).toString(16)}:00.0`,
       numaNode: int(3) === 0 ? null : int(2),
       free: [
-        { physnet: 'p1', trusted: false, count: int(4) },
-        { physnet: int(2) === 0 ? 'p1' : 'p2', trusted: true, count: int(3) },
+        { physnet: 'p1', trusted: false, netdev: false, count: int(4) },
+        { physnet: int(2) === 0 ? 'p1' : 'p2', trusted: true, netdev: false, count: int(3) },
       ],
     })),
   }));

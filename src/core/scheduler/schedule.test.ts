@@ -45,7 +45,12 @@ describe('schedule filters', () => {
     const r = schedule(hosts, req({ ports: [{ physnet: 'p1', trusted: true }] }), 'pack');
     expect(hostsOf(r)).toEqual(['b']);
     if (r.ok)
-      expect(r.placements[0]?.ports[0]).toEqual({ pfId: 2, physnet: 'p1', vfTrusted: true });
+      expect(r.placements[0]?.ports[0]).toEqual({
+        pfId: 2,
+        physnet: 'p1',
+        vfTrusted: true,
+        vfNetdev: false,
+      });
   });
 
   it('matches the physnet', () => {
@@ -172,8 +177,8 @@ describe('assignPorts', () => {
       pciAddress: '0000:01:00.0',
       numaNode: 0,
       free: [
-        { physnet: 'p1', trusted: true, count: 1 },
-        { physnet: 'p1', trusted: false, count: 1 },
+        { physnet: 'p1', trusted: true, netdev: false, count: 1 },
+        { physnet: 'p1', trusted: false, netdev: false, count: 1 },
       ],
     };
     const out = assignPorts(
@@ -185,8 +190,8 @@ describe('assignPorts', () => {
       false,
     );
     expect(out).toEqual([
-      { pfId: 1, physnet: 'p1', vfTrusted: false },
-      { pfId: 1, physnet: 'p1', vfTrusted: true },
+      { pfId: 1, physnet: 'p1', vfTrusted: false, vfNetdev: false },
+      { pfId: 1, physnet: 'p1', vfTrusted: true, vfNetdev: false },
     ]);
   });
 

@@ -3,6 +3,8 @@ import { freeDevices, mayFit, placePorts } from './place-ports.js';
 import type {
   CandidateHost,
   Placement,
+  PortNeed,
+  VfFeature,
   Rejections,
   ScheduleRequest,
   ScheduleResult,
@@ -143,7 +145,7 @@ function noCapacity(total: number, req: ScheduleRequest, r: Rejections): string 
     const k =
       p.wholePf === true
         ? `whole PF(s) on physnet ${p.physnet}`
-        : `VF(s) on physnet ${p.physnet}${p.trusted ? ' (trusted)' : ''}`;
+        : `VF(s)${featureText(p)} on physnet ${p.physnet}${p.trusted ? ' (trusted)' : ''}`;
     needs.set(k, (needs.get(k) ?? 0) + 1);
   }
   const vfText = [...needs].map(([k, n]) => `${n} free ${k}`).join(', ');
@@ -168,3 +170,11 @@ function noCapacity(total: number, req: ScheduleRequest, r: Rejections): string 
     ? `no capacity: no host has registered; the instance needs ${want}`
     : `no capacity: no host has ${want}; of ${total} host(s): ${parts.join(', ')}`;
 }
+
+const FEATURE_TEXT: Readonly<Record<VfFeature, string>> = {
+  netdev: ' with a kernel netdev (macvtap; not bound to vfio-pci)',
+  vdpa: ' with a vDPA device',
+};
+
+const featureText = (p: PortNeed): string =>
+  p.vfFeature === undefined ? '' : FEATURE_TEXT[p.vfFeature];

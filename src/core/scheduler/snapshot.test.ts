@@ -18,8 +18,8 @@ const host = (id: string, free: number[]): CandidateHost => ({
     pciAddress: `0000:1${i}:00.0`,
     numaNode: i % 2,
     free: [
-      { physnet: 'p1', trusted: false, count },
-      { physnet: 'p1', trusted: true, count: 1 },
+      { physnet: 'p1', trusted: false, netdev: false, count },
+      { physnet: 'p1', trusted: true, netdev: false, count: 1 },
     ],
   })),
 });

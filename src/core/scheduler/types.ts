@@ -7,7 +7,16 @@ export interface PortNeed {
   readonly trusted: boolean;
   /** The whole PF, free and offered whole on the physnet, instead of one of its VFs. */
   readonly wholePf?: boolean;
+  /** What the port's vNIC type needs of the VF itself (absent: any VF). */
+  readonly vfFeature?: VfFeature;
 }
+
+/**
+ * What a vNIC type needs of its VF: `netdev`, the VF bound to a kernel
+ * driver (a macvtap port sits on the VF's netdev; a vfio-pci VF has none);
+ * `vdpa`, a vDPA device on the VF.
+ */
+export type VfFeature = 'netdev' | 'vdpa';
 
 export interface ScheduleRequest {
   readonly vcpus: number;
@@ -19,10 +28,12 @@ export interface ScheduleRequest {
   readonly distinctPfs: boolean;
 }
 
-/** Free VFs of one PF that share a physnet and trust tag. */
+/** Free VFs of one PF that share a physnet and trust tag, and have (or lack) a kernel netdev. */
 export interface FreeVfGroup {
   readonly physnet: string;
   readonly trusted: boolean;
+  /** The VFs are bound to a kernel driver and have a netdev, as the agent last reported. */
+  readonly netdev: boolean;
   readonly count: number;
 }
 
@@ -72,6 +83,8 @@ export interface PortPlacement {
   readonly physnet: string;
   /** Take a VF tagged trusted (true) or untrusted (false); false for a whole PF. */
   readonly vfTrusted: boolean;
+  /** Take a VF with (true) or without (false) a kernel netdev; absent: any. */
+  readonly vfNetdev?: boolean;
   /** Take the PF itself (`direct-physical`), not a VF of it. */
   readonly wholePf?: boolean;
 }

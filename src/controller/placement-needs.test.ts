@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
+import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
+
+/**
+ * Placement by what the request really needs, through the API and the
+ * store's claim: a macvtap port only on a VF with a kernel netdev, and a
+ * `required` NUMA policy on a single-node host whose PCI devices report
+ * numa_node -1.
+ */
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('pglite');
+  await basicCatalog(h, 2);
+  // Fuller hosts first for pack: the vfio host is the one the weigher prefers.
+  await joinHost(h, { name: 'vfio1', pfs: 1, vfsPerPf: 2, vfDriver: 'vfio-pci' });
+  await joinHost(h, { name: 'kern1', pfs: 2, vfsPerPf: 2, vfDriver: 'igbvf' }, 0x20);
+}, 60_000);
+afterAll(() => h.close());
+
+const create = (name: string, port: Json, over: Json = {}) =>
+  h.call('POST', '/v1/instances', h.admin, {
+    name,
+    vcpus: 1,
+    memoryMb: 256,
+    numaPolicy: 'preferred',
+    tenant: 'acme',
+    hostLabels: {},
+    ports: [{ network: 'blue', ...port }],
+    ...over,
+  });
+
+const freeOn = async (host: string) => {
+  const d = (await h.call('GET', `/v1/hosts/${host}`, h.admin)).body as unknown as {
+    pfs: { vfs: { state: string; netdev: string | null }[] }[];
+  };
+  return d.pfs.flatMap((p) => p.vfs).filter((v) => v.state === 'free');
+};
+
+describe('a port chooses its VF by what its vNIC type needs', () => {
+  it('puts macvtap ports only on VFs with a kernel netdev, and refuses when none is left', async () => {
+    const held: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await create(`mv${i}`, { vnicType: 'macvtap' });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.host).toBe('kern1');
+      held.push(String(r.body.id));
+    }
+    expect(await freeOn('kern1')).toEqual([]);
+    const vfioFree = (await freeOn('vfio1')).length;
+    const r = await create('mv4', { vnicType: 'macvtap' });
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ code: 'NO_CAPACITY' });
+    expect(r.body.message).toContain(
+      '1 free VF(s) with a kernel netdev (macvtap; not bound to vfio-pci)',
+    );
+    expect(r.body.message).toContain('2 short of matching free VFs');
+    // Refused before any claim: the vfio host's VFs are untouched.
+    expect((await freeOn('vfio1')).length).toBe(vfioFree);
+    // A direct port still fits the vfio host.
+    const d = await create('d0', { vnicType: 'direct' });
+    expect(d.status, JSON.stringify(d.body)).toBe(201);
+    expect(d.body.host).toBe('vfio1');
+    for (const id of [...held, String(d.body.id)])
+      expect((await h.call('DELETE', `/v1/instances/${id}`, h.admin)).status).toBe(204);
+  });
+});
+
+describe('a single-node host whose PCI devices report numa_node -1', () => {
+  it('takes a required request, NUMA-local to its only node', async () => {
+    await joinHost(
+      h,
+      { name: 'single', pfs: 1, vfsPerPf: 2, numaNodes: 1, pfNuma: () => null, labels: { r: 's' } },
+      0x30,
+    );
+    const r = await create(
+      'numa1',
+      { vnicType: 'direct' },
+      { numaPolicy: 'required', hostLabels: { r: 's' } },
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ host: 'single', numaNode: 0 });
+  });
+});
