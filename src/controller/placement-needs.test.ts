@@ -76,9 +76,14 @@ describe('a single-node host whose PCI devices report numa_node -1', () => {
     const r = await create(
       'numa1',
       { vnicType: 'direct' },
-      { numaPolicy: 'required', hostLabels: { r: 's' } },
+      { numaPolicy: 'required', hostLabels: { r: 's' }, boot: { image: 'vm.qcow2' } },
     );
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ host: 'single', numaNode: 0 });
+    // Rendered pinned to that node: the renderer, too, takes the device as local to it.
+    const xml = await h.call('GET', `/v1/instances/${String(r.body.id)}/xml`, h.admin);
+    expect(xml.status, JSON.stringify(xml.body)).toBe(200);
+    expect(String(xml.body.xml)).toContain('<memory mode="strict" nodeset="0"/>');
+    expect(String(xml.body.xml)).toContain('<vcpupin vcpu="0" cpuset="0-15"/>');
   });
 });

@@ -149,6 +149,18 @@ describe('hostRenderFactsOf: VFs', () => {
     expect(vfs['0000:3b:02.2']?.numaNode).toBe(0);
     expect(vfs['0000:d8:02.0']?.numaNode).toBe(3);
   });
+
+  it('a device with numa_node -1 is on the only node of a single-node host, on no node of a larger one', () => {
+    const devices = {
+      pfs: [pf('0000:3b:00.0', { numaNode: null, vfs: [vf(0, '0000:3b:02.0')] })],
+    };
+    const one = hostRenderFactsOf(devices, [node(0, { cpuList: [0, 1] })]);
+    expect(one.vfs['0000:3b:02.0']?.numaNode).toBe(0);
+    expect(one.pfs['0000:3b:00.0']?.numaNode).toBe(0);
+    const two = hostRenderFactsOf(devices, [node(0), node(1)]);
+    expect(two.vfs['0000:3b:02.0']?.numaNode).toBeNull();
+    expect(two.pfs['0000:3b:00.0']?.numaNode).toBeNull();
+  });
 });
 
 describe('hostRenderFactsOf: PFs', () => {

@@ -49,12 +49,14 @@ export function hostRenderFactsOf(
 ): HostRenderFacts {
   const vfs: Record<string, ClaimedVf> = {};
   const pfs: Record<string, ClaimedPf> = {};
+  // numa_node -1 on a single-node host: the device is local to that node (as the scheduler has it).
+  const only = numaNodes.length === 1 ? (numaNodes[0]?.node ?? null) : null;
   for (const pf of devices.pfs) {
     pfs[pf.pciAddress] = {
       pciAddress: pf.pciAddress,
       ifname: pf.ifname,
       iommuGroup: pf.iommuGroup ?? null,
-      numaNode: pf.numaNode,
+      numaNode: pf.numaNode ?? only,
     };
     for (const vf of pf.vfs) {
       vfs[vf.pciAddress] = {
@@ -65,7 +67,7 @@ export function hostRenderFactsOf(
         driverKind: isOneOf(VF_DRIVER_KINDS, vf.driverKind) ? vf.driverKind : 'none',
         vdpaDevice: null,
         iommuGroup: vf.iommuGroup ?? null,
-        numaNode: vf.numaNode ?? pf.numaNode,
+        numaNode: vf.numaNode ?? pf.numaNode ?? only,
       };
     }
   }
