@@ -17,6 +17,11 @@ import { searchAnswerSchema, searchHitSchema } from './schemas/search.js';
 import { instanceSchema, portSchema } from './schemas/instances.js';
 import { quotaReportSchema, tenantQuotaSchema } from './schemas/quotas.js';
 import { sessionSchema } from './schemas/session.js';
+import {
+  allocationRuleSchema,
+  hostCordonSchema,
+  hostDrainSchema,
+} from './schemas/host-maintenance.js';
 import { domainXmlSchema, migrationSchema, vmSchema } from './schemas/vms.js';
 
 /**
@@ -56,6 +61,9 @@ export type QuotaLimit = QuotaReportView['instances']['limit'];
 export type EventView = z.output<typeof eventSchema>;
 export type AuditRecordView = z.output<typeof auditRecordSchema>;
 export type FindingView = z.output<typeof findingSchema>;
+export type HostCordonView = z.output<typeof hostCordonSchema>;
+export type HostDrainView = z.output<typeof hostDrainSchema>;
+export type AllocationRuleView = z.output<typeof allocationRuleSchema>;
 
 /**
  * A host's findings are documented as free-form (the agent's doctor may be

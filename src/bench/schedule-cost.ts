@@ -13,6 +13,7 @@ export async function scheduleCost(hosts: number, pfs: number) {
     labels: {},
     ready: true,
     healthy: true,
+    cordoned: false,
     freeMemoryMb: 1 << 20,
     numaNodes: [
       { node: 0, socket: 0, freeCpus: 64 },

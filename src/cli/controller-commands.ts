@@ -9,6 +9,7 @@ import { registerNetworkCommands } from './network-commands.js';
 import { registerPhysnetCommands } from './physnet-commands.js';
 import { registerPortCommands } from './port-commands.js';
 import { registerQuotaCommands } from './quota-commands.js';
+import { registerAllocationCommands } from './hosts-maintenance-commands.js';
 import { registerSearchCommand } from './search-command.js';
 import { registerServeCommands } from './serve-commands.js';
 import { registerSpecCommands } from './spec-commands.js';
@@ -29,6 +30,7 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerPortCommands(program, deps);
   registerTokenCommands(program, deps);
   registerQuotaCommands(program, deps);
+  registerAllocationCommands(program, deps);
   registerEventsCommand(program, deps);
   registerAuditCommand(program, deps);
   registerSearchCommand(program, deps);

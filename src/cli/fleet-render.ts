@@ -37,7 +37,8 @@ export const hostsTable = (hosts: readonly HostView[]): string =>
     ['host', 'health', 'ready', 'generation', 'labels', 'last seen'],
     hosts.map((h) => [
       h.id,
-      h.health,
+      // As kubectl shows a cordoned node: its health, then why nothing new lands there.
+      h.cordon === null ? h.health : `${h.health},cordoned`,
       h.ready,
       `${h.appliedGeneration}/${h.desiredGeneration}`,
       labelText(h.labels),

@@ -3,6 +3,7 @@ import { renderFields } from './fleet-render.js';
 import { findingsOf } from '../api/answers.js';
 import type { HostDetailView, HolderView } from '../api/answers.js';
 import { renderTable } from './output.js';
+import { formatCpuList } from '../core/libvirt/cpu-list.js';
 
 type Pf = HostDetailView['pfs'][number];
 
@@ -36,6 +37,14 @@ export function hostDetail(h: HostDetailView): string {
           : `${h.irqPins.changed} changed, ${h.irqPins.alreadyRight} right, ${h.irqPins.failed} failed, ${h.irqPins.skipped} skipped (${h.irqPins.at})`,
       ],
       ['libvirt', libvirtLine(h.hypervisor)],
+      [
+        'cordon',
+        h.cordon === null
+          ? null
+          : `since ${h.cordon.since}${h.cordon.reason === null ? '' : `: ${h.cordon.reason}`}`,
+      ],
+      ['allocation', allocationLine(h.allocation)],
+      ['drain', h.drain === null ? null : `${h.drain.state}: ${h.drain.message ?? ''}`],
       ['findings', h.findings.length === 0 ? 'none' : `${h.findings.length} (below)`],
     ]),
   ];
@@ -44,6 +53,19 @@ export function hostDetail(h: HostDetailView): string {
   for (const pf of h.pfs) parts.push(pfSection(h.id, pf));
   if (h.findings.length > 0) parts.push(findingLines(h));
   return parts.join('\n');
+}
+
+/** What instances may take of the host, and the rule that says so. */
+export function allocationLine(a: HostDetailView['allocation']): string {
+  const vcpus = a.vcpus.map((n) => `node${n.node}:${n.vcpus}`).join(' ');
+  const kept = [
+    ...(a.reservedCpus.length === 0 ? [] : [`CPUs ${formatCpuList(a.reservedCpus)}`]),
+    ...(a.reservedMemoryMb === 0 ? [] : [`${a.reservedMemoryMb} MiB`]),
+  ];
+  return (
+    `vCPUs ${vcpus === '' ? '-' : vcpus} (x${a.cpuRatio}), memory ${a.memoryMb ?? '-'} MiB (x${a.memoryRatio})` +
+    `${kept.length === 0 ? '' : `, kept for the host: ${kept.join(', ')}`}; rule ${a.rule ?? 'none'}`
+  );
 }
 
 /** How the host's agent runs domains, in a line: what an operator checks before booting there. */

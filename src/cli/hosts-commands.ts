@@ -11,6 +11,7 @@ import { hostsTable, print } from './fleet-render.js';
 import { hostDetail } from './host-map-render.js';
 import { withWait, type WaitOptions } from './wait.js';
 import { waitForHost } from './wait-hosts.js';
+import { registerHostMaintenanceCommands } from './hosts-maintenance-commands.js';
 
 /** `key=value` sets a label, `key-` removes it (kubectl's label syntax). */
 export function applyLabelChanges(
@@ -109,4 +110,5 @@ export function registerHostsCommands(program: Command, deps: CliDeps): void {
       );
     },
   );
+  registerHostMaintenanceCommands(g, deps);
 }

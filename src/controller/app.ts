@@ -21,6 +21,7 @@ import { registerInstanceRoutes } from './routes/instances.js';
 import { registerNetworkRoutes } from './routes/networks.js';
 import { registerPhysnetRoutes } from './routes/physnets.js';
 import { registerQuotaRoutes } from './routes/quotas.js';
+import { registerAllocationRoutes } from './routes/allocation.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerVmRoutes } from './routes/vms.js';
@@ -105,6 +106,7 @@ export function createControllerApp(
   registerAgentRoutes(app, deps);
   registerVmRoutes(app, deps);
   registerQuotaRoutes(app, deps);
+  registerAllocationRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerSessionRoutes(app, deps);

@@ -176,6 +176,8 @@ export interface ControllerDeps {
   readonly stopping?: Stopping;
   /** Wakes this controller's live migration reconciler (a migration started, a task answered). */
   readonly liveMigrations?: { kick(): void; readonly owner: string };
+  /** Wakes this controller's drain passes (host-drainer.ts): a drain started, a migration ended. */
+  readonly drains?: { kick(): void };
   /**
    * Work that outlives its request's answer (an event stream's body): the
    * controller's shutdown waits for it before the store closes.

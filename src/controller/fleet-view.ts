@@ -141,7 +141,8 @@ export async function startFleetView(o: FleetViewOptions): Promise<FleetView> {
 
   await o.notices.listen((key) => {
     if (closed) return;
-    if (key === null) {
+    // `sched:*`: an allocation rule changed, so may every host's capacity: a whole read.
+    if (key === null || key === 'sched:*') {
       void reload().catch((e: unknown) => {
         o.log(`fleet view: re-reading the fleet failed (${String(e)})`);
       });

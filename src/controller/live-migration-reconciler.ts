@@ -95,6 +95,8 @@ export function createLiveMigrationReconciler(
       move,
       event,
     });
+    // A drain waiting on this migration may start the next one.
+    deps.drains?.kick();
   }
 
   async function pass(): Promise<void> {

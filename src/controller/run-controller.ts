@@ -11,6 +11,7 @@ import type { ControllerConfig, ControllerDeps, HttpLimits, IdSource } from './c
 import { unserialized } from './controller-deps.js';
 import { eventFields, eventLogLine } from './events.js';
 import type { Logger } from '../core/ports.js';
+import { createHostDrainer } from './host-drainer.js';
 import {
   createLiveMigrationReconciler,
   type LiveMigrationHook,
@@ -102,6 +103,11 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       },
       owner,
     },
+    drains: {
+      kick: () => {
+        drainer.kick();
+      },
+    },
     // An event stream's body runs on after its handler returned: shutdown waits for it too.
     outliving: (work) => {
       inflight.track(() => work).catch(() => undefined);
@@ -114,6 +120,10 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     owner,
     log: trouble,
     ...(o.liveMigrationHook === undefined ? {} : { hook: o.liveMigrationHook }),
+  });
+  const drainer = createHostDrainer(deps, {
+    pollMs: o.config.liveMigrations.pollMs,
+    log: trouble,
   });
   // Each event this process records is also one line of its log.
   o.store.events.onRecorded((events) => {
@@ -171,6 +181,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       fleetView.close();
       stopping.stop();
       await reconciler.stop();
+      await drainer.stop();
       const closed = new Promise<void>((resolve) =>
         server.close(() => {
           resolve();

@@ -38,6 +38,7 @@ export const hostOut = (h: Host, staleBefore: string): z.infer<typeof hostSchema
   lastApplyMessage: h.lastApplyMessage,
   numaNodes: h.numaNodes.map((n) => ({ ...n })),
   memoryMb: h.memoryMb,
+  cordon: h.cordon === null ? null : { ...h.cordon },
 });
 
 /** The host map: PFs with their governing spec, VFs with who holds them (instance, network, MAC, VLAN). */
@@ -50,7 +51,7 @@ export function hostDetailOut(
     holders: readonly PortHolder[];
     specs: readonly DeviceSpec[];
   },
-): z.infer<typeof hostDetailSchema> {
+): Omit<z.infer<typeof hostDetailSchema>, 'allocation' | 'drain'> {
   const { pfs, vfs } = devices;
   const holders = new Map(devices.holders.map((x) => [x.portId, x]));
   const specs = new Map(devices.specs.map((s) => [s.id, s]));

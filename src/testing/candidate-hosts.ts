@@ -38,6 +38,7 @@ export const candidateHost = (
   labels: {},
   ready: true,
   healthy: true,
+  cordoned: false,
   freeMemoryMb: null,
   numaNodes: [
     { node: 0, socket: 0, freeCpus: 8 },

@@ -2,11 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { CandidateHost, CandidatePf, ViewHost } from '../../core/scheduler/types.js';
 import type { Database } from './db-types.js';
 import { freeWholePfs } from './whole-pf-claims.js';
+import { allocationOf, hostMemoryMb, nodeVcpus } from '../../core/fleet/allocation.js';
+import { loadAllocationRules } from './allocation-rules.js';
 
 /**
  * The scheduler's view of some hosts (null: every host), on every physnet,
  * in four grouped queries whatever their number: hosts, CPU and memory in
- * use, free clean VFs per PF (by physnet, trust and whether the agent
+ * use (against the capacity its allocation rule gives), free clean VFs per PF (by physnet, trust and whether the agent
  * reported a netdev), and free clean whole PFs; only devices owned
  * by vfleet (the others are handed to another scheduler). The controller's
  * fleet view reads every host once, then only the hosts its notices name.
@@ -96,22 +98,28 @@ export async function loadViewHosts(
     });
   }
   for (const w of whole) pfsOf(w.hostId).set(w.id, { ...w, free: [] });
-  return hosts.map((h) => ({
-    lastSeen: h.last_seen === null ? null : new Date(h.last_seen).toISOString(),
-    host: {
-      id: h.id,
-      labels: h.labels,
-      ready: h.applied_generation >= h.spec_generation,
-      healthy: h.healthy === true,
-      freeMemoryMb: h.memory_mb === null ? null : h.memory_mb - (memUse.get(h.id) ?? 0),
-      numaNodes: h.numa_nodes.map((n) => ({
-        node: n.node,
-        socket: n.socket,
-        freeCpus: n.cpus - (cpuUse.get(`${h.id}#${n.node}`) ?? 0),
-      })),
-      pfs: [...(pfsByHost.get(h.id)?.values() ?? [])],
-    },
-  }));
+  const rules = await loadAllocationRules(db);
+  return hosts.map((h) => {
+    const a = allocationOf(h, rules);
+    const memory = hostMemoryMb(h.memory_mb, a);
+    return {
+      lastSeen: h.last_seen === null ? null : new Date(h.last_seen).toISOString(),
+      host: {
+        id: h.id,
+        labels: h.labels,
+        ready: h.applied_generation >= h.spec_generation,
+        healthy: h.healthy === true,
+        cordoned: h.cordoned,
+        freeMemoryMb: memory === null ? null : memory - (memUse.get(h.id) ?? 0),
+        numaNodes: h.numa_nodes.map((n) => ({
+          node: n.node,
+          socket: n.socket,
+          freeCpus: nodeVcpus(n, a) - (cpuUse.get(`${h.id}#${n.node}`) ?? 0),
+        })),
+        pfs: [...(pfsByHost.get(h.id)?.values() ?? [])],
+      },
+    };
+  });
 }
 
 /** When each host seen at or after `since` was seen, and its agent's health flag (the view's sweep). */

@@ -15,13 +15,40 @@ export interface HostsTable {
   spec_generation: Generated<number>;
   applied_generation: Generated<number>;
   spec_fingerprint: Generated<string>;
-  numa_nodes: JSONColumnType<{ node: number; socket: number; cpus: number }[]>;
+  numa_nodes: JSONColumnType<{ node: number; socket: number; cpus: number; cpuList?: number[] }[]>;
   memory_mb: number | null;
   findings: JSONColumnType<unknown[]>;
   last_apply_message: string | null;
   created_at: Timestamp;
   /** inventory-sync.ts: the digest of the last report recorded in full; null: none yet. */
   report_digest: Generated<string | null>;
+  /** No new placements (0022-host-maintenance); why, and since when. */
+  cordoned: Generated<boolean>;
+  cordon_reason: Generated<string | null>;
+  cordoned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface HostDrainsTable {
+  host_id: string;
+  state: string;
+  max_parallel: number;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+  /** Instances that cannot move, each with why: `{ instance, name, reason }`. */
+  blocked: JSONColumnType<{ instance: string; name: string; reason: string }[]>;
+  message: string | null;
+}
+
+export interface AllocationRulesTable {
+  name: string;
+  host: string | null;
+  host_labels: JSONColumnType<Record<string, string>>;
+  cpu_ratio: number;
+  memory_ratio: number;
+  reserved_cpus: JSONColumnType<number[]>;
+  reserved_memory_mb: number;
+  created_at: Timestamp;
 }
 
 export interface PfsTable {
@@ -240,6 +267,8 @@ export interface Database extends VmTables {
   events: EventsTable;
   audit_log: AuditLogTable;
   hosts: HostsTable;
+  host_drains: HostDrainsTable;
+  allocation_rules: AllocationRulesTable;
   pfs: PfsTable;
   vfs: VfsTable;
   vf_tallies: VfTalliesTable;

@@ -1,5 +1,7 @@
 // Instance claims: taking every VF and whole PF of an instance in one transaction.
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { allocationOf, hostMemoryMb, nodeVcpus } from '../../core/fleet/allocation.js';
+import { loadAllocationRules } from './allocation-rules.js';
 import type {
   ClaimInput,
   ClaimOutcome,
@@ -104,6 +106,7 @@ async function claimTx(
     !host ||
     host.applied_generation < host.spec_generation ||
     host.healthy !== true ||
+    host.cordoned ||
     seen < c.staleBefore
   ) {
     return { ok: false, lost: 'host' };
@@ -112,14 +115,16 @@ async function claimTx(
   const vfs = await lockVfs(tx, c);
   if (vfs === null) return { ok: false, lost: 'vfs' };
   const { held: vfFor, usage } = vfs;
+  // Capacity as the scheduler counts it: the host's allocation rule applied (a handful of rows).
+  const alloc = allocationOf(host, await loadAllocationRules(tx));
   if (p.numaNode !== null) {
     const node = host.numa_nodes.find((n) => n.node === p.numaNode);
     const used = usage.find((u) => u.numa_node === p.numaNode)?.vcpus ?? 0;
-    if (!node || node.cpus - used < c.vcpus) return { ok: false, lost: 'cpus' };
+    if (!node || nodeVcpus(node, alloc) - used < c.vcpus) return { ok: false, lost: 'cpus' };
   }
   const memUsed = usage.reduce((n, u) => n + u.memory, 0);
-  if (host.memory_mb !== null && host.memory_mb - memUsed < c.memoryMb)
-    return { ok: false, lost: 'memory' };
+  const memory = hostMemoryMb(host.memory_mb, alloc);
+  if (memory !== null && memory - memUsed < c.memoryMb) return { ok: false, lost: 'memory' };
   const pfFor = await lockWholePfs(tx, c);
   if (pfFor === null) return { ok: false, lost: 'vfs' };
 

@@ -14,6 +14,7 @@ import { createHostStore } from './host-store.js';
 import { HOSTS_CHANNEL, openPgListener, type PgListener } from './pg-listener.js';
 import { schemaVersions } from './schema/schema-versions.js';
 import { createQuotaStore } from './quota-store.js';
+import { createMaintenanceStore } from './host-drains.js';
 import { createSessionStore } from './session-store.js';
 import { searchChains } from './search-chains.js';
 import { createTokenStore } from './token-store.js';
@@ -72,6 +73,7 @@ export async function openStore(
     claims: createClaimStore(db, tap),
     vms: createVmStore(db, tap),
     quotas: createQuotaStore(db),
+    maintenance: createMaintenanceStore(db, tap),
     search: { search: (q, tenant, limit) => searchChains(db, q, tenant, limit) },
     events: createEventStore(db, tap),
     audit: createAuditStore(db),

@@ -60,6 +60,9 @@ export const toHost = (r: Row<'hosts'>): Host => ({
   lastApplyMessage: r.last_apply_message,
   findings: r.findings,
   reportDigest: r.report_digest,
+  cordon: r.cordoned
+    ? { reason: r.cordon_reason, since: iso(r.cordoned_at ?? r.created_at) }
+    : null,
 });
 
 export const toPf = (r: Row<'pfs'>): PfRecord => ({

@@ -1,4 +1,6 @@
 import { type Kysely, type Transaction } from 'kysely';
+import { allocationOf, pinnableCpus } from '../../core/fleet/allocation.js';
+import { loadAllocationRules } from './allocation-rules.js';
 import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
@@ -38,11 +40,20 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
     async facts(hostId) {
       const r = await db
         .selectFrom('host_facts')
-        .select('facts')
+        .innerJoin('hosts', 'hosts.id', 'host_facts.host_id')
+        .select(['host_facts.facts', 'hosts.id', 'hosts.labels'])
         .where('host_id', '=', hostId)
         .executeTakeFirst();
+      if (r === undefined) return null;
       // Written only by a host's report (host-facts.ts), from a validated report.
-      return r === undefined ? null : (r.facts as HostRenderFacts);
+      const facts = r.facts as HostRenderFacts;
+      // CPUs the host's allocation rule keeps for the host are never pinned to.
+      const a = allocationOf(r, await loadAllocationRules(db));
+      if (a.reservedCpus.length === 0) return facts;
+      return {
+        ...facts,
+        numa: facts.numa.map((n) => ({ ...n, cpus: pinnableCpus(n.cpus, a) })),
+      };
     },
     async irqPins(hostId) {
       const r = await db

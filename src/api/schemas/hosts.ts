@@ -4,6 +4,7 @@ import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 import { HYPERVISOR_KINDS, VIRT_TYPES } from '../../core/libvirt/hypervisor-facts.js';
 import { VF_OWNERS, VF_STATES } from '../../core/vocabulary.js';
 import { labelsSchema, nameSchema } from './common.js';
+import { hostDrainSchema } from './host-maintenance.js';
 
 export const hostSchema = z
   .object({
@@ -19,6 +20,10 @@ export const hostSchema = z
     lastApplyMessage: z.string().nullable(),
     numaNodes: z.array(z.object({ node: z.number(), socket: z.number(), cpus: z.number() })),
     memoryMb: z.number().nullable(),
+    cordon: z.object({ reason: z.string().nullable(), since: z.string() }).nullable().openapi({
+      description:
+        'set while the host is cordoned (`vfleet hosts cordon`): no new placements and no migrations to it; null otherwise',
+    }),
   })
   .openapi('Host');
 
@@ -151,6 +156,24 @@ export const wholePfSchema = z
 export const hostDetailSchema = hostSchema
   .extend({
     findings: z.array(z.unknown()),
+    allocation: z
+      .object({
+        rule: z.string().nullable().openapi({ description: 'the governing rule; null: none' }),
+        cpuRatio: z.number(),
+        memoryRatio: z.number(),
+        reservedCpus: z.array(z.number().int()),
+        reservedMemoryMb: z.number().int(),
+        vcpus: z
+          .array(z.object({ node: z.number().int(), vcpus: z.number().int() }))
+          .openapi({ description: 'vCPUs instances may hold per NUMA node, the rule applied' }),
+        memoryMb: z.number().int().nullable().openapi({
+          description: 'MiB instances may hold, the rule applied; null when not reported',
+        }),
+      })
+      .openapi({ description: 'what instances may take of the host (allocation rules)' }),
+    drain: hostDrainSchema
+      .nullable()
+      .openapi({ description: "the host's last drain; null when never drained" }),
     irqPins: z
       .object({
         changed: z.number(),

@@ -60,6 +60,8 @@ export interface Host {
   readonly findings: readonly unknown[];
   /** What a heartbeat names the last full report by (its digest); absent where not read. */
   readonly reportDigest?: string | null;
+  /** Cordoned (no new placements, no migrations to it): why and since when; null when not. */
+  readonly cordon: { readonly reason: string | null; readonly since: string } | null;
 }
 
 /** Health as shown: a host not seen since `staleBefore` is stale whatever it said last. */

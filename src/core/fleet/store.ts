@@ -1,6 +1,7 @@
 import type { AuditStore } from './audit.js';
 import type { EventStore } from './events.js';
 import type { QuotaStore } from './quota-store.js';
+import type { MaintenanceStore } from './maintenance-store.js';
 import type { VmStore } from './vm-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ClaimStore } from './claim-store.js';
@@ -24,6 +25,8 @@ export interface FleetStore {
   readonly claims: ClaimStore;
   readonly vms: VmStore;
   readonly quotas: QuotaStore;
+  /** Cordons, drains and allocation rules (maintenance-store.ts). */
+  readonly maintenance: MaintenanceStore;
   /** The fleet search: chains from a MAC, PCI address, VLAN, name or id. */
   readonly search: SearchStore;
   /** What the fleet did (events.ts). */
@@ -41,7 +44,8 @@ export interface FleetStore {
  * keys the change feed waits on: a host id when the host's desired state
  * changed or its agent reported new facts, `task:HOST` when a hypervisor
  * task of the host finished, `(events)` when events were recorded,
- * `sched:HOST` when what the scheduler sees of the host changed, `(token:ID)`
+ * `sched:HOST` when what the scheduler sees of the host changed, `sched:*`
+ * when it may have changed for every host (an allocation rule), `(token:ID)`
  * when a token was changed or revoked (the token cache). Code
  * that changes a host publishes nothing itself, so none can forget to.
  */

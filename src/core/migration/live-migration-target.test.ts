@@ -21,6 +21,7 @@ const host = (over: Partial<Host> = {}): Host => ({
   labels: {},
   reportedHealthy: true,
   lastSeen: new Date(NOW - 5_000).toISOString(),
+  cordon: null,
   desiredGeneration: 4,
   specGeneration: 3,
   appliedGeneration: 4,
@@ -36,6 +37,7 @@ const free = (count: number, physnet = 'p1', trusted = false): CandidateHost => 
   labels: {},
   ready: true,
   healthy: true,
+  cordoned: false,
   freeMemoryMb: null,
   numaNodes: [],
   pfs: [

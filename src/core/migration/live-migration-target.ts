@@ -29,6 +29,7 @@ export interface TargetHost {
   readonly appliedGeneration: number;
   readonly ready: boolean;
   readonly lastApplyMessage: string | null;
+  readonly cordon: { readonly reason: string | null } | null;
 }
 
 export interface TargetCheckInput {
@@ -75,6 +76,13 @@ export function checkLiveMigrationTarget(c: TargetCheckInput): MigrationMode {
 }
 
 function checkHostState(h: TargetHost, nowMs: number, staleAfterMs: number): void {
+  if (h.cordon !== null) {
+    const why = h.cordon.reason === null ? '' : ` (${h.cordon.reason})`;
+    throw refuse(
+      'CONFLICT',
+      `host ${h.id} is cordoned${why}: it takes no new instances; \`vfleet hosts uncordon ${h.id}\` first`,
+    );
+  }
   if (h.lastSeen === null || h.reportedHealthy === null)
     throw refuse('CONFLICT', `host ${h.id} has never reported: its agent has not joined yet`);
   const ageMs = nowMs - Date.parse(h.lastSeen);

@@ -11,6 +11,7 @@ const host = (id: string, free: Record<string, number>, seen = '2030-01-01T00:00
       labels: {},
       ready: true,
       healthy: true,
+      cordoned: false,
       freeMemoryMb: null,
       numaNodes: [],
       pfs: Object.entries(free).map(([physnet, count], i) => ({

@@ -21,6 +21,7 @@ function randomFleet(r: () => number): CandidateHost[] {
     labels: int(3) === 0 ? { rack: 'r1' } : {},
     ready: int(10) > 0,
     healthy: int(10) > 0,
+    cordoned: false,
     freeMemoryMb: int(4) === 0 ? null : int(8192),
     numaNodes: Array.from({ length: int(3) }, (_, n) => ({ node: n, socket: n, freeCpus: int(8) })),
     pfs: Array.from({ length: int(5) }, (_, p) => ({

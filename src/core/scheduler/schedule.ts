@@ -63,13 +63,22 @@ export function scheduleOrdered(
 ): ScheduleResult {
   const limit = o.limit ?? Infinity;
   const lookahead = o.lookahead ?? Infinity;
-  const rej: Rejections = { notReady: 0, unhealthy: 0, labels: 0, memory: 0, cpus: 0, vfs: 0 };
+  const rej: Rejections = {
+    cordoned: 0,
+    notReady: 0,
+    unhealthy: 0,
+    labels: 0,
+    memory: 0,
+    cpus: 0,
+    vfs: 0,
+  };
   const local: Placement[] = [];
   const other: Placement[] = [];
   let beyond = 0;
   for (const host of hosts) {
     if (local.length + other.length >= limit && ++beyond > lookahead) break;
-    if (!host.ready) rej.notReady++;
+    if (host.cordoned) rej.cordoned++;
+    else if (!host.ready) rej.notReady++;
     else if (!host.healthy) rej.unhealthy++;
     else if (!hasLabels(host.labels, req.hostLabels)) rej.labels++;
     else if (host.freeMemoryMb !== null && host.freeMemoryMb < req.memoryMb) rej.memory++;
@@ -155,6 +164,7 @@ function noCapacity(total: number, req: ScheduleRequest, r: Rejections): string 
     ...(vfText === '' ? [] : [vfText + (req.distinctPfs ? ' on distinct PFs' : '')]),
   ].join(', ');
   const why = [
+    [r.cordoned, 'cordoned'],
     [r.notReady, 'not ready (declared state not applied)'],
     [r.unhealthy, 'unhealthy or not seen lately'],
     [r.labels, `without labels ${JSON.stringify(req.hostLabels)}`],

@@ -8,6 +8,7 @@ const host = (id: string, free: number[]): CandidateHost => ({
   labels: {},
   ready: true,
   healthy: true,
+  cordoned: false,
   freeMemoryMb: 4096,
   numaNodes: [
     { node: 0, socket: 0, freeCpus: 8 },

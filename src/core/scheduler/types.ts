@@ -58,7 +58,9 @@ export interface CandidateHost {
   readonly labels: Readonly<Record<string, string>>;
   readonly ready: boolean;
   readonly healthy: boolean;
-  /** null: the host does not report memory; not checked. */
+  /** Cordoned by an operator (`vfleet hosts cordon`): no new placements, nor migrations to it. */
+  readonly cordoned: boolean;
+  /** null: the host does not report memory; not checked. Its allocation rule applied. */
   readonly freeMemoryMb: number | null;
   /** Empty: the host reports no NUMA topology; CPUs and NUMA policy are not checked. */
   readonly numaNodes: readonly CandidateNumaNode[];
@@ -98,6 +100,7 @@ export interface Placement {
 
 /** Why hosts were turned down, counted per reason, for the NO_CAPACITY message. */
 export interface Rejections {
+  cordoned: number;
   notReady: number;
   unhealthy: number;
   labels: number;

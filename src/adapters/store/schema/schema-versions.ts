@@ -20,6 +20,7 @@ import { reportDigest } from './0018-report-digest.js';
 import { vfTallies } from './0019-vf-tallies.js';
 import { tokensNotices } from './0020-tokens-notices.js';
 import { tokenNotices } from './0021-token-notices.js';
+import { hostMaintenance } from './0022-host-maintenance.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -53,5 +54,6 @@ export const schemaVersions: MigrationProvider = {
       '0019-vf-tallies': vfTallies,
       '0020-tokens-notices': tokensNotices,
       '0021-token-notices': tokenNotices,
+      '0022-host-maintenance': hostMaintenance,
     }),
 };
