@@ -16,6 +16,7 @@ const host = (id: string) => ({
   lastApplyMessage: null,
   numaNodes: [],
   memoryMb: null,
+  cordon: null,
 });
 
 /** A host as GET /v1/hosts lists it. */
@@ -72,7 +73,23 @@ describe('api client answers', () => {
     const seen: { url: string; init: RequestInit }[] = [];
     const api = client((url, init) => {
       seen.push({ url, init });
-      return Promise.resolve(json(200, { ...host('a/b'), findings: [], pfs: [] }));
+      return Promise.resolve(
+        json(200, {
+          ...host('a/b'),
+          findings: [],
+          pfs: [],
+          allocation: {
+            rule: null,
+            cpuRatio: 1,
+            memoryRatio: 1,
+            reservedCpus: [],
+            reservedMemoryMb: 0,
+            vcpus: [],
+            memoryMb: null,
+          },
+          drain: null,
+        }),
+      );
     });
     expect(await api.call(hostRoutes.get, { params: { id: 'a/b' } })).toMatchObject(host('a/b'));
     await api

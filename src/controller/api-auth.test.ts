@@ -49,6 +49,14 @@ const endpoints = (): Endpoint[] => [
   { method: 'GET', path: '/v1/search?q=vm', roles: ['admin', 'tenant'] },
   { method: 'GET', path: '/v1/hosts/node1', roles: ['admin'] },
   { method: 'PATCH', path: '/v1/hosts/node1', body: { labels: { rack: 'r9' } }, roles: ['admin'] },
+  // Drain, then uncordon: node1 takes instances again for the endpoints after these.
+  { method: 'POST', path: '/v1/hosts/node1/cordon', body: {}, roles: ['admin'] },
+  { method: 'POST', path: '/v1/hosts/node1/drain', body: {}, roles: ['admin'] },
+  { method: 'GET', path: '/v1/hosts/node1/drain', roles: ['admin'] },
+  { method: 'POST', path: '/v1/hosts/node1/uncordon', body: {}, roles: ['admin'] },
+  { method: 'GET', path: '/v1/allocation-rules', roles: ['admin'] },
+  { method: 'PUT', path: '/v1/allocation-rules/p1', body: { cpuRatio: 1 }, roles: ['admin'] },
+  { method: 'DELETE', path: '/v1/allocation-rules/p1', roles: ['admin'] },
   { method: 'GET', path: '/v1/specs', roles: ['admin'] },
   {
     method: 'POST',

@@ -84,6 +84,12 @@ describe.each(STORE_KINDS)('each API write on %s', (kind) => {
         ['token.revoke', 'DELETE', () => `/v1/tokens/${token}`, undefined, 'delete'],
         ['quota.set', 'PUT', () => '/v1/quotas/acme', { instances: 5 }, 'update'],
         ['host.label', 'PATCH', () => '/v1/hosts/node1', { labels: { rack: 'r1' } }, 'update'],
+        ['host.cordon', 'POST', () => '/v1/hosts/node1/cordon', { reason: 'audit' }, 'update'],
+        ['host.uncordon', 'POST', () => '/v1/hosts/node1/uncordon', {}, 'update'],
+        ['host.drain', 'POST', () => '/v1/hosts/node1/drain', {}, 'update'],
+        ['host.uncordon', 'POST', () => '/v1/hosts/node1/uncordon', {}, 'update'],
+        ['allocation.set', 'PUT', () => '/v1/allocation-rules/all', { cpuRatio: 2 }, 'create'],
+        ['allocation.delete', 'DELETE', () => '/v1/allocation-rules/all', undefined, 'delete'],
         [
           'instance.create',
           'POST',

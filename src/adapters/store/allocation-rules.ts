@@ -4,8 +4,12 @@ import { objectAudit } from './audit-entries.js';
 import { writeAudit } from './audit-scope.js';
 import type { AllocationRulesTable, Database } from './db-types.js';
 import { iso } from './rows.js';
+import type { AllocationRuleRow } from './claim-statements.js';
 
-const toRule = (r: Selectable<AllocationRulesTable>): AllocationRule => ({
+/** A rule from its row, read by Kysely or inside json_agg (claim-statements.ts). */
+export const toRule = (
+  r: Selectable<AllocationRulesTable> | AllocationRuleRow,
+): AllocationRule => ({
   name: r.name,
   host: r.host,
   hostLabels: r.host_labels,

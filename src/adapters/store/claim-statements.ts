@@ -41,12 +41,34 @@ const toUsage = (rows: UsageRow[] | null): HostUsage[] =>
 
 /** The placed host, locked: the lock orders claims on one host. */
 export async function lockHost(tx: Tx, hostId: string) {
-  return tx
-    .selectFrom('hosts')
-    .selectAll('hosts')
-    .where('hosts.id', '=', hostId)
-    .forUpdate()
-    .executeTakeFirst();
+  return (
+    tx
+      .selectFrom('hosts')
+      .selectAll('hosts')
+      // The allocation rules ride along (a handful of rows): capacity is counted under this lock.
+      .select(
+        sql<
+          AllocationRuleRow[]
+        >`(select coalesce(json_agg(r), '[]'::json) from allocation_rules r)`.as(
+          'allocation_rules',
+        ),
+      )
+      .where('hosts.id', '=', hostId)
+      .forUpdate('hosts')
+      .executeTakeFirst()
+  );
+}
+
+/** An allocation_rules row as json_agg gives it: timestamps as text. */
+export interface AllocationRuleRow {
+  readonly name: string;
+  readonly host: string | null;
+  readonly host_labels: Record<string, string>;
+  readonly cpu_ratio: number;
+  readonly memory_ratio: number;
+  readonly reserved_cpus: number[];
+  readonly reserved_memory_mb: number;
+  readonly created_at: string;
 }
 
 /** The host's usage on its own (a claim without VF ports; lockVfs reads it otherwise). */

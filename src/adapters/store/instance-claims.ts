@@ -1,7 +1,7 @@
 // Instance claims: taking every VF and whole PF of an instance in one transaction.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { allocationOf, hostMemoryMb, nodeVcpus } from '../../core/fleet/allocation.js';
-import { loadAllocationRules } from './allocation-rules.js';
+import { toRule } from './allocation-rules.js';
 import type {
   ClaimInput,
   ClaimOutcome,
@@ -116,7 +116,7 @@ async function claimTx(
   if (vfs === null) return { ok: false, lost: 'vfs' };
   const { held: vfFor, usage } = vfs;
   // Capacity as the scheduler counts it: the host's allocation rule applied (a handful of rows).
-  const alloc = allocationOf(host, await loadAllocationRules(tx));
+  const alloc = allocationOf(host, host.allocation_rules.map(toRule));
   if (p.numaNode !== null) {
     const node = host.numa_nodes.find((n) => n.node === p.numaNode);
     const used = usage.find((u) => u.numa_node === p.numaNode)?.vcpus ?? 0;

@@ -60,7 +60,14 @@ describe.each(STORE_KINDS)('GET /v1/hosts on %s', (kind) => {
       const without = (o: object, keys: string[]) =>
         Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
       const host = without(s, ['pfCount', 'vfCounts', 'findingCount']);
-      const detailHost = without(d, ['pfs', 'findings', 'irqPins', 'hypervisor']);
+      const detailHost = without(d, [
+        'pfs',
+        'findings',
+        'irqPins',
+        'hypervisor',
+        'allocation',
+        'drain',
+      ]);
       expect(host).toEqual(detailHost);
     }
     // The fleet holds every bucket the counts tell apart.

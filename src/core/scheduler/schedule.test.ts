@@ -29,6 +29,7 @@ describe('schedule filters', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.rejections).toEqual({
+      cordoned: 0,
       notReady: 1,
       unhealthy: 1,
       labels: 1,

@@ -15,6 +15,7 @@ const summary = (id: string, over: Record<string, unknown> = {}) =>
     lastApplyMessage: null,
     numaNodes: [],
     memoryMb: null,
+    cordon: null,
     pfCount: 2,
     vfCounts: { total: 14, free: 9, reserved: 1, allocated: 3, quarantined: 1, dirty: 0 },
     findingCount: 4,

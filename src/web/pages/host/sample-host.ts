@@ -81,6 +81,20 @@ export function sampleHost(pfs: number, vfs: number): HostDetailView {
       { node: 0, socket: 0, cpus: 16 },
     ],
     memoryMb: 65536,
+    cordon: null,
+    allocation: {
+      rule: null,
+      cpuRatio: 1,
+      memoryRatio: 1,
+      reservedCpus: [],
+      reservedMemoryMb: 0,
+      vcpus: [
+        { node: 0, vcpus: 16 },
+        { node: 1, vcpus: 16 },
+      ],
+      memoryMb: 65536,
+    },
+    drain: null,
     findings: [
       {
         id: 'iommu-off',
