@@ -17,6 +17,7 @@ import { searchAnswerSchema, searchHitSchema } from './schemas/search.js';
 import { instanceSchema, portSchema } from './schemas/instances.js';
 import { quotaReportSchema, tenantQuotaSchema } from './schemas/quotas.js';
 import { sessionSchema } from './schemas/session.js';
+import { rolloutDetailSchema, rolloutSchema } from './schemas/rollouts.js';
 import {
   allocationRuleSchema,
   hostCordonSchema,
@@ -64,6 +65,8 @@ export type FindingView = z.output<typeof findingSchema>;
 export type HostCordonView = z.output<typeof hostCordonSchema>;
 export type HostDrainView = z.output<typeof hostDrainSchema>;
 export type AllocationRuleView = z.output<typeof allocationRuleSchema>;
+export type RolloutView = z.output<typeof rolloutSchema>;
+export type RolloutDetailView = z.output<typeof rolloutDetailSchema>;
 
 /**
  * A host's findings are documented as free-form (the agent's doctor may be

@@ -141,6 +141,7 @@ async function startLocked(
         metricsPerHost: o.metricsPerHost ?? false,
         metricsTokenRequired: o.metricsTokenRequired ?? false,
         ...(o.auditRetentionMs === undefined ? {} : { auditRetentionMs: o.auditRetentionMs }),
+        ...(o.rolloutDefault === undefined ? {} : { rolloutDefault: o.rolloutDefault }),
         liveMigrations: {
           ...DEFAULT_CONFIG.liveMigrations,
           ...(s.liveMigrationLeaseMs === undefined ? {} : { leaseMs: s.liveMigrationLeaseMs }),

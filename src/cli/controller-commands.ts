@@ -10,6 +10,7 @@ import { registerPhysnetCommands } from './physnet-commands.js';
 import { registerPortCommands } from './port-commands.js';
 import { registerQuotaCommands } from './quota-commands.js';
 import { registerAllocationCommands } from './hosts-maintenance-commands.js';
+import { registerRolloutCommands } from './rollout-commands.js';
 import { registerSearchCommand } from './search-command.js';
 import { registerServeCommands } from './serve-commands.js';
 import { registerSpecCommands } from './spec-commands.js';
@@ -31,6 +32,7 @@ export function registerControllerCommands(program: Command, deps: CliDeps): voi
   registerTokenCommands(program, deps);
   registerQuotaCommands(program, deps);
   registerAllocationCommands(program, deps);
+  registerRolloutCommands(program, deps);
   registerEventsCommand(program, deps);
   registerAuditCommand(program, deps);
   registerSearchCommand(program, deps);

@@ -1,3 +1,4 @@
+import type { RolloutPolicy } from '../core/fleet/rollout.js';
 import type { LogFormat, LogLevel } from '../core/vocabulary.js';
 import type { TenantPortSources } from '../core/libvirt/port-sources.js';
 import type { QuotaDefaults } from '../core/fleet/quota.js';
@@ -57,6 +58,8 @@ export interface StartControllerOptions {
   readonly logging?: Logging;
   /** --audit-retention: how long audit records are kept (default 90 days). */
   readonly auditRetentionMs?: number;
+  /** --rollout-max-unavailable and --rollout-canary: spec changes go in waves by default. */
+  readonly rolloutDefault?: RolloutPolicy;
 }
 
 export interface Logging {

@@ -4,7 +4,8 @@ import { VfleetError } from '../core/errors.js';
 import type { Weigher } from '../core/scheduler/types.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../core/vocabulary.js';
 import { hostRootOption } from './common-options.js';
-import { collect, DEFAULT_LISTEN, weigherOption } from './fleet-options.js';
+import { collect, DEFAULT_LISTEN, intArg, weigherOption } from './fleet-options.js';
+import { parseMaxUnavailable } from '../core/fleet/rollout.js';
 import { quotaDefaultsHelp } from './quota-defaults-arg.js';
 import { httpLimitOptions, type HttpLimitOptions } from './http-limit-options.js';
 
@@ -22,6 +23,8 @@ export interface ServeOptions extends HttpLimitOptions {
   logLevel: LogLevel;
   logFormat?: LogFormat;
   auditRetention?: number;
+  rolloutMaxUnavailable?: string;
+  rolloutCanary?: number;
 }
 export interface AgentOptions {
   controller?: string;
@@ -84,7 +87,29 @@ export const serveOptions = (c: Command) =>
         '--audit-retention <duration>',
         'how long audit records are kept, e.g. 90d, 2w, 720h (default: 90d)',
       ).argParser((v) => parseDuration(v, 'audit-retention')),
+    )
+    .addOption(
+      new Option(
+        '--rollout-max-unavailable <n|n%>',
+        'spec changes reach hosts in waves of this many by default (default: all at once, no rollout)',
+      ).argParser(maxUnavailableArg),
+    )
+    .addOption(
+      new Option(
+        '--rollout-canary <n>',
+        'with waves: hosts in the first wave, alone (default: 1)',
+      ).argParser(intArg('rollout-canary', 0, 1000)),
     );
+
+function maxUnavailableArg(v: string): string {
+  if (parseMaxUnavailable(v) === null)
+    throw new VfleetError(
+      'INVALID_INPUT',
+      `--rollout-max-unavailable: "${v}" is neither a host count (1 or more) nor a percentage (1% to 100%)`,
+      { field: 'rollout-max-unavailable' },
+    );
+  return v.trim();
+}
 
 /** --log-level and --log-format: on `controller`, `agent` and (once, for both) `up`. */
 export const logOptions = (c: Command) =>

@@ -35,6 +35,15 @@ export async function startController(deps: CliDeps, o: ServeOptions, embedded: 
     ...(o.metricsTokenRequired === true ? { metricsTokenRequired: true } : {}),
     logging: loggingOf(deps, o),
     ...(o.auditRetention === undefined ? {} : { auditRetentionMs: o.auditRetention }),
+    ...(o.rolloutMaxUnavailable === undefined && o.rolloutCanary === undefined
+      ? {}
+      : {
+          rolloutDefault: {
+            maxUnavailable: o.rolloutMaxUnavailable ?? '25%',
+            canary: o.rolloutCanary ?? 1,
+            evacuate: false,
+          },
+        }),
     log: (l) => {
       deps.err(`vfleet controller: ${l}\n`);
     },

@@ -3,6 +3,12 @@ import { specRoutes } from '../api/routes/specs.js';
 import { UserBody } from '../api/call-types.js';
 import type { CliDeps } from './cli-deps.js';
 import { VfleetError } from '../core/errors.js';
+import {
+  rolloutBody,
+  rolloutOptions,
+  waitForRollout,
+  type RolloutOptions,
+} from './rollout-commands.js';
 import { apiCommand, same } from './api-command.js';
 import { SPEC_FIELDS } from './option-fields.js';
 import { changes, intArg, type ApiOptions } from './fleet-options.js';
@@ -139,7 +145,7 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
 /** A selector option: a value, `--no-X` (false: drop it), or absent. */
 type Selector = string | false | undefined;
 
-interface SpecUpdate extends ApiOptions {
+interface SpecUpdate extends ApiOptions, RolloutOptions {
   name?: string;
   physnet?: string;
   numVfs?: number;
@@ -164,11 +170,12 @@ function registerSpecUpdate(g: Command, deps: CliDeps): void {
     deps,
     {
       name: 'update',
-      description: 'change a device spec (refused while it would take VFs from their ports)',
+      description:
+        'change a device spec, at once or in waves (--max-unavailable, --canary, --evacuate: a rollout)',
       fields: SPEC_FIELDS,
     },
     (c) =>
-      c
+      rolloutOptions(c)
         .argument('<spec>', 'name or id')
         .option('--name <name>', 'new name')
         .option('--physnet <name>', 'physical network of the selected VFs')
@@ -191,7 +198,7 @@ function registerSpecUpdate(g: Command, deps: CliDeps): void {
         .option('--no-bandwidth', 'say no bandwidth any more')
         .option(
           '--wait',
-          'wait until the agent of every host the spec selects has applied it, printing per-host progress on stderr',
+          'wait until the agent of every host the spec selects has applied it (with waves: the rollout is done), printing progress on stderr',
         )
         .addOption(waitTimeoutOption()),
     async (api, o: SpecUpdate & WaitOptions, ref: string) => {
@@ -208,13 +215,19 @@ function registerSpecUpdate(g: Command, deps: CliDeps): void {
         vfDriver: o.vfDriver,
         owner: o.owner,
         bandwidth: o.bandwidth === false ? null : o.bandwidth,
+        rollout: rolloutBody(o),
       });
       const s = await findSpec(api, ref);
       const out = await api.call(specRoutes.update, {
         params: { id: s.id },
         body: new UserBody(body),
       });
-      if (o.wait === true) await waitForSpec(deps, api, out, o.waitTimeout);
+      if (out.rollout !== null)
+        deps.err(`rollout ${out.rollout}: follow it with \`vfleet rollout show ${out.rollout}\`\n`);
+      if (o.wait === true) {
+        if (out.rollout === null) await waitForSpec(deps, api, out, o.waitTimeout);
+        else await waitForRollout(deps, api, out.rollout, o.waitTimeout);
+      }
       print(deps, o.output, out, (x) => specsTable([x]));
     },
   );

@@ -57,6 +57,11 @@ const endpoints = (): Endpoint[] => [
   { method: 'GET', path: '/v1/allocation-rules', roles: ['admin'] },
   { method: 'PUT', path: '/v1/allocation-rules/p1', body: { cpuRatio: 1 }, roles: ['admin'] },
   { method: 'DELETE', path: '/v1/allocation-rules/p1', roles: ['admin'] },
+  { method: 'GET', path: '/v1/rollouts', roles: ['admin'] },
+  { method: 'GET', path: `/v1/rollouts/${missing}`, roles: ['admin'] },
+  { method: 'POST', path: `/v1/rollouts/${missing}/pause`, body: {}, roles: ['admin'] },
+  { method: 'POST', path: `/v1/rollouts/${missing}/resume`, body: {}, roles: ['admin'] },
+  { method: 'POST', path: `/v1/rollouts/${missing}/abort`, body: {}, roles: ['admin'] },
   { method: 'GET', path: '/v1/specs', roles: ['admin'] },
   {
     method: 'POST',

@@ -22,6 +22,7 @@ import { registerNetworkRoutes } from './routes/networks.js';
 import { registerPhysnetRoutes } from './routes/physnets.js';
 import { registerQuotaRoutes } from './routes/quotas.js';
 import { registerAllocationRoutes } from './routes/allocation.js';
+import { registerRolloutRoutes } from './routes/rollouts.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerVmRoutes } from './routes/vms.js';
@@ -107,6 +108,7 @@ export function createControllerApp(
   registerVmRoutes(app, deps);
   registerQuotaRoutes(app, deps);
   registerAllocationRoutes(app, deps);
+  registerRolloutRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerSessionRoutes(app, deps);

@@ -13,12 +13,21 @@ import type { FleetView } from './fleet-view.js';
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './live-migration-effects.js';
 import type { LongPolls } from './long-polls.js';
 import type { Stopping } from './stopping.js';
+import type { RolloutPolicy } from '../core/fleet/rollout.js';
 import type { ControllerMetrics } from './metrics/controller-metrics.js';
 import type { TokenCache } from './token-cache.js';
 
 export interface ControllerConfig {
   /** A host not heard from for this long is stale and not scheduled on. */
   readonly staleAfterMs: number;
+  /**
+   * How a spec change that moves hosts' declared state goes when its
+   * request names no rollout: in waves (a policy), or null for all hosts at
+   * once, with no rollout (the default; `vfleet controller --rollout-*`).
+   */
+  readonly rolloutDefault?: RolloutPolicy | null;
+  /** A host released by a rollout has this long to pass the gate (default 10 min). */
+  readonly rolloutHostTimeoutMs?: number;
   /** An instance whose VFs the agent has not configured by then loses them. */
   readonly reservationTtlMs: number;
   readonly weigher: Weigher;
@@ -176,8 +185,8 @@ export interface ControllerDeps {
   readonly stopping?: Stopping;
   /** Wakes this controller's live migration reconciler (a migration started, a task answered). */
   readonly liveMigrations?: { kick(): void; readonly owner: string };
-  /** Wakes this controller's drain passes (host-drainer.ts): a drain started, a migration ended. */
-  readonly drains?: { kick(): void };
+  /** Wakes this controller's drain and rollout passes (maintenance-passes.ts). */
+  readonly passes?: { kick(): void };
   /**
    * Work that outlives its request's answer (an event stream's body): the
    * controller's shutdown waits for it before the store closes.

@@ -169,7 +169,7 @@ describe('a drain kept in the store', () => {
     const started = await h.call('POST', '/v1/hosts/b1/drain', h.admin, {});
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.body).toMatchObject({ state: 'draining', maxParallel: 2 });
-    // A pass of a controller that never saw the request (no drainer runs in this harness).
+    // A pass of a controller that never saw the request (no maintenance passes run in this harness).
     const [open] = await h.deps.store.maintenance.openDrains();
     expect(open?.host).toBe('b1');
     if (open === undefined) return;

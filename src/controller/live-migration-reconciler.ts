@@ -96,7 +96,7 @@ export function createLiveMigrationReconciler(
       event,
     });
     // A drain waiting on this migration may start the next one.
-    deps.drains?.kick();
+    deps.passes?.kick();
   }
 
   async function pass(): Promise<void> {

@@ -11,7 +11,7 @@ import type { ControllerConfig, ControllerDeps, HttpLimits, IdSource } from './c
 import { unserialized } from './controller-deps.js';
 import { eventFields, eventLogLine } from './events.js';
 import type { Logger } from '../core/ports.js';
-import { createHostDrainer } from './host-drainer.js';
+import { createMaintenancePasses } from './maintenance-passes.js';
 import {
   createLiveMigrationReconciler,
   type LiveMigrationHook,
@@ -103,9 +103,9 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       },
       owner,
     },
-    drains: {
+    passes: {
       kick: () => {
-        drainer.kick();
+        passes.kick();
       },
     },
     // An event stream's body runs on after its handler returned: shutdown waits for it too.
@@ -121,7 +121,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
     log: trouble,
     ...(o.liveMigrationHook === undefined ? {} : { hook: o.liveMigrationHook }),
   });
-  const drainer = createHostDrainer(deps, {
+  const passes = createMaintenancePasses(deps, {
     pollMs: o.config.liveMigrations.pollMs,
     log: trouble,
   });
@@ -181,7 +181,7 @@ export async function runController(o: RunControllerOptions): Promise<RunningCon
       fleetView.close();
       stopping.stop();
       await reconciler.stop();
-      await drainer.stop();
+      await passes.stop();
       const closed = new Promise<void>((resolve) =>
         server.close(() => {
           resolve();

@@ -20,6 +20,7 @@ import { toNetwork, toPf, toSpec, uniqueViolation } from './rows.js';
 import { bumpHosts, loadSpecs, retagPfs } from './spec-tagging.js';
 import { inSpecScope } from './spec-scope.js';
 import { updateSpecTx } from './spec-updates.js';
+import { refuseWhileRolling } from './rollout-start.js';
 
 export function createCatalogStore(db: Kysely<Database>, tap: EventTap): CatalogStore {
   return {
@@ -29,6 +30,7 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
         db,
         () => Promise.resolve([s]),
         async (tx, { pfs, hosts }) => {
+          await refuseWhileRolling(tx);
           const row = await tx
             .insertInto('device_specs')
             .values({
@@ -90,6 +92,7 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
         return row ? [toSpec(row)] : null;
       };
       const removed = await inSpecScope(db, spec, async (tx, { pfs, hosts }) => {
+        await refuseWhileRolling(tx);
         const gone = await tx
           .deleteFrom('device_specs')
           .where('id', '=', id)
@@ -106,7 +109,7 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
       });
       return removed === true;
     },
-    updateSpec: (spec) => updateSpecTx(db, spec),
+    updateSpec: async (spec) => (await updateSpecTx(db, spec))?.spec ?? null,
     async allPfs() {
       const rows = await db
         .selectFrom('pfs')

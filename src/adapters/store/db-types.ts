@@ -1,3 +1,4 @@
+import type { DeviceSpec } from '../../core/fleet/model.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { VmTables } from './db-types-vms.js';
 
@@ -38,6 +39,39 @@ export interface HostDrainsTable {
   /** Instances that cannot move, each with why: `{ instance, name, reason }`. */
   blocked: JSONColumnType<{ instance: string; name: string; reason: string }[]>;
   message: string | null;
+}
+
+export interface RolloutsTable {
+  id: string;
+  spec_id: string;
+  spec_name: string;
+  state: string;
+  max_unavailable: string;
+  canary: number;
+  evacuate: boolean;
+  /** Every spec as it was before the change (rows as toSpec reads them, in precedence order). */
+  before: JSONColumnType<DeviceSpec[]>;
+  spec_before: JSONColumnType<DeviceSpec>;
+  spec_after: JSONColumnType<DeviceSpec>;
+  wave: Generated<number>;
+  message: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface RolloutHostsTable {
+  rollout_id: string;
+  host_id: string;
+  position: number;
+  wave: number | null;
+  state: string;
+  target_generation: number | null;
+  errors_before: Generated<number>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  message: string | null;
+  instances: JSONColumnType<string[]>;
 }
 
 export interface AllocationRulesTable {
@@ -269,6 +303,8 @@ export interface Database extends VmTables {
   hosts: HostsTable;
   host_drains: HostDrainsTable;
   allocation_rules: AllocationRulesTable;
+  rollouts: RolloutsTable;
+  rollout_hosts: RolloutHostsTable;
   pfs: PfsTable;
   vfs: VfsTable;
   vf_tallies: VfTalliesTable;

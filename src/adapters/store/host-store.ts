@@ -15,6 +15,8 @@ import { toHost, toPf, toVf } from './rows.js';
 import { loadSpecs } from './spec-tagging.js';
 import { heartbeatByDigest, writeSightings } from './host-heartbeat.js';
 import { groupRows } from './group-rows.js';
+import { heldBackSpecs } from './rollout-reads.js';
+import { governingSpec } from '../../core/fleet/spec-match.js';
 
 export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore {
   const get = async (id: string) => {
@@ -171,13 +173,21 @@ export function createHostStore(db: Kysely<Database>, tap: EventTap): HostStore 
           minTxRate: b.min_tx_rate,
         }),
       );
-      for (const row of hosts)
+      const heldBack = await heldBackSpecs(db, known);
+      for (const row of hosts) {
+        const before = heldBack.get(row.id);
+        const pfs = pfsOf.get(row.id) ?? [];
         out.set(row.id, {
           host: toHost(row),
-          pfs: pfsOf.get(row.id) ?? [],
-          specs,
+          // Held back by a rollout: the specs, and so which spec governs each PF, as they were.
+          pfs:
+            before === undefined
+              ? pfs
+              : pfs.map((pf) => ({ ...pf, specId: governingSpec(before, pf)?.id ?? null })),
+          specs: before ?? specs,
           bound: boundOf.get(row.id) ?? [],
         });
+      }
       return out;
     },
     applied: (id, outcome, vms, now) => recordApplied(db, id, outcome, vms, now, tap),

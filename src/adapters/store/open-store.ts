@@ -15,6 +15,7 @@ import { HOSTS_CHANNEL, openPgListener, type PgListener } from './pg-listener.js
 import { schemaVersions } from './schema/schema-versions.js';
 import { createQuotaStore } from './quota-store.js';
 import { createMaintenanceStore } from './host-drains.js';
+import { createRolloutStore } from './rollout-store.js';
 import { createSessionStore } from './session-store.js';
 import { searchChains } from './search-chains.js';
 import { createTokenStore } from './token-store.js';
@@ -74,6 +75,7 @@ export async function openStore(
     vms: createVmStore(db, tap),
     quotas: createQuotaStore(db),
     maintenance: createMaintenanceStore(db, tap),
+    rollouts: createRolloutStore(db),
     search: { search: (q, tenant, limit) => searchChains(db, q, tenant, limit) },
     events: createEventStore(db, tap),
     audit: createAuditStore(db),

@@ -136,7 +136,21 @@ export async function bumpHosts(
   hosts: readonly string[],
   specs: readonly DeviceSpec[],
 ): Promise<void> {
-  if (hosts.length === 0) return;
+  const rows = await fingerprints(tx, hosts, specs);
+  if (rows.length === 0) return;
+  await sql`update hosts set spec_fingerprint = v.fp,
+      desired_generation = desired_generation + 1, spec_generation = desired_generation + 1
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, fp text)
+    where hosts.id = v.id and hosts.spec_fingerprint <> v.fp`.execute(tx);
+}
+
+/** Each host's declared state under `specs` (PFs already tagged with them). */
+async function fingerprints(
+  tx: Tx,
+  hosts: readonly string[],
+  specs: readonly DeviceSpec[],
+): Promise<{ id: string; fp: string }[]> {
+  if (hosts.length === 0) return [];
   const pfs = await tx
     .selectFrom('pfs')
     .select(['host_id', 'pci_address', 'spec_id'])
@@ -145,11 +159,26 @@ export async function bumpHosts(
   const byHost = new Map<string, typeof pfs>(hosts.map((h) => [h, []]));
   for (const p of pfs) byHost.get(p.host_id)?.push(p);
   const byId = new Map(specs.map((s) => [s.id, s]));
-  const rows = [...byHost].map(([id, ps]) => ({ id, fp: declaredFingerprint(ps, byId) }));
-  await sql`update hosts set spec_fingerprint = v.fp,
-      desired_generation = desired_generation + 1, spec_generation = desired_generation + 1
+  return [...byHost].map(([id, ps]) => ({ id, fp: declaredFingerprint(ps, byId) }));
+}
+
+/**
+ * The hosts of `hosts` whose declared state `specs` moves (a rollout's
+ * hosts), their new fingerprint recorded without a new generation: each
+ * gets one when its wave releases it.
+ */
+export async function holdMovedHosts(
+  tx: Tx,
+  hosts: readonly string[],
+  specs: readonly DeviceSpec[],
+): Promise<string[]> {
+  const rows = await fingerprints(tx, hosts, specs);
+  if (rows.length === 0) return [];
+  const moved = await sql<{ id: string }>`update hosts set spec_fingerprint = v.fp
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, fp text)
-    where hosts.id = v.id and hosts.spec_fingerprint <> v.fp`.execute(tx);
+    where hosts.id = v.id and hosts.spec_fingerprint <> v.fp
+    returning hosts.id`.execute(tx);
+  return moved.rows.map((r) => r.id).sort();
 }
 
 /**

@@ -4,7 +4,8 @@ import { objectAudit } from './audit-entries.js';
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
-import { takenText, vfsTakenAway } from '../../core/fleet/spec-change.js';
+import { takenText, vfsTakenAway, type TakenVf } from '../../core/fleet/spec-change.js';
+import { refuseWhileRolling, startRollout, type NewRollout } from './rollout-start.js';
 import { wholePfTags } from '../../core/fleet/spec-match.js';
 import type { Database } from './db-types.js';
 import { bumpHosts, loadSpecs, pfTarget as target, retagPfs, type PfRow } from './spec-tagging.js';
@@ -26,7 +27,8 @@ type Tx = Transaction<Database>;
 export async function updateSpecTx(
   db: Kysely<Database>,
   spec: DeviceSpec,
-): Promise<DeviceSpec | null> {
+  rollout?: NewRollout,
+): Promise<{ spec: DeviceSpec; rollout: string | null } | null> {
   const current = async (q: Kysely<Database>) => {
     const row = await q
       .selectFrom('device_specs')
@@ -40,33 +42,29 @@ export async function updateSpecTx(
     const old = before.find((s) => s.id === spec.id);
     if (old === undefined) return null;
     const after = before.map((s) => (s.id === spec.id ? spec : s));
-    await refuseTakingHeldVfs(tx, spec.name, before, after, pfs);
+    await refuseWhileRolling(tx);
+    // In waves, a change of a host's declared state reaches each host in its wave, which
+    // refuses (or evacuates) that host alone; a change of tags reaches every host now.
+    await refuseTakingHeldVfs(
+      tx,
+      spec.name,
+      before,
+      after,
+      pfs,
+      rollout === undefined ? null : 'tags',
+    );
     await refuseHandingOverHeldPfs(tx, spec.name, after, pfs);
-    const updated = await tx
-      .updateTable('device_specs')
-      .set({
-        name: spec.name,
-        vendor: spec.vendor,
-        device: spec.device,
-        driver: spec.driver,
-        pci_address: spec.pciAddress,
-        pf: spec.pf,
-        physnet: spec.physnet,
-        trusted: spec.trusted,
-        num_vfs: spec.numVfs,
-        vf_driver: spec.vfDriver,
-        owner: spec.owner,
-        bandwidth: spec.bandwidth === null ? null : JSON.stringify(spec.bandwidth),
-      })
-      .where('id', '=', spec.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await writeSpecRow(tx, spec);
     const now = toSpec(updated);
     await retagPfs(tx, after, pfs);
-    await bumpHosts(tx, hosts, after);
     const what = { type: 'spec' as const, id: spec.id, name: now.name };
     await writeAudit(tx, [objectAudit('spec.update', what, old, now)]);
-    return now;
+    if (rollout === undefined) {
+      await bumpHosts(tx, hosts, after);
+      return { spec: now, rollout: null };
+    }
+    const staged = await startRollout(tx, rollout, { before, after, old, now, hosts });
+    return { spec: now, rollout: staged };
   }).catch((e: unknown) => {
     if (uniqueViolation(e) !== null)
       throw new VfleetError('CONFLICT', `a spec named ${spec.name} exists`, {
@@ -77,18 +75,68 @@ export async function updateSpecTx(
   });
 }
 
+/** The spec's row replaced by `spec` (same id), as read back. */
+export async function writeSpecRow(tx: Tx, spec: DeviceSpec) {
+  return tx
+    .updateTable('device_specs')
+    .set({
+      name: spec.name,
+      vendor: spec.vendor,
+      device: spec.device,
+      driver: spec.driver,
+      pci_address: spec.pciAddress,
+      pf: spec.pf,
+      physnet: spec.physnet,
+      trusted: spec.trusted,
+      num_vfs: spec.numVfs,
+      vf_driver: spec.vfDriver,
+      owner: spec.owner,
+      bandwidth: spec.bandwidth === null ? null : JSON.stringify(spec.bandwidth),
+    })
+    .where('id', '=', spec.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 async function refuseTakingHeldVfs(
   tx: Tx,
   name: string,
   before: readonly DeviceSpec[],
   after: readonly DeviceSpec[],
   pfs: readonly PfRow[],
+  only: TakenVf['kind'] | null,
 ): Promise<void> {
-  if (pfs.length === 0) return;
+  const taken = (await heldVfsTaken(tx, before, after, pfs)).filter(
+    (t) => only === null || t.kind === only,
+  );
+  if (taken.length === 0) return;
+  throw new VfleetError(
+    'CONFLICT',
+    `spec ${name}: the change would take ${taken.length} VF(s) from the ports holding them: ${takenText(taken)}; delete those instances first`,
+    { field: 'spec', vfs: taken.slice(0, 100) },
+  );
+}
+
+/** The VFs of `pfs` that ports hold and the change from `before` to `after` would take. */
+export async function heldVfsTaken(
+  tx: Tx,
+  before: readonly DeviceSpec[],
+  after: readonly DeviceSpec[],
+  pfs: readonly PfRow[],
+): Promise<TakenVf[]> {
+  if (pfs.length === 0) return [];
   const byId = new Map(pfs.map((p) => [p.id, p]));
   const rows = await tx
     .selectFrom('vfs')
-    .innerJoin('ports', 'ports.id', 'vfs.port_id')
+    // A VF held for a migrating port is held too: the move lands on it.
+    .innerJoin('ports', (j) =>
+      j.on((eb) =>
+        eb.or([
+          eb('ports.id', '=', eb.ref('vfs.port_id')),
+          eb('ports.id', '=', eb.ref('vfs.migration_port')),
+        ]),
+      ),
+    )
     .innerJoin('networks', 'networks.id', 'ports.network_id')
     .leftJoin('instances', 'instances.id', 'ports.instance_id')
     .select([
@@ -123,13 +171,7 @@ async function refuseTakingHeldVfs(
       },
     ];
   });
-  const taken = vfsTakenAway(before, after, held);
-  if (taken.length === 0) return;
-  throw new VfleetError(
-    'CONFLICT',
-    `spec ${name}: the change would take ${taken.length} VF(s) from the ports holding them: ${takenText(taken)}; delete those instances first`,
-    { field: 'spec', vfs: taken.slice(0, 100) },
-  );
+  return vfsTakenAway(before, after, held);
 }
 
 /**

@@ -1,5 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { specCreateSchema, specSchema, specUpdateSchema } from '../schemas/catalog.js';
+import {
+  specCreateSchema,
+  specSchema,
+  specUpdateSchema,
+  specUpdatedSchema,
+} from '../schemas/catalog.js';
 import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/common.js';
 import { pageQuerySchema, pageSchema } from '../schemas/pages.js';
 import { specRolloutQuerySchema, specRolloutSchema } from '../schemas/spec-rollout.js';
@@ -37,9 +42,10 @@ export const specRoutes = {
     path: '/v1/specs/{id}',
     tags: ['specs'],
     security,
-    summary: 'Change a device spec, checked as a new one; never takes VFs from their ports (admin)',
+    summary:
+      'Change a device spec, checked as a new one, at once or in waves (a rollout); never takes VFs from their ports (admin)',
     request: { params: idParam, body: jsonBody(specUpdateSchema) },
-    responses: { 200: jsonOk(specSchema, 'The spec'), ...errorResponses },
+    responses: { 200: jsonOk(specUpdatedSchema, 'The spec, and its rollout'), ...errorResponses },
   }),
   remove: createRoute({
     method: 'delete',

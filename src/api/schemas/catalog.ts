@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { rolloutPolicySchema } from './rollouts.js';
 import { parsePfSelector } from '../../core/fleet/spec-match.js';
 import { vlanRangeProblem } from '../../core/fleet/vlan-ranges.js';
 import { VF_OWNERS } from '../../core/vocabulary.js';
@@ -168,9 +169,21 @@ export const specUpdateSchema = z
     bandwidth: specBandwidthSchema.nullable().optional().openapi({
       description: 'null: no bandwidth said any more',
     }),
+    rollout: rolloutPolicySchema.optional().openapi({
+      description:
+        "reach the hosts whose declared state moves in waves (docs/controller.md, Rollouts); absent: the controller's default",
+    }),
   })
   .strict()
   .openapi('SpecUpdate');
+
+export const specUpdatedSchema = specSchema
+  .extend({
+    rollout: z.string().nullable().openapi({
+      description: 'the rollout carrying the change to its hosts; null: they got it at once',
+    }),
+  })
+  .openapi('SpecUpdated');
 
 /** The new ranges replace the old; every network on the physnet must keep its VLAN inside them. */
 export const physnetUpdateSchema = z

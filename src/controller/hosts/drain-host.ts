@@ -5,7 +5,7 @@ import { drainEvent } from './drain-pass.js';
 
 /**
  * `POST /v1/hosts/{id}/drain`: cordons the host and starts its drain, in
- * one transaction; the controllers' drain passes (host-drainer.ts) move the
+ * one transaction; the controllers' drain passes (maintenance-passes.ts) move the
  * instances. Draining again restarts it (a drain that got stuck is tried
  * afresh, its failed migrations included).
  */
@@ -19,6 +19,6 @@ export async function drainHost(
     describe: drainEvent,
   });
   if (d === null) throw new VfleetError('NOT_FOUND', `no host ${id}`);
-  deps.drains?.kick();
+  deps.passes?.kick();
   return d;
 }

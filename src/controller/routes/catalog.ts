@@ -37,7 +37,7 @@ export function registerSpecRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDep
     requireRole(c.var.principal, 'admin');
     const { id } = c.req.valid('param');
     const updated = await updateSpec(deps, id, c.req.valid('json'));
-    return c.json(specOut(updated), 200);
+    return c.json({ ...specOut(updated.spec), rollout: updated.rollout }, 200);
   });
 
   app.openapi(specRoutes.remove, async (c) => {

@@ -21,6 +21,7 @@ export const EVENT_KINDS = [
   'host-cordoned',
   'host-uncordoned',
   'host-drain',
+  'rollout',
   'network-created',
   'network-updated',
   'network-deleted',

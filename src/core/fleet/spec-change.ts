@@ -27,6 +27,12 @@ export interface TakenVf {
   readonly port: string;
   readonly instance: string | null;
   readonly reason: string;
+  /**
+   * `declared`: the host's declared state changes under it (VF count, driver,
+   * no governing spec): a rollout reaches it in its wave. `tags`: its
+   * physnet, trust or owner would change, which no wave defers.
+   */
+  readonly kind: 'declared' | 'tags';
 }
 
 /**
@@ -45,8 +51,9 @@ export function vfsTakenAway(
 ): TakenVf[] {
   const out: TakenVf[] = [];
   for (const vf of held) {
-    const reason = lossReason(before, after, vf);
-    if (reason === null) continue;
+    const loss = lossReason(before, after, vf);
+    if (loss === null) continue;
+    const [kind, reason] = loss;
     out.push({
       host: vf.hostId,
       pf: vf.pf.pciAddress,
@@ -56,6 +63,7 @@ export function vfsTakenAway(
       port: vf.portId,
       instance: vf.instance ?? null,
       reason,
+      kind,
     });
   }
   return out;
@@ -65,24 +73,30 @@ function lossReason(
   before: readonly DeviceSpec[],
   after: readonly DeviceSpec[],
   vf: HeldVf,
-): string | null {
+): ['declared' | 'tags', string] | null {
   const was = governingSpec(before, vf.pf);
   const now = governingSpec(after, vf.pf);
-  if (now === null) return 'no spec would govern its PF';
+  if (now === null) return ['declared', 'no spec would govern its PF'];
   const count = was?.numVfs ?? vf.pf.numVfs;
   if (now.numVfs !== count) {
-    return vf.index >= now.numVfs
-      ? `numVfs ${count} -> ${now.numVfs} removes VF ${vf.index}`
-      : `numVfs ${count} -> ${now.numVfs} recreates every VF of the PF`;
+    return [
+      'declared',
+      vf.index >= now.numVfs
+        ? `numVfs ${count} -> ${now.numVfs} removes VF ${vf.index}`
+        : `numVfs ${count} -> ${now.numVfs} recreates every VF of the PF`,
+    ];
   }
   if (was !== null && now.vfDriver !== was.vfDriver)
-    return `VF driver ${was.vfDriver} -> ${now.vfDriver} rebinds it`;
+    return ['declared', `VF driver ${was.vfDriver} -> ${now.vfDriver} rebinds it`];
   const tags = vfTags(after, vf.pf, vf.index);
   if (tags.physnet !== vf.portPhysnet)
-    return `its physnet would be ${tags.physnet ?? 'none'}; its port's network is on ${vf.portPhysnet}`;
-  if (vf.portTrusted && !tags.trusted) return 'its port is trusted; the VF would not be';
+    return [
+      'tags',
+      `its physnet would be ${tags.physnet ?? 'none'}; its port's network is on ${vf.portPhysnet}`,
+    ];
+  if (vf.portTrusted && !tags.trusted) return ['tags', 'its port is trusted; the VF would not be'];
   if (tags.owner !== 'vfleet')
-    return `its owner would be ${tags.owner ?? 'none'}; a vfleet port holds it`;
+    return ['tags', `its owner would be ${tags.owner ?? 'none'}; a vfleet port holds it`];
   return null;
 }
 

@@ -2,6 +2,7 @@ import type { AuditStore } from './audit.js';
 import type { EventStore } from './events.js';
 import type { QuotaStore } from './quota-store.js';
 import type { MaintenanceStore } from './maintenance-store.js';
+import type { RolloutStore } from './rollout-store.js';
 import type { VmStore } from './vm-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ClaimStore } from './claim-store.js';
@@ -27,6 +28,8 @@ export interface FleetStore {
   readonly quotas: QuotaStore;
   /** Cordons, drains and allocation rules (maintenance-store.ts). */
   readonly maintenance: MaintenanceStore;
+  /** Spec changes in waves (rollout-store.ts). */
+  readonly rollouts: RolloutStore;
   /** The fleet search: chains from a MAC, PCI address, VLAN, name or id. */
   readonly search: SearchStore;
   /** What the fleet did (events.ts). */

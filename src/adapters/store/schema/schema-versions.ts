@@ -21,6 +21,7 @@ import { vfTallies } from './0019-vf-tallies.js';
 import { tokensNotices } from './0020-tokens-notices.js';
 import { tokenNotices } from './0021-token-notices.js';
 import { hostMaintenance } from './0022-host-maintenance.js';
+import { rollouts } from './0023-rollouts.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -55,5 +56,6 @@ export const schemaVersions: MigrationProvider = {
       '0020-tokens-notices': tokensNotices,
       '0021-token-notices': tokenNotices,
       '0022-host-maintenance': hostMaintenance,
+      '0023-rollouts': rollouts,
     }),
 };

@@ -1,7 +1,8 @@
 import type { ControllerDeps } from './controller-deps.js';
 import { advanceDrain } from './hosts/drain-pass.js';
+import { advanceRollout } from './rollouts/rollout-pass.js';
 
-export interface HostDrainer {
+export interface MaintenancePasses {
   /** Runs a pass now (or once more after the one running). */
   kick(): void;
   /** Resolves once no pass runs; none starts after it. */
@@ -9,15 +10,17 @@ export interface HostDrainer {
 }
 
 /**
- * Carries the open drains on (drain-pass.ts), every `pollMs` and when
- * kicked. Everything a pass needs is in the store, so a controller that
- * restarts, or another one on the same database, continues a drain where
- * it was.
+ * Carries the open drains (drain-pass.ts) and running rollouts
+ * (rollout-pass.ts) on, every `pollMs` and when kicked (a drain or rollout
+ * started, a migration ended, an agent applied). Everything a pass needs
+ * is in the store, so a controller that restarts, or another one on the
+ * same database, continues where it was; two controllers' passes may
+ * overlap, and every step is safe to repeat.
  */
-export function createHostDrainer(
+export function createMaintenancePasses(
   deps: ControllerDeps,
   o: { readonly pollMs: number; readonly log: (line: string) => void },
-): HostDrainer {
+): MaintenancePasses {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -26,6 +29,11 @@ export function createHostDrainer(
     for (const d of await deps.store.maintenance.openDrains()) {
       await advanceDrain(deps, d).catch((e: unknown) => {
         o.log(`drain of ${d.host}: ${String(e)} (tried again on the next pass)`);
+      });
+    }
+    for (const r of await deps.store.rollouts.running()) {
+      await advanceRollout(deps, r).catch((e: unknown) => {
+        o.log(`rollout ${r.id}: ${String(e)} (tried again on the next pass)`);
       });
     }
   }
@@ -38,7 +46,7 @@ export function createHostDrainer(
     }
     running = pass()
       .catch((e: unknown) => {
-        o.log(`drain pass failed: ${String(e)}`);
+        o.log(`maintenance pass failed: ${String(e)}`);
       })
       .finally(() => {
         running = null;
