@@ -9,16 +9,13 @@ import { runLiveMigration } from '../core/migration/live-migration-run.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { migrationEvent } from './events.js';
 import { performLiveEffect } from './live-migration-effects.js';
+import { createPassLoop, type PassLoop } from './pass-loop.js';
 
 /** Where a test may stop a controller: before a step's effect is made, or after, before its answer is saved. */
 export type LiveMigrationHook = (step: string, at: 'before' | 'after') => void;
 
-export interface LiveMigrationReconciler {
-  /** Runs a pass now (or once more after the one running): a task answered, a migration started. */
-  kick(): void;
-  /** Resolves once no pass runs; no pass starts after it. */
-  stop(): Promise<void>;
-}
+/** Kicked when a task is answered or a migration started. */
+export type LiveMigrationReconciler = PassLoop;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -44,9 +41,6 @@ export function createLiveMigrationReconciler(
   },
 ): LiveMigrationReconciler {
   const cfg = deps.config.liveMigrations;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
 
   async function advance(m: LeasedLiveMigration): Promise<void> {
     const end = await runLiveMigration(
@@ -114,33 +108,10 @@ export function createLiveMigrationReconciler(
     }
   }
 
-  function kick(): void {
-    if (stopped) return;
-    if (running !== null) {
-      again = true;
-      return;
-    }
-    running = pass()
-      .catch((e: unknown) => {
-        o.log(`live migration pass failed: ${String(e)}`);
-      })
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-  }
-
-  const timer = setInterval(kick, cfg.pollMs);
-  timer.unref();
-  return {
-    kick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      while (running !== null) await running;
+  return createPassLoop(pass, {
+    pollMs: cfg.pollMs,
+    failed: (e) => {
+      o.log(`live migration pass failed: ${String(e)}`);
     },
-  };
+  });
 }

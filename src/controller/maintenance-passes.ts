@@ -1,18 +1,14 @@
 import type { ControllerDeps } from './controller-deps.js';
 import { advanceDrain } from './hosts/drain-pass.js';
 import { advanceRollout } from './rollouts/rollout-pass.js';
+import { createPassLoop, type PassLoop } from './pass-loop.js';
 
-export interface MaintenancePasses {
-  /** Runs a pass now (or once more after the one running). */
-  kick(): void;
-  /** Resolves once no pass runs; none starts after it. */
-  stop(): Promise<void>;
-}
+export type MaintenancePasses = PassLoop;
 
 /**
  * Carries the open drains (drain-pass.ts) and running rollouts
  * (rollout-pass.ts) on, every `pollMs` and when kicked (a drain or rollout
- * started, a migration ended, an agent applied). Everything a pass needs
+ * started or resumed, a live migration ended). Everything a pass needs
  * is in the store, so a controller that restarts, or another one on the
  * same database, continues where it was; two controllers' passes may
  * overlap, and every step is safe to repeat.
@@ -21,10 +17,6 @@ export function createMaintenancePasses(
   deps: ControllerDeps,
   o: { readonly pollMs: number; readonly log: (line: string) => void },
 ): MaintenancePasses {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-
   async function pass(): Promise<void> {
     for (const d of await deps.store.maintenance.openDrains()) {
       await advanceDrain(deps, d).catch((e: unknown) => {
@@ -38,33 +30,10 @@ export function createMaintenancePasses(
     }
   }
 
-  function kick(): void {
-    if (stopped) return;
-    if (running !== null) {
-      again = true;
-      return;
-    }
-    running = pass()
-      .catch((e: unknown) => {
-        o.log(`maintenance pass failed: ${String(e)}`);
-      })
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-  }
-
-  const timer = setInterval(kick, o.pollMs);
-  timer.unref();
-  return {
-    kick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return createPassLoop(pass, {
+    pollMs: o.pollMs,
+    failed: (e) => {
+      o.log(`maintenance pass failed: ${String(e)}`);
     },
-  };
+  });
 }

@@ -124,29 +124,20 @@ export function createMaintenanceStore(db: Kysely<Database>, tap: EventTap): Mai
         async (tx, record) => {
           const w = await writeCordon(tx, host, { cordoned: true, reason: o.reason }, note.at);
           if (w === null) return null;
+          // A new drain, or one started again: from the start, whatever the last one left.
+          const fresh = {
+            state: 'draining',
+            max_parallel: o.maxParallel,
+            started_at: note.at,
+            updated_at: note.at,
+            finished_at: null,
+            blocked: JSON.stringify([]),
+            message: null,
+          };
           const row = await tx
             .insertInto('host_drains')
-            .values({
-              host_id: host,
-              state: 'draining',
-              max_parallel: o.maxParallel,
-              started_at: note.at,
-              updated_at: note.at,
-              finished_at: null,
-              blocked: JSON.stringify([]),
-              message: null,
-            })
-            .onConflict((oc) =>
-              oc.column('host_id').doUpdateSet({
-                state: 'draining',
-                max_parallel: o.maxParallel,
-                started_at: note.at,
-                updated_at: note.at,
-                finished_at: null,
-                blocked: JSON.stringify([]),
-                message: null,
-              }),
-            )
+            .values({ host_id: host, ...fresh })
+            .onConflict((oc) => oc.column('host_id').doUpdateSet(fresh))
             .returningAll()
             .executeTakeFirstOrThrow();
           const d = toDrain(row);
