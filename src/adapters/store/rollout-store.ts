@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
-import type { RolloutState } from '../../core/fleet/rollout.js';
+import { HELD_BACK, type RolloutState } from '../../core/fleet/rollout.js';
 import type { Rollout, RolloutStore } from '../../core/fleet/rollout-store.js';
 import { takenText } from '../../core/fleet/spec-change.js';
 import { objectAudit } from './audit-entries.js';
@@ -64,14 +64,49 @@ export function createRolloutStore(db: Kysely<Database>): RolloutStore {
     },
     facts: (hosts) => rolloutHostFacts(db, hosts),
 
-    release: (r, host, wave, now) =>
+    release: (r, host, wave, size, now) =>
       db.transaction().execute(async (tx) => {
+        // The host row first, then the rollout's (the order an abort keeps, as a spec change).
         const row = await tx
           .selectFrom('hosts')
           .select(['findings'])
           .where('id', '=', host)
           .forUpdate()
           .executeTakeFirst();
+        // Two controllers' passes may run at once: under the rollout's row lock, a host is
+        // released only while it is still held back, and only while its wave has room.
+        const open = await tx
+          .selectFrom('rollouts')
+          .select('state')
+          .where('id', '=', r.id)
+          .forUpdate()
+          .executeTakeFirst();
+        const mine = await tx
+          .selectFrom('rollout_hosts')
+          .select('state')
+          .where('rollout_id', '=', r.id)
+          .where('host_id', '=', host)
+          .executeTakeFirst();
+        if (
+          open?.state !== 'running' ||
+          mine === undefined ||
+          !HELD_BACK.some((s) => s === mine.state)
+        )
+          return {
+            released: false,
+            instances: [],
+            why: 'released by another pass',
+            waveFull: true,
+          };
+        const busy = await tx
+          .selectFrom('rollout_hosts')
+          .select((eb) => eb.fn.countAll<string | number>().as('n'))
+          .where('rollout_id', '=', r.id)
+          .where('host_id', '<>', host)
+          .where('state', 'in', ['updating', 'evacuating'])
+          .executeTakeFirstOrThrow();
+        if (Number(busy.n) >= size)
+          return { released: false, instances: [], why: 'its wave is full', waveFull: true };
         if (row === undefined) {
           await setHostIn(tx, r.id, host, 'skipped', 'the host is gone', [], now);
           return { released: false, instances: [], why: 'the host is gone' };

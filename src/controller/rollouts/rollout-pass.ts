@@ -72,7 +72,8 @@ export async function advanceRollout(deps: ControllerDeps, r: Rollout): Promise<
 
   // Hosts refused or evacuating: released as soon as no port holds a VF the change would take.
   for (const h of hosts.filter((x) => x.state === 'refused' || x.state === 'evacuating')) {
-    const rel = await deps.store.rollouts.release(r, h.host, r.wave, now);
+    // Its wave's slot is its own already (an evacuating host counts as one).
+    const rel = await deps.store.rollouts.release(r, h.host, r.wave, Infinity, now);
     if (rel.released) set(h, { state: 'updating' });
     // Evacuating: each instance still there is asked to move again (one that could not
     // move may now; one migrating is left to its migration).
@@ -92,8 +93,9 @@ export async function advanceRollout(deps: ControllerDeps, r: Rollout): Promise<
     let evacuating = 0;
     for (const h of pending) {
       if (released.length + evacuating >= size) break;
-      const rel = await deps.store.rollouts.release(r, h.host, wave, now);
+      const rel = await deps.store.rollouts.release(r, h.host, wave, size, now);
       if (rel.released) released.push(h.host);
+      else if (rel.waveFull === true) break;
       // Nothing held, only VFs still being reset: it goes in a later wave.
       else if (rel.instances.length === 0) continue;
       else if (r.evacuate) {

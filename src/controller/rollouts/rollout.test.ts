@@ -222,4 +222,34 @@ describe('a rollout across 50 hosts', () => {
     }
     expect((await h.call('GET', `/v1/specs/${String(spec?.id)}`, h.admin)).body.numVfs).toBe(4);
   });
+
+  it('never releases more than maxUnavailable, even with two controllers passing at once', async () => {
+    const spec = ((await h.call('GET', '/v1/specs', h.admin)).body.items as Json[])[0];
+    const patch = await h.call('PATCH', `/v1/specs/${String(spec?.id)}`, h.admin, {
+      numVfs: 5,
+      rollout: { maxUnavailable: 2, canary: 0 },
+    });
+    const id = String(patch.body.rollout);
+    const [r] = await h.deps.store.rollouts.running();
+    if (r === undefined) throw new Error('no rollout');
+    await Promise.all([advanceRollout(h.deps, r), advanceRollout(h.deps, r)]);
+    const after = await rollout(id);
+    expect(after.counts.updating).toBe(2);
+    expect(after.counts.pending).toBe(48);
+    // A pass that read the rollout before those releases, as another controller's may have:
+    // the store releases nothing more while the wave is full, nor a host already released.
+    const now = new Date(h.clock).toISOString();
+    const [first] = after.hosts.filter((x) => x.state === 'updating');
+    expect(await h.deps.store.rollouts.release(r, 'host-30', 1, 2, now)).toMatchObject({
+      released: false,
+      waveFull: true,
+      why: 'its wave is full',
+    });
+    expect(await h.deps.store.rollouts.release(r, first?.host ?? '', 1, 99, now)).toMatchObject({
+      released: false,
+      why: 'released by another pass',
+    });
+    expect((await rollout(id)).counts).toMatchObject({ updating: 2, pending: 48 });
+    expect((await h.call('POST', `/v1/rollouts/${id}/abort`, h.admin, {})).status).toBe(200);
+  });
 });

@@ -46,7 +46,13 @@ export interface RolloutHostFacts {
  */
 export type Release =
   | { readonly released: true; readonly generation: number }
-  | { readonly released: false; readonly instances: readonly string[]; readonly why: string };
+  | {
+      readonly released: false;
+      readonly instances: readonly string[];
+      readonly why: string;
+      /** No room: `size` hosts of the rollout are updating or evacuating, or another pass released it. */
+      readonly waveFull?: true;
+    };
 
 export interface RolloutStore {
   /**
@@ -64,11 +70,12 @@ export interface RolloutStore {
   running(): Promise<Rollout[]>;
   facts(hostIds: readonly string[]): Promise<ReadonlyMap<string, RolloutHostFacts>>;
   /**
-   * Releases a held-back host, under its row lock: unless the change would
-   * take VFs held by ports there (then nothing changes), a new generation
-   * the agent applies, the host `updating` in wave `wave`.
+   * Releases a held-back host, under its row lock and the rollout's: unless
+   * the change would take VFs held by ports there, or `size` hosts of the
+   * rollout are already updating or evacuating (then nothing changes), a
+   * new generation the agent applies, the host `updating` in wave `wave`.
    */
-  release(r: Rollout, host: string, wave: number, now: string): Promise<Release>;
+  release(r: Rollout, host: string, wave: number, size: number, now: string): Promise<Release>;
   setHost(
     rollout: string,
     host: string,
