@@ -303,7 +303,23 @@ async function abortRollout(
       );
     const current = await loadSpecs(tx);
     const restored = current.map((s) => (s.id === r.spec ? r.specBefore : s));
-    const taken = await heldVfsTaken(tx, current, restored, pfs);
+    // Only hosts already released move back; those held back never left the old state.
+    const released = new Set(
+      (
+        await tx
+          .selectFrom('rollout_hosts')
+          .select('host_id')
+          .where('rollout_id', '=', id)
+          .where('state', 'not in', HELD_BACK)
+          .execute()
+      ).map((h) => h.host_id),
+    );
+    const taken = await heldVfsTaken(
+      tx,
+      current,
+      restored,
+      pfs.filter((p) => released.has(p.host_id)),
+    );
     if (taken.length > 0)
       throw new VfleetError(
         'CONFLICT',
