@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestOk, newLab, writeGuestFile } from '../testing/lab-kit.js';
+import { until } from '../testing/e2e-kit.js';
 import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND } from './guest/guest-files.js';
 
 // `lab up --libvirt` (issue 15): the lab guest runs the host's own libvirtd
@@ -77,9 +78,16 @@ describe('lab guest with libvirt (lab up --libvirt)', () => {
     await virsh('create /tmp/nested.xml');
     try {
       expect(await vfDriver(vf)).toBe('vfio-pci');
-      // QEMU's own view: the igb VF (8086:10ca) on the nested guest's PCI bus.
-      expect(await virsh(`qemu-monitor-command nested --hmp 'info pci'`)).toContain(
-        'Ethernet controller: PCI device 8086:10ca',
+      // QEMU's own view: the igb VF (8086:10ca) on the nested guest's PCI bus. It sits behind
+      // a root port that QEMU lists only once the guest's firmware has numbered the bridges
+      // (right after create, `info pci` may show bus 0 alone): asked until then.
+      await until(
+        "the VF in QEMU's PCI view",
+        async () =>
+          (await virsh(`qemu-monitor-command nested --hmp 'info pci'`)).includes(
+            'Ethernet controller: PCI device 8086:10ca',
+          ),
+        60_000,
       );
       const vfLine = await ok(`ip link show ${pfNet} | grep 'vf 0'`);
       expect(vfLine).toContain(MAC);
