@@ -1,4 +1,5 @@
 // The claim's statements that take or write many rows at once: one round trip each, whatever the ports.
+import { allocationRulesColumn } from './allocation-rules.js';
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { ClaimInput } from '../../core/fleet/claim-store.js';
@@ -46,29 +47,11 @@ export async function lockHost(tx: Tx, hostId: string) {
       .selectFrom('hosts')
       .selectAll('hosts')
       // The allocation rules ride along (a handful of rows): capacity is counted under this lock.
-      .select(
-        sql<
-          AllocationRuleRow[]
-        >`(select coalesce(json_agg(r), '[]'::json) from allocation_rules r)`.as(
-          'allocation_rules',
-        ),
-      )
+      .select(allocationRulesColumn.as('allocation_rules'))
       .where('hosts.id', '=', hostId)
       .forUpdate('hosts')
       .executeTakeFirst()
   );
-}
-
-/** An allocation_rules row as json_agg gives it: timestamps as text. */
-export interface AllocationRuleRow {
-  readonly name: string;
-  readonly host: string | null;
-  readonly host_labels: Record<string, string>;
-  readonly cpu_ratio: number;
-  readonly memory_ratio: number;
-  readonly reserved_cpus: number[];
-  readonly reserved_memory_mb: number;
-  readonly created_at: string;
 }
 
 /** The host's usage on its own (a claim without VF ports; lockVfs reads it otherwise). */

@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction } from 'kysely';
 import { allocationOf, pinnableCpus } from '../../core/fleet/allocation.js';
-import { loadAllocationRules } from './allocation-rules.js';
+import { allocationRulesColumn, toRule } from './allocation-rules.js';
 import type { IrqPinSummary, VmStore } from '../../core/fleet/vm-store.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
 import type { Database } from './db-types.js';
@@ -42,13 +42,14 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
         .selectFrom('host_facts')
         .innerJoin('hosts', 'hosts.id', 'host_facts.host_id')
         .select(['host_facts.facts', 'hosts.id', 'hosts.labels'])
+        .select(allocationRulesColumn.as('allocation_rules'))
         .where('host_id', '=', hostId)
         .executeTakeFirst();
       if (r === undefined) return null;
       // Written only by a host's report (host-facts.ts), from a validated report.
       const facts = r.facts as HostRenderFacts;
       // CPUs the host's allocation rule keeps for the host are never pinned to.
-      const a = allocationOf(r, await loadAllocationRules(db));
+      const a = allocationOf(r, r.allocation_rules.map(toRule));
       if (a.reservedCpus.length === 0) return facts;
       return {
         ...facts,
