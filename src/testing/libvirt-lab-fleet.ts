@@ -6,6 +6,7 @@ import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND, NESTED_PREFIX } from '../lab/gu
 import { spawnVfleet, vfleetBin, type VfleetProcess } from './built-cli.js';
 import { buildFixtureHost, type FixtureHost } from './fixture-host.js';
 import { guestOk, newLab } from './lab-kit.js';
+import { AGENT_LOG } from '../cli/up-lab-join.js';
 
 /**
  * `vfleet up --lab --lab-libvirt` as a user runs it (the built binary, a
@@ -128,9 +129,16 @@ export async function startLibvirtLabFleet(o: {
       run,
       async ok(args, token) {
         const r = await run(args, token);
-        if (r.code !== 0)
-          throw new Error(`vfleet ${args.join(' ')}: exit ${String(r.code)}\n${r.out}`);
-        return r.stdout;
+        if (r.code === 0) return r.stdout;
+        // What the agents were doing is what a failed wait needs (CI once saw an apply that never ended).
+        const logs: string[] = [];
+        for (const h of hosts)
+          logs.push(
+            `${h} ${AGENT_LOG} ends:\n${await on(h, `tail -n 40 ${AGENT_LOG}`).catch(String)}`,
+          );
+        throw new Error(
+          `vfleet ${args.join(' ')}: exit ${String(r.code)}\n${r.out}\n${logs.join('\n')}`,
+        );
       },
       on,
       virsh: (host, args) => on(host, `LC_ALL=C virsh ${args}`),
