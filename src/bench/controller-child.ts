@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../testing/pg-cluster.js';
 
 /**
  * `vfleet controller` (the built CLI) in its own process, on PostgreSQL or
@@ -23,19 +23,6 @@ export interface ControllerChild {
   logText(): Promise<string>;
   /** SIGTERM, then the exit code (the CPU profile is written by then). */
   stop(): Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => {
-        resolve(typeof a === 'object' && a !== null ? a.port : 0);
-      });
-    });
-  });
 }
 
 export async function startControllerChild(o: {

@@ -43,7 +43,8 @@ export function findPgBin(): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 free right now (the kernel picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

@@ -16,7 +16,10 @@ export const listenText = (host: string, port: number | string): string =>
  * naming --listen. The caller releases it just before the real server binds.
  */
 export async function holdListenAddress(host: string, port: number): Promise<HeldAddress> {
-  const server = createServer();
+  // Clients already retrying (agents of a restarted controller) connect to this placeholder.
+  // Each is cut at once, as a refused connection would be: left open, close() would wait
+  // for them all, and startup with it, until each client gave up.
+  const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {
