@@ -11,6 +11,7 @@ import { createCatalogStore } from './catalog-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createEventStore, createEventTap } from './event-store.js';
 import { createHostStore } from './host-store.js';
+import { guardedPool } from './pg-connection-loss.js';
 import { HOSTS_CHANNEL, openPgListener, type PgListener } from './pg-listener.js';
 import { schemaVersions } from './schema/schema-versions.js';
 import { createQuotaStore } from './quota-store.js';
@@ -111,7 +112,7 @@ async function dialectFor(target: StoreTarget) {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     // An idle client losing its server must not crash the controller.
     pool.on('error', () => undefined);
-    return { dialect: new PostgresDialect({ pool }), pglite: null };
+    return { dialect: new PostgresDialect({ pool: guardedPool(pool) }), pglite: null };
   }
   const options = target.template === undefined ? {} : { loadDataDir: target.template };
   const client =
