@@ -29,12 +29,16 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
         .where('id', '=', instanceId)
         .executeTakeFirst()
     )?.host_id ?? null;
-  /** A change to an instance's domain, and its host told, in one transaction. */
+  /**
+   * A change to an instance's domain, and its host told, in one transaction.
+   * The host's row is locked first, as an agent's report locks it before its
+   * domain rows: the other order deadlocked a delete against a report.
+   */
   const changeVm = (instanceId: string, change: (tx: Transaction<Database>) => Promise<unknown>) =>
     db.transaction().execute(async (tx) => {
-      await change(tx);
       const host = await hostOf(tx, instanceId);
       if (host !== null) await nextGeneration(tx, host);
+      await change(tx);
     });
   return {
     async facts(hostId) {
@@ -125,6 +129,8 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
     recordResults: (hostId, results, now) => writeVmResults(db, hostId, results, now),
     async addTask(t, now) {
       await db.transaction().execute(async (tx) => {
+        // The host's row first, as everywhere (changeVm).
+        await nextGeneration(tx, t.hostId);
         await tx
           .insertInto('vm_tasks')
           .values({
@@ -136,7 +142,6 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
             created_at: now,
           })
           .execute();
-        await nextGeneration(tx, t.hostId);
       });
     },
     async pendingTasks(hostIds) {
