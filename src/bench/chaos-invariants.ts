@@ -98,7 +98,8 @@ export async function checkSettled(db: Kysely<Database>): Promise<Violation[]> {
   const migrations = await db
     .selectFrom('migrations')
     .select(['id', 'instance_id'])
-    .where('state', '=', 'running')
+    .select('state')
+    .where('state', 'in', ['running', 'needs-attention'])
     .execute();
   const rollouts = await db
     .selectFrom('rollouts')
@@ -108,7 +109,7 @@ export async function checkSettled(db: Kysely<Database>): Promise<Violation[]> {
   return [
     ...migrations.map((m) => ({
       invariant: 'every migration finished or rolled back',
-      detail: `migration ${m.id} of instance ${m.instance_id} still running`,
+      detail: `migration ${m.id} of instance ${m.instance_id} ${m.state === 'running' ? 'still running' : 'left needing attention (its rollback did not complete)'}`,
     })),
     ...rollouts.map((r) => ({
       invariant: 'every rollout finished or aborted',

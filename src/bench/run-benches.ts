@@ -19,6 +19,7 @@ import { placementOptions } from './placement-options.js';
 import { listsBench } from './list-bench.js';
 import { readsBench } from './reads-bench.js';
 import { nestedVmBench } from './nested-vm-bench.js';
+import { chaosSoakBench } from './chaos-soak-bench.js';
 
 // `npm run bench`: runs each benchmark and writes bench/results.json (all
 // figures, merged with earlier runs of benches not selected now).
@@ -55,6 +56,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   reads: readsBench,
   // Issue 15: real domains with real VFs in the lab (emulation figures).
   nestedVm: nestedVmBench,
+  // Issue 16: churn and faults through two controllers on one PostgreSQL (VFLEET_BENCH_SOAK_MINUTES, default 10).
+  chaosSoak: () => chaosSoakBench(Number(process.env.VFLEET_BENCH_SOAK_MINUTES ?? 10)),
 };
 
 const only = process.argv.slice(2);

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../seeded-random.js';
 import { NUMA_POLICIES } from '../vocabulary.js';
 import { schedule } from './schedule.js';
 import type { CandidateHost, ScheduleRequest } from './types.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFleet(r: () => number): CandidateHost[] {
   const int = (n: number) => Math.floor(r() * n);
@@ -53,7 +43,7 @@ function randomRequest(r: () => number): ScheduleRequest {
 
 describe('schedule with a limit', () => {
   it('answers the same first placements (or the same refusal) as without it, on 2,000 random fleets', () => {
-    const r = rng(20301);
+    const r = seededRandom(20301);
     let placed = 0;
     for (let i = 0; i < 2000; i++) {
       const hosts = randomFleet(r);
