@@ -1,3 +1,4 @@
+import { VfleetError } from '../../core/errors.js';
 import type { Kysely } from 'kysely';
 import type { LiveMigrationStore } from '../../core/fleet/live-migration-store.js';
 import type { LiveMigrationState } from '../../core/migration/live-migration-machine.js';
@@ -40,13 +41,18 @@ export function createLiveMigrationStore(db: Kysely<Database>, tap: EventTap): L
         db,
         tap,
         async (tx, record) => {
-          // The instance row lock makes "one running migration per instance" hold across controllers.
-          await tx
+          // The instance row lock makes "one running migration per instance" hold across
+          // controllers, and a delete (which takes it too) either comes first or waits.
+          const inst = await tx
             .selectFrom('instances')
-            .select('id')
-            .where('id', '=', m.instanceId)
-            .forUpdate()
-            .execute();
+            .leftJoin('instance_vms', 'instance_vms.instance_id', 'instances.id')
+            .select(['instances.name', 'instance_vms.desired'])
+            .where('instances.id', '=', m.instanceId)
+            .forUpdate('instances')
+            .executeTakeFirst();
+          if (inst === undefined) throw new VfleetError('NOT_FOUND', `no instance ${m.instanceId}`);
+          if (inst.desired !== 'running')
+            throw new VfleetError('CONFLICT', `instance ${inst.name} is being deleted`);
           const running = await tx
             .selectFrom('migrations')
             .select('id')

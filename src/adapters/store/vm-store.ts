@@ -1,3 +1,4 @@
+import { VfleetError } from '../../core/errors.js';
 import { type Kysely, type Transaction } from 'kysely';
 import { allocationOf, pinnableCpus } from '../../core/fleet/allocation.js';
 import { allocationRulesColumn, toRule } from './allocation-rules.js';
@@ -114,6 +115,27 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
     },
     requestDelete: (instanceId, now) =>
       changeVm(instanceId, async (tx) => {
+        // Under the instance's lock, as a migration's start takes it: never both at once. A
+        // delete mid-migration would leave the target's VF held for ports that are gone.
+        await tx
+          .selectFrom('instances')
+          .select('id')
+          .where('id', '=', instanceId)
+          .forUpdate()
+          .execute();
+        const moving = await tx
+          .selectFrom('migrations')
+          .innerJoin('instances', 'instances.id', 'migrations.instance_id')
+          .select(['migrations.id', 'instances.name'])
+          .where('migrations.instance_id', '=', instanceId)
+          .where('migrations.state', '=', 'running')
+          .executeTakeFirst();
+        if (moving !== undefined)
+          throw new VfleetError(
+            'CONFLICT',
+            `instance ${moving.name} is migrating (migration ${moving.id}); delete it once the migration has ended`,
+            { migration: moving.id },
+          );
         await tx
           .updateTable('instance_vms')
           .set({ desired: 'absent', updated_at: now })
