@@ -52,7 +52,8 @@ export async function performLiveEffect(
         return await taskAnswer(deps, m, e, limits);
     }
   } catch (err) {
-    if (err instanceof VfleetError) return failed(err);
+    // The store away (MISSING_DEPENDENCY) is no answer: the next pass tries the effect again.
+    if (err instanceof VfleetError && err.code !== 'MISSING_DEPENDENCY') return failed(err);
     throw err;
   }
 }

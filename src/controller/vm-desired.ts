@@ -40,7 +40,8 @@ export async function desiredVms(
       const r = await renderVm(deps, inst, vm);
       domains.push({ instanceId: inst.id, name: r.domain, state: 'running', xml: r.xml, policy });
     } catch (e) {
-      if (!isVfleetError(e)) throw e;
+      // The store away is not the domain's failure: the poll is answered again later.
+      if (!isVfleetError(e) || e.code === 'MISSING_DEPENDENCY') throw e;
       await deps.store.vms.recordResults(
         hostId,
         [

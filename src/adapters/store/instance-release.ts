@@ -3,7 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ReleaseEvents } from '../../core/fleet/claim-store.js';
 import type { Database } from './db-types.js';
 import { withEvents, type EventTap } from './event-store.js';
-import { releaseDevices } from './claimable-devices.js';
+import { releaseDevices, released } from './claimable-devices.js';
+import { nextGeneration } from './host-generation.js';
 import { writeAudit } from './audit-scope.js';
 import { instanceAudit } from './audit-entries.js';
 import { portViews } from './port-views.js';
@@ -87,6 +88,7 @@ export async function releaseIn(
   const gen = (host?.desired_generation ?? 0) + 1;
   await releaseDevices(tx, 'pfs', id, gen);
   await releaseDevices(tx, 'vfs', id, gen);
+  await releaseMigrationHolds(tx, id, host?.id ?? null, gen);
   await tx.deleteFrom('ports').where('instance_id', '=', id).execute();
   if (mode === 'release') await tx.deleteFrom('instances').where('id', '=', id).execute();
   else
@@ -102,4 +104,34 @@ export async function releaseIn(
       .where('id', '=', host.id)
       .execute();
   return true;
+}
+
+/**
+ * VFs still held for the instance's ports by a migration (the source's VF
+ * of a migration done whose cleanup failed, on another host): released with
+ * the ports, dirty until their own host's agent resets them. Left, they
+ * would name ports that are gone and never be offered again.
+ */
+async function releaseMigrationHolds(
+  tx: Transaction<Database>,
+  id: string,
+  own: string | null,
+  ownGen: number,
+): Promise<void> {
+  const ports = tx.selectFrom('ports').select('id').where('instance_id', '=', id);
+  const holds = await tx
+    .selectFrom('vfs')
+    .select('host_id')
+    .where('migration_port', 'in', ports)
+    .execute();
+  // Another host's row after the instance's own, in name order, as multi-host locks go.
+  for (const host of [...new Set(holds.map((h) => h.host_id))].sort()) {
+    const gen = host === own ? ownGen : await nextGeneration(tx, host);
+    await tx
+      .updateTable('vfs')
+      .set({ ...released(gen), migration_port: null })
+      .where('host_id', '=', host)
+      .where('migration_port', 'in', ports)
+      .execute();
+  }
 }

@@ -40,6 +40,20 @@ export function createVmHolds(db: Kysely<Database>): Holds {
           .executeTakeFirst();
         // Reserved, or already allocated once the target's agent applied it: the hold either way.
         if (held !== undefined) return { hostId, pciAddress: held.pci_address };
+        // Under the host's lock, as a claim checks it (the migration's start checked the target
+        // earlier, outside it): a host whose declared state is about to change (a rollout
+        // released it) would recreate the VF under the guest; a cordoned one takes nothing new.
+        const host = await tx
+          .selectFrom('hosts')
+          .select(['applied_generation', 'spec_generation', 'cordoned'])
+          .where('id', '=', hostId)
+          .executeTakeFirstOrThrow();
+        if (host.cordoned) throw new VfleetError('CONFLICT', `host ${hostId} is cordoned`);
+        if (host.applied_generation < host.spec_generation)
+          throw new VfleetError(
+            'CONFLICT',
+            `host ${hostId} has not applied its declared state yet (generation ${String(host.spec_generation)})`,
+          );
         const vf = await tx
           .selectFrom('vfs')
           .select(['id', 'pci_address'])
