@@ -136,13 +136,13 @@ export async function runChaosSoak(o: ChaosSoakOptions): Promise<ChaosReport> {
 
     const vfs = await fleet.db
       .selectFrom('vfs')
-      .select((e) => e.fn.countAll<number>().as('n'))
+      .select((e) => e.fn.countAll<string | number>().as('n'))
       .executeTakeFirst();
     return {
       seed: o.seed,
       durationS: o.durationMs / 1000,
       hosts: o.hosts,
-      vfs: vfs?.n ?? 0,
+      vfs: Number(vfs?.n ?? 0),
       operations: { ...work.ops },
       migrationOutcomes: await countBy(fleet, 'migrations'),
       rolloutOutcomes: await countBy(fleet, 'rollouts'),
