@@ -56,14 +56,29 @@ describe('a rollout that evacuates, through real agents', () => {
       });
       const id = String(patch.rollout);
       let last: RolloutOut | null = null;
+      // While a host is emptied for its update it is cordoned by the rollout (nothing new lands).
+      const cordons = new Set<string>();
       const done = await wait('the rollout to end', async () => {
         const r = (await call('GET', `/v1/rollouts/${id}`)) as unknown as RolloutOut;
         last = r;
+        for (const host of ['hv-a', 'hv-b']) {
+          const x = (await call('GET', `/v1/hosts/${host}`)) as {
+            cordon: { reason: string } | null;
+          };
+          if (x.cordon !== null) cordons.add(`${host}: ${x.cordon.reason}`);
+        }
         return r.state === 'running' ? null : r;
       }).catch((e: unknown) => {
         throw new Error(`${String(e)}; last: ${JSON.stringify(last)}`);
       });
       expect(done.state, JSON.stringify(done)).toBe('done');
+      expect([...cordons].sort()).toEqual([
+        `hv-a: rollout ${id}: emptied for its update`,
+        `hv-b: rollout ${id}: emptied for its update`,
+      ]);
+      // ...and uncordoned once updated.
+      for (const host of ['hv-a', 'hv-b'])
+        expect(((await call('GET', `/v1/hosts/${host}`)) as { cordon: unknown }).cordon).toBeNull();
       expect(done.hosts.map((h) => h.state)).toEqual(['done', 'done']);
       // Off hv-a before hv-a's VFs were recreated, then off hv-b before its turn: back on
       // hv-a, updated first. Newest first:

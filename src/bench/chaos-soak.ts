@@ -219,11 +219,11 @@ async function settle(
   while (Date.now() < end) {
     await tendRollouts();
     const { rows } = await sql<{ n: number }>`
-      select (select count(*) from migrations where state = 'running')
+      select ((select count(*) from migrations where state = 'running')
            + (select count(*) from rollouts where state in ('running', 'paused'))
            + (select count(*) from vfs where dirty)
            + (select count(*) from instances where state = 'reserved')
-           + (select count(*) from instances where id::text = any(${deleted}::text[])) as n`.execute(
+           + (select count(*) from instances where id::text = any(${deleted}::text[])))::int as n`.execute(
       fleet.db,
     );
     if ((rows[0]?.n ?? 1) === 0) return;

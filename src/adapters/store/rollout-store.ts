@@ -1,3 +1,4 @@
+import { cordonForUpdate, uncordonAfterUpdate } from './rollout-cordon.js';
 import type { Kysely, Transaction } from 'kysely';
 import { VfleetError } from '../../core/errors.js';
 import type { DeviceSpec } from '../../core/fleet/model.js';
@@ -218,6 +219,7 @@ export function createRolloutStore(db: Kysely<Database>): RolloutStore {
           .executeTakeFirst();
         if (row === undefined) return null;
         const r = toRollout(row);
+        if (p.state === 'done') await uncordonAfterUpdate(tx, id);
         if (p.audit === 'rollout.resume') {
           // Failed hosts: skipped, or given the gate again from now.
           await tx
@@ -230,6 +232,15 @@ export function createRolloutStore(db: Kysely<Database>): RolloutStore {
             .where('rollout_id', '=', id)
             .where('state', '=', 'failed')
             .execute();
+          if (p.skipFailed === true) {
+            const skipped = await tx
+              .selectFrom('rollout_hosts')
+              .select('host_id')
+              .where('rollout_id', '=', id)
+              .where('state', '=', 'skipped')
+              .execute();
+            for (const s of skipped) await uncordonAfterUpdate(tx, id, s.host_id);
+          }
         }
         if (p.audit !== null)
           await writeAudit(
@@ -256,6 +267,8 @@ async function setHostIn(
   now: string,
 ): Promise<void> {
   const ends = ['done', 'failed', 'skipped'].includes(state);
+  if (state === 'evacuating') await cordonForUpdate(tx, rollout, host, now);
+  if (state === 'done' || state === 'skipped') await uncordonAfterUpdate(tx, rollout, host);
   await tx
     .updateTable('rollout_hosts')
     .set({
@@ -342,6 +355,7 @@ async function abortRollout(
       .returningAll()
       .executeTakeFirstOrThrow();
     const out = toRollout(ended);
+    await uncordonAfterUpdate(tx, id);
     await writeAudit(
       tx,
       [
