@@ -139,3 +139,28 @@ export async function basicCatalog(h: FleetApi, numVfs = 4, tenant = 'acme'): Pr
     if (r.status !== 201) throw new Error(`${m} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
   }
 }
+
+/**
+ * basicCatalog, two simulated hosts node-a and node-b (one PF of 2 VFs
+ * each), and instance web with one VF port: where it landed, its port,
+ * and the other host.
+ */
+export async function twoHostsOneInstance(h: FleetApi) {
+  await basicCatalog(h, 2);
+  await joinHost(h, { name: 'node-a', pfs: 1, vfsPerPf: 2 }, 0x10);
+  await joinHost(h, { name: 'node-b', pfs: 1, vfsPerPf: 2 }, 0x20);
+  const r = await h.call('POST', '/v1/instances', h.admin, {
+    name: 'web',
+    vcpus: 1,
+    memoryMb: 64,
+    tenant: 'acme',
+    hostLabels: {},
+    ports: [{ network: 'blue' }],
+  });
+  if (r.status !== 201) throw new Error(`instance: ${r.status} ${JSON.stringify(r.body)}`);
+  return {
+    id: String(r.body.id),
+    port: String((r.body.ports as { id: string }[])[0]?.id),
+    other: r.body.host === 'node-a' ? 'node-b' : 'node-a',
+  };
+}

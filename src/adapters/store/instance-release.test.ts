@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../bench/chaos-invariants.js';
 import { startHarness } from '../../testing/controller-harness.js';
-import { basicCatalog, joinHost } from '../../testing/fleet-sim.js';
+import { twoHostsOneInstance } from '../../testing/fleet-sim.js';
 import { stopPgCluster, STORE_KINDS } from '../../testing/store-targets.js';
 
 afterAll(stopPgCluster);
@@ -11,20 +11,7 @@ describe.each(STORE_KINDS)('releasing an instance, on %s', (kind) => {
   it('also gives back a VF another host still holds for its port (a migration whose cleanup failed)', async () => {
     const h = await startHarness(kind);
     try {
-      await basicCatalog(h, 2);
-      await joinHost(h, { name: 'node-a', pfs: 1, vfsPerPf: 2 }, 0x10);
-      await joinHost(h, { name: 'node-b', pfs: 1, vfsPerPf: 2 }, 0x20);
-      const r = await h.call('POST', '/v1/instances', h.admin, {
-        name: 'web',
-        vcpus: 1,
-        memoryMb: 64,
-        tenant: 'acme',
-        hostLabels: {},
-        ports: [{ network: 'blue' }],
-      });
-      expect(r.status).toBe(201);
-      const port = String((r.body.ports as { id: string }[])[0]?.id);
-      const other = r.body.host === 'node-a' ? 'node-b' : 'node-a';
+      const { id, port, other } = await twoHostsOneInstance(h);
       // What a done migration whose release-source-vf failed leaves: the old VF held for the port.
       await sql`update vfs set state = 'allocated', migration_port = ${port}
         where host_id = ${other} and vf_index = 0`.execute(h.store.db);
@@ -34,9 +21,7 @@ describe.each(STORE_KINDS)('releasing an instance, on %s', (kind) => {
         .where('id', '=', other)
         .executeTakeFirstOrThrow();
 
-      expect((await h.call('DELETE', `/v1/instances/${String(r.body.id)}`, h.admin)).status).toBe(
-        204,
-      );
+      expect((await h.call('DELETE', `/v1/instances/${id}`, h.admin)).status).toBe(204);
       const vf = await h.store.db
         .selectFrom('vfs')
         .select(['state', 'dirty', 'port_id', 'migration_port', 'pending_generation'])

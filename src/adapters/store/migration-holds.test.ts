@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../../testing/controller-harness.js';
-import { basicCatalog, joinHost } from '../../testing/fleet-sim.js';
+import { twoHostsOneInstance } from '../../testing/fleet-sim.js';
 import { stopPgCluster, STORE_KINDS } from '../../testing/store-targets.js';
 
 afterAll(stopPgCluster);
@@ -10,19 +10,7 @@ describe.each(STORE_KINDS)("a migration's VF hold on its target, on %s", (kind) 
   it('is refused while the target has a declared change to apply, or is cordoned, as a claim is', async () => {
     const h = await startHarness(kind);
     try {
-      await basicCatalog(h, 2);
-      await joinHost(h, { name: 'node-a', pfs: 1, vfsPerPf: 2 }, 0x10);
-      await joinHost(h, { name: 'node-b', pfs: 1, vfsPerPf: 2 }, 0x20);
-      const r = await h.call('POST', '/v1/instances', h.admin, {
-        name: 'web',
-        vcpus: 1,
-        memoryMb: 64,
-        tenant: 'acme',
-        hostLabels: {},
-        ports: [{ network: 'blue' }],
-      });
-      const port = String((r.body.ports as { id: string }[])[0]?.id);
-      const target = r.body.host === 'node-a' ? 'node-b' : 'node-a';
+      const { port, other: target } = await twoHostsOneInstance(h);
       // A rollout released the target: its new declared state is not applied yet.
       await sql`update hosts set desired_generation = desired_generation + 1,
         spec_generation = desired_generation + 1 where id = ${target}`.execute(h.store.db);
