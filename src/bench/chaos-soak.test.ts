@@ -36,7 +36,6 @@ describe('chaos soak (shortened)', () => {
       expect(r.operations[op], op).toBeGreaterThan(0);
     for (const f of ['controllerKills', 'agentStops', 'pgTerminations'])
       expect(r.faults[f], f).toBeGreaterThan(0);
-    expect(r.requests.unavailable).toBeGreaterThan(0);
     expect(r.instancesAtEnd).toBeGreaterThan(0);
   }, 600_000);
 });
