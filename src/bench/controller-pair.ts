@@ -45,9 +45,10 @@ export async function startControllerPair(
   const ended: string[] = [];
   const printed = (p: VfleetProcess) => `${p.stdout()}${p.stderr()}`;
   const kill = async (i: number) => {
-    const p = slots[i]?.proc;
-    if (p == null) return;
-    (slots[i] ?? { proc: null }).proc = null;
+    const s = slots[i];
+    const p = s?.proc;
+    if (s === undefined || p == null) return;
+    s.proc = null;
     await p.stop('SIGKILL');
     ended.push(printed(p));
   };
