@@ -117,24 +117,24 @@ export function createVmStore(db: Kysely<Database>, tap: EventTap): VmStore {
       changeVm(instanceId, async (tx) => {
         // Under the instance's lock, as a migration's start takes it: never both at once. A
         // delete mid-migration would leave the target's VF held for ports that are gone.
-        await tx
-          .selectFrom('instances')
-          .select('id')
-          .where('id', '=', instanceId)
-          .forUpdate()
-          .execute();
+        // One statement: the lock (on the instance's row alone), and the migration running now.
         const moving = await tx
-          .selectFrom('migrations')
-          .innerJoin('instances', 'instances.id', 'migrations.instance_id')
+          .selectFrom('instances')
+          .leftJoin('migrations', (j) =>
+            j
+              .onRef('migrations.instance_id', '=', 'instances.id')
+              .on('migrations.state', '=', 'running'),
+          )
           .select(['migrations.id', 'instances.name'])
-          .where('migrations.instance_id', '=', instanceId)
-          .where('migrations.state', '=', 'running')
+          .where('instances.id', '=', instanceId)
+          .forUpdate('instances')
           .executeTakeFirst();
-        if (moving !== undefined)
+        const migration = moving?.id ?? null;
+        if (moving !== undefined && migration !== null)
           throw new VfleetError(
             'CONFLICT',
-            `instance ${moving.name} is migrating (migration ${moving.id}); delete it once the migration has ended`,
-            { migration: moving.id },
+            `instance ${moving.name} is migrating (migration ${migration}); delete it once the migration has ended`,
+            { migration },
           );
         await tx
           .updateTable('instance_vms')
