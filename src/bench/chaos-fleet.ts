@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../adapters/store/db-types.js';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
 import { runHostAgent } from '../agent/host-agent.js';
@@ -14,6 +13,7 @@ import type { FleetApi } from '../testing/fleet-sim.js';
 import type { PgCluster } from '../testing/pg-cluster.js';
 import { createSimulatedKernelFs } from '../testing/simulated-kernel-fs.js';
 import { imageStoreOn, libvirtUri } from '../testing/vm-fleet.js';
+import { invariantReader } from './chaos-invariants.js';
 import { startControllerPair, type ControllerPair } from './controller-pair.js';
 
 /**
@@ -69,13 +69,7 @@ interface AgentSlot {
 export async function startChaosFleet(o: ChaosFleetOptions): Promise<ChaosFleet> {
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-chaos-'));
   const databaseUrl = await o.cluster.createDatabase(`chaos_${String(Date.now())}`);
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: 2,
-    application_name: 'vfleet-soak',
-  });
-  pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = invariantReader(databaseUrl);
   let pair: ControllerPair | null = null;
   const logs: string[] = [];
   const agents = new Map<string, AgentSlot>();

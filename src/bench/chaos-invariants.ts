@@ -1,5 +1,16 @@
-import { sql, type Kysely } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import type { Database } from '../adapters/store/db-types.js';
+
+/**
+ * The soak's own connection to the fleet's database, where the invariants
+ * are read (application_name vfleet-soak: the faults never end it).
+ */
+export function invariantReader(url: string): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'vfleet-soak' });
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
 
 /** One broken invariant of the fleet, as the chaos soak reports it. */
 export interface Violation {

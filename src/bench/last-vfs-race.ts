@@ -1,13 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
-import type { Database } from '../adapters/store/db-types.js';
 import type { Json } from '../testing/controller-harness.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import type { PgCluster } from '../testing/pg-cluster.js';
-import { checkInvariants, type Violation } from './chaos-invariants.js';
+import { checkInvariants, invariantReader, type Violation } from './chaos-invariants.js';
 import { startControllerPair } from './controller-pair.js';
 
 export interface LastVfsRaceOptions {
@@ -54,8 +51,7 @@ export async function lastVfsRace(o: LastVfsRaceOptions): Promise<LastVfsRaceRep
   const dir = await mkdtemp(join(tmpdir(), 'vfleet-race-'));
   const databaseUrl = await o.cluster.createDatabase(`race_${String(Date.now())}`);
   const pair = await startControllerPair(databaseUrl, dir);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = invariantReader(databaseUrl);
   try {
     const [a, b] = pair.apis;
     await basicCatalog(a, o.vfsPerPf);
