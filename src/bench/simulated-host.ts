@@ -1,5 +1,6 @@
 import type { DesiredState } from '../core/fleet/desired-host-state.js';
 import type { HostInventory, Pf, Vf } from '../core/inventory.js';
+import { NO_VDPA } from '../core/inventory.js';
 import type { ApplyReport } from '../core/plan/apply-report.js';
 import { computeHostPlan, resolveVfDriver } from '../core/plan/compute-plan.js';
 import { formatPciAddress, parsePciAddress, vfAddress } from '../core/pci-address.js';
@@ -60,10 +61,20 @@ export function simulatedInventory(s: SimulatedHostShape): HostInventory {
       localCpuList: [],
       iommuGroup: 10 + i,
       master: null,
+      eswitchMode: null,
+      hwTcOffload: null,
       vfs: [],
     };
   });
-  return { hostname: s.name, kernel: '6.1.0-sim', pfs, otherNics: [], warnings: [] };
+  return {
+    hostname: s.name,
+    kernel: '6.1.0-sim',
+    pfs,
+    otherNics: [],
+    nonPciPfs: [],
+    vdpa: NO_VDPA,
+    warnings: [],
+  };
 }
 
 function freshVf(pf: Pf, index: number): Vf {
@@ -90,6 +101,8 @@ function freshVf(pf: Pf, index: number): Vf {
     iommuGroup: 1000 + index,
     numaNode: pf.numaNode,
     master: null,
+    representor: null,
+    vdpa: null,
   };
 }
 

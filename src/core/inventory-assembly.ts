@@ -1,5 +1,6 @@
 import type { HostFacts, PciFunctionFacts, VfLinkFacts } from './host-facts.js';
 import type { HostInventory, OtherNic, Pf, Vf } from './inventory.js';
+import { assembleNonPciPfs, assembleVdpa, switchView, vdpaOfVf } from './switchdev-assembly.js';
 import { KERNEL_VF_DRIVER_BY_PF_DRIVER, VFIO_DRIVER } from './vocabulary.js';
 import type { VfDriverKind } from './vocabulary.js';
 import {
@@ -16,16 +17,29 @@ const KERNEL_VF_DRIVERS = new Set(Object.values(KERNEL_VF_DRIVER_BY_PF_DRIVER));
 export function assembleInventory(facts: HostFacts): HostInventory {
   const byAddress = new Map(facts.functions.map((f) => [f.pciAddress, f]));
   const warnings = [...facts.warnings];
-  const pfs = facts.functions
+  const bare = facts.functions
     .filter((f) => f.sriov !== null && f.physfn === null)
     .sort((a, b) => comparePciAddress(a.pciAddress, b.pciAddress))
     .map((f) => assemblePf(f, facts, byAddress, warnings));
+  const vdpa = assembleVdpa(facts, bare);
+  const pfs = bare.map((pf) => ({
+    ...pf,
+    vfs: pf.vfs.map((v) => ({ ...v, vdpa: vdpaOfVf(vdpa, v.pciAddress) })),
+  }));
   const claimed = new Set(pfs.flatMap((pf) => [pf.pciAddress, ...pf.vfs.map((v) => v.pciAddress)]));
   const otherNics = facts.functions
     .filter((f) => !claimed.has(f.pciAddress) && f.physfn === null)
     .sort((a, b) => comparePciAddress(a.pciAddress, b.pciAddress))
     .map((f) => otherNic(f, facts));
-  return { hostname: facts.hostname, kernel: facts.kernel, pfs, otherNics, warnings };
+  return {
+    hostname: facts.hostname,
+    kernel: facts.kernel,
+    pfs,
+    otherNics,
+    nonPciPfs: assembleNonPciPfs(facts),
+    vdpa,
+    warnings,
+  };
 }
 
 const names = (f: PciFunctionFacts, facts: HostFacts) => ({
@@ -47,6 +61,7 @@ function assemblePf(
   const netdev = ifname === null ? undefined : facts.netdevs.get(ifname);
   const vfLinks = ifname === null ? [] : (facts.vfLinks.get(ifname) ?? []);
   const numVfs = sriov?.numVfs ?? 0;
+  const view = switchView(facts, `pci/${f.pciAddress}`, ifname);
   const vfs: Vf[] = [];
   for (let index = 0; index < numVfs; index++) {
     const address = vfAddressOf(f, index);
@@ -56,7 +71,10 @@ function assemblePf(
       );
       continue;
     }
-    vfs.push(assembleVf(index, address, byAddress.get(address), vfLinks, facts));
+    vfs.push({
+      ...assembleVf(index, address, byAddress.get(address), vfLinks, facts),
+      representor: view.representors.get(index) ?? null,
+    });
   }
   return {
     pciAddress: f.pciAddress,
@@ -80,6 +98,8 @@ function assemblePf(
     localCpuList: f.localCpus === null ? [] : (parseCpuList(f.localCpus) ?? []),
     iommuGroup: f.iommuGroup,
     master: netdev?.master ?? null,
+    eswitchMode: view.eswitchMode,
+    hwTcOffload: view.hwTcOffload,
     vfs,
   };
 }
@@ -133,6 +153,8 @@ function assembleVf(
     iommuGroup: f?.iommuGroup ?? null,
     numaNode: f?.numaNode ?? null,
     master: nd?.master ?? null,
+    representor: null,
+    vdpa: null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { EswitchMode } from './host-facts.js';
 import type { VfDriverKind, VfLinkState, VlanProtocol } from './vocabulary.js';
 
 /**
@@ -11,6 +12,14 @@ export interface HostInventory {
   readonly pfs: readonly Pf[];
   /** Network PCI functions that are neither an SR-IOV PF nor one of its VFs. */
   readonly otherNics: readonly OtherNic[];
+  /**
+   * Netdevs with VFs that are not PCI functions (netdevsim; some vendor
+   * drivers): reported with their VF settings and eswitch, never treated as
+   * PCI PFs (no VF address, no driver binding, no vfio).
+   */
+  readonly nonPciPfs: readonly NonPciPf[];
+  /** vDPA management devices and devices (`vdpa mgmtdev show`, `vdpa dev show`). */
+  readonly vdpa: VdpaInventory;
   /** Host files that exist but could not be understood (value reported as null). */
   readonly warnings: readonly string[];
 }
@@ -49,6 +58,10 @@ export interface Pf extends PciIds {
   readonly iommuGroup: number | null;
   /** Bridge or bond the PF netdev is enslaved to. */
   readonly master: string | null;
+  /** devlink eswitch mode; null when the driver has no eswitch or devlink was not asked. */
+  readonly eswitchMode: EswitchMode | null;
+  /** `hw-tc-offload` of the PF netdev (the uplink), read in switchdev mode only. */
+  readonly hwTcOffload: boolean | null;
   readonly vfs: readonly Vf[];
 }
 
@@ -78,6 +91,79 @@ export interface Vf {
   readonly numaNode: number | null;
   /** The VF netdev's master (bridge, bond) when enslaved. */
   readonly master: string | null;
+  /** The VF's representor netdev (switchdev mode): where OVS plugs the VF. */
+  readonly representor: string | null;
+  /** The vDPA device made on this VF, when there is one. */
+  readonly vdpa: VfVdpa | null;
+}
+
+export interface VfVdpa {
+  readonly name: string;
+  /** `/dev/vhost-vdpa-N` while bound to vhost_vdpa: what libvirt's `<interface type='vdpa'>` opens. */
+  readonly charDev: string | null;
+  readonly driver: string | null;
+  readonly mac: string | null;
+}
+
+export interface NonPciPf {
+  /** devlink-style handle of the parent device, `netdevsim/netdevsim10`. */
+  readonly device: string;
+  readonly ifname: string;
+  readonly driver: string | null;
+  readonly numVfs: number;
+  readonly mac: string | null;
+  readonly linkState: string | null;
+  readonly adminUp: boolean | null;
+  readonly switchId: string | null;
+  readonly eswitchMode: EswitchMode | null;
+  readonly hwTcOffload: boolean | null;
+  readonly vfs: readonly NonPciVf[];
+}
+
+export interface NonPciVf {
+  readonly index: number;
+  readonly mac: string | null;
+  readonly vlan: number;
+  readonly qos: number;
+  readonly vlanProto: VlanProtocol;
+  readonly spoofchk: boolean | null;
+  readonly trust: boolean | null;
+  readonly linkState: VfLinkState | null;
+  readonly minTxRate: number;
+  readonly maxTxRate: number;
+  readonly representor: string | null;
+}
+
+export interface VdpaInventory {
+  readonly mgmtdevs: readonly VdpaMgmtdev[];
+  readonly devices: readonly VdpaDevice[];
+}
+
+export interface VdpaMgmtdev {
+  /** `pci/0000:08:00.2`, or a bare name (`vdpasim_net`) off PCI. */
+  readonly name: string;
+  /** The PCI function behind it, and that function's PF when it is a VF. */
+  readonly pciAddress: string | null;
+  readonly pf: string | null;
+  readonly vfIndex: number | null;
+  readonly classes: readonly string[];
+  readonly maxVqs: number | null;
+  readonly features: readonly string[];
+}
+
+export interface VdpaDevice {
+  readonly name: string;
+  readonly mgmtdev: string;
+  readonly pciAddress: string | null;
+  readonly pf: string | null;
+  readonly vfIndex: number | null;
+  readonly type: string | null;
+  readonly mac: string | null;
+  readonly mtu: number | null;
+  readonly maxVqs: number | null;
+  readonly maxVqSize: number | null;
+  readonly driver: string | null;
+  readonly charDev: string | null;
 }
 
 export interface OtherNic {
@@ -90,3 +176,6 @@ export interface OtherNic {
   readonly ifname: string | null;
   readonly numaNode: number | null;
 }
+
+/** A host without vDPA. */
+export const NO_VDPA: VdpaInventory = { mgmtdevs: [], devices: [] };

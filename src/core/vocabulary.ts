@@ -51,6 +51,13 @@ export const KERNEL_VF_DRIVER_BY_PF_DRIVER: Readonly<Record<string, string>> = {
   be2net: 'be2net',
 };
 
+/**
+ * PF drivers known to register no devlink eswitch: the scan does not ask
+ * devlink about their PFs (a process per PF per scan for nothing). Any other
+ * driver is asked, so a new switchdev-capable driver is seen without a change here.
+ */
+export const NO_ESWITCH_DRIVERS: ReadonlySet<string> = new Set(['igb', 'ixgbe', 'i40e', 'be2net']);
+
 /** Doctor finding severities, ordered from worst to best; the table groups and sorts by this order. */
 export const FINDING_SEVERITIES = ['error', 'warning', 'info', 'ok'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];

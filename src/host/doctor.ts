@@ -2,6 +2,7 @@ import type { DoctorInput, MasterInfo } from '../core/doctor/input.js';
 import { detectVirtualisation, parseCpuVendor, parseOsFamily } from '../core/doctor/host-text.js';
 import { toVfleetError } from '../core/errors.js';
 import type { HostInventory } from '../core/inventory.js';
+import { NO_VDPA } from '../core/inventory.js';
 import type { HostFs } from '../core/ports.js';
 import type { HostIo } from './host-io.js';
 import { readKernelLog } from './kernel-log.js';
@@ -58,6 +59,8 @@ async function scan(io: HostIo, given: HostInventory | undefined) {
       kernel: null,
       pfs: [],
       otherNics: [],
+      nonPciPfs: [],
+      vdpa: NO_VDPA,
       warnings: [],
     };
     return { inventory: empty, problem: `${err.message} (${err.code})` };

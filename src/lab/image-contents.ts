@@ -32,6 +32,20 @@ export const BOOT_MODULES = [
 ] as const;
 /** In the image for the kernel to load on demand (VLANs, macvtap, bridges). */
 export const EXTRA_MODULES = ['8021q', 'macvlan', 'macvtap', 'bridge', 'veth', 'dummy'] as const;
+/**
+ * Also on demand, where the kernel has them (vDPA needs 6.12 on Debian): the
+ * simulators built for the lab (sim-modules.ts), the vDPA bus drivers, and
+ * what OVS-style TC offload on representors uses.
+ */
+export const SIM_GUEST_MODULES = [
+  'netdevsim',
+  'vdpa_sim_net',
+  'vhost_vdpa',
+  'virtio_vdpa',
+  'sch_ingress',
+  'cls_flower',
+  'act_mirred',
+] as const;
 
 export interface GuestFile {
   readonly host: string;
@@ -45,6 +59,11 @@ function guestPrograms(nodePath: string): readonly GuestFile[] {
     // dash as /bin/sh: it looks commands up on PATH, so `ip` is iproute2's.
     { host: '/bin/dash', guest: '/usr/bin/sh' },
     { host: '/usr/sbin/ip', guest: '/usr/sbin/ip' },
+    // iproute2's eswitch and vDPA tools, and ethtool (hw-tc-offload), as on a host.
+    { host: '/usr/sbin/devlink', guest: '/usr/sbin/devlink' },
+    { host: '/usr/sbin/vdpa', guest: '/usr/sbin/vdpa' },
+    { host: '/usr/sbin/tc', guest: '/usr/sbin/tc' },
+    { host: '/usr/sbin/ethtool', guest: '/usr/sbin/ethtool' },
     { host: nodePath, guest: GUEST_NODE },
     // Static: a guest with libvirt indexes the host's libraries beside its own.
     { host: '/sbin/ldconfig', guest: '/usr/sbin/ldconfig' },
@@ -52,7 +71,7 @@ function guestPrograms(nodePath: string): readonly GuestFile[] {
 }
 
 /** Busybox applets the image must not link: real programs stand in their place. */
-const NOT_FROM_BUSYBOX = new Set(['busybox', 'sh', 'ip', 'linuxrc']);
+const NOT_FROM_BUSYBOX = new Set(['busybox', 'sh', 'ip', 'tc', 'linuxrc']);
 
 /** dist/ files of the guest agent; it imports nothing else. */
 export const AGENT_FILES = [

@@ -11,7 +11,13 @@ export interface KernelPackage {
   readonly deb: string;
 }
 
-const META_PACKAGE = 'linux-image-amd64';
+/**
+ * Metapackages naming the guest kernel, first known wins. Debian 12's default
+ * 6.1 has no vDPA core at all; its 6.12 (a bookworm package of its own) has
+ * the vDPA core and `vhost_vdpa`, so the lab's simulators can be built for it
+ * (sim-modules.ts). Where 6.12 is the default (Debian 13), the second answers.
+ */
+const META_PACKAGES = ['linux-image-6.12-amd64', 'linux-image-amd64'] as const;
 
 /** The release the distribution's `linux-image-amd64` currently points at. */
 export function releaseFromDepends(aptCacheDepends: string): string | null {
@@ -20,13 +26,17 @@ export function releaseFromDepends(aptCacheDepends: string): string | null {
 }
 
 async function candidateRelease(deps: LabDeps): Promise<string | null> {
-  try {
-    const r = await deps.runner.run('apt-cache', ['depends', META_PACKAGE], { timeoutMs: 60_000 });
-    return r.exitCode === 0 ? releaseFromDepends(r.stdout) : null;
-  } catch (e) {
-    if (e instanceof VfleetError && e.code === 'MISSING_DEPENDENCY') return null;
-    throw e;
+  for (const meta of META_PACKAGES) {
+    try {
+      const r = await deps.runner.run('apt-cache', ['depends', meta], { timeoutMs: 60_000 });
+      const release = r.exitCode === 0 ? releaseFromDepends(r.stdout) : null;
+      if (release !== null) return release;
+    } catch (e) {
+      if (e instanceof VfleetError && e.code === 'MISSING_DEPENDENCY') return null;
+      throw e;
+    }
   }
+  return null;
 }
 
 const debIn = async (dir: string) =>
@@ -49,8 +59,8 @@ export async function ensureKernelPackage(deps: LabDeps): Promise<KernelPackage>
     }
     throw new VfleetError(
       'MISSING_DEPENDENCY',
-      `apt knows no ${META_PACKAGE}: run "apt-get update" on this Debian host, then "vfleet lab build"`,
-      { package: META_PACKAGE },
+      `apt knows none of ${META_PACKAGES.join(', ')}: run "apt-get update" on this Debian host, then "vfleet lab build"`,
+      { packages: META_PACKAGES },
     );
   }
   const dir = join(root, release);

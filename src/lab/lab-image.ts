@@ -23,6 +23,7 @@ import {
   AGENT_FILES,
   BOOT_MODULES,
   EXTRA_MODULES,
+  SIM_GUEST_MODULES,
   guestBinaries,
   guestTextFiles,
   imageTree,
@@ -32,6 +33,7 @@ import { ensureHostTools } from './host-tools.js';
 import type { KernelPackage } from './kernel-package.js';
 import { ensureKernelPackage } from './kernel-package.js';
 import { selectModules } from './kernel-modules.js';
+import { ensureSimModules, kernelModuleNames } from './sim-modules.js';
 import type { LabDeps } from './lab-deps.js';
 import { labDir } from './lab-deps.js';
 import { pathExists } from './path-exists.js';
@@ -40,7 +42,7 @@ import { pathExists } from './path-exists.js';
  * Bump whenever the code that lays out the image changes (image-contents.ts,
  * image-tree.ts, cpio.ts, this file): the key sees inputs, not this code.
  */
-const IMAGE_FORMAT = 2;
+const IMAGE_FORMAT = 3;
 
 export interface LabImage {
   readonly key: string;
@@ -63,7 +65,7 @@ async function imageKey(
     release: kernel.release,
     deb: kernel.deb.slice(kernel.deb.lastIndexOf('/') + 1),
   });
-  add([BOOT_MODULES, EXTRA_MODULES]);
+  add([BOOT_MODULES, EXTRA_MODULES, SIM_GUEST_MODULES]);
   // Programs by size and time (hashing node's 100 MB each time costs more than it saves).
   for (const b of bins) {
     const s = await stat(b.host);
@@ -74,23 +76,42 @@ async function imageKey(
   return h.digest('hex').slice(0, 16);
 }
 
-/** Unpacks the kernel package, picks the modules the guest needs and runs depmod over just those. */
+/**
+ * Unpacks the kernel package, adds the simulators built for it (sim-modules.ts),
+ * picks the modules the guest needs and runs depmod over just those. Modules
+ * are stored uncompressed: busybox's modprobe and insmod in the guest (and in
+ * nested guests) need not know the kernel's compression.
+ */
 async function stageKernel(deps: LabDeps, kernel: KernelPackage, work: string) {
   const root = join(work, 'root');
   await runChecked(deps.runner, 'dpkg-deb', ['-x', kernel.deb, root], 10 * 60_000);
-  await runChecked(deps.runner, 'depmod', ['-b', root, kernel.release], 5 * 60_000);
   const from = join(root, 'lib', 'modules', kernel.release);
   const read = (f: string) => readFile(join(from, f), 'utf8');
+  await runChecked(deps.runner, 'depmod', ['-b', root, kernel.release], 5 * 60_000);
+  const sims = await ensureSimModules(
+    deps,
+    kernel,
+    kernelModuleNames(await read('modules.dep'), await read('modules.builtin')),
+  );
+  if (sims.modules.length > 0) {
+    const extra = join(from, 'updates', 'vfleet-lab');
+    await mkdir(extra, { recursive: true });
+    for (const m of sims.modules) await copyFile(join(sims.dir, `${m}.ko`), join(extra, `${m}.ko`));
+    await runChecked(deps.runner, 'depmod', ['-b', root, kernel.release], 5 * 60_000);
+  }
+  const present = kernelModuleNames(await read('modules.dep'), await read('modules.builtin'));
   const sel = selectModules(
-    [...BOOT_MODULES, ...EXTRA_MODULES],
+    [...BOOT_MODULES, ...EXTRA_MODULES, ...SIM_GUEST_MODULES.filter((m) => present.has(m))],
     await read('modules.dep'),
     await read('modules.builtin'),
   );
   const stage = join(work, 'stage');
   const modulesDir = join(stage, 'lib', 'modules', kernel.release);
   for (const f of [...sel.files, 'modules.builtin', 'modules.builtin.modinfo', 'modules.order']) {
-    await mkdir(dirname(join(modulesDir, f)), { recursive: true });
-    await copyFile(join(from, f), join(modulesDir, f));
+    const dest = join(modulesDir, f);
+    await mkdir(dirname(dest), { recursive: true });
+    await copyFile(join(from, f), dest);
+    if (f.endsWith('.ko.xz')) await runChecked(deps.runner, 'xz', ['-d', dest], 60_000);
   }
   await runChecked(deps.runner, 'depmod', ['-b', stage, kernel.release], 60_000);
   return { modulesDir, vmlinuz: join(root, 'boot', `vmlinuz-${kernel.release}`) };

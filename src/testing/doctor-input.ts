@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoctorInput } from '../core/doctor/input.js';
 import type { HostInventory, Pf, Vf } from '../core/inventory.js';
+import { NO_VDPA } from '../core/inventory.js';
 import { LAB_CAPTURE_DIR } from './fixture-from-capture.js';
 import { pf, vf } from './inventory-builders.js';
 
@@ -31,6 +32,8 @@ export const makeInventory = (pfs: readonly Pf[]): HostInventory => ({
   kernel: '6.1.0',
   pfs,
   otherNics: [],
+  nonPciPfs: [],
+  vdpa: NO_VDPA,
   warnings: [],
 });
 

@@ -1,4 +1,5 @@
 import type { HostInventory, Pf, Vf } from '../core/inventory.js';
+import { NO_VDPA } from '../core/inventory.js';
 import { formatPciAddress, parsePciAddress, vfAddress } from '../core/pci-address.js';
 
 /** Hand-built inventories for pure tests (plan, safety): igb-like defaults, override what matters. */
@@ -27,6 +28,8 @@ export function vf(pfAddress: string, index: number, over: Partial<Vf> = {}): Vf
     iommuGroup: 30 + index,
     numaNode: null,
     master: null,
+    representor: null,
+    vdpa: null,
     ...over,
   };
 }
@@ -57,11 +60,22 @@ export function pf(pciAddress: string, over: Partial<Pf> & { vfCount?: number } 
     localCpuList: [0, 1],
     iommuGroup: 6,
     master: null,
+    eswitchMode: null,
+    hwTcOffload: null,
     ...rest,
     vfs,
   };
 }
 
 export function inventory(pfs: readonly Pf[], over: Partial<HostInventory> = {}): HostInventory {
-  return { hostname: 'test', kernel: '6.1.0', pfs, otherNics: [], warnings: [], ...over };
+  return {
+    hostname: 'test',
+    kernel: '6.1.0',
+    pfs,
+    otherNics: [],
+    nonPciPfs: [],
+    vdpa: NO_VDPA,
+    warnings: [],
+    ...over,
+  };
 }

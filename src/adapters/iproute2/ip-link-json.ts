@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { VfLinkFacts } from '../../core/host-facts.js';
+import type { LinkPortFacts, VfLinkFacts } from '../../core/host-facts.js';
 import { VfleetError } from '../../core/errors.js';
 
 /**
@@ -32,18 +32,43 @@ const vfInfo = z.looseObject({
 
 const link = z.looseObject({
   ifname: z.string(),
+  address: z.string().optional(),
+  operstate: z.string().optional(),
+  flags: z.array(z.string()).optional(),
+  parentbus: z.string().optional(),
+  parentdev: z.string().optional(),
+  phys_switch_id: z.string().optional(),
+  phys_port_name: z.string().optional(),
   vfinfo_list: z.array(vfInfo).optional(),
 });
 
 const links = z.array(link);
 
-export function parseIpLinkJson(stdout: string): Map<string, VfLinkFacts[]> {
+export interface IpLinks {
+  /** PF netdev -> its VFs as the PF reports them. */
+  readonly vfLinks: Map<string, VfLinkFacts[]>;
+  readonly ports: LinkPortFacts[];
+}
+
+export function parseIpLinks(stdout: string): IpLinks {
   const data = parseIpJson(stdout, links, '`ip -j -d link show`', ' (iproute2 too old?)');
-  const out = new Map<string, VfLinkFacts[]>();
+  const vfLinks = new Map<string, VfLinkFacts[]>();
   for (const l of data) {
-    if (l.vfinfo_list && l.vfinfo_list.length > 0) out.set(l.ifname, l.vfinfo_list.map(toVfFacts));
+    if (l.vfinfo_list && l.vfinfo_list.length > 0)
+      vfLinks.set(l.ifname, l.vfinfo_list.map(toVfFacts));
   }
-  return out;
+  const ports = data.map((l): LinkPortFacts => ({
+    ifname: l.ifname,
+    parentBus: l.parentbus ?? null,
+    parentDev: l.parentdev ?? null,
+    switchId: l.phys_switch_id ?? null,
+    portName: l.phys_port_name ?? null,
+    hasVfInfo: l.vfinfo_list !== undefined,
+    mac: l.address?.toLowerCase() ?? null,
+    operstate: l.operstate?.toLowerCase() ?? null,
+    adminUp: l.flags === undefined ? null : l.flags.includes('UP'),
+  }));
+  return { vfLinks, ports };
 }
 
 function toVfFacts(v: z.infer<typeof vfInfo>): VfLinkFacts {
