@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isMulticastMac, normalizeMac } from './mac-address.js';
 import { normalizePciAddress } from './pci-address.js';
 import { parseInput } from './validation.js';
-import { VF_LINK_STATES, VLAN_PROTOCOLS } from './vocabulary.js';
+import { ESWITCH_MODES, VF_LINK_STATES, VLAN_PROTOCOLS } from './vocabulary.js';
 
 /**
  * The host's declared SR-IOV state (`vfleet host plan|apply -f state.yaml`),
@@ -69,10 +69,18 @@ export const vfSettingsSchema = z
   })
   .strict();
 
+/**
+ * A vDPA device on the VF (made on its management device `pci/<VF>` and
+ * bound to vhost_vdpa, for `<interface type='vdpa'>`). `mac` is the virtio
+ * device's MAC; not given, the driver picks one.
+ */
+export const vfVdpaSchema = z.object({ mac: mac.optional() }).strict();
+
 const vfEntrySchema = vfSettingsSchema
   .extend({
     index: int(0, 4095, 'VF index must be 0 to 4095').optional(),
     range: vfRange.optional(),
+    vdpa: vfVdpaSchema.optional(),
   })
   .strict()
   .superRefine((vf, ctx) => {
@@ -88,6 +96,13 @@ const vfEntrySchema = vfSettingsSchema
         code: 'custom',
         path: ['mac'],
         message: 'a MAC cannot be shared by a range of VFs',
+      });
+    }
+    if (vf.range && vf.range.first !== vf.range.last && vf.vdpa?.mac !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vdpa', 'mac'],
+        message: 'a vDPA MAC cannot be shared by a range of VFs',
       });
     }
     if ((vf.qos ?? 0) > 0 && (vf.vlan ?? 0) === 0) {
@@ -132,10 +147,22 @@ const pfEntrySchema = z
       .optional(),
     /** Bring the PF link up (VFs pass no traffic on a down PF). Default true. */
     up: z.boolean().default(true),
+    /** devlink eswitch mode; not given: left as it is. */
+    eswitchMode: z.enum(ESWITCH_MODES).optional(),
+    /** ethtool hw-tc-offload on the PF netdev (the uplink); switchdev only. */
+    hwTcOffload: z.boolean().optional(),
     vfs: z.array(vfEntrySchema).default([]),
   })
   .strict()
   .superRefine((pf, ctx) => {
+    if (pf.hwTcOffload !== undefined && pf.eswitchMode !== 'switchdev') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hwTcOffload'],
+        message:
+          'hwTcOffload needs eswitchMode: switchdev (TC offload reaches the NIC only through representors)',
+      });
+    }
     if ((pf.pciAddress === undefined) === (pf.match === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -212,6 +239,7 @@ export type PfEntry = HostState['pfs'][number];
 export type VfEntry = PfEntry['vfs'][number];
 export type VfSettings = z.output<typeof vfSettingsSchema>;
 export type PfMatch = z.output<typeof pfMatchSchema>;
+export type VfVdpaSpec = z.output<typeof vfVdpaSchema>;
 
 export const parseHostState = (data: unknown): HostState =>
   parseInput(hostStateSchema, data, 'state');

@@ -1,3 +1,5 @@
+import type { EswitchMode } from './vocabulary.js';
+
 /**
  * Raw facts the host adapters read (sysfs, iproute2), before assembly into
  * a HostInventory. Plain data, so assembly is pure and testable.
@@ -89,8 +91,6 @@ export interface LinkPortFacts {
   readonly operstate: string | null;
   readonly adminUp: boolean | null;
 }
-
-export type EswitchMode = 'legacy' | 'switchdev';
 
 /** `devlink dev eswitch show HANDLE`; null fields where the driver reports none. */
 export interface EswitchFacts {

@@ -1,5 +1,4 @@
-import type { EswitchMode } from './host-facts.js';
-import type { VfDriverKind, VfLinkState, VlanProtocol } from './vocabulary.js';
+import type { EswitchMode, VfDriverKind, VfLinkState, VlanProtocol } from './vocabulary.js';
 
 /**
  * What `vfleet host scan` reports: the JSON contract documented in

@@ -1,4 +1,5 @@
-import type { EswitchMode, HostFacts, LinkPortFacts, VfLinkFacts } from './host-facts.js';
+import type { HostFacts, LinkPortFacts, VfLinkFacts } from './host-facts.js';
+import type { EswitchMode } from './vocabulary.js';
 import type { NonPciPf, Pf, VdpaDevice, VdpaInventory, VdpaMgmtdev, VfVdpa } from './inventory.js';
 
 /** `pf0vf3`, or `c1pf0vf3` on a multi-host NIC: the representor of VF 3. */

@@ -51,6 +51,30 @@ export const KERNEL_VF_DRIVER_BY_PF_DRIVER: Readonly<Record<string, string>> = {
   be2net: 'be2net',
 };
 
+/** The vDPA bus driver that gives a device its `/dev/vhost-vdpa-N` (for VMs). */
+export const VHOST_VDPA = 'vhost_vdpa';
+
+/** devlink eswitch modes vfleet sets and reads. */
+export const ESWITCH_MODES = ['legacy', 'switchdev'] as const;
+export type EswitchMode = (typeof ESWITCH_MODES)[number];
+
+/**
+ * How a PF driver takes an eswitch mode change (docs/host-state.md):
+ * `no-vfs`, only while the PF has no VF (ice, and any driver not listed: the
+ * order every driver accepts); `vfs-unbound`, with its VFs created but bound
+ * to no driver (mlx5_core, as NVIDIA and the SR-IOV network operator do it);
+ * `any`, whenever (netdevsim).
+ */
+export const ESWITCH_ORDERS = ['no-vfs', 'vfs-unbound', 'any'] as const;
+export type EswitchOrder = (typeof ESWITCH_ORDERS)[number];
+export const ESWITCH_ORDER_BY_DRIVER: Readonly<Record<string, EswitchOrder>> = {
+  ice: 'no-vfs',
+  mlx5_core: 'vfs-unbound',
+  netdevsim: 'any',
+};
+export const eswitchOrder = (driver: string | null): EswitchOrder =>
+  (driver === null ? undefined : ESWITCH_ORDER_BY_DRIVER[driver]) ?? 'no-vfs';
+
 /**
  * PF drivers known to register no devlink eswitch: the scan does not ask
  * devlink about their PFs (a process per PF per scan for nothing). Any other

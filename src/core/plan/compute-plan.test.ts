@@ -71,6 +71,7 @@ describe('computeHostPlan: VF counts', () => {
         isNew: true,
         driver: null,
         attrs: [{ attr: 'mac', from: null, to: 'fa:16:3e:00:00:09' }],
+        vdpa: null,
       },
     ]);
   });

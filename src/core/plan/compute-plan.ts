@@ -1,9 +1,24 @@
-import type { HostState } from '../desired-state.js';
-import type { HostInventory, Pf } from '../inventory.js';
+import type { HostState, VfVdpaSpec } from '../desired-state.js';
+import type { HostInventory, Pf, Vf } from '../inventory.js';
 import { formatPciAddress, parsePciAddress, vfAddress } from '../pci-address.js';
-import { KERNEL_VF_DRIVER_BY_PF_DRIVER, VFIO_DRIVER } from '../vocabulary.js';
+import type { EswitchMode } from '../vocabulary.js';
+import {
+  KERNEL_VF_DRIVER_BY_PF_DRIVER,
+  NO_ESWITCH_DRIVERS,
+  VFIO_DRIVER,
+  VHOST_VDPA,
+  eswitchOrder,
+} from '../vocabulary.js';
 import { throwIfProblems, type PlanProblem } from './plan-problems.js';
-import type { DriverChange, DriverBindMethod, HostPlan, PfPlan, VfPlan } from './plan-types.js';
+import type {
+  DriverChange,
+  DriverBindMethod,
+  EswitchChange,
+  HostPlan,
+  PfPlan,
+  VdpaChange,
+  VfPlan,
+} from './plan-types.js';
 import { countPfChanges } from './plan-types.js';
 import { resolvePfs, type ResolvedPf } from './resolve-pfs.js';
 import { declaredAttributes, declaredVfs, diffVfAttributes } from './vf-attribute-diff.js';
@@ -17,7 +32,8 @@ import { declaredAttributes, declaredVfs, diffVfAttributes } from './vf-attribut
  */
 export function computeHostPlan(state: HostState, inv: HostInventory): HostPlan {
   const problems: PlanProblem[] = [];
-  const pfs = resolvePfs(state, inv, problems).map((r) => planPf(r, problems));
+  const mgmtdevs = new Set(inv.vdpa.mgmtdevs.map((m) => m.name));
+  const pfs = resolvePfs(state, inv, problems).map((r) => planPf(r, mgmtdevs, problems));
   throwIfProblems(problems);
   return { pfs, changes: pfs.reduce((n, pf) => n + pf.changes, 0) };
 }
@@ -42,7 +58,11 @@ function predictedAddress(pf: Pf, index: number): string | null {
   return formatPciAddress(vfAddress(bdf, pf.vfOffset, pf.vfStride, index));
 }
 
-function planPf({ entry, spec, pf }: ResolvedPf, problems: PlanProblem[]): PfPlan {
+function planPf(
+  { entry, spec, pf }: ResolvedPf,
+  mgmtdevs: ReadonlySet<string>,
+  problems: PlanProblem[],
+): PfPlan {
   const at = `pfs[${entry}]`;
   const notes: string[] = [];
   const label = `${pf.pciAddress}${pf.ifname === null ? '' : ` (${pf.ifname})`}`;
@@ -53,7 +73,17 @@ function planPf({ entry, spec, pf }: ResolvedPf, problems: PlanProblem[]): PfPla
       reason: `numVfs ${spec.numVfs} exceeds totalVfs ${pf.totalVfs} of ${label}`,
     });
   }
-  const numVfs = spec.numVfs === pf.numVfs ? null : { from: pf.numVfs, to: spec.numVfs };
+  const eswitch = planEswitch(at, label, spec.eswitchMode, pf, problems);
+  // A driver that takes a mode change only without VFs has them destroyed
+  // and made again around it (the count goes through 0).
+  const recreate = eswitch?.order === 'no-vfs' && pf.numVfs > 0 && spec.numVfs > 0;
+  const numVfs =
+    spec.numVfs === pf.numVfs && !recreate ? null : { from: pf.numVfs, to: spec.numVfs };
+  if (recreate) {
+    notes.push(
+      `${pf.driver ?? 'the driver'} changes the eswitch mode only without VFs: the ${pf.numVfs} VF(s) are destroyed and created again around it`,
+    );
+  }
   if (numVfs !== null && pf.driver === null) {
     problems.push({
       code: 'INVALID_INPUT',
@@ -61,7 +91,7 @@ function planPf({ entry, spec, pf }: ResolvedPf, problems: PlanProblem[]): PfPla
       reason: `${label} has no driver bound, and only the PF driver can create VFs`,
     });
   }
-  if (numVfs !== null && numVfs.from > 0) {
+  if (numVfs !== null && numVfs.from > 0 && !recreate) {
     notes.push(
       `the count changes through 0: the ${numVfs.from} existing VF(s) are destroyed and created again`,
     );
@@ -99,6 +129,11 @@ function planPf({ entry, spec, pf }: ResolvedPf, problems: PlanProblem[]): PfPla
     });
   }
 
+  const tcOffload =
+    spec.hwTcOffload === undefined || (eswitch === null && pf.hwTcOffload === spec.hwTcOffload)
+      ? null
+      : { from: eswitch === null ? pf.hwTcOffload : null, to: spec.hwTcOffload };
+
   const vfs: VfPlan[] = [];
   for (let index = 0; index < spec.numVfs; index++) {
     const existing = numVfs === null ? pf.vfs.find((v) => v.index === index) : undefined;
@@ -116,14 +151,20 @@ function planPf({ entry, spec, pf }: ResolvedPf, problems: PlanProblem[]): PfPla
     }
     const settings = declared.get(index)?.settings;
     const attrs = settings === undefined ? [] : diffVfAttributes(settings, existing ?? null);
-    if (driver === null && attrs.length === 0) continue;
-    vfs.push({
-      index,
-      pciAddress: existing?.pciAddress ?? predictedAddress(pf, index),
-      isNew: existing === undefined,
-      driver,
-      attrs,
-    });
+    const address = existing?.pciAddress ?? predictedAddress(pf, index);
+    const want = declared.get(index);
+    const vdpa = planVdpa(want?.vdpa, existing, address);
+    if (vdpa !== null && vdpa.from === null && want !== undefined) {
+      const why = vdpaBlocker(target?.driver ?? existing?.driver ?? null, existing, mgmtdevs);
+      if (why !== null)
+        problems.push({
+          code: 'INVALID_INPUT',
+          field: `${at}.vfs[${want.item}].vdpa`,
+          reason: `VF ${index} of ${label} ${why}`,
+        });
+    }
+    if (driver === null && attrs.length === 0 && vdpa === null) continue;
+    vfs.push({ index, pciAddress: address, isNew: existing === undefined, driver, attrs, vdpa });
   }
 
   const plan = {
@@ -134,8 +175,65 @@ function planPf({ entry, spec, pf }: ResolvedPf, problems: PlanProblem[]): PfPla
     link,
     numVfs,
     vfDriver: target?.driver ?? null,
+    eswitch,
+    tcOffload,
     vfs,
     notes,
   };
   return { ...plan, changes: countPfChanges(plan) };
+}
+
+function planEswitch(
+  at: string,
+  label: string,
+  mode: EswitchMode | undefined,
+  pf: Pf,
+  problems: PlanProblem[],
+): EswitchChange | null {
+  if (mode === undefined || mode === pf.eswitchMode) return null;
+  if (pf.driver !== null && NO_ESWITCH_DRIVERS.has(pf.driver)) {
+    problems.push({
+      code: 'INVALID_INPUT',
+      field: `${at}.eswitchMode`,
+      reason: `${label} is driven by ${pf.driver}, which has no devlink eswitch (switchdev needs mlx5_core, ice, or another switchdev driver)`,
+    });
+  }
+  return { from: pf.eswitchMode, to: mode, order: eswitchOrder(pf.driver) };
+}
+
+/** The VF's vDPA device, by the name vfleet gives it: `vdpa-<VF address>`. */
+export const vdpaNameFor = (vfAddress: string): string => `vdpa-${vfAddress}`;
+
+function planVdpa(
+  want: VfVdpaSpec | undefined,
+  existing: Vf | undefined,
+  address: string | null,
+): VdpaChange | null {
+  if (want === undefined) return null;
+  const have = existing?.vdpa ?? null;
+  const mac = want.mac ?? null;
+  const replace = have === null || (mac !== null && have.mac !== mac);
+  if (!replace && have.driver === VHOST_VDPA) return null;
+  return {
+    from: have === null ? null : { name: have.name, mac: have.mac, driver: have.driver },
+    // A device of the wrong MAC is replaced by vfleet's own; one only bound
+    // to the wrong bus driver keeps its name and is rebound.
+    to: replace ? { name: vdpaNameFor(address ?? '?'), mac } : { name: have.name, mac: have.mac },
+  };
+}
+
+/**
+ * Why a VF cannot get a vDPA device, or null. A VF that does not exist yet
+ * is given the benefit of the doubt: apply reports a missing management
+ * device once the VF is there.
+ */
+function vdpaBlocker(
+  driver: string | null,
+  existing: Vf | undefined,
+  mgmtdevs: ReadonlySet<string>,
+): string | null {
+  if (driver === VFIO_DRIVER)
+    return 'is bound to vfio-pci: a vDPA device is made on a VF its kernel driver holds (vfDriver: kernel)';
+  if (existing === undefined || mgmtdevs.has(`pci/${existing.pciAddress}`)) return null;
+  return `has no vDPA management device pci/${existing.pciAddress} ("vdpa mgmtdev show"): load the NIC's vDPA driver (mlx5_vdpa for ConnectX-6 Dx and later) with the VF on its kernel driver`;
 }

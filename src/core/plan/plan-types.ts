@@ -1,4 +1,4 @@
-import type { VfLinkState, VlanProtocol } from '../vocabulary.js';
+import type { EswitchMode, EswitchOrder, VfLinkState, VlanProtocol } from '../vocabulary.js';
 
 /**
  * The data of `vfleet host plan -o json|yaml`: what `apply` would change on
@@ -52,6 +52,25 @@ export interface DriverChange {
   readonly method: DriverBindMethod;
 }
 
+/** A vDPA device to make on the VF (and bind to vhost_vdpa), replacing one whose MAC differs. */
+export interface VdpaChange {
+  /** The VF's device now (its name, MAC and bus driver); null when it has none. */
+  readonly from: {
+    readonly name: string;
+    readonly mac: string | null;
+    readonly driver: string | null;
+  } | null;
+  /** The device it must have: `mac` null = the driver's choice. */
+  readonly to: { readonly name: string; readonly mac: string | null };
+}
+
+export interface EswitchChange {
+  readonly from: EswitchMode | null;
+  readonly to: EswitchMode;
+  /** How the PF's driver takes the change (vocabulary.ts ESWITCH_ORDER_BY_DRIVER). */
+  readonly order: EswitchOrder;
+}
+
 export interface VfPlan {
   readonly index: number;
   /** Current address, or the one the PF's SR-IOV capability predicts; null when unknown. */
@@ -60,6 +79,7 @@ export interface VfPlan {
   readonly isNew: boolean;
   readonly driver: DriverChange | null;
   readonly attrs: readonly AttrChange[];
+  readonly vdpa: VdpaChange | null;
 }
 
 export interface PfPlan {
@@ -74,6 +94,8 @@ export interface PfPlan {
   readonly numVfs: { readonly from: number; readonly to: number } | null;
   /** The VF driver the state asks for (resolved from `kernel`); null when not declared. */
   readonly vfDriver: string | null;
+  readonly eswitch: EswitchChange | null;
+  readonly tcOffload: { readonly from: boolean | null; readonly to: boolean } | null;
   /** Only VFs with at least one change. */
   readonly vfs: readonly VfPlan[];
   /** Things the plan cannot do or chose not to, in words. */
@@ -87,7 +109,11 @@ export interface HostPlan {
   readonly changes: number;
 }
 
-export const countPfChanges = (pf: Pick<PfPlan, 'link' | 'numVfs' | 'vfs'>): number =>
+export const countPfChanges = (
+  pf: Pick<PfPlan, 'link' | 'numVfs' | 'vfs' | 'eswitch' | 'tcOffload'>,
+): number =>
   (pf.link ? 1 : 0) +
   (pf.numVfs ? 1 : 0) +
-  pf.vfs.reduce((n, vf) => n + (vf.driver ? 1 : 0) + vf.attrs.length, 0);
+  (pf.eswitch ? 1 : 0) +
+  (pf.tcOffload ? 1 : 0) +
+  pf.vfs.reduce((n, vf) => n + (vf.driver ? 1 : 0) + vf.attrs.length + (vf.vdpa ? 1 : 0), 0);

@@ -21,6 +21,16 @@ export function describeDriverChange(vf: VfPlan): string | null {
   return `driver ${from} -> ${vf.driver.to}`;
 }
 
+export function describeVdpaChange(vf: VfPlan): string | null {
+  const c = vf.vdpa;
+  if (c === null) return null;
+  const mac = c.to.mac === null ? '' : ` mac ${c.to.mac}`;
+  if (c.from === null) return `vdpa ${c.to.name}${mac} (new, on vhost_vdpa)`;
+  if (c.from.name === c.to.name && c.from.mac === c.to.mac)
+    return `vdpa ${c.to.name} driver ${c.from.driver ?? '(none)'} -> vhost_vdpa`;
+  return `vdpa ${c.from.name} mac ${c.from.mac ?? '?'} -> ${c.to.name}${mac} (replaced)`;
+}
+
 export function pfLabel(pf: Pick<PfPlan, 'pciAddress' | 'ifname' | 'driver'>): string {
   const parts = [pf.ifname, pf.driver].filter((p): p is string => p !== null);
   return parts.length === 0 ? pf.pciAddress : `${pf.pciAddress} (${parts.join(', ')})`;
@@ -30,7 +40,11 @@ function renderPf(pf: PfPlan): string[] {
   const head = `${pfLabel(pf)}: ${pf.changes === 0 ? 'no changes' : `${pf.changes} change(s)`}`;
   const lines = [head];
   if (pf.link) lines.push(`  link ${pf.link.from} -> ${pf.link.to}`);
+  if (pf.eswitch)
+    lines.push(`  eswitch ${pf.eswitch.from ?? '?'} -> ${pf.eswitch.to} (${pf.eswitch.order})`);
   if (pf.numVfs) lines.push(`  numVfs ${pf.numVfs.from} -> ${pf.numVfs.to}`);
+  if (pf.tcOffload)
+    lines.push(`  hw-tc-offload ${value(pf.tcOffload.from)} -> ${value(pf.tcOffload.to)}`);
   for (const vf of pf.vfs) {
     const where = [vf.pciAddress ?? 'address unknown', vf.isNew ? 'new' : null]
       .filter((p) => p !== null)
@@ -39,6 +53,8 @@ function renderPf(pf: PfPlan): string[] {
     const driver = describeDriverChange(vf);
     if (driver !== null) lines.push(`    ${driver}`);
     for (const c of vf.attrs) lines.push(`    ${describeAttrChange(c)}`);
+    const vdpa = describeVdpaChange(vf);
+    if (vdpa !== null) lines.push(`    ${vdpa}`);
   }
   for (const note of pf.notes) lines.push(`  note: ${note}`);
   return lines;

@@ -39,6 +39,12 @@ function touchedVfs(plan: HostPlan, inv: HostInventory) {
         out.push({ pf: pf.pciAddress, entry: p.entry, vf, change: 'destroy' });
       continue;
     }
+    // mlx5's mode change unbinds every VF from its driver for a moment.
+    if (p.eswitch?.order === 'vfs-unbound') {
+      for (const vf of pf.vfs)
+        out.push({ pf: pf.pciAddress, entry: p.entry, vf, change: 'rebind' });
+      continue;
+    }
     for (const v of p.vfs) {
       const vf = pf.vfs.find((x) => x.index === v.index);
       if (v.driver !== null && vf)

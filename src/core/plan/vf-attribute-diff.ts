@@ -1,4 +1,4 @@
-import type { PfEntry, VfSettings } from '../desired-state.js';
+import type { PfEntry, VfSettings, VfVdpaSpec } from '../desired-state.js';
 import type { Vf } from '../inventory.js';
 import { ZERO_MAC, normalizeMac } from '../mac-address.js';
 import type { AttrChange, VfAttribute, VlanTag } from './plan-types.js';
@@ -8,6 +8,7 @@ export interface DeclaredVf {
   /** Index in the entry's `vfs` list, for field paths in errors. */
   readonly item: number;
   readonly settings: VfSettings;
+  readonly vdpa: VfVdpaSpec | undefined;
 }
 
 export function declaredVfs(spec: PfEntry): Map<number, DeclaredVf> {
@@ -15,8 +16,8 @@ export function declaredVfs(spec: PfEntry): Map<number, DeclaredVf> {
   spec.vfs.forEach((vf, item) => {
     const first = vf.index ?? vf.range?.first ?? 0;
     const last = vf.index ?? vf.range?.last ?? first;
-    const settings: VfSettings = vf;
-    for (let n = first; n <= last; n++) out.set(n, { item, settings });
+    const { vdpa, ...settings } = vf;
+    for (let n = first; n <= last; n++) out.set(n, { item, settings, vdpa });
   });
   return out;
 }

@@ -10,7 +10,9 @@ import type { ApplyIo, HostIo } from '../host-io.js';
 import { scanHost } from '../scan.js';
 import { reconcileSteps } from './apply-verify.js';
 import { ensureVfDrivers } from './driver-availability.js';
+import { changeModeWithVfsUnbound, setEswitchMode, setTcOffload } from './eswitch-steps.js';
 import { bringPfUp, setNumVfs, waitForVfs } from './pf-steps.js';
+import { applyVdpa } from './vdpa-steps.js';
 import { waitForReadyPfs } from './pf-wait.js';
 import { StepLog, errorText } from './step-log.js';
 import { applyVfAttributes } from './vf-attribute-batch.js';
@@ -36,10 +38,10 @@ export interface ApplyOptions {
 
 /**
  * Brings the host to `state`: validates everything against the host and
- * refuses unsafe changes before the first write, then PF links, VF counts
- * (0 first when the count changes), a bounded wait for the VFs, driver
- * binding, VF settings in one `ip -batch`, and a re-scan that verifies what
- * reads back. Each phase is planned again from a fresh scan, so new VFs are
+ * refuses unsafe changes before the first write, then PF links, eswitch
+ * modes and VF counts (0 first when the count changes), a bounded wait for
+ * the VFs, driver binding, VF settings in one `ip -batch`, hw-tc-offload,
+ * vDPA devices, and a re-scan that verifies what reads back. Each phase is planned again from a fresh scan, so new VFs are
  * known by then, and a run cut short converges on the next one. A converged
  * host costs one scan: no command that changes anything, no write.
  */
@@ -71,10 +73,17 @@ export async function applyHostState(
   for (const u of unsafe) log.info(`${u.pf} vf ${u.index}`, `forced: ${u.reasons.join('; ')}`);
   const blocked = new Set<string>();
 
-  // Phase 1: PF links and VF counts.
+  // Phase 1: PF links, eswitch modes (in each driver's order) and VF counts.
   for (const pf of plan.pfs) {
     if (pf.link) await bringPfUp(io.runner, log, pf);
-    if (pf.numVfs && !(await setNumVfs(io.fs, log, pf))) blocked.add(pf.pciAddress);
+    const order = pf.eswitch?.order ?? null;
+    const modeNow =
+      order === 'any' || (order === 'no-vfs' && pf.numVfs === null)
+        ? await setEswitchMode(io.runner, log, pf)
+        : true;
+    const atZero = order === 'no-vfs' ? () => setEswitchMode(io.runner, log, pf) : undefined;
+    if (!modeNow || (pf.numVfs && !(await setNumVfs(io.fs, log, pf, atZero))))
+      blocked.add(pf.pciAddress);
   }
   const waits = plan.pfs.flatMap((pf) =>
     pf.numVfs && pf.numVfs.to > 0 && !blocked.has(pf.pciAddress)
@@ -92,8 +101,27 @@ export async function applyHostState(
       blocked.add(pf);
     }
   }
+  // mlx5: the mode changes with the VFs there but held by no driver.
+  const unbound = plan.pfs.filter(
+    (pf) => pf.eswitch?.order === 'vfs-unbound' && !blocked.has(pf.pciAddress),
+  );
+  if (unbound.length > 0) {
+    const now = await scan(io);
+    for (const pf of unbound) {
+      const vfs = now.pfs.find((p) => p.pciAddress === pf.pciAddress)?.vfs ?? [];
+      const addrs = vfs.map((v) => v.pciAddress);
+      if (!(await changeModeWithVfsUnbound(io, log, pf, addrs))) blocked.add(pf.pciAddress);
+    }
+  }
   for (const pf of blocked)
-    log.add(pf, null, 'vfs', 'VF drivers and settings', 'skipped', 'the VF count was not reached');
+    log.add(
+      pf,
+      null,
+      'vfs',
+      'VF drivers and settings',
+      'skipped',
+      'the VF count or eswitch mode was not reached',
+    );
 
   // Phase 2: drivers, planned again now that new VFs exist.
   const replan = async (phase: string): Promise<HostPlan | null> => {
@@ -123,6 +151,13 @@ export async function applyHostState(
     pollMs,
   );
   await applyVfAttributes(io.runner, log, open(current));
+  for (const pf of open(current)) await setTcOffload(io.runner, log, pf);
+
+  // Phase 4: vDPA devices, on VFs that now exist, are bound and (mlx5) in switchdev.
+  if (open(current).some((pf) => pf.vfs.some((v) => v.vdpa !== null))) {
+    current = await replan('vDPA devices');
+    await applyVdpa(io, log, open(current));
+  }
 
   // Verify from what the host reads back.
   let remainingChanges: number | null = null;

@@ -23,13 +23,21 @@ export async function bringPfUp(runner: CommandRunner, log: StepLog, pf: PfPlan)
 /**
  * Writes the VF count. The kernel only moves between 0 and N (EBUSY
  * otherwise), so a change of count writes 0 first, which destroys every VF
- * of the PF. Returns false when the PF did not reach the count.
+ * of the PF. `atZero` runs while the PF has no VF (an eswitch mode change
+ * for drivers that need that); a false from it stops there. Returns false
+ * when the PF did not reach the count.
  */
-export async function setNumVfs(fs: HostFs, log: StepLog, pf: PfPlan): Promise<boolean> {
+export async function setNumVfs(
+  fs: HostFs,
+  log: StepLog,
+  pf: PfPlan,
+  atZero?: () => Promise<boolean>,
+): Promise<boolean> {
   const change = pf.numVfs;
   if (change === null) return true;
   const path = `${dev(pf.pciAddress)}/sriov_numvfs`;
   const writes = change.from > 0 && change.to > 0 ? [0, change.to] : [change.to];
+  if (atZero !== undefined && change.from === 0 && !(await atZero())) return false;
   let from = change.from;
   for (const n of writes) {
     const step = log.start(pf.pciAddress, null, 'numVfs', `numVfs ${from} -> ${n}`);
@@ -40,6 +48,7 @@ export async function setNumVfs(fs: HostFs, log: StepLog, pf: PfPlan): Promise<b
       log.finish(step, 'failed', errorText(e));
       return false;
     }
+    if (n === 0 && atZero !== undefined && !(await atZero())) return false;
     from = n;
   }
   return true;
