@@ -77,6 +77,7 @@ function fakeHost() {
             changes: 1,
           },
         ],
+        vdpa: [],
         changes: 1,
       },
       steps: failed.map((i) => ({

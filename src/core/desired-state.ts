@@ -197,9 +197,25 @@ const pfEntrySchema = z
     });
   });
 
+/**
+ * A vDPA device on a management device that is not a VF vfleet manages: a
+ * simulator (`vdpasim_net`), a VDUSE device, a subfunction. VF devices are
+ * declared on their VF (`pfs[].vfs[].vdpa`).
+ */
+const vdpaDeviceSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,32}$/, 'a vDPA device name: letters, digits, _ . : -, 1 to 32'),
+    mgmtdev: z.string().min(1, 'the management device, as `vdpa mgmtdev show` names it'),
+    mac: mac.optional(),
+  })
+  .strict();
+
 export const hostStateSchema = z
   .object({
     pfs: z.array(pfEntrySchema),
+    vdpa: z.array(vdpaDeviceSchema).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -218,6 +234,18 @@ export const hostStateSchema = z
         }
         macs.set(vf.mac, where);
       });
+    });
+    const names = new Map<string, number>();
+    (s.vdpa ?? []).forEach((d, i) => {
+      const prior = names.get(d.name);
+      if (prior !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vdpa', i, 'name'],
+          message: `${d.name} is already declared by vdpa[${prior}]`,
+        });
+      }
+      names.set(d.name, i);
     });
     const addrs = new Map<string, number>();
     s.pfs.forEach((pf, i) => {
@@ -240,6 +268,7 @@ export type VfEntry = PfEntry['vfs'][number];
 export type VfSettings = z.output<typeof vfSettingsSchema>;
 export type PfMatch = z.output<typeof pfMatchSchema>;
 export type VfVdpaSpec = z.output<typeof vfVdpaSchema>;
+export type VdpaDeviceSpec = z.output<typeof vdpaDeviceSchema>;
 
 export const parseHostState = (data: unknown): HostState =>
   parseInput(hostStateSchema, data, 'state');

@@ -102,6 +102,8 @@ export const DOCTOR_CHECKS = [
   'driver-vf-features',
   'pf-cpus',
   'pf-numa',
+  'switchdev',
+  'vdpa',
   'kernel-log',
 ] as const;
 export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];

@@ -9,7 +9,8 @@ import { readKernelLog } from './kernel-log.js';
 import { scanHost } from './scan.js';
 
 /** Modules doctor reports on (present in /sys/module when loaded or built in). */
-const MODULES = ['vfio_pci'] as const;
+// vhost_vdpa gives vDPA devices their char device; mlx5_vdpa makes mlx5 VFs vDPA management devices.
+const MODULES = ['vfio_pci', 'vhost_vdpa', 'mlx5_vdpa'] as const;
 
 export interface GatherOptions {
   /** Use an inventory already scanned instead of scanning again. */

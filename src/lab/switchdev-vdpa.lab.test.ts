@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostInventory } from '../core/inventory.js';
-import { guestOk, newLab } from '../testing/lab-kit.js';
+import { guestOk, newLab, writeGuestFile } from '../testing/lab-kit.js';
 
 // Switchdev and vDPA on a real kernel: the kernel's own simulators, netdevsim
 // (a devlink device with VFs that are not PCI functions, an eswitch and
@@ -73,10 +73,24 @@ describe('switchdev and vDPA on a real kernel (lab, simulators)', () => {
     expect(pf.hwTcOffload).toBeNull();
   });
 
-  it('scans the vDPA simulator: its management device, a device bound to vhost_vdpa, its char device', async () => {
-    await ok('modprobe vdpa_sim_net && modprobe vhost_vdpa');
-    await ok('vdpa dev add name vdpa0 mgmtdev vdpasim_net mac 02:00:00:00:01:01');
+  it('makes a vDPA device with apply, moves it from virtio_vdpa to vhost_vdpa, and scans it with its char device', async () => {
+    // virtio_vdpa loaded and vhost_vdpa not: the new device lands on virtio_vdpa
+    // first (a host netdev), as on a host with both, and apply must move it.
+    await ok('modprobe vdpa_sim_net && modprobe virtio_vdpa');
+    await writeGuestFile(
+      lab,
+      NAME,
+      '/tmp/vdpa.yaml',
+      'pfs: []\nvdpa:\n  - name: vdpa0\n    mgmtdev: vdpasim_net\n    mac: "02:00:00:00:01:01"\n',
+    );
+    const report = JSON.parse(await ok('vfleet host apply -f /tmp/vdpa.yaml -o json')) as {
+      converged: boolean;
+      steps: { target: string; status: string }[];
+    };
+    expect(report.converged).toBe(true);
+    expect(report.steps.map((st) => [st.target, st.status])).toEqual([['vdpa', 'ok']]);
     await ok('test -c /dev/vhost-vdpa-0');
+    expect((await ok('readlink /sys/bus/vdpa/devices/vdpa0/driver')).trim()).toMatch(/vhost_vdpa$/);
     const { vdpa } = await scan();
     expect(vdpa.mgmtdevs).toMatchObject([
       { name: 'vdpasim_net', pciAddress: null, classes: ['net'] },
@@ -92,5 +106,10 @@ describe('switchdev and vDPA on a real kernel (lab, simulators)', () => {
         pf: null,
       },
     ]);
+    // Converged: a second apply changes nothing.
+    const again = JSON.parse(await ok('vfleet host plan -f /tmp/vdpa.yaml -o json')) as {
+      changes: number;
+    };
+    expect(again.changes).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { checkInventory, checkKernelLog } from './rules-kernel-log.js';
 import { checkPfCpus, checkPfNuma } from './rules-numa.js';
 import { checkPfBridge, checkPfDown, checkPfDriver } from './rules-pf.js';
 import { checkSriovFirmware, checkTotalVfs } from './rules-sriov.js';
+import { checkSwitchdev, checkVdpa } from './rules-switchdev.js';
 import { checkVfDriver } from './rules-vf.js';
 import { checkIommuGroups, checkVfioPci } from './rules-vfio.js';
 
@@ -29,6 +30,8 @@ export const DOCTOR_RULES: readonly DoctorRule[] = [
   checkDriverFeatures,
   checkPfCpus,
   checkPfNuma,
+  checkSwitchdev,
+  checkVdpa,
 ];
 
 const rank = (f: Finding) => FINDING_SEVERITIES.indexOf(f.severity);

@@ -20,6 +20,19 @@ const KNOWN: readonly (readonly [string, string])[] = [
     'sriov-mmio',
   ],
   ['pci 0000:03:00.0: SR-IOV: bus number out of range', 'sriov-bus-range'],
+  ["Error: mlx5_core: Can't change mode while VFs are bound.", 'eswitch-mode-vfs-bound'],
+  [
+    'ice 0000:17:00.0: Changing eswitch mode is allowed only if there is no VFs created',
+    'eswitch-mode-vfs-bound',
+  ],
+  [
+    'vdpa dev add name vdpa-0000:08:00.2 mgmtdev pci/0000:08:00.2: kernel answers: No such device',
+    'vdpa-no-mgmtdev',
+  ],
+  [
+    "qemu-system-x86_64: -netdev vhost-vdpa,vhostdev=/dev/vhost-vdpa-0,id=hostnet0: Could not open '/dev/vhost-vdpa-0': No such file or directory",
+    'vhost-vdpa-missing',
+  ],
   ["pci 0000:81:00.0: can't enable 64 VFs (bus 82 out of range of [bus 81])", 'sriov-bus-range'],
   ['-bash: echo: write error: Device or resource busy', 'sriov-numvfs-busy'],
   ['igb 0000:01:00.0: 4 VFs already enabled. Disable before enabling 2 VFs', 'sriov-numvfs-busy'],

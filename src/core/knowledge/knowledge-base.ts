@@ -5,12 +5,14 @@ import { KERNEL_SRIOV_ENTRIES } from './entries-kernel-sriov.js';
 import { KERNEL_VF_ENTRIES } from './entries-kernel-vf.js';
 import { LIBVIRT_ENTRIES } from './entries-libvirt.js';
 import { OPENSTACK_ENTRIES } from './entries-openstack.js';
+import { SWITCHDEV_ENTRIES } from './entries-switchdev.js';
 
 export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
   ...KERNEL_SRIOV_ENTRIES,
   ...KERNEL_IOMMU_ENTRIES,
   ...KERNEL_VF_ENTRIES,
   ...LIBVIRT_ENTRIES,
+  ...SWITCHDEV_ENTRIES,
   ...OPENSTACK_ENTRIES,
   ...IPROUTE2_ENTRIES,
 ];

@@ -1,4 +1,4 @@
-import type { HostState, VfVdpaSpec } from '../desired-state.js';
+import type { HostState, VdpaDeviceSpec, VfVdpaSpec } from '../desired-state.js';
 import type { HostInventory, Pf, Vf } from '../inventory.js';
 import { formatPciAddress, parsePciAddress, vfAddress } from '../pci-address.js';
 import type { EswitchMode } from '../vocabulary.js';
@@ -17,6 +17,7 @@ import type {
   HostPlan,
   PfPlan,
   VdpaChange,
+  VdpaDevicePlan,
   VfPlan,
 } from './plan-types.js';
 import { countPfChanges } from './plan-types.js';
@@ -34,8 +35,9 @@ export function computeHostPlan(state: HostState, inv: HostInventory): HostPlan 
   const problems: PlanProblem[] = [];
   const mgmtdevs = new Set(inv.vdpa.mgmtdevs.map((m) => m.name));
   const pfs = resolvePfs(state, inv, problems).map((r) => planPf(r, mgmtdevs, problems));
+  const vdpa = (state.vdpa ?? []).flatMap((d, entry) => planVdpaDevice(d, entry, inv, problems));
   throwIfProblems(problems);
-  return { pfs, changes: pfs.reduce((n, pf) => n + pf.changes, 0) };
+  return { pfs, vdpa, changes: pfs.reduce((n, pf) => n + pf.changes, 0) + vdpa.length };
 }
 
 interface VfDriverTarget {
@@ -204,22 +206,60 @@ function planEswitch(
 /** The VF's vDPA device, by the name vfleet gives it: `vdpa-<VF address>`. */
 export const vdpaNameFor = (vfAddress: string): string => `vdpa-${vfAddress}`;
 
+/**
+ * The change that gives a device `name` (now `have`) the MAC `mac` (null:
+ * any) on vhost_vdpa: none, a rebind (the right device on the wrong bus
+ * driver keeps its name), or a replacement (none there, or another MAC).
+ */
+function vdpaChange(
+  have: { name: string; mac: string | null; driver: string | null } | null,
+  mac: string | null,
+  name: string,
+): VdpaChange | null {
+  const replace = have === null || (mac !== null && have.mac !== mac);
+  if (!replace && have.driver === VHOST_VDPA) return null;
+  return {
+    from: have === null ? null : { name: have.name, mac: have.mac, driver: have.driver },
+    to: replace ? { name, mac } : { name: have.name, mac: have.mac },
+  };
+}
+
 function planVdpa(
   want: VfVdpaSpec | undefined,
   existing: Vf | undefined,
   address: string | null,
 ): VdpaChange | null {
   if (want === undefined) return null;
-  const have = existing?.vdpa ?? null;
-  const mac = want.mac ?? null;
-  const replace = have === null || (mac !== null && have.mac !== mac);
-  if (!replace && have.driver === VHOST_VDPA) return null;
-  return {
-    from: have === null ? null : { name: have.name, mac: have.mac, driver: have.driver },
-    // A device of the wrong MAC is replaced by vfleet's own; one only bound
-    // to the wrong bus driver keeps its name and is rebound.
-    to: replace ? { name: vdpaNameFor(address ?? '?'), mac } : { name: have.name, mac: have.mac },
-  };
+  return vdpaChange(existing?.vdpa ?? null, want.mac ?? null, vdpaNameFor(address ?? '?'));
+}
+
+function planVdpaDevice(
+  d: VdpaDeviceSpec,
+  entry: number,
+  inv: HostInventory,
+  problems: PlanProblem[],
+): VdpaDevicePlan[] {
+  const at = `vdpa[${entry}]`;
+  const have = inv.vdpa.devices.find((x) => x.name === d.name) ?? null;
+  if (have !== null && have.mgmtdev !== d.mgmtdev) {
+    problems.push({
+      code: 'INVALID_INPUT',
+      field: `${at}.mgmtdev`,
+      reason: `vDPA device ${d.name} exists on ${have.mgmtdev}, not ${d.mgmtdev}: delete it ("vdpa dev del ${d.name}") or give another name`,
+    });
+    return [];
+  }
+  if (have === null && !inv.vdpa.mgmtdevs.some((m) => m.name === d.mgmtdev)) {
+    const known = inv.vdpa.mgmtdevs.map((m) => m.name);
+    problems.push({
+      code: 'NOT_FOUND',
+      field: `${at}.mgmtdev`,
+      reason: `no vDPA management device ${d.mgmtdev} on this host (${known.length === 0 ? 'none: load a vDPA driver, e.g. vdpa_sim_net or mlx5_vdpa' : `there are: ${known.join(', ')}`})`,
+    });
+    return [];
+  }
+  const change = vdpaChange(have, d.mac ?? null, d.name);
+  return change === null ? [] : [{ entry, mgmtdev: d.mgmtdev, change }];
 }
 
 /**

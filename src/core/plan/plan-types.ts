@@ -103,8 +103,18 @@ export interface PfPlan {
   readonly changes: number;
 }
 
+/** A declared vDPA device off the VFs (`vdpa[]` in the state). */
+export interface VdpaDevicePlan {
+  /** Index in the state's `vdpa` list. */
+  readonly entry: number;
+  readonly mgmtdev: string;
+  readonly change: VdpaChange;
+}
+
 export interface HostPlan {
   readonly pfs: readonly PfPlan[];
+  /** Only devices with a change. */
+  readonly vdpa: readonly VdpaDevicePlan[];
   /** Total number of changes; 0 means the host matches the state. */
   readonly changes: number;
 }

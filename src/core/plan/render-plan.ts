@@ -1,4 +1,4 @@
-import type { AttrChange, HostPlan, PfPlan, VfPlan } from './plan-types.js';
+import type { AttrChange, HostPlan, PfPlan, VdpaChange, VfPlan } from './plan-types.js';
 import { formatTag } from './vf-attribute-diff.js';
 
 /** `?` stands for a value the host does not report or a VF not created yet. */
@@ -21,9 +21,7 @@ export function describeDriverChange(vf: VfPlan): string | null {
   return `driver ${from} -> ${vf.driver.to}`;
 }
 
-export function describeVdpaChange(vf: VfPlan): string | null {
-  const c = vf.vdpa;
-  if (c === null) return null;
+export function describeVdpa(c: VdpaChange): string {
   const mac = c.to.mac === null ? '' : ` mac ${c.to.mac}`;
   if (c.from === null) return `vdpa ${c.to.name}${mac} (new, on vhost_vdpa)`;
   if (c.from.name === c.to.name && c.from.mac === c.to.mac)
@@ -53,8 +51,7 @@ function renderPf(pf: PfPlan): string[] {
     const driver = describeDriverChange(vf);
     if (driver !== null) lines.push(`    ${driver}`);
     for (const c of vf.attrs) lines.push(`    ${describeAttrChange(c)}`);
-    const vdpa = describeVdpaChange(vf);
-    if (vdpa !== null) lines.push(`    ${vdpa}`);
+    if (vf.vdpa !== null) lines.push(`    ${describeVdpa(vf.vdpa)}`);
   }
   for (const note of pf.notes) lines.push(`  note: ${note}`);
   return lines;
@@ -63,6 +60,7 @@ function renderPf(pf: PfPlan): string[] {
 /** The plan as people read it; ends with a one-line summary. */
 export function renderPlan(plan: HostPlan): string {
   const lines = plan.pfs.flatMap(renderPf);
+  for (const d of plan.vdpa) lines.push(`${describeVdpa(d.change)} on ${d.mgmtdev}`);
   const touched = plan.pfs.filter((pf) => pf.changes > 0).length;
   lines.push(
     plan.changes === 0

@@ -154,9 +154,9 @@ export async function applyHostState(
   for (const pf of open(current)) await setTcOffload(io.runner, log, pf);
 
   // Phase 4: vDPA devices, on VFs that now exist, are bound and (mlx5) in switchdev.
-  if (open(current).some((pf) => pf.vfs.some((v) => v.vdpa !== null))) {
+  if (plan.vdpa.length > 0 || open(current).some((pf) => pf.vfs.some((v) => v.vdpa !== null))) {
     current = await replan('vDPA devices');
-    await applyVdpa(io, log, open(current));
+    if (current !== null) await applyVdpa(io, log, { pfs: open(current), vdpa: current.vdpa });
   }
 
   // Verify from what the host reads back.

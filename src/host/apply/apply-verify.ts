@@ -1,6 +1,10 @@
 import { stepKey, type ApplyStep } from '../../core/plan/apply-report.js';
 import type { HostPlan } from '../../core/plan/plan-types.js';
-import { describeAttrChange, describeDriverChange } from '../../core/plan/render-plan.js';
+import {
+  describeAttrChange,
+  describeDriverChange,
+  describeVdpa,
+} from '../../core/plan/render-plan.js';
 import type { StepLog } from './step-log.js';
 
 /** Every change still pending in `plan`, keyed like the steps that made it. */
@@ -15,6 +19,20 @@ function pending(
     if (pf.link) put(pf.pciAddress, null, 'link', 'link is still down');
     if (pf.numVfs)
       put(pf.pciAddress, null, 'numVfs', `numVfs reads ${pf.numVfs.from}, wanted ${pf.numVfs.to}`);
+    if (pf.eswitch)
+      put(
+        pf.pciAddress,
+        null,
+        'eswitch',
+        `eswitch reads ${pf.eswitch.from ?? '?'}, wanted ${pf.eswitch.to}`,
+      );
+    if (pf.tcOffload)
+      put(
+        pf.pciAddress,
+        null,
+        'hwTcOffload',
+        `hw-tc-offload still wants ${pf.tcOffload.to ? 'on' : 'off'}`,
+      );
     // A PF whose count step failed has its VF work reported as skipped already.
     if (skip.has(pf.pciAddress)) continue;
     for (const vf of pf.vfs) {
@@ -22,8 +40,12 @@ function pending(
       if (driver !== null) put(pf.pciAddress, vf.index, 'driver', `still needs ${driver}`);
       for (const c of vf.attrs)
         put(pf.pciAddress, vf.index, c.attr, `reads back as: ${describeAttrChange(c)}`);
+      if (vf.vdpa !== null)
+        put(pf.pciAddress, vf.index, 'vdpa', `still needs ${describeVdpa(vf.vdpa)}`);
     }
   }
+  for (const d of plan.vdpa)
+    put(d.change.to.name, null, 'vdpa', `still needs ${describeVdpa(d.change)}`);
   return out;
 }
 
@@ -38,6 +60,9 @@ const VERIFIED_TARGETS = new Set([
   'state',
   'maxTxRate',
   'minTxRate',
+  'eswitch',
+  'hwTcOffload',
+  'vdpa',
 ]);
 
 /**

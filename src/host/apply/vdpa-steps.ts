@@ -1,5 +1,5 @@
-import type { PfPlan, VfPlan } from '../../core/plan/plan-types.js';
-import { describeVdpaChange } from '../../core/plan/render-plan.js';
+import type { HostPlan, PfPlan, VdpaChange } from '../../core/plan/plan-types.js';
+import { describeVdpa } from '../../core/plan/render-plan.js';
 import type { CommandRunner, HostFs } from '../../core/ports.js';
 import { VHOST_VDPA } from '../../core/vocabulary.js';
 import { errorText, type StepLog } from './step-log.js';
@@ -8,8 +8,9 @@ const VDPA = '/sys/bus/vdpa';
 
 async function run(runner: CommandRunner, cmd: string, args: string[]): Promise<void> {
   const r = await runner.run(cmd, args);
+  // The command in the message: \`vfleet host explain\` knows `vdpa dev add ...: No such device`.
   if (r.exitCode !== 0)
-    throw new Error(r.stderr.trim() || `${cmd} ${args.join(' ')} exited with status ${r.exitCode}`);
+    throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim() || `exit status ${r.exitCode}`}`);
 }
 
 const boundTo = async (fs: HostFs, name: string) =>
@@ -29,25 +30,16 @@ async function bindVhost(fs: HostFs, name: string): Promise<string | null> {
   return boundTo(fs, name);
 }
 
-async function applyOne(
+async function applyChange(
   io: { fs: HostFs; runner: CommandRunner },
-  vf: VfPlan,
+  mgmtdev: string,
+  c: VdpaChange,
 ): Promise<string | null> {
-  const c = vf.vdpa;
-  if (c === null || vf.pciAddress === null) return 'the VF does not exist';
   const replace = c.from?.name !== c.to.name || c.from.mac !== c.to.mac;
   if (replace) {
     if (c.from !== null) await run(io.runner, 'vdpa', ['dev', 'del', c.from.name]);
     const mac = c.to.mac === null ? [] : ['mac', c.to.mac];
-    await run(io.runner, 'vdpa', [
-      'dev',
-      'add',
-      'name',
-      c.to.name,
-      'mgmtdev',
-      `pci/${vf.pciAddress}`,
-      ...mac,
-    ]);
+    await run(io.runner, 'vdpa', ['dev', 'add', 'name', c.to.name, 'mgmtdev', mgmtdev, ...mac]);
   }
   const bound = await bindVhost(io.fs, c.to.name);
   return bound === VHOST_VDPA ? null : `bound to ${bound ?? 'no driver'} after binding vhost_vdpa`;
@@ -61,17 +53,39 @@ async function applyOne(
 export async function applyVdpa(
   io: { fs: HostFs; runner: CommandRunner },
   log: StepLog,
-  pfs: readonly PfPlan[],
+  plan: Pick<HostPlan, 'vdpa'> & { pfs: readonly PfPlan[] },
 ): Promise<void> {
-  const todo = pfs.flatMap((pf) => pf.vfs.filter((v) => v.vdpa !== null).map((vf) => ({ pf, vf })));
+  const todo = [
+    ...plan.pfs.flatMap((pf) =>
+      pf.vfs.flatMap((vf) =>
+        vf.vdpa === null
+          ? []
+          : [
+              {
+                pf: pf.pciAddress,
+                vf: vf.index,
+                mgmtdev: vf.pciAddress === null ? null : `pci/${vf.pciAddress}`,
+                change: vf.vdpa,
+              },
+            ],
+      ),
+    ),
+    ...plan.vdpa.map((d) => ({
+      pf: d.change.to.name,
+      vf: null,
+      mgmtdev: d.mgmtdev,
+      change: d.change,
+    })),
+  ];
   if (todo.length === 0) return;
   if (!(await io.fs.exists(`${VDPA}/drivers/${VHOST_VDPA}`))) {
     await io.runner.run('modprobe', [VHOST_VDPA]).catch(() => undefined);
   }
-  for (const { pf, vf } of todo) {
-    const step = log.start(pf.pciAddress, vf.index, 'vdpa', describeVdpaChange(vf) ?? 'vdpa');
+  for (const t of todo) {
+    const step = log.start(t.pf, t.vf, 'vdpa', describeVdpa(t.change));
     try {
-      const problem = await applyOne(io, vf);
+      const problem =
+        t.mgmtdev === null ? 'the VF does not exist' : await applyChange(io, t.mgmtdev, t.change);
       log.finish(step, problem === null ? 'ok' : 'failed', problem);
     } catch (e) {
       log.finish(step, 'failed', errorText(e));
