@@ -66,6 +66,37 @@ describe('a port chooses its VF by what its vNIC type needs', () => {
   });
 });
 
+describe('a vdpa port', () => {
+  it('is placed only on a VF with a vDPA device, and such VFs serve no other port', async () => {
+    await joinHost(
+      h,
+      { name: 'vdpa1', pfs: 1, vfsPerPf: 2, vfDriver: 'igbvf', vdpa: true, labels: { r: 'v' } },
+      0x40,
+    );
+    const onV = { hostLabels: { r: 'v' } };
+    const r = await create('vd0', { vnicType: 'vdpa' }, onV);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.host).toBe('vdpa1');
+    const id = String(r.body.id);
+
+    // The other VF has a vDPA device too: a direct or macvtap port does not take it.
+    for (const vnicType of ['direct', 'macvtap']) {
+      const no = await create(`x-${vnicType}`, { vnicType }, onV);
+      expect(no.status, JSON.stringify(no.body)).toBe(409);
+      expect(no.body).toMatchObject({ code: 'NO_CAPACITY' });
+    }
+    // The second takes the other VF; a third finds none anywhere, and is told what it needs.
+    const r1 = await create('vd1', { vnicType: 'vdpa' });
+    expect(r1.status, JSON.stringify(r1.body)).toBe(201);
+    expect(r1.body.host).toBe('vdpa1');
+    const none = await create('vd2', { vnicType: 'vdpa' });
+    expect(none.status).toBe(409);
+    expect(String(none.body.message)).toContain('with a vDPA device');
+    for (const x of [id, String(r1.body.id)])
+      expect((await h.call('DELETE', `/v1/instances/${x}`, h.admin)).status).toBe(204);
+  });
+});
+
 describe('a single-node host whose PCI devices report numa_node -1', () => {
   it('takes a required request, NUMA-local to its only node', async () => {
     await joinHost(

@@ -19,6 +19,8 @@ export const deviceSpec = (over: Partial<DeviceSpec> = {}): DeviceSpec => ({
   wholePf: false,
   owner: 'vfleet',
   bandwidth: null,
+  eswitchMode: null,
+  vdpa: false,
   createdAt: '2025-01-01T00:00:00Z',
   ...over,
 });

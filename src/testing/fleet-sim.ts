@@ -20,6 +20,8 @@ export interface SimHostSpec {
    * facts, as agents before driver reporting did.
    */
   readonly vfDriver?: 'igbvf' | 'vfio-pci';
+  /** Each VF carries a vDPA device on vhost_vdpa (`/dev/vhost-vdpa-N`, N counting over the host). */
+  readonly vdpa?: boolean;
   readonly memoryMb?: number | null;
   /** The image store its agent reports (`vfleet agent --image-dir`); default: SIM_IMAGES. */
   readonly images?: Json | null;
@@ -48,11 +50,21 @@ export function simInventory(spec: SimHostSpec, bus: number): Json {
         totalVfs: Math.max(spec.vfsPerPf, 7),
         numVfs: spec.vfsPerPf,
         numaNode: spec.pfNuma ? spec.pfNuma(i) : i % 2,
-        vfs: Array.from({ length: spec.vfsPerPf }, (_, v) => ({
-          index: v,
-          pciAddress: `0000:${b}:${(16 + (v >> 3)).toString(16)}.${v & 7}`,
-          ...vfDriverFacts(spec.vfDriver, `ens${bus + i}v${v}`),
-        })),
+        vfs: Array.from({ length: spec.vfsPerPf }, (_, v) => {
+          const pciAddress = `0000:${b}:${(16 + (v >> 3)).toString(16)}.${v & 7}`;
+          const vdpa = {
+            name: `vdpa-${pciAddress}`,
+            charDev: `/dev/vhost-vdpa-${i * spec.vfsPerPf + v}`,
+            driver: 'vhost_vdpa',
+            mac: null,
+          };
+          return {
+            index: v,
+            pciAddress,
+            ...vfDriverFacts(spec.vfDriver, `ens${bus + i}v${v}`),
+            ...(spec.vdpa === true ? { vdpa } : {}),
+          };
+        }),
       };
     }),
   };

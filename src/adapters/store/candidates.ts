@@ -9,7 +9,7 @@ import { loadAllocationRules } from './allocation-rules.js';
  * The scheduler's view of some hosts (null: every host), on every physnet,
  * in four grouped queries whatever their number: hosts, CPU and memory in
  * use (against the capacity its allocation rule gives), free clean VFs per PF (by physnet, trust and whether the agent
- * reported a netdev), and free clean whole PFs; only devices owned
+ * reported a netdev and a vDPA device), and free clean whole PFs; only devices owned
  * by vfleet (the others are handed to another scheduler). The controller's
  * fleet view reads every host once, then only the hosts its notices name.
  */
@@ -40,6 +40,7 @@ export async function loadViewHosts(
         .selectFrom('vfs')
         .select(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted'])
         .select(sql<boolean>`vfs.netdev is not null`.as('netdev'))
+        .select(sql<boolean>`vfs.vdpa_dev is not null`.as('vdpa'))
         .select((e) => e.fn.countAll<string | number>().as('n'))
         .where('vfs.state', '=', 'free')
         .where('vfs.dirty', '=', false)
@@ -48,7 +49,13 @@ export async function loadViewHosts(
         .where('vfs.owner', '=', 'vfleet');
       if (only !== null) q = q.where('vfs.host_id', 'in', only);
       return q
-        .groupBy(['vfs.pf_id', 'vfs.physnet', 'vfs.trusted', sql`vfs.netdev is not null`])
+        .groupBy([
+          'vfs.pf_id',
+          'vfs.physnet',
+          'vfs.trusted',
+          sql`vfs.netdev is not null`,
+          sql`vfs.vdpa_dev is not null`,
+        ])
         .as('f');
     })
     .innerJoin('pfs', 'pfs.id', 'f.pf_id')
@@ -60,6 +67,7 @@ export async function loadViewHosts(
       'f.physnet',
       'f.trusted',
       'f.netdev',
+      'f.vdpa',
       'f.n',
     ])
     .orderBy('pfs.pci_address')
@@ -94,6 +102,7 @@ export async function loadViewHosts(
       physnet: f.physnet,
       trusted: f.trusted,
       netdev: f.netdev,
+      ...(f.vdpa ? { vdpa: true } : {}),
       count: Number(f.n),
     });
   }

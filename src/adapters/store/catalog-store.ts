@@ -48,6 +48,8 @@ export function createCatalogStore(db: Kysely<Database>, tap: EventTap): Catalog
               whole_pf: s.wholePf,
               owner: s.owner,
               bandwidth: s.bandwidth === null ? null : JSON.stringify(s.bandwidth),
+              eswitch_mode: s.eswitchMode,
+              vdpa: s.vdpa,
               created_at: s.createdAt,
             })
             .returningAll()

@@ -75,7 +75,7 @@ export interface HeldDevice {
 
 /**
  * One free, clean VF per port on its placed PF, locked, in ONE statement:
- * a LATERAL sub-select per (PF, physnet, trust, netdev) group, each `LIMIT n FOR
+ * a LATERAL sub-select per (PF, physnet, trust, netdev, vDPA) group, each `LIMIT n FOR
  * UPDATE SKIP LOCKED`, so concurrent claims on one PF take different VFs
  * and none waits. Index = port; null for whole-PF ports; the whole result
  * null when a PF no longer has enough (the VF is re-checked owned by
@@ -88,16 +88,25 @@ export async function lockVfs(
 ): Promise<{ held: (HeldDevice | null)[]; usage: HostUsage[] } | null> {
   const groups = new Map<
     string,
-    { pfId: number; physnet: string; trusted: boolean; netdev: boolean | null; at: number[] }
+    {
+      pfId: number;
+      physnet: string;
+      trusted: boolean;
+      netdev: boolean | null;
+      vdpa: boolean;
+      at: number[];
+    }
   >();
   c.placement.ports.forEach((pp, i) => {
     if (pp.wholePf === true) return;
-    const k = JSON.stringify([pp.pfId, pp.physnet, pp.vfTrusted, pp.vfNetdev ?? null]);
+    const vdpa = pp.vfVdpa === true;
+    const k = JSON.stringify([pp.pfId, pp.physnet, pp.vfTrusted, pp.vfNetdev ?? null, vdpa]);
     const g = groups.get(k) ?? {
       pfId: pp.pfId,
       physnet: pp.physnet,
       trusted: pp.vfTrusted,
       netdev: pp.vfNetdev ?? null,
+      vdpa,
       at: [],
     };
     g.at.push(i);
@@ -109,7 +118,7 @@ export async function lockVfs(
   const values = sql.join(
     list.map(
       (g, k) =>
-        sql`(${g.pfId}::int, ${g.physnet}::text, ${g.trusted}::boolean, ${g.netdev}::boolean, ${g.at.length}::int, ${k}::int)`,
+        sql`(${g.pfId}::int, ${g.physnet}::text, ${g.trusted}::boolean, ${g.netdev}::boolean, ${g.vdpa}::boolean, ${g.at.length}::int, ${k}::int)`,
     ),
   );
   // The PF's address from a sub-select outside the lateral: only VF rows are locked.
@@ -125,12 +134,13 @@ export async function lockVfs(
     select g.k, v.id, v.pci_address as pci, v.vf_index,
       (select p.pci_address from pfs p where p.id = g.pf_id) as pf,
       ${usageOf(c.placement.hostId)} as usage
-    from (values ${values}) as g(pf_id, physnet, trusted, netdev, n, k)
+    from (values ${values}) as g(pf_id, physnet, trusted, netdev, vdpa, n, k)
     cross join lateral (
       select vfs.id, vfs.pci_address, vfs.vf_index from vfs
       where vfs.pf_id = g.pf_id and vfs.host_id = ${c.placement.hostId}
         and vfs.physnet = g.physnet and vfs.trusted = g.trusted and vfs.owner = 'vfleet'
         and (g.netdev is null or (vfs.netdev is not null) = g.netdev)
+        and (vfs.vdpa_dev is not null) = g.vdpa
         and vfs.state = 'free' and vfs.dirty = false
       order by vfs.vf_index limit g.n for update skip locked
     ) v

@@ -135,6 +135,8 @@ export interface VfsTable {
   driver: Generated<string | null>;
   iommu_group: Generated<number | null>;
   netdev: Generated<string | null>;
+  /** `/dev/vhost-vdpa-N` of the VF's vDPA device on vhost_vdpa (migration 0024); null when none. */
+  vdpa_dev: Generated<string | null>;
   /** Owner of the spec giving physnet and trust (migration 0014); null when no spec selects it. */
   owner: Generated<string | null>;
 }
@@ -156,6 +158,9 @@ export interface DeviceSpecsTable {
   owner: Generated<string>;
   /** JSON {egressMbps, ingressMbps}, as written by catalog-store; null when not said. */
   bandwidth: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Migration 0024: legacy | switchdev, null = left alone; a vDPA device on every VF. */
+  eswitch_mode: Generated<string | null>;
+  vdpa: Generated<boolean>;
   created_at: Timestamp;
 }
 

@@ -109,6 +109,7 @@ export async function writeInventory(
       driver: vf.reported.driver,
       iommu_group: vf.reported.iommuGroup,
       netdev: vf.reported.netdev,
+      vdpa_dev: vf.reported.vdpaDev,
       ...vfTags(specs, pf, vf.index),
     })),
   );
@@ -126,6 +127,7 @@ export async function writeInventory(
           driver: eb.ref('excluded.driver'),
           iommu_group: eb.ref('excluded.iommu_group'),
           netdev: eb.ref('excluded.netdev'),
+          vdpa_dev: eb.ref('excluded.vdpa_dev'),
         })),
       )
       // xmax is 0 on a row this statement inserted (not on one it updated): a new VF.

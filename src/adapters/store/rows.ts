@@ -16,8 +16,15 @@ import type {
 import { INSTANCE_STATES, TOKEN_ROLES } from '../../core/fleet/model.js';
 import { DOMAIN_POLICIES, type DomainPolicy } from '../../core/libvirt/domain-request.js';
 import { VfleetError } from '../../core/errors.js';
-import type { NumaPolicy, VfOwner, VfState, VnicType } from '../../core/vocabulary.js';
-import { NUMA_POLICIES, VF_OWNERS, VF_STATES, VNIC_TYPES, isOneOf } from '../../core/vocabulary.js';
+import type { EswitchMode, NumaPolicy, VfOwner, VfState, VnicType } from '../../core/vocabulary.js';
+import {
+  ESWITCH_MODES,
+  NUMA_POLICIES,
+  VF_OWNERS,
+  VF_STATES,
+  VNIC_TYPES,
+  isOneOf,
+} from '../../core/vocabulary.js';
 import type { Database } from './db-types.js';
 
 /** Row -> record mappers; closed sets are checked, never cast. */
@@ -110,7 +117,12 @@ export const toVf = (r: Row<'vfs'>): VfRecord => ({
   portId: r.port_id,
   reservedUntil: isoOrNull(r.reserved_until),
   note: r.note,
-  reported: { driver: r.driver, iommuGroup: r.iommu_group, netdev: r.netdev },
+  reported: {
+    driver: r.driver,
+    iommuGroup: r.iommu_group,
+    netdev: r.netdev,
+    vdpaDev: r.vdpa_dev,
+  },
 });
 
 export const toSpec = (r: Row<'device_specs'>): DeviceSpec => ({
@@ -128,6 +140,11 @@ export const toSpec = (r: Row<'device_specs'>): DeviceSpec => ({
   wholePf: r.whole_pf,
   owner: closed<VfOwner>(VF_OWNERS, r.owner, 'spec owner'),
   bandwidth: toBandwidth(r.bandwidth),
+  eswitchMode:
+    r.eswitch_mode === null
+      ? null
+      : closed<EswitchMode>(ESWITCH_MODES, r.eswitch_mode, 'eswitch mode'),
+  vdpa: r.vdpa,
   createdAt: iso(r.created_at),
 });
 

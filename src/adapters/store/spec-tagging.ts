@@ -120,7 +120,8 @@ function declaredFingerprint(
     .filter((p) => p.spec_id !== null)
     .map((p) => {
       const s = p.spec_id === null ? undefined : byId.get(p.spec_id);
-      return `${p.pci_address}=${s?.id ?? ''}:${s?.numVfs ?? ''}:${s?.vfDriver ?? ''}${s?.wholePf === true ? ':whole' : ''}`;
+      const sw = `${s?.eswitchMode ?? ''}${s?.vdpa === true ? ':vdpa' : ''}`;
+      return `${p.pci_address}=${s?.id ?? ''}:${s?.numVfs ?? ''}:${s?.vfDriver ?? ''}${s?.wholePf === true ? ':whole' : ''}:${sw}`;
     })
     .sort()
     .join(',');

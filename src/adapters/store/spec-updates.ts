@@ -92,6 +92,8 @@ export async function writeSpecRow(tx: Tx, spec: DeviceSpec) {
       vf_driver: spec.vfDriver,
       owner: spec.owner,
       bandwidth: spec.bandwidth === null ? null : JSON.stringify(spec.bandwidth),
+      eswitch_mode: spec.eswitchMode,
+      vdpa: spec.vdpa,
     })
     .where('id', '=', spec.id)
     .returningAll()

@@ -7,6 +7,7 @@ import { fieldPath } from '../../core/validation.js';
 import { int, labelsSchema, nameSchema, textSchema } from './common.js';
 import { hostSchema } from './hosts.js';
 import { DOMAIN_TASK_OPS } from '../../core/libvirt/domain-task-ops.js';
+import { ESWITCH_MODES } from '../../core/vocabulary.js';
 import {
   domainResultSchema,
   hypervisorReportSchema,
@@ -48,6 +49,18 @@ const reportedVf = z.looseObject({
     .nullable()
     .optional(),
   numaNode: numaNode.optional(),
+  // The VF's vDPA device (scan JSON); optional for older agents (none).
+  vdpa: z
+    .looseObject({
+      name: kernelName,
+      charDev: z
+        .string()
+        .regex(/^\/dev\/vhost-vdpa-\d{1,6}$/, 'a char device like /dev/vhost-vdpa-0')
+        .nullable(),
+      driver: kernelName.nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 
 /** The parts of `vfleet host scan` JSON (docs/scan-json.md) the controller keeps; other fields pass. */
@@ -186,9 +199,13 @@ const desiredPf = z.object({
   numVfs: z.number(),
   vfDriver: z.string(),
   up: z.boolean(),
+  // Only from a spec that sets them (issue 17); older controllers send neither.
+  eswitchMode: z.enum(ESWITCH_MODES).optional(),
+  hwTcOffload: z.boolean().optional(),
   vfs: z.array(
     z.object({
       index: z.number(),
+      vdpa: z.object({}).strict().optional(),
       // Left out for a VF handed to another owner: its consumer sets them.
       mac: z.string().optional(),
       vlan: z.number().optional(),

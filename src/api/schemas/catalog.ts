@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { rolloutPolicySchema } from './rollouts.js';
 import { parsePfSelector } from '../../core/fleet/spec-match.js';
 import { vlanRangeProblem } from '../../core/fleet/vlan-ranges.js';
-import { VF_OWNERS } from '../../core/vocabulary.js';
+import { ESWITCH_MODES, VF_OWNERS } from '../../core/vocabulary.js';
 import { int, nameSchema, vlanSchema } from './common.js';
 
 const OWNER_TEXT =
@@ -65,6 +65,14 @@ export const specCreateSchema = z
       description:
         'bandwidth of each selected PF offered to the consumer, in Mbit/s (1 to 10,000,000); null when not said',
     }),
+    eswitchMode: z.enum(ESWITCH_MODES).nullable().default(null).openapi({
+      description:
+        "the selected PFs' devlink eswitch mode; switchdev also turns hw-tc-offload on (OVS hardware offload). null: left as it is",
+    }),
+    vdpa: z.boolean().default(false).openapi({
+      description:
+        'a vDPA device on every VF, on vhost_vdpa, for `vdpa` ports (which are placed only on such VFs); needs a kernel vfDriver',
+    }),
   })
   .strict()
   .refine((s) => [s.vendor, s.device, s.driver, s.pciAddress, s.pf].some((x) => x !== undefined), {
@@ -74,6 +82,15 @@ export const specCreateSchema = z
   .refine((s) => s.wholePf || s.numVfs !== undefined, {
     message: 'numVfs is required (or wholePf: true, to offer the selected PFs whole)',
     path: ['numVfs'],
+  })
+  .refine((s) => !s.vdpa || s.vfDriver !== 'vfio-pci', {
+    message:
+      'vdpa needs the VFs on their kernel driver (vfDriver: kernel): a VF on vfio-pci has no vDPA management device',
+    path: ['vdpa'],
+  })
+  .refine((s) => !s.wholePf || (!s.vdpa && s.eswitchMode === null), {
+    message: 'a PF offered whole has no VFs: eswitchMode and vdpa do not apply',
+    path: ['wholePf'],
   })
   .openapi('SpecCreate');
 
@@ -95,6 +112,8 @@ export const specSchema = z
     }),
     owner: ownerSchema,
     bandwidth: specBandwidthSchema.nullable(),
+    eswitchMode: z.enum(ESWITCH_MODES).nullable(),
+    vdpa: z.boolean(),
     createdAt: z.string(),
   })
   .openapi('Spec');
@@ -169,6 +188,8 @@ export const specUpdateSchema = z
     bandwidth: specBandwidthSchema.nullable().optional().openapi({
       description: 'null: no bandwidth said any more',
     }),
+    eswitchMode: z.enum(ESWITCH_MODES).nullable().optional(),
+    vdpa: z.boolean().optional(),
     rollout: rolloutPolicySchema.optional().openapi({
       description:
         "reach the hosts whose declared state moves in waves (docs/controller.md, Rollouts); absent: the controller's default",

@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import type { Host, NumaNode } from '../../core/fleet/model.js';
 import type { ReportedPf } from '../../core/fleet/host-store.js';
 import { refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
-import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
+import { hostRenderFactsOf, vhostVdpaDev } from '../../core/fleet/host-render-facts.js';
 import { NO_HYPERVISOR } from '../../core/libvirt/hypervisor-facts.js';
 import type { reportSchema } from '../../api/schemas/agent.js';
 import type { ControllerDeps } from '../controller-deps.js';
@@ -33,6 +33,7 @@ export async function recordReport(deps: ControllerDeps, id: string, b: Report):
         driver: v.driver ?? null,
         iommuGroup: v.iommuGroup ?? null,
         netdev: v.netdev ?? null,
+        vdpaDev: vhostVdpaDev(v.vdpa),
       },
     })),
   }));

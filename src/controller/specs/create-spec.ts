@@ -28,6 +28,8 @@ export async function createSpec(
     wholePf: b.wholePf,
     owner: b.owner,
     bandwidth: b.bandwidth,
+    eswitchMode: b.eswitchMode,
+    vdpa: b.vdpa,
     createdAt: new Date(deps.now()).toISOString(),
   };
   await checkSpec(deps.store.catalog, spec);

@@ -1,5 +1,6 @@
 import { ZERO_MAC } from '../mac-address.js';
 import { VFIO_DRIVER } from '../vocabulary.js';
+import type { EswitchMode } from '../vocabulary.js';
 import type { DesiredInputs } from './host-store.js';
 import { vfTags } from './spec-match.js';
 
@@ -21,6 +22,8 @@ export interface DesiredVf {
   trust: boolean;
   maxTxRate?: number | undefined;
   minTxRate?: number | undefined;
+  /** A vDPA device on the VF (its spec asks for one); its MAC is the driver's, the port's comes with the domain. */
+  vdpa?: Record<string, never> | undefined;
 }
 
 export interface DesiredPf {
@@ -28,6 +31,9 @@ export interface DesiredPf {
   numVfs: number;
   vfDriver: string;
   up: boolean;
+  /** Only when the spec sets it; switchdev brings hw-tc-offload on. */
+  eswitchMode?: EswitchMode | undefined;
+  hwTcOffload?: boolean | undefined;
   vfs: DesiredVf[];
 }
 
@@ -74,7 +80,9 @@ export function desiredHostState(inputs: DesiredInputs): DesiredState {
       numVfs: spec.numVfs,
       vfDriver: spec.vfDriver,
       up: true,
-      vfs,
+      ...(spec.eswitchMode === null ? {} : { eswitchMode: spec.eswitchMode }),
+      ...(spec.eswitchMode === 'switchdev' ? { hwTcOffload: true } : {}),
+      vfs: spec.vdpa ? vfs.map((v) => ({ ...v, vdpa: {} })) : vfs,
     });
   }
   return { pfs };

@@ -30,6 +30,33 @@ const node = (n: number, over: Partial<NumaNode> = {}): NumaNode => ({
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 
+describe('hostRenderFactsOf: vDPA', () => {
+  it('renders a VF with the char device of its vDPA device only while vhost_vdpa holds it', () => {
+    const dev = (driver: string | null) => ({ charDev: '/dev/vhost-vdpa-3', driver });
+    const f = hostRenderFactsOf(
+      {
+        pfs: [
+          pf('0000:08:00.0', {
+            vfs: [
+              vf(0, '0000:08:00.2', { vdpa: dev('vhost_vdpa') }),
+              vf(1, '0000:08:00.3', { vdpa: dev('virtio_vdpa') }),
+              vf(2, '0000:08:00.4', { vdpa: null }),
+              vf(3, '0000:08:00.5'),
+            ],
+          }),
+        ],
+      },
+      [node(0)],
+    );
+    expect(Object.values(f.vfs).map((v) => v.vdpaDevice)).toEqual([
+      '/dev/vhost-vdpa-3',
+      null,
+      null,
+      null,
+    ]);
+  });
+});
+
 describe('hostRenderFactsOf: VFs', () => {
   it('keeps each VF under its address with its PF, index, driver, netdev, group and node', () => {
     const devices = {

@@ -1,7 +1,7 @@
 import type { HostImages } from '../libvirt/image-names.js';
 import type { ClaimedPf, ClaimedVf, HostNumaNode } from '../libvirt/domain-request.js';
 import { NO_HYPERVISOR, type HypervisorFacts } from '../libvirt/hypervisor-facts.js';
-import { isOneOf, VF_DRIVER_KINDS } from '../vocabulary.js';
+import { isOneOf, VF_DRIVER_KINDS, VHOST_VDPA } from '../vocabulary.js';
 import type { NumaNode } from './model.js';
 
 /**
@@ -37,9 +37,20 @@ export interface ReportedDevices {
       readonly netdev?: string | null | undefined;
       readonly iommuGroup?: number | null | undefined;
       readonly numaNode?: number | null | undefined;
+      readonly vdpa?: ReportedVdpa | null | undefined;
     }[];
   }[];
 }
+
+/** A VF's vDPA device as the scan reports it (docs/scan-json.md). */
+export interface ReportedVdpa {
+  readonly charDev: string | null;
+  readonly driver: string | null;
+}
+
+/** The char device a VM can open: only while vhost_vdpa holds the device. */
+export const vhostVdpaDev = (v: ReportedVdpa | null | undefined): string | null =>
+  v?.driver === VHOST_VDPA ? v.charDev : null;
 
 export function hostRenderFactsOf(
   devices: ReportedDevices,
@@ -65,7 +76,7 @@ export function hostRenderFactsOf(
         vfIndex: vf.index,
         netdev: vf.netdev ?? null,
         driverKind: isOneOf(VF_DRIVER_KINDS, vf.driverKind) ? vf.driverKind : 'none',
-        vdpaDevice: null,
+        vdpaDevice: vhostVdpaDev(vf.vdpa),
         iommuGroup: vf.iommuGroup ?? null,
         numaNode: vf.numaNode ?? pf.numaNode ?? only,
       };

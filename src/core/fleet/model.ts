@@ -1,4 +1,4 @@
-import type { NumaPolicy, VfOwner, VfState, VnicType } from '../vocabulary.js';
+import type { EswitchMode, NumaPolicy, VfOwner, VfState, VnicType } from '../vocabulary.js';
 import type { DomainPolicy } from '../libvirt/domain-request.js';
 
 /**
@@ -144,6 +144,8 @@ export interface ReportedVfDetails {
   readonly driver: string | null;
   readonly iommuGroup: number | null;
   readonly netdev: string | null;
+  /** `/dev/vhost-vdpa-N` of a vDPA device on the VF, bound to vhost_vdpa; null when none. */
+  readonly vdpaDev: string | null;
 }
 
 export interface DeviceSpec {
@@ -166,6 +168,10 @@ export interface DeviceSpec {
   readonly owner: VfOwner;
   /** Bandwidth of each selected PF offered to the consumer; null when not said. */
   readonly bandwidth: SpecBandwidth | null;
+  /** The PFs' devlink eswitch mode (switchdev: hw-tc-offload on too); null: left as it is. */
+  readonly eswitchMode: EswitchMode | null;
+  /** A vDPA device on every VF, bound to vhost_vdpa: the VFs serve `vdpa` ports only. */
+  readonly vdpa: boolean;
   readonly createdAt: string;
 }
 

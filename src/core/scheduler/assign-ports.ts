@@ -1,45 +1,50 @@
 import type { CandidatePf, PortNeed, PortPlacement } from './types.js';
 
-/** Free VFs of one PF by physnet, trust and netdev, as counts that placing takes from. */
+/** Free VFs of one PF by physnet, trust, netdev and vDPA device, as counts that placing takes from. */
 class FreeCounts {
   private readonly left = new Map<string, number>();
 
   constructor(pfs: readonly CandidatePf[]) {
     for (const pf of pfs) {
       for (const g of pf.free) {
-        const k = FreeCounts.key(pf.id, g.physnet, g.trusted, g.netdev);
+        const k = FreeCounts.key(pf.id, g.physnet, g.trusted, g.netdev, g.vdpa === true);
         this.left.set(k, (this.left.get(k) ?? 0) + g.count);
       }
     }
   }
 
-  private static key(pf: number, physnet: string, trusted: boolean, netdev: boolean): string {
-    return `${pf}|${physnet}|${trusted}|${netdev}`;
+  private static key(
+    pf: number,
+    physnet: string,
+    trusted: boolean,
+    netdev: boolean,
+    vdpa: boolean,
+  ): string {
+    return `${pf}|${physnet}|${trusted}|${netdev}|${vdpa}`;
   }
 
-  private count(pf: number, physnet: string, trusted: boolean, netdev: boolean): number {
-    return this.left.get(FreeCounts.key(pf, physnet, trusted, netdev)) ?? 0;
+  private count(pf: number, p: PortNeed, trusted: boolean, netdev: boolean): number {
+    const vdpa = p.vfFeature === 'vdpa';
+    return this.left.get(FreeCounts.key(pf, p.physnet, trusted, netdev, vdpa)) ?? 0;
   }
 
   /**
-   * VFs of the PF with this trust tag that can serve the port: with a
-   * netdev only for a port that needs one; none for a vdpa port (VFs carry
-   * no vDPA facts yet, so no VF can be shown to have a device).
+   * VFs of the PF with this trust tag that can serve the port: with a vDPA
+   * device for a vdpa port (and only for one); with a netdev only for a
+   * port that needs one.
    */
   avail(pf: number, p: PortNeed, trusted: boolean): number {
-    if (p.vfFeature === 'vdpa') return 0;
-    const withNetdev = this.count(pf, p.physnet, trusted, true);
-    return p.vfFeature === 'netdev'
-      ? withNetdev
-      : withNetdev + this.count(pf, p.physnet, trusted, false);
+    const withNetdev = this.count(pf, p, trusted, true);
+    return p.vfFeature === 'netdev' ? withNetdev : withNetdev + this.count(pf, p, trusted, false);
   }
 
   /** Takes one VF; a port that needs no netdev takes one without first, keeping netdevs for macvtap. */
-  take(pf: number, p: PortNeed, trusted: boolean): boolean {
-    const netdev = p.vfFeature === 'netdev' || this.count(pf, p.physnet, trusted, false) === 0;
-    const k = FreeCounts.key(pf, p.physnet, trusted, netdev);
+  take(pf: number, p: PortNeed, trusted: boolean): { netdev: boolean; vdpa: boolean } {
+    const vdpa = p.vfFeature === 'vdpa';
+    const netdev = p.vfFeature === 'netdev' || this.count(pf, p, trusted, false) === 0;
+    const k = FreeCounts.key(pf, p.physnet, trusted, netdev, vdpa);
     this.left.set(k, (this.left.get(k) ?? 0) - 1);
-    return netdev;
+    return { netdev, vdpa };
   }
 }
 
@@ -77,9 +82,15 @@ export function assignPorts(
     const pick =
       bestPf(p, pfs, used, free, true) ?? (distinctPfs ? null : bestPf(p, pfs, used, free, false));
     if (pick === null) return null;
-    const vfNetdev = free.take(pick.pfId, p, pick.vfTrusted);
+    const took = free.take(pick.pfId, p, pick.vfTrusted);
     used.add(pick.pfId);
-    out[i] = { pfId: pick.pfId, physnet: p.physnet, vfTrusted: pick.vfTrusted, vfNetdev };
+    out[i] = {
+      pfId: pick.pfId,
+      physnet: p.physnet,
+      vfTrusted: pick.vfTrusted,
+      vfNetdev: took.netdev,
+      ...(took.vdpa ? { vfVdpa: true } : {}),
+    };
   }
   return out.filter((x): x is PortPlacement => x !== undefined);
 }

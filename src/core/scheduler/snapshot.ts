@@ -27,7 +27,7 @@ export function hostAfter(
   const wholeTaken = new Set<number>();
   for (const p of placement.ports) {
     if (p.wholePf === true) wholeTaken.add(p.pfId);
-    const k = `${p.pfId}|${p.physnet}|${p.vfTrusted}|${p.vfNetdev ?? false}`;
+    const k = `${p.pfId}|${p.physnet}|${p.vfTrusted}|${p.vfNetdev ?? false}|${p.vfVdpa === true}`;
     taken.set(k, (taken.get(k) ?? 0) + 1);
   }
   return {
@@ -41,7 +41,8 @@ export function hostAfter(
       pciAddress: pf.pciAddress,
       numaNode: pf.numaNode,
       free: pf.free.map((g) => {
-        const n = taken.get(`${pf.id}|${g.physnet}|${g.trusted}|${g.netdev}`) ?? 0;
+        const n =
+          taken.get(`${pf.id}|${g.physnet}|${g.trusted}|${g.netdev}|${g.vdpa === true}`) ?? 0;
         return n === 0 ? g : { ...g, count: Math.max(0, g.count - n) };
       }),
       ...(pf.whole === undefined || wholeTaken.has(pf.id) ? {} : { whole: pf.whole }),

@@ -34,6 +34,12 @@ export interface FreeVfGroup {
   readonly trusted: boolean;
   /** The VFs are bound to a kernel driver and have a netdev, as the agent last reported. */
   readonly netdev: boolean;
+  /**
+   * Each VF has a vDPA device on vhost_vdpa (absent: none). Such VFs serve
+   * `vdpa` ports only: a hostdev or macvtap port would take the VF from
+   * under its device.
+   */
+  readonly vdpa?: boolean;
   readonly count: number;
 }
 
@@ -87,6 +93,8 @@ export interface PortPlacement {
   readonly vfTrusted: boolean;
   /** Take a VF with (true) or without (false) a kernel netdev; absent: any. */
   readonly vfNetdev?: boolean;
+  /** Take a VF with a vDPA device (true; a `vdpa` port) or without one (false or absent). */
+  readonly vfVdpa?: boolean;
   /** Take the PF itself (`direct-physical`), not a VF of it. */
   readonly wholePf?: boolean;
 }

@@ -22,6 +22,7 @@ import { tokensNotices } from './0020-tokens-notices.js';
 import { tokenNotices } from './0021-token-notices.js';
 import { hostMaintenance } from './0022-host-maintenance.js';
 import { rollouts } from './0023-rollouts.js';
+import { vfVdpa } from './0024-vf-vdpa.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -57,5 +58,6 @@ export const schemaVersions: MigrationProvider = {
       '0021-token-notices': tokenNotices,
       '0022-host-maintenance': hostMaintenance,
       '0023-rollouts': rollouts,
+      '0024-vf-vdpa': vfVdpa,
     }),
 };
