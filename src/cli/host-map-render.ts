@@ -93,6 +93,7 @@ function pfSection(host: string, pf: Pf): string {
     `driver ${pf.driver ?? '-'}`,
     `link ${linkText(pf.link)}`,
     `numa ${pf.numaNode ?? '-'}`,
+    ...(pf.eswitchMode === null ? [] : [`eswitch ${pf.eswitchMode}`]),
     `spec ${spec ?? 'none'}`,
     pf.whole === null
       ? `VFs ${inUse(pf)}/${pf.vfs.length} in use (max ${pf.totalVfs})`
@@ -112,6 +113,9 @@ function pfSection(host: string, pf: Pf): string {
     lines.push('  no spec selects this PF: none of its VFs is offered (vfleet spec create)');
   const body = lines.join('\n') + '\n';
   if (pf.vfs.length === 0) return body;
+  // Switchdev and vDPA columns only where a VF has one: most hosts have neither.
+  const reps = pf.vfs.some((v) => v.representor !== null);
+  const vdpa = pf.vfs.some((v) => v.vdpaDev !== null);
   return (
     body +
     renderTable(
@@ -121,6 +125,8 @@ function pfSection(host: string, pf: Pf): string {
         'state',
         'driver',
         'iommu',
+        ...(reps ? ['representor'] : []),
+        ...(vdpa ? ['vdpa'] : []),
         'mac',
         'vlan',
         'instance',
@@ -136,6 +142,8 @@ function pfSection(host: string, pf: Pf): string {
         vfState(v),
         v.driver,
         v.iommuGroup,
+        ...(reps ? [v.representor] : []),
+        ...(vdpa ? [v.vdpaDev] : []),
         v.mac,
         v.vlan,
         v.instance,

@@ -52,6 +52,7 @@ const hostDetail = (h: {
     numVfs: 0,
     numaNode: null,
     link: { state: null, adminUp: null, speedMbps: null },
+    eswitchMode: null,
     spec: null,
     specName: null,
     declaredVfs: null,

@@ -73,6 +73,13 @@ describe('a vdpa port', () => {
       { name: 'vdpa1', pfs: 1, vfsPerPf: 2, vfDriver: 'igbvf', vdpa: true, labels: { r: 'v' } },
       0x40,
     );
+    const shown = (await h.call('GET', '/v1/hosts/vdpa1', h.admin)).body as unknown as {
+      pfs: { eswitchMode: string | null; vfs: { vdpaDev: string | null; representor: null }[] }[];
+    };
+    expect(shown.pfs[0]?.vfs.map((v) => v.vdpaDev)).toEqual([
+      '/dev/vhost-vdpa-0',
+      '/dev/vhost-vdpa-1',
+    ]);
     const onV = { hostLabels: { r: 'v' } };
     const r = await create('vd0', { vnicType: 'vdpa' }, onV);
     expect(r.status, JSON.stringify(r.body)).toBe(201);

@@ -1,5 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import type { DeviceSpec, Host, Network, PfRecord, Token, VfRecord } from '../core/fleet/model.js';
+import type { EswitchMode } from '../core/vocabulary.js';
 import { hostHealth } from '../core/fleet/model.js';
 import { distinctOwners } from '../core/fleet/spec-owners.js';
 import type { InstanceView } from '../core/fleet/claim-store.js';
@@ -160,7 +161,11 @@ export const specOut = (s: DeviceSpec): z.infer<typeof specSchema> => ({ ...s })
 export const networkOut = (n: Network): z.infer<typeof networkSchema> => ({ ...n });
 
 /** The PF fields an agent reports and the API shows back, in one place. */
-export function pfFields(pf: Omit<ReportedPf, 'vfs' | 'link'>): Omit<ReportedPf, 'vfs' | 'link'> {
+export function pfFields(
+  pf: Omit<ReportedPf, 'vfs' | 'link' | 'eswitchMode'> & {
+    eswitchMode?: EswitchMode | null | undefined;
+  },
+): Omit<ReportedPf, 'vfs' | 'link'> {
   return {
     pciAddress: pf.pciAddress,
     ifname: pf.ifname,
@@ -170,6 +175,7 @@ export function pfFields(pf: Omit<ReportedPf, 'vfs' | 'link'>): Omit<ReportedPf,
     totalVfs: pf.totalVfs,
     numVfs: pf.numVfs,
     numaNode: pf.numaNode,
+    eswitchMode: pf.eswitchMode ?? null,
   };
 }
 

@@ -7,4 +7,5 @@ export const NOT_REPORTED: ReportedVfDetails = {
   iommuGroup: null,
   netdev: null,
   vdpaDev: null,
+  representor: null,
 };

@@ -35,6 +35,7 @@ const pf: ReportedPf = {
   numVfs: 4,
   numaNode: 0,
   link: NO_LINK,
+  eswitchMode: null,
   vfs: Array.from({ length: 4 }, (_, i) => ({
     index: i,
     pciAddress: `0000:01:10.${i}`,

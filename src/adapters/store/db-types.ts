@@ -107,6 +107,8 @@ export interface PfsTable {
   note: Generated<string | null>;
   /** As the agent's last scan reported them (migration 0012); null when it did not. */
   link_state: Generated<string | null>;
+  /** Migration 0024: legacy | switchdev as last reported; null when none. */
+  eswitch_mode: Generated<string | null>;
   admin_up: Generated<boolean | null>;
   speed_mbps: Generated<number | null>;
   /** Owner of the spec offering the PF whole, with physnet (migration 0014); null when none. */
@@ -137,6 +139,8 @@ export interface VfsTable {
   netdev: Generated<string | null>;
   /** `/dev/vhost-vdpa-N` of the VF's vDPA device on vhost_vdpa (migration 0024); null when none. */
   vdpa_dev: Generated<string | null>;
+  /** The VF's representor netdev as last reported (migration 0024). */
+  representor: Generated<string | null>;
   /** Owner of the spec giving physnet and trust (migration 0014); null when no spec selects it. */
   owner: Generated<string | null>;
 }

@@ -65,6 +65,7 @@ export async function writeInventory(
       link_state: pf.link.state,
       admin_up: pf.link.adminUp,
       speed_mbps: pf.link.speedMbps,
+      eswitch_mode: pf.eswitchMode,
       spec_id: governingSpec(specs, pf)?.id ?? null,
       physnet: whole.physnet,
       owner: whole.owner,
@@ -85,6 +86,7 @@ export async function writeInventory(
         link_state: eb.ref('excluded.link_state'),
         admin_up: eb.ref('excluded.admin_up'),
         speed_mbps: eb.ref('excluded.speed_mbps'),
+        eswitch_mode: eb.ref('excluded.eswitch_mode'),
         spec_id: eb.ref('excluded.spec_id'),
         physnet: eb.ref('excluded.physnet'),
         owner: eb.ref('excluded.owner'),
@@ -110,6 +112,7 @@ export async function writeInventory(
       iommu_group: vf.reported.iommuGroup,
       netdev: vf.reported.netdev,
       vdpa_dev: vf.reported.vdpaDev,
+      representor: vf.reported.representor,
       ...vfTags(specs, pf, vf.index),
     })),
   );
@@ -128,6 +131,7 @@ export async function writeInventory(
           iommu_group: eb.ref('excluded.iommu_group'),
           netdev: eb.ref('excluded.netdev'),
           vdpa_dev: eb.ref('excluded.vdpa_dev'),
+          representor: eb.ref('excluded.representor'),
         })),
       )
       // xmax is 0 on a row this statement inserted (not on one it updated): a new VF.

@@ -19,6 +19,7 @@ const pf = (numVfs: number): ReportedPf => ({
   numVfs,
   numaNode: 0,
   link: NO_LINK,
+  eswitchMode: null,
   vfs: Array.from({ length: numVfs }, (_, i) => ({
     index: i,
     pciAddress: `0000:01:10.${i}`,

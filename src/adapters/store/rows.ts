@@ -84,6 +84,10 @@ export const toPf = (r: Row<'pfs'>): PfRecord => ({
   numVfs: r.num_vfs,
   numaNode: r.numa_node,
   link: { state: r.link_state, adminUp: r.admin_up, speedMbps: r.speed_mbps },
+  eswitchMode:
+    r.eswitch_mode === null
+      ? null
+      : closed<EswitchMode>(ESWITCH_MODES, r.eswitch_mode, 'eswitch mode'),
   specId: r.spec_id,
   whole: toWholePf(r),
 });
@@ -122,6 +126,7 @@ export const toVf = (r: Row<'vfs'>): VfRecord => ({
     iommuGroup: r.iommu_group,
     netdev: r.netdev,
     vdpaDev: r.vdpa_dev,
+    representor: r.representor,
   },
 });
 

@@ -21,6 +21,7 @@ const pf = (bus: number): ReportedPf => {
     numVfs: 4,
     numaNode: 0,
     link: NO_LINK,
+    eswitchMode: null,
     vfs: Array.from({ length: 4 }, (_, i) => ({
       index: i,
       pciAddress: `0000:${b}:10.${i}`,

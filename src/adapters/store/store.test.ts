@@ -21,6 +21,7 @@ const pf = (n: number, numVfs: number): ReportedPf => ({
   numVfs,
   numaNode: 0,
   link: NO_LINK,
+  eswitchMode: null,
   vfs: Array.from({ length: numVfs }, (_, i) => ({
     index: i,
     pciAddress: `0000:0${n}:10.${i}`,

@@ -22,6 +22,7 @@ const pf: ReportedPf = {
   numVfs: 4,
   numaNode: 0,
   link: NO_LINK,
+  eswitchMode: null,
   vfs: [0, 1, 2, 3].map((i) => ({
     index: i,
     pciAddress: `0000:01:10.${i}`,

@@ -49,6 +49,7 @@ const reportedVf = z.looseObject({
     .nullable()
     .optional(),
   numaNode: numaNode.optional(),
+  representor: kernelName.nullable().optional(),
   // The VF's vDPA device (scan JSON); optional for older agents (none).
   vdpa: z
     .looseObject({
@@ -78,6 +79,7 @@ const reportedPf = z
       .nullable()
       .optional(),
     localCpuList: cpuList.optional(),
+    eswitchMode: z.enum(ESWITCH_MODES).nullable().optional(),
     // The PF's link, for the host map; optional for older agents (kept as null).
     linkState: kernelName.nullable().optional(),
     adminUp: z.boolean().nullable().optional(),

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { HOST_HEALTHS, TOKEN_ROLES } from '../../core/fleet/model.js';
 import { DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
 import { HYPERVISOR_KINDS, VIRT_TYPES } from '../../core/libvirt/hypervisor-facts.js';
-import { VF_OWNERS, VF_STATES } from '../../core/vocabulary.js';
+import { ESWITCH_MODES, VF_OWNERS, VF_STATES } from '../../core/vocabulary.js';
 import { labelsSchema, nameSchema } from './common.js';
 import { hostDrainSchema } from './host-maintenance.js';
 
@@ -103,6 +103,14 @@ export const vfSchema = z.object({
   }),
   netdev: z.string().nullable().openapi({
     description: 'the VF netdev on the host (kernel driver only); null when it has none',
+  }),
+  vdpaDev: z.string().nullable().openapi({
+    description:
+      "the VF's vDPA device as `/dev/vhost-vdpa-N` (on vhost_vdpa), what a `vdpa` port's domain opens; null when it has none",
+  }),
+  representor: z.string().nullable().openapi({
+    description:
+      "the VF's representor netdev (its PF in switchdev mode), where OVS plugs it; null when none",
   }),
   ...holderFields,
   spoofchk: z.boolean().nullable().openapi({
@@ -211,6 +219,9 @@ export const hostDetailSchema = hostSchema
         totalVfs: z.number(),
         numVfs: z.number(),
         numaNode: z.number().nullable(),
+        eswitchMode: z.enum(ESWITCH_MODES).nullable().openapi({
+          description: 'devlink eswitch mode at the last scan; null when the PF has none',
+        }),
         link: pfLinkSchema,
         spec: z.string().nullable().openapi({ description: 'the governing spec, by id' }),
         specName: z.string().nullable().openapi({ description: 'the governing spec, by name' }),

@@ -34,6 +34,7 @@ export async function recordReport(deps: ControllerDeps, id: string, b: Report):
         iommuGroup: v.iommuGroup ?? null,
         netdev: v.netdev ?? null,
         vdpaDev: vhostVdpaDev(v.vdpa),
+        representor: v.representor ?? null,
       },
     })),
   }));

@@ -18,6 +18,7 @@ const pf = (id: number, specId: string | null): PfRecord => ({
   numVfs: 0,
   numaNode: 0,
   link: { state: null, adminUp: null, speedMbps: null },
+  eswitchMode: null,
   specId,
   whole: null,
 });

@@ -84,6 +84,8 @@ export interface PfRecord {
   readonly numaNode: number | null;
   /** As the agent's last scan saw it. */
   readonly link: PfLink;
+  /** devlink eswitch mode at the agent's last scan; null when it has none or did not say. */
+  readonly eswitchMode: EswitchMode | null;
   /** Device spec that selects this PF, when any. */
   readonly specId: string | null;
   /** The PF handed whole to a guest (`direct-physical`); null while its VFs are what is offered. */
@@ -146,6 +148,8 @@ export interface ReportedVfDetails {
   readonly netdev: string | null;
   /** `/dev/vhost-vdpa-N` of a vDPA device on the VF, bound to vhost_vdpa; null when none. */
   readonly vdpaDev: string | null;
+  /** The VF's representor netdev (its PF in switchdev mode); null when none. */
+  readonly representor: string | null;
 }
 
 export interface DeviceSpec {

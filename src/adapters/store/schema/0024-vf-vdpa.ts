@@ -25,6 +25,8 @@ const differs = vfColumns.map((c) => `o.${c} is distinct from n.${c}`).join(' or
 
 const STATEMENTS = [
   `alter table vfs add column vdpa_dev text`,
+  `alter table vfs add column representor text`,
+  `alter table pfs add column eswitch_mode text`,
   `alter table device_specs add column eswitch_mode text`,
   `alter table device_specs add column vdpa boolean not null default false`,
   `create or replace function vfleet_sched_vfs_upd() returns trigger language plpgsql as $$
