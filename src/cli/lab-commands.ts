@@ -4,6 +4,7 @@ import { VfleetError } from '../core/errors.js';
 import { parseInput } from '../core/validation.js';
 import type { OutputFormat } from '../core/vocabulary.js';
 import type { Lab } from '../lab/lab.js';
+import { LAB_KERNELS } from '../lab/lab-options.js';
 import type { CliDeps } from './cli-deps.js';
 import { outputOption } from './common-options.js';
 import { loadLab } from './load-lab.js';
@@ -23,6 +24,9 @@ export function registerLabCommands(program: Command, deps: CliDeps): void {
     .enablePositionalOptions();
   const api = (): Promise<Lab> => loadLab(deps, 'vfleet lab: ');
   const nameOption = '--name <name>';
+  const KERNEL_OPTION = '--kernel <stock|vdpa>';
+  const KERNEL_HELP =
+    "guest kernel: stock (Debian's default) or vdpa (Debian's 6.12 with netdevsim and vdpa_sim_net built for it)";
   const nameHelp = 'lab instance name (default: default)';
 
   lab
@@ -30,8 +34,10 @@ export function registerLabCommands(program: Command, deps: CliDeps): void {
     .description(
       'install the host tools if missing and build the guest kernel + initramfs (cached)',
     )
-    .action(async () => {
-      const image = await (await api()).build();
+    .option(KERNEL_OPTION, KERNEL_HELP, 'stock')
+    .action(async (o: { kernel: string }) => {
+      const kernel = parseInput(z.enum(LAB_KERNELS), o.kernel, 'lab build --kernel');
+      const image = await (await api()).build(kernel);
       deps.out(
         `lab image ${image.key}: kernel ${image.release}${image.reused ? ' (cached)' : ''}\n`,
       );
@@ -48,6 +54,7 @@ export function registerLabCommands(program: Command, deps: CliDeps): void {
     .option('--iommu <on|off>', 'emulated Intel IOMMU', 'on')
     .option(nameOption, nameHelp)
     .option('--memory <mb>', 'guest memory in MiB', '1024')
+    .option(KERNEL_OPTION, KERNEL_HELP, 'stock')
     .option(
       '--libvirt',
       "libvirtd in the guest (the host's own libvirt and QEMU, over a read-only share of /usr)",
@@ -67,6 +74,7 @@ export function registerLabCommands(program: Command, deps: CliDeps): void {
           numa: o.numa,
           iommu: o.iommu,
           memory: o.memory,
+          kernel: o.kernel,
           libvirt: o.libvirt === true,
         });
         if (format !== 'table') deps.out(renderData(format, r));

@@ -44,6 +44,8 @@ export const SPEC_FIELDS: FieldOptions = {
   pf: '--pf',
   trusted: '--trusted',
   vfDriver: '--vf-driver',
+  eswitchMode: '--eswitch-mode',
+  vdpa: '--vdpa',
 };
 
 /** The error's field in the options' words; `ports[0].mac` -> `--port #1 mac`. Others pass unchanged. */

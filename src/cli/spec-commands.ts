@@ -32,6 +32,8 @@ interface SpecCreate extends ApiOptions {
   vfDriver?: string;
   owner?: VfOwner;
   bandwidth?: Bandwidth;
+  eswitchMode?: string;
+  vdpa?: boolean;
 }
 
 /** `vfleet spec`: device specs, what agents apply. */
@@ -85,6 +87,11 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         .option('--pf <pf#ranges>', 'one PF with VF index ranges, e.g. 0000:81:00.0#0-3')
         .option('--trusted', 'tag the VFs trusted (for ports that ask for trust)')
         .option('--vf-driver <driver>', 'vfio-pci (default), kernel, or a driver name')
+        .option(
+          '--eswitch-mode <mode>',
+          "the PFs' devlink eswitch mode: legacy or switchdev (switchdev also turns hw-tc-offload on)",
+        )
+        .option('--vdpa', 'a vDPA device on every VF, for vdpa ports (needs --vf-driver kernel)')
         .addOption(ownerOption())
         .addOption(bandwidthOption())
         .option(
@@ -121,6 +128,8 @@ export function registerSpecCommands(program: Command, deps: CliDeps): void {
         ...(o.vfDriver === undefined ? {} : { vfDriver: o.vfDriver }),
         ...(o.owner === undefined ? {} : { owner: o.owner }),
         ...(o.bandwidth === undefined ? {} : { bandwidth: o.bandwidth }),
+        ...(o.eswitchMode === undefined ? {} : { eswitchMode: o.eswitchMode }),
+        ...(o.vdpa === true ? { vdpa: true } : {}),
         trusted: o.trusted === true,
       };
       const spec = await api.call(specRoutes.create, { body: new UserBody(body) });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { VfleetError } from '../core/errors.js';
 import type { LabDeps } from './lab-deps.js';
 import { labDir } from './lab-deps.js';
+import type { LabKernel } from './lab-options.js';
 
 export interface KernelPackage {
   /** Kernel release, the name of its modules folder (`6.1.0-56-amd64`). */
@@ -12,12 +13,20 @@ export interface KernelPackage {
 }
 
 /**
- * Metapackages naming the guest kernel, first known wins. Debian 12's default
- * 6.1 has no vDPA core at all; its 6.12 (a bookworm package of its own) has
- * the vDPA core and `vhost_vdpa`, so the lab's simulators can be built for it
- * (sim-modules.ts). Where 6.12 is the default (Debian 13), the second answers.
+ * Metapackages naming each guest kernel, first known wins. Debian 12's
+ * default 6.1 has no vDPA core at all; its 6.12 (a bookworm package of its
+ * own) has the vDPA core and `vhost_vdpa`, so the lab's simulators can be
+ * built for it (sim-modules.ts). Where 6.12 is the default (Debian 13), the
+ * second answers for `vdpa`.
  */
-const META_PACKAGES = ['linux-image-6.12-amd64', 'linux-image-amd64'] as const;
+const META_PACKAGES: Readonly<Record<LabKernel, readonly string[]>> = {
+  stock: ['linux-image-amd64'],
+  vdpa: ['linux-image-6.12-amd64', 'linux-image-amd64'],
+};
+
+/** Each kernel line keeps its own cache folder: building one never removes the other. */
+export const kernelCacheName = (kernel: LabKernel, what: string): string =>
+  kernel === 'stock' ? what : `${what}-${kernel}`;
 
 /** The release the distribution's `linux-image-amd64` currently points at. */
 export function releaseFromDepends(aptCacheDepends: string): string | null {
@@ -25,8 +34,8 @@ export function releaseFromDepends(aptCacheDepends: string): string | null {
   return m?.[1] ?? null;
 }
 
-async function candidateRelease(deps: LabDeps): Promise<string | null> {
-  for (const meta of META_PACKAGES) {
+async function candidateRelease(deps: LabDeps, kernel: LabKernel): Promise<string | null> {
+  for (const meta of META_PACKAGES[kernel]) {
     try {
       const r = await deps.runner.run('apt-cache', ['depends', meta], { timeoutMs: 60_000 });
       const release = r.exitCode === 0 ? releaseFromDepends(r.stdout) : null;
@@ -48,9 +57,12 @@ const debIn = async (dir: string) =>
  * image carries `vmlinuz` and every module as plain files. Without apt (or
  * offline) a kernel already in the cache is used.
  */
-export async function ensureKernelPackage(deps: LabDeps): Promise<KernelPackage> {
-  const root = join(labDir(deps), 'kernels');
-  const release = await candidateRelease(deps);
+export async function ensureKernelPackage(
+  deps: LabDeps,
+  kernel: LabKernel = 'stock',
+): Promise<KernelPackage> {
+  const root = join(labDir(deps), kernelCacheName(kernel, 'kernels'));
+  const release = await candidateRelease(deps, kernel);
   if (release === null) {
     const cached = (await readdir(root).catch(() => [] as string[])).sort().reverse();
     for (const r of cached) {
@@ -59,8 +71,8 @@ export async function ensureKernelPackage(deps: LabDeps): Promise<KernelPackage>
     }
     throw new VfleetError(
       'MISSING_DEPENDENCY',
-      `apt knows none of ${META_PACKAGES.join(', ')}: run "apt-get update" on this Debian host, then "vfleet lab build"`,
-      { packages: META_PACKAGES },
+      `apt knows none of ${META_PACKAGES[kernel].join(', ')}: run "apt-get update" on this Debian host, then "vfleet lab build"`,
+      { packages: META_PACKAGES[kernel] },
     );
   }
   const dir = join(root, release);

@@ -31,7 +31,8 @@ import {
 import type { ImageTree } from './image-tree.js';
 import { ensureHostTools } from './host-tools.js';
 import type { KernelPackage } from './kernel-package.js';
-import { ensureKernelPackage } from './kernel-package.js';
+import { ensureKernelPackage, kernelCacheName } from './kernel-package.js';
+import type { LabKernel } from './lab-options.js';
 import { selectModules } from './kernel-modules.js';
 import { ensureSimModules, kernelModuleNames } from './sim-modules.js';
 import type { LabDeps } from './lab-deps.js';
@@ -82,18 +83,21 @@ async function imageKey(
  * are stored uncompressed: busybox's modprobe and insmod in the guest (and in
  * nested guests) need not know the kernel's compression.
  */
-async function stageKernel(deps: LabDeps, kernel: KernelPackage, work: string) {
+async function stageKernel(deps: LabDeps, kernel: KernelPackage, line: LabKernel, work: string) {
   const root = join(work, 'root');
   await runChecked(deps.runner, 'dpkg-deb', ['-x', kernel.deb, root], 10 * 60_000);
   const from = join(root, 'lib', 'modules', kernel.release);
   const read = (f: string) => readFile(join(from, f), 'utf8');
   await runChecked(deps.runner, 'depmod', ['-b', root, kernel.release], 5 * 60_000);
-  const sims = await ensureSimModules(
-    deps,
-    kernel,
-    kernelModuleNames(await read('modules.dep'), await read('modules.builtin')),
-  );
-  if (sims.modules.length > 0) {
+  const sims =
+    line === 'vdpa'
+      ? await ensureSimModules(
+          deps,
+          kernel,
+          kernelModuleNames(await read('modules.dep'), await read('modules.builtin')),
+        )
+      : null;
+  if (sims !== null && sims.modules.length > 0) {
     const extra = join(from, 'updates', 'vfleet-lab');
     await mkdir(extra, { recursive: true });
     for (const m of sims.modules) await copyFile(join(sims.dir, `${m}.ko`), join(extra, `${m}.ko`));
@@ -130,7 +134,7 @@ async function writeInitrd(tree: ImageTree, path: string): Promise<void> {
  * initramfs), cached under `<cacheDir>/lab/images/<key>`. The key covers
  * every input, so a second build with nothing changed does nothing.
  */
-export async function buildImage(deps: LabDeps): Promise<LabImage> {
+export async function buildImage(deps: LabDeps, line: LabKernel = 'stock'): Promise<LabImage> {
   await ensureHostTools(deps);
   const distDir = join(deps.installDir, 'dist');
   for (const f of AGENT_FILES) {
@@ -144,10 +148,10 @@ export async function buildImage(deps: LabDeps): Promise<LabImage> {
       );
     }
   }
-  const kernel = await ensureKernelPackage(deps);
+  const kernel = await ensureKernelPackage(deps, line);
   const bins = await guestBinaries(deps.runner, deps.nodePath);
   const key = await imageKey(kernel, bins, distDir);
-  const imagesDir = join(labDir(deps), 'images');
+  const imagesDir = join(labDir(deps), kernelCacheName(line, 'images'));
   const dir = join(imagesDir, key);
   const image = {
     key,
@@ -167,7 +171,7 @@ export async function buildImage(deps: LabDeps): Promise<LabImage> {
   // mkdtemp makes it private; renamed into place it is the image folder everyone reads.
   await chmod(partial, 0o755);
   try {
-    const staged = await stageKernel(deps, kernel, work);
+    const staged = await stageKernel(deps, kernel, line, work);
     const tree = await imageTree({
       runner: deps.runner,
       binaries: bins,

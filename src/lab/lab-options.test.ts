@@ -19,6 +19,7 @@ describe('lab up options', () => {
       iommu: 'on',
       memory: 1024,
       libvirt: false,
+      kernel: 'stock',
     });
   });
 
@@ -32,6 +33,7 @@ describe('lab up options', () => {
         vfsMax: '7',
         name: 'ci-1',
         libvirt: 'true',
+        kernel: 'vdpa',
       }),
     ).toEqual({
       name: 'ci-1',
@@ -41,6 +43,7 @@ describe('lab up options', () => {
       memory: 2048,
       vfsMax: 7,
       libvirt: true,
+      kernel: 'vdpa',
     });
     expect(parseUpOptions({ libvirt: 'false' }).libvirt).toBe(false);
     expect(parseUpOptions({ libvirt: true }).libvirt).toBe(true);

@@ -7,6 +7,14 @@ export const LAB_IOMMU_MODES = ['on', 'off'] as const;
 /** igb's SR-IOV capability says 7 VFs; QEMU cannot change it, so --vfs-max cannot exceed 7. */
 export const IGB_TOTAL_VFS = 7;
 export const DEFAULT_LAB_NAME = 'default';
+/**
+ * The guest kernel: `stock`, the one Debian's `linux-image-amd64` names (6.1
+ * on Debian 12), which the lab proves SR-IOV on; `vdpa`, Debian's 6.12 (the
+ * first with a vDPA core) with the kernel's simulators netdevsim and
+ * vdpa_sim_net built for it (sim-modules.ts), for switchdev and vDPA.
+ */
+export const LAB_KERNELS = ['stock', 'vdpa'] as const;
+export type LabKernel = (typeof LAB_KERNELS)[number];
 
 const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -61,6 +69,7 @@ const upSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .default(false),
   link: linkSchema.optional(),
+  kernel: z.enum(LAB_KERNELS).default('stock'),
 });
 
 export type LabUpOptions = z.output<typeof upSchema>;

@@ -159,7 +159,7 @@ export async function labUp(deps: LabDeps, input: LabUpRequest): Promise<LabUpRe
   const paths = instancePaths(deps, opts.name);
   throwIfAborted(signal);
   await checkCanStart(deps, opts, paths);
-  const image = await buildImage(deps);
+  const image = await buildImage(deps, opts.kernel);
   throwIfAborted(signal);
   const what = `${opts.pfs} PF(s), NUMA ${opts.numa}, IOMMU ${opts.iommu}`;
   const relay = [deps.nodePath, relayScript(deps)];

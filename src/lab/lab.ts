@@ -15,6 +15,7 @@ import type { LabDeps } from './lab-deps.js';
 import { instancePaths } from './lab-deps.js';
 import type { LabImage } from './lab-image.js';
 import { buildImage } from './lab-image.js';
+import type { LabKernel } from './lab-options.js';
 import { parseLabName } from './lab-options.js';
 import type { LabUpRequest, LabUpResult } from './lab-up.js';
 import { READY_TIMEOUT_MS, labUp } from './lab-up.js';
@@ -34,7 +35,7 @@ export interface LabRunOptions extends Omit<AgentCall, 'argv'> {
 const DEFAULT_RUN_TIMEOUT_MS = 600_000;
 
 export interface Lab {
-  build(): Promise<LabImage>;
+  build(kernel?: LabKernel): Promise<LabImage>;
   up(input?: LabUpRequest): Promise<LabUpResult>;
   run(argv: readonly string[], opts?: LabRunOptions): Promise<AgentResult>;
   reboot(name?: string): Promise<{ readonly name: string; readonly bootMs: number }>;
@@ -130,7 +131,7 @@ export function createLab(deps: LabDeps): Lab {
   };
 
   return {
-    build: () => buildImage(deps),
+    build: (kernel) => buildImage(deps, kernel),
     up: (input = {}) => labUp(deps, input),
     run,
     reboot,
