@@ -1,3 +1,4 @@
+import type { VdpaDeviceFacts, VdpaMgmtdevFacts, VfLinkFacts } from './host-facts.js';
 import type { EswitchMode, VfDriverKind, VfLinkState, VlanProtocol } from './vocabulary.js';
 
 /**
@@ -119,17 +120,8 @@ export interface NonPciPf {
   readonly vfs: readonly NonPciVf[];
 }
 
-export interface NonPciVf {
-  readonly index: number;
-  readonly mac: string | null;
-  readonly vlan: number;
-  readonly qos: number;
-  readonly vlanProto: VlanProtocol;
-  readonly spoofchk: boolean | null;
-  readonly trust: boolean | null;
-  readonly linkState: VfLinkState | null;
-  readonly minTxRate: number;
-  readonly maxTxRate: number;
+/** A VF off PCI: its settings as the PF reports them, and its representor. */
+export interface NonPciVf extends VfLinkFacts {
   readonly representor: string | null;
 }
 
@@ -138,32 +130,17 @@ export interface VdpaInventory {
   readonly devices: readonly VdpaDevice[];
 }
 
-export interface VdpaMgmtdev {
-  /** `pci/0000:08:00.2`, or a bare name (`vdpasim_net`) off PCI. */
-  readonly name: string;
-  /** The PCI function behind it, and that function's PF when it is a VF. */
+/** Where a vDPA device or management device sits: a PCI function, and its PF when that is a VF. */
+export interface VdpaPlace {
   readonly pciAddress: string | null;
   readonly pf: string | null;
   readonly vfIndex: number | null;
-  readonly classes: readonly string[];
-  readonly maxVqs: number | null;
-  readonly features: readonly string[];
 }
 
-export interface VdpaDevice {
-  readonly name: string;
-  readonly mgmtdev: string;
-  readonly pciAddress: string | null;
-  readonly pf: string | null;
-  readonly vfIndex: number | null;
-  readonly type: string | null;
-  readonly mac: string | null;
-  readonly mtu: number | null;
-  readonly maxVqs: number | null;
-  readonly maxVqSize: number | null;
-  readonly driver: string | null;
-  readonly charDev: string | null;
-}
+/** A management device (`pci/0000:08:00.2`, or a bare name such as `vdpasim_net` off PCI). */
+export interface VdpaMgmtdev extends VdpaMgmtdevFacts, VdpaPlace {}
+
+export interface VdpaDevice extends VdpaDeviceFacts, VdpaPlace {}
 
 export interface OtherNic {
   readonly pciAddress: string;

@@ -1,6 +1,14 @@
 import type { HostFacts, LinkPortFacts, VfLinkFacts } from './host-facts.js';
 import type { EswitchMode } from './vocabulary.js';
-import type { NonPciPf, Pf, VdpaDevice, VdpaInventory, VdpaMgmtdev, VfVdpa } from './inventory.js';
+import type {
+  NonPciPf,
+  Pf,
+  VdpaDevice,
+  VdpaInventory,
+  VdpaMgmtdev,
+  VdpaPlace,
+  VfVdpa,
+} from './inventory.js';
 
 /** `pf0vf3`, or `c1pf0vf3` on a multi-host NIC: the representor of VF 3. */
 const REPRESENTOR = /^(?:c\d+)?pf\d+vf(\d+)$/;
@@ -85,7 +93,10 @@ function vfIndex(pfs: readonly Pf[]): Map<string, { pf: string; index: number }>
   );
 }
 
-function place(mgmtdev: string, vfs: ReadonlyMap<string, { pf: string; index: number }>) {
+function place(
+  mgmtdev: string,
+  vfs: ReadonlyMap<string, { pf: string; index: number }>,
+): VdpaPlace {
   const pciAddress = mgmtdev.startsWith('pci/') ? mgmtdev.slice(4) : null;
   const vf = pciAddress === null ? undefined : vfs.get(pciAddress);
   return { pciAddress, pf: vf?.pf ?? null, vfIndex: vf?.index ?? null };

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoctorInput } from '../core/doctor/input.js';
 import type { HostInventory, Pf, Vf } from '../core/inventory.js';
-import { NO_VDPA } from '../core/inventory.js';
 import { LAB_CAPTURE_DIR } from './fixture-from-capture.js';
-import { pf, vf } from './inventory-builders.js';
+import { inventory, pf, vf } from './inventory-builders.js';
 
 /** Plain-data builders for doctor rule tests (no files, no processes), over inventory-builders. */
 export function makeVf(index: number, over: Partial<Vf> = {}): Vf {
@@ -27,15 +26,7 @@ export function makePf(over: Partial<Pf> = {}): Pf {
   });
 }
 
-export const makeInventory = (pfs: readonly Pf[]): HostInventory => ({
-  hostname: 'test',
-  kernel: '6.1.0',
-  pfs,
-  otherNics: [],
-  nonPciPfs: [],
-  vdpa: NO_VDPA,
-  warnings: [],
-});
+export const makeInventory = (pfs: readonly Pf[]): HostInventory => inventory(pfs);
 
 /** A healthy Intel host with the IOMMU on, unless overridden. */
 export function makeInput(over: Partial<DoctorInput> = {}): DoctorInput {
