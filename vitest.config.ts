@@ -1,13 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit and fixture-host tests run everywhere; the lab suite boots real
-// kernels under QEMU and so runs its files one at a time.
+// kernels under QEMU and so runs alone, without file parallelism. `npm test`
+// runs the two projects side by side (scripts/test-suites.mjs).
 export default defineConfig({
   test: {
-    // Two files at a time, whatever the machine: vitest's default (CPUs - 1)
-    // is one on CI's two cores, and most files wait on processes, sockets
-    // and databases rather than compute (the suite took 55 minutes serially).
-    maxWorkers: 2,
     projects: [
       {
         test: {
