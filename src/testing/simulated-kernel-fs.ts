@@ -94,10 +94,15 @@ export function createSimulatedKernelFs(host: FixtureHost, options: SimulatedKer
       await base.writeText(path, `${n}\n`);
       if (vfDriver === null) return;
       // Driver binding happens after the write returns, as on a real kernel.
+      // One VF at a time, each from a fresh read of the `ip` state and written
+      // at once: a delayed probe runs beside apply's own `ip` calls, and one
+      // read for all would write their changes back over.
       const probe = async () => {
-        const state = await readIpState(host.ipStatePath);
-        for (const vf of created) await probeVf(vf, vfDriver, state);
-        await writeIpState(host.ipStatePath, state);
+        for (const vf of created) {
+          const state = await readIpState(host.ipStatePath);
+          await probeVf(vf, vfDriver, state);
+          await writeIpState(host.ipStatePath, state);
+        }
       };
       const delay = options.probeDelayMs ?? 0;
       if (delay > 0) pending.push(new Promise((r) => setTimeout(r, delay)).then(probe));

@@ -216,7 +216,12 @@ describe('applyHostState on a fixture host', () => {
 
   it('waits for VF drivers the kernel binds asynchronously', async () => {
     const h = await fixture({ pfs: [{ pciAddress: PF }] });
-    const report = await applyHostState(fullState, kernel(h, { probeDelayMs: 60 }).io, fast);
+    // A bound well above the probe delay: a loaded machine (the lab's QEMU
+    // beside this suite) must not make the wait give up before the probes ran.
+    const report = await applyHostState(fullState, kernel(h, { probeDelayMs: 60 }).io, {
+      ...fast,
+      vfWaitMs: 20_000,
+    });
     expect(report.converged).toBe(true);
   });
 
