@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit and fixture-host tests run everywhere; the lab suite boots real
-// kernels under QEMU and so runs alone, without file parallelism. `npm test`
-// runs the two projects side by side (scripts/test-suites.mjs).
+// kernels under QEMU and so runs alone, without file parallelism. On CI's two
+// cores vitest runs one file at a time: with the lab beside the unit files,
+// a two-guest nested migration (instance-migrate.lab) ran past 10 minutes.
 export default defineConfig({
   test: {
     projects: [

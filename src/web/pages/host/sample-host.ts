@@ -25,6 +25,7 @@ export function sampleHost(pfs: number, vfs: number): HostDetailView {
       totalVfs: vfs,
       numVfs: vfs,
       numaNode: p < 2 ? p : null,
+      eswitchMode: null,
       link: [
         { state: 'up', adminUp: true, speedMbps: 25000 },
         { state: 'down', adminUp: false, speedMbps: null },
@@ -60,6 +61,8 @@ export function sampleHost(pfs: number, vfs: number): HostDetailView {
           driver: i === 5 ? null : i % 2 === 0 ? 'vfio-pci' : 'iavf',
           iommuGroup: i === 5 ? null : 100 * (p + 1) + i,
           netdev: i % 2 === 1 && i !== 5 ? `ens${p}f0v${i}` : null,
+          vdpaDev: null,
+          representor: null,
           spoofchk: held ? i !== 3 : null,
           maxTxRate: held ? (i === 3 ? 5000 : 1000) : null,
           minTxRate: held ? (i === 3 ? 100 : 0) : null,
