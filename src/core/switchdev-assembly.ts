@@ -13,7 +13,8 @@ import type {
 /** `pf0vf3`, or `c1pf0vf3` on a multi-host NIC: the representor of VF 3. */
 const REPRESENTOR = /^(?:c\d+)?pf\d+vf(\d+)$/;
 
-const handleOf = (p: Pick<LinkPortFacts, 'parentBus' | 'parentDev'>) =>
+/** The devlink handle of a netdev's parent device (`pci/0000:08:00.0`, `netdevsim/netdevsim10`). */
+export const handleOf = (p: Pick<LinkPortFacts, 'parentBus' | 'parentDev'>): string | null =>
   p.parentBus === null || p.parentDev === null ? null : `${p.parentBus}/${p.parentDev}`;
 
 /**
@@ -65,7 +66,7 @@ export function nonPciPfPorts(facts: Pick<HostFacts, 'linkPorts'>): LinkPortFact
 export function assembleNonPciPfs(facts: HostFacts): NonPciPf[] {
   return nonPciPfPorts(facts)
     .map((p): NonPciPf => {
-      const device = `${p.parentBus ?? ''}/${p.parentDev ?? ''}`;
+      const device = handleOf(p) ?? '';
       const view = switchView(facts, device, p.ifname);
       const links: readonly VfLinkFacts[] = facts.vfLinks.get(p.ifname) ?? [];
       const known = facts.nonPciDevices.get(device);

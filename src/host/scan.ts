@@ -9,7 +9,7 @@ import { SysfsValues } from '../adapters/sysfs/sysfs-values.js';
 import type { LinkPortFacts, PciFunctionFacts } from '../core/host-facts.js';
 import { assembleInventory } from '../core/inventory-assembly.js';
 import type { HostInventory } from '../core/inventory.js';
-import { nonPciPfPorts } from '../core/switchdev-assembly.js';
+import { handleOf, nonPciPfPorts } from '../core/switchdev-assembly.js';
 import { NO_ESWITCH_DRIVERS } from '../core/vocabulary.js';
 import type { HostIo } from './host-io.js';
 
@@ -54,7 +54,7 @@ export async function scanHost(io: HostIo, options: ScanOptions = {}): Promise<H
     ...pci.functions
       .filter(mayHaveEswitch)
       .map((f) => [`pci/${f.pciAddress}`, f.netdevs[0] ?? null] as const),
-    ...nonPci.map((p) => [`${p.parentBus ?? ''}/${p.parentDev ?? ''}`, p.ifname] as const),
+    ...nonPci.map((p) => [handleOf(p) ?? '', p.ifname] as const),
   ]);
   const esw = await readEswitches(io.runner, [...uplinks.keys()]);
   const switchdevUplinks = esw.eswitches
@@ -90,7 +90,7 @@ async function readNonPciDevices(io: HostIo, ports: readonly LinkPortFacts[]) {
       v.linkName(`${dev}/driver`),
       v.int(`${dev}/sriov_numvfs`),
     ]);
-    return [`${p.parentBus ?? ''}/${p.parentDev ?? ''}`, { driver, numVfs }] as const;
+    return [handleOf(p) ?? '', { driver, numVfs }] as const;
   };
   return new Map(await Promise.all(ports.map(read)));
 }

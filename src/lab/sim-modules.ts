@@ -14,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { VfleetError } from '../core/errors.js';
 import { runChecked } from './checked-run.js';
+import { moduleName } from './kernel-modules.js';
 import type { KernelPackage } from './kernel-package.js';
 import type { LabDeps } from './lab-deps.js';
 import { labDir } from './lab-deps.js';
@@ -23,7 +24,8 @@ import { labDir } from './lab-deps.js';
  * (a devlink device with VFs, an eswitch and representors, no PCI) and
  * vdpa_sim_net (a vDPA management device, `vdpasim_net`). The lab builds them
  * out of tree from Debian's `linux-source-X.Y` against the matching
- * `linux-headers-<release>`, so they load into the lab's stock kernel.
+ * `linux-headers-<release>`, so they load into Debian's own 6.12 kernel
+ * (the lab's `vdpa` kernel line).
  *
  * Bump SIM_FORMAT when the way they are built changes: the cache sees the
  * kernel release only.
@@ -94,9 +96,7 @@ export function kernelModuleNames(modulesDep: string, modulesBuiltin: string): S
   const names = new Set<string>();
   for (const line of `${modulesDep}\n${modulesBuiltin}`.split('\n')) {
     const path = line.split(':')[0]?.trim() ?? '';
-    if (path === '') continue;
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    names.add(base.replace(/\.ko(\.(xz|zst|gz))?$/, '').replace(/-/g, '_'));
+    if (path !== '') names.add(moduleName(path));
   }
   return names;
 }

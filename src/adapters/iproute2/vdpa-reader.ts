@@ -1,6 +1,7 @@
 import type { VdpaDeviceFacts, VdpaMgmtdevFacts } from '../../core/host-facts.js';
 import type { CommandRunner, HostFs } from '../../core/ports.js';
 import { VfleetError } from '../../core/errors.js';
+import { SysfsValues } from '../sysfs/sysfs-values.js';
 import { parseVdpaConfigs, parseVdpaDevices, parseVdpaMgmtdevs } from './vdpa-json.js';
 
 const VDPA_BUS = '/sys/bus/vdpa';
@@ -50,20 +51,20 @@ export async function readVdpa(fs: HostFs, runner: CommandRunner): Promise<VdpaF
     throw e;
   }
   const config = parseVdpaConfigs(configs);
+  const sysfs = new SysfsValues(fs);
   const devices = await Promise.all(
     parseVdpaDevices(devs).map(async (d): Promise<VdpaDeviceFacts> => {
       const dir = `${VDPA_BUS}/devices/${d.name}`;
-      const [driverLink, entries] = await Promise.all([
-        fs.readLink(`${dir}/driver`),
+      const [driver, entries] = await Promise.all([
+        sysfs.linkName(`${dir}/driver`),
         fs.listDir(dir),
       ]);
-      const driver = driverLink?.replace(/\/+$/, '').split('/').pop() ?? null;
       const chr = (entries ?? []).find((e) => /^vhost-vdpa-\d+$/.test(e));
       return {
         ...d,
         mac: config.get(d.name)?.mac ?? null,
         mtu: config.get(d.name)?.mtu ?? null,
-        driver: driver === '' ? null : driver,
+        driver,
         charDev: chr === undefined ? null : `/dev/${chr}`,
       };
     }),
