@@ -109,6 +109,7 @@ const RIGHTS = {
   bin: {
     realWorld: true,
     // prom-client: the agent's metrics registry, made here (one per process).
+    // esbuild and lab: bundle-guest.ts, the build step that bundles the CLI for the lab guests.
     imports: [
       'bin',
       'cli',
@@ -116,9 +117,11 @@ const RIGHTS = {
       'controller',
       'adapters',
       'api',
+      'lab',
       'core/*',
       'node:*',
       'prom-client',
+      'esbuild',
     ],
   },
   testing: { realWorld: true, imports: ['*'] },

@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit and fixture-host tests run everywhere; the lab suite boots real
-// kernels under QEMU and so runs alone, without file parallelism. On CI's two
-// cores vitest runs one file at a time: with the lab beside the unit files,
-// a two-guest nested migration (instance-migrate.lab) ran past 10 minutes.
+// kernels under QEMU. `npm test` runs them one project after the other
+// (package.json): the unit files two at a time (most wait on PostgreSQL,
+// child processes or a browser), then the lab files one at a time. Worker
+// counts are run-wide in vitest, not per project, hence two runs: with a lab
+// file beside unit files, a two-guest nested migration (instance-migrate.lab)
+// ran past its 10 minutes on two cores.
 export default defineConfig({
   test: {
     projects: [
@@ -19,7 +22,6 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['src/**/*.lab.test.ts'],
-          fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 600_000,
         },

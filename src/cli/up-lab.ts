@@ -3,6 +3,7 @@ import { VfleetError, isVfleetError } from '../core/errors.js';
 import {
   GUEST_LINK,
   GUEST_NODE,
+  GUEST_BUNDLE,
   GUEST_REPO_DIR,
   NINE_P,
   SHARE_TAGS,
@@ -296,7 +297,7 @@ async function joinLabHost(deps: CliDeps, ctx: UpLabContext, o: UpLabOptions): P
     );
     const token = await ctx.agentToken(host);
     const startedAt = deps.clock.now();
-    const argv = [GUEST_NODE, `${GUEST_REPO_DIR}/dist/bin/vfleet.js`, 'agent'];
+    const argv = [GUEST_NODE, `${GUEST_REPO_DIR}/${GUEST_BUNDLE}`, 'agent'];
     // The other end of the link migrates to this guest's libvirtd over it.
     if (o.link !== undefined)
       argv.push('--migration-uri', `qemu+tcp://${GUEST_LINK.address(o.link.index)}/system`);

@@ -1,4 +1,4 @@
-import { copyFile, lstat, mkdir, realpath } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { VfleetError } from '../core/errors.js';
 import { waitReady } from './boot-wait.js';
@@ -9,7 +9,7 @@ import { instancePaths, labDir } from './lab-deps.js';
 import { buildImage } from './lab-image.js';
 import type { LabUpInput, LabUpOptions } from './lab-options.js';
 import { IGB_TOTAL_VFS, parseUpOptions } from './lab-options.js';
-import { GUEST_FORWARD } from './guest/guest-files.js';
+import { GUEST_BUNDLE, GUEST_FORWARD } from './guest/guest-files.js';
 import { pathExists } from './path-exists.js';
 import { qemuArgs } from './qemu-args.js';
 
@@ -55,7 +55,9 @@ async function checkCanStart(deps: LabDeps, opts: LabUpOptions, paths: InstanceP
       },
     );
   }
-  for (const file of [join(deps.installDir, 'dist', 'bin', 'vfleet.js'), relayScript(deps)]) {
+  const cli = join(deps.installDir, 'dist', 'bin', 'vfleet.js');
+  const bundle = join(deps.installDir, GUEST_BUNDLE);
+  for (const file of [cli, relayScript(deps), bundle]) {
     if (!(await pathExists(file))) {
       throw new VfleetError(
         'MISSING_DEPENDENCY',
@@ -63,6 +65,14 @@ async function checkCanStart(deps: LabDeps, opts: LabUpOptions, paths: InstanceP
         { file },
       );
     }
+  }
+  // A guest would run yesterday's code without a word: tsc alone rebuilds dist/bin, not the bundle.
+  if ((await stat(bundle)).mtimeMs < (await stat(cli)).mtimeMs) {
+    throw new VfleetError(
+      'MISSING_DEPENDENCY',
+      `the guests' bundle ${bundle} is older than ${cli}: run "npm run build"`,
+      { file: bundle },
+    );
   }
   if ((await runningQemuPid(paths)) !== null) {
     throw new VfleetError('CONFLICT', `lab "${opts.name}" is already up`, { field: 'name' });

@@ -9,6 +9,12 @@ export const GUEST_AGENT_DIR = '/opt/vfleet-lab';
 export const GUEST_AGENT_ENTRY = 'lab/guest/guest-agent.js';
 export const GUEST_PERSIST_DIR = '/var/lib/vfleet-persist';
 export const GUEST_REPO_DIR = '/mnt/repo';
+/**
+ * The CLI as the guests run it, relative to the repo: \`npm run build\` bundles
+ * dist/bin/vfleet.js there (src/bin/bundle-guest.ts). Same depth as dist/bin,
+ * so vfleet.ts finds the install folder two levels up.
+ */
+export const GUEST_BUNDLE = 'dist/guest/vfleet.js';
 /** 9p mount tags the QEMU command line and the guest init agree on. */
 export const SHARE_TAGS = {
   repo: 'repo',
@@ -146,10 +152,10 @@ export function renderInittab(nodePath: string): string {
 
 export function renderVfleetWrapper(nodePath: string): string {
   return `#!/bin/sh
-# vfleet inside the lab guest: the host's build, shared read-only.
+# vfleet inside the lab guest: the host's build, bundled, shared read-only.
 : "\${VFLEET_CACHE_DIR:=/var/cache/vfleet}"
 export VFLEET_CACHE_DIR
-exec ${nodePath} ${GUEST_REPO_DIR}/bin/vfleet.js "$@"
+exec ${nodePath} ${GUEST_REPO_DIR}/${GUEST_BUNDLE} "$@"
 `;
 }
 
