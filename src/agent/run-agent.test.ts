@@ -78,6 +78,7 @@ function fakeHost() {
           },
         ],
         vdpa: [],
+        devices: [],
         changes: 1,
       },
       steps: failed.map((i) => ({

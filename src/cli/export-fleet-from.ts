@@ -25,6 +25,9 @@ export function exportFleetFrom(
         driver: pf.driver,
         numaNode: pf.numaNode,
         totalVfs: pf.totalVfs,
+        // As scanned: a spec's declared mode may not be applied yet, and the
+        // consumers configure for the mode the NIC is in.
+        eswitchMode: pf.eswitchMode,
         whole: pf.whole === null ? null : { owner: pf.whole.owner, physnet: pf.whole.physnet },
         bandwidth: (pf.spec === null ? undefined : specById.get(pf.spec))?.bandwidth ?? null,
         vfs: pf.vfs.map((vf) => ({
@@ -36,6 +39,7 @@ export function exportFleetFrom(
           // Bound at the last scan, else the one the governing spec has the agent bind.
           driver:
             vf.driver ?? (pf.spec === null ? undefined : specById.get(pf.spec))?.vfDriver ?? null,
+          vdpaDev: vf.vdpaDev,
         })),
       })),
     })),

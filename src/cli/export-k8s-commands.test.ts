@@ -22,19 +22,32 @@ beforeAll(async () => {
     expect((await cli('physnet', 'create', p, '--vlan-range', '100-199')).exitCode).toBe(0);
   }
   const admin = await c.admin();
-  const h = httpFleet(c.url, admin);
-  const spec = async (body: object) => {
-    const r = await h.call('POST', '/v1/specs', admin, body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  };
-  await spec({ name: 'k8s', pf: '0000:10:00.0', physnet: 'p1', numVfs: 4, owner: 'kubernetes' });
-  await spec({ name: 'pool', pf: '0000:11:00.0', physnet: 'p2', numVfs: 4, owner: 'libvirt-pool' });
-  await joinHost(h, { name: 'node1', pfs: 3, vfsPerPf: 4 });
+  await postSpec({
+    name: 'k8s',
+    pf: '0000:10:00.0',
+    physnet: 'p1',
+    numVfs: 4,
+    owner: 'kubernetes',
+  });
+  await postSpec({
+    name: 'pool',
+    pf: '0000:11:00.0',
+    physnet: 'p2',
+    numVfs: 4,
+    owner: 'libvirt-pool',
+  });
+  await joinHost(httpFleet(c.url, admin), { name: 'node1', pfs: 3, vfsPerPf: 4 });
   expect(
     (await cli('network', 'create', 'blue', '--physnet', 'p1', '--tenant', 'acme', '--vlan', '120'))
       .exitCode,
   ).toBe(0);
 }, 60_000);
+
+async function postSpec(body: object): Promise<void> {
+  const admin = await c.admin();
+  const r = await httpFleet(c.url, admin).call('POST', '/v1/specs', admin, body);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+}
 
 afterAll(async () => {
   await c.close();
@@ -84,6 +97,37 @@ describe('vfleet export', () => {
     expect(r.stdout).toContain('<!-- host node1: vfleet-p2 -->');
     expect(r.stdout).toContain('<pf dev="ens17"/>');
     expect(r.stdout).not.toContain('ens16');
+  });
+
+  it('notes what switchdev and vDPA VFs get and why, read from the controller', async () => {
+    const admin = await c.admin();
+    const vdpaSpec = { physnet: 'p1', numVfs: 2, owner: 'kubernetes' };
+    await postSpec({ ...vdpaSpec, name: 'k8s-vdpa', pf: '0000:50:00.0' });
+    await postSpec({
+      ...vdpaSpec,
+      name: 'pool-vdpa',
+      pf: '0000:51:00.0',
+      physnet: 'p2',
+      owner: 'libvirt-pool',
+    });
+    await joinHost(
+      httpFleet(c.url, admin),
+      { name: 'node3', pfs: 2, vfsPerPf: 2, vdpa: true, eswitchMode: 'switchdev' },
+      0x50,
+    );
+    const k = await cli('export', 'kubernetes', '--host', 'node3');
+    expect(k.exitCode).toBe(0);
+    expect(k.stdout).toContain('"vdpaType": "vhost"');
+    expect(k.stdout).not.toContain('SriovNetworkNodePolicy');
+    expect(k.stderr).toContain(
+      'note: vfleet_p1_vdpa: VFs with vDPA devices get no SriovNetworkNodePolicy',
+    );
+    const l = await cli('export', 'libvirt', '--host', 'node3');
+    expect(l.exitCode).toBe(0);
+    expect(l.stdout).toBe('');
+    expect(l.stderr).toContain(
+      '0000:51:10.0 <interface type="vdpa"><source dev="/dev/vhost-vdpa-2"/></interface>',
+    );
   });
 
   it('says so when the hosts have nothing for the consumer', async () => {

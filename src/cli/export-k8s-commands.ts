@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_RESOURCE_PREFIX } from '../core/exports/kubernetes-names.js';
 import { kubernetesDocuments, kubernetesExport } from '../core/exports/kubernetes-export.js';
 import { NETWORK_FORMATS, type NetworkFormat } from '../core/exports/kubernetes-networks.js';
-import { libvirtPools } from '../core/exports/libvirt-pools.js';
+import { libvirtPools, libvirtVdpaNotes } from '../core/exports/libvirt-pools.js';
 import { apiCommand } from './api-command.js';
 import type { CliDeps } from './cli-deps.js';
 import type { ApiClient } from '../api/client.js';
@@ -65,6 +65,7 @@ export function registerKubernetesExport(group: Command, deps: CliDeps): void {
       );
       if (e.devicePluginConfigs.size === 0)
         deps.err('note: no VFs owned by kubernetes on these hosts\n');
+      for (const n of e.notes) deps.err(`note: ${n}\n`);
       if (o.out !== undefined) await emitExport(deps, o, kubernetesFiles(e));
       else if (o.output === 'json')
         deps.out(`${JSON.stringify(kubernetesDocuments(e), null, 2)}\n`);
@@ -87,7 +88,10 @@ export function registerLibvirtExport(group: Command, deps: CliDeps): void {
     async (api, o: ExportOptions) => {
       const { fleet } = await loadExportFleet(api, o);
       const pools = libvirtPools(fleet.hosts);
-      if (pools.length === 0) deps.err('note: no VFs owned by libvirt-pool on these hosts\n');
+      const vdpa = libvirtVdpaNotes(fleet.hosts);
+      if (pools.length === 0 && vdpa.length === 0)
+        deps.err('note: no VFs owned by libvirt-pool on these hosts\n');
+      for (const n of vdpa) deps.err(`note: ${n}\n`);
       if (o.out !== undefined) await emitExport(deps, o, libvirtFiles(pools));
       else if (o.output === 'json') deps.out(`${JSON.stringify(pools, null, 2)}\n`);
       else deps.out(libvirtStream(pools));

@@ -8,6 +8,7 @@ import type { CommandResult } from '../core/ports.js';
 import { kubernetesDocuments, kubernetesExport } from '../core/exports/kubernetes-export.js';
 import type { NetworkFormat } from '../core/exports/kubernetes-networks.js';
 import { exampleHosts, exampleNetworks } from '../core/exports/owned-devices-examples.js';
+import { switchdevHosts } from '../core/exports/switchdev-examples.js';
 import { kubernetesDocumentSchema } from '../testing/kubernetes-schemas.js';
 import type { ExportFile } from '../core/exports/export-fleet.js';
 import { kubernetesFiles, kubernetesStream } from './export-files.js';
@@ -75,6 +76,56 @@ describe.each(['sriovnetwork', 'nad'] as NetworkFormat[])(
     });
   },
 );
+
+describe('kubectl reads the export of switchdev PFs and vDPA VFs', () => {
+  const exported = kubernetesExport(
+    { hosts: switchdevHosts, networks: exampleNetworks },
+    { format: 'nad', resourcePrefix: 'openshift.io' },
+  );
+
+  it('kustomize decodes the policy with eSwitchMode and the ConfigMap with vdpaType', async () => {
+    const root = path.join(dir, 'switchdev');
+    await writeAll(root, kubernetesFiles(exported));
+    const r = await kubectl(['kustomize', root]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const back = parseAllDocuments(r.stdout).map((d) => d.toJS() as unknown);
+    expect(byKey(back)).toEqual(byKey(kubernetesDocuments(exported)));
+    const docs = back as { kind: string; spec?: { eSwitchMode?: string }; data?: object }[];
+    expect(
+      docs.filter((d) => d.kind === 'SriovNetworkNodePolicy').map((d) => d.spec?.eSwitchMode),
+    ).toEqual(['switchdev', undefined]);
+    const config = JSON.parse(
+      (docs.find((d) => d.kind === 'ConfigMap')?.data as Record<string, string>)['node-s'] ?? '',
+    ) as { resourceList: { resourceName: string; selectors: { vdpaType?: string }[] }[] };
+    expect(
+      config.resourceList.map((res) => [res.resourceName, res.selectors[0]?.vdpaType]),
+    ).toEqual([
+      ['vfleet_physnet1_switchdev', undefined],
+      ['vfleet_physnet1_vdpa', 'vhost'],
+      ['vfleet_physnet1', undefined],
+    ]);
+  });
+
+  it('kubectl builds the same ConfigMap from the node file', async () => {
+    const root = path.join(dir, 'switchdev-configmap');
+    await writeAll(root, kubernetesFiles(exported));
+    const r = await kubectl([
+      'create',
+      'configmap',
+      'sriovdp-config',
+      '--namespace=kube-system',
+      `--from-file=node-s=${path.join(root, 'device-plugin', 'node-s.json')}`,
+      '--dry-run=client',
+      '-o',
+      'yaml',
+    ]);
+    expect(r.stderr).toBe('');
+    const made = parse(r.stdout) as { metadata: Record<string, unknown> };
+    delete made.metadata.creationTimestamp;
+    expect(made).toEqual(exported.configMap);
+  });
+});
 
 describe('kubectl and the device plugin ConfigMap', () => {
   const exported = kubernetesExport(

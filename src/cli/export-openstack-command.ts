@@ -12,8 +12,9 @@ interface ExportOptions extends ApiOptions, HostChoice {
 
 /**
  * `vfleet export openstack`: Nova's `[pci]` and the Neutron SR-IOV agent's
- * files per host and the ML2 VLAN ranges, for the devices whose spec owner
- * is `openstack` (docs/exports.md).
+ * files per host, the OVS hardware offload script for hosts with switchdev
+ * PFs, and the ML2 VLAN ranges, for the devices whose spec owner is
+ * `openstack` (docs/exports.md).
  */
 export function registerExportOpenstack(group: Command, deps: CliDeps): void {
   apiCommand(
@@ -29,7 +30,7 @@ export function registerExportOpenstack(group: Command, deps: CliDeps): void {
         .option('--all', 'export every host')
         .option(
           '--out <dir>',
-          'write DIR/HOST/nova-compute.conf.d/90-vfleet-pci.conf, DIR/HOST/sriov_agent.ini and DIR/ml2_conf_sriov.ini instead of printing them',
+          'write DIR/HOST/nova-compute.conf.d/90-vfleet-pci.conf, DIR/HOST/sriov_agent.ini, DIR/ml2_conf_sriov.ini and, for a host with switchdev PFs, DIR/HOST/ovs-hw-offload.sh instead of printing them',
         ),
     async (api, o: ExportOptions) => {
       const { fleet, hosts } = await loadExportFleet(api, o);

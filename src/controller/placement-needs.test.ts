@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
+import { createExecRunner } from '../adapters/exec/exec-runner.js';
+import { validateLibvirtXml } from '../adapters/virsh/virt-xml-validate.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
 
 /**
@@ -17,6 +19,8 @@ beforeAll(async () => {
   await joinHost(h, { name: 'kern1', pfs: 2, vfsPerPf: 2, vfDriver: 'igbvf' }, 0x20);
 }, 60_000);
 afterAll(() => h.close());
+
+const runner = createExecRunner({ path: process.env.PATH });
 
 const create = (name: string, port: Json, over: Json = {}) =>
   h.call('POST', '/v1/instances', h.admin, {
@@ -101,6 +105,39 @@ describe('a vdpa port', () => {
     expect(String(none.body.message)).toContain('with a vDPA device');
     for (const x of [id, String(r1.body.id)])
       expect((await h.call('DELETE', `/v1/instances/${x}`, h.admin)).status).toBe(204);
+  });
+});
+
+describe('a vdpa port on a network with a VLAN', () => {
+  it('boots: the agent sets the VLAN on the VF, the domain carries no <vlan>', async () => {
+    const agent = await joinHost(
+      h,
+      { name: 'vdpa2', pfs: 1, vfsPerPf: 1, vfDriver: 'igbvf', vdpa: true, labels: { r: 'v2' } },
+      0x50,
+    );
+    const r = await create(
+      'vdv',
+      { vnicType: 'vdpa' },
+      { hostLabels: { r: 'v2' }, boot: { image: 'vm.qcow2' } },
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const id = String(r.body.id);
+    const port = (r.body.ports as { vlan: number; mac: string; pciAddress: string }[])[0];
+    expect(port?.vlan).toBe(100);
+    const shown = await h.call('GET', `/v1/instances/${id}/xml`, h.admin);
+    expect(shown.status, JSON.stringify(shown.body)).toBe(200);
+    const xml = shown.body.xml as string;
+    expect(xml).toContain('<interface type="vdpa">');
+    expect(xml).toContain('<source dev="/dev/vhost-vdpa-0"/>');
+    expect(xml).not.toContain('<vlan');
+    const check = await validateLibvirtXml(runner, xml, 'domain');
+    expect(check.output).toMatch(/validates$/);
+    // The host's declared state tags the VF, as for a hostdev port.
+    const desired = await h.call('GET', '/v1/agent/hosts/vdpa2/desired', agent);
+    const state = desired.body.state as { pfs: { vfs: Json[] }[] };
+    expect(state.pfs[0]?.vfs[0]).toMatchObject({ index: 0, mac: port?.mac, vlan: 100 });
+    // A booted instance goes once its agent took the domain down: accepted, not yet gone.
+    expect((await h.call('DELETE', `/v1/instances/${id}`, h.admin)).status).toBe(202);
   });
 });
 

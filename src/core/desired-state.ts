@@ -135,10 +135,30 @@ export const pfMatchSchema = z
       'match needs vendor, device or driver (an interface name alone can change after reboot)',
   });
 
+/**
+ * A PF whose VFs are not PCI functions (netdevsim), by the devlink handle of
+ * its device, `bus/name` as `host scan` reports it under `nonPciPfs[].device`.
+ * A PCI PF is named by `pciAddress`, stable and checked like every PCI PF.
+ */
+const deviceHandle = z.string().superRefine((s, ctx) => {
+  if (!/^[a-z0-9_-]+\/[^\s/]+$/.test(s)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${s}" is not a device handle like netdevsim/netdevsim1 (bus/name, as devlink names it)`,
+    });
+  } else if (s.startsWith('pci/')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${s} is a PCI function: select it by pciAddress: ${s.slice(4)}`,
+    });
+  }
+});
+
 const pfEntrySchema = z
   .object({
     pciAddress: pciAddress.optional(),
     match: pfMatchSchema.optional(),
+    device: deviceHandle.optional(),
     numVfs: int(0, 4096, 'numVfs must be 0 to 4096'),
     /** `vfio-pci`, `kernel` (the PF driver's VF driver), or a driver name. */
     vfDriver: z
@@ -163,11 +183,12 @@ const pfEntrySchema = z
           'hwTcOffload needs eswitchMode: switchdev (TC offload reaches the NIC only through representors)',
       });
     }
-    if ((pf.pciAddress === undefined) === (pf.match === undefined)) {
+    const selectors = [pf.pciAddress, pf.match, pf.device].filter((x) => x !== undefined);
+    if (selectors.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         path: ['pciAddress'],
-        message: 'give exactly one of pciAddress or match',
+        message: 'give exactly one of pciAddress, match or device',
       });
     }
     const seen = new Map<number, number>();
@@ -249,16 +270,17 @@ export const hostStateSchema = z
     });
     const addrs = new Map<string, number>();
     s.pfs.forEach((pf, i) => {
-      if (pf.pciAddress === undefined) return;
-      const prior = addrs.get(pf.pciAddress);
+      const key = pf.pciAddress ?? pf.device;
+      if (key === undefined) return;
+      const prior = addrs.get(key);
       if (prior !== undefined) {
         ctx.addIssue({
           code: 'custom',
-          path: ['pfs', i, 'pciAddress'],
-          message: `${pf.pciAddress} is already declared by pfs[${prior}]`,
+          path: ['pfs', i, pf.pciAddress === undefined ? 'device' : 'pciAddress'],
+          message: `${key} is already declared by pfs[${prior}]`,
         });
       }
-      addrs.set(pf.pciAddress, i);
+      addrs.set(key, i);
     });
   });
 

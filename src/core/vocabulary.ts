@@ -76,6 +76,21 @@ export const eswitchOrder = (driver: string | null): EswitchOrder =>
   (driver === null ? undefined : ESWITCH_ORDER_BY_DRIVER[driver]) ?? 'no-vfs';
 
 /**
+ * Drivers that take a VF rate through the PF (`ip link set PF vf N
+ * max_tx_rate R`) in legacy mode only: in switchdev mode rates are devlink
+ * rate objects, and netdevsim answers EOPNOTSUPP ("Please use devlink API"),
+ * seen on the real kernel (src/testing/fixtures/switchdev-capture).
+ */
+export const LEGACY_ONLY_VF_RATE_DRIVERS: ReadonlySet<string> = new Set(['netdevsim']);
+
+/**
+ * Drivers whose eswitch falls back to legacy when the VF count goes to 0 in
+ * switchdev mode (netdevsim: nsim_drv_configure_vfs), so a count change
+ * through 0 needs the mode set again after it.
+ */
+export const LEGACY_AT_ZERO_VFS_DRIVERS: ReadonlySet<string> = new Set(['netdevsim']);
+
+/**
  * PF drivers known to register no devlink eswitch: the scan does not ask
  * devlink about their PFs (a process per PF per scan for nothing). Any other
  * driver is asked, so a new switchdev-capable driver is seen without a change here.

@@ -1,8 +1,9 @@
-import type {
-  ExportFleet,
-  ExportHost,
-  ExportOwner,
-  ExportVf,
+import {
+  hasVdpa,
+  type ExportFleet,
+  type ExportHost,
+  type ExportOwner,
+  type ExportVf,
 } from '../core/exports/export-fleet.js';
 import { examplePf } from '../core/exports/owned-devices-examples.js';
 
@@ -93,7 +94,11 @@ export const exportFleetFixture: ExportFleet = {
   ],
 };
 
-/** A host's PCI functions as Nova's PCI tracker sees them (its `dev_dict`s). */
+/**
+ * A host's PCI functions as Nova's PCI tracker sees them (its `dev_dict`s):
+ * a VF with a vDPA device is typed `vdpa`, as Nova's libvirt driver types a
+ * VF that libvirt lists as the parent of a vDPA node device.
+ */
 export function novaPciDevices(host: ExportHost): Record<string, string | null>[] {
   return host.pfs.flatMap((p) => [
     {
@@ -107,7 +112,7 @@ export function novaPciDevices(host: ExportHost): Record<string, string | null>[
       address: v.pciAddress,
       vendor_id: p.vendorId,
       product_id: p.vfDeviceId ?? p.deviceId,
-      dev_type: 'type-VF',
+      dev_type: hasVdpa(v) ? 'vdpa' : 'type-VF',
       parent_addr: p.pciAddress,
     })),
   ]);

@@ -1,3 +1,4 @@
+import type { EswitchMode } from '../core/vocabulary.js';
 import type { Harness, Json } from './controller-harness.js';
 
 /** What the helpers below need: an in-process harness, or a controller over HTTP (http-fleet.ts). */
@@ -22,6 +23,8 @@ export interface SimHostSpec {
   readonly vfDriver?: 'igbvf' | 'vfio-pci';
   /** Each VF carries a vDPA device on vhost_vdpa (`/dev/vhost-vdpa-N`, N counting over the host). */
   readonly vdpa?: boolean;
+  /** The devlink eswitch mode every PF reports; default: none reported (null). */
+  readonly eswitchMode?: EswitchMode;
   readonly memoryMb?: number | null;
   /** The image store its agent reports (`vfleet agent --image-dir`); default: SIM_IMAGES. */
   readonly images?: Json | null;
@@ -50,6 +53,7 @@ export function simInventory(spec: SimHostSpec, bus: number): Json {
         totalVfs: Math.max(spec.vfsPerPf, 7),
         numVfs: spec.vfsPerPf,
         numaNode: spec.pfNuma ? spec.pfNuma(i) : i % 2,
+        ...(spec.eswitchMode === undefined ? {} : { eswitchMode: spec.eswitchMode }),
         vfs: Array.from({ length: spec.vfsPerPf }, (_, v) => {
           const pciAddress = `0000:${b}:${(16 + (v >> 3)).toString(16)}.${v & 7}`;
           const vdpa = {

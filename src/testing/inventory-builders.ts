@@ -1,4 +1,4 @@
-import type { HostInventory, Pf, Vf } from '../core/inventory.js';
+import type { HostInventory, NonPciPf, NonPciVf, Pf, Vf } from '../core/inventory.js';
 import { NO_VDPA } from '../core/inventory.js';
 import { formatPciAddress, parsePciAddress, vfAddress } from '../core/pci-address.js';
 
@@ -61,6 +61,44 @@ export function pf(pciAddress: string, over: Partial<Pf> & { vfCount?: number } 
     iommuGroup: 6,
     master: null,
     eswitchMode: null,
+    hwTcOffload: null,
+    ...rest,
+    vfs,
+  };
+}
+
+/** A netdevsim VF as its PF netdev reports it: zeroed settings, as netdevsim makes them. */
+export function nonPciVf(index: number, over: Partial<NonPciVf> = {}): NonPciVf {
+  return {
+    index,
+    mac: '00:00:00:00:00:00',
+    vlan: 0,
+    qos: 0,
+    vlanProto: '802.1Q',
+    spoofchk: false,
+    trust: false,
+    linkState: 'auto',
+    minTxRate: 0,
+    maxTxRate: 0,
+    representor: null,
+    ...over,
+  };
+}
+
+/** netdevsim1 with its port netdev (legacy, link down); `vfCount` zeroed VFs unless `vfs` is given. */
+export function nonPciPf(over: Partial<NonPciPf> & { vfCount?: number } = {}): NonPciPf {
+  const { vfCount, ...rest } = over;
+  const vfs = rest.vfs ?? Array.from({ length: vfCount ?? 0 }, (_, i) => nonPciVf(i));
+  return {
+    device: 'netdevsim/netdevsim1',
+    ifname: 'eth2',
+    driver: 'netdevsim',
+    numVfs: vfs.length,
+    mac: '2e:1d:45:79:1e:b6',
+    linkState: 'down',
+    adminUp: false,
+    switchId: 'c89ff39c82239d81',
+    eswitchMode: 'legacy',
     hwTcOffload: null,
     ...rest,
     vfs,

@@ -50,7 +50,11 @@ export const netDeviceSelectorsSchema = z
     vdpaType: z.enum(['vhost', 'virtio']).optional(),
     pKeys: z.array(z.string()).optional(),
   })
-  .strict();
+  .strict()
+  // netDeviceProvider.ValidConfig: "VdpaType and IsRdma are mutually exclusive options".
+  .refine((s) => !(s.isRdma === true && s.vdpaType !== undefined), {
+    message: 'vdpaType and isRdma are mutually exclusive',
+  });
 
 export const resourceConfigSchema = z
   .object({
@@ -125,7 +129,15 @@ export const sriovNetworkNodePolicySchema = z
         excludeTopology: z.boolean().optional(),
         externallyManaged: z.boolean().optional(),
       })
-      .strict(),
+      .strict()
+      // The operator's webhook (staticValidateSriovNetworkNodePolicy): vDPA
+      // needs netdevice VFs of a PF in switchdev mode.
+      .refine((s) => s.vdpaType === undefined || s.deviceType !== 'vfio-pci', {
+        message: 'vdpaType needs deviceType netdevice',
+      })
+      .refine((s) => s.vdpaType === undefined || s.eSwitchMode === 'switchdev', {
+        message: 'vdpa requires the device to be configured in switchdev mode',
+      }),
   })
   .strict();
 

@@ -5,10 +5,16 @@ the [pci] entries and match them against a host's PCI devices, and the SR-IOV
 agent's own config parser reads sriov_agent.ini. Prints JSON of what each
 accepted and matched, or the error it raised, per file.
 
-stdin: {"hosts": [{"name", "nova", "agent", "devices": [dev_dict, ...]}],
+stdin: {"hosts": [{"name", "nova", "agent", "devices": [dev_dict, ...],
+                   "requests": [request, ...] (optional)}],
         "ml2": path}
 where each dev_dict is shaped like the ones Nova's PCI tracker filters
-(address, vendor_id, product_id, dev_type, parent_addr).
+(address, vendor_id, product_id, dev_type, parent_addr; dev_type "vdpa" for
+a VF that libvirt lists as the parent of a vDPA device, as Nova's libvirt
+driver types it). A request is {"name", "vnic_type", "physnet"} (a Neutron
+port, its PCI request built as Nova's neutron.py builds it) or {"name",
+"alias"} (a flavor's pci_passthrough:alias); the answer names the devices
+Nova's PciDeviceStats would pick from for it.
 """
 import json
 import sys
@@ -16,7 +22,9 @@ import sys
 from oslo_config import cfg
 
 import nova.conf  # noqa: F401  registers Nova's options, [pci] among them
+from nova import objects
 from nova.pci import request as pci_request
+from nova.pci import stats as pci_stats
 from nova.pci import utils as pci_utils
 from nova.pci import whitelist
 from neutron.conf.plugins.ml2.drivers import driver_type
@@ -25,6 +33,7 @@ from neutron_lib.plugins import utils as plugin_utils
 
 CONF = cfg.CONF
 driver_type.register_ml2_drivers_vlan_opts()
+objects.register_all()
 
 
 def load(path):
@@ -53,7 +62,42 @@ def nova_host(host):
             a["address"] for a in assignable
             for dev in devices if dev["address"] == a["address"]
             if pci_utils.pci_device_prop_match(dev, specs))
-    return {"assignable": assignable, "aliases": aliases}
+    out = {"assignable": assignable, "aliases": aliases}
+    if "requests" in host:
+        out["requests"] = picks(wl, devices, host["requests"])
+    return out
+
+
+def picks(wl, devices, requests):
+    """Per request, the devices Nova's scheduler pools offer it (stats.py)."""
+    st = pci_stats.PciDeviceStats(objects.NUMATopology(cells=[]), dev_filter=wl)
+    for dev in devices:
+        if wl.device_assignable(dev):
+            st.add_device(objects.PciDevice.create(None, dict(
+                dev, numa_node=0, status="available",
+                label="label_%s_%s" % (dev["vendor_id"], dev["product_id"]))))
+    out = {}
+    for req in requests:
+        if "alias" in req:
+            pci_reqs = pci_request._translate_alias_to_requests(
+                req["alias"] + ":1")
+        else:
+            # The spec Nova's neutron.py builds for an SR-IOV port.
+            spec = {
+                pci_request.PCI_NET_TAG: req["physnet"],
+                pci_request.PCI_REMOTE_MANAGED_TAG: "False",
+            }
+            dev_type = pci_request.DEVICE_TYPE_FOR_VNIC_TYPE.get(
+                req["vnic_type"])
+            if dev_type:
+                spec[pci_request.PCI_DEVICE_TYPE_TAG] = dev_type
+            pci_reqs = [objects.InstancePCIRequest(count=1, spec=[spec])]
+        found = set()
+        for r in pci_reqs:
+            for pool in st._filter_pools(st.pools, r, None) or []:
+                found.update(d.address for d in pool["devices"])
+        out[req["name"]] = sorted(found)
+    return out
 
 
 def agent_host(host):

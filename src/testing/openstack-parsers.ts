@@ -10,17 +10,27 @@ import { createExecRunner } from '../adapters/exec/exec-runner.js';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(import.meta.dirname, 'openstack-parsers.py');
 
+/**
+ * What a guest asks Nova for: a Neutron port of a vnic_type on a physnet
+ * (the PCI request Nova builds for it), or a flavor's alias.
+ */
+export type NovaRequest =
+  { name: string; vnic_type: 'direct' | 'vdpa'; physnet: string } | { name: string; alias: string };
+
 /** A host's files and its PCI functions as Nova's tracker sees them. */
 export interface ParsersHost {
   name: string;
   nova: string;
   agent: string;
   devices: Record<string, string | null>[];
+  /** asked of Nova's scheduler pools; the answer's `requests` names the devices each may get */
+  requests?: NovaRequest[];
 }
 
 export interface NovaAnswer {
   assignable: { address: string; tags: Record<string, string> }[];
   aliases: Record<string, string[]>;
+  requests?: Record<string, string[]>;
 }
 export interface AgentAnswer {
   mappings: Record<string, string[]>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostRenderFactsOf } from '../../core/fleet/host-render-facts.js';
 import { domainRequestOf } from '../../core/fleet/vm-domain.js';
 import { domainXmlPolicyProblems } from '../../core/libvirt/domain-policy.js';
 import { renderDomainXml } from '../../core/libvirt/render-domain.js';
@@ -62,6 +63,41 @@ describe('a fleet instance rendered for its host, as libvirt sees it', () => {
     expect(xml).toContain('<seclabel type="dynamic" relabel="yes"/>');
     const policy = { stage: 'rendered' as const, imageDir: images.dir };
     expect(domainXmlPolicyProblems(xml, policy, 'xml')).toEqual([]);
+    const check = await validateLibvirtXml(runner, xml, 'domain');
+    expect(check.output).toMatch(/validates$/);
+    await testLibvirt.define(xml);
+  });
+
+  it('a vdpa port on a VLAN network: no <vlan> (libvirt refuses one at start), the rest validates', async () => {
+    // A kernel VF carrying a vDPA device on vhost_vdpa, as the agent reports it.
+    const vdpaFacts = hostRenderFactsOf(
+      {
+        pfs: [
+          {
+            pciAddress: '0000:08:00.0',
+            ifname: 'ens8f0np0',
+            numaNode: 0,
+            vfs: [
+              {
+                index: 1,
+                pciAddress: '0000:08:00.3',
+                driverKind: 'kernel',
+                netdev: 'ens8f0v1',
+                vdpa: { charDev: '/dev/vhost-vdpa-1', driver: 'vhost_vdpa' },
+              },
+            ],
+          },
+        ],
+      },
+      [{ node: 0, socket: 0, cpus: 4, cpuList: [0, 1, 2, 3] }],
+    );
+    const tagged = instanceView([
+      portView({ id: 'vd', vnicType: 'vdpa', vlan: 120, pciAddress: '0000:08:00.3' }),
+    ]);
+    const xml = renderDomainXml(domainRequestOf(tagged, boot(), vdpaFacts)).xml;
+    expect(xml).toContain('<interface type="vdpa">');
+    expect(xml).toContain('<source dev="/dev/vhost-vdpa-1"/>');
+    expect(xml).not.toContain('<vlan');
     const check = await validateLibvirtXml(runner, xml, 'domain');
     expect(check.output).toMatch(/validates$/);
     await testLibvirt.define(xml);

@@ -1,4 +1,4 @@
-import type { VfOwner } from '../vocabulary.js';
+import type { EswitchMode, VfOwner } from '../vocabulary.js';
 
 /**
  * What every export (OpenStack, Kubernetes, libvirt) renders from: the fleet
@@ -22,7 +22,18 @@ export interface ExportVf {
    * absent when unknown. The Kubernetes export picks deviceType from it.
    */
   driver?: string | null;
+  /**
+   * The VF's vDPA device as `/dev/vhost-vdpa-N` (on vhost_vdpa) at the last
+   * scan; null or absent when it has none. Only vDPA devices on a VF are
+   * here: a software one (vdpasim_net, VDUSE) has no PCI function, and every
+   * consumer exported to hands out PCI functions (Nova models a vDPA device
+   * by its parent VF and supports no other), so no export can offer it.
+   */
+  vdpaDev?: string | null;
 }
+
+/** A VF with a vDPA device: it serves vDPA consumers only (docs/exports.md). */
+export const hasVdpa = (vf: ExportVf): boolean => vf.vdpaDev != null;
 
 /** A PF offered whole (`direct-physical`, OpenStack's `type-PF`). */
 export interface ExportWholePf {
@@ -50,6 +61,12 @@ export interface ExportPf {
   driver: string | null;
   numaNode: number | null;
   totalVfs: number;
+  /**
+   * The devlink eswitch mode at the last scan; null when the PF has none.
+   * In switchdev mode the VFs' traffic goes through their representors
+   * (OVS), which changes what OpenStack and Kubernetes need.
+   */
+  eswitchMode: EswitchMode | null;
   whole: ExportWholePf | null;
   bandwidth: ExportBandwidth | null;
   vfs: ExportVf[];

@@ -13,6 +13,11 @@ export interface DevicePluginSelector {
   pfNames?: string[];
   pciAddresses?: string[];
   rootDevices: string[];
+  /**
+   * Only VFs whose vDPA device is on this bus driver (`vhost`: vhost_vdpa);
+   * with it the plugin also mounts the `/dev/vhost-vdpa-N` into the pod.
+   */
+  vdpaType?: 'vhost';
 }
 
 export interface DevicePluginResource {
@@ -31,7 +36,11 @@ export interface DevicePluginConfig {
  * is written otherwise), the PF as root device, the VFs by `pfName#ranges`.
  * A PF without a netdev cannot be named in pfNames: its VFs are listed by
  * address instead. Drivers are named only when every VF's is known and they
- * agree, so a VF caught mid-rebind is not dropped from the pool.
+ * agree, so a VF caught mid-rebind is not dropped from the pool. VFs with a
+ * vDPA device (vfleet binds each to vhost_vdpa) select `vdpaType: vhost`:
+ * the plugin then checks the device is there and on that driver, and hands
+ * the pod its char device; it finds the device by the VF's address, so the
+ * name vfleet gave it does not matter.
  */
 function selector(g: VfGroup): DevicePluginSelector {
   const drivers = [...new Set(g.vfs.map((v) => v.driver ?? null))];
@@ -46,6 +55,7 @@ function selector(g: VfGroup): DevicePluginSelector {
       ? { pfNames: [`${g.pf.ifname}#${indexRanges(g.vfs.map((v) => v.index))}`] }
       : { pciAddresses: g.vfs.map((v) => v.pciAddress) }),
     rootDevices: [g.pf.pciAddress],
+    ...(g.kind === 'vdpa' ? { vdpaType: 'vhost' as const } : {}),
   };
 }
 
@@ -59,7 +69,7 @@ function selector(g: VfGroup): DevicePluginSelector {
 export function devicePluginConfig(groups: readonly VfGroup[], prefix: string): DevicePluginConfig {
   const byResource = new Map<string, DevicePluginSelector[]>();
   for (const g of groups) {
-    const name = resourceName(g.physnet, g.trusted);
+    const name = resourceName(g.physnet, g.trusted, g.kind);
     byResource.set(name, [...(byResource.get(name) ?? []), selector(g)]);
   }
   return {

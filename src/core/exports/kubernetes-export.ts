@@ -16,7 +16,7 @@ import {
 } from './kubernetes-networks.js';
 import { policiesFor, type SriovNetworkNodePolicy } from './kubernetes-policies.js';
 import type { ExportHost } from './export-fleet.js';
-import { cmp, vfGroups, type ExportNetwork } from './owned-devices.js';
+import { cmp, vfGroups, type ExportNetwork, type VfKind } from './owned-devices.js';
 
 /** The owner whose VFs the Kubernetes export hands to the cluster. */
 export const KUBERNETES_OWNER = 'kubernetes';
@@ -37,6 +37,8 @@ export interface KubernetesExport {
   readonly configMap: ConfigMap;
   readonly policies: readonly SriovNetworkNodePolicy[];
   readonly networks: readonly (SriovNetwork | NetworkAttachmentDefinition)[];
+  /** What the export leaves out and why, one line each (the command prints them on stderr). */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -51,10 +53,10 @@ export function kubernetesExport(
 ): KubernetesExport {
   const groups = vfGroups(input.hosts, KUBERNETES_OWNER);
   const resources = new NameRegistry('physnet');
-  const pools = new Map<string, { physnet: string; trusted: boolean }>();
+  const pools = new Map<string, { physnet: string; trusted: boolean; kind: VfKind }>();
   for (const g of groups) {
-    const name = resources.claim(resourceName(g.physnet, g.trusted), g.physnet);
-    pools.set(name, { physnet: g.physnet, trusted: g.trusted });
+    const name = resources.claim(resourceName(g.physnet, g.trusted, g.kind), g.physnet);
+    pools.set(name, { physnet: g.physnet, trusted: g.trusted, kind: g.kind });
   }
   const configs = new Map<string, DevicePluginConfig>();
   for (const host of [...new Set(groups.map((g) => g.host))]) {
@@ -62,14 +64,16 @@ export function kubernetesExport(
     configs.set(host, devicePluginConfig(mine, options.resourcePrefix));
   }
   const policyNames = new NameRegistry('policy');
-  const policies = groups.flatMap((g) => policiesFor(g, policyNames));
+  const policies = groups
+    .filter((g) => g.kind !== 'vdpa')
+    .flatMap((g) => policiesFor(g, policyNames));
   const networkNames = new NameRegistry('network');
   const networks = [...input.networks]
     .sort((a, b) => cmp(a.tenant, b.tenant) || cmp(a.name, b.name))
     .flatMap((network) =>
       [...pools]
         .sort(([a], [b]) => cmp(a, b))
-        .filter(([, p]) => p.physnet === network.physnet)
+        .filter(([, p]) => p.physnet === network.physnet && p.kind === 'legacy')
         .map(([name, p]) => ({ network, resourceName: name, trusted: p.trusted })),
     )
     .map((p) =>
@@ -82,7 +86,43 @@ export function kubernetesExport(
     configMap: devicePluginConfigMap(configs),
     policies,
     networks,
+    notes: notesFor(pools),
   };
+}
+
+/**
+ * Why switchdev and vDPA pools get less than the others:
+ *
+ * - No network objects: both formats configure the sriov CNI, which sets the
+ *   VLAN and spoof check on the VF through the PF, and a PF in switchdev mode
+ *   refuses that (mlx5 answers EOPNOTSUPP); those settings belong on the VF's
+ *   representor, which a CNI such as OVN-Kubernetes or ovs-cni plugs.
+ * - No SriovNetworkNodePolicy for VFs with vDPA devices: with `vdpaType` the
+ *   operator creates its own device `vdpa:<VF>` on each VF, which the NIC
+ *   refuses beside vfleet's (one per VF: mlx5 answers ENOSPC), failing the
+ *   node's sync; without it, the operator's device plugin pool would not
+ *   hand pods the vDPA device. The exported ConfigMap serves them.
+ */
+function notesFor(pools: ReadonlyMap<string, { kind: VfKind }>): string[] {
+  const names = (kind: VfKind): string[] =>
+    [...pools]
+      .filter(([, p]) => p.kind === kind)
+      .map(([n]) => n)
+      .sort(cmp);
+  const switchdev = [...names('switchdev'), ...names('vdpa')].sort(cmp);
+  const vdpa = names('vdpa');
+  return [
+    ...(switchdev.length === 0
+      ? []
+      : [
+          `${switchdev.join(', ')}: VFs of PFs in switchdev mode get no network object; the sriov CNI sets VLAN and spoof checking through the PF, which a switchdev NIC refuses (they belong on the representor); attach them with a CNI that plugs their representors (OVN-Kubernetes, ovs-cni)`,
+        ]),
+    ...(vdpa.length === 0
+      ? []
+      : [
+          `${vdpa.join(', ')}: VFs with vDPA devices get no SriovNetworkNodePolicy; the operator would add its own vDPA device beside vfleet's, which the NIC refuses; use the device plugin ConfigMap`,
+        ]),
+  ];
 }
 
 /** The export as the documents to apply, in order: ConfigMap, policies, networks. */

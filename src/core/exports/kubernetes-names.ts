@@ -1,4 +1,5 @@
 import { VfleetError } from '../errors.js';
+import type { VfKind } from './owned-devices.js';
 
 /**
  * Names as each consumer accepts them. vfleet names allow upper case, `_`
@@ -14,9 +15,15 @@ export const DEVICE_PLUGIN_CONFIGMAP = 'sriovdp-config';
 /** The operator's own prefix (the device plugin's CLI default is intel.com). */
 export const DEFAULT_RESOURCE_PREFIX = 'openshift.io';
 
-/** `vfleet_<physnet>[_trusted]`: one resource per physnet and trust. */
-export function resourceName(physnet: string, trusted: boolean): string {
-  return `vfleet_${physnet.replace(/[^A-Za-z0-9]/g, '_')}${trusted ? '_trusted' : ''}`;
+/**
+ * `vfleet_<physnet>[_trusted][_switchdev|_vdpa]`: one resource per physnet,
+ * trust and kind. A pod asking for a resource gets any of its VFs, on any
+ * node, so VFs used differently (a vDPA device to open, a representor to
+ * plug) never share one with plain VFs.
+ */
+export function resourceName(physnet: string, trusted: boolean, kind: VfKind = 'legacy'): string {
+  const suffix = kind === 'legacy' ? '' : `_${kind}`;
+  return `vfleet_${physnet.replace(/[^A-Za-z0-9]/g, '_')}${trusted ? '_trusted' : ''}${suffix}`;
 }
 
 /** A DNS-1123 subdomain (object names): at most 253 of a-z 0-9 `-` `.`, alphanumeric at both ends. */

@@ -21,6 +21,8 @@ export interface SriovNetworkNodePolicy {
     nicSelector: { vendor: string; deviceID: string; pfNames?: string[]; rootDevices: string[] };
     deviceType: (typeof DEVICE_TYPES)[number];
     isRdma: false;
+    /** set when the PF is in switchdev mode; left out (legacy) otherwise */
+    eSwitchMode?: 'switchdev';
     externallyManaged: true;
   };
 }
@@ -42,10 +44,14 @@ function runs(indices: readonly number[]): [number, number][] {
  * drivers and publishes the pool. numVfs is the PF's current VF count (the
  * operator checks it against what exists and never changes it). One policy
  * per consecutive run of VFs, because the operator reads a single
- * `#first-last` range per PF name.
+ * `#first-last` range per PF name. A PF in switchdev mode says so: for an
+ * externally managed PF the operator's config daemon only checks that the
+ * mode it is in is the policy's (legacy when left out), and fails the sync
+ * otherwise. Groups of VFs with vDPA devices get no policy
+ * (kubernetes-export.ts says why).
  */
 export function policiesFor(g: VfGroup, names: NameRegistry): SriovNetworkNodePolicy[] {
-  const resource = resourceName(g.physnet, g.trusted);
+  const resource = resourceName(g.physnet, g.trusted, g.kind);
   const ifname = g.pf.ifname;
   if (ifname === null && !g.wholePf) {
     throw new VfleetError(
@@ -76,6 +82,7 @@ export function policiesFor(g: VfGroup, names: NameRegistry): SriovNetworkNodePo
         },
         deviceType,
         isRdma: false,
+        ...(g.pf.eswitchMode === 'switchdev' ? { eSwitchMode: 'switchdev' as const } : {}),
         externallyManaged: true,
       },
     };

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecRunner } from '../../adapters/exec/exec-runner.js';
 import { validateLibvirtXml } from '../../adapters/virsh/virt-xml-validate.js';
-import { libvirtPools } from './libvirt-pools.js';
+import { libvirtPools, libvirtVdpaNotes, vdpaInterfaceXml } from './libvirt-pools.js';
 import { exampleHosts } from './owned-devices-examples.js';
+import { switchdevHosts } from './switchdev-examples.js';
 
 /**
  * Each pool checked by libvirt itself: its Relax-NG schema
@@ -77,5 +78,57 @@ describe('libvirt hostdev pools', () => {
     expect((await validateLibvirtXml(runner, xml, 'network')).valid).toBe(false);
     const { err } = await defineAndDump('vfleet-physnet2', xml);
     expect(err).toMatch(/Only one <pf> element is allowed/);
+  });
+});
+
+describe('libvirt pools and VFs with a vDPA device', () => {
+  // node-s: ens3f0 (switchdev) has libvirt-pool VFs 4 (vDPA) and 5, ens3f1 (legacy) VFs 2 and 3.
+  const pools = libvirtPools(switchdevHosts);
+
+  it('leaves vDPA VFs out, switchdev VFs in a pool of their own, which libvirt defines', async () => {
+    expect(pools.map((p) => p.name)).toEqual(['vfleet-physnet2', 'vfleet-physnet2-switchdev']);
+    const addresses: Record<string, string[]> = {
+      'vfleet-physnet2': [
+        "<address type='pci' domain='0x0000' bus='0x3b' slot='0x01' function='0x2'/>",
+        "<address type='pci' domain='0x0000' bus='0x3b' slot='0x01' function='0x3'/>",
+      ],
+      'vfleet-physnet2-switchdev': [
+        "<address type='pci' domain='0x0000' bus='0x3b' slot='0x00' function='0x7'/>",
+      ],
+    };
+    for (const pool of pools) {
+      expect(pool.xml).not.toContain('<pf');
+      const check = await validateLibvirtXml(runner, pool.xml, 'network');
+      expect(check.output).toMatch(/validates$/);
+      const { out, err } = await defineAndDump(pool.name, pool.xml);
+      expect(err).toBe('');
+      expect(out.match(/<address type='pci'[^>]*>/g)).toEqual(addresses[pool.name]);
+    }
+  });
+
+  it('names each vDPA VF with the interface a guest uses, which libvirt takes in a domain', async () => {
+    const notes = libvirtVdpaNotes(switchdevHosts);
+    const iface = vdpaInterfaceXml('/dev/vhost-vdpa-2');
+    expect(notes).toEqual([expect.stringContaining(`0000:3b:00.6 ${iface}`)]);
+    expect(libvirtVdpaNotes(exampleHosts)).toEqual([]);
+    const domain = (devices: string) =>
+      `<domain type='test'><name>vdpa-guest</name><memory unit='MiB'>128</memory><os><type>hvm</type></os><devices>${devices}</devices></domain>`;
+    expect((await validateLibvirtXml(runner, domain(iface), 'domain')).output).toMatch(
+      /validates$/,
+    );
+    const file = path.join(dir, 'vdpa-guest.xml');
+    await writeFile(file, domain(iface));
+    const r = await runner.run('virsh', [
+      '-c',
+      'test:///default',
+      `define --file ${file}; dumpxml --domain vdpa-guest`,
+    ]);
+    expect(r.stderr.trim()).toBe('');
+    expect(r.stdout).toMatch(
+      /<interface type='vdpa'>\s*<mac address='[^']+'\/>\s*<source dev='\/dev\/vhost-vdpa-2'\/>/,
+    );
+    // ...and refuses the form without its device (the check can fail).
+    const bare = domain(iface.replace(/<source[^>]*>/, ''));
+    expect((await validateLibvirtXml(runner, bare, 'domain')).valid).toBe(false);
   });
 });

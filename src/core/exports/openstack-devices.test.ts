@@ -14,6 +14,7 @@ const host = (ifname: string | null): ExportHost => ({
       driver: 'igb',
       numaNode: 0,
       totalVfs: 7,
+      eswitchMode: null,
       whole: null,
       bandwidth: null,
       vfs: [

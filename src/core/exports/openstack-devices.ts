@@ -1,4 +1,4 @@
-import type { ExportHost, ExportPf, ExportVf } from './export-fleet.js';
+import { hasVdpa, type ExportHost, type ExportPf, type ExportVf } from './export-fleet.js';
 
 /**
  * Which devices of a host OpenStack takes, decided once so that Nova's and
@@ -15,9 +15,18 @@ export interface OpenstackPf {
   excluded: ExportVf[];
   /** set when the PF itself is offered whole to OpenStack (type-PF) */
   whole: { physnet: string | null } | null;
+  /**
+   * The PF is in switchdev mode and has VFs for OpenStack: Neutron's
+   * openvswitch or ovn mechanism driver binds them through their
+   * representors, with OVS hardware offload, and the SR-IOV agent stays off it.
+   */
+  switchdev: boolean;
   /** why some VFs are left out, for a comment in the files */
   notes: string[];
 }
+
+/** The per-host script that turns on OVS hardware offload (openstack-files.ts writes it). */
+export const OVS_HW_OFFLOAD_FILE = 'ovs-hw-offload.sh';
 
 export function openstackDevices(host: ExportHost): OpenstackPf[] {
   return host.pfs.map((pf) => {
@@ -40,12 +49,25 @@ export function openstackDevices(host: ExportHost): OpenstackPf[] {
       offered = [];
     }
     const excluded = offered.length === 0 ? [] : pf.vfs.filter((v) => !offered.includes(v));
+    const switchdev = offered.length > 0 && pf.eswitchMode === 'switchdev';
+    if (switchdev) {
+      notes.push(
+        `${pf.pciAddress} (${pf.ifname ?? ''}) is in switchdev mode: Neutron's openvswitch or ovn mechanism driver binds its VFs through their representors (vnic_type direct with the switchdev capability, or vdpa), with OVS hardware offload (${OVS_HW_OFFLOAD_FILE}); the SR-IOV agent does not map it`,
+      );
+    }
+    const vdpa = offered.filter(hasVdpa);
+    if (vdpa.length > 0) {
+      notes.push(
+        `${pf.pciAddress}: VFs with a vDPA device (${vdpa.map((v) => `${v.pciAddress} ${v.vdpaDev ?? ''}`).join(', ')}): Nova reports each as type vdpa, for Neutron ports with vnic_type vdpa only; no alias reaches them`,
+      );
+    }
     return {
       pf,
       physnet: offered.length === 0 ? null : physnet,
       offered,
       excluded,
       whole: whole === null ? null : { physnet: whole.physnet },
+      switchdev,
       notes,
     };
   });

@@ -1,5 +1,5 @@
 import type { ExportFile, ExportFleet, ExportHost } from './export-fleet.js';
-import { openstackDevices } from './openstack-devices.js';
+import { OVS_HW_OFFLOAD_FILE, openstackDevices, type OpenstackPf } from './openstack-devices.js';
 import { networkVlanRanges, sriovNicValues } from './openstack-neutron.js';
 import { novaAliases, novaDeviceSpecs } from './openstack-nova.js';
 
@@ -8,6 +8,8 @@ export const OPENSTACK_FILES = {
   nova: 'nova-compute.conf.d/90-vfleet-pci.conf',
   agent: 'sriov_agent.ini',
   ml2: 'ml2_conf_sriov.ini',
+  /** only for a host with OpenStack's VFs on a PF in switchdev mode */
+  ovs: OVS_HW_OFFLOAD_FILE,
 } as const;
 
 export interface OpenstackExport {
@@ -62,6 +64,8 @@ export function openstackExport(
         option('resource_provider_bandwidths', nic.resourceProviderBandwidths),
       ]),
     });
+    const ovs = ovsHwOffload(pfs, header);
+    if (ovs !== null) files.push({ path: `${host.name}/${OPENSTACK_FILES.ovs}`, text: ovs });
   }
   const vlan = networkVlanRanges(fleet, used);
   files.push({
@@ -76,6 +80,29 @@ export function openstackExport(
     ]),
   });
   return { files, emptyHosts };
+}
+
+/**
+ * The host's OVS side of switchdev: `other_config:hw-offload=true` on the
+ * Open_vSwitch record, without which OVS switches the representors' traffic
+ * in software. Written only where OpenStack's VFs sit on a switchdev PF (a
+ * script that turned offload off elsewhere could break another user of
+ * OVS). `--no-wait`: ovs-vswitchd reads the key only when it starts, so
+ * waiting for it to reconfigure gains nothing, and the script also works
+ * while it is stopped.
+ */
+function ovsHwOffload(pfs: readonly OpenstackPf[], header: readonly string[]): string | null {
+  const switchdev = pfs.filter((d) => d.switchdev).map((d) => d.pf);
+  if (switchdev.length === 0) return null;
+  return lines([
+    '#!/bin/sh',
+    ...header,
+    `# PFs in switchdev mode with VFs for OpenStack: ${switchdev.map((p) => `${p.pciAddress} (${p.ifname ?? ''})`).join(', ')}.`,
+    '# Run once as root; then restart ovs-vswitchd, which reads hw-offload only when it starts',
+    '# (systemctl restart openvswitch-switch on Debian and Ubuntu, openvswitch on RHEL).',
+    'set -e',
+    'ovs-vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true',
+  ]);
 }
 
 const headerFor = (what: string, at: string): string[] => [

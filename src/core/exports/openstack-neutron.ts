@@ -12,6 +12,11 @@ export interface SriovNicValues {
  * Only PFs with VFs for OpenStack are mapped: a PF offered whole is bound by
  * Neutron's sriovnicswitch driver without the agent (direct-physical), and
  * a mapped PF would have the agent manage VFs that are not OpenStack's.
+ * Nor is a PF in switchdev mode: sriovnicswitch refuses its ports (vdpa, and
+ * direct with the switchdev capability, go to openvswitch or ovn, which plug
+ * the representors), and a mapping would have it bind plain direct ports
+ * whose VLAN and spoof check the agent sets through the PF, which switchdev
+ * NICs refuse (mlx5 answers EOPNOTSUPP outside legacy mode).
  */
 export function sriovNicValues(pfs: readonly OpenstackPf[]): SriovNicValues {
   const out: SriovNicValues = {
@@ -21,7 +26,7 @@ export function sriovNicValues(pfs: readonly OpenstackPf[]): SriovNicValues {
   };
   for (const d of pfs) {
     const ifname = d.pf.ifname;
-    if (d.physnet === null || ifname === null) continue;
+    if (d.physnet === null || ifname === null || d.switchdev) continue;
     out.physicalDeviceMappings.push(`${d.physnet}:${ifname}`);
     if (d.excluded.length > 0) {
       out.excludeDevices.push(`${ifname}:${d.excluded.map((v) => v.pciAddress).join(';')}`);

@@ -4,6 +4,13 @@ import type { OpenstackPf } from './openstack-devices.js';
  * Nova's `[pci]` entries for one host: `device_spec` (one JSON object per
  * line; the option is multi-valued and adds up across config files) and
  * `alias` for flavors that ask for a VF or a whole PF by model.
+ *
+ * A VF with a vDPA device is offered like any other: Nova's libvirt driver
+ * types it `vdpa` itself (the VF is the parent of a vDPA node device) and
+ * keeps it for `vnic_type=vdpa` ports. No `dev_type` tag marks it here: Nova
+ * copies a spec's tags over the device's own pool keys, so the tag would
+ * retype every VF the entry matches, a VF without a vDPA device included,
+ * and hand that one to a vdpa port.
  */
 export function novaDeviceSpecs(pfs: readonly OpenstackPf[]): string[] {
   const out: string[] = [];
@@ -53,6 +60,9 @@ export function novaDeviceSpecs(pfs: readonly OpenstackPf[]): string[] {
 export function novaAliases(pfs: readonly OpenstackPf[]): string[] {
   const byName = new Map<string, string>();
   for (const { pf, offered, whole } of pfs) {
+    // Written for vDPA VFs too, though Nova keeps vdpa-typed VFs from alias
+    // requests: a host without the alias would refuse a flavor naming it
+    // (PciRequestAliasNotDefined), and Nova wants the same aliases everywhere.
     if (offered.length > 0 && pf.vfDeviceId !== null) {
       const name = `vfleet-${pf.vendorId}-${pf.vfDeviceId}-vf`;
       byName.set(

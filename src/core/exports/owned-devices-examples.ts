@@ -34,6 +34,7 @@ export const examplePf = (
   driver: 'igb',
   numaNode: 0,
   totalVfs: 8,
+  eswitchMode: null,
   whole: null,
   bandwidth: null,
   vfs: [],

@@ -1,4 +1,4 @@
-import type { ExportHost, ExportPf, ExportVf } from './export-fleet.js';
+import { hasVdpa, type ExportHost, type ExportPf, type ExportVf } from './export-fleet.js';
 
 /**
  * The devices one consumer (kubernetes, libvirt-pool) is handed, grouped
@@ -13,12 +13,25 @@ export interface ExportNetwork {
   readonly vlan: number;
 }
 
-/** The VFs of one PF handed to one consumer for one physnet and trust. */
+/**
+ * How a VF must be used, which decides the pools it may share: `vdpa`, it
+ * has a vDPA device (a guest or pod opens the device, and taking the VF
+ * itself, as a hostdev does, destroys it); `switchdev`, another VF of a PF in
+ * switchdev mode (its traffic passes its representor, where VLANs and
+ * filters go; the PF refuses them per VF); `legacy`, the rest.
+ */
+export type VfKind = 'legacy' | 'switchdev' | 'vdpa';
+
+const kindOf = (pf: ExportPf, vf: ExportVf): VfKind =>
+  hasVdpa(vf) ? 'vdpa' : pf.eswitchMode === 'switchdev' ? 'switchdev' : 'legacy';
+
+/** The VFs of one PF handed to one consumer for one physnet, trust and kind. */
 export interface VfGroup {
   /** The host's name, which is also its Kubernetes node name (kubernetes.io/hostname). */
   readonly host: string;
   readonly physnet: string;
   readonly trusted: boolean;
+  readonly kind: VfKind;
   readonly pf: ExportPf;
   /** Ascending by index. */
   readonly vfs: readonly ExportVf[];
@@ -27,9 +40,9 @@ export interface VfGroup {
 }
 
 /**
- * The groups of VFs `owner` holds, by host, PF, physnet and trust, in a
- * stable order (host, PF address, physnet, untrusted first). A VF without a
- * physnet belongs to no network and is left out.
+ * The groups of VFs `owner` holds, by host, PF, physnet, trust and kind, in
+ * a stable order (host, PF address, physnet, untrusted first, then kind). A
+ * VF without a physnet belongs to no network and is left out.
  */
 export function vfGroups(hosts: readonly ExportHost[], owner: string): VfGroup[] {
   const groups: VfGroup[] = [];
@@ -38,16 +51,18 @@ export function vfGroups(hosts: readonly ExportHost[], owner: string): VfGroup[]
       const byKey = new Map<string, ExportVf[]>();
       for (const vf of pf.vfs) {
         if (vf.owner !== owner || vf.physnet === null) continue;
-        const key = `${vf.physnet}\u0000${vf.trusted ? '1' : '0'}`;
+        const key = `${vf.physnet}\u0000${vf.trusted ? '1' : '0'}\u0000${kindOf(pf, vf)}`;
         byKey.set(key, [...(byKey.get(key) ?? []), vf]);
       }
       for (const key of [...byKey.keys()].sort(cmp)) {
         const vfs = [...(byKey.get(key) ?? [])].sort((a, b) => a.index - b.index);
         const [physnet = '', trust = '0'] = key.split('\u0000');
+        const [first] = vfs;
         groups.push({
           host: host.name,
           physnet,
           trusted: trust === '1',
+          kind: first === undefined ? 'legacy' : kindOf(pf, first),
           pf,
           vfs,
           wholePf: vfs.length === pf.vfs.length,

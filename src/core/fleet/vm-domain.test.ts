@@ -104,7 +104,7 @@ describe('domainRequestOf: ports', () => {
     ]);
   });
 
-  it('macvtap and vdpa: the same, on their own VFs', () => {
+  it('macvtap and vdpa: on their own VFs; a vdpa port is never tagged by libvirt', () => {
     const mac = portView({
       id: 'p-mv',
       vnicType: 'macvtap',
@@ -116,7 +116,7 @@ describe('domainRequestOf: ports', () => {
       id: 'p-vdpa',
       vnicType: 'vdpa',
       mac: 'fa:16:3e:00:00:03',
-      vlan: 0,
+      vlan: 300,
       pciAddress: '0000:5e:02.0',
     });
     expect(portsOf(instanceView([mac, vdpa]))).toEqual([
@@ -135,6 +135,7 @@ describe('domainRequestOf: ports', () => {
         vf: vfFact('0000:5e:02.0'),
       },
     ]);
+    // The vdpa port's VLAN 300 is set on the VF by the agent (desired-host-state.ts), not by libvirt.
     // The macvtap VF is the one with a kernel netdev to sit on.
     expect(vfFact('0000:3b:02.2').netdev).toBe('ens1f0v2');
   });

@@ -151,7 +151,10 @@ export function domainRequestOf(
       }
       default: {
         const vf = vfFor.get(p.id) ?? vfAt(facts, p.pciAddress);
-        const own: DomainPort = { id: p.id, vnicType: p.vnicType, mac, vlan: p.vlan, vf };
+        // libvirt refuses a <vlan> on a vdpa interface when the domain starts; the
+        // agent tags the VF itself through its PF, as for every VF a port holds.
+        const vlan = p.vnicType === 'vdpa' ? 0 : p.vlan;
+        const own: DomainPort = { id: p.id, vnicType: p.vnicType, mac, vlan, vf };
         if (o.standby === undefined || p.vnicType !== 'direct') return [own];
         const standby: DomainPort = {
           id: standbyId(p.id),

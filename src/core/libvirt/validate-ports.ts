@@ -139,11 +139,16 @@ export function checkPorts(ports: readonly DomainPort[], p: Problems): void {
     const standby = port.vnicType === 'normal' && port.standbyFor !== undefined;
     if (mac !== null && !standby) once(macs, p, `${f}.mac`, mac, 'MAC');
     checkVlan(p, `${f}.vlan`, port.vlan);
-    // libvirt tags only VF-backed NICs (hostdev, macvtap passthrough); Debian's libvirt 9 cannot tag a Linux bridge port.
-    if ((port.vnicType === 'normal' || port.vnicType === 'vdpa') && port.vlan !== 0) {
+    // libvirt tags only hostdev and macvtap passthrough NICs (virDomainActualNetDefValidate
+    // refuses any other at start, though its schema takes <vlan> everywhere); Debian's
+    // libvirt 9 cannot tag a Linux bridge port.
+    if (port.vnicType === 'normal' && port.vlan !== 0) {
+      p.add(`${f}.vlan`, 'libvirt cannot tag a normal port; use 0 and tag on the network side');
+    }
+    if (port.vnicType === 'vdpa' && port.vlan !== 0) {
       p.add(
         `${f}.vlan`,
-        `libvirt cannot tag a ${port.vnicType} port; use 0 and tag on the network side`,
+        "libvirt cannot tag a vdpa port; use 0 (the VF's VLAN is set through its PF, as vfleet's agent does)",
       );
     }
     if (port.vnicType === 'normal') checkNormal(p, f, port);

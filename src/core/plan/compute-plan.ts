@@ -1,19 +1,11 @@
 import type { HostState, VdpaDeviceSpec, VfVdpaSpec } from '../desired-state.js';
 import type { HostInventory, Pf, Vf } from '../inventory.js';
 import { formatPciAddress, parsePciAddress, vfAddress } from '../pci-address.js';
-import type { EswitchMode } from '../vocabulary.js';
-import {
-  KERNEL_VF_DRIVER_BY_PF_DRIVER,
-  NO_ESWITCH_DRIVERS,
-  VFIO_DRIVER,
-  VHOST_VDPA,
-  eswitchOrder,
-} from '../vocabulary.js';
+import { KERNEL_VF_DRIVER_BY_PF_DRIVER, VFIO_DRIVER, VHOST_VDPA } from '../vocabulary.js';
 import { throwIfProblems, type PlanProblem } from './plan-problems.js';
 import type {
   DriverChange,
   DriverBindMethod,
-  EswitchChange,
   HostPlan,
   PfPlan,
   VdpaChange,
@@ -21,6 +13,8 @@ import type {
   VfPlan,
 } from './plan-types.js';
 import { countPfChanges } from './plan-types.js';
+import { planDevicePfs } from './device-plan.js';
+import { planEswitch } from './eswitch-plan.js';
 import { resolvePfs, type ResolvedPf } from './resolve-pfs.js';
 import { declaredAttributes, declaredVfs, diffVfAttributes } from './vf-attribute-diff.js';
 
@@ -35,9 +29,11 @@ export function computeHostPlan(state: HostState, inv: HostInventory): HostPlan 
   const problems: PlanProblem[] = [];
   const mgmtdevs = new Set(inv.vdpa.mgmtdevs.map((m) => m.name));
   const pfs = resolvePfs(state, inv, problems).map((r) => planPf(r, mgmtdevs, problems));
+  const devices = planDevicePfs(state, inv, problems);
   const vdpa = (state.vdpa ?? []).flatMap((d, entry) => planVdpaDevice(d, entry, inv, problems));
   throwIfProblems(problems);
-  return { pfs, vdpa, changes: pfs.reduce((n, pf) => n + pf.changes, 0) + vdpa.length };
+  const changes = [...pfs, ...devices].reduce((n, pf) => n + pf.changes, 0) + vdpa.length;
+  return { pfs, vdpa, devices, changes };
 }
 
 interface VfDriverTarget {
@@ -183,24 +179,6 @@ function planPf(
     notes,
   };
   return { ...plan, changes: countPfChanges(plan) };
-}
-
-function planEswitch(
-  at: string,
-  label: string,
-  mode: EswitchMode | undefined,
-  pf: Pf,
-  problems: PlanProblem[],
-): EswitchChange | null {
-  if (mode === undefined || mode === pf.eswitchMode) return null;
-  if (pf.driver !== null && NO_ESWITCH_DRIVERS.has(pf.driver)) {
-    problems.push({
-      code: 'INVALID_INPUT',
-      field: `${at}.eswitchMode`,
-      reason: `${label} is driven by ${pf.driver}, which has no devlink eswitch (switchdev needs mlx5_core, ice, or another switchdev driver)`,
-    });
-  }
-  return { from: pf.eswitchMode, to: mode, order: eswitchOrder(pf.driver) };
 }
 
 /** The VF's vDPA device, by the name vfleet gives it: `vdpa-<VF address>`. */

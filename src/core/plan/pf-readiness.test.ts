@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHostState } from '../desired-state.js';
-import { inventory, pf } from '../../testing/inventory-builders.js';
+import { inventory, nonPciPf, pf } from '../../testing/inventory-builders.js';
 import { pfsNotReady } from './pf-readiness.js';
 
 const PF = '0000:01:00.0';
@@ -22,6 +22,14 @@ describe('pfsNotReady', () => {
     expect(pfsNotReady(state, inventory([pf(PF), x]))).toEqual([
       'pfs[1]: 0000:02:00.0 has no netdev yet',
     ]);
+  });
+
+  it('waits for a PF off PCI until its device is there', () => {
+    const dev = parseHostState({ pfs: [{ device: 'netdevsim/netdevsim1', numVfs: 2 }] });
+    expect(pfsNotReady(dev, inventory([]))).toEqual([
+      'pfs[0]: netdevsim/netdevsim1 not present yet',
+    ]);
+    expect(pfsNotReady(dev, inventory([], { nonPciPfs: [nonPciPf()] }))).toEqual([]);
   });
 
   it('is empty once every PF is probed', () => {

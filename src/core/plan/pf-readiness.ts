@@ -17,6 +17,12 @@ function notReady(pf: Pf, needsNetdev: boolean): string | null {
 export function pfsNotReady(state: HostState, inv: HostInventory): string[] {
   const out: string[] = [];
   state.pfs.forEach((spec, i) => {
+    // A PF off PCI is a netdev (its device, e.g. netdevsim's, is made by whoever made it).
+    if (spec.device !== undefined) {
+      if (!inv.nonPciPfs.some((p) => p.device === spec.device))
+        out.push(`pfs[${i}]: ${spec.device} not present yet`);
+      return;
+    }
     const needsNetdev = spec.up || spec.vfs.length > 0;
     const selected =
       spec.pciAddress !== undefined

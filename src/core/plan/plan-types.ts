@@ -103,6 +103,29 @@ export interface PfPlan {
   readonly changes: number;
 }
 
+/**
+ * A PF whose VFs are not PCI functions (netdevsim), selected by `device`:
+ * the PF-level changes of a PCI PF, and VF settings through its netdev. Its
+ * VFs have no address, driver or vDPA device (`pciAddress`, `driver` and
+ * `vdpa` of each VF are null).
+ */
+export interface DevicePfPlan extends Omit<PfPlan, 'pciAddress' | 'vfDriver' | 'ifname'> {
+  /** The devlink handle, `netdevsim/netdevsim1`. */
+  readonly device: string;
+  /** The PF netdev VF settings go through. */
+  readonly ifname: string;
+}
+
+/** Either kind of PF, where apply treats them alike (link, eswitch, offload, VF settings). */
+export type AnyPfPlan = PfPlan | DevicePfPlan;
+
+/** How steps and errors name a PF: its PCI address, or its device handle off PCI. */
+export const pfKey = (pf: AnyPfPlan): string => ('device' in pf ? pf.device : pf.pciAddress);
+
+/** `devlink dev eswitch` takes a PCI PF as `pci/<address>`, any other by its handle. */
+export const devlinkHandle = (pf: AnyPfPlan): string =>
+  'device' in pf ? pf.device : `pci/${pf.pciAddress}`;
+
 /** A declared vDPA device off the VFs (`vdpa[]` in the state). */
 export interface VdpaDevicePlan {
   /** Index in the state's `vdpa` list. */
@@ -115,6 +138,8 @@ export interface HostPlan {
   readonly pfs: readonly PfPlan[];
   /** Only devices with a change. */
   readonly vdpa: readonly VdpaDevicePlan[];
+  /** PFs off PCI, selected by `device`, in the order of the state. */
+  readonly devices: readonly DevicePfPlan[];
   /** Total number of changes; 0 means the host matches the state. */
   readonly changes: number;
 }

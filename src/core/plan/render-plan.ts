@@ -1,4 +1,5 @@
-import type { AttrChange, HostPlan, PfPlan, VdpaChange, VfPlan } from './plan-types.js';
+import type { AnyPfPlan, AttrChange, HostPlan, PfPlan, VdpaChange, VfPlan } from './plan-types.js';
+import { pfKey } from './plan-types.js';
 import { formatTag } from './vf-attribute-diff.js';
 
 /** `?` stands for a value the host does not report or a VF not created yet. */
@@ -34,8 +35,18 @@ export function pfLabel(pf: Pick<PfPlan, 'pciAddress' | 'ifname' | 'driver'>): s
   return parts.length === 0 ? pf.pciAddress : `${pf.pciAddress} (${parts.join(', ')})`;
 }
 
-function renderPf(pf: PfPlan): string[] {
-  const head = `${pfLabel(pf)}: ${pf.changes === 0 ? 'no changes' : `${pf.changes} change(s)`}`;
+/** `0000:3b:10.2, new`; a VF off PCI has no address to show. */
+function vfWhere(pf: AnyPfPlan, vf: VfPlan): string {
+  const where = [
+    'device' in pf ? null : (vf.pciAddress ?? 'address unknown'),
+    vf.isNew ? 'new' : null,
+  ].filter((p) => p !== null);
+  return where.length === 0 ? '' : ` (${where.join(', ')})`;
+}
+
+function renderPf(pf: AnyPfPlan): string[] {
+  const label = 'device' in pf ? pfLabel({ ...pf, pciAddress: pfKey(pf) }) : pfLabel(pf);
+  const head = `${label}: ${pf.changes === 0 ? 'no changes' : `${pf.changes} change(s)`}`;
   const lines = [head];
   if (pf.link) lines.push(`  link ${pf.link.from} -> ${pf.link.to}`);
   if (pf.eswitch)
@@ -44,10 +55,7 @@ function renderPf(pf: PfPlan): string[] {
   if (pf.tcOffload)
     lines.push(`  hw-tc-offload ${value(pf.tcOffload.from)} -> ${value(pf.tcOffload.to)}`);
   for (const vf of pf.vfs) {
-    const where = [vf.pciAddress ?? 'address unknown', vf.isNew ? 'new' : null]
-      .filter((p) => p !== null)
-      .join(', ');
-    lines.push(`  vf ${vf.index} (${where})`);
+    lines.push(`  vf ${vf.index}${vfWhere(pf, vf)}`);
     const driver = describeDriverChange(vf);
     if (driver !== null) lines.push(`    ${driver}`);
     for (const c of vf.attrs) lines.push(`    ${describeAttrChange(c)}`);
@@ -59,13 +67,14 @@ function renderPf(pf: PfPlan): string[] {
 
 /** The plan as people read it; ends with a one-line summary. */
 export function renderPlan(plan: HostPlan): string {
-  const lines = plan.pfs.flatMap(renderPf);
+  const all: AnyPfPlan[] = [...plan.pfs, ...plan.devices];
+  const lines = all.flatMap(renderPf);
   for (const d of plan.vdpa) lines.push(`${describeVdpa(d.change)} on ${d.mgmtdev}`);
-  const touched = plan.pfs.filter((pf) => pf.changes > 0).length;
+  const touched = all.filter((pf) => pf.changes > 0).length;
   lines.push(
     plan.changes === 0
       ? 'No changes: the host matches the state.'
-      : `Plan: ${plan.changes} change(s) on ${touched} of ${plan.pfs.length} PF(s).`,
+      : `Plan: ${plan.changes} change(s) on ${touched} of ${all.length} PF(s).`,
   );
   return `${lines.join('\n')}\n`;
 }

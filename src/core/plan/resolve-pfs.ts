@@ -55,6 +55,8 @@ export function resolvePfs(
   const out: ResolvedPf[] = [];
   const owner = new Map<string, number>();
   state.pfs.forEach((spec, entry) => {
+    // A PF off PCI is planned apart (device-plan.ts).
+    if (spec.device !== undefined) return;
     let selected: Pf[];
     let field: string;
     if (spec.pciAddress !== undefined) {

@@ -37,7 +37,7 @@ describe('computeHostPlan: eswitch mode', () => {
     // Read only in switchdev mode: unknown until the mode changes.
     expect(p?.tcOffload).toEqual({ from: null, to: true });
     expect(p?.changes).toBe(2);
-    expect(renderPlan({ pfs: p ? [p] : [], vdpa: [], changes: 2 })).toContain(
+    expect(renderPlan({ pfs: p ? [p] : [], vdpa: [], devices: [], changes: 2 })).toContain(
       'eswitch legacy -> switchdev (vfs-unbound)',
     );
   });

@@ -1,4 +1,5 @@
 import type { PfEntry, VfSettings, VfVdpaSpec } from '../desired-state.js';
+import type { VfLinkFacts } from '../host-facts.js';
 import type { Vf } from '../inventory.js';
 import { ZERO_MAC, normalizeMac } from '../mac-address.js';
 import type { AttrChange, VfAttribute, VlanTag } from './plan-types.js';
@@ -52,7 +53,7 @@ export const declaredTag = (s: VfSettings): VlanTag | null =>
     ? null
     : normalizeTag({ vlan: s.vlan, qos: s.qos ?? 0, proto: s.proto ?? '802.1Q' });
 
-export const currentTag = (vf: Vf): VlanTag =>
+export const currentTag = (vf: VfLinkFacts): VlanTag =>
   normalizeTag({ vlan: vf.vlan, qos: vf.qos, proto: vf.vlanProto });
 
 /**
@@ -60,7 +61,7 @@ export const currentTag = (vf: Vf): VlanTag =>
  * a VF that does not exist yet: every declared attribute is then listed.
  * Undeclared attributes are never touched.
  */
-export function diffVfAttributes(s: VfSettings, current: Vf | null): AttrChange[] {
+export function diffVfAttributes(s: VfSettings, current: VfLinkFacts | null): AttrChange[] {
   const out: AttrChange[] = [];
   if (s.mac !== undefined) {
     const from = current?.mac == null ? null : normalizeMac(current.mac);

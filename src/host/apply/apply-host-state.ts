@@ -3,12 +3,13 @@ import type { HostState } from '../../core/desired-state.js';
 import type { HostInventory } from '../../core/inventory.js';
 import type { ApplyReport } from '../../core/plan/apply-report.js';
 import { computeHostPlan } from '../../core/plan/compute-plan.js';
-import type { HostPlan, PfPlan } from '../../core/plan/plan-types.js';
+import type { DevicePfPlan, HostPlan, PfPlan } from '../../core/plan/plan-types.js';
 import { findUnsafeChanges, needsVfioHolders, unsafeChangeError } from '../../core/plan/safety.js';
 import type { ProgressSink } from '../../core/ports.js';
 import type { ApplyIo, HostIo } from '../host-io.js';
 import { scanHost } from '../scan.js';
 import { reconcileSteps } from './apply-verify.js';
+import { applyDevicePfLevel } from './device-pf-steps.js';
 import { ensureVfDrivers } from './driver-availability.js';
 import { changeModeWithVfsUnbound, setEswitchMode, setTcOffload } from './eswitch-steps.js';
 import { bringPfUp, setNumVfs, waitForVfs } from './pf-steps.js';
@@ -73,7 +74,7 @@ export async function applyHostState(
   for (const u of unsafe) log.info(`${u.pf} vf ${u.index}`, `forced: ${u.reasons.join('; ')}`);
   const blocked = new Set<string>();
 
-  // Phase 1: PF links, eswitch modes (in each driver's order) and VF counts.
+  // Phase 1: PF links, eswitch modes (in each driver's order) and VF counts; PFs off PCI after.
   for (const pf of plan.pfs) {
     if (pf.link) await bringPfUp(io.runner, log, pf);
     const order = pf.eswitch?.order ?? null;
@@ -85,6 +86,8 @@ export async function applyHostState(
     if (!modeNow || (pf.numVfs && !(await setNumVfs(io.fs, log, pf, atZero))))
       blocked.add(pf.pciAddress);
   }
+  for (const pf of plan.devices)
+    if (!(await applyDevicePfLevel(io, log, pf))) blocked.add(pf.device);
   const waits = plan.pfs.flatMap((pf) =>
     pf.numVfs && pf.numVfs.to > 0 && !blocked.has(pf.pciAddress)
       ? [{ pf: pf.pciAddress, count: pf.numVfs.to }]
@@ -136,6 +139,8 @@ export async function applyHostState(
   let current = phase1Ran ? await replan('drivers') : plan;
   const open = (p: HostPlan | null): PfPlan[] =>
     p === null ? [] : p.pfs.filter((pf) => !blocked.has(pf.pciAddress));
+  const openDevices = (p: HostPlan | null): DevicePfPlan[] =>
+    p === null ? [] : p.devices.filter((pf) => !blocked.has(pf.device));
   const bound = await bindPlannedDrivers({ fs: io.fs, clock }, log, open(current), {
     waitMs: options.bindWaitMs ?? 5000,
     pollMs,
@@ -150,8 +155,9 @@ export async function applyHostState(
     options.carrierWaitMs ?? 15_000,
     pollMs,
   );
-  await applyVfAttributes(io.runner, log, open(current));
-  for (const pf of open(current)) await setTcOffload(io.runner, log, pf);
+  const settled = [...open(current), ...openDevices(current)];
+  await applyVfAttributes(io.runner, log, settled);
+  for (const pf of settled) await setTcOffload(io.runner, log, pf);
 
   // Phase 4: vDPA devices, on VFs that now exist, are bound and (mlx5) in switchdev.
   if (plan.vdpa.length > 0 || open(current).some((pf) => pf.vfs.some((v) => v.vdpa !== null))) {

@@ -1,5 +1,5 @@
 import { stepKey, type ApplyStep } from '../../core/plan/apply-report.js';
-import type { HostPlan } from '../../core/plan/plan-types.js';
+import { pfKey, type AnyPfPlan, type HostPlan } from '../../core/plan/plan-types.js';
 import {
   describeAttrChange,
   describeDriverChange,
@@ -15,33 +15,24 @@ function pending(
   const out = new Map<string, { pf: string; vf: number | null; target: string; text: string }>();
   const put = (pf: string, vf: number | null, target: string, text: string) =>
     out.set(stepKey(pf, vf, target), { pf, vf, target, text });
-  for (const pf of plan.pfs) {
-    if (pf.link) put(pf.pciAddress, null, 'link', 'link is still down');
+  const all: AnyPfPlan[] = [...plan.pfs, ...plan.devices];
+  for (const pf of all) {
+    const key = pfKey(pf);
+    if (pf.link) put(key, null, 'link', 'link is still down');
     if (pf.numVfs)
-      put(pf.pciAddress, null, 'numVfs', `numVfs reads ${pf.numVfs.from}, wanted ${pf.numVfs.to}`);
+      put(key, null, 'numVfs', `numVfs reads ${pf.numVfs.from}, wanted ${pf.numVfs.to}`);
     if (pf.eswitch)
-      put(
-        pf.pciAddress,
-        null,
-        'eswitch',
-        `eswitch reads ${pf.eswitch.from ?? '?'}, wanted ${pf.eswitch.to}`,
-      );
+      put(key, null, 'eswitch', `eswitch reads ${pf.eswitch.from ?? '?'}, wanted ${pf.eswitch.to}`);
     if (pf.tcOffload)
-      put(
-        pf.pciAddress,
-        null,
-        'hwTcOffload',
-        `hw-tc-offload still wants ${pf.tcOffload.to ? 'on' : 'off'}`,
-      );
+      put(key, null, 'hwTcOffload', `hw-tc-offload still wants ${pf.tcOffload.to ? 'on' : 'off'}`);
     // A PF whose count step failed has its VF work reported as skipped already.
-    if (skip.has(pf.pciAddress)) continue;
+    if (skip.has(key)) continue;
     for (const vf of pf.vfs) {
       const driver = describeDriverChange(vf);
-      if (driver !== null) put(pf.pciAddress, vf.index, 'driver', `still needs ${driver}`);
+      if (driver !== null) put(key, vf.index, 'driver', `still needs ${driver}`);
       for (const c of vf.attrs)
-        put(pf.pciAddress, vf.index, c.attr, `reads back as: ${describeAttrChange(c)}`);
-      if (vf.vdpa !== null)
-        put(pf.pciAddress, vf.index, 'vdpa', `still needs ${describeVdpa(vf.vdpa)}`);
+        put(key, vf.index, c.attr, `reads back as: ${describeAttrChange(c)}`);
+      if (vf.vdpa !== null) put(key, vf.index, 'vdpa', `still needs ${describeVdpa(vf.vdpa)}`);
     }
   }
   for (const d of plan.vdpa)

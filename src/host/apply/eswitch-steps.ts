@@ -1,32 +1,26 @@
-import type { PfPlan } from '../../core/plan/plan-types.js';
+import { devlinkHandle, pfKey, type AnyPfPlan, type PfPlan } from '../../core/plan/plan-types.js';
 import type { CommandRunner, HostFs } from '../../core/ports.js';
 import { errorText, type StepLog } from './step-log.js';
 
 const dev = (addr: string) => `/sys/bus/pci/devices/${addr}`;
 
-/** `devlink dev eswitch set pci/<pf> mode M`; false when the driver refused. */
+/** `devlink dev eswitch set <pci/PF | bus/device> mode M`; false when the driver refused. */
 export async function setEswitchMode(
   runner: CommandRunner,
   log: StepLog,
-  pf: PfPlan,
+  pf: AnyPfPlan,
 ): Promise<boolean> {
   const change = pf.eswitch;
   if (change === null) return true;
   const step = log.start(
-    pf.pciAddress,
+    pfKey(pf),
     null,
     'eswitch',
     `eswitch ${change.from ?? '?'} -> ${change.to}`,
   );
   try {
-    const r = await runner.run('devlink', [
-      'dev',
-      'eswitch',
-      'set',
-      `pci/${pf.pciAddress}`,
-      'mode',
-      change.to,
-    ]);
+    const args = ['dev', 'eswitch', 'set', devlinkHandle(pf), 'mode', change.to];
+    const r = await runner.run('devlink', args);
     if (r.exitCode === 0) {
       log.finish(step, 'ok');
       return true;
@@ -41,11 +35,15 @@ export async function setEswitchMode(
 }
 
 /** `ethtool -K <uplink> hw-tc-offload on|off`. */
-export async function setTcOffload(runner: CommandRunner, log: StepLog, pf: PfPlan): Promise<void> {
+export async function setTcOffload(
+  runner: CommandRunner,
+  log: StepLog,
+  pf: AnyPfPlan,
+): Promise<void> {
   const change = pf.tcOffload;
   if (change === null) return;
   const word = change.to ? 'on' : 'off';
-  const step = log.start(pf.pciAddress, null, 'hwTcOffload', `hw-tc-offload -> ${word}`);
+  const step = log.start(pfKey(pf), null, 'hwTcOffload', `hw-tc-offload -> ${word}`);
   if (pf.ifname === null) {
     log.finish(step, 'failed', 'the PF has no netdev');
     return;

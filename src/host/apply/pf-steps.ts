@@ -1,12 +1,22 @@
-import type { PfPlan } from '../../core/plan/plan-types.js';
+import { devlinkHandle, pfKey, type AnyPfPlan } from '../../core/plan/plan-types.js';
 import type { Clock, CommandRunner, HostFs } from '../../core/ports.js';
 import { errorText, type StepLog } from './step-log.js';
 
 const dev = (addr: string) => `/sys/bus/pci/devices/${addr}`;
 
+/**
+ * The PF's device folder: `pci/0000:3b:00.0` is `/sys/bus/pci/devices/0000:3b:00.0`,
+ * `netdevsim/netdevsim1` is `/sys/bus/netdevsim/devices/netdevsim1`, each with its `sriov_numvfs`.
+ */
+export function deviceDir(pf: AnyPfPlan): string {
+  const handle = devlinkHandle(pf);
+  const slash = handle.indexOf('/');
+  return `/sys/bus/${handle.slice(0, slash)}/devices/${handle.slice(slash + 1)}`;
+}
+
 /** `ip link set dev <pf> up`: VFs pass no traffic while their PF is down. */
-export async function bringPfUp(runner: CommandRunner, log: StepLog, pf: PfPlan): Promise<void> {
-  const step = log.start(pf.pciAddress, null, 'link', 'link down -> up');
+export async function bringPfUp(runner: CommandRunner, log: StepLog, pf: AnyPfPlan): Promise<void> {
+  const step = log.start(pfKey(pf), null, 'link', 'link down -> up');
   if (pf.ifname === null) {
     log.finish(step, 'failed', 'the PF has no netdev');
     return;
@@ -30,17 +40,17 @@ export async function bringPfUp(runner: CommandRunner, log: StepLog, pf: PfPlan)
 export async function setNumVfs(
   fs: HostFs,
   log: StepLog,
-  pf: PfPlan,
+  pf: AnyPfPlan,
   atZero?: () => Promise<boolean>,
 ): Promise<boolean> {
   const change = pf.numVfs;
   if (change === null) return true;
-  const path = `${dev(pf.pciAddress)}/sriov_numvfs`;
+  const path = `${deviceDir(pf)}/sriov_numvfs`;
   const writes = change.from > 0 && change.to > 0 ? [0, change.to] : [change.to];
   if (atZero !== undefined && change.from === 0 && !(await atZero())) return false;
   let from = change.from;
   for (const n of writes) {
-    const step = log.start(pf.pciAddress, null, 'numVfs', `numVfs ${from} -> ${n}`);
+    const step = log.start(pfKey(pf), null, 'numVfs', `numVfs ${from} -> ${n}`);
     try {
       await fs.writeText(path, String(n));
       log.finish(step, 'ok');

@@ -4,7 +4,7 @@ import {
   isBatchSafeIfname,
   vfCommandLines,
 } from '../../core/plan/ip-vf-commands.js';
-import type { PfPlan } from '../../core/plan/plan-types.js';
+import { pfKey, type AnyPfPlan } from '../../core/plan/plan-types.js';
 import { describeAttrChange } from '../../core/plan/render-plan.js';
 import type { CommandRunner } from '../../core/ports.js';
 import type { ApplyStep } from '../../core/plan/apply-report.js';
@@ -30,10 +30,11 @@ function cannotSet(ifname: string | null, isNew: boolean): string | null {
 export async function applyVfAttributes(
   runner: CommandRunner,
   log: StepLog,
-  pfs: readonly PfPlan[],
+  pfs: readonly AnyPfPlan[],
 ): Promise<void> {
   const lines: Line[] = [];
   for (const pf of pfs) {
+    const key = pfKey(pf);
     for (const vf of pf.vfs) {
       if (vf.attrs.length === 0) continue;
       const byAttr = new Map(vf.attrs.map((c) => [c.attr, c]));
@@ -41,13 +42,13 @@ export async function applyVfAttributes(
       const why = cannotSet(ifname, vf.isNew);
       if (why !== null || ifname === null) {
         for (const c of vf.attrs)
-          log.add(pf.pciAddress, vf.index, c.attr, describeAttrChange(c), 'failed', why);
+          log.add(key, vf.index, c.attr, describeAttrChange(c), 'failed', why);
         continue;
       }
       for (const l of vfCommandLines(ifname, vf.index, vf.attrs)) {
         const change = byAttr.get(l.attr);
         const action = change === undefined ? l.line : describeAttrChange(change);
-        lines.push({ text: l.line, step: log.start(pf.pciAddress, vf.index, l.attr, action) });
+        lines.push({ text: l.line, step: log.start(key, vf.index, l.attr, action) });
       }
     }
   }
