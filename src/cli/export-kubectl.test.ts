@@ -47,6 +47,24 @@ interface Obj {
   kind: string;
   metadata: { name: string; namespace?: string };
 }
+/** The ConfigMap kubectl builds from the node files (`--from-file=NODE=PATH` each), as the export would apply it. */
+async function configMapFrom(fromFiles: readonly string[]): Promise<unknown> {
+  const r = await kubectl([
+    'create',
+    'configmap',
+    'sriovdp-config',
+    '--namespace=kube-system',
+    ...fromFiles,
+    '--dry-run=client',
+    '-o',
+    'yaml',
+  ]);
+  expect(r.stderr).toBe('');
+  const made = parse(r.stdout) as { metadata: Record<string, unknown> };
+  delete made.metadata.creationTimestamp;
+  return made;
+}
+
 const key = (o: Obj): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const byKey = (docs: readonly unknown[]): unknown[] =>
   [...(docs as Obj[])].sort((a, b) => (key(a) < key(b) ? -1 : 1));
@@ -110,19 +128,9 @@ describe('kubectl reads the export of switchdev PFs and vDPA VFs', () => {
   it('kubectl builds the same ConfigMap from the node file', async () => {
     const root = path.join(dir, 'switchdev-configmap');
     await writeAll(root, kubernetesFiles(exported));
-    const r = await kubectl([
-      'create',
-      'configmap',
-      'sriovdp-config',
-      '--namespace=kube-system',
+    const made = await configMapFrom([
       `--from-file=node-s=${path.join(root, 'device-plugin', 'node-s.json')}`,
-      '--dry-run=client',
-      '-o',
-      'yaml',
     ]);
-    expect(r.stderr).toBe('');
-    const made = parse(r.stdout) as { metadata: Record<string, unknown> };
-    delete made.metadata.creationTimestamp;
     expect(made).toEqual(exported.configMap);
   });
 });
@@ -139,20 +147,7 @@ describe('kubectl and the device plugin ConfigMap', () => {
     const fromFiles = [...exported.devicePluginConfigs.keys()].map(
       (node) => `--from-file=${node}=${path.join(root, 'device-plugin', `${node}.json`)}`,
     );
-    const r = await kubectl([
-      'create',
-      'configmap',
-      'sriovdp-config',
-      '--namespace=kube-system',
-      ...fromFiles,
-      '--dry-run=client',
-      '-o',
-      'yaml',
-    ]);
-    expect(r.stderr).toBe('');
-    const made = parse(r.stdout) as { metadata: Record<string, unknown> };
-    delete made.metadata.creationTimestamp;
-    expect(made).toEqual(exported.configMap);
+    expect(await configMapFrom(fromFiles)).toEqual(exported.configMap);
   });
 
   it('kubectl refuses a manifest without kind (the check can fail)', async () => {
