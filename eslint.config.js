@@ -34,6 +34,9 @@ const RIGHTS = {
   // libvirt), rendered from one ExportFleet; pure text, written by the CLI.
   // libvirt pools reuse core/libvirt's hostdev network renderer.
   'core/exports': { pure: true, imports: [...CORE, 'core/exports', 'core/libvirt'] },
+  // Datapath measurement (issue 18): the RFC 2544 search, its report and
+  // charts, pure; the traffic itself is driven by adapters through core's ports.
+  'core/datapath': { pure: true, imports: [...CORE, 'core/datapath'] },
   'core/fleet': {
     pure: true,
     imports: [...CORE, 'core/fleet', 'core/libvirt', 'core/migration', 'core/scheduler'],
