@@ -47,6 +47,16 @@ interface Obj {
   kind: string;
   metadata: { name: string; namespace?: string };
 }
+/** The export's files written under `name`, as `kubectl kustomize` decodes them back. */
+async function kustomized(name: string, files: readonly ExportFile[]): Promise<unknown[]> {
+  const root = path.join(dir, name);
+  await writeAll(root, files);
+  const r = await kubectl(['kustomize', root]);
+  expect(r.stderr).toBe('');
+  expect(r.exitCode).toBe(0);
+  return parseAllDocuments(r.stdout).map((d) => d.toJS() as unknown);
+}
+
 /** The ConfigMap kubectl builds from the node files (`--from-file=NODE=PATH` each), as the export would apply it. */
 async function configMapFrom(fromFiles: readonly string[]): Promise<unknown> {
   const r = await kubectl([
@@ -78,12 +88,7 @@ describe.each(['sriovnetwork', 'nad'] as NetworkFormat[])(
     );
 
     it('kustomize decodes every manifest back to the same objects', async () => {
-      const root = path.join(dir, format);
-      await writeAll(root, kubernetesFiles(exported));
-      const r = await kubectl(['kustomize', root]);
-      expect(r.stderr).toBe('');
-      expect(r.exitCode).toBe(0);
-      const back = parseAllDocuments(r.stdout).map((d) => d.toJS() as unknown);
+      const back = await kustomized(format, kubernetesFiles(exported));
       expect(byKey(back)).toEqual(byKey(kubernetesDocuments(exported)));
       for (const doc of back) expect(kubernetesDocumentSchema.safeParse(doc).success).toBe(true);
     });
@@ -102,12 +107,7 @@ describe('kubectl reads the export of switchdev PFs and vDPA VFs', () => {
   );
 
   it('kustomize decodes the policy with eSwitchMode and the ConfigMap with vdpaType', async () => {
-    const root = path.join(dir, 'switchdev');
-    await writeAll(root, kubernetesFiles(exported));
-    const r = await kubectl(['kustomize', root]);
-    expect(r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
-    const back = parseAllDocuments(r.stdout).map((d) => d.toJS() as unknown);
+    const back = await kustomized('switchdev', kubernetesFiles(exported));
     expect(byKey(back)).toEqual(byKey(kubernetesDocuments(exported)));
     const docs = back as { kind: string; spec?: { eSwitchMode?: string }; data?: object }[];
     expect(
