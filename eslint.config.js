@@ -37,9 +37,19 @@ const RIGHTS = {
   // Datapath measurement (issue 18): the RFC 2544 search, its report and
   // charts, pure; the traffic itself is driven by adapters through core's ports.
   'core/datapath': { pure: true, imports: [...CORE, 'core/datapath'] },
+  // core/datapath: the datapath reports the controller keeps per host (their type only).
   'core/fleet': {
     pure: true,
-    imports: [...CORE, 'core/fleet', 'core/libvirt', 'core/migration', 'core/scheduler'],
+    imports: [
+      ...CORE,
+      'core/fleet',
+      'core/libvirt',
+      'core/migration',
+      'core/scheduler',
+      'core/datapath',
+      // yaml: the cloud-init seed handed to guests (core/fleet/guest-seed.ts).
+      'yaml',
+    ],
   },
   'core/migration': {
     pure: true,

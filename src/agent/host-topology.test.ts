@@ -47,6 +47,29 @@ describe('readHostTopology', () => {
     });
   });
 
+  it("reads each node's pages of the default hugepage size, and leaves out a node with none", async () => {
+    const node = (n: number) => `/sys/devices/system/node/node${n}`;
+    const t = await readHostTopology(
+      fsOf({
+        [`${node(0)}/cpulist`]: '0-1\n',
+        [`${node(1)}/cpulist`]: '2-3\n',
+        [`${node(0)}/hugepages/hugepages-2048kB/nr_hugepages`]: '1024\n',
+        [`${node(0)}/hugepages/hugepages-2048kB/free_hugepages`]: '1000\n',
+        // Another size than the default: not what a bare <hugepages/> takes.
+        [`${node(0)}/hugepages/hugepages-1048576kB/nr_hugepages`]: '4\n',
+        [`${node(0)}/hugepages/hugepages-1048576kB/free_hugepages`]: '4\n',
+        [`${node(1)}/hugepages/hugepages-2048kB/nr_hugepages`]: '0\n',
+        [`${node(1)}/hugepages/hugepages-2048kB/free_hugepages`]: '0\n',
+        '/proc/meminfo': 'MemTotal: 8388608 kB\nHugepagesize:       2048 kB\n',
+      }),
+    );
+    expect(t.numaNodes.map((n) => n.hugepages)).toEqual([
+      { sizeKb: 2048, total: 1024, free: 1000 },
+      undefined,
+    ]);
+    expect('hugepages' in (t.numaNodes[1] ?? {})).toBe(false);
+  });
+
   it('reports nothing it cannot read', async () => {
     expect(await readHostTopology(fsOf({}))).toEqual({ numaNodes: [], memoryMb: null });
   });

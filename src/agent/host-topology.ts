@@ -1,6 +1,7 @@
 import type { NumaNode } from '../core/fleet/model.js';
 import { parseCpuList } from '../core/pci-address.js';
 import type { HostFs } from '../core/ports.js';
+import type { NodeHugepages } from '../core/libvirt/domain-request.js';
 
 export interface HostTopology {
   readonly numaNodes: NumaNode[];
@@ -14,6 +15,8 @@ export interface HostTopology {
  */
 export async function readHostTopology(fs: HostFs): Promise<HostTopology> {
   const entries = (await fs.listDir('/sys/devices/system/node')) ?? [];
+  const meminfo = (await fs.readText('/proc/meminfo')) ?? '';
+  const pageKb = /^Hugepagesize:\s+(\d+)\s+kB/m.exec(meminfo)?.[1];
   const numaNodes: NumaNode[] = [];
   for (const e of entries) {
     const m = /^node(\d+)$/.exec(e);
@@ -25,10 +28,37 @@ export async function readHostTopology(fs: HostFs): Promise<HostTopology> {
     );
     const node = Number(m[1]);
     const socket = pkg === null || !/^\d+$/.test(pkg.trim()) ? node : Number(pkg.trim());
-    numaNodes.push({ node, socket, cpus: cpus.length, cpuList: cpus });
+    const hugepages = pageKb === undefined ? null : await readNodeHugepages(fs, e, Number(pageKb));
+    numaNodes.push({
+      node,
+      socket,
+      cpus: cpus.length,
+      cpuList: cpus,
+      ...(hugepages === null ? {} : { hugepages }),
+    });
   }
   numaNodes.sort((a, b) => a.node - b.node);
-  const meminfo = (await fs.readText('/proc/meminfo')) ?? '';
   const kb = /^MemTotal:\s+(\d+)\s+kB/m.exec(meminfo)?.[1];
   return { numaNodes, memoryMb: kb === undefined ? null : Math.floor(Number(kb) / 1024) };
+}
+
+/**
+ * The node's pages of the default hugepage size, the size a bare
+ * `<hugepages/>` in a domain takes; null when the node has none reserved
+ * (or the kernel has no hugetlbfs): nothing for a guest to use.
+ */
+async function readNodeHugepages(
+  fs: HostFs,
+  nodeDir: string,
+  sizeKb: number,
+): Promise<NodeHugepages | null> {
+  const dir = `/sys/devices/system/node/${nodeDir}/hugepages/hugepages-${sizeKb}kB`;
+  const count = async (f: string) => {
+    const t = (await fs.readText(`${dir}/${f}`))?.trim() ?? '';
+    return /^\d+$/.test(t) ? Number(t) : null;
+  };
+  const total = await count('nr_hugepages');
+  const free = await count('free_hugepages');
+  if (total === null || free === null || total === 0) return null;
+  return { sizeKb, total, free: Math.min(free, total) };
 }

@@ -4,6 +4,7 @@ import { findingSchema } from './schemas/agent.js';
 import { networkSchema, physnetSchema, specSchema } from './schemas/catalog.js';
 import { eventSchema } from './schemas/events.js';
 import { capacitySchema } from './schemas/capacity.js';
+import { datapathReportEntrySchema } from './schemas/datapath.js';
 import { specRolloutSchema } from './schemas/spec-rollout.js';
 import {
   hostDetailSchema,
@@ -32,6 +33,7 @@ import { domainXmlSchema, migrationSchema, vmSchema } from './schemas/vms.js';
 export type HostView = z.output<typeof hostSchema>;
 export type HostSummaryView = z.output<typeof hostSummarySchema>;
 export type CapacityView = z.output<typeof capacitySchema>;
+export type DatapathEntryView = z.output<typeof datapathReportEntrySchema>;
 export type SpecRolloutView = z.output<typeof specRolloutSchema>;
 export type SearchAnswerView = z.output<typeof searchAnswerSchema>;
 export type SearchHitView = z.output<typeof searchHitSchema>;

@@ -32,6 +32,7 @@ export const LIST_CASES: readonly ListCase[] = [
   c('hostsNotReady', '/v1/hosts?limit=100&ready=false', 5),
   c('hostsReady', '/v1/hosts?limit=100&ready=true', 60),
   c('hostDetail', '/v1/hosts/{host}'),
+  c('hostDatapathReports', '/v1/hosts/{host}/datapath-reports?limit=100'),
   c('instances', '/v1/instances?limit=100', 15),
   c('instancesHost', '/v1/instances?limit=100&host={host}'),
   c('instancesTenant', '/v1/instances?limit=100&tenant=red', 1),

@@ -30,8 +30,22 @@ export const PORT_KEYS: readonly PortKey[] = [
   {
     key: 'trusted',
     value: null,
-    help: 'the VF may change its MAC and join multicast (trusted=false to say no)',
+    help: 'the VF may change its MAC, use many MACs and VLAN filters, go promiscuous (VLAN trunking in the guest, VRRP); trusted=false to say no',
     set: (p, v) => (p.trusted = v !== 'false'),
+  },
+  {
+    key: 'spoofchk',
+    value: 'on|off',
+    help: 'VF source-MAC spoof checking (default on; off on a trusted port unless --template router); off: frames with other MACs leave, e.g. bridged',
+    set: (p, v) => (p.spoofchk = v === 'on' ? true : v === 'off' ? false : v),
+  },
+  {
+    key: 'address',
+    value: 'CIDR',
+    help: 'a static guest address of this port for its guest configuration (10.0.1.1/24; repeatable)',
+    set: (p, v) => {
+      p.addresses = [...(Array.isArray(p.addresses) ? (p.addresses as unknown[]) : []), v];
+    },
   },
   { key: 'max-tx', value: 'MBPS', help: 'VF transmit cap in Mbit/s', set: rate('maxTxRate') },
   {

@@ -1,4 +1,5 @@
 import { Command, type Option } from 'commander';
+import { registerBenchCommands } from './bench/bench-commands.js';
 import { commandTree } from './command-tree.js';
 import type { CliDeps } from './cli-deps.js';
 import { registerControllerCommands } from './controller-commands.js';
@@ -15,6 +16,7 @@ export function buildProgram(deps: CliDeps): Command {
     .configureOutput({ writeOut: deps.out, writeErr: deps.err })
     .exitOverride();
   registerHostCommands(program, deps);
+  registerBenchCommands(program, deps);
   registerLabCommands(program, deps);
   registerControllerCommands(program, deps);
   registerDocsCommands(program, deps);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../testing/controller-harness.js';
 import type { Harness } from '../testing/controller-harness.js';
+import { sampleDatapathReport } from '../testing/datapath-sample.js';
 import { basicCatalog, joinHost, simInventory } from '../testing/fleet-sim.js';
 
 type Role = 'admin' | 'tenant' | 'agent';
@@ -54,6 +55,15 @@ const endpoints = (): Endpoint[] => [
   { method: 'POST', path: '/v1/hosts/node1/drain', body: {}, roles: ['admin'] },
   { method: 'GET', path: '/v1/hosts/node1/drain', roles: ['admin'] },
   { method: 'POST', path: '/v1/hosts/node1/uncordon', body: {}, roles: ['admin'] },
+  {
+    method: 'POST',
+    path: '/v1/hosts/node1/datapath-reports',
+    body: sampleDatapathReport('node1'),
+    roles: ['admin', 'agent'],
+  },
+  { method: 'GET', path: '/v1/hosts/node1/datapath-reports', roles: ['admin', 'agent'] },
+  { method: 'GET', path: '/v1/hosts/node1/datapath-reports/latest', roles: ['admin', 'agent'] },
+  { method: 'GET', path: '/v1/hosts/node1/datapath-reports/1', roles: ['admin', 'agent'] },
   { method: 'GET', path: '/v1/allocation-rules', roles: ['admin'] },
   { method: 'PUT', path: '/v1/allocation-rules/p1', body: { cpuRatio: 1 }, roles: ['admin'] },
   { method: 'DELETE', path: '/v1/allocation-rules/p1', roles: ['admin'] },
@@ -103,6 +113,7 @@ const endpoints = (): Endpoint[] => [
   { method: 'GET', path: `/v1/instances/${missing}`, roles: ['admin', 'tenant'] },
   { method: 'DELETE', path: `/v1/instances/${missing}`, roles: ['admin', 'tenant'] },
   { method: 'GET', path: `/v1/instances/${missing}/xml`, roles: ['admin', 'tenant'] },
+  { method: 'GET', path: `/v1/instances/${missing}/cloud-init`, roles: ['admin', 'tenant'] },
   {
     method: 'POST',
     path: `/v1/instances/${missing}/migrate`,
@@ -186,6 +197,7 @@ describe('authorization of every endpoint', () => {
               x === 'p1' || x === 'nope' ? '/{name}' : '/{id}',
             )
             .replace(/\/tasks\/[0-9a-f-]{36}$/, '/tasks/{task}')
+            .replace(/\/datapath-reports\/\d+$/, '/datapath-reports/{report}')
             .replace(/^\/v1\/quotas\/acme$/, '/v1/quotas/{tenant}')
             .replace(/\?.*$/, '')}`,
       ),
@@ -231,7 +243,7 @@ describe('scopes', () => {
     expect((await h.call('DELETE', `/v1/instances/${instanceId}`, tok.otherTenant)).status).toBe(
       404,
     );
-    for (const sub of ['xml', 'migrations'])
+    for (const sub of ['xml', 'migrations', 'cloud-init'])
       expect(
         (await h.call('GET', `/v1/instances/${instanceId}/${sub}`, tok.otherTenant)).status,
       ).toBe(404);

@@ -17,6 +17,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerFleetQueryRoutes } from './routes/fleet-queries.js';
 import { registerSpecRoutes } from './routes/catalog.js';
 import { registerHostRoutes } from './routes/hosts.js';
+import { registerDatapathRoutes } from './routes/datapath.js';
 import { registerInstanceRoutes } from './routes/instances.js';
 import { registerNetworkRoutes } from './routes/networks.js';
 import { registerPhysnetRoutes } from './routes/physnets.js';
@@ -99,6 +100,7 @@ export function createControllerApp(
   app.use('/v1/*', requestGuard());
 
   registerHostRoutes(app, deps);
+  registerDatapathRoutes(app, deps);
   registerSpecRoutes(app, deps);
   registerPhysnetRoutes(app, deps);
   registerNetworkRoutes(app, deps);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type Json } from '../testing/controller-harness.js';
+import { sampleDatapathReport } from '../testing/datapath-sample.js';
 import { basicCatalog, joinHost } from '../testing/fleet-sim.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
 import { AUDITED_ROUTES } from './audit.js';
@@ -88,6 +89,13 @@ describe.each(STORE_KINDS)('each API write on %s', (kind) => {
         ['host.uncordon', 'POST', () => '/v1/hosts/node1/uncordon', {}, 'update'],
         ['host.drain', 'POST', () => '/v1/hosts/node1/drain', {}, 'update'],
         ['host.uncordon', 'POST', () => '/v1/hosts/node1/uncordon', {}, 'update'],
+        [
+          'host.datapath',
+          'POST',
+          () => '/v1/hosts/node1/datapath-reports',
+          sampleDatapathReport('node1'),
+          'create',
+        ],
         ['allocation.set', 'PUT', () => '/v1/allocation-rules/all', { cpuRatio: 2 }, 'create'],
         ['allocation.delete', 'DELETE', () => '/v1/allocation-rules/all', undefined, 'delete'],
         [

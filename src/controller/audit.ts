@@ -27,6 +27,7 @@ export const AUDITED_ROUTES: Readonly<
   'POST /v1/hosts/{id}/cordon': { action: 'host.cordon', object: 'host' },
   'POST /v1/hosts/{id}/uncordon': { action: 'host.uncordon', object: 'host' },
   'POST /v1/hosts/{id}/drain': { action: 'host.drain', object: 'host' },
+  'POST /v1/hosts/{id}/datapath-reports': { action: 'host.datapath', object: 'host' },
   'PUT /v1/allocation-rules/{name}': { action: 'allocation.set', object: 'allocation' },
   'DELETE /v1/allocation-rules/{name}': { action: 'allocation.delete', object: 'allocation' },
   'POST /v1/rollouts/{id}/pause': { action: 'rollout.pause', object: 'rollout' },

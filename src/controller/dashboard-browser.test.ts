@@ -1,12 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostDetailView, InstanceView } from '../api/answers.js';
+import { datapathReportEntrySchema } from '../api/schemas/datapath.js';
 import {
   launchBrowser,
   requireBuiltDashboard,
   screenshot,
   seriousA11yViolations,
 } from '../testing/browser.js';
+import { sampleDatapathReport } from '../testing/datapath-sample.js';
 import { igbHost, startTestController, until, type TestController } from '../testing/e2e-kit.js';
 
 /**
@@ -110,6 +112,8 @@ beforeAll(async () => {
     },
     globexToken,
   );
+  // hv-a has a datapath report (as `vfleet bench datapath` uploads it); hv-b none.
+  await must('/v1/hosts/hv-a/datapath-reports', sampleDatapathReport('hv-a'));
   browser = await launchBrowser();
   started.push(() => browser.close());
 }, 120_000);
@@ -175,6 +179,41 @@ describe('the dashboard in a real browser', () => {
     await page.getByTestId('topology').waitFor();
     expect(await page.getByTestId('topology').textContent()).toContain('web1');
     await accessible(page, 'topology');
+  });
+
+  it("shows a host's latest datapath report: caveat, facts, figures and charts", async () => {
+    const page = await signedIn(adminToken);
+    await page.goto(`${ctl.url}/hosts/hv-a`);
+    const r = await ctl.api.call('GET', '/v1/hosts/hv-a/datapath-reports/latest', adminToken);
+    expect(r.status).toBe(200);
+    const { report } = datapathReportEntrySchema.parse(r.body);
+    const rows = page.getByTestId('datapath-row');
+    const points = report.paths.reduce((n, p) => n + p.points.length, 0);
+    await until('the datapath table', async () => (await rows.count()) === points);
+    expect(await page.getByTestId('datapath-caveat').textContent()).toContain(report.caveat);
+    const facts = (await page.getByTestId('datapath-facts').textContent()) ?? '';
+    for (const text of [report.kernel, report.nic, report.driver, report.generator])
+      expect(facts).toContain(text);
+    expect(await page.getByTestId('datapath-skipped').textContent()).toContain(
+      report.paths.find((p) => p.skipped !== null)?.skipped,
+    );
+    // Each chart is an image the browser decoded (a broken SVG has no natural size).
+    const charts = page.getByTestId('datapath-chart').locator('img');
+    expect(await charts.count()).toBe(3);
+    const decoded = `[...document.querySelectorAll('[data-testid=datapath-chart] img')]
+      .map((i) => i.complete && i.naturalWidth > 0)`;
+    await expect.poll(() => page.evaluate(decoded)).toEqual([true, true, true]);
+    for (const img of await charts.all())
+      expect(await img.getAttribute('alt')).toMatch(
+        /by frame size, one line per path \(vf, macvtap\)/,
+      );
+    await accessible(page, 'host-datapath');
+    // A host without a report says how to make one.
+    await page.goto(`${ctl.url}/hosts/hv-b`);
+    await page.getByTestId('datapath-none').waitFor();
+    expect(await page.getByTestId('datapath-none').textContent()).toContain(
+      'vfleet bench datapath',
+    );
   });
 
   it('finds the whole chain by MAC and by PCI address', async () => {

@@ -76,6 +76,7 @@ export const LIST_KEYS = {
   // One list per order: a cursor of the newest-first walk is no place in the oldest-first one.
   auditDesc: { list: 'audit-desc', parts: ['n'] },
   auditAsc: { list: 'audit-asc', parts: ['n'] },
+  datapathReports: { list: 'datapath-reports', parts: ['n'] },
 } as const satisfies Record<string, ListKey>;
 
 /** The store's page query for `?limit=&cursor=`. */

@@ -4,6 +4,7 @@ import type { VmRecord } from '../core/fleet/vm-store.js';
 import { domainName, domainRequestOf } from '../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../core/fleet/host-render-facts.js';
 import { renderDomainXml } from '../core/libvirt/render-domain.js';
+import { renderGuestSeed, type GuestConfig, type GuestSeed } from '../core/fleet/guest-seed.js';
 import type { NumaPlacement } from '../core/libvirt/numa-placement.js';
 import type { ControllerDeps } from './controller-deps.js';
 
@@ -35,4 +36,30 @@ export async function renderVm(
   const facts = await hostFacts(deps, inst.hostId);
   const r = renderDomainXml(domainRequestOf(inst, vm.boot, facts));
   return { domain: domainName(inst), xml: r.xml, placement: r.placement };
+}
+
+/** The NoCloud seed of a booted instance's guest configuration; CONFLICT when it has none. */
+export function guestSeedOf(
+  inst: InstanceView,
+  vm: VmRecord,
+): GuestSeed & { readonly domain: string; readonly guestConfig: GuestConfig } {
+  const kind = vm.boot.guestConfig;
+  if (kind === undefined)
+    throw new VfleetError(
+      'CONFLICT',
+      `instance ${inst.name} was booted without a guest configuration (boot.guestConfig)`,
+      { instance: inst.id },
+    );
+  const seed = renderGuestSeed({
+    kind,
+    instanceId: inst.id,
+    instanceName: inst.name,
+    ports: inst.ports.map((p) => ({
+      network: p.network,
+      vnicType: p.vnicType,
+      mac: p.mac,
+      addresses: vm.boot.ports[p.id]?.addresses ?? [],
+    })),
+  });
+  return { domain: domainName(inst), guestConfig: kind, ...seed };
 }

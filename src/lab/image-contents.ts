@@ -31,7 +31,16 @@ export const BOOT_MODULES = [
   'virtio_net',
 ] as const;
 /** In the image for the kernel to load on demand (VLANs, macvtap, bridges). */
-export const EXTRA_MODULES = ['8021q', 'macvlan', 'macvtap', 'bridge', 'veth', 'dummy'] as const;
+export const EXTRA_MODULES = [
+  '8021q',
+  'macvlan',
+  'macvtap',
+  'bridge',
+  'veth',
+  'dummy',
+  // The kernel's packet generator, for `vfleet bench datapath`.
+  'pktgen',
+] as const;
 /**
  * Also on demand, where the kernel has them (vDPA needs 6.12 on Debian): the
  * simulators built for the lab (sim-modules.ts), the vDPA bus drivers, and

@@ -15,6 +15,8 @@ export interface SimHostSpec {
   readonly cpusPerNode?: number;
   /** NUMA nodes the host reports (default 2, node i on socket i). */
   readonly numaNodes?: number;
+  /** Free 2 MiB hugepages each node reports (of 4096 reserved); default: none reserved. */
+  readonly hugepagesFree?: (node: number) => number;
   /**
    * The driver every VF is reported bound to: a kernel driver (igbvf) gives
    * each VF a netdev, vfio-pci none. Default: VFs reported without driver
@@ -117,6 +119,9 @@ export async function reportHost(
       socket: node,
       cpus,
       cpuList: Array.from({ length: cpus }, (_, i) => node * cpus + i),
+      ...(spec.hugepagesFree === undefined
+        ? {}
+        : { hugepages: { sizeKb: 2048, total: 4096, free: spec.hugepagesFree(node) } }),
     })),
     memoryMb: spec.memoryMb ?? null,
     ...(spec.images === null ? {} : { images: spec.images ?? SIM_IMAGES }),

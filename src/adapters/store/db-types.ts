@@ -1,5 +1,6 @@
 import type { DeviceSpec } from '../../core/fleet/model.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { DatapathTables } from './db-types-datapath.js';
 import type { VmTables } from './db-types-vms.js';
 
 /** Row types of the controller's tables (see schema/), snake_case as in SQL. */
@@ -306,7 +307,7 @@ export interface VfTalliesTable {
   dirty: number;
 }
 
-export interface Database extends VmTables {
+export interface Database extends VmTables, DatapathTables {
   events: EventsTable;
   audit_log: AuditLogTable;
   hosts: HostsTable;

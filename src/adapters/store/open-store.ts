@@ -8,6 +8,7 @@ import type { Database } from './db-types.js';
 import { createClaimStore } from './claim-store.js';
 import { createVmStore } from './vm-store.js';
 import { createCatalogStore } from './catalog-store.js';
+import { createDatapathReportStore } from './datapath-reports.js';
 import { createAuditStore } from './audit-store.js';
 import { createEventStore, createEventTap } from './event-store.js';
 import { createHostStore } from './host-store.js';
@@ -77,6 +78,7 @@ export async function openStore(
     quotas: createQuotaStore(db),
     maintenance: createMaintenanceStore(db, tap),
     rollouts: createRolloutStore(db),
+    datapathReports: createDatapathReportStore(db),
     search: { search: (q, tenant, limit) => searchChains(db, q, tenant, limit) },
     events: createEventStore(db, tap),
     audit: createAuditStore(db),

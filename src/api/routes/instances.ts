@@ -3,7 +3,7 @@ import { errorResponses, idParam, jsonBody, jsonOk, security } from '../schemas/
 import { idempotencyHeaders, instanceCreateSchema, instanceSchema } from '../schemas/instances.js';
 import { instanceListQuery } from '../schemas/list-queries.js';
 import { pageSchema } from '../schemas/pages.js';
-import { domainXmlSchema } from '../schemas/vms.js';
+import { domainXmlSchema, guestSeedSchema } from '../schemas/vms.js';
 
 export const instanceRoutes = {
   create: createRoute({
@@ -66,6 +66,20 @@ export const instanceRoutes = {
     request: { params: idParam },
     responses: {
       200: jsonOk(domainXmlSchema, 'Domain XML and NUMA placement'),
+      ...errorResponses,
+    },
+  }),
+  cloudInit: createRoute({
+    method: 'get',
+    path: '/v1/instances/{id}/cloud-init',
+    tags: ['instances'],
+    security,
+    summary: "The cloud-init NoCloud seed of a booted instance's guest configuration",
+    description:
+      'For an instance booted with `boot.guestConfig` (e.g. `router`): the three files of a NoCloud seed, to put on a volume labelled `cidata` that the guest reads at first boot. 409 CONFLICT for an instance without a guest configuration.',
+    request: { params: idParam },
+    responses: {
+      200: jsonOk(guestSeedSchema, 'meta-data, user-data and network-config'),
       ...errorResponses,
     },
   }),

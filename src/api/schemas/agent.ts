@@ -137,6 +137,19 @@ export const reportSchema = z
             socket: int(0, 1023, 'socket'),
             cpus: int(0, MAX_CPUS, 'cpus'),
             cpuList: cpuList.optional(),
+            hugepages: z
+              .object({
+                sizeKb: int(1, 1 << 30, 'sizeKb'),
+                total: int(0, 1 << 30, 'total'),
+                free: int(0, 1 << 30, 'free'),
+              })
+              .strict()
+              .refine((h) => h.free <= h.total, { message: 'free must not exceed total' })
+              .optional()
+              .openapi({
+                description:
+                  "the node's pages of the host's default hugepage size (absent: none, or an older agent)",
+              }),
           })
           .strict(),
       )

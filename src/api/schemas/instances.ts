@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { NUMA_POLICIES, VNIC_TYPES } from '../../core/vocabulary.js';
 import { int, labelsSchema, macSchema, nameSchema, rateSchema } from './common.js';
 import { checkWholePfPort } from './whole-pf-port.js';
+import { addressesSchema, checkGuestPort } from './guest-ports.js';
 import { bootSchema, portVmFields, vmSchema } from './vms.js';
 
 export const portRequestSchema = z
@@ -14,8 +15,14 @@ export const portRequestSchema = z
     vnicType: z.enum(VNIC_TYPES).default('direct'),
     mac: macSchema.optional(),
     trusted: z.boolean().default(false).openapi({
-      description: 'needs a VF tagged trusted; spoof checking stays on unless trusted',
+      description:
+        'needs a VF tagged trusted: the guest may change its MAC, use many MACs and VLAN filters, and go promiscuous (a router with VLAN sub-interfaces or VRRP)',
     }),
+    spoofchk: z.boolean().optional().openapi({
+      description:
+        'VF ports: source MAC spoof checking. Default: on, off for a trusted port (as before this field). false turns it off only where said, e.g. a router forwarding frames with MACs other than its own',
+    }),
+    addresses: addressesSchema.optional(),
     maxTxRate: rateSchema.default(0),
     minTxRate: rateSchema.default(0),
     ...portVmFields,
@@ -48,6 +55,9 @@ export const instanceCreateSchema = z
     });
     r.ports.forEach((p, i) => {
       checkPortVm(p, i, ctx);
+    });
+    r.ports.forEach((p, i) => {
+      checkGuestPort(p, i, r.boot?.guestConfig, ctx);
     });
     const seen = new Map<string, number>();
     r.ports.forEach((p, i) => {

@@ -4,7 +4,12 @@ import { VM_DESIRED, VM_STATES } from '../../core/fleet/vm-domain.js';
 import { HYPERVISOR_KINDS, VIRT_TYPES } from '../../core/libvirt/hypervisor-facts.js';
 import { NIC_MODELS } from '../../core/libvirt/domain-request.js';
 import { IMAGE_NAME_RE, isImageName, MAX_REPORTED_IMAGES } from '../../core/libvirt/image-names.js';
-import { DISK_FORMATS, DOMAIN_POLICIES } from '../../core/libvirt/domain-request.js';
+import {
+  DISK_FORMATS,
+  DOMAIN_POLICIES,
+  HUGEPAGES_MODES,
+} from '../../core/libvirt/domain-request.js';
+import { GUEST_CONFIGS } from '../../core/fleet/guest-seed.js';
 import { nameSchema } from './common.js';
 
 /**
@@ -34,6 +39,14 @@ export const bootSchema = z
         description:
           'your <domain>; vfleet sets name, memory, vCPUs, pinning and adds the ports. Under the tenant domain policy only what docs/security.md lists is accepted',
       }),
+    hugepages: z.enum(HUGEPAGES_MODES).default('off').openapi({
+      description:
+        "guest memory on hugepages (`<memoryBacking><hugepages/>`): `on` always; `auto` when the chosen host reports enough free hugepages on the instance's NUMA node(s) at creation, decided then and kept; `off` (default) never",
+    }),
+    guestConfig: z.enum(GUEST_CONFIGS).optional().openapi({
+      description:
+        "`router`: a cloud-init NoCloud seed (GET /v1/instances/{id}/cloud-init) that turns IPv4 and IPv6 forwarding on and gives each port with `addresses` its static addresses, matched by the port's MAC",
+    }),
   })
   .strict()
   .refine((b) => b.image !== undefined || b.domainXml !== undefined, {
@@ -109,6 +122,18 @@ export const domainXmlSchema = z
       .openapi({ description: 'where vCPUs, emulator and memory are pinned; null: not pinned' }),
   })
   .openapi('InstanceDomainXml');
+
+export const guestSeedSchema = z
+  .object({
+    domain: z.string(),
+    guestConfig: z.enum(GUEST_CONFIGS),
+    metaData: z.string().openapi({ description: 'the NoCloud `meta-data` file' }),
+    userData: z.string().openapi({ description: 'the NoCloud `user-data` file (#cloud-config)' }),
+    networkConfig: z.string().openapi({
+      description: 'the NoCloud `network-config` file (version 2, ports matched by MAC)',
+    }),
+  })
+  .openapi('InstanceCloudInit');
 
 export const migrateSchema = z
   .object({

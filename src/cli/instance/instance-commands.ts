@@ -14,6 +14,9 @@ import { INSTANCE_FIELDS } from '../option-fields.js';
 import { parsePortSpec, portSpecHelp } from '../port-spec.js';
 import { instanceDetail, instancesTable, print } from '../fleet-render.js';
 import { afterDelete, bootBody, registerVmCommands, waitForVm } from './vm-commands.js';
+import { applyRouterTemplate, TEMPLATE_HELP, TEMPLATES, type Template } from './router-template.js';
+import { HUGEPAGES_MODES } from '../../core/libvirt/domain-request.js';
+import { registerCloudInitCommand } from './cloud-init-command.js';
 import type { InstanceView } from '../../api/answers.js';
 import { waitTimeoutOption, withWait, type WaitOptions } from '../wait.js';
 import { waitForConfigured, waitForReset } from '../wait-instances.js';
@@ -32,6 +35,8 @@ interface InstanceCreate extends ApiOptions {
   image?: string;
   imageFormat?: string;
   domainXml?: string;
+  hugepages?: string;
+  template?: Template;
   wait?: boolean;
 }
 
@@ -77,7 +82,18 @@ export async function instanceBody(
   set('distinctPfs', o.distinctPfs);
   set('tenant', o.tenant);
   set('boot', await bootBody(deps, o));
-  return checkInstanceBody(body, o);
+  if (o.hugepages !== undefined && typeof body.boot === 'object' && body.boot !== null)
+    body.boot = { ...body.boot, hugepages: o.hugepages };
+  if (o.template === undefined) return checkInstanceBody(body, o);
+  if (o.ports === false)
+    throw new VfleetError(
+      'INVALID_INPUT',
+      '--no-ports: the router template routes between VF ports',
+      {
+        field: 'no-ports',
+      },
+    );
+  return checkInstanceBody(applyRouterTemplate(body), o);
 }
 
 /** The request options `instance create` and `instance boot` share. */
@@ -180,6 +196,13 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
         )
         .option('--image-format <fmt>', 'qcow2 or raw (default: as the host reports the image)')
         .option('--domain-xml <file>', 'your domain XML; vfleet adds ports and pinning')
+        .addOption(new Option('--template <name>', TEMPLATE_HELP).choices(TEMPLATES))
+        .addOption(
+          new Option(
+            '--hugepages <mode>',
+            "guest memory on the host's hugepages: on, auto (if free on the VFs' NUMA node when placed), off (default; auto with --template router)",
+          ).choices(HUGEPAGES_MODES),
+        )
         .option('--no-wait', 'return once claimed; do not wait for the domain to run')
         .addOption(waitTimeoutOption()),
     async (api, o: InstanceCreate & { waitTimeout: number }, name: string | undefined) => {
@@ -234,6 +257,7 @@ export function registerInstanceCommands(program: Command, deps: CliDeps): void 
   );
 
   registerVmCommands(g, deps);
+  registerCloudInitCommand(g, deps);
 }
 
 /** `2 VF(s)`, `1 VF(s) and 1 whole PF(s)`: what the agent reset or released. */

@@ -9,6 +9,7 @@ import type {
 } from '../../core/fleet/claim-store.js';
 import type { VmBoot } from '../../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../../core/fleet/host-render-facts.js';
+import { pinHugepages } from '../../core/fleet/vm-hugepages.js';
 import type { PortNeed } from '../../core/scheduler/types.js';
 import type { ControllerDeps, IdSource } from '../controller-deps.js';
 import { createdEvent, instanceEvent } from '../events.js';
@@ -113,8 +114,8 @@ async function scheduleAndClaim(
       mac: whole ? null : (p.mac ?? newMac(deps.ids)),
       macGenerated: !whole && p.mac === undefined,
       trusted: p.trusted,
-      // Spoof checking is forced on unless the port is trusted; a whole PF has none.
-      spoofchk: !whole && !p.trusted,
+      // As asked; else on unless the port is trusted (as before the field). A whole PF has none.
+      spoofchk: !whole && (p.spoofchk ?? !p.trusted),
       maxTxRate: p.maxTxRate,
       minTxRate: p.minTxRate,
     };
@@ -150,13 +151,16 @@ async function scheduleAndClaim(
     (boot: VmBoot | null, facts: HostRenderFacts | null) =>
     (inst: InstanceView): ClaimCompletion => {
       if (boot === null || facts === null) return { boot: null, events: [createdEvent(inst)] };
+      let pinned: VmBoot;
       try {
-        checkRenders(inst, boot, facts);
+        // `hugepages: auto` is decided here, on the claimed VFs' node, and kept.
+        pinned = pinHugepages(inst, boot, facts);
+        checkRenders(inst, pinned, facts);
       } catch (e) {
         throw bootRefusal(e);
       }
       // Created before booted: the log tells it in the order it happened.
-      return { boot, events: [createdEvent(inst), bootedEvent(inst)] };
+      return { boot: pinned, events: [createdEvent(inst), bootedEvent(inst)] };
     };
   const view = deps.fleetView;
   // Concurrent requests start on different ones of the few best placements.

@@ -37,6 +37,7 @@ export function vmBootOf(
       ...source(p),
       ...(p.nicModel === undefined ? {} : { nicModel: p.nicModel }),
       ...(p.standby === undefined ? {} : { standby: source(p.standby) }),
+      ...(p.addresses === undefined ? {} : { addresses: p.addresses }),
     };
   });
   // The template's disk is filled in from `image` when rendering (vm-images.ts).
@@ -53,7 +54,10 @@ export function vmBootOf(
             ...(b.imageFormat === undefined ? {} : { format: b.imageFormat }),
           },
         };
-  return { base, ports, ...image, policy };
+  const guest = b.guestConfig === undefined ? {} : { guestConfig: b.guestConfig };
+  // Absent means off: records from before the field read the same.
+  const hugepages = b.hugepages === 'off' ? {} : { hugepages: b.hugepages };
+  return { base, ports, ...image, policy, ...hugepages, ...guest };
 }
 
 /**

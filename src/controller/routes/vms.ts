@@ -8,7 +8,7 @@ import type { Token } from '../../core/fleet/model.js';
 import { requireHost, requireRole, seenBy } from '../auth.js';
 import type { AppEnv, ControllerDeps } from '../controller-deps.js';
 import { startLiveMigration } from '../live-migrations/start-live-migration.js';
-import { renderVm } from '../vm-render.js';
+import { guestSeedOf, renderVm } from '../vm-render.js';
 import { LIST_KEYS, pageOut, pageQuery } from '../pagination.js';
 
 async function visibleInstance(
@@ -34,6 +34,14 @@ export function registerVmRoutes(app: OpenAPIHono<AppEnv>, deps: ControllerDeps)
         ? null
         : { policy: p.policy, nodes: [...p.nodes], cpus: [...p.cpus], memoryMode: p.memoryMode };
     return c.json({ domain: r.domain, xml: r.xml, placement }, 200);
+  });
+
+  app.openapi(instanceRoutes.cloudInit, async (c) => {
+    const inst = await visibleInstance(deps, c.var.principal, c.req.valid('param').id);
+    const vm = await deps.store.vms.get(inst.id);
+    if (vm === null)
+      throw new VfleetError('CONFLICT', `instance ${inst.name} was not booted: it has no domain`);
+    return c.json(guestSeedOf(inst, vm), 200);
   });
 
   app.openapi(migrationRoutes.start, async (c) => {

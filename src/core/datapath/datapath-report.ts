@@ -70,6 +70,8 @@ export interface PathReport {
   readonly path: DatapathPath;
   /** Why the path was not measured (no vDPA device, no libvirt, ...); null when it was. */
   readonly skipped: string | null;
+  /** What the two ends were (two VFs of one PF, two macvlans, two VMs); null when skipped. */
+  readonly endpoints: string | null;
   readonly points: readonly ThroughputPoint[];
   readonly latency: readonly FrameLatency[];
 }

@@ -35,7 +35,12 @@ export interface SearchResult {
   readonly lossRatioAtRate: number | null;
   readonly trials: number;
   readonly outcome: SearchOutcome;
-  /** Some trial's generator sent clearly less than asked; the search never went above that. */
+  /**
+   * The generator, not the path, set the figure: it fell clearly short of
+   * some rate asked and the path never lost a frame, so the path may do more.
+   * (A generator that fell short above a rate where the path lost frames did
+   * not limit the figure: the path did.)
+   */
   readonly generatorLimited: boolean;
   /** The highest rate the generator could be held to (maxPps when it never fell short). */
   readonly ceilingPps: number;
@@ -114,7 +119,7 @@ export function nextRate(state: SearchState): number | null {
 }
 
 export function searchResult(state: SearchState): SearchResult {
-  const { best, ceiling, nonMonotonic } = bracket(state);
+  const { best, lowestFail, ceiling, nonMonotonic } = bracket(state);
   const stopped = state.trials.length >= state.settings.maxTrials;
   // What the search would still try without its trial limit.
   const pending = nextRate({ ...state, settings: { ...state.settings, maxTrials: Infinity } });
@@ -125,7 +130,7 @@ export function searchResult(state: SearchState): SearchResult {
     lossRatioAtRate: best?.lossRatio ?? null,
     trials: state.trials.length,
     outcome,
-    generatorLimited: state.trials.some((t) => t.generatorShort),
+    generatorLimited: lowestFail === null && state.trials.some((t) => t.generatorShort),
     ceilingPps: ceiling,
     nonMonotonic,
   };

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   'host.cordon',
   'host.uncordon',
   'host.drain',
+  'host.datapath',
   'allocation.set',
   'allocation.delete',
   'rollout.start',

@@ -101,7 +101,8 @@ function hostNuma(devices: ReportedDevices, nodes: readonly NumaNode[]): HostNum
   const out = new Map<number, HostNumaNode>();
   for (const n of nodes) {
     const cpus = n.cpuList ?? [...(fromPfs.get(n.node) ?? [])].sort((a, b) => a - b);
-    if (cpus.length > 0) out.set(n.node, { node: n.node, cpus, socket: n.socket });
+    const pages = n.hugepages === undefined ? {} : { hugepages: n.hugepages };
+    if (cpus.length > 0) out.set(n.node, { node: n.node, cpus, socket: n.socket, ...pages });
   }
   for (const [node, cpus] of fromPfs) {
     if (!out.has(node))

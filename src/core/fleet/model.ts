@@ -1,5 +1,5 @@
 import type { EswitchMode, NumaPolicy, VfOwner, VfState, VnicType } from '../vocabulary.js';
-import type { DomainPolicy } from '../libvirt/domain-request.js';
+import type { DomainPolicy, NodeHugepages } from '../libvirt/domain-request.js';
 
 /**
  * The fleet as the controller keeps it. Plain data shared by the store
@@ -39,6 +39,8 @@ export interface NumaNode {
   readonly cpus: number;
   /** The node's CPU numbers, when the agent sent them (rendering pins vCPUs on them). */
   readonly cpuList?: readonly number[] | undefined;
+  /** Pages of the host's default hugepage size on this node (a boot's `hugepages: auto` reads them). */
+  readonly hugepages?: NodeHugepages | undefined;
 }
 
 export interface Host {

@@ -5,6 +5,7 @@ import type { MaintenanceStore } from './maintenance-store.js';
 import type { RolloutStore } from './rollout-store.js';
 import type { VmStore } from './vm-store.js';
 import type { CatalogStore } from './catalog-store.js';
+import type { DatapathReportStore } from './datapath-store.js';
 import type { ClaimStore } from './claim-store.js';
 import type { HostStore } from './host-store.js';
 import type { SessionStore } from './session-store.js';
@@ -30,6 +31,8 @@ export interface FleetStore {
   readonly maintenance: MaintenanceStore;
   /** Spec changes in waves (rollout-store.ts). */
   readonly rollouts: RolloutStore;
+  /** `vfleet bench datapath` reports, the newest few per host (datapath-store.ts). */
+  readonly datapathReports: DatapathReportStore;
   /** The fleet search: chains from a MAC, PCI address, VLAN, name or id. */
   readonly search: SearchStore;
   /** What the fleet did (events.ts). */

@@ -7,8 +7,10 @@ import type {
   DomainRequest,
   NormalSource,
   DomainPort,
+  HugepagesMode,
   NicModel,
 } from '../libvirt/domain-request.js';
+import type { GuestConfig } from './guest-seed.js';
 import { resolveBootImage } from './vm-images.js';
 import type { HostRenderFacts } from './host-render-facts.js';
 import type { InstanceView } from './claim-store.js';
@@ -30,6 +32,8 @@ export interface VmPortOptions extends VmNicSource {
    * link while the VF is unplugged for live migration.
    */
   readonly standby?: VmNicSource;
+  /** Static guest addresses (CIDR) the guest configuration gives this port. */
+  readonly addresses?: readonly string[];
 }
 
 const sourceOf = (o: VmNicSource): NormalSource =>
@@ -52,6 +56,14 @@ export interface VmBoot {
   readonly image?: { readonly ref: string; readonly format?: DiskFormat };
   /** The domain policy of the token that created it; absent (older records): tenant. */
   readonly policy?: DomainPolicy;
+  /**
+   * Guest memory on hugepages; `auto` only until the instance is placed,
+   * then pinned to `on` or `off` (vm-hugepages.ts), so a later render (a
+   * migration, `instance xml`) never changes what the guest was given.
+   */
+  readonly hugepages?: HugepagesMode;
+  /** The cloud-init seed the guest is handed (guest-seed.ts); absent: none. */
+  readonly guestConfig?: GuestConfig;
 }
 
 /** What the controller wants of an instance's domain: running, or gone (being deleted). */
@@ -181,5 +193,6 @@ export function domainRequestOf(
     base: disk.base.kind === 'template' ? { ...disk.base, virtType } : disk.base,
     hostNuma: facts.numa,
     policy: boot.policy ?? 'tenant',
+    ...(boot.hugepages === 'on' ? { hugepages: true } : {}),
   };
 }

@@ -96,9 +96,25 @@ export interface HostNumaNode {
   readonly cpus: readonly number[];
   /** null when unknown; the `socket` policy needs it. */
   readonly socket: number | null;
+  /** The node's pages of the host's default hugepage size; absent when it has none or did not say. */
+  readonly hugepages?: NodeHugepages;
+}
+
+/** Hugepages of one size on one NUMA node (`/sys/devices/system/node/nodeN/hugepages/`). */
+export interface NodeHugepages {
+  readonly sizeKb: number;
+  readonly total: number;
+  readonly free: number;
 }
 
 export const DISK_FORMATS = ['qcow2', 'raw'] as const;
+
+/**
+ * Guest memory on hugepages, as a boot asks: `auto` is decided once, when
+ * the instance is placed, from the free hugepages its host reports.
+ */
+export const HUGEPAGES_MODES = ['off', 'auto', 'on'] as const;
+export type HugepagesMode = (typeof HUGEPAGES_MODES)[number];
 export type DiskFormat = (typeof DISK_FORMATS)[number];
 
 /** A minimal guest booting from one disk image. */
@@ -146,6 +162,12 @@ export interface DomainRequest {
    * other. Absent: the document is rendered as given (trusted).
    */
   readonly policy?: DomainPolicy;
+  /**
+   * Back guest memory with the host's default-size hugepages
+   * (`<memoryBacking><hugepages/>`): fewer TLB misses for a forwarding
+   * guest. On a NUMA placement libvirt takes them from the `<numatune>` node.
+   */
+  readonly hugepages?: boolean;
 }
 
 /** A libvirt network of type hostdev: a VF pool for one physnet. */

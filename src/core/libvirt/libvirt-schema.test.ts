@@ -117,6 +117,27 @@ const domains: Record<string, DomainRequest> = {
     policy: 'tenant',
     ports: [exampleNormal({ model: 'igb' })],
   }),
+  'router: two VFs on one node, hugepages': exampleInstance({
+    numaPolicy: 'required',
+    hugepages: true,
+    policy: 'tenant',
+    ports: [
+      exampleDirect(),
+      exampleDirect({
+        id: 'p-two',
+        mac: 'fa:16:3e:00:00:09',
+        vlan: 101,
+        vf: exampleVf({ pciAddress: '0000:3b:02.2', vfIndex: 2, iommuGroup: 72 }),
+      }),
+    ],
+  }),
+  'hugepages into a base XML with a memoryBacking of its own': exampleInstance({
+    hugepages: true,
+    base: {
+      kind: 'xml',
+      xml: "<domain type='kvm'><os><type>hvm</type></os><memoryBacking><nosharepages/></memoryBacking></domain>",
+    },
+  }),
   'names that need escaping': exampleInstance({
     name: `vm "one" & <two> 'three'`,
     base: { kind: 'template', diskImage: '/images/it\'s <here> & "there".qcow2' },

@@ -265,3 +265,47 @@ describe('domain, template and NUMA tuning', () => {
     expect(cpusOf(one(doc, 'cputune', 'emulatorpin'))).toEqual([0, 1, 18, 19]);
   });
 });
+
+describe('hugepages', () => {
+  const twoVfs = [
+    exampleDirect({ vf: exampleVf({ numaNode: 1 }) }),
+    exampleDirect({
+      id: 'p-two',
+      mac: 'fa:16:3e:00:00:09',
+      vf: exampleVf({ pciAddress: '0000:3b:02.2', numaNode: 1 }),
+    }),
+  ];
+
+  it('backs memory with hugepages on the VFs node, where vCPUs and memory are pinned', () => {
+    const doc = render(exampleInstance({ numaPolicy: 'required', hugepages: true, ports: twoVfs }));
+    expect(childElements(one(doc, 'memoryBacking', 'hugepages'))).toEqual([]);
+    const memory = one(doc, 'numatune', 'memory');
+    expect([attrOf(memory, 'mode'), attrOf(memory, 'nodeset')]).toEqual(['strict', '1']);
+    const pins = childElements(one(doc, 'cputune'), 'vcpupin');
+    expect(pins.length).toBeGreaterThan(0);
+    for (const pin of pins) expect(cpusOf(pin)).toEqual(nodeCpus(1));
+  });
+
+  it('renders no memoryBacking without hugepages', () => {
+    expect(childElements(render(exampleInstance({ ports: twoVfs })), 'memoryBacking')).toEqual([]);
+  });
+
+  it("keeps a base's own hugepages with their page sizes, and its other backing", () => {
+    const xml =
+      "<domain type='kvm'><os><type>hvm</type></os><memoryBacking><hugepages><page size='1' unit='GiB'/></hugepages><nosharepages/></memoryBacking></domain>";
+    const doc = render(exampleInstance({ hugepages: true, base: { kind: 'xml', xml } }));
+    const backing = one(doc, 'memoryBacking');
+    expect(childElements(backing).map((c) => c.name)).toEqual(['hugepages', 'nosharepages']);
+    expect(attrOf(one(backing, 'hugepages', 'page'), 'size')).toBe('1');
+  });
+
+  it('adds hugepages beside what a base already backs its memory with', () => {
+    const xml =
+      "<domain type='kvm'><os><type>hvm</type></os><memoryBacking><nosharepages/></memoryBacking></domain>";
+    const doc = render(exampleInstance({ hugepages: true, base: { kind: 'xml', xml } }));
+    expect(childElements(one(doc, 'memoryBacking')).map((c) => c.name)).toEqual([
+      'hugepages',
+      'nosharepages',
+    ]);
+  });
+});

@@ -36,6 +36,8 @@ function cputune(w: DomainRequest, placement: NumaPlacement | null): XmlElement[
   return [...vcpupins, el('emulatorpin', { cpuset: local })];
 }
 
+const hasChild = (e: XmlElement, name: string) => childElements(e, name).length > 0;
+
 /** Replaces the named children of `existing` (or a new element) and adds `ours`. */
 function mergeInto(
   name: string,
@@ -81,6 +83,10 @@ function mergeDomain(prep: PreparedInstance): XmlElement {
       mergeInto('numatune', childElements(base, 'numatune')[0], ['memory'], [memory]),
     );
   }
+  const backing = childElements(base, 'memoryBacking')[0];
+  // A base that already names its page sizes keeps them: it said more than "hugepages".
+  if (w.hugepages === true && (backing === undefined || !hasChild(backing, 'hugepages')))
+    replaceOrAdd('memoryBacking', mergeInto('memoryBacking', backing, [], [el('hugepages')]));
   const standbys = standbyIndex(w.ports);
   const devices = w.ports.map((p) => renderPortElement(p, standbys));
   const image = w.base.kind === 'xml' ? w.base.disk : undefined;

@@ -23,6 +23,7 @@ import { tokenNotices } from './0021-token-notices.js';
 import { hostMaintenance } from './0022-host-maintenance.js';
 import { rollouts } from './0023-rollouts.js';
 import { vfVdpa } from './0024-vf-vdpa.js';
+import { datapathReports } from './0025-datapath-reports.js';
 
 /**
  * The database schema's versions, in order, for PGlite and PostgreSQL (same
@@ -59,5 +60,6 @@ export const schemaVersions: MigrationProvider = {
       '0022-host-maintenance': hostMaintenance,
       '0023-rollouts': rollouts,
       '0024-vf-vdpa': vfVdpa,
+      '0025-datapath-reports': datapathReports,
     }),
 };

@@ -8,6 +8,7 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { StateLegend } from '../../components/StateLegend.js';
 import { useNavigate } from '../../components/navigate.js';
 import { shortTime } from '../fleet/host-rows.js';
+import { DatapathSection } from './DatapathSection.js';
 import { LabelEditor } from './LabelEditor.js';
 import { PfCard } from './PfCard.js';
 import { VfDetails } from './VfDetails.js';
@@ -79,6 +80,7 @@ export function HostPage() {
       )}
       <Findings host={h} />
       <IrqPins host={h} />
+      <DatapathSection host={h.id} />
       <LastApplies host={h.id} />
     </>
   );
