@@ -3,7 +3,10 @@ import type { VmDesired, VmState } from '../core/fleet/vm-domain.js';
 import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { livePinsOf } from '../core/libvirt/live-pins.js';
 import type { DomainPolicy } from '../core/libvirt/domain-request.js';
+import type { GuestSeed } from '../core/fleet/guest-seed.js';
+import { seedFilesSchema } from '../api/schemas/agent.js';
 import { NO_GUARD, type DomainGuard } from './domain-guard.js';
+import { NO_SEED_DISKS, type SeedDisks } from './seed-disks.js';
 
 /** A domain as the controller wants it (desired state `domains`). */
 export interface WantedDomain {
@@ -13,6 +16,8 @@ export interface WantedDomain {
   readonly xml: string | null;
   /** Absent from older controllers: the agent then applies the tenant policy. */
   readonly policy?: DomainPolicy;
+  /** The cloud-init seed of the CD-ROM the XML names (boot.guestConfig); written before defining. */
+  readonly seed?: GuestSeed | undefined;
 }
 
 export interface DomainResult {
@@ -44,6 +49,14 @@ const str = (v: unknown, what: string): string => {
   return v;
 };
 
+/** A `define-domain` task's seed: absent, or the three texts. */
+function seedArg(v: unknown): GuestSeed | undefined {
+  if (v === undefined) return undefined;
+  const r = seedFilesSchema.safeParse(v);
+  if (!r.success) throw new Error('task argument seed is not a cloud-init seed');
+  return r.data;
+}
+
 function scopeOf(v: unknown): DeviceScope {
   const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
   return { live: o.live === true, config: o.config === true };
@@ -55,11 +68,14 @@ function scopeOf(v: unknown): DeviceScope {
  * when its XML differs from what this agent last defined (a restarted agent
  * defines once more, which only rewrites the same persistent definition),
  * started unless running, and destroyed then undefined when it is to go.
- * A domain `guard` refuses is reported failed and never defined.
+ * A domain `guard` refuses is reported failed and never defined. A domain
+ * with a cloud-init seed has its CD-ROM's file written first (`seeds`, again
+ * only when the seed changed) and removed when the domain goes.
  */
 export function createDomainKeeper(
   driver: HypervisorDriver,
   guard: DomainGuard = NO_GUARD,
+  seeds: SeedDisks = NO_SEED_DISKS,
 ): DomainKeeper {
   const defined = new Map<string, string>();
   // 'other' is a live guest (pmsuspended, in shutdown) or a dead one (crashed): undefining a
@@ -87,9 +103,13 @@ export function createDomainKeeper(
         else if (now === 'other') await destroyIfRunning(d.name);
         if (now !== null) await driver.undefine(d.name);
         defined.delete(d.name);
+        await seeds.drop(d.name);
         return result('absent');
       }
       if (d.xml === null) return result('failed', 'the controller sent no domain XML');
+      // Before the guard: it checks every disk's file, the seed's too. Also when nothing is
+      // defined anew: a seed that changed (or a file someone removed) is written again.
+      if (d.seed !== undefined) await seeds.put(d.name, d.seed);
       if (now === null || defined.get(d.name) !== d.xml) {
         // Never defined, whatever the controller said: the host's own check comes first.
         const refused = await guard.domain(d);
@@ -136,12 +156,15 @@ export function createDomainKeeper(
       await destroyIfRunning(domain);
       await driver.undefine(domain);
       defined.delete(domain);
+      await seeds.drop(domain);
       return null;
     }
     const xml = str(a.xml, 'xml');
     // Anything but an explicit trusted is checked as a tenant's definition.
     const policy: DomainPolicy = a.policy === 'trusted' ? 'trusted' : 'tenant';
     const wanted = { instanceId: str(a.instanceId, 'instanceId'), name: domain, xml, policy };
+    const seed = seedArg(a.seed);
+    if (seed !== undefined) await seeds.put(domain, seed);
     const refused = await guard.domain({ ...wanted, state: 'running' });
     if (refused !== null) return refused;
     await driver.define(xml);
@@ -166,8 +189,10 @@ export function createDomainKeeper(
           persistent: true,
           undefineSource: true,
         });
-        // The domain left: a later define here would be a second copy.
+        // The domain left: a later define here would be a second copy. Its seed goes too
+        // (the target's agent writes its own once the domain is in its desired state).
         defined.delete(domain);
+        await seeds.drop(domain);
       } else if (t.op === 'define-domain' || t.op === 'undefine-domain') {
         const refused = await moveDefinition(t.op, domain, a);
         if (refused !== null) return { ok: false, message: refused };

@@ -1,6 +1,7 @@
 import { runDoctor } from '../core/doctor/run-doctor.js';
 import { VfleetError } from '../core/errors.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock, SeedIsoStore } from '../core/ports.js';
+import { createSeedDisks, NO_SEED_DISKS } from './seed-disks.js';
 import { applyHostState } from '../host/apply/apply-host-state.js';
 import { gatherDoctorInput } from '../host/doctor.js';
 import type { ApplyIo } from '../host/host-io.js';
@@ -40,6 +41,8 @@ export interface HostAgentOptions {
   readonly hypervisor?: AgentHypervisor;
   /** The image store instances boot from by name (`--image-dir`); reported with each report. */
   readonly images?: ImageStore;
+  /** Writes guests' cloud-init seed CD-ROMs into the image store's seed folder (seed-disks.ts). */
+  readonly seeds?: SeedIsoStore;
   /** Where the agent's metrics go (`--metrics-listen` serves it); none: no metrics kept. */
   readonly metrics?: Registry;
 }
@@ -132,7 +135,15 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
       },
       ...(hv === undefined
         ? {}
-        : { domains: createDomainKeeper(hv.driver, createDomainGuard(images ?? null)) }),
+        : {
+            domains: createDomainKeeper(
+              hv.driver,
+              createDomainGuard(images ?? null),
+              images === undefined || o.seeds === undefined
+                ? NO_SEED_DISKS
+                : createSeedDisks(images.dir, o.seeds),
+            ),
+          }),
       pinIrqs: async () => summarizeIrqPins(await pinVfIrqs(o.io)),
       clock: o.clock,
       log: o.log,

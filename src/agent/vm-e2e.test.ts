@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../testing/e2e-kit.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
-import { libvirtUri, startVmFleet } from '../testing/vm-fleet.js';
+import { libvirtUri, startVmFleet, VM_IMAGE_DIR } from '../testing/vm-fleet.js';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 afterAll(stopPgCluster);
 
@@ -37,6 +39,11 @@ describe.each(STORE_KINDS)(
       const { api, libvirt } = fleet;
       const vfsOf = (host: string) => fleet.vfsOf(host);
       const uri = libvirtUri;
+      const seedOn = (host: string, file: string) =>
+        stat(join(fleet.hosts.get(host)?.fixture.root ?? '/nowhere', file)).then(
+          (s) => s.isFile(),
+          () => false,
+        );
       const get = async <T>(path: string): Promise<T> => {
         const r = await api.call('GET', path, api.admin);
         expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -79,7 +86,8 @@ describe.each(STORE_KINDS)(
           numaPolicy: 'required',
           hostLabels: { rack: 'r1' },
           ports: [{ network: 'blue', mac: MAC, standby: { bridge: 'br0' } }],
-          boot: { image: 'web.qcow2' },
+          // With a cloud-init seed: its agent writes the CD-ROM the domain names.
+          boot: { image: 'web.qcow2', guestConfig: 'router' },
         })) as unknown as InstanceOut;
         expect(inst.host).toBe('hv-a');
         const path = `/v1/instances/${inst.id}`;
@@ -101,6 +109,9 @@ describe.each(STORE_KINDS)(
         expect(xml.xml).toContain('<tag id="120"/>');
         expect(xml.xml).toContain('<vcpupin vcpu="0" cpuset="0-3"/>');
         expect(xml.xml).toContain('<teaming type="persistent"/>');
+        const seed = `${VM_IMAGE_DIR}/.cidata/${name}.iso`;
+        expect(xml.xml).toContain(`<source file="${seed}" startupPolicy="requisite"/>`);
+        expect(await seedOn('hv-a', seed)).toBe(true);
         const sourceVf = inst.ports[0]?.pciAddress;
 
         // Live migration to hv-b: detach on A, migrate, attach a VF of B with the same MAC and VLAN.
@@ -147,6 +158,9 @@ describe.each(STORE_KINDS)(
           Promise.resolve(libvirt.domains(uri('hv-b')).get(name)?.livePins.get('vcpu1') === '4-7'),
         );
         expect(libvirt.domains(uri('hv-b')).get(name)?.livePins.get('emulator')).toBe('4-7');
+        // The seed moved with it: written by B's agent, gone from A.
+        await wait('the seed on hv-b', () => seedOn('hv-b', seed));
+        expect(await seedOn('hv-a', seed)).toBe(false);
         // The source VF goes back to the pool only after A's agent reset it.
         await wait('the source VF free and clean', async () => {
           const v = (await vfsOf('hv-a')).find((x) => x.pciAddress === sourceVf);
@@ -180,6 +194,7 @@ describe.each(STORE_KINDS)(
           async () => (await api.call('GET', path, api.admin)).status === 404,
         );
         expect(libvirt.domains(uri('hv-b')).has(name)).toBe(false);
+        expect(await seedOn('hv-b', seed)).toBe(false);
         const undefineAt = libvirt.calls.findIndex((c) => c.argv[0] === 'undefine');
         expect(undefineAt).toBeGreaterThan(0);
         await wait('hv-b VFs free and clean', async () =>

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runHostAgent, type AgentHypervisor } from '../agent/host-agent.js';
 import { selectHypervisorDriver } from '../adapters/virsh/select-driver.js';
 import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
+import { createSeedIsoStore } from '../adapters/host-fs/seed-iso-store.js';
 import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
 import { lockDataDir } from '../adapters/lock/data-dir-lock.js';
 import { holdListenAddress, type HeldAddress } from '../adapters/net/listen-probe.js';
@@ -224,7 +225,10 @@ export async function startAgent(
       ...(registry === null ? {} : { metrics: registry }),
       ...(o.imageDir === undefined
         ? {}
-        : { images: { dir: o.imageDir, fs: createNodeImageFs(o.hostRoot ?? '/') } }),
+        : {
+            images: { dir: o.imageDir, fs: createNodeImageFs(o.hostRoot ?? '/') },
+            seeds: createSeedIsoStore(o.io.runner, o.hostRoot ?? '/'),
+          }),
     },
     stop.signal,
   );

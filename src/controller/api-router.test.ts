@@ -61,6 +61,19 @@ interface Port {
   pf: string;
 }
 
+interface DesiredDomain {
+  instanceId: string;
+  xml: string | null;
+  seed?: unknown;
+}
+
+/** The instance's domain as its host's agent is asked to keep it. */
+async function desiredDomain(host: string, id: string): Promise<DesiredDomain | undefined> {
+  const r = await h.call('GET', `/v1/agent/hosts/${host}/desired`, h.admin);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return (r.body.domains as DesiredDomain[]).find((d) => d.instanceId === id);
+}
+
 describe('a router VM through the API', () => {
   it('claims both VFs on one node, hugepages there, spoof checking on the trusted port', async () => {
     const r = await h.call('POST', '/v1/instances', h.admin, router('rtr', 'yes'));
@@ -94,6 +107,21 @@ describe('a router VM through the API', () => {
       }),
       expect.objectContaining({ match: { macaddress: ports[1]?.mac }, addresses: ['10.0.2.1/24'] }),
     ]);
+
+    // The agent is handed the seed with the domain, and the domain attaches it as a CD-ROM
+    // at the file that agent writes: its image store's seed folder, named after the domain.
+    const domain = String(seed.body.domain);
+    expect(doc).toContain(
+      `<source file="/var/lib/vfleet/images/.cidata/${domain}.iso" startupPolicy="requisite"/>`,
+    );
+    expect(doc).toMatch(/<disk type="file" device="cdrom">[^]*?<target dev="sda" bus="sata"\/>/);
+    const want = await desiredDomain(String(r.body.host), String(r.body.id));
+    expect(want?.xml).toBe(doc);
+    expect(want?.seed).toEqual({
+      metaData: seed.body.metaData,
+      userData: seed.body.userData,
+      networkConfig: seed.body.networkConfig,
+    });
   });
 
   it('hugepages auto on a host with none free: no memoryBacking; the spoofchk default is kept', async () => {
@@ -118,6 +146,11 @@ describe('a router VM through the API', () => {
     const seed = await h.call('GET', `/v1/instances/${String(r.body.id)}/cloud-init`, h.admin);
     expect(seed.status).toBe(409);
     expect(String(seed.body.message)).toMatch(/without a guest configuration/);
+    // ...nor a CD-ROM, nor a seed in its agent's desired state.
+    const host = String(r.body.host);
+    const want = await desiredDomain(host, String(r.body.id));
+    expect(want?.xml).not.toContain('cdrom');
+    expect(want !== undefined && 'seed' in want).toBe(false);
   });
 
   it.each([

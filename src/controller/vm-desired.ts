@@ -4,7 +4,8 @@ import { domainName, type VmDesired } from '../core/fleet/vm-domain.js';
 import type { DomainPolicy } from '../core/libvirt/domain-request.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { HostVms } from './desired-reads.js';
-import { renderVm } from './vm-render.js';
+import { renderVm, seedTexts } from './vm-render.js';
+import type { GuestSeed } from '../core/fleet/guest-seed.js';
 
 /** One domain as the agent must have it: defined from `xml` and running, or gone. */
 export interface DesiredDomain {
@@ -14,6 +15,8 @@ export interface DesiredDomain {
   readonly xml: string | null;
   /** `tenant`: the agent checks the XML against the domain policy before defining it. */
   readonly policy: DomainPolicy;
+  /** The cloud-init seed the agent writes as the CD-ROM the XML names; only with boot.guestConfig. */
+  readonly seed?: GuestSeed;
 }
 
 /**
@@ -38,7 +41,15 @@ export async function desiredVms(
     }
     try {
       const r = await renderVm(deps, inst, vm);
-      domains.push({ instanceId: inst.id, name: r.domain, state: 'running', xml: r.xml, policy });
+      const seed = vm.boot.guestConfig === undefined ? {} : { seed: seedTexts(inst, vm) };
+      domains.push({
+        instanceId: inst.id,
+        name: r.domain,
+        state: 'running',
+        xml: r.xml,
+        policy,
+        ...seed,
+      });
     } catch (e) {
       // The store away is not the domain's failure: the poll is answered again later.
       if (!isVfleetError(e) || e.code === 'MISSING_DEPENDENCY') throw e;

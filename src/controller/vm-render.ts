@@ -63,3 +63,9 @@ export function guestSeedOf(
   });
   return { domain: domainName(inst), guestConfig: kind, ...seed };
 }
+
+/** Only the seed's three texts: what an agent writes into the guest's `cidata` ISO. */
+export function seedTexts(inst: InstanceView, vm: VmRecord): GuestSeed {
+  const { metaData, userData, networkConfig } = guestSeedOf(inst, vm);
+  return { metaData, userData, networkConfig };
+}

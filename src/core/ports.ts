@@ -70,6 +70,21 @@ export interface ImageFs {
 }
 
 /**
+ * The cloud-init seeds the agent hands guests as CD-ROMs
+ * (core/libvirt/seed-disk.ts), at paths inside the host root like HostFs.
+ */
+export interface SeedIsoStore {
+  /**
+   * Makes `path` an ISO 9660 volume labelled `cidata` that holds `files`
+   * (name to text), atomically; false when it already held exactly these
+   * (the image records their hash). MISSING_DEPENDENCY without genisoimage.
+   */
+  ensure(path: string, files: Readonly<Record<string, string>>): Promise<boolean>;
+  /** Removes it; nothing there is no error. */
+  remove(path: string): Promise<void>;
+}
+
+/**
  * A structured log: one event per call, a message for people and fields for
  * programs (request id, token name, host, instance). The composition root
  * picks the implementation (pino: JSON lines, or readable in a terminal).

@@ -73,6 +73,8 @@ function guestPrograms(nodePath: string): readonly GuestFile[] {
     { host: '/usr/sbin/vdpa', guest: '/usr/sbin/vdpa' },
     { host: '/usr/sbin/tc', guest: '/usr/sbin/tc' },
     { host: '/usr/sbin/ethtool', guest: '/usr/sbin/ethtool' },
+    // The agent writes guests' cloud-init seed CD-ROMs with it.
+    { host: '/usr/bin/genisoimage', guest: '/usr/bin/genisoimage' },
     { host: nodePath, guest: GUEST_NODE },
     // Static: a guest with libvirt indexes the host's libraries beside its own.
     { host: '/sbin/ldconfig', guest: '/usr/sbin/ldconfig' },

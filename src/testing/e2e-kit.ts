@@ -59,7 +59,7 @@ export interface TestController {
   startAgent(
     name: string,
     host: AgentHost,
-    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images'> &
+    more?: Pick<HostAgentOptions, 'labels' | 'hypervisor' | 'images' | 'seeds'> &
       Partial<Pick<HostAgentOptions, 'fetch' | 'metrics'>>,
   ): Promise<void>;
   /** Stops the agents, then the controller and its store; fixture hosts are the caller's. */

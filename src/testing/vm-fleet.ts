@@ -1,6 +1,8 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
+import { createSeedIsoStore } from '../adapters/host-fs/seed-iso-store.js';
+import { createExecRunner } from '../adapters/exec/exec-runner.js';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
 import {
   createRenderOnlyDriver,
@@ -114,6 +116,8 @@ export async function startVmFleet(kind: StoreKind, o: VmFleetOptions = {}): Pro
                 reason: null,
               },
         images: await imageStoreOn(h.fixture.root),
+        // The real genisoimage: the seed CD-ROMs land below each fixture host's root.
+        seeds: createSeedIsoStore(createExecRunner({ path: process.env.PATH }), h.fixture.root),
       });
     }
     const catalog: [string, unknown][] = [

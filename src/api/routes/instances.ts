@@ -76,7 +76,7 @@ export const instanceRoutes = {
     security,
     summary: "The cloud-init NoCloud seed of a booted instance's guest configuration",
     description:
-      'For an instance booted with `boot.guestConfig` (e.g. `router`): the three files of a NoCloud seed, to put on a volume labelled `cidata` that the guest reads at first boot. 409 CONFLICT for an instance without a guest configuration.',
+      'For an instance booted with `boot.guestConfig` (e.g. `router`): the three files of the NoCloud seed that the agent of its host writes on a volume labelled `cidata` and the domain attaches as a read-only CD-ROM, which the guest reads at boot (here to inspect it, or to attach it by hand where no agent does). 409 CONFLICT for an instance without a guest configuration.',
     request: { params: idParam },
     responses: {
       200: jsonOk(guestSeedSchema, 'meta-data, user-data and network-config'),

@@ -232,6 +232,14 @@ const desiredPf = z.object({
   ),
 });
 
+/** A cloud-init seed's three files (core/fleet/guest-seed.ts); 64 KiB each is far above any vfleet renders. */
+const seedText = z.string().max(65_536);
+export const seedFilesSchema = z.object({
+  metaData: seedText,
+  userData: seedText,
+  networkConfig: seedText,
+});
+
 export const desiredSchema = z
   .object({
     generation: z.number(),
@@ -258,6 +266,10 @@ export const desiredSchema = z
           xml: z.string().nullable(),
           policy: z.enum(DOMAIN_POLICIES).openapi({
             description: 'tenant: the agent checks the XML against the domain policy first',
+          }),
+          seed: seedFilesSchema.optional().openapi({
+            description:
+              'only for an instance booted with boot.guestConfig: the cloud-init NoCloud seed the agent writes as the `cidata` ISO the XML attaches as a CD-ROM',
           }),
         }),
       )

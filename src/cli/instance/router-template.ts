@@ -19,7 +19,7 @@ export const TEMPLATE_HELP = [
   'every VF on one NUMA node with vCPUs and memory pinned there (--numa-policy required),',
   'hugepages when the host has them free there (--hugepages auto),',
   'spoof checking on unless a port says spoofchk=off (even on a trusted port),',
-  'and a cloud-init seed turning forwarding on with each port address= (vfleet instance cloud-init)',
+  'and a cloud-init seed turning forwarding on with each port address=, which the agent attaches as a CD-ROM (vfleet instance cloud-init shows it)',
 ].join(' ');
 
 const refuse = (field: string, message: string) =>

@@ -15,7 +15,7 @@ import type { ControllerDeps } from '../controller-deps.js';
 import { migrationEvent } from '../events.js';
 import { runningReport } from '../live-migration-reconciler.js';
 import { pickMigrationTarget } from '../live-migration-target.js';
-import { hostFacts } from '../vm-render.js';
+import { hostFacts, seedTexts } from '../vm-render.js';
 
 const iso = (deps: ControllerDeps) => new Date(deps.now()).toISOString();
 
@@ -96,6 +96,7 @@ export async function startLiveMigration(
   const live = beginLiveMigration(plan, {
     instanceId: inst.id,
     policy: vm.boot.policy ?? 'tenant',
+    ...(vm.boot.guestConfig === undefined ? {} : { seed: seedTexts(inst, vm) }),
   });
   const record = { id: deps.ids.uuid(), instanceId: inst.id, source: sourceId, target: targetId };
   const createdAt = iso(deps);

@@ -11,7 +11,7 @@ import type {
   NicModel,
 } from '../libvirt/domain-request.js';
 import type { GuestConfig } from './guest-seed.js';
-import { resolveBootImage } from './vm-images.js';
+import { resolveBootImage, resolveSeedIso } from './vm-images.js';
 import type { HostRenderFacts } from './host-render-facts.js';
 import type { InstanceView } from './claim-store.js';
 import type { PortView } from './catalog-store.js';
@@ -181,6 +181,7 @@ export function domainRequestOf(
     }
   };
   const disk = resolveBootImage(boot, inst.hostId ?? '?', facts.images);
+  const seedIso = resolveSeedIso(boot, inst.hostId ?? '?', facts.images, domainName(inst));
   const virtType = facts.hypervisor.virtType ?? 'kvm';
   return {
     name: domainName(inst),
@@ -194,5 +195,6 @@ export function domainRequestOf(
     hostNuma: facts.numa,
     policy: boot.policy ?? 'tenant',
     ...(boot.hugepages === 'on' ? { hugepages: true } : {}),
+    ...(seedIso === undefined ? {} : { seedIso }),
   };
 }

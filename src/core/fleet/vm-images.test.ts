@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostImages } from '../libvirt/image-names.js';
-import { pinBootImage, resolveBootImage } from './vm-images.js';
+import { pinBootImage, resolveBootImage, resolveSeedIso } from './vm-images.js';
 import type { VmBoot } from './vm-domain.js';
 
 const IMAGES: HostImages = {
@@ -63,5 +63,28 @@ describe('images by name', () => {
       xml: '<domain/>',
       disk: { path: '/var/lib/vfleet/images/web.qcow2', format: 'qcow2' },
     });
+  });
+});
+
+describe('the cloud-init seed CD-ROM', () => {
+  const router: VmBoot = { ...boot('web.qcow2'), guestConfig: 'router' };
+
+  it("is the domain's file in the seed folder of the host's image store, only with a guest configuration", () => {
+    expect(resolveSeedIso(router, 'hv-a', IMAGES, 'rtr-4dea22b3')).toBe(
+      '/var/lib/vfleet/images/.cidata/rtr-4dea22b3.iso',
+    );
+    expect(resolveSeedIso(boot('web.qcow2'), 'hv-a', IMAGES, 'rtr-4dea22b3')).toBeUndefined();
+    expect(resolveSeedIso(boot('web.qcow2'), 'hv-a', null, 'rtr-4dea22b3')).toBeUndefined();
+  });
+
+  it('cannot go to a host whose agent reports no image store', () => {
+    let thrown: unknown;
+    try {
+      resolveSeedIso(router, 'hv-a', null, 'rtr-4dea22b3');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: 'CONFLICT' });
+    expect(String(thrown)).toContain('host hv-a reports no image store');
   });
 });

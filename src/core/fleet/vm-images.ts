@@ -1,6 +1,7 @@
 import { VfleetError } from '../errors.js';
 import { isImageName, type HostImage, type HostImages } from '../libvirt/image-names.js';
 import type { DiskFormat } from '../libvirt/domain-request.js';
+import { seedIsoPath } from '../libvirt/seed-disk.js';
 import type { VmBoot } from './vm-domain.js';
 
 /**
@@ -82,4 +83,26 @@ export function resolveBootImage(
   if (image.ref.startsWith('/')) return withImage(boot, image.ref, format);
   const { image: found, dir } = hostImage(image.ref, host, images);
   return withImage(boot, `${dir.replace(/\/+$/, '')}/${found.name}`, format);
+}
+
+/**
+ * Where the host's agent writes the guest's cloud-init seed (seed-disk.ts):
+ * in its image store, so a host whose agent reports none cannot take a
+ * guest configuration. undefined without one.
+ */
+export function resolveSeedIso(
+  boot: VmBoot,
+  host: string,
+  images: HostImages | null | undefined,
+  domain: string,
+): string | undefined {
+  if (boot.guestConfig === undefined) return undefined;
+  if (images === null || images === undefined) {
+    throw new VfleetError(
+      'CONFLICT',
+      `host ${host} reports no image store, where its agent writes the cloud-init seed of boot.guestConfig (an agent older than the seed CD-ROM?)`,
+      { host, field: 'boot.guestConfig' },
+    );
+  }
+  return seedIsoPath(images.dir, domain);
 }

@@ -5,7 +5,7 @@ import { DEVICE_SPECIALS } from './policy-devices.js';
 import { add, refuse, walk, type Ctx, type PolicyOptions, type Special } from './policy-walk.js';
 import type { Problem } from './problems.js';
 import { parseXml } from './xml-parse.js';
-import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
+import { attrOf, childElements, el, textOf, type XmlElement } from './xml-tree.js';
 
 /**
  * The tenant domain policy (docs/security.md, "Domains and images"): what a
@@ -17,8 +17,9 @@ import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
  *   no NICs and no host devices (those come only from ports), no seclabel.
  * - `rendered`: the document an agent is about to define. vfleet's own
  *   additions are allowed in the shapes its renderers write (port devices
- *   with their `ua-` alias, the image disk inside the image directory, vCPU
- *   and memory pinning), and vfleet's forced seclabel must be there.
+ *   with their `ua-` alias, the image disk inside the image directory, the
+ *   guest's own cloud-init seed CD-ROM, vCPU and memory pinning), and
+ *   vfleet's forced seclabel must be there.
  */
 
 /** Dynamic labelling by the host's security driver (SELinux, AppArmor or DAC): vfleet forces it. */
@@ -67,7 +68,8 @@ const ROOT_SPECIALS: Readonly<Record<string, Special>> = {
 
 /** Every way `root` breaks the tenant policy, each naming `field` and the element path. */
 export function domainPolicyProblems(root: XmlElement, o: PolicyOptions, field: string): Problem[] {
-  const c: Ctx = { ...o, out: [], field };
+  const name = childElements(root, 'name')[0];
+  const c: Ctx = { ...o, out: [], field, domain: name === undefined ? null : textOf(name).trim() };
   if (root.name !== 'domain') {
     add(c, `/${root.name}`, 'the root element must be <domain>');
     return c.out;

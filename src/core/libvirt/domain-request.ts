@@ -168,6 +168,11 @@ export interface DomainRequest {
    * guest. On a NUMA placement libvirt takes them from the `<numatune>` node.
    */
   readonly hugepages?: boolean;
+  /**
+   * Absolute host path of the guest's cloud-init seed (seed-disk.ts), which
+   * the agent writes: attached as a read-only CD-ROM. Absent: none.
+   */
+  readonly seedIso?: string;
 }
 
 /** A libvirt network of type hostdev: a VF pool for one physnet. */

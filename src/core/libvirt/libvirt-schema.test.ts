@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createExecRunner } from '../../adapters/exec/exec-runner.js';
 import { createVirshDriver } from '../../adapters/virsh/virsh-driver.js';
+import { withTempFile } from '../../adapters/virsh/temp-file.js';
 import { validateLibvirtXml, type LibvirtSchema } from '../../adapters/virsh/virt-xml-validate.js';
 import { renderDeviceXml, renderDomainXml } from './render-domain.js';
 import { renderHostdevNetworkXml } from './render-network.js';
@@ -131,6 +132,21 @@ const domains: Record<string, DomainRequest> = {
       }),
     ],
   }),
+  // q35 has its SATA (AHCI) controller built in; libvirt names it, and adds one to other machines.
+  'router with its cloud-init seed CD-ROM (template)': exampleInstance({
+    numaPolicy: 'required',
+    policy: 'tenant',
+    seedIso: '/var/lib/vfleet/images/.cidata/vm-1.iso',
+  }),
+  "cloud-init seed CD-ROM beside a tenant base's own empty drive": exampleInstance({
+    policy: 'tenant',
+    seedIso: '/var/lib/vfleet/images/.cidata/vm-1.iso',
+    base: {
+      kind: 'xml',
+      xml: "<domain type='kvm'><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk></devices></domain>",
+      disk: { path: '/var/lib/vfleet/images/web.raw', format: 'raw' },
+    },
+  }),
   'hugepages into a base XML with a memoryBacking of its own': exampleInstance({
     hugepages: true,
     base: {
@@ -162,6 +178,22 @@ describe('libvirt accepts every rendered document', () => {
         await expectValid(doc, 'domain');
       }
     }
+  });
+
+  it('the seed CD-ROM gets the SATA controller libvirt adds by itself', async () => {
+    const request = domains['router with its cloud-init seed CD-ROM (template)'];
+    if (request === undefined) throw new Error('fixture missing');
+    const xml = renderDomainXml(request).xml;
+    expect(xml).not.toContain('<controller');
+    // test:///default forgets a definition when virsh exits: define and read back in one run.
+    const defined = await withTempFile('seed.xml', xml, (file) =>
+      runner.run('virsh', ['-c', 'test:///default', `define ${file}; dumpxml ${request.name}`]),
+    );
+    expect(defined.exitCode, defined.stderr).toBe(0);
+    expect(defined.stdout).toContain("<controller type='sata' index='0'");
+    expect(defined.stdout).toMatch(
+      /<disk type='file' device='cdrom'>[^]*?<address type='drive' controller='0'/,
+    );
   });
 
   it('hostdev network over one PF', async () => {

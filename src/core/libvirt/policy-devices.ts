@@ -1,6 +1,7 @@
 import { ADDRESS, ALIAS, type ElementRule } from './allowlist-rules.js';
 import { REFUSAL_REASONS } from './domain-allowlist.js';
 import { isImageName } from './image-names.js';
+import { seedIsoPath } from './seed-disk.js';
 import { NIC_MODELS } from './domain-request.js';
 import { add, walk, type Ctx, type Special } from './policy-walk.js';
 import { attrOf, childElements, type XmlElement } from './xml-tree.js';
@@ -8,8 +9,9 @@ import { attrOf, childElements, type XmlElement } from './xml-tree.js';
 /*
  * The devices whose rule depends on who wrote them: in a tenant's base only
  * an empty CD-ROM drive; in the rendered document also the image disk inside
- * the host's image directory and vfleet's port devices, in the shapes
- * render-ports.ts writes.
+ * the host's image directory, the guest's cloud-init seed CD-ROM
+ * (seed-disk.ts) and vfleet's port devices, in the shapes render-ports.ts
+ * writes.
  */
 
 const DISK_COMMON: Readonly<Record<string, ElementRule>> = {
@@ -48,9 +50,20 @@ const IMAGE_DISK: ElementRule = {
   },
 };
 
+/** The seed CD-ROM as seed-disk.ts writes it; its one source is checked by seedSource. */
+const SEED_CDROM: ElementRule = {
+  attrs: { type: ['file'], device: ['cdrom'] },
+  children: {
+    ...DISK_COMMON,
+    driver: { attrs: { name: ['qemu'], type: ['raw'] } },
+    source: { attrs: { file: /^\/.*$/, startupPolicy: ['requisite'] } },
+  },
+};
+
 function disk(e: XmlElement, path: string, c: Ctx): void {
   const sources = childElements(e, 'source');
-  if (attrOf(e, 'device') === 'cdrom' && sources.length === 0) {
+  const cdrom = attrOf(e, 'device') === 'cdrom';
+  if (cdrom && sources.length === 0) {
     walk(e, EMPTY_CDROM, path, c);
     return;
   }
@@ -60,6 +73,10 @@ function disk(e: XmlElement, path: string, c: Ctx): void {
       path,
       "<disk> is not allowed: the disk comes from boot.image (an image of the host's image store); only an empty CD-ROM drive may be declared",
     );
+    return;
+  }
+  if (cdrom) {
+    seedCdrom(e, sources, path, c);
     return;
   }
   walk(e, IMAGE_DISK, path, c);
@@ -76,6 +93,29 @@ function imageSource(file: string, path: string, c: Ctx): void {
   const name = file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : null;
   if (name === null || !isImageName(name)) {
     add(c, path, `file="${file}" is not an image of the host's image directory ${dir}`);
+  }
+}
+
+/**
+ * A CD-ROM with a medium: only the one vfleet adds, the guest's own seed
+ * (this domain's file in the image store's seed folder), read-only.
+ */
+function seedCdrom(e: XmlElement, sources: readonly XmlElement[], path: string, c: Ctx): void {
+  walk(e, SEED_CDROM, path, c);
+  if (childElements(e, 'readonly').length !== 1) add(c, path, 'the seed CD-ROM is <readonly/>');
+  const dir = c.imageDir?.replace(/\/+$/, '');
+  // A domain name that is no file name (a `/`, `..`) has no seed: the path would leave the folder.
+  const want =
+    dir === undefined || dir === '' || !isImageName(c.domain) ? null : seedIsoPath(dir, c.domain);
+  const [source, ...more] = sources;
+  const file = source === undefined || more.length > 0 ? undefined : attrOf(source, 'file');
+  if (want === null || file !== want) {
+    const only = want ?? 'none here: no image directory or no such file name';
+    add(
+      c,
+      path,
+      `a CD-ROM medium is only vfleet's cloud-init seed of this domain (${only}), not file="${file ?? ''}"`,
+    );
   }
 }
 

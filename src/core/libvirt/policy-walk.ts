@@ -23,6 +23,8 @@ export interface PolicyOptions {
 export interface Ctx extends PolicyOptions {
   readonly out: Problem[];
   readonly field: string;
+  /** The document's `<name>`: vfleet's seed CD-ROM is named after it. */
+  readonly domain: string | null;
 }
 
 /** A problem at `path` (`/domain/devices/disk[2]`). */

@@ -4,6 +4,7 @@ import { formatCpuList } from './cpu-list.js';
 import { forcedSeclabel } from './domain-policy.js';
 import type { NumaPlacement } from './numa-placement.js';
 import { renderPortElement, standbyIndex } from './render-ports.js';
+import { freeSataTarget, seedCdromElement } from './seed-disk.js';
 import { prepareInstance, type PreparedInstance } from './validate-domain-request.js';
 import type { DomainRequest } from './domain-request.js';
 import { childElements, el, serializeXml, type XmlElement, type XmlNode } from './xml-tree.js';
@@ -92,9 +93,12 @@ function mergeDomain(prep: PreparedInstance): XmlElement {
   const image = w.base.kind === 'xml' ? w.base.disk : undefined;
   const imageDisk = image === undefined ? [] : [imageDiskElement(image.path, image.format)];
   const existingDevices = childElements(base, 'devices')[0];
-  if (existingDevices === undefined) rest.push(el('devices', {}, [...imageDisk, ...devices]));
+  const seed =
+    w.seedIso === undefined ? [] : [seedCdromElement(w.seedIso, freeSataTarget(existingDevices))];
+  if (existingDevices === undefined)
+    rest.push(el('devices', {}, [...imageDisk, ...seed, ...devices]));
   else {
-    const children = [...imageDisk, ...existingDevices.children, ...devices];
+    const children = [...imageDisk, ...existingDevices.children, ...seed, ...devices];
     rest = rest.map((c) => (c === existingDevices ? { ...existingDevices, children } : c));
   }
   // A tenant's domain is confined by the host's security driver, whatever its XML said.

@@ -2,6 +2,7 @@ import { VfleetError } from '../errors.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
 import type { ClaimedVf, DomainPolicy } from '../libvirt/domain-request.js';
 import type { DomainTaskOp } from '../libvirt/domain-task-ops.js';
+import type { GuestSeed } from '../fleet/guest-seed.js';
 import type {
   LiveMigrationHost,
   LiveMigrationPlan,
@@ -60,6 +61,12 @@ export type LiveAnswer =
 export interface LiveMigrationOwner {
   readonly instanceId: string;
   readonly policy: DomainPolicy;
+  /**
+   * The cloud-init seed (boot.guestConfig): a render-only `define-domain`
+   * carries it, so the target's agent writes the CD-ROM's file before it
+   * checks and defines the domain that names it.
+   */
+  readonly seed?: GuestSeed;
 }
 
 export interface EffectContext {

@@ -47,6 +47,23 @@ describe('a render-only move', () => {
   const task = (s: LiveMigrationState) =>
     s.pending?.kind === 'task' ? [s.pending.op, s.pending.hostId, s.pending.seq] : s.pending;
 
+  it("hands the target the guest's cloud-init seed with the definition that names its CD-ROM", () => {
+    const seed = { metaData: 'm', userData: 'u', networkConfig: 'n' };
+    const withSeed = {
+      ...migrationRequest(),
+      mode: 'render-only' as const,
+      instance: { ...migrationRequest().instance, seedIso: '/img/.cidata/vm-mig.iso' },
+    };
+    let s = beginLiveMigration(planLiveMigration(withSeed), { ...OWNER, seed });
+    for (const vf of TARGET_VFS.slice(1)) s = advanceLiveMigration(s, { ok: true, vf });
+    const args = s.pending?.kind === 'task' ? s.pending.args : {};
+    expect(args).toMatchObject({ domain: 'vm-mig', seed });
+    expect(String(args.xml)).toContain('<source file="/img/.cidata/vm-mig.iso"');
+    // Without a guest configuration the task says nothing of a seed.
+    const plain = reserved().pending;
+    expect(plain?.kind === 'task' && 'seed' in plain.args).toBe(false);
+  });
+
   it('defines on the target, then removes from the source, then confirms and releases', () => {
     let s = reserved();
     expect(task(s)).toEqual(['define-domain', 'b', 1]);

@@ -66,5 +66,18 @@ export function targetDomainRequestOf(
   const id = uuid === undefined ? {} : { uuid };
   // The domain policy travels: the target renders (and its agent checks) the same rules.
   const policy = instance.policy === undefined ? {} : { policy: instance.policy };
-  return { name, ...id, ...policy, vcpus, memoryMb, numaPolicy, base, hostNuma: targetNuma, ports };
+  // The seed CD-ROM too: the target's agent writes the file (the task carries the seed).
+  const seed = instance.seedIso === undefined ? {} : { seedIso: instance.seedIso };
+  return {
+    name,
+    ...id,
+    ...policy,
+    ...seed,
+    vcpus,
+    memoryMb,
+    numaPolicy,
+    base,
+    hostNuma: targetNuma,
+    ports,
+  };
 }
