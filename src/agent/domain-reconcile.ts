@@ -3,7 +3,7 @@ import type { VmDesired, VmState } from '../core/fleet/vm-domain.js';
 import type { DeviceScope, HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { livePinsOf } from '../core/libvirt/live-pins.js';
 import type { DomainPolicy } from '../core/libvirt/domain-request.js';
-import type { GuestSeed } from '../core/fleet/guest-seed.js';
+import type { GuestSeed } from '../core/libvirt/seed-disk.js';
 import { seedFilesSchema } from '../api/schemas/agent.js';
 import { NO_GUARD, type DomainGuard } from './domain-guard.js';
 import { NO_SEED_DISKS, type SeedDisks } from './seed-disks.js';

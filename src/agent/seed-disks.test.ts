@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createExecRunner } from '../adapters/exec/exec-runner.js';
 import { createSeedIsoStore } from '../adapters/host-fs/seed-iso-store.js';
 import { createVirshDriver } from '../adapters/virsh/virsh-driver.js';
-import type { GuestSeed } from '../core/fleet/guest-seed.js';
+import type { GuestSeed } from '../core/libvirt/seed-disk.js';
 import { exampleInstance, exampleNormal } from '../core/libvirt/domain-request-examples.js';
 import type { HypervisorDriver } from '../core/libvirt/hypervisor-driver.js';
 import { renderDomainXml } from '../core/libvirt/render-domain.js';

@@ -1,7 +1,6 @@
 import { VfleetError } from '../core/errors.js';
-import type { GuestSeed } from '../core/fleet/guest-seed.js';
 import { isImageName } from '../core/libvirt/image-names.js';
-import { seedIsoPath } from '../core/libvirt/seed-disk.js';
+import { seedIsoPath, type GuestSeed } from '../core/libvirt/seed-disk.js';
 import type { SeedIsoStore } from '../core/ports.js';
 
 /**

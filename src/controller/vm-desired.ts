@@ -5,7 +5,7 @@ import type { DomainPolicy } from '../core/libvirt/domain-request.js';
 import type { ControllerDeps } from './controller-deps.js';
 import type { HostVms } from './desired-reads.js';
 import { renderVm, seedTexts } from './vm-render.js';
-import type { GuestSeed } from '../core/fleet/guest-seed.js';
+import type { GuestSeed } from '../core/libvirt/seed-disk.js';
 
 /** One domain as the agent must have it: defined from `xml` and running, or gone. */
 export interface DesiredDomain {

@@ -4,7 +4,8 @@ import type { VmRecord } from '../core/fleet/vm-store.js';
 import { domainName, domainRequestOf } from '../core/fleet/vm-domain.js';
 import type { HostRenderFacts } from '../core/fleet/host-render-facts.js';
 import { renderDomainXml } from '../core/libvirt/render-domain.js';
-import { renderGuestSeed, type GuestConfig, type GuestSeed } from '../core/fleet/guest-seed.js';
+import { renderGuestSeed, type GuestConfig } from '../core/fleet/guest-seed.js';
+import type { GuestSeed } from '../core/libvirt/seed-disk.js';
 import type { NumaPlacement } from '../core/libvirt/numa-placement.js';
 import type { ControllerDeps } from './controller-deps.js';
 

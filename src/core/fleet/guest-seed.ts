@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import type { GuestSeed } from '../libvirt/seed-disk.js';
 
 /**
  * What vfleet hands a guest to configure itself: a cloud-init NoCloud seed
@@ -22,13 +23,6 @@ export interface GuestSeedInput {
   readonly instanceId: string;
   readonly instanceName: string;
   readonly ports: readonly SeedPort[];
-}
-
-/** The NoCloud files: `meta-data`, `user-data`, `network-config`. */
-export interface GuestSeed {
-  readonly metaData: string;
-  readonly userData: string;
-  readonly networkConfig: string;
 }
 
 /**

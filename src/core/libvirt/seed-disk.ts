@@ -11,6 +11,18 @@ import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
  */
 export const SEED_FOLDER = '.cidata';
 
+/**
+ * The NoCloud files: `meta-data`, `user-data`, `network-config`. Declared
+ * here, beside the disk that carries them, so that core/fleet (which
+ * renders them) and core/migration (which moves them) share one type
+ * without importing each other.
+ */
+export interface GuestSeed {
+  readonly metaData: string;
+  readonly userData: string;
+  readonly networkConfig: string;
+}
+
 /** The volume label NoCloud looks for. */
 export const SEED_VOLUME_ID = 'cidata';
 

@@ -2,7 +2,7 @@ import { VfleetError } from '../errors.js';
 import { renderDeviceXml, renderDomainXml } from '../libvirt/render-domain.js';
 import type { ClaimedVf, DomainPolicy } from '../libvirt/domain-request.js';
 import type { DomainTaskOp } from '../libvirt/domain-task-ops.js';
-import type { GuestSeed } from '../fleet/guest-seed.js';
+import type { GuestSeed } from '../libvirt/seed-disk.js';
 import type {
   LiveMigrationHost,
   LiveMigrationPlan,
