@@ -45,14 +45,6 @@ export async function writePktgen(
 export const readPktgen = (runner: CommandRunner, netns: string, file: string): Promise<string> =>
   checked(runner, 'ip', ['netns', 'exec', netns, 'cat', `/proc/net/pktgen/${file}`]);
 
-/** Runs a program inside a namespace (`ping` for probes). */
-export const runInNetns = (
-  runner: CommandRunner,
-  netns: string,
-  args: readonly string[],
-  options?: RunOptions,
-): Promise<string> => checked(runner, 'ip', ['netns', 'exec', netns, ...args], options);
-
 const num = (v: unknown): number | null => (typeof v === 'number' && v >= 0 ? v : null);
 
 /**

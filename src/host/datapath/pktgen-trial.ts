@@ -48,7 +48,7 @@ export async function prepareStream(
  * rate under emulation). Stopped early, pktgen still reports what it sent
  * and for how long, so the achieved rate reads true.
  */
-export async function timeBoxedRun(io: TrialIo, netns: string, durationMs: number): Promise<void> {
+async function timeBoxedRun(io: TrialIo, netns: string, durationMs: number): Promise<void> {
   const run = writePktgen(io.runner, netns, PKTGEN_START, durationMs * 4 + 60_000);
   const finished = await Promise.race([
     run.then(() => true),
