@@ -53,6 +53,10 @@ export function createExecRunner(options: ExecRunnerOptions = {}): CommandRunner
             }
           },
         );
+        // A child that exits before reading its input (killed by the same
+        // Ctrl-C as its parent, or one that never reads) makes the write fail
+        // with EPIPE; its exit status above is the answer, not a crash.
+        child.stdin?.on('error', () => undefined);
         if (opts.input !== undefined) child.stdin?.end(opts.input);
         else child.stdin?.end();
       });
