@@ -6,13 +6,14 @@ import {
 import { parseXml } from '../core/libvirt/xml-parse.js';
 import { attrOf, childElements, el } from '../core/libvirt/xml-tree.js';
 import type { WantedDomain } from './domain-reconcile.js';
-import { imageFileProblem, type ImageStore } from './image-store.js';
+import { imageFileProblem, seedFileProblem, type ImageStore } from './image-store.js';
 
 /**
  * The agent's own check before it defines a domain (defence in depth: the
  * controller checked first). A tenant domain must pass the domain policy as
  * rendered (docs/security.md) and each disk must be a regular file inside
- * this host's image directory, links resolved here, now. Returns why not.
+ * this host's image directory (the seed CD-ROM: inside its seed folder),
+ * links resolved here, now. Returns why not.
  */
 export interface DomainGuard {
   domain(d: WantedDomain): Promise<string | null>;
@@ -38,7 +39,11 @@ function deviceProblem(xml: string): string | null {
     el('devices', {}, [device]),
     forcedSeclabel(),
   ]);
-  const problems = domainPolicyProblems(doc, { stage: 'rendered', imageDir: null }, 'xml');
+  const problems = domainPolicyProblems(
+    doc,
+    { stage: 'rendered', imageDir: null, seedDir: null },
+    'xml',
+  );
   if (device.name !== 'interface' && device.name !== 'hostdev')
     return `refused: <${device.name}> is not a port device`;
   const first = problems[0];
@@ -54,7 +59,7 @@ async function checkDomain(images: ImageStore | null, d: WantedDomain): Promise<
   if (d.policy === 'trusted' || d.xml === null) return null;
   const problems = domainXmlPolicyProblems(
     d.xml,
-    { stage: 'rendered', imageDir: images?.dir ?? null },
+    { stage: 'rendered', imageDir: images?.dir ?? null, seedDir: images?.seedDir ?? null },
     'xml',
   );
   if (problems.length > 0) {
@@ -64,9 +69,12 @@ async function checkDomain(images: ImageStore | null, d: WantedDomain): Promise<
   if (images === null) return null;
   const devices = childElements(parseXml(d.xml, 'xml'), 'devices');
   for (const disk of devices.flatMap((x) => childElements(x, 'disk'))) {
+    // The policy let a CD-ROM medium through only as this domain's seed, in the seed folder.
+    const seed = attrOf(disk, 'device') === 'cdrom';
     for (const s of childElements(disk, 'source')) {
-      const why = await imageFileProblem(images, attrOf(s, 'file') ?? '');
-      if (why !== null) return `refused: disk image ${why}`;
+      const file = attrOf(s, 'file') ?? '';
+      const why = seed ? await seedFileProblem(images, file) : await imageFileProblem(images, file);
+      if (why !== null) return `refused: ${seed ? 'seed CD-ROM' : 'disk image'} ${why}`;
     }
   }
   return null;

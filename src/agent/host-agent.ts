@@ -39,9 +39,12 @@ export interface HostAgentOptions {
   readonly fetch: FetchFn;
   /** The host's libvirt (or the render-only stand-in); without it the agent leaves domains alone. */
   readonly hypervisor?: AgentHypervisor;
-  /** The image store instances boot from by name (`--image-dir`); reported with each report. */
+  /**
+   * The image store instances boot from by name (`--image-dir`) and the seed
+   * folder (`--seed-dir`); reported with each report.
+   */
   readonly images?: ImageStore;
-  /** Writes guests' cloud-init seed CD-ROMs into the image store's seed folder (seed-disks.ts). */
+  /** Writes guests' cloud-init seed CD-ROMs into the images' seed folder (seed-disks.ts). */
   readonly seeds?: SeedIsoStore;
   /** Where the agent's metrics go (`--metrics-listen` serves it); none: no metrics kept. */
   readonly metrics?: Registry;
@@ -67,7 +70,11 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
   }
   const base = createAgentClient(o.controller.replace(/\/+$/, ''), o.token, host, o.fetch);
   const hv = o.hypervisor;
-  const images = o.images;
+  // A seed folder is reported only where this agent can write seeds into it.
+  const images =
+    o.images === undefined || o.seeds !== undefined
+      ? o.images
+      : { dir: o.images.dir, fs: o.images.fs };
   const hypervisorFacts =
     hv === undefined
       ? {}
@@ -139,9 +146,9 @@ export async function runHostAgent(o: HostAgentOptions, signal: AbortSignal): Pr
             domains: createDomainKeeper(
               hv.driver,
               createDomainGuard(images ?? null),
-              images === undefined || o.seeds === undefined
+              images?.seedDir === undefined || o.seeds === undefined
                 ? NO_SEED_DISKS
-                : createSeedDisks(images.dir, o.seeds),
+                : createSeedDisks(images.seedDir, o.seeds),
             ),
           }),
       pinIrqs: async () => summarizeIrqPins(await pinVfIrqs(o.io)),

@@ -5,12 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeImageFs } from '../adapters/host-fs/node-image-fs.js';
 import type { FileStat, ImageFs } from '../core/ports.js';
 import { QCOW2_HEAD } from '../testing/vm-fleet.js';
-import { imageFileProblem, listImages, resolveInRoot, type ImageStore } from './image-store.js';
+import {
+  imageFileProblem,
+  listImages,
+  resolveInRoot,
+  seedFileProblem,
+  type ImageStore,
+} from './image-store.js';
 
 /** An image store below a fixture host root, with every way out of it. */
 let root = '';
 let store: ImageStore;
 const DIR = '/var/lib/vfleet/images';
+const SEEDS = '/var/lib/vfleet/seeds';
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'vfleet-images-'));
   const d = join(root, 'srv/images');
@@ -30,6 +37,10 @@ beforeAll(async () => {
   await symlink('../../etc/shadow', join(d, 'relative-out'));
   await mkdir(join(d, 'sub'));
   await writeFile(join(d, '.hidden'), 'x');
+  // The seed folder, apart from the images: a seed, and a link from it into the image store.
+  await mkdir(join(root, SEEDS));
+  await writeFile(join(root, SEEDS, 'rtr-1.iso'), 'an ISO');
+  await symlink(`${DIR}/web.qcow2`, join(root, SEEDS, 'rtr-2.iso'));
   store = { dir: DIR, fs: createNodeImageFs(root) };
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -46,6 +57,26 @@ describe('image store', () => {
       // backed.qcow2, shadow, relative-out, sub
       omitted: 4,
     });
+  });
+
+  it('reports the seed folder beside the images, when the agent has one (--seed-dir)', async () => {
+    const withSeeds = await listImages({ ...store, seedDir: SEEDS });
+    expect(withSeeds).toMatchObject({ dir: DIR, seedDir: SEEDS, omitted: 4 });
+    // The seeds are never listed as images.
+    expect(withSeeds.images.map((i) => i.name)).toEqual(['alias.qcow2', 'data.img', 'web.qcow2']);
+    expect(await listImages(store)).not.toHaveProperty('seedDir');
+  });
+
+  it.each([
+    [`${SEEDS}/rtr-1.iso`, null],
+    [`${SEEDS}/rtr-2.iso`, /resolves to \/srv\/images\/web.qcow2, outside the seed folder/],
+    [`${DIR}/web.qcow2`, /outside the seed folder/],
+    [`${SEEDS}/rtr-3.iso`, /does not exist/],
+  ])('seed CD-ROM %s', async (file, why) => {
+    const got = await seedFileProblem({ ...store, seedDir: SEEDS }, file);
+    if (why === null) expect(got).toBeNull();
+    else expect(got).toMatch(why);
+    expect(await seedFileProblem(store, file)).toMatch(/no seed folder \(--seed-dir\)/);
   });
 
   it.each([

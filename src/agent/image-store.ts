@@ -11,6 +11,12 @@ import type { ImageFs } from '../core/ports.js';
 export interface ImageStore {
   readonly dir: string;
   readonly fs: ImageFs;
+  /**
+   * Where the agent writes guests' cloud-init seed ISOs (`--seed-dir`),
+   * reported with the images so the controller renders the seed CD-ROM
+   * there; apart from `dir`, which may be read-only. Absent: no seeds.
+   */
+  readonly seedDir?: string;
 }
 
 const MAX_LINKS = 40;
@@ -48,23 +54,47 @@ export async function resolveInRoot(fs: ImageFs, path: string): Promise<string |
   return `/${done.join('/')}`;
 }
 
+/** `file` once every link is resolved, a regular file inside `folder` (its `what`); else why not. */
+async function regularFileIn(
+  fs: ImageFs,
+  folder: string,
+  what: string,
+  file: string,
+): Promise<{ readonly real: string } | { readonly problem: string }> {
+  const dir = await resolveInRoot(fs, folder);
+  if (dir === null) return { problem: `the ${what} ${folder} does not exist` };
+  const real = await resolveInRoot(fs, file);
+  if (real === null) return { problem: `${file} does not exist` };
+  if (!real.startsWith(`${dir.replace(/\/+$/, '')}/`))
+    return { problem: `${file} resolves to ${real}, outside the ${what} ${folder}` };
+  const st = await fs.lstat(real);
+  if (st?.kind !== 'file')
+    return { problem: `${file} is not a regular file (${st?.kind ?? 'absent'})` };
+  return { real };
+}
+
 /**
  * Why the image at `file` must not be given to a guest, or null: it must be
  * a regular file inside the image directory once every link is resolved (no
  * link out to /etc/shadow or /dev/sda), and not a qcow2 naming another file.
  */
 export async function imageFileProblem(store: ImageStore, file: string): Promise<string | null> {
-  const dir = await resolveInRoot(store.fs, store.dir);
-  if (dir === null) return `the image directory ${store.dir} does not exist`;
-  const real = await resolveInRoot(store.fs, file);
-  if (real === null) return `${file} does not exist`;
-  if (!real.startsWith(`${dir.replace(/\/+$/, '')}/`))
-    return `${file} resolves to ${real}, outside the image directory ${store.dir}`;
-  const st = await store.fs.lstat(real);
-  if (st?.kind !== 'file') return `${file} is not a regular file (${st?.kind ?? 'absent'})`;
-  const head = await store.fs.readHead(real, IMAGE_HEADER_BYTES);
+  const found = await regularFileIn(store.fs, store.dir, 'image directory', file);
+  if ('problem' in found) return found.problem;
+  const head = await store.fs.readHead(found.real, IMAGE_HEADER_BYTES);
   const reading = readImageFormat(head ?? new Uint8Array());
   return 'refused' in reading ? `${file} is ${reading.refused}` : null;
+}
+
+/**
+ * Why the seed CD-ROM at `file` must not be given to a guest, or null: a
+ * regular file inside the seed folder once every link is resolved (the
+ * agent wrote it there just before; a link planted since must not lead out).
+ */
+export async function seedFileProblem(store: ImageStore, file: string): Promise<string | null> {
+  if (store.seedDir === undefined) return `${file}: this agent has no seed folder (--seed-dir)`;
+  const found = await regularFileIn(store.fs, store.seedDir, 'seed folder', file);
+  return 'problem' in found ? found.problem : null;
 }
 
 /** What the agent reports: the usable images, by name, at most MAX_REPORTED_IMAGES. */
@@ -84,7 +114,12 @@ export async function listImages(store: ImageStore): Promise<HostImages> {
     if (found === null) omitted++;
     else images.push(found);
   }
-  return { dir: store.dir, images, omitted };
+  return {
+    dir: store.dir,
+    ...(store.seedDir === undefined ? {} : { seedDir: store.seedDir }),
+    images,
+    omitted,
+  };
 }
 
 async function describe(fs: ImageFs, file: string, name: string): Promise<HostImage | null> {

@@ -12,7 +12,7 @@ import { renderDomainXml } from '../core/libvirt/render-domain.js';
 import { createRenderOnlyDriver } from '../core/libvirt/render-only-driver.js';
 import { seedIsoPath } from '../core/libvirt/seed-disk.js';
 import { FakeLibvirt } from '../testing/fake-libvirt.js';
-import { imageStoreOn, VM_IMAGE_DIR } from '../testing/vm-fleet.js';
+import { imageStoreOn, VM_IMAGE_DIR, VM_SEED_DIR } from '../testing/vm-fleet.js';
 import { createDomainGuard } from './domain-guard.js';
 import { createDomainKeeper, type WantedDomain } from './domain-reconcile.js';
 import { createSeedDisks } from './seed-disks.js';
@@ -26,7 +26,7 @@ import { createSeedDisks } from './seed-disks.js';
 const A = 'qemu+ssh://hv-a/system';
 const B = 'qemu+ssh://hv-b/system';
 const NAME = 'rtr-1a2b3c4d';
-const FILE = seedIsoPath(VM_IMAGE_DIR, NAME);
+const FILE = seedIsoPath(VM_SEED_DIR, NAME);
 const SEED: GuestSeed = {
   metaData: 'instance-id: 1a2b3c4d\n',
   userData: '#cloud-config\n',
@@ -66,7 +66,7 @@ async function host(driver: HypervisorDriver, path = process.env.PATH) {
   const keeper = createDomainKeeper(
     driver,
     createDomainGuard(images),
-    createSeedDisks(images.dir, store),
+    createSeedDisks(VM_SEED_DIR, store),
   );
   const file = join(root, FILE);
   return { root, keeper, file, inode: async () => (await stat(file)).ino };
@@ -96,18 +96,20 @@ describe("the agent's seed CD-ROMs", () => {
   it('a domain whose seed is not written is never defined', async () => {
     const libvirt = new FakeLibvirt([A]);
     const driver = createVirshDriver(libvirt.runner(A), { uri: A });
-    // An agent without an image directory cannot write it.
+    // An agent without a seed folder cannot write it.
     const root = await mkdtemp(join(tmpdir(), 'vfleet-seed-agent-'));
     roots.push(root);
     const bare = createDomainKeeper(driver, createDomainGuard(await imageStoreOn(root)));
     const [r] = await bare.reconcile([want()]);
     expect(r?.state).toBe('failed');
-    expect(r?.message).toContain('no image directory (--image-dir) for the cloud-init seed');
-    // Sent without its seed, the CD-ROM's file is missing: the guard refuses.
+    expect(r?.message).toContain('no seed folder (--seed-dir) for the cloud-init seed');
+    // Sent without its seed, the CD-ROM's file (here even its folder) is missing: the guard refuses.
     const h = await host(driver);
     const [g] = await h.keeper.reconcile([want({ seed: undefined })]);
     expect(g?.state).toBe('failed');
-    expect(g?.message).toContain(`refused: disk image ${FILE} does not exist`);
+    expect(g?.message).toContain(
+      `refused: seed CD-ROM the seed folder ${VM_SEED_DIR} does not exist`,
+    );
     expect(libvirt.domains(A).has(NAME)).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../testing/e2e-kit.js';
 import { STORE_KINDS, stopPgCluster } from '../testing/store-targets.js';
-import { libvirtUri, startVmFleet, VM_IMAGE_DIR } from '../testing/vm-fleet.js';
+import { libvirtUri, startVmFleet, VM_SEED_DIR } from '../testing/vm-fleet.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -109,7 +109,8 @@ describe.each(STORE_KINDS)(
         expect(xml.xml).toContain('<tag id="120"/>');
         expect(xml.xml).toContain('<vcpupin vcpu="0" cpuset="0-3"/>');
         expect(xml.xml).toContain('<teaming type="persistent"/>');
-        const seed = `${VM_IMAGE_DIR}/.cidata/${name}.iso`;
+        // In the agent's seed folder, apart from its image store.
+        const seed = `${VM_SEED_DIR}/${name}.iso`;
         expect(xml.xml).toContain(`<source file="${seed}" startupPolicy="requisite"/>`);
         expect(await seedOn('hv-a', seed)).toBe(true);
         const sourceVf = inst.ports[0]?.pciAddress;

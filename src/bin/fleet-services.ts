@@ -226,7 +226,11 @@ export async function startAgent(
       ...(o.imageDir === undefined
         ? {}
         : {
-            images: { dir: o.imageDir, fs: createNodeImageFs(o.hostRoot ?? '/') },
+            images: {
+              dir: o.imageDir,
+              fs: createNodeImageFs(o.hostRoot ?? '/'),
+              ...(o.seedDir === undefined ? {} : { seedDir: o.seedDir }),
+            },
             seeds: createSeedIsoStore(o.io.runner, o.hostRoot ?? '/'),
           }),
     },

@@ -98,6 +98,12 @@ export interface StartAgentOptions {
   readonly hostRoot?: string;
   /** The image store, a path inside the host root (`--image-dir`); none: every disk is refused. */
   readonly imageDir?: string;
+  /**
+   * Where the agent writes guests' cloud-init seed ISOs, a path inside the
+   * host root (`--seed-dir`), apart from the image store, which may be
+   * read-only; none (or no image store): no guest configuration here.
+   */
+  readonly seedDir?: string;
   /** The agent's structured log (its trouble lines, with the host); none: plain `log` lines. */
   readonly logging?: Logging;
   /** --metrics-listen: where the agent serves GET /metrics; none: no metrics. */

@@ -4,6 +4,7 @@ import {
   fleetSlot,
   nestedSays,
   prepareNested,
+  ROUTER_SERIAL,
   until,
 } from '../testing/libvirt-lab-fleet.js';
 
@@ -16,6 +17,10 @@ import {
 // QEMU's emulated SR-IOV NIC on a bridge (normal, model igb). Each is checked from inside the nested guest (the NICs it reports on its
 // serial console) and from the lab guest's kernel (drivers, MAC, VLAN), and
 // again after the delete (domain gone, every VF reset, drivers back).
+// Beside it boots a router (issue 18: `--template router`) on two VF ports
+// in two VLANs; it reads the cloud-init seed the agent hands it on a CD-ROM
+// and routes a ping between two other VFs of the same PF (switched by the
+// NIC), each in a network namespace of the lab guest.
 const slot = fleetSlot();
 const f = () => slot.current;
 const vfleet = (...args: string[]) => f().ok(args);
@@ -48,6 +53,7 @@ interface PortRow {
   vlan: number;
 }
 interface InstanceJson {
+  id: string;
   ports: PortRow[];
   vm: { state: string; domain: string; hypervisor: string | null };
 }
@@ -75,7 +81,8 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
         '--vf-driver',
         'kernel',
         '--num-vfs',
-        '2',
+        // One for the macvtap port, two for the router, two for the ping's ends.
+        '5',
       ],
       // A whole PF is bound to vfio-pci while a guest has it: selected by address, not driver.
       ['whole', '--vendor', '8086', '--pci-address', '0000:03:*', '--whole-pf'],
@@ -92,6 +99,32 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
       'blue,vnic=normal,bridge=br0,model=igb',
     ])) as InstanceJson;
     const runningAfter = Date.now() - started;
+    // The router: 1 vCPU and 160 MiB like the other (the template's 2048 MiB do not fit here).
+    await vfleet('network', 'create', 'red', '--physnet', 'p1', '--tenant', 'acme');
+    const router = JSON.parse(
+      await f().ok(
+        [
+          'instance',
+          'boot',
+          'rt',
+          '--template',
+          'router',
+          '--vcpus',
+          '1',
+          '--memory-mb',
+          '160',
+          '--port',
+          'blue,vnic=macvtap,address=10.9.1.1/24',
+          '--port',
+          'red,vnic=macvtap,address=10.9.2.1/24',
+          '--domain-xml',
+          f().routerXml,
+          '-o',
+          'json',
+        ],
+        trusted,
+      ),
+    ) as InstanceJson;
     expect(booted.vm).toMatchObject({ state: 'running', hypervisor: 'virsh' });
     const domain = booted.vm.domain;
     const port = (kind: string): PortRow => {
@@ -143,6 +176,8 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
       `instance boot: running after ${String(runningAfter)} ms; the nested guest reported its NICs after ${String(bootedAfter)} ms\n`,
     );
 
+    await routesAPing(router, macvtap);
+
     const deleted = await vfleet('instance', 'delete', 'nested', '--wait');
     expect(deleted).toContain('domain removed');
     // libvirt no longer has it, and the devices went back as declared, reset.
@@ -161,5 +196,58 @@ describe('instance boot and delete on a lab host with libvirt (real domains, rea
       expect(vlanOf(vf)).toBe(0);
     }
     expect(await fleet.stop()).toBe(true);
-  });
+    // Two nested guests boot side by side: each takes minutes under two layers of emulation.
+  }, 900_000);
 });
+
+/**
+ * The router read its seed (the agent's CD-ROM, in its seed folder) and
+ * forwards: a ping from a namespace on a free VF in VLAN 100 to one in VLAN
+ * 101 comes back with its TTL one lower. Then the router goes, with its seed.
+ */
+async function routesAPing(router: InstanceJson, other: PortRow): Promise<void> {
+  const HOST = f().hosts[0] ?? '';
+  const xml = await ok(`LC_ALL=C virsh dumpxml ${router.vm.domain}`);
+  const iso = `/var/lib/vfleet/seeds/${router.vm.domain}.iso`;
+  expect(xml).toContain(`<source file='${iso}' startupPolicy='requisite'`);
+  const seen = await until('the router to apply its seed', 400_000, async () => {
+    const r = await nestedSays(f(), HOST, 0, ROUTER_SERIAL);
+    return r.addrs.length >= 2 ? r : null;
+  }).catch(async (e: unknown) => {
+    const console = await ok(`tail -n 30 ${ROUTER_SERIAL}`).catch(String);
+    throw new Error(`${String(e)}\nthe router's console ends:\n${console}`);
+  });
+  const [blue, red] = router.ports;
+  expect(seen.seeds).toEqual([`${router.id} rt`]);
+  expect([...seen.addrs].sort()).toEqual([
+    `p0-blue ${blue?.mac ?? ''} 10.9.1.1/24`,
+    `p1-red ${red?.mac ?? ''} 10.9.2.1/24`,
+  ]);
+  // The ping's ends: two VFs no port holds, of the router's PF, in the routed VLANs.
+  const used = new Set([other, ...router.ports].map((p) => p.vfIndex));
+  const [a, b] = [0, 1, 2, 3, 4].filter((i) => !used.has(i));
+  const pf = `/sys/bus/pci/devices/${blue?.pf ?? ''}`;
+  await ok(`set -e
+pf=$(ls ${pf}/net)
+end() {
+  ip netns add $1
+  ip link set $pf vf $2 vlan $3
+  dev=$(ls ${pf}/virtfn$2/net)
+  ip link set $dev netns $1
+  ip -n $1 link set $dev up
+  ip -n $1 addr add $4 dev $dev
+  ip -n $1 route add default via $5
+}
+end ra ${String(a)} 100 10.9.1.2/24 10.9.1.1
+end rb ${String(b)} 101 10.9.2.2/24 10.9.2.1`);
+  // The first echoes wait for ARP through two layers of emulation.
+  const pong = await until('a ping through the router', 300_000, async () => {
+    const out = await ok('ip netns exec ra ping -c 1 -W 10 10.9.2.2 2>&1 || true');
+    return out.includes(' 0% packet loss') ? out : null;
+  });
+  expect(pong).toMatch(/from 10\.9\.2\.2: .*ttl=63/);
+  process.stderr.write(`router: ${pong}\n`);
+  await ok('ip netns del ra && ip netns del rb');
+  await vfleet('instance', 'delete', 'rt', '--wait');
+  expect((await ok(`ls /var/lib/vfleet/seeds/ 2>/dev/null || true`)).trim()).toBe('');
+}

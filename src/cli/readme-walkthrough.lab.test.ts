@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoDir, spawnVfleet, vfleetBin, type VfleetProcess } from '../testing/built-cli.js';
 import { buildFixtureHost, type FixtureHost } from '../testing/fixture-host.js';
-import { newLab } from '../testing/lab-kit.js';
+import { guestOk, newLab } from '../testing/lab-kit.js';
 import {
   firstUnmet,
   parseWalkthrough,
@@ -18,8 +18,14 @@ import {
 // both so the test leaves the machine alone: VFLEET_DATA_DIR points at a
 // temporary directory (so `/var/lib/vfleet` in a command means that
 // directory), and this machine's own agent reads a fixture host without PFs.
+// It is also the lab's proof of `vfleet up --lab` itself: each guest's QEMU
+// runs while up does, its kernel made the README's VFs, and a SIGTERM to up
+// ends every guest.
 const STEP_TIMEOUT_MS = 600_000;
 const lab = newLab();
+const LABS = ['vfleet-up', 'vfleet-up-2'];
+const qemuAlive = async (pid: number) =>
+  (await readFile(`/proc/${String(pid)}/cmdline`, 'utf8').catch(() => '')).includes('vfleet-lab');
 let dir = '';
 let data = '';
 let local: FixtureHost | undefined;
@@ -69,7 +75,7 @@ describe('the README walkthrough', () => {
   afterAll(async () => {
     await up?.stop('SIGKILL');
     // A killed `vfleet up` cannot stop its guests: a failed run must not leave them to the next.
-    for (const name of ['vfleet-up', 'vfleet-up-2']) await lab.down(name).catch(() => undefined);
+    for (const name of LABS) await lab.down(name).catch(() => undefined);
     await local?.cleanup();
     await rm(dir, { recursive: true, force: true });
   });
@@ -90,8 +96,14 @@ describe('the README walkthrough', () => {
       ],
       env,
     );
-    for (const host of ['lab-vfleet-up', 'lab-vfleet-up-2'])
-      await up.waitFor(new RegExp(`agent: lab host ${host} joined`), 900_000);
+    const pids: number[] = [];
+    for (const name of LABS) {
+      const at = new RegExp(`lab: ${name} is up: QEMU pid (\\d+)`);
+      pids.push(Number((await up.waitFor(at, 900_000))[1]));
+    }
+    for (const name of LABS)
+      await up.waitFor(new RegExp(`agent: lab host lab-${name} joined`), 900_000);
+    for (const pid of pids) expect(await qemuAlive(pid)).toBe(true);
 
     for (const step of steps) {
       const ran = await runStep(step);
@@ -108,6 +120,21 @@ describe('the README walkthrough', () => {
       }
     }
 
+    // The README's spec (4 VFs on every igb PF) is in each guest's kernel, not only in the controller.
+    for (const name of LABS) {
+      const numVfs = await guestOk(lab, name, 'cat /sys/bus/pci/drivers/igb/0000:*/sriov_numvfs');
+      expect(
+        numVfs
+          .trim()
+          .split('\n')
+          .every((n) => n === '4'),
+      ).toBe(true);
+    }
+
     expect(await up.stop('SIGTERM', 120_000)).toBe(0);
+    expect(up.stderr()).toContain('vfleet: SIGTERM: shutting down');
+    for (const pid of pids) expect(await qemuAlive(pid)).toBe(false);
+    const left = (await lab.status()).map((l) => l.name);
+    expect(left.filter((n) => LABS.includes(n))).toEqual([]);
   });
 });

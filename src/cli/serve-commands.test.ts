@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorCodeInfo } from '../core/errors.js';
@@ -153,6 +153,28 @@ describe('vfleet agent', () => {
       expect(r.stderr).toBe(
         `vfleet: error: --image-dir: /srv/nope is not a folder under --host-root ${host.root}; ` +
           'create it, or leave the option out for the default [field: image-dir] (INVALID_INPUT)\n',
+      );
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('rejects a --seed-dir inside the image store before starting anything', async () => {
+    env = await fleetTestEnv();
+    host = await buildFixtureHost({ hostname: 'hv4', pfs: [] });
+    await mkdir(join(host.root, 'srv/images'), { recursive: true });
+    // A folder in the image store as the seed folder: seeds would be listed as images.
+    const dirs = ['--image-dir', '/srv/images', '--seed-dir', '/srv/images/seeds'];
+    const common = ['--host-root', host.root, ...dirs];
+    for (const argv of [
+      ['up', '--listen', '127.0.0.1:0', ...common],
+      ['agent', '--token', 't', '--controller', 'http://127.0.0.1:1', ...common],
+    ]) {
+      const r = await fleetCli(argv, env, { fixture: host });
+      expect(r.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
+      expect(r.stderr).toBe(
+        'vfleet: error: --seed-dir: /srv/images/seeds is inside the image store (--image-dir /srv/images), ' +
+          'whose files are listed as images a tenant can name as a disk; ' +
+          'choose a folder outside it, or a hidden (dot) folder in it [field: seed-dir] (INVALID_INPUT)\n',
       );
       expect(r.stdout).toBe('');
     }

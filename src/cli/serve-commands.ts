@@ -8,7 +8,7 @@ import {
   type AgentOptions,
   type ServeOptions,
 } from './serve-options.js';
-import { checkImageDir } from './serve-preflight.js';
+import { checkImageDir, checkSeedDir } from './serve-preflight.js';
 import { serveUntilStopped, startAgent, startController } from './serve-run.js';
 import { registerUpCommand } from './up-command.js';
 
@@ -41,6 +41,7 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
     ),
   ).action(async (o: AgentOptions, cmd: Command) => {
     await checkImageDir(deps, o, cmd);
+    checkSeedDir(o);
     const url = await controllerUrl(deps, o.controller);
     const agent = await startAgent(deps, o, url, await resolveToken(deps, o));
     deps.out(`agent: following ${url}\n`);

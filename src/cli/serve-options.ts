@@ -37,6 +37,7 @@ export interface AgentOptions {
   migrationUri?: string;
   renderOnly?: boolean;
   imageDir: string;
+  seedDir: string;
   metricsListen?: string;
   logLevel: LogLevel;
   logFormat?: LogFormat;
@@ -44,6 +45,8 @@ export interface AgentOptions {
 
 /** Where images live on a host unless `--image-dir` says otherwise (docs/security.md). */
 const DEFAULT_IMAGE_DIR = '/var/lib/vfleet/images';
+/** Where the agent writes seed ISOs unless `--seed-dir` says otherwise: beside, not in, the images. */
+const DEFAULT_SEED_DIR = '/var/lib/vfleet/seeds';
 
 export const serveOptions = (c: Command) =>
   httpLimitOptions(c)
@@ -166,6 +169,11 @@ export const agentOptions = (c: Command) =>
       '--image-dir <dir>',
       'the image store: disk images instances boot from by name (below --host-root)',
       DEFAULT_IMAGE_DIR,
+    )
+    .option(
+      '--seed-dir <dir>',
+      "where the agent writes guests' cloud-init seed ISOs (below --host-root); apart from --image-dir, which may be read-only",
+      DEFAULT_SEED_DIR,
     )
     .option(
       '--metrics-listen <host:port>',

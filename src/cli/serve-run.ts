@@ -82,6 +82,7 @@ export function startAgent(deps: CliDeps, o: AgentOptions, controller: string, t
     liveRoot: resolve(o.hostRoot) === '/',
     hostRoot: resolve(o.hostRoot),
     imageDir: o.imageDir,
+    seedDir: o.seedDir,
     ...(o.metricsListen === undefined
       ? {}
       : { metricsListen: parseListen(o.metricsListen, 'metrics-listen') }),

@@ -13,7 +13,7 @@ import {
   type AgentOptions,
   type ServeOptions,
 } from './serve-options.js';
-import { checkImageDir } from './serve-preflight.js';
+import { checkImageDir, checkSeedDir } from './serve-preflight.js';
 import { serveUntilStopped, startAgent, startController, stopAll } from './serve-run.js';
 import type { LabFlags, LabMember } from './up-lab.js';
 import { checkLabUp, joinLabHosts, labFlags } from './up-lab.js';
@@ -41,6 +41,7 @@ export function registerUpCommand(program: Command, deps: CliDeps): void {
     });
     // What the paths and the lab cannot do is told before the database is built.
     await checkImageDir(deps, o, cmd);
+    checkSeedDir(o);
     const labNames = o.lab === true ? await checkLabUp(deps, o) : [];
     const { ctl, adminTokenFile } = await startController(deps, o, true);
     let agent: StartedAgent | null = null;

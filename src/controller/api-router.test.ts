@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startHarness, type Harness } from '../testing/controller-harness.js';
-import { joinHost } from '../testing/fleet-sim.js';
+import { joinHost, SIM_IMAGES } from '../testing/fleet-sim.js';
 
 /**
  * A router VM through the API on PGlite: explicit spoof checking reaching
@@ -36,6 +36,13 @@ beforeAll(async () => {
     0x10,
   );
   await joinHost(h, { ...common, name: 'hp-no', labels: { hp: 'no' } }, 0x30);
+  // An agent older than --seed-dir: images, but no seed folder to write a seed in.
+  const { dir, images, omitted } = SIM_IMAGES;
+  await joinHost(
+    h,
+    { ...common, name: 'no-seeds', labels: { hp: 'old' }, images: { dir, images, omitted } },
+    0x50,
+  );
 }, 60_000);
 afterAll(() => h.close());
 
@@ -109,10 +116,10 @@ describe('a router VM through the API', () => {
     ]);
 
     // The agent is handed the seed with the domain, and the domain attaches it as a CD-ROM
-    // at the file that agent writes: its image store's seed folder, named after the domain.
+    // at the file that agent writes: in the seed folder it reports, named after the domain.
     const domain = String(seed.body.domain);
     expect(doc).toContain(
-      `<source file="/var/lib/vfleet/images/.cidata/${domain}.iso" startupPolicy="requisite"/>`,
+      `<source file="/var/lib/vfleet/seeds/${domain}.iso" startupPolicy="requisite"/>`,
     );
     expect(doc).toMatch(/<disk type="file" device="cdrom">[^]*?<target dev="sda" bus="sata"\/>/);
     const want = await desiredDomain(String(r.body.host), String(r.body.id));
@@ -134,6 +141,13 @@ describe('a router VM through the API', () => {
     expect((r.body.ports as Port[]).map((p) => p.spoofchk)).toEqual([true, false]);
     const xml = await h.call('GET', `/v1/instances/${String(r.body.id)}/xml`, h.admin);
     expect(String(xml.body.xml)).not.toContain('hugepages');
+  });
+
+  it('never goes to a host whose agent reports images but no seed folder', async () => {
+    const r = await h.call('POST', '/v1/instances', h.admin, router('rtr-old', 'old'));
+    expect(r.status, JSON.stringify(r.body)).toBe(409);
+    expect(r.body).toMatchObject({ code: 'CONFLICT', details: { field: 'boot.guestConfig' } });
+    expect(String(r.body.message)).toContain("host no-seeds's agent reports no seed folder");
   });
 
   it('an instance without a guest configuration has no seed', async () => {

@@ -30,7 +30,7 @@ export function checkBootPolicy(
     problems.push(
       ...domainXmlPolicyProblems(
         boot.domainXml,
-        { stage: 'base', imageDir: null },
+        { stage: 'base', imageDir: null, seedDir: null },
         'boot.domainXml',
       ),
     );

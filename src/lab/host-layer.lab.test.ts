@@ -7,7 +7,6 @@ import { guestOk, guestSh, newLab, writeGuestFile } from '../testing/lab-kit.js'
 // from the guest kernel itself, not from vfleet's own view.
 const lab = newLab();
 const ON = `h${process.pid}`;
-const OFF = `h${process.pid}-off`;
 const PF0 = '0000:01:00.0';
 const PF1 = '0000:81:00.0';
 
@@ -70,7 +69,7 @@ describe('host layer on a real kernel (lab)', () => {
     await ok('chmod +x /tmp/bin/ip');
   });
   afterAll(async () => {
-    for (const name of [ON, OFF]) await lab.down(name).catch(() => undefined);
+    await lab.down(ON).catch(() => undefined);
   });
 
   it('doctor reports the IOMMU enabled, with the kernel evidence', async () => {
@@ -267,23 +266,5 @@ describe('host layer on a real kernel (lab)', () => {
     expect([await numVfs(PF0), await numVfs(PF1)]).toEqual([4, 2]);
     expect((await kernelVfs('eth0'))[1]?.vlan_list?.[0]).toEqual({ vlan: 2401, qos: 3 });
     expect(await driverOf(await vfAddr(PF1, 0))).toBe('vfio-pci');
-  });
-
-  it('doctor reports the IOMMU off with the exact grub edit for this CPU vendor', async () => {
-    await lab.up({ name: OFF, pfs: 1, iommu: 'off' });
-    const r = await guestSh(lab, OFF, 'vfleet host doctor -o json');
-    expect(r.exitCode).toBe(1);
-    const report = JSON.parse(r.stdout) as {
-      findings: { id: string; severity: string; fix?: string[] }[];
-    };
-    const iommu = report.findings.find((f) => f.id === 'iommu');
-    expect(iommu?.severity).toBe('error');
-    // QEMU's TCG CPU may call itself AMD or Intel; the fix must follow what the kernel says.
-    const cpu = await guestOk(lab, OFF, 'grep -m1 vendor_id /proc/cpuinfo');
-    const arg = cpu.includes('AuthenticAMD') ? 'amd_iommu=on' : 'intel_iommu=on';
-    expect(iommu?.fix?.join('\n')).toContain(
-      `GRUB_CMDLINE_LINUX="<current arguments> ${arg} iommu=pt"`,
-    );
-    await lab.down(OFF);
   });
 });

@@ -40,6 +40,11 @@ export const EXTRA_MODULES = [
   'dummy',
   // The kernel's packet generator, for `vfleet bench datapath`.
   'pktgen',
+  // Not for the lab guest: a nested guest's initramfs takes them from here, to
+  // read a router's cloud-init seed from its SATA CD-ROM (vfleet-nested-initrd).
+  'ahci',
+  'sr_mod',
+  'isofs',
 ] as const;
 /**
  * Also on demand, where the kernel has them (vDPA needs 6.12 on Debian): the

@@ -19,6 +19,7 @@ import { VfleetError } from '../core/errors.js';
 import { runChecked } from './checked-run.js';
 import { cpioChunks } from './cpio.js';
 import type { GuestFile } from './image-contents.js';
+import { BOOT_KERNEL } from './guest/guest-files.js';
 import {
   AGENT_FILES,
   BOOT_MODULES,
@@ -38,12 +39,13 @@ import { ensureSimModules, kernelModuleNames } from './sim-modules.js';
 import type { LabDeps } from './lab-deps.js';
 import { labDir } from './lab-deps.js';
 import { pathExists } from './path-exists.js';
+import { writeBootKernel } from './uncompressed-kernel.js';
 
 /**
  * Bump whenever the code that lays out the image changes (image-contents.ts,
  * image-tree.ts, cpio.ts, this file): the key sees inputs, not this code.
  */
-const IMAGE_FORMAT = 3;
+const IMAGE_FORMAT = 4;
 
 export interface LabImage {
   readonly key: string;
@@ -118,7 +120,10 @@ async function stageKernel(deps: LabDeps, kernel: KernelPackage, line: LabKernel
     if (f.endsWith('.ko.xz')) await runChecked(deps.runner, 'xz', ['-d', dest], 60_000);
   }
   await runChecked(deps.runner, 'depmod', ['-b', stage, kernel.release], 60_000);
-  return { modulesDir, vmlinuz: join(root, 'boot', `vmlinuz-${kernel.release}`) };
+  const config = await readFile(join(root, 'boot', `config-${kernel.release}`), 'utf8').catch(
+    () => null,
+  );
+  return { modulesDir, vmlinuz: join(root, 'boot', `vmlinuz-${kernel.release}`), config };
 }
 
 async function writeInitrd(tree: ImageTree, path: string): Promise<void> {
@@ -156,7 +161,7 @@ export async function buildImage(deps: LabDeps, line: LabKernel = 'stock'): Prom
   const image = {
     key,
     release: kernel.release,
-    kernel: join(dir, 'vmlinuz'),
+    kernel: join(dir, BOOT_KERNEL),
     initrd: join(dir, 'initrd.img'),
   };
   if ((await pathExists(image.kernel)) && (await pathExists(image.initrd))) {
@@ -179,7 +184,13 @@ export async function buildImage(deps: LabDeps, line: LabKernel = 'stock'): Prom
       ...staged,
       release: kernel.release,
     });
-    await copyFile(staged.vmlinuz, join(partial, 'vmlinuz'));
+    const how = await writeBootKernel(
+      deps.runner,
+      staged.vmlinuz,
+      staged.config,
+      join(partial, BOOT_KERNEL),
+    );
+    deps.progress({ step: 'image', status: 'info', detail: `kernel ${how}` });
     await writeInitrd(tree, join(partial, 'initrd.img'));
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -149,7 +149,7 @@ describe.skipIf(process.platform !== 'linux')('lab: real kernel, igb PFs under Q
     expect(await qemusOf(NO_IOMMU)).toEqual([]);
   });
 
-  it('boots without an IOMMU when asked', async () => {
+  it('boots without an IOMMU when asked, and doctor then gives the exact grub edit for its CPU vendor', async () => {
     await lab.up({ name: NO_IOMMU, pfs: 1, iommu: 'off' });
     expect(await sh(lab, NO_IOMMU, 'cat /proc/cmdline')).toContain('intel_iommu=off');
     expect((await sh(lab, NO_IOMMU, 'ls /sys/kernel/iommu_groups | wc -l')).trim()).toBe('0');
@@ -159,6 +159,23 @@ describe.skipIf(process.platform !== 'linux')('lab: real kernel, igb PFs under Q
         .split('\n')
         .map((l) => l.split(' ')[1]),
     ).toEqual(['7']);
+    // Host doctor on this guest (here, not in host-layer.lab: one guest boot less).
+    const r = await lab.run(['sh', '-c', 'vfleet host doctor -o json'], {
+      name: NO_IOMMU,
+      timeoutMs: 60_000,
+    });
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      findings: { id: string; severity: string; fix?: string[] }[];
+    };
+    const iommu = report.findings.find((f) => f.id === 'iommu');
+    expect(iommu?.severity).toBe('error');
+    // QEMU's TCG CPU may call itself AMD or Intel; the fix must follow what the kernel says.
+    const cpu = await sh(lab, NO_IOMMU, 'grep -m1 vendor_id /proc/cpuinfo');
+    const arg = cpu.includes('AuthenticAMD') ? 'amd_iommu=on' : 'intel_iommu=on';
+    expect(iommu?.fix?.join('\n')).toContain(
+      `GRUB_CMDLINE_LINUX="<current arguments> ${arg} iommu=pt"`,
+    );
     await lab.down(NO_IOMMU);
   });
 });

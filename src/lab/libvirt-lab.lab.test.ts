@@ -1,8 +1,18 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guestOk, newLab, writeGuestFile } from '../testing/lab-kit.js';
+import type { DatapathReport } from '../core/datapath/datapath-report.js';
+import { wireMbps } from '../core/datapath/line-rate.js';
+import { guestOk, guestSh, newLab, writeGuestFile } from '../testing/lab-kit.js';
 import { until } from '../testing/e2e-kit.js';
-import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND } from './guest/guest-files.js';
+import { NESTED_KERNEL, NESTED_CMDLINE, NESTED_INITRD_COMMAND } from './guest/guest-files.js';
 
+// Two suites on one lab guest with one PF and libvirt (a guest boot is
+// about 18 s of CI): `vfleet bench datapath`, then the lab's libvirt itself.
+//
 // `lab up --libvirt` (issue 15): the lab guest runs the host's own libvirtd
 // and QEMU, and a nested guest started by libvirt gets a real igb VF
 // through vfio and the emulated IOMMU. Checked from QEMU (its PCI view) and
@@ -15,8 +25,19 @@ const MAC = '52:54:00:aa:bb:01';
 const VLAN = 42;
 
 const ok = (script: string) => guestOk(lab, NAME, script);
+const sh = (script: string) => guestSh(lab, NAME, script);
+const run = promisify(execFile);
 // virsh in the guest warns that it has no locale; C has none to miss.
 const virsh = (args: string) => ok(`LC_ALL=C virsh ${args}`);
+
+beforeAll(async () => {
+  await lab.build();
+  await lab.up({ name: NAME, pfs: 1, memory: 1536, libvirt: true });
+}, 600_000);
+afterAll(async () => {
+  await lab.down(NAME).catch(() => undefined);
+});
+
 const vfDriver = async (vf: string) =>
   (await ok(`basename "$(readlink /sys/bus/pci/devices/${vf}/driver)"`)).trim();
 
@@ -30,9 +51,9 @@ const domainXml = (vf: string) => {
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>${GUEST_LAB_IMAGE}/vmlinuz</kernel>
+    <kernel>${NESTED_KERNEL}</kernel>
     <initrd>/tmp/nested.img</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 mitigations=off</cmdline>
+    <cmdline>${NESTED_CMDLINE}</cmdline>
   </os>
   <features><acpi/><apic/></features>
   <cpu mode='maximum'/>
@@ -46,15 +67,97 @@ const domainXml = (vf: string) => {
 `;
 };
 
-describe('lab guest with libvirt (lab up --libvirt)', () => {
+const STATE = `pfs:
+  - pciAddress: "0000:01:00.0"
+    numVfs: 2
+    vfDriver: kernel
+`;
+const SIZES = [64, 1518];
+const BENCH = `vfleet bench datapath --frame-sizes ${SIZES.join(',')} --duration 0.5 --max-trials 5 --latency-samples 10`;
+
+/** What the guest kernel has that a run could leave behind: namespaces, macvlans, VFs away from the host. */
+const leftovers = async () => ({
+  netns: (await ok('/usr/sbin/ip netns list')).trim(),
+  macvlans: (await ok('/usr/sbin/ip -br link show type macvlan')).trim(),
+  vfNetdevs: (await ok('ls /sys/bus/pci/devices/0000:01:00.0/virtfn*/net'))
+    .split(/\s+/)
+    .filter((s) => s.startsWith('eth')).length,
+});
+
+// `vfleet bench datapath` end to end on a real kernel: QEMU's igb VFs and
+// the kernel's own pktgen, in network namespaces. Emulated NICs say nothing
+// about hardware, so the figures are printed, never compared. First in the
+// file: it applies its own VFs, and the libvirt suite below sets its own.
+describe('vfleet bench datapath on a real kernel (lab)', () => {
+  let report: DatapathReport;
+  let table = '';
+  const host = { dir: '' };
+
   beforeAll(async () => {
-    await lab.build();
-    await lab.up({ name: NAME, pfs: 1, memory: 1536, libvirt: true });
-  });
+    host.dir = await mkdtemp(join(tmpdir(), 'vfleet-dp-'));
+    await writeGuestFile(lab, NAME, '/tmp/state.yaml', STATE);
+    await ok('vfleet host apply -f /tmp/state.yaml >/dev/null');
+  }, 600_000);
   afterAll(async () => {
-    await lab.down(NAME).catch(() => undefined);
+    await rm(host.dir, { recursive: true, force: true });
   });
 
+  it('measures every path the lab offers, writes the report and charts, and says the NICs are emulated', async () => {
+    const r = await sh(`${BENCH} --out /tmp/dp`);
+    expect(r.exitCode, r.stderr).toBe(0);
+    table = r.stdout;
+    // Reported, not asserted: the trials and the figures, in the test's log.
+    process.stdout.write(`\n${r.stderr}\n${table}`);
+    expect(table).toContain('CAVEAT: The NICs are emulated by QEMU');
+    // Progress while it runs: every trial, on stderr.
+    expect(r.stderr).toMatch(/vf 64 B: info: trial 1: [\d,]+ pps sent/);
+    report = JSON.parse(await ok('cat /tmp/dp/report.json')) as DatapathReport;
+    expect(report).toMatchObject({ emulated: true, trialDurationMs: 500, acceptableLoss: 0 });
+    expect(report.kernel).toMatch(/^\d+\.\d+/);
+    expect(report.driver).toBe('igb (PF), igbvf (VF)');
+    const measured = report.paths.filter((p) => p.skipped === null).map((p) => p.path);
+    expect(measured).toEqual(['vf', 'macvtap']);
+    for (const p of report.paths.filter((x) => x.skipped === null)) {
+      expect(p.points.map((t) => t.frameSize)).toEqual(SIZES);
+      expect(p.latency.map((l) => l.frameSize)).toEqual(SIZES);
+      for (const t of p.points) {
+        expect(t.trials).toBeGreaterThanOrEqual(1);
+        expect(t.trials).toBeLessThanOrEqual(5);
+        expect(t.mbps).toBeCloseTo(wireMbps(t.ratePps, t.frameSize), 6);
+      }
+    }
+    for (const p of report.paths.filter((x) => x.skipped !== null)) expect(p.skipped).toMatch(/VM/);
+    // The charts: valid SVG (xmllint) that librsvg renders to PNG, on the host.
+    for (const chart of ['throughput-mbps', 'throughput-pps', 'latency-p99']) {
+      const svg = join(host.dir, `${chart}.svg`);
+      await writeFile(svg, await ok(`cat /tmp/dp/${chart}.svg`));
+      await run('xmllint', ['--noout', svg]);
+      await run('rsvg-convert', ['--format', 'png', '--output', `${svg}.png`, svg]);
+      expect((await readFile(`${svg}.png`)).subarray(1, 4).toString()).toBe('PNG');
+    }
+  }, 600_000);
+
+  it('leaves no namespace or macvlan behind and gives the VFs back', async () => {
+    expect(await leftovers()).toEqual({ netns: '', macvlans: '', vfNetdevs: 2 });
+  });
+
+  it('stops on Ctrl-C mid-trial and still removes everything it made', async () => {
+    // setsid: a process group of its own, so the signal reaches vfleet and
+    // its children together, as a terminal's Ctrl-C does.
+    const out = await ok(
+      `setsid ${BENCH} --paths vf --duration 3 > /tmp/int.out 2> /tmp/int.err & p=$!; ` +
+        'n=0; until grep -q "trial 1" /tmp/int.err; do n=$((n+1)); [ $n -gt 240 ] && break; sleep 0.5; done; ' +
+        'kill -INT -$p; wait $p; echo "rc=$?"',
+    );
+    const err = await ok('cat /tmp/int.err');
+    expect(out.trim(), err).toBe('rc=11');
+    expect(err).toContain('SIGINT: stopping and cleaning up');
+    expect(err).toContain('the VFs are back on the host');
+    expect(await leftovers()).toEqual({ netns: '', macvlans: '', vfNetdevs: 2 });
+  }, 600_000);
+});
+
+describe('lab guest with libvirt (lab up --libvirt)', () => {
   it("answers with the host's libvirt and QEMU, offering software emulation and vfio", async () => {
     expect((await virsh('uri')).trim()).toBe('qemu:///system');
     expect(await virsh('version')).toMatch(/Running hypervisor: QEMU \d+\./);

@@ -40,6 +40,8 @@ export const SIM_IMAGES = {
     { name: 'vm.raw', format: 'raw', sizeBytes: 1 << 20 },
   ],
   omitted: 0,
+  // `vfleet agent --seed-dir`'s default: where a guest configuration's seed ISO goes.
+  seedDir: '/var/lib/vfleet/seeds',
 };
 
 export function simInventory(spec: SimHostSpec, bus: number): Json {

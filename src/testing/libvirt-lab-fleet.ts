@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GUEST_LAB_IMAGE, NESTED_INITRD_COMMAND, NESTED_PREFIX } from '../lab/guest/guest-files.js';
+import {
+  NESTED_KERNEL,
+  NESTED_CMDLINE,
+  NESTED_INITRD_COMMAND,
+  NESTED_PREFIX,
+} from '../lab/guest/guest-files.js';
 import { spawnVfleet, vfleetBin, type VfleetProcess } from './built-cli.js';
 import { buildFixtureHost, type FixtureHost } from './fixture-host.js';
 import { guestOk, newLab } from './lab-kit.js';
@@ -16,23 +21,26 @@ import { AGENT_LOG } from '../cli/up-lab-join.js';
  * so nothing here touches the real host.
  */
 export const NESTED_SERIAL = '/tmp/nested-serial.log';
+/** The router VM's console: a second nested guest beside the first one. */
+export const ROUTER_SERIAL = '/tmp/router-serial.log';
 export const NESTED_INITRD = '/tmp/nested.img';
 
 /** A trusted token's own domain: the lab's kernel booted directly, the serial console to a file. */
-export const NESTED_BASE_XML = `<domain type='qemu'>
+export const nestedBaseXml = (serial: string) => `<domain type='qemu'>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>${GUEST_LAB_IMAGE}/vmlinuz</kernel>
+    <kernel>${NESTED_KERNEL}</kernel>
     <initrd>${NESTED_INITRD}</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 mitigations=off</cmdline>
+    <cmdline>${NESTED_CMDLINE}</cmdline>
   </os>
   <features><acpi/><apic/></features>
   <cpu mode='maximum'/>
   <devices>
-    <serial type='file'><source path='${NESTED_SERIAL}'/></serial>
+    <serial type='file'><source path='${serial}'/></serial>
   </devices>
 </domain>
 `;
+export const NESTED_BASE_XML = nestedBaseXml(NESTED_SERIAL);
 
 export interface Ran {
   readonly code: number;
@@ -46,6 +54,8 @@ export interface LibvirtLabFleet {
   readonly hosts: readonly string[];
   /** A file holding NESTED_BASE_XML, for `--domain-xml`. */
   readonly baseXml: string;
+  /** The same with the console in ROUTER_SERIAL, for a second guest. */
+  readonly routerXml: string;
   /** The built CLI against this fleet, as the token given (default: admin): exit code and output. */
   run(args: readonly string[], token?: string): Promise<Ran>;
   /** Like run, but it must succeed; returns its stdout. */
@@ -81,6 +91,8 @@ export async function startLibvirtLabFleet(o: {
     local = await buildFixtureHost({ hostname: `${o.name}-local`, pfs: [] });
     const baseXml = join(dir, 'base.xml');
     await writeFile(baseXml, NESTED_BASE_XML);
+    const routerXml = join(dir, 'router.xml');
+    await writeFile(routerXml, nestedBaseXml(ROUTER_SERIAL));
     up = spawnVfleet(
       [
         'up',
@@ -126,6 +138,7 @@ export async function startLibvirtLabFleet(o: {
     return {
       hosts,
       baseXml,
+      routerXml,
       run,
       async ok(args, token) {
         const r = await run(args, token);
@@ -228,24 +241,33 @@ export interface NestedReport {
   /** Each NIC reported: `vendor:device driver MAC [sriov N]`. */
   readonly nics: readonly string[];
   readonly uptimes: readonly number[];
+  /** The cloud-init seed it read from its CD-ROM: `INSTANCE-ID HOSTNAME`. */
+  readonly seeds: readonly string[];
+  /** Each address the seed gave: `NAME MAC CIDR`. */
+  readonly addrs: readonly string[];
 }
 
-/** What the nested guest on `host` printed on its serial console, after line `from`. */
+/** What a nested guest on `host` printed on its serial console (`serial`), after line `from`. */
 export async function nestedSays(
   fleet: LibvirtLabFleet,
   host: string,
   from = 0,
+  serial = NESTED_SERIAL,
 ): Promise<NestedReport> {
-  const lines = (await fleet.on(host, `cat ${NESTED_SERIAL} 2>/dev/null || true`))
+  const lines = (await fleet.on(host, `cat ${serial} 2>/dev/null || true`))
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith(NESTED_PREFIX))
     .slice(from);
   const fields = (l: string) => l.split(/\s+/);
+  const saying = (word: string) =>
+    lines.filter((l) => fields(l)[1] === word).map((l) => fields(l).slice(2).join(' '));
   return {
     count: lines.length,
     nics: lines.filter((l) => l.includes(' nic ')).map((l) => fields(l).slice(3).join(' ')),
     uptimes: lines.filter((l) => l.includes(' up ')).map((l) => Number(fields(l)[2])),
+    seeds: saying('seed'),
+    addrs: saying('addr'),
   };
 }
 

@@ -18,6 +18,8 @@ export const libvirtUri = (host: string) => `qemu+ssh://${host}/system`;
 
 /** The image directory of every VM fleet host. */
 export const VM_IMAGE_DIR = '/var/lib/vfleet/images';
+/** Where every VM fleet host's agent writes seed ISOs: `vfleet agent --seed-dir`'s default. */
+export const VM_SEED_DIR = '/var/lib/vfleet/seeds';
 
 /** A qcow2 header (version 3, no backing file) followed by nothing: enough for the agent. */
 export const QCOW2_HEAD = Uint8Array.from([
@@ -34,7 +36,8 @@ export const QCOW2_HEAD = Uint8Array.from([
 
 /**
  * An image store below a fixture host's root: web.qcow2, db.qcow2 and
- * tap.qcow2, and `escape`, a link to a file outside the directory.
+ * tap.qcow2, and `escape`, a link to a file outside the directory; seeds
+ * go to VM_SEED_DIR (made when the first is written).
  */
 export async function imageStoreOn(root: string): Promise<ImageStore> {
   const dir = join(root, VM_IMAGE_DIR);
@@ -45,7 +48,7 @@ export async function imageStoreOn(root: string): Promise<ImageStore> {
   await mkdir(join(root, 'srv'), { recursive: true });
   await writeFile(join(root, 'srv/secret'), 'not for guests\n');
   await symlink('/srv/secret', join(dir, 'escape'));
-  return { dir: VM_IMAGE_DIR, fs: createNodeImageFs(root) };
+  return { dir: VM_IMAGE_DIR, fs: createNodeImageFs(root), seedDir: VM_SEED_DIR };
 }
 
 export interface VfView {

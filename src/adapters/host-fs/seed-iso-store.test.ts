@@ -12,7 +12,7 @@ import { createSeedIsoStore, seedDigest } from './seed-iso-store.js';
  * Joliet and its Rock Ridge name.
  */
 const runner = createExecRunner({ path: process.env.PATH });
-const FILE = '/var/lib/vfleet/images/.cidata/rtr-1a2b3c4d.iso';
+const FILE = '/var/lib/vfleet/seeds/rtr-1a2b3c4d.iso';
 const SEED = {
   'meta-data': 'instance-id: 1a2b3c4d\nlocal-hostname: rtr\n',
   'user-data': '#cloud-config\nruncmd:\n  - [sysctl, --system]\n',
@@ -44,10 +44,8 @@ describe('the cidata seed ISO, through genisoimage', () => {
       expect(await isoinfo('-J', '-x', `/${name}`)).toBe(text);
       expect(await isoinfo('-R', '-x', `/${name}`)).toBe(text);
     }
-    // Nothing else in the folder: the temporary image was renamed into place.
-    expect(await readdir(join(root, '/var/lib/vfleet/images/.cidata'))).toEqual([
-      'rtr-1a2b3c4d.iso',
-    ]);
+    // The folder was made; nothing else is in it: the temporary image was renamed into place.
+    expect(await readdir(join(root, '/var/lib/vfleet/seeds'))).toEqual(['rtr-1a2b3c4d.iso']);
   });
 
   it('is written again only when the seed changed', async () => {
@@ -87,10 +85,10 @@ describe('the cidata seed ISO, through genisoimage', () => {
   });
 
   it('refuses a seed folder that is a link elsewhere', async () => {
-    await mkdir(join(root, 'srv/images'), { recursive: true });
+    await mkdir(join(root, 'srv'), { recursive: true });
     await mkdir(join(root, 'srv/other'), { recursive: true });
-    await symlink(join(root, 'srv/other'), join(root, 'srv/images/.cidata'));
-    await expect(store().ensure('/srv/images/.cidata/a.iso', SEED)).rejects.toMatchObject({
+    await symlink(join(root, 'srv/other'), join(root, 'srv/seeds'));
+    await expect(store().ensure('/srv/seeds/a.iso', SEED)).rejects.toMatchObject({
       code: 'HOST_WRITE_FAILED',
     });
     expect(await readdir(join(root, 'srv/other'))).toEqual([]);

@@ -61,7 +61,7 @@ describe('a fleet instance rendered for its host, as libvirt sees it', () => {
     const xml = renderDomainXml(domainRequestOf(instance, b, withImage)).xml;
     expect(xml).toContain('<source file="/var/lib/vfleet/images/web.img"/>');
     expect(xml).toContain('<seclabel type="dynamic" relabel="yes"/>');
-    const policy = { stage: 'rendered' as const, imageDir: images.dir };
+    const policy = { stage: 'rendered' as const, imageDir: images.dir, seedDir: null };
     expect(domainXmlPolicyProblems(xml, policy, 'xml')).toEqual([]);
     const check = await validateLibvirtXml(runner, xml, 'domain');
     expect(check.output).toMatch(/validates$/);

@@ -190,6 +190,11 @@ export const imagesReportSchema = z
       )
       .max(MAX_REPORTED_IMAGES),
     omitted: z.number().int().min(0).default(0),
+    // Absent from agents older than --seed-dir: such a host takes no boot.guestConfig.
+    seedDir: z.string().max(4096).regex(/^\//, 'an absolute path').optional().openapi({
+      description:
+        "where the agent writes guests' cloud-init seed ISOs (`vfleet agent --seed-dir`), apart from the image store, which may be read-only",
+    }),
   })
   .strict();
 

@@ -68,23 +68,34 @@ describe('images by name', () => {
 
 describe('the cloud-init seed CD-ROM', () => {
   const router: VmBoot = { ...boot('web.qcow2'), guestConfig: 'router' };
+  const SEEDS: HostImages = { ...IMAGES, seedDir: '/var/lib/vfleet/seeds/' };
 
-  it("is the domain's file in the seed folder of the host's image store, only with a guest configuration", () => {
-    expect(resolveSeedIso(router, 'hv-a', IMAGES, 'rtr-4dea22b3')).toBe(
-      '/var/lib/vfleet/images/.cidata/rtr-4dea22b3.iso',
+  const conflict = (images: HostImages | null): unknown => {
+    try {
+      resolveSeedIso(router, 'hv-a', images, 'rtr-4dea22b3');
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+
+  it("is the domain's file in the seed folder the host's agent reports, only with a guest configuration", () => {
+    expect(resolveSeedIso(router, 'hv-a', SEEDS, 'rtr-4dea22b3')).toBe(
+      '/var/lib/vfleet/seeds/rtr-4dea22b3.iso',
     );
-    expect(resolveSeedIso(boot('web.qcow2'), 'hv-a', IMAGES, 'rtr-4dea22b3')).toBeUndefined();
+    expect(resolveSeedIso(boot('web.qcow2'), 'hv-a', SEEDS, 'rtr-4dea22b3')).toBeUndefined();
     expect(resolveSeedIso(boot('web.qcow2'), 'hv-a', null, 'rtr-4dea22b3')).toBeUndefined();
   });
 
   it('cannot go to a host whose agent reports no image store', () => {
-    let thrown: unknown;
-    try {
-      resolveSeedIso(router, 'hv-a', null, 'rtr-4dea22b3');
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = conflict(null);
     expect(thrown).toMatchObject({ code: 'CONFLICT' });
     expect(String(thrown)).toContain('host hv-a reports no image store');
+  });
+
+  it('cannot go to a host whose agent reports images but no seed folder (never the image store)', () => {
+    const thrown = conflict(IMAGES);
+    expect(thrown).toMatchObject({ code: 'CONFLICT', details: { field: 'boot.guestConfig' } });
+    expect(String(thrown)).toContain("host hv-a's agent reports no seed folder");
   });
 });

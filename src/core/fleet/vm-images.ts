@@ -87,8 +87,8 @@ export function resolveBootImage(
 
 /**
  * Where the host's agent writes the guest's cloud-init seed (seed-disk.ts):
- * in its image store, so a host whose agent reports none cannot take a
- * guest configuration. undefined without one.
+ * in the seed folder it reports beside its image store, so a host whose
+ * agent reports none cannot take a guest configuration. undefined without one.
  */
 export function resolveSeedIso(
   boot: VmBoot,
@@ -97,12 +97,15 @@ export function resolveSeedIso(
   domain: string,
 ): string | undefined {
   if (boot.guestConfig === undefined) return undefined;
-  if (images === null || images === undefined) {
+  const seedDir = images?.seedDir;
+  if (seedDir === undefined) {
     throw new VfleetError(
       'CONFLICT',
-      `host ${host} reports no image store, where its agent writes the cloud-init seed of boot.guestConfig (an agent older than the seed CD-ROM?)`,
+      images === null || images === undefined
+        ? `host ${host} reports no image store, where its agent writes the cloud-init seed of boot.guestConfig (an agent older than the seed CD-ROM?)`
+        : `host ${host}'s agent reports no seed folder, where it writes the cloud-init seed of boot.guestConfig (an agent older than --seed-dir?)`,
       { host, field: 'boot.guestConfig' },
     );
   }
-  return seedIsoPath(images.dir, domain);
+  return seedIsoPath(seedDir, domain);
 }

@@ -13,8 +13,8 @@ import {
 } from './domain-request-examples.js';
 
 const IMAGES = '/var/lib/vfleet/images';
-const base: PolicyOptions = { stage: 'base', imageDir: IMAGES };
-const rendered: PolicyOptions = { stage: 'rendered', imageDir: IMAGES };
+const base: PolicyOptions = { stage: 'base', imageDir: IMAGES, seedDir: null };
+const rendered: PolicyOptions = { stage: 'rendered', imageDir: IMAGES, seedDir: null };
 const dom = (inner: string, attrs = '') =>
   `<domain type="kvm"${attrs}><name>t</name><memory>1024</memory><os><type>hvm</type></os>${inner}</domain>`;
 const devices = (inner: string) => dom(`<devices>${inner}</devices>`);

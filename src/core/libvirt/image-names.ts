@@ -22,6 +22,12 @@ export interface HostImage {
 export interface HostImages {
   /** Absolute path on the host. */
   readonly dir: string;
+  /**
+   * Absolute path on the host of the folder where the agent writes guests'
+   * cloud-init seed ISOs (`--seed-dir`, seed-disk.ts): apart from `dir`,
+   * which may be read-only. Absent for an agent without seed support.
+   */
+  readonly seedDir?: string;
   readonly images: readonly HostImage[];
   /** Images not listed: over the limit, or refused (a qcow2 with a backing file). */
   readonly omitted: number;

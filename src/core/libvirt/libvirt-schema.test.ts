@@ -136,11 +136,11 @@ const domains: Record<string, DomainRequest> = {
   'router with its cloud-init seed CD-ROM (template)': exampleInstance({
     numaPolicy: 'required',
     policy: 'tenant',
-    seedIso: '/var/lib/vfleet/images/.cidata/vm-1.iso',
+    seedIso: '/var/lib/vfleet/seeds/vm-1.iso',
   }),
   "cloud-init seed CD-ROM beside a tenant base's own empty drive": exampleInstance({
     policy: 'tenant',
-    seedIso: '/var/lib/vfleet/images/.cidata/vm-1.iso',
+    seedIso: '/var/lib/vfleet/seeds/vm-1.iso',
     base: {
       kind: 'xml',
       xml: "<domain type='kvm'><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk></devices></domain>",

@@ -98,19 +98,19 @@ function imageSource(file: string, path: string, c: Ctx): void {
 
 /**
  * A CD-ROM with a medium: only the one vfleet adds, the guest's own seed
- * (this domain's file in the image store's seed folder), read-only.
+ * (this domain's file in the agent's seed folder), read-only.
  */
 function seedCdrom(e: XmlElement, sources: readonly XmlElement[], path: string, c: Ctx): void {
   walk(e, SEED_CDROM, path, c);
   if (childElements(e, 'readonly').length !== 1) add(c, path, 'the seed CD-ROM is <readonly/>');
-  const dir = c.imageDir?.replace(/\/+$/, '');
+  const dir = c.seedDir?.replace(/\/+$/, '');
   // A domain name that is no file name (a `/`, `..`) has no seed: the path would leave the folder.
   const want =
     dir === undefined || dir === '' || !isImageName(c.domain) ? null : seedIsoPath(dir, c.domain);
   const [source, ...more] = sources;
   const file = source === undefined || more.length > 0 ? undefined : attrOf(source, 'file');
   if (want === null || file !== want) {
-    const only = want ?? 'none here: no image directory or no such file name';
+    const only = want ?? 'none here: no seed folder or no such file name';
     add(
       c,
       path,

@@ -17,6 +17,11 @@ export interface PolicyOptions {
   readonly stage: PolicyStage;
   /** The host's image directory; disk sources must be images in it (rendered stage). */
   readonly imageDir: string | null;
+  /**
+   * The folder where the host's agent writes seed ISOs (seed-disk.ts); the
+   * one CD-ROM medium allowed is this domain's seed in it (rendered stage).
+   */
+  readonly seedDir: string | null;
 }
 
 /** One walk: its options, the problems found so far, and the field they are reported under. */

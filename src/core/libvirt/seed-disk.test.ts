@@ -6,9 +6,10 @@ import { renderDomainXml } from './render-domain.js';
 import { seedIsoPath } from './seed-disk.js';
 
 const IMAGES = '/var/lib/vfleet/images';
-const SEED = seedIsoPath(IMAGES, 'rtr-1');
-const base: PolicyOptions = { stage: 'base', imageDir: IMAGES };
-const rendered: PolicyOptions = { stage: 'rendered', imageDir: IMAGES };
+const SEEDS = '/var/lib/vfleet/seeds';
+const SEED = seedIsoPath(SEEDS, 'rtr-1');
+const base: PolicyOptions = { stage: 'base', imageDir: IMAGES, seedDir: SEEDS };
+const rendered: PolicyOptions = { stage: 'rendered', imageDir: IMAGES, seedDir: SEEDS };
 const problems = (xml: string, o: PolicyOptions) =>
   domainXmlPolicyProblems(xml, o, 'xml').map((p) => p.reason);
 
@@ -23,9 +24,10 @@ const CDROM_BASE =
   "<domain type='kvm'><os><type>hvm</type></os><devices><disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk></devices></domain>";
 
 describe('the cloud-init seed CD-ROM', () => {
-  it('lives in the image store seed folder, named after the domain', () => {
-    expect(SEED).toBe('/var/lib/vfleet/images/.cidata/rtr-1.iso');
-    expect(seedIsoPath('/srv/img/', 'a')).toBe('/srv/img/.cidata/a.iso');
+  it("lives in the agent's seed folder, apart from the images, named after the domain", () => {
+    expect(SEED).toBe('/var/lib/vfleet/seeds/rtr-1.iso');
+    expect(seedIsoPath('/srv/seeds//', 'a')).toBe('/srv/seeds/a.iso');
+    expect(seedIsoPath('/srv/img/.cidata', 'a')).toBe('/srv/img/.cidata/a.iso');
   });
 
   it('is rendered read-only on SATA, only when asked for', () => {
@@ -49,9 +51,11 @@ describe('the cloud-init seed CD-ROM', () => {
 
   it.each([
     ['a host file', '/etc/shadow'],
-    ["another domain's seed", seedIsoPath(IMAGES, 'other-1')],
+    ["another domain's seed", seedIsoPath(SEEDS, 'other-1')],
     ['an image of the store', `${IMAGES}/web.raw`],
-    ['a way out of the seed folder', `${IMAGES}/.cidata/../../../etc/shadow`],
+    ["this domain's seed where the image store's folder held it", `${IMAGES}/.cidata/rtr-1.iso`],
+    ["this domain's seed by name in the image store", seedIsoPath(IMAGES, 'rtr-1')],
+    ['a way out of the seed folder', `${SEEDS}/../../../etc/shadow`],
   ])('refuses a CD-ROM medium that is %s, even as vfleet rendered it', (_what, file) => {
     const xml = router().replace(SEED, file);
     expect(problems(xml, rendered)).toEqual([
@@ -70,10 +74,18 @@ describe('the cloud-init seed CD-ROM', () => {
     ]);
   });
 
-  it('refuses a seed on a host without an image directory', () => {
-    expect(problems(router(), { stage: 'rendered', imageDir: null })).toContain(
-      `/domain/devices/disk[2]: a CD-ROM medium is only vfleet's cloud-init seed of this domain (none here: no image directory or no such file name), not file="${SEED}"`,
-    );
+  it('refuses a seed on a host whose agent reports no seed folder, whatever its image store', () => {
+    for (const imageDir of [null, IMAGES])
+      expect(problems(router(), { stage: 'rendered', imageDir, seedDir: null })).toContain(
+        `/domain/devices/disk[2]: a CD-ROM medium is only vfleet's cloud-init seed of this domain (none here: no seed folder or no such file name), not file="${SEED}"`,
+      );
+  });
+
+  it('takes the seed folder as reported, not the image store', () => {
+    const moved = seedIsoPath('/srv/seeds', 'rtr-1');
+    const xml = router().replace(SEED, moved);
+    expect(problems(xml, { ...rendered, seedDir: '/srv/seeds/' })).toEqual([]);
+    expect(problems(xml, rendered)).toHaveLength(1);
   });
 
   it("refuses a tenant's own XML that adds a CD-ROM with a host path, the seed's path too", () => {

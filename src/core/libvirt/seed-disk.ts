@@ -1,15 +1,16 @@
 import { attrOf, childElements, el, type XmlElement } from './xml-tree.js';
 
-/**
+/*
  * A guest's cloud-init NoCloud seed as the agent hands it over: an ISO 9660
  * volume labelled `cidata`, attached read-only as a CD-ROM (docs/libvirt.md,
- * "A router VM on SR-IOV ports"). The agent writes it in a hidden folder of
- * the host's image store, named after the domain: the agent owns that
- * folder, libvirt's security driver labels it like the images beside it, and
- * no image name reaches it (one path component, no leading dot), so a tenant
- * can neither boot from another guest's seed nor point a disk at it.
+ * "A router VM on SR-IOV ports"). The agent writes it in its own seed folder
+ * (`vfleet agent --seed-dir`), named after the domain, and reports that
+ * folder beside its image store. Apart from the images: an image store is
+ * often read-only (a shared export of golden images), and tenants name
+ * images, never seed files; the domain policy accepts exactly this domain's
+ * seed path, so a tenant can neither boot from another guest's seed nor
+ * point a disk at it.
  */
-export const SEED_FOLDER = '.cidata';
 
 /**
  * The NoCloud files: `meta-data`, `user-data`, `network-config`. Declared
@@ -26,9 +27,9 @@ export interface GuestSeed {
 /** The volume label NoCloud looks for. */
 export const SEED_VOLUME_ID = 'cidata';
 
-/** The seed ISO of `domain` on a host whose image store is `imageDir`. */
-export const seedIsoPath = (imageDir: string, domain: string): string =>
-  `${imageDir.replace(/\/+$/, '')}/${SEED_FOLDER}/${domain}.iso`;
+/** The seed ISO of `domain` on a host whose agent writes seeds in `seedDir`. */
+export const seedIsoPath = (seedDir: string, domain: string): string =>
+  `${seedDir.replace(/\/+$/, '')}/${domain}.iso`;
 
 /** The first SATA disk name (`sda`, `sdb`, ...) no disk of `devices` targets yet. */
 export function freeSataTarget(devices: XmlElement | undefined): string {

@@ -52,13 +52,13 @@ describe('a render-only move', () => {
     const withSeed = {
       ...migrationRequest(),
       mode: 'render-only' as const,
-      instance: { ...migrationRequest().instance, seedIso: '/img/.cidata/vm-mig.iso' },
+      instance: { ...migrationRequest().instance, seedIso: '/seeds/vm-mig.iso' },
     };
     let s = beginLiveMigration(planLiveMigration(withSeed), { ...OWNER, seed });
     for (const vf of TARGET_VFS.slice(1)) s = advanceLiveMigration(s, { ok: true, vf });
     const args = s.pending?.kind === 'task' ? s.pending.args : {};
     expect(args).toMatchObject({ domain: 'vm-mig', seed });
-    expect(String(args.xml)).toContain('<source file="/img/.cidata/vm-mig.iso"');
+    expect(String(args.xml)).toContain('<source file="/seeds/vm-mig.iso"');
     // Without a guest configuration the task says nothing of a seed.
     const plain = reserved().pending;
     expect(plain?.kind === 'task' && 'seed' in plain.args).toBe(false);

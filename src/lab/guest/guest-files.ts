@@ -26,8 +26,20 @@ export const SHARE_TAGS = {
 } as const;
 /** Where a guest with libvirt mounts the host's /usr. */
 export const GUEST_HOST_USR = '/host/usr';
-/** Where a guest with libvirt finds the lab's kernel (vmlinuz), for its nested guests. */
+/** Where a guest with libvirt finds the lab's kernel, for its nested guests. */
 export const GUEST_LAB_IMAGE = '/var/lib/vfleet-lab/image';
+/** The kernel's file in the image folder: uncompressed where it can be (uncompressed-kernel.ts). */
+export const BOOT_KERNEL = 'kernel';
+/** What a nested guest boots: the lab's kernel, seen from the lab guest. */
+export const NESTED_KERNEL = `${GUEST_LAB_IMAGE}/${BOOT_KERNEL}`;
+/**
+ * A nested guest's kernel command line. Besides the console and no
+ * mitigations (a sealed test guest), it skips what two layers of emulation
+ * make slow and a throwaway guest does not need: the crypto self-tests,
+ * the TSC's checks and the timer check, the watchdogs, audit and AppArmor.
+ */
+export const NESTED_CMDLINE =
+  'console=ttyS0 quiet panic=-1 mitigations=off cryptomgr.notests tsc=reliable no_timer_check nowatchdog audit=0 apparmor=0';
 /** Builds a nested guest's initramfs (see renderNestedInitrdScript). */
 export const NESTED_INITRD_COMMAND = '/usr/local/bin/vfleet-nested-initrd';
 /** What a nested guest prints on its serial console, each NIC and its uptime, every 5 s. */
@@ -236,6 +248,14 @@ stdio_handler = "file"
  * VF and virtio NIC drivers, and an init that prints each NIC it sees (PCI
  * vendor:device, driver, MAC, and an SR-IOV PF's VF count) on the serial
  * console every 5 s, so a reader that comes late still sees it.
+ *
+ * It also plays cloud-init's part for vfleet's own seed (the router
+ * template): when a CD-ROM labelled cidata appears, it applies the sysctl
+ * lines of user-data's files and, from network-config, renames each NIC
+ * matched by MAC and gives it its addresses, and says so on the console
+ * (`seed INSTANCE-ID HOSTNAME`, `addr NAME MAC CIDR`). The seed's format is
+ * checked against the real cloud-init in unit tests; here the proof is that
+ * the agent's CD-ROM reaches the guest and what it says is what routes.
  */
 export function renderNestedInitrdScript(): string {
   return `#!/bin/sh
@@ -247,8 +267,9 @@ mkdir -p "$d/bin" "$d/proc" "$d/sys" "$d/dev" "$d/modules"
 cp /usr/bin/busybox "$d/bin/busybox"
 n=0
 # In load order: the virtio PCI transport first (a macvtap or standby port is a
-# virtio NIC), igb's own dependencies before it (a direct-physical port is a PF).
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net igbvf dca i2c-algo-bit igb; do
+# virtio NIC), igb's own dependencies before it (a direct-physical port is a PF),
+# then the SATA CD-ROM a seed comes on and its ISO 9660 file system.
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net igbvf dca i2c-algo-bit igb scsi_common scsi_mod libata libahci ahci cdrom sr_mod isofs; do
   f=$(find "/lib/modules/$k" -name "$m.ko*" | head -1)
   [ -n "$f" ] || continue
   n=$((n + 1))
@@ -264,6 +285,33 @@ for m in /modules/*; do
   case "$m" in *.xz) xz -d "$m"; m=\${m%.xz} ;; esac
   insmod "$m" 2>/dev/null || true
 done
+seed() {
+  # A guest without a seed has no CD-ROM: give up after a minute, quietly.
+  i=0
+  while [ ! -b /dev/sr0 ]; do
+    i=$((i + 1)); [ $i -gt 60 ] && return 0; sleep 1
+  done
+  mkdir -p /seed
+  mount -t iso9660 -o ro /dev/sr0 /seed || return 0
+  id=$(sed -n 's/^instance-id: *//p' /seed/meta-data)
+  echo "${NESTED_PREFIX} seed $id $(sed -n 's/^local-hostname: *//p' /seed/meta-data)" >/dev/ttyS0
+  # user-data's files carry sysctl.d lines (key = value): what sysctl --system would apply.
+  grep -E '^ +[a-z0-9_.]+ = [0-9]+$' /seed/user-data | while read -r k _ v; do
+    sysctl -w "$k=$v" >/dev/null
+  done
+  # network-config v2: per ethernet, its MAC, then set-name, then its addresses.
+  awk '/macaddress:/ { mac = $2 } /set-name:/ { name = $2 } /^ +- / { print mac, name, $2 }' \
+    /seed/network-config | while read -r mac name cidr; do
+    for n in /sys/class/net/*; do
+      [ "$(cat $n/address)" = "$mac" ] || continue
+      i=\${n##*/}
+      [ "$i" = "$name" ] || { ip link set "$i" down; ip link set "$i" name "$name"; }
+      ip addr add "$cidr" dev "$name" && ip link set "$name" up &&
+        echo "${NESTED_PREFIX} addr $name $mac $cidr" >/dev/ttyS0
+    done
+  done
+}
+seed &
 while true; do
   for n in /sys/class/net/*; do
     i=\${n##*/}
