@@ -140,22 +140,27 @@ describe('vfleet agent', () => {
     expect((await ctl.done).exitCode).toBe(0);
   }, 60_000);
 
-  it('rejects an --image-dir that is not a folder before starting anything', async () => {
-    env = await fleetTestEnv();
-    host = await buildFixtureHost({ hostname: 'hv3', pfs: [] });
-    const common = ['--host-root', host.root, '--image-dir', '/srv/nope'];
+  /** `up` and `agent` with the same options both refuse them before starting anything. */
+  async function refusedByUpAndAgent(common: string[], stderr: string): Promise<void> {
     for (const argv of [
       ['up', '--listen', '127.0.0.1:0', ...common],
       ['agent', '--token', 't', '--controller', 'http://127.0.0.1:1', ...common],
     ]) {
       const r = await fleetCli(argv, env, { fixture: host });
       expect(r.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
-      expect(r.stderr).toBe(
-        `vfleet: error: --image-dir: /srv/nope is not a folder under --host-root ${host.root}; ` +
-          'create it, or leave the option out for the default [field: image-dir] (INVALID_INPUT)\n',
-      );
+      expect(r.stderr).toBe(stderr);
       expect(r.stdout).toBe('');
     }
+  }
+
+  it('rejects an --image-dir that is not a folder before starting anything', async () => {
+    env = await fleetTestEnv();
+    host = await buildFixtureHost({ hostname: 'hv3', pfs: [] });
+    await refusedByUpAndAgent(
+      ['--host-root', host.root, '--image-dir', '/srv/nope'],
+      `vfleet: error: --image-dir: /srv/nope is not a folder under --host-root ${host.root}; ` +
+        'create it, or leave the option out for the default [field: image-dir] (INVALID_INPUT)\n',
+    );
   });
 
   it('rejects a --seed-dir inside the image store before starting anything', async () => {
@@ -164,20 +169,12 @@ describe('vfleet agent', () => {
     await mkdir(join(host.root, 'srv/images'), { recursive: true });
     // A folder in the image store as the seed folder: seeds would be listed as images.
     const dirs = ['--image-dir', '/srv/images', '--seed-dir', '/srv/images/seeds'];
-    const common = ['--host-root', host.root, ...dirs];
-    for (const argv of [
-      ['up', '--listen', '127.0.0.1:0', ...common],
-      ['agent', '--token', 't', '--controller', 'http://127.0.0.1:1', ...common],
-    ]) {
-      const r = await fleetCli(argv, env, { fixture: host });
-      expect(r.exitCode).toBe(errorCodeInfo.INVALID_INPUT.exitCode);
-      expect(r.stderr).toBe(
-        'vfleet: error: --seed-dir: /srv/images/seeds is inside the image store (--image-dir /srv/images), ' +
-          'whose files are listed as images a tenant can name as a disk; ' +
-          'choose a folder outside it, or a hidden (dot) folder in it [field: seed-dir] (INVALID_INPUT)\n',
-      );
-      expect(r.stdout).toBe('');
-    }
+    await refusedByUpAndAgent(
+      ['--host-root', host.root, ...dirs],
+      'vfleet: error: --seed-dir: /srv/images/seeds is inside the image store (--image-dir /srv/images), ' +
+        'whose files are listed as images a tenant can name as a disk; ' +
+        'choose a folder outside it, or a hidden (dot) folder in it [field: seed-dir] (INVALID_INPUT)\n',
+    );
   });
 
   it('rejects a bad --listen and --label before starting anything', async () => {
