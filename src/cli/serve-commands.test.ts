@@ -142,6 +142,7 @@ describe('vfleet agent', () => {
 
   /** `up` and `agent` with the same options both refuse them before starting anything. */
   async function refusedByUpAndAgent(common: string[], stderr: string): Promise<void> {
+    if (env === undefined || host === undefined) throw new Error('no fleet test env or host');
     for (const argv of [
       ['up', '--listen', '127.0.0.1:0', ...common],
       ['agent', '--token', 't', '--controller', 'http://127.0.0.1:1', ...common],

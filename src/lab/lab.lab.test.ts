@@ -9,6 +9,7 @@ import { runCli } from '../cli/run-cli.js';
 import type { Lab } from './lab.js';
 import { createLab } from './lab.js';
 import type { LabDeps } from './lab-deps.js';
+import { libvirtDomainCases } from '../testing/libvirt-domain-cases.js';
 
 // Boots real kernels under QEMU (software emulation): needs Linux, root (or
 // the tools already installed) and a built dist/ (`npm run build`).
@@ -128,6 +129,9 @@ describe.skipIf(process.platform !== 'linux')('lab: real kernel, igb PFs under Q
     expect((await sh(lab, MAIN, 'cat /run/hook-ran')).trim()).toBe(token);
     expect((await sh(lab, MAIN, 'cat /sys/class/net/eth0/device/sriov_numvfs')).trim()).toBe('0');
   });
+
+  // On the rebooted guest: no VFs yet, as on a fresh one.
+  libvirtDomainCases(lab, MAIN);
 
   it('lists the lab in status, and down ends its QEMU process', async () => {
     const st = (await lab.status()).find((s) => s.name === MAIN);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createExecRunner } from '../adapters/exec/exec-runner.js';
 import { validateLibvirtXml } from '../adapters/virsh/virt-xml-validate.js';
 import type { HostInventory } from '../core/inventory.js';
@@ -9,20 +9,10 @@ import { parseXml } from '../core/libvirt/xml-parse.js';
 import { attrOf, childElements, type XmlElement } from '../core/libvirt/xml-tree.js';
 import { parseCpuList } from '../core/pci-address.js';
 import type { IrqPinReport } from '../host/irq-affinity.js';
-import { guestOk, newLab, writeGuestFile } from '../testing/lab-kit.js';
+import type { Lab } from '../lab/lab.js';
+import { guestOk, writeGuestFile } from './lab-kit.js';
 
-// libvirt request against a real kernel (issue 5, item 6): the XML vfleet
-// renders from `host scan` names the VF the kernel has bound to vfio-pci,
-// in the IOMMU group the kernel reports; and the IRQs of VF host netdevs end
-// up on their NUMA node's CPUs. Two PFs: the second sits on NUMA node 1
-// (CPU 1), so placement and IRQ pinning have a node to be local to.
-const lab = newLab();
-const NAME = `w${process.pid}`;
 const PF1 = '0000:81:00.0';
-
-const ok = (script: string) => guestOk(lab, NAME, script);
-const cat = async (path: string) => (await ok(`cat ${path}`)).trim();
-const linkName = async (path: string) => (await ok(`basename "$(readlink ${path})"`)).trim();
 const dev = (addr: string) => `/sys/bus/pci/devices/${addr}`;
 
 const state = (pf1Driver: string) => `pfs:
@@ -34,27 +24,6 @@ const state = (pf1Driver: string) => `pfs:
     vfDriver: ${pf1Driver}
 `;
 
-async function apply(file: string, pf1Driver: string): Promise<void> {
-  await writeGuestFile(lab, NAME, `/tmp/${file}`, state(pf1Driver));
-  await ok(`vfleet host apply -f /tmp/${file} >/dev/null`);
-}
-
-/** The guest's NUMA nodes, as the kernel lists them. */
-async function hostNuma(): Promise<HostNumaNode[]> {
-  const out = await ok(
-    'for n in /sys/devices/system/node/node[0-9]*; do echo "${n##*node} $(cat $n/cpulist)"; done',
-  );
-  return out
-    .trim()
-    .split('\n')
-    .map((l) => l.split(' '))
-    .map(([node, cpus]) => ({
-      node: Number(node),
-      cpus: parseCpuList(cpus ?? '') ?? [],
-      socket: null,
-    }));
-}
-
 const interfaceOf = (xml: string): XmlElement => {
   const devices = childElements(parseXml(xml, 'domain'), 'devices')[0];
   const nic =
@@ -63,14 +32,40 @@ const interfaceOf = (xml: string): XmlElement => {
   return nic;
 };
 
-describe('libvirt request on a real kernel (lab)', () => {
-  beforeAll(async () => {
-    await lab.build();
-    await lab.up({ name: NAME, pfs: 2, numa: 2, iommu: 'on' });
-  });
-  afterAll(async () => {
-    await lab.down(NAME).catch(() => undefined);
-  });
+/**
+ * libvirt request against a real kernel (issue 5, item 6): the XML vfleet
+ * renders from `host scan` names the VF the kernel has bound to vfio-pci,
+ * in the IOMMU group the kernel reports; and the IRQs of VF host netdevs end
+ * up on their NUMA node's CPUs. Cases, not a suite: they run on lab.lab's
+ * main guest (two PFs, the second on NUMA node 1, CPU 1, so placement and IRQ
+ * pinning have a node to be local to) right after its reboot, when the kernel
+ * has no VFs yet; a guest of their own cost CI about 20 s to boot.
+ */
+export function libvirtDomainCases(lab: Lab, name: string): void {
+  const ok = (script: string) => guestOk(lab, name, script);
+  const cat = async (path: string) => (await ok(`cat ${path}`)).trim();
+  const linkName = async (path: string) => (await ok(`basename "$(readlink ${path})"`)).trim();
+
+  async function apply(file: string, pf1Driver: string): Promise<void> {
+    await writeGuestFile(lab, name, `/tmp/${file}`, state(pf1Driver));
+    await ok(`vfleet host apply -f /tmp/${file} >/dev/null`);
+  }
+
+  /** The guest's NUMA nodes, as the kernel lists them. */
+  async function hostNuma(): Promise<HostNumaNode[]> {
+    const out = await ok(
+      'for n in /sys/devices/system/node/node[0-9]*; do echo "${n##*node} $(cat $n/cpulist)"; done',
+    );
+    return out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+      .map(([node, cpus]) => ({
+        node: Number(node),
+        cpus: parseCpuList(cpus ?? '') ?? [],
+        socket: null,
+      }));
+  }
 
   it('renders the VF the kernel bound to vfio-pci, in its IOMMU group, pinned to its node', async () => {
     await apply('vfio.yaml', 'vfio-pci');
@@ -161,4 +156,4 @@ describe('libvirt request on a real kernel (lab)', () => {
       irqs.map(() => 'already-right'),
     );
   });
-});
+}
