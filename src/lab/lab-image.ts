@@ -45,7 +45,7 @@ import { writeBootKernel } from './uncompressed-kernel.js';
  * Bump whenever the code that lays out the image changes (image-contents.ts,
  * image-tree.ts, cpio.ts, this file): the key sees inputs, not this code.
  */
-const IMAGE_FORMAT = 4;
+const IMAGE_FORMAT = 5;
 
 export interface LabImage {
   readonly key: string;
