@@ -4,7 +4,6 @@ import type { ReportedPf } from '../../core/fleet/host-store.js';
 import { refuseProblems, reportProblems } from '../../core/fleet/report-checks.js';
 import { hostRenderFactsOf, vhostVdpaDev } from '../../core/fleet/host-render-facts.js';
 import { NO_HYPERVISOR } from '../../core/libvirt/hypervisor-facts.js';
-import type { HostImages } from '../../core/libvirt/image-names.js';
 import type { reportSchema } from '../../api/schemas/agent.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { pfFields } from '../views.js';
@@ -48,16 +47,9 @@ export async function recordReport(deps: ControllerDeps, id: string, b: Report):
       healthy: !b.findings.some((f) => f.severity === 'error'),
       findings: b.findings,
     },
-    hostRenderFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, imagesOf(b.images)),
+    hostRenderFactsOf(b.inventory, b.numaNodes, b.hypervisor ?? NO_HYPERVISOR, b.images ?? null),
     now,
   );
-}
-
-/** The image store as reported; a seed folder only where the agent names one (--seed-dir). */
-function imagesOf(i: Report['images']): HostImages | null {
-  if (i === undefined) return null;
-  const { seedDir, ...rest } = i;
-  return seedDir === undefined ? rest : { ...rest, seedDir };
 }
 
 /** Without an explicit topology, each PF's local CPUs stand for its node's CPUs. */

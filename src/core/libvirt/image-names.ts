@@ -27,7 +27,7 @@ export interface HostImages {
    * cloud-init seed ISOs (`--seed-dir`, seed-disk.ts): apart from `dir`,
    * which may be read-only. Absent for an agent without seed support.
    */
-  readonly seedDir?: string;
+  readonly seedDir?: string | undefined;
   readonly images: readonly HostImage[];
   /** Images not listed: over the limit, or refused (a qcow2 with a backing file). */
   readonly omitted: number;
