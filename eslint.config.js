@@ -36,7 +36,8 @@ const RIGHTS = {
   'core/exports': { pure: true, imports: [...CORE, 'core/exports', 'core/libvirt'] },
   // Datapath measurement (issue 18): the RFC 2544 search, its report and
   // charts, pure; the traffic itself is driven by adapters through core's ports.
-  'core/datapath': { pure: true, imports: [...CORE, 'core/datapath'] },
+  // core/libvirt: the forwarding VM's domain XML, through its one serializer.
+  'core/datapath': { pure: true, imports: [...CORE, 'core/datapath', 'core/libvirt'] },
   // core/datapath: the datapath reports the controller keeps per host (their type only).
   'core/fleet': {
     pure: true,

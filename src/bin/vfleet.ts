@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExecRunner } from '../adapters/exec/exec-runner.js';
 import { createNodeHostFs } from '../adapters/host-fs/node-host-fs.js';
+import { createGuestImageWriter } from '../adapters/initramfs/guest-image-writer.js';
+import { createRunFolders } from '../adapters/initramfs/run-folders.js';
 import type { CliDeps } from '../cli/cli-deps.js';
 import type { FleetDeps } from '../cli/fleet-deps.js';
 import { runCli } from '../cli/run-cli.js';
@@ -95,6 +97,11 @@ const deps: CliDeps = {
   installDir,
   nodePath: realpathSync(process.execPath),
   fleet,
+  // The datapath bench's forwarding VM: its initramfs and console, for the run only.
+  guest: {
+    images: createGuestImageWriter(),
+    folders: createRunFolders(join(env('VFLEET_RUN_DIR') ?? '/run/vfleet', 'datapath')),
+  },
 };
 
 process.exitCode = await runCli(process.argv.slice(2), deps, process.env.VFLEET_DEBUG === '1');

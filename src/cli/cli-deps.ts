@@ -1,4 +1,5 @@
 import type { Clock, CommandRunner, HostFs } from '../core/ports.js';
+import type { GuestImageWriter, RunFolders } from '../core/datapath/guest-image.js';
 import type { FleetDeps } from './fleet-deps.js';
 
 /**
@@ -22,4 +23,6 @@ export interface CliDeps {
   readonly nodePath: string;
   /** Controller, agent and API access; absent where no fleet command runs (lab guests). */
   readonly fleet?: FleetDeps;
+  /** The datapath bench's forwarding VM files; absent (tests): the bench measures between namespaces. */
+  readonly guest?: { readonly images: GuestImageWriter; readonly folders: RunFolders };
 }

@@ -38,8 +38,12 @@ export const EXTRA_MODULES = [
   'bridge',
   'veth',
   'dummy',
-  // The kernel's packet generator, for `vfleet bench datapath`.
+  // The kernel's packet generator, for `vfleet bench datapath`; e1000 for its
+  // forwarding VM's e1000 ports (a nested guest loads it from here), vhost_net
+  // for its vhost ports.
   'pktgen',
+  'e1000',
+  'vhost_net',
   // Not for the lab guest: a nested guest's initramfs takes them from here, to
   // read a router's cloud-init seed from its SATA CD-ROM (vfleet-nested-initrd).
   'ahci',

@@ -1,4 +1,4 @@
-import type { CpioEntry } from './cpio.js';
+import type { CpioEntry } from '../adapters/initramfs/cpio.js';
 
 /**
  * The guest's file tree before it becomes an initramfs. The guest is laid out

@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { VfleetError } from '../core/errors.js';
 import { runChecked } from './checked-run.js';
-import { cpioChunks } from './cpio.js';
+import { cpioChunks } from '../adapters/initramfs/cpio.js';
 import type { GuestFile } from './image-contents.js';
 import { BOOT_KERNEL } from './guest/guest-files.js';
 import {
@@ -43,7 +43,7 @@ import { writeBootKernel } from './uncompressed-kernel.js';
 
 /**
  * Bump whenever the code that lays out the image changes (image-contents.ts,
- * image-tree.ts, cpio.ts, this file): the key sees inputs, not this code.
+ * image-tree.ts, adapters/initramfs/cpio.ts, this file): the key sees inputs, not this code.
  */
 const IMAGE_FORMAT = 5;
 

@@ -10,8 +10,9 @@ import { guestOk, guestSh, newLab, writeGuestFile } from '../testing/lab-kit.js'
 import { until } from '../testing/e2e-kit.js';
 import { NESTED_KERNEL, NESTED_CMDLINE, NESTED_INITRD_COMMAND } from './guest/guest-files.js';
 
-// Two suites on one lab guest with one PF and libvirt (a guest boot is
-// about 18 s of CI): `vfleet bench datapath`, then the lab's libvirt itself.
+// Three suites on one lab guest with one PF and libvirt (a guest boot is
+// about 18 s of CI): `vfleet bench datapath` between namespaces, then
+// through its forwarding VM, then the lab's libvirt itself.
 //
 // `lab up --libvirt` (issue 15): the lab guest runs the host's own libvirtd
 // and QEMU, and a nested guest started by libvirt gets a real igb VF
@@ -73,7 +74,7 @@ const STATE = `pfs:
     vfDriver: kernel
 `;
 const SIZES = [64, 1518];
-const BENCH = `vfleet bench datapath --frame-sizes ${SIZES.join(',')} --duration 0.5 --max-trials 5 --latency-samples 10`;
+const BENCH = `vfleet bench datapath --via netns --frame-sizes ${SIZES.join(',')} --duration 0.5 --max-trials 5 --latency-samples 10`;
 
 /** What the guest kernel has that a run could leave behind: namespaces, macvlans, VFs away from the host. */
 const leftovers = async () => ({
@@ -155,6 +156,75 @@ describe('vfleet bench datapath on a real kernel (lab)', () => {
     expect(err).toContain('the VFs are back on the host');
     expect(await leftovers()).toEqual({ netns: '', macvlans: '', vfNetdevs: 2 });
   }, 600_000);
+});
+
+// The VM paths: one forwarding VM, booted by the bench through the lab
+// guest's libvirt (nested, under two layers of emulation), with a port pair
+// per path. One frame size and few trials: the machinery is what is proven.
+describe('vfleet bench datapath through a forwarding VM (lab)', () => {
+  const VM_STATE = STATE.replace('numVfs: 2', 'numVfs: 4');
+  const VM_BENCH = `vfleet bench datapath --via vm --guest-kernel ${NESTED_KERNEL} --vm-vcpus 1 --vm-memory 192 --frame-sizes 64 --duration 0.5 --max-trials 3 --latency-samples 5`;
+
+  beforeAll(async () => {
+    await writeGuestFile(lab, NAME, '/tmp/state-vm.yaml', VM_STATE);
+    await ok('vfleet host apply -f /tmp/state-vm.yaml >/dev/null');
+  }, 600_000);
+  // The libvirt suite below starts from two VFs (the kernel changes a VF count only through 0).
+  afterAll(async () => {
+    await writeGuestFile(lab, NAME, '/tmp/state.yaml', STATE);
+    await ok('vfleet host apply -f /tmp/state.yaml >/dev/null');
+  }, 600_000);
+
+  /** What a VM run could leave: the domain, its `vd<pid>…` links, its folder. */
+  const vmLeftovers = async () => ({
+    domains: (await virsh('list --all --name')).trim(),
+    links: (await ok('/usr/sbin/ip -br link show | cut -d" " -f1 | grep "^vd" || true')).trim(),
+    folders: (await ok('ls /run/vfleet/datapath 2>/dev/null || true')).trim(),
+  });
+
+  it('removes what a run killed outright left: its VM (giving the VFs back), links and folder', async () => {
+    // setsid: kill -9 reaches vfleet and its children; libvirt's QEMU lives on.
+    await ok(
+      `setsid ${VM_BENCH} > /tmp/killed.out 2> /tmp/killed.err & p=$!; ` +
+        'n=0; until grep -q "forwarder: start" /tmp/killed.err; do n=$((n+1)); [ $n -gt 240 ] && break; sleep 0.5; done; ' +
+        'sleep 2; kill -KILL -$p; wait $p; true',
+    );
+    const left = await vmLeftovers();
+    expect(left.domains).toMatch(/^vfleet-dp-\d+$/);
+    expect(left.links).not.toBe('');
+    const r = await sh('vfleet bench datapath --via vm --paths vdpa -o json');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      `cleanup: ok: removed VM ${left.domains}, left by a run that was killed`,
+    );
+    expect(await vmLeftovers()).toEqual({ domains: '', links: '', folders: '' });
+    expect(await leftovers()).toEqual({ netns: '', macvlans: '', vfNetdevs: 4 });
+  }, 600_000);
+
+  it('measures every path the lab offers through one VM, and removes the VM, its links and files', async () => {
+    // A nested boot takes minutes here: longer than guestSh allows.
+    const r = await lab.run(['sh', '-c', `${VM_BENCH} -o json`], {
+      name: NAME,
+      timeoutMs: 1_200_000,
+    });
+    process.stdout.write(`\n${r.stderr}\n`);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as DatapathReport;
+    // The guest's init said each port as it came up, then ready.
+    expect(r.stderr).toMatch(/forwarder: info: port \S+ 02:76:[0-9a-f:]+ 198\.18\.0\.254\/24/);
+    expect(r.stderr).toContain('forwarder: info: ready');
+    const measured = report.paths.filter((p) => p.skipped === null);
+    expect(measured.map((p) => p.path)).toEqual(['vf', 'macvtap', 'vhost', 'virtio', 'e1000']);
+    expect(report.paths.find((p) => p.path === 'vdpa')?.skipped).toMatch(/vhost-vdpa/);
+    for (const p of measured) {
+      expect(p.endpoints).toMatch(/through VM vfleet-dp-\d+ \(1 vCPU.*, qemu\)$/);
+      expect(p.points.map((t) => t.frameSize)).toEqual([64]);
+      // Through the VM, each path forwarded frames: the search found a rate above 0.
+      expect(p.points[0]?.ratePps, p.path).toBeGreaterThan(0);
+    }
+    expect(await leftovers()).toEqual({ netns: '', macvlans: '', vfNetdevs: 4 });
+    expect(await vmLeftovers()).toEqual({ domains: '', links: '', folders: '' });
+  }, 1_300_000);
 });
 
 describe('lab guest with libvirt (lab up --libvirt)', () => {

@@ -58,6 +58,16 @@ export function registerDatapathCommand(bench: Command, deps: CliDeps): void {
     )
     .option('--paths <list>', `paths to measure: ${DATAPATH_PATHS.join(',')} (default: all)`)
     .option('--frame-sizes <list>', `frame sizes in bytes (default: ${FRAME_SIZES.join(',')})`)
+    .option(
+      '--via <how>',
+      'vm: every path through a forwarding VM (libvirt); netns: vf and macvtap between two namespaces; auto: vm where libvirt answers (default)',
+    )
+    .option('--vm-vcpus <n>', "the forwarding VM's vCPUs, on the NIC's NUMA node (default: 2)")
+    .option('--vm-memory <MiB>', "the forwarding VM's memory (default: 512)")
+    .option(
+      '--guest-kernel <file>',
+      "the kernel the forwarding VM boots; its modules must be the running kernel's (default: /boot/vmlinuz-$(uname -r))",
+    )
     .option('--duration <s>', 'seconds each trial sends (default: 10; RFC 2544 says 60)')
     .option('--max-trials <n>', 'trials per frame size at most (default: 30)')
     .option('--acceptable-loss <ratio>', 'loss ratio a trial may have and still pass (default: 0)')
@@ -108,6 +118,7 @@ export function registerDatapathCommand(bench: Command, deps: CliDeps): void {
           },
           progress,
           signal: interrupt.signal,
+          ...(deps.guest === undefined ? {} : { guest: deps.guest }),
         },
       );
       if (o.out !== undefined)

@@ -183,7 +183,7 @@ describe('vfleet bench datapath', () => {
         '-',
         '-',
         '-',
-        'skipped: needs a VM on each end (libvirt): not measured with network namespaces, which this run uses',
+        'skipped: needs the forwarding VM (libvirt): this run measures between network namespaces',
       ),
     );
     expect(r.stdout).toMatch(/^vf\s+64\s+\d{3},\d{3}\s+\d+\.\d\s+\d+\s+-\s+-\s+-\s+-$/m);
@@ -195,7 +195,7 @@ describe('vfleet bench datapath', () => {
       'vfleet bench: vf: start: VFs eth2 -> eth3 on eth0 (switched by the NIC)',
     );
     expect(lines).toContain(
-      'vfleet bench: vdpa: skipped: needs a VM on each end (libvirt): not measured with network namespaces, which this run uses',
+      'vfleet bench: vdpa: skipped: needs the forwarding VM (libvirt): this run measures between network namespaces',
     );
     expect(lines.filter((l) => l.startsWith('vfleet bench: vf 64 B: info: trial 1: '))).toEqual([
       // 744,048 frames (half a second, rounded up) in 500,000 µs.

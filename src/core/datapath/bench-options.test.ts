@@ -22,7 +22,36 @@ describe('resolveBenchOptions', () => {
       acceptableLoss: 0,
       latencyLoad: 0.9,
       latencySamples: 100,
+      via: 'auto',
+      vm: { vcpus: 2, memoryMiB: 512, kernel: null },
     });
+  });
+
+  it('reads the forwarding VM options, and refuses bad ones naming the option', () => {
+    const o = resolveBenchOptions({
+      via: 'vm',
+      vmVcpus: '1',
+      vmMemory: '192',
+      guestKernel: '/var/lib/k/vmlinuz',
+    });
+    expect([o.via, o.vm]).toEqual([
+      'vm',
+      { vcpus: 1, memoryMiB: 192, kernel: '/var/lib/k/vmlinuz' },
+    ]);
+    const field = (raw: Parameters<typeof resolveBenchOptions>[0]) => {
+      try {
+        resolveBenchOptions(raw);
+      } catch (e) {
+        return (e as { details?: { field?: unknown } }).details?.field;
+      }
+      return null;
+    };
+    expect(field({ via: 'bridge' })).toBe('via');
+    expect(field({ vmVcpus: '0' })).toBe('vm-vcpus');
+    expect(field({ vmVcpus: '1.5' })).toBe('vm-vcpus');
+    expect(field({ vmMemory: '64' })).toBe('vm-memory');
+    expect(field({ guestKernel: 'vmlinuz' })).toBe('guest-kernel');
+    expect(field({ guestKernel: '/boot/../etc/shadow' })).toBe('guest-kernel');
   });
 
   it('puts paths in the canonical order and sorts frame sizes, whatever order they came in', () => {

@@ -12,6 +12,20 @@ export interface DatapathBenchOptions {
   /** Latency is measured under load at this fraction of the throughput rate. */
   readonly latencyLoad: number;
   readonly latencySamples: number;
+  /** Through a forwarding VM (libvirt), between namespaces, or the VM where libvirt answers. */
+  readonly via: BenchVia;
+  readonly vm: ForwarderOptions;
+}
+
+export const BENCH_VIAS = ['auto', 'vm', 'netns'] as const;
+export type BenchVia = (typeof BENCH_VIAS)[number];
+
+/** The forwarding VM's size, and the kernel it boots. */
+export interface ForwarderOptions {
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  /** null: the running kernel's `/boot/vmlinuz-<release>`. */
+  readonly kernel: string | null;
 }
 
 /** The options as the command line gives them: text, unset when not given. */
@@ -23,6 +37,10 @@ export interface RawBenchOptions {
   readonly acceptableLoss?: string;
   readonly latencyLoad?: string;
   readonly latencySamples?: string;
+  readonly via?: string;
+  readonly vmVcpus?: string;
+  readonly vmMemory?: string;
+  readonly guestKernel?: string;
 }
 
 const bad = (field: string, message: string) =>
@@ -47,6 +65,20 @@ function count(text: string | undefined, field: string, dflt: number, min: numbe
   if (text !== undefined && !/^\d+$/.test(text.trim()))
     throw bad(field, `"${text}" is not a whole number from ${String(min)} to ${String(max)}`);
   return number(text, field, dflt, min, max);
+}
+
+function via(text: string | undefined): BenchVia {
+  if (text === undefined) return 'auto';
+  const v = BENCH_VIAS.find((b) => b === text);
+  if (v === undefined) throw bad('via', `"${text}" is not one of ${BENCH_VIAS.join(', ')}`);
+  return v;
+}
+
+function kernelPath(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  if (!text.startsWith('/') || text.split('/').includes('..'))
+    throw bad('guest-kernel', `"${text}" is not an absolute path`);
+  return text;
 }
 
 const isPath = (s: string): s is DatapathPath => (DATAPATH_PATHS as readonly string[]).includes(s);
@@ -83,5 +115,11 @@ export function resolveBenchOptions(raw: RawBenchOptions): DatapathBenchOptions 
     acceptableLoss: number(raw.acceptableLoss, 'acceptable-loss', 0, 0, 0.5),
     latencyLoad: number(raw.latencyLoad, 'latency-load', 0.9, 0, 1),
     latencySamples: count(raw.latencySamples, 'latency-samples', 100, 0, 10_000),
+    via: via(raw.via),
+    vm: {
+      vcpus: count(raw.vmVcpus, 'vm-vcpus', 2, 1, 64),
+      memoryMiB: count(raw.vmMemory, 'vm-memory', 512, 128, 65_536),
+      kernel: kernelPath(raw.guestKernel),
+    },
   };
 }

@@ -8,6 +8,8 @@ export interface EndpointChoice {
   readonly vfs: { readonly sender: Vf; readonly receiver: Vf } | null;
   /** Why `vfs` is null. */
   readonly vfsMissing: string | null;
+  /** The PF's other free VFs: a forwarding VM's VF ports come from these. */
+  readonly spare: readonly Vf[];
 }
 
 export interface EndpointWish {
@@ -73,13 +75,18 @@ export function chooseEndpoints(inv: HostInventory, wish: EndpointWish): Endpoin
       'pf',
       `${pf.ifname ?? pf.pciAddress} is down: its VFs carry no traffic (vfleet host apply brings PFs up)`,
     );
-  if (wish.vfs !== undefined) return { pf, vfs: namedVfs(pf, wish.vfs), vfsMissing: null };
-  const [sender, receiver] = pf.vfs.filter(free);
+  if (wish.vfs !== undefined) {
+    const vfs = namedVfs(pf, wish.vfs);
+    const spare = pf.vfs.filter((v) => free(v) && v !== vfs.sender && v !== vfs.receiver);
+    return { pf, vfs, vfsMissing: null, spare };
+  }
+  const [sender, receiver, ...spare] = pf.vfs.filter(free);
   if (sender === undefined || receiver === undefined)
     return {
       pf,
       vfs: null,
       vfsMissing: `${pf.ifname} has no two free VFs (kernel driver, netdev down); create them with vfleet host apply`,
+      spare: [],
     };
-  return { pf, vfs: { sender, receiver }, vfsMissing: null };
+  return { pf, vfs: { sender, receiver }, vfsMissing: null, spare };
 }

@@ -24,6 +24,11 @@ export interface NetnsPair {
   readonly description: string;
   readonly sender: NetnsEndpoint;
   readonly receiver: NetnsEndpoint;
+  /**
+   * The MAC the sender's frames go to: the forwarding VM's port on a VM
+   * path; null when the receiver is on the same link (its own MAC).
+   */
+  readonly gatewayMac: string | null;
   /** In order; a failure stops the setup and the teardown runs. */
   readonly setup: readonly IpArgv[];
   /** Every step, best effort: each undoes one thing the setup may have done. */
@@ -47,13 +52,14 @@ export function runIdOfNetns(name: string): string | null {
   return m?.[1] ?? null;
 }
 
-function endpointSteps(e: NetnsEndpoint): IpArgv[] {
+/** An endpoint's netdev, in its namespace already, given its address and brought up. */
+export function endpointSteps(e: NetnsEndpoint, prefix = PREFIX): IpArgv[] {
   const n = ['-n', e.netns];
   return [
     // No IPv6 link-local address: no router or neighbour solicitations
     // mixing with the counted frames.
     [...n, 'link', 'set', 'dev', e.ifname, 'addrgenmode', 'none'],
-    [...n, 'addr', 'add', `${e.ip}/${String(PREFIX)}`, 'dev', e.ifname],
+    [...n, 'addr', 'add', `${e.ip}/${String(prefix)}`, 'dev', e.ifname],
     [...n, 'link', 'set', 'dev', e.ifname, 'up'],
   ];
 }
@@ -118,6 +124,7 @@ export function netnsPair(runId: string, path: DatapathPath, source: EndpointSou
     description,
     sender,
     receiver,
+    gatewayMac: null,
     setup,
     teardown: [...giveBack, ['netns', 'del', tx], ['netns', 'del', rx]],
   };

@@ -36,6 +36,24 @@ describe('the RFC 2544 throughput search', () => {
     expect(result.nonMonotonic).toBe(false);
   });
 
+  it('tries next what an overloaded path carried, not half the rate: a software path near 1% of line rate', () => {
+    // Beyond its knee, the path carries 2,000 pps whatever it is offered (a VM's CPU is full).
+    const knee = 2_345;
+    const lossAt = (pps: number) => (pps <= knee ? 0 : 1 - 2_000 / pps);
+    const { result, offered } = search({ lossAt }, base);
+    expect(offered.slice(0, 2)).toEqual([LINE_1G_64, 2_000]);
+    expect(result.ratePps).toBeLessThanOrEqual(knee);
+    expect(result.ratePps).toBeGreaterThan(knee - 100);
+    // Then doubling brackets the knee (4,000 pps lost half), and halving closes on it.
+    expect(offered[2]).toBe(4_000);
+    // Halving alone takes 15 trials: 10 to come down to 2,000 pps, then the bracket.
+    const halved = search({ lossAt: thresholdDevice(knee) }, base);
+    expect([result.trials, halved.result.trials]).toEqual([8, 15]);
+    // With three trials, the figure is already what the path carries, as a lower bound.
+    const short = search({ lossAt }, { ...base, maxTrials: 3 });
+    expect([short.result.ratePps, short.result.outcome]).toEqual([2_000, 'max-trials']);
+  });
+
   it('takes line rate in one trial from a device that loses nothing', () => {
     const { result, offered } = search({ lossAt: () => 0 }, base);
     expect(offered).toEqual([LINE_1G_64]);

@@ -89,7 +89,7 @@ describe('runDatapathBench over a simulated kernel', () => {
       ['macvtap', null, 'macvlans (bridge mode, as macvtap) on eth0 (switched by the kernel)'],
       [
         'vhost',
-        'needs a VM on each end (libvirt): not measured with network namespaces, which this run uses',
+        'needs the forwarding VM (libvirt): this run measures between network namespaces',
         null,
       ],
     ]);
