@@ -27,6 +27,17 @@ const plan = planVmPaths('31337', [
   { path: 'vhost', source: { kind: 'tap', model: 'virtio', vhost: true } },
   { path: 'virtio', source: { kind: 'tap', model: 'virtio', vhost: false } },
   { path: 'e1000', source: { kind: 'tap', model: 'e1000', vhost: false } },
+  {
+    path: 'vdpa',
+    source: {
+      kind: 'vdpa',
+      pf: 'eth0',
+      vm: [
+        { charDev: '/dev/vhost-vdpa-0', mac: '00:11:22:33:44:00', representor: 'eth0_0' },
+        { charDev: '/dev/vhost-vdpa-1', mac: '00:11:22:33:44:01', representor: 'eth0_1' },
+      ],
+    },
+  },
 ]);
 
 const vm: ForwarderVm = {

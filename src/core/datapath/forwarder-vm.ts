@@ -15,6 +15,8 @@ import type { DatapathPath } from './datapath-report.js';
 export type VmPortKind =
   /** A VF given to the VM whole (vfio-pci, libvirt managed). */
   | { readonly kind: 'vf'; readonly pci: string }
+  /** A vDPA device of a VF, through vhost-vdpa (`/dev/vhost-vdpa-N`): the datapath in the NIC. */
+  | { readonly kind: 'vdpa'; readonly charDev: string }
   /** A macvtap in bridge mode on the PF. */
   | { readonly kind: 'macvtap'; readonly pf: string }
   /** A tap on a bridge vfleet made, with QEMU's device model and, for vhost, the kernel's vhost-net. */
@@ -100,6 +102,8 @@ function portElement(p: VmPort): XmlElement {
   const v = p.via;
   if (v.kind === 'vf')
     return el('interface', { type: 'hostdev', managed: 'yes' }, [mac, pciSource(v.pci)]);
+  if (v.kind === 'vdpa')
+    return el('interface', { type: 'vdpa' }, [mac, el('source', { dev: v.charDev })]);
   if (v.kind === 'macvtap')
     return el('interface', { type: 'direct' }, [
       mac,

@@ -15,6 +15,17 @@ const plan = planVmPaths('4194303', [
   { path: 'macvtap', source: { kind: 'macvtap', pf: 'eth0' } },
   { path: 'vhost', source: { kind: 'tap', model: 'virtio', vhost: true } },
   { path: 'e1000', source: { kind: 'tap', model: 'e1000', vhost: false } },
+  {
+    path: 'vdpa',
+    source: {
+      kind: 'vdpa',
+      pf: 'eth0',
+      vm: [
+        { charDev: '/dev/vhost-vdpa-0', mac: '00:11:22:33:44:00', representor: 'eth0_0' },
+        { charDev: '/dev/vhost-vdpa-1', mac: '00:11:22:33:44:01', representor: 'eth0_1' },
+      ],
+    },
+  },
 ]);
 
 describe('planVmPaths', () => {
@@ -28,11 +39,25 @@ describe('planVmPaths', () => {
       ['vhost', 'out', '198.19.2.254/24', 'tap'],
       ['e1000', 'in', '198.18.4.254/24', 'tap'],
       ['e1000', 'out', '198.19.4.254/24', 'tap'],
+      ['vdpa', 'in', '198.18.5.254/24', 'vdpa'],
+      ['vdpa', 'out', '198.19.5.254/24', 'vdpa'],
     ]);
     const macs = plan.ports.map((p) => p.mac);
     expect(new Set(macs).size).toBe(macs.length);
     // Locally administered, unicast: the first byte's second-lowest bit set, the lowest clear.
-    for (const m of macs) expect(m).toMatch(/^02:76:3f:ff:ff:[0-9a-f]{2}$/);
+    for (const m of macs.slice(0, -2)) expect(m).toMatch(/^02:76:3f:ff:ff:[0-9a-f]{2}$/);
+    // A vDPA device keeps the MAC it was made with: the guest finds its port by it.
+    expect(macs.slice(-2)).toEqual(['00:11:22:33:44:00', '00:11:22:33:44:01']);
+    const vdpa = plan.pairs.find((p) => p.path === 'vdpa');
+    expect([vdpa?.sender.ifname, vdpa?.receiver.ifname, vdpa?.gatewayMac]).toEqual([
+      'eth0_0',
+      'eth0_1',
+      '00:11:22:33:44:00',
+    ]);
+    expect(vdpa?.teardown.slice(0, 2)).toEqual([
+      ['-n', 'vfleet-dp-4194303-tx', 'link', 'set', 'dev', 'eth0_0', 'netns', '1'],
+      ['-n', 'vfleet-dp-4194303-rx', 'link', 'set', 'dev', 'eth0_1', 'netns', '1'],
+    ]);
     expect(portMac('1', 'vf', 'in')).not.toBe(portMac('2', 'vf', 'in'));
   });
 

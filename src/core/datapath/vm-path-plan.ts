@@ -18,10 +18,27 @@ export type VmPathSource =
       readonly sender: string;
       readonly receiver: string;
     }
+  /**
+   * Two vDPA devices of two VFs (switchdev mode) for the VM; the endpoints
+   * are those VFs' representors, where the NIC's switch delivers what a VF
+   * sends when no rule offloads it (and what is sent on one reaches its VF).
+   */
+  | {
+      readonly kind: 'vdpa';
+      readonly pf: string;
+      readonly vm: readonly [VdpaEnd, VdpaEnd];
+    }
   /** Two macvtaps for the VM, two macvlans as endpoints, all in bridge mode on the PF. */
   | { readonly kind: 'macvtap'; readonly pf: string }
   /** Two taps on two bridges; the endpoints are veths on the same bridges. */
   | { readonly kind: 'tap'; readonly model: 'virtio' | 'e1000'; readonly vhost: boolean };
+
+/** One VF's vDPA device (its vhost-vdpa char device and MAC) and the VF's representor. */
+export interface VdpaEnd {
+  readonly charDev: string;
+  readonly mac: string;
+  readonly representor: string;
+}
 
 export interface VmPathPlan {
   /** Every port of the forwarding VM, in path order, `in` before `out`. */
@@ -88,6 +105,8 @@ function macvlanAdd(pf: string, name: string): IpArgv {
 
 interface Ends {
   readonly vm: readonly [VmPortKind, VmPortKind];
+  /** The ports' MACs when the device sets them (a vDPA device has its own). */
+  readonly macs?: readonly [string, string];
   readonly s: string;
   readonly r: string;
   /** Makes the endpoints' netdevs on the host. */
@@ -117,6 +136,25 @@ function endsOf(runId: string, path: DatapathPath, source: VmPathSource): Ends {
       ],
       bridges: [],
       description: `VFs ${source.sender} -> VM (VFs ${a}, ${b}) -> ${source.receiver} on ${source.pf} (switched by the NIC)`,
+    };
+  }
+  if (source.kind === 'vdpa') {
+    const [a, b] = source.vm;
+    return {
+      vm: [
+        { kind: 'vdpa', charDev: a.charDev },
+        { kind: 'vdpa', charDev: b.charDev },
+      ],
+      macs: [a.mac, b.mac],
+      s: a.representor,
+      r: b.representor,
+      create: [],
+      remove: [
+        ['-n', tx, 'link', 'set', 'dev', a.representor, 'netns', '1'],
+        ['-n', rx, 'link', 'set', 'dev', b.representor, 'netns', '1'],
+      ],
+      bridges: [],
+      description: `representor ${a.representor} -> VM (vDPA ${a.charDev}, ${b.charDev}) -> representor ${b.representor} on ${source.pf} (the NIC's switch, no offload rule)`,
     };
   }
   if (source.kind === 'macvtap') {
@@ -180,15 +218,9 @@ export function planVmPaths(
     const a = addresses(path);
     const ends = endsOf(runId, path, source);
     const [vin, vout] = ends.vm;
-    const inMac = portMac(runId, path, 'in');
+    const [inMac, outMac] = ends.macs ?? [portMac(runId, path, 'in'), portMac(runId, path, 'out')];
     ports.push({ path, side: 'in', mac: inMac, cidr: `${a.vmIn}/24`, via: vin });
-    ports.push({
-      path,
-      side: 'out',
-      mac: portMac(runId, path, 'out'),
-      cidr: `${a.vmOut}/24`,
-      via: vout,
-    });
+    ports.push({ path, side: 'out', mac: outMac, cidr: `${a.vmOut}/24`, via: vout });
     bridges.push(...ends.bridges);
     const sender: NetnsEndpoint = { netns: tx, ifname: ends.s, ip: a.sender };
     const receiver: NetnsEndpoint = { netns: rx, ifname: ends.r, ip: a.receiver };

@@ -20,6 +20,7 @@ kernel/drivers/net/ethernet/intel/igbvf/igbvf.ko:
 `;
 
 function world(o: {
+  vdpa?: boolean;
   vfs: number;
   e1000: boolean;
   startFails?: boolean;
@@ -105,7 +106,21 @@ function world(o: {
       adminUp: true,
       localCpuList: [0, 1, 2, 3],
       vfs: Array.from({ length: o.vfs }, (_, i) =>
-        vf(PF, i, { netdev: `eth${String(10 + i)}`, driver: 'igbvf' }),
+        vf(PF, i, {
+          netdev: `eth${String(10 + i)}`,
+          driver: 'igbvf',
+          ...(o.vdpa === true && i < 2
+            ? {
+                representor: `eth0_${String(i)}`,
+                vdpa: {
+                  name: `vdpa${String(i)}`,
+                  charDev: `/dev/vhost-vdpa-${String(i)}`,
+                  driver: 'vhost_vdpa',
+                  mac: `00:11:22:33:44:0${String(i)}`,
+                },
+              }
+            : {}),
+        }),
       ),
     }),
   ]);
@@ -138,7 +153,10 @@ describe('measureVmPaths', () => {
     expect(skipped).toEqual([
       ['vf', 'eth0 has 3 free VFs: the VM path needs four (two for the VM, two as endpoints)'],
       ['e1000', `the guest kernel ${RELEASE} has no module e1000`],
-      ['vdpa', expect.stringContaining('no vhost-vdpa port yet') as string],
+      [
+        'vdpa',
+        'eth0 has no two VFs with a vDPA device on vhost_vdpa, a MAC and a representor (switchdev mode; vfleet host apply makes them)',
+      ],
     ]);
   });
 
@@ -202,6 +220,24 @@ describe('measureVmPaths', () => {
       'ip link del dev vd77vi',
       'ip link del dev vd77vo',
       'rm vfleet-dp-77',
+    ]);
+  });
+
+  it("gives the VM two vDPA devices with their own MACs, and faces them with their VFs' representors", async () => {
+    const w = world({ vfs: 2, e1000: true, vdpa: true, startFails: true });
+    await expect(measureVmPaths(w.ctx, ['vdpa'])).rejects.toThrow('no vfio');
+    const xml = w.domain() ?? '';
+    expect(xml).toMatch(
+      /<interface type="vdpa">\s*<mac address="00:11:22:33:44:00"\/>\s*<source dev="\/dev\/vhost-vdpa-0"\/>/,
+    );
+    expect(xml).toContain(
+      'vfleet.fwd=00:11:22:33:44:00@198.18.5.254/24,00:11:22:33:44:01@198.19.5.254/24',
+    );
+    expect(w.written[0]?.map((f) => f.path)).toEqual([
+      '/init',
+      '/bin/busybox',
+      '/modules/001-virtio_pci.ko',
+      '/modules/002-virtio_net.ko',
     ]);
   });
 });

@@ -1,7 +1,12 @@
 import type { DatapathPath, PathReport } from '../../core/datapath/datapath-report.js';
 import type { EndpointChoice } from '../../core/datapath/endpoint-choice.js';
 import type { GuestImageWriter, RunFolders } from '../../core/datapath/guest-image.js';
-import { forwarderName, planVmPaths, type VmPathSource } from '../../core/datapath/vm-path-plan.js';
+import {
+  forwarderName,
+  planVmPaths,
+  type VdpaEnd,
+  type VmPathSource,
+} from '../../core/datapath/vm-path-plan.js';
 import type { HypervisorDriver } from '../../core/libvirt/hypervisor-driver.js';
 import type { VirtType } from '../../core/libvirt/hypervisor-facts.js';
 import { VfleetError } from '../../core/errors.js';
@@ -23,8 +28,14 @@ export interface VmPathsContext extends PathContext {
   readonly choice: EndpointChoice;
 }
 
-const VDPA_LATER =
-  'the forwarding VM has no vhost-vdpa port yet: it needs a vDPA device of the NIC in switchdev mode and endpoints behind its representors';
+/** The PF's VFs that can carry the vdpa path: a vDPA device on vhost-vdpa with a MAC, and a representor. */
+function vdpaEnds(choice: EndpointChoice): VdpaEnd[] {
+  return choice.pf.vfs.flatMap((v) =>
+    v.vdpa?.charDev != null && v.vdpa.mac !== null && v.representor !== null
+      ? [{ charDev: v.vdpa.charDev, mac: v.vdpa.mac.toLowerCase(), representor: v.representor }]
+      : [],
+  );
+}
 
 const VIRTIO = ['virtio_pci', 'virtio_net'];
 
@@ -60,8 +71,12 @@ function sourceOf(
       return { kind: 'tap', model: 'virtio', vhost: false };
     case 'e1000':
       return { kind: 'tap', model: 'e1000', vhost: false };
-    case 'vdpa':
-      return VDPA_LATER;
+    case 'vdpa': {
+      const [a, b] = vdpaEnds(choice);
+      if (a === undefined || b === undefined)
+        return `${pf} has no two VFs with a vDPA device on vhost_vdpa, a MAC and a representor (switchdev mode; vfleet host apply makes them)`;
+      return { kind: 'vdpa', pf, vm: [a, b] };
+    }
   }
 }
 
