@@ -240,4 +240,35 @@ describe('measureVmPaths', () => {
       '/modules/002-virtio_net.ko',
     ]);
   });
+
+  it('stops waiting for the VM on Ctrl-C, and removes it, its bridges and folder', async () => {
+    const w = world({ vfs: 2, e1000: true, console: 'booting\n' });
+    const ctrlC = new AbortController();
+    let sleeps = 0;
+    const ctx = {
+      ...w.ctx,
+      signal: ctrlC.signal,
+      io: {
+        ...w.ctx.io,
+        clock: {
+          now: () => 0,
+          sleep: () => {
+            // The third look at the console: the operator presses Ctrl-C.
+            if (++sleeps === 3) ctrlC.abort('SIGINT');
+            return Promise.resolve();
+          },
+        },
+      },
+    };
+    const e = await measureVmPaths(ctx, ['virtio']).catch((x: unknown) => x);
+    expect((e as VfleetError).message).toMatch(/^stopped \(SIGINT\)/);
+    expect(w.calls.slice(-6)).toEqual([
+      'start',
+      'destroy',
+      'undefine',
+      'ip link del dev vd77vi',
+      'ip link del dev vd77vo',
+      'rm vfleet-dp-77',
+    ]);
+  });
 });
