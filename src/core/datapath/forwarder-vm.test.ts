@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createExecRunner } from '../../adapters/exec/exec-runner.js';
 import { createVirshDriver } from '../../adapters/virsh/virsh-driver.js';
 import { validateLibvirtXml } from '../../adapters/virsh/virt-xml-validate.js';
-import {
-  cpusetText,
-  forwarderCmdline,
-  forwarderDomainXml,
-  type ForwarderVm,
-} from './forwarder-vm.js';
+import { forwarderCmdline, forwarderDomainXml, type ForwarderVm } from './forwarder-vm.js';
 import { planVmPaths } from './vm-path-plan.js';
 
 const runner = createExecRunner({ path: process.env.PATH });
@@ -90,10 +85,5 @@ describe('forwarderDomainXml', () => {
     expect(line).toMatch(
       / vfleet\.fwd=02:76:00:7a:69:00@198\.18\.0\.254\/24,02:76:00:7a:69:01@198\.19\.0\.254\/24$/,
     );
-  });
-
-  it('writes a cpuset compactly', () => {
-    expect(cpusetText([5, 1, 2, 3, 9, 2])).toBe('1-3,5,9');
-    expect(cpusetText([0])).toBe('0');
   });
 });

@@ -1,3 +1,4 @@
+import { formatCpuList } from '../libvirt/cpu-list.js';
 import { el, serializeXml, type XmlElement } from '../libvirt/xml-tree.js';
 import type { VirtType } from '../libvirt/hypervisor-facts.js';
 import { VfleetError } from '../errors.js';
@@ -67,20 +68,6 @@ export function forwarderCmdline(ports: readonly VmPort[]): string {
   ].join(' ');
 }
 
-/** A compact cpuset for libvirt (`2-5,8`). */
-export function cpusetText(cpus: readonly number[]): string {
-  const sorted = [...new Set(cpus)].toSorted((a, b) => a - b);
-  const runs: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (sorted[j + 1] === (sorted[j] ?? 0) + 1) j++;
-    const [a, b] = [sorted[i] ?? 0, sorted[j] ?? 0];
-    runs.push(a === b ? String(a) : `${String(a)}-${String(b)}`);
-    i = j + 1;
-  }
-  return runs.join(',');
-}
-
 function pciSource(pci: string): XmlElement {
   const a = parsePciAddress(pci);
   if (a === null)
@@ -122,7 +109,8 @@ function portElement(p: VmPort): XmlElement {
 /** The domain's XML: a direct kernel boot, no disk, the ports, the console in a file. */
 export function forwarderDomainXml(vm: ForwarderVm): string {
   const cpu = vm.virtType === 'kvm' ? 'host-passthrough' : 'maximum';
-  const cpuset = vm.cpuset === null || vm.cpuset.length === 0 ? undefined : cpusetText(vm.cpuset);
+  const cpuset =
+    vm.cpuset === null || vm.cpuset.length === 0 ? undefined : formatCpuList(vm.cpuset);
   const root = el('domain', { type: vm.virtType }, [
     el('name', {}, [vm.name]),
     el('description', {}, ['vfleet bench datapath: the forwarding VM; removed when the run ends']),
