@@ -3,37 +3,12 @@ import { createExecRunner } from '../../adapters/exec/exec-runner.js';
 import { createVirshDriver } from '../../adapters/virsh/virsh-driver.js';
 import { validateLibvirtXml } from '../../adapters/virsh/virt-xml-validate.js';
 import { forwarderCmdline, forwarderDomainXml, type ForwarderVm } from './forwarder-vm.js';
+import { EVERY_VM_PATH } from './vm-path-examples.js';
 import { planVmPaths } from './vm-path-plan.js';
 
 const runner = createExecRunner({ path: process.env.PATH });
 
-const plan = planVmPaths('31337', [
-  {
-    path: 'vf',
-    source: {
-      kind: 'vf',
-      pf: 'eth0',
-      vmVfs: ['0000:03:10.4', '0000:03:10.6'],
-      sender: 'eth2',
-      receiver: 'eth3',
-    },
-  },
-  { path: 'macvtap', source: { kind: 'macvtap', pf: 'eth0' } },
-  { path: 'vhost', source: { kind: 'tap', model: 'virtio', vhost: true } },
-  { path: 'virtio', source: { kind: 'tap', model: 'virtio', vhost: false } },
-  { path: 'e1000', source: { kind: 'tap', model: 'e1000', vhost: false } },
-  {
-    path: 'vdpa',
-    source: {
-      kind: 'vdpa',
-      pf: 'eth0',
-      vm: [
-        { charDev: '/dev/vhost-vdpa-0', mac: '00:11:22:33:44:00', representor: 'eth0_0' },
-        { charDev: '/dev/vhost-vdpa-1', mac: '00:11:22:33:44:01', representor: 'eth0_1' },
-      ],
-    },
-  },
-]);
+const plan = planVmPaths('31337', EVERY_VM_PATH);
 
 const vm: ForwarderVm = {
   name: 'vfleet-dp-31337',

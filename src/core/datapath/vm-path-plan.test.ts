@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { EVERY_VM_PATH } from './vm-path-examples.js';
 import { planVmPaths, portMac, runIdOfDomain, runIdOfLink, forwarderName } from './vm-path-plan.js';
 
-const plan = planVmPaths('4194303', [
-  {
-    path: 'vf',
-    source: {
-      kind: 'vf',
-      pf: 'eth0',
-      vmVfs: ['0000:03:10.4', '0000:03:10.6'],
-      sender: 'eth2',
-      receiver: 'eth3',
-    },
-  },
-  { path: 'macvtap', source: { kind: 'macvtap', pf: 'eth0' } },
-  { path: 'vhost', source: { kind: 'tap', model: 'virtio', vhost: true } },
-  { path: 'e1000', source: { kind: 'tap', model: 'e1000', vhost: false } },
-  {
-    path: 'vdpa',
-    source: {
-      kind: 'vdpa',
-      pf: 'eth0',
-      vm: [
-        { charDev: '/dev/vhost-vdpa-0', mac: '00:11:22:33:44:00', representor: 'eth0_0' },
-        { charDev: '/dev/vhost-vdpa-1', mac: '00:11:22:33:44:01', representor: 'eth0_1' },
-      ],
-    },
-  },
-]);
+const plan = planVmPaths(
+  '4194303',
+  EVERY_VM_PATH.filter((p) => p.path !== 'virtio'),
+);
 
 describe('planVmPaths', () => {
   it('gives the VM an in and an out port per path, in subnets of their own, with unique MACs', () => {

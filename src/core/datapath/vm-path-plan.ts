@@ -117,9 +117,13 @@ interface Ends {
   readonly description: string;
 }
 
+/** A physical netdev (a VF, a representor) goes back to the host before its namespace is deleted. */
+const giveBack = (runId: string, s: string, r: string): IpArgv[] => [
+  ['-n', netnsName(runId, 'tx'), 'link', 'set', 'dev', s, 'netns', '1'],
+  ['-n', netnsName(runId, 'rx'), 'link', 'set', 'dev', r, 'netns', '1'],
+];
+
 function endsOf(runId: string, path: DatapathPath, source: VmPathSource): Ends {
-  const tx = netnsName(runId, 'tx');
-  const rx = netnsName(runId, 'rx');
   if (source.kind === 'vf') {
     const [a, b] = source.vmVfs;
     return {
@@ -130,10 +134,7 @@ function endsOf(runId: string, path: DatapathPath, source: VmPathSource): Ends {
       s: source.sender,
       r: source.receiver,
       create: [],
-      remove: [
-        ['-n', tx, 'link', 'set', 'dev', source.sender, 'netns', '1'],
-        ['-n', rx, 'link', 'set', 'dev', source.receiver, 'netns', '1'],
-      ],
+      remove: giveBack(runId, source.sender, source.receiver),
       bridges: [],
       description: `VFs ${source.sender} -> VM (VFs ${a}, ${b}) -> ${source.receiver} on ${source.pf} (switched by the NIC)`,
     };
@@ -149,10 +150,7 @@ function endsOf(runId: string, path: DatapathPath, source: VmPathSource): Ends {
       s: a.representor,
       r: b.representor,
       create: [],
-      remove: [
-        ['-n', tx, 'link', 'set', 'dev', a.representor, 'netns', '1'],
-        ['-n', rx, 'link', 'set', 'dev', b.representor, 'netns', '1'],
-      ],
+      remove: giveBack(runId, a.representor, b.representor),
       bridges: [],
       description: `representor ${a.representor} -> VM (vDPA ${a.charDev}, ${b.charDev}) -> representor ${b.representor} on ${source.pf} (the NIC's switch, no offload rule)`,
     };
