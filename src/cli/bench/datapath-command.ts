@@ -47,7 +47,10 @@ export function registerDatapathCommand(bench: Command, deps: CliDeps): void {
     .description(
       "RFC 2544 throughput (binary search for the highest rate without loss) and latency per datapath and frame size, with the kernel's pktgen between two endpoints on this host; removes everything it made, also on Ctrl-C",
     )
-    .option('--host <name>', "the host's name in the report (default: its hostname)")
+    .option(
+      '--host <name>',
+      "the host's name in the report and for --upload (default: its hostname); the bench measures the machine it runs on",
+    )
     .option(
       '--pf <netdev>',
       'the PF to measure on (default: the first PF that is up with two free VFs)',
