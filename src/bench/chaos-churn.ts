@@ -180,5 +180,5 @@ export function churn(o: ChurnOptions) {
     if (x < 0.65) return remove();
     return migrate();
   };
-  return { step, tendRollouts, book, ops };
+  return { step, tendRollouts, create, book, ops };
 }

@@ -113,6 +113,15 @@ export async function runChaosSoak(o: ChaosSoakOptions): Promise<ChaosReport> {
       ...Array.from({ length: o.workers }, worker),
     ]);
     o.log(`churn done: ${JSON.stringify(work.ops)}; faults ${JSON.stringify(chaos.counts)}`);
+    // The churn may end with every instance deleted (creates refused while
+    // hosts drained or a controller was down): one more create, now that the
+    // faults have stopped, leaves the end checks a running instance to find.
+    // (A call, not the property: each create may change what it reads.)
+    const live = () => work.book.live.size;
+    for (let i = 0; i < 30 && live() === 0; i++) {
+      await work.create();
+      if (live() === 0) await sleep(1_000);
+    }
 
     const settleStart = Date.now();
     await settle(fleet, [...work.book.deleted], work.tendRollouts, o.settleMs, sleep);
