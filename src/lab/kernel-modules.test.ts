@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { moduleName, selectModules } from './kernel-modules.js';
+import { moduleName } from '../core/modules-dep.js';
+import { selectModules } from './kernel-modules.js';
 
 const errorOf = (fn: () => unknown): unknown => {
   try {

@@ -14,7 +14,7 @@ import {
 import { join } from 'node:path';
 import { VfleetError } from '../core/errors.js';
 import { runChecked } from './checked-run.js';
-import { moduleName } from './kernel-modules.js';
+import { moduleName } from '../core/modules-dep.js';
 import type { KernelPackage } from './kernel-package.js';
 import type { LabDeps } from './lab-deps.js';
 import { labDir } from './lab-deps.js';

@@ -25,9 +25,6 @@ export interface ForwarderDeps {
   readonly signal: AbortSignal;
 }
 
-/** The forwarding VM's domain, less its initrd and console (placed in the run's folder). */
-export type ForwarderShape = Omit<ForwarderVm, 'initrd' | 'console'>;
-
 /** The initramfs: busybox, the modules in load order, the init. */
 export async function guestFiles(
   io: ApplyIo,

@@ -1,3 +1,4 @@
+import { moduleName, parseModulesDep } from '../../core/modules-dep.js';
 import type { HostFs } from '../../core/ports.js';
 
 export interface GuestModules {
@@ -6,13 +7,6 @@ export interface GuestModules {
   /** Modules the kernel has neither as a file nor built in. */
   readonly missing: readonly string[];
 }
-
-/** The kernel spells module names with '_'; file names may use '-'. */
-const canonical = (name: string) => name.replaceAll('-', '_');
-
-/** `kernel/drivers/net/virtio_net.ko.xz` → `virtio_net`. */
-const nameOf = (path: string) =>
-  canonical(path.slice(path.lastIndexOf('/') + 1).replace(/\.ko(\.[a-z]+)?$/, ''));
 
 const lines = (text: string | null) => (text ?? '').split('\n').filter((l) => l.trim() !== '');
 
@@ -29,27 +23,23 @@ export async function guestModules(
   names: readonly string[],
 ): Promise<GuestModules> {
   const dir = `/lib/modules/${release}`;
-  const deps = new Map<string, { file: string; deps: string[] }>();
-  for (const line of lines(await fs.readText(`${dir}/modules.dep`))) {
-    const [file = '', rest = ''] = line.split(':');
-    deps.set(nameOf(file), { file, deps: rest.trim().split(/\s+/).filter(Boolean) });
-  }
-  const builtin = new Set(lines(await fs.readText(`${dir}/modules.builtin`)).map(nameOf));
+  const deps = parseModulesDep((await fs.readText(`${dir}/modules.dep`)) ?? '');
+  const builtin = new Set(lines(await fs.readText(`${dir}/modules.builtin`)).map(moduleName));
   const files: { name: string; file: string }[] = [];
   const missing: string[] = [];
   const add = (file: string) => {
-    const name = nameOf(file);
+    const name = moduleName(file);
     if (!files.some((f) => f.name === name)) files.push({ name, file: `${dir}/${file}` });
   };
   for (const given of names) {
-    const name = canonical(given);
+    const name = moduleName(given);
     const entry = deps.get(name);
     if (entry === undefined) {
       if (!builtin.has(name)) missing.push(name);
       continue;
     }
     for (const d of entry.deps.toReversed()) add(d);
-    add(entry.file);
+    add(entry.path);
   }
   return { files, missing };
 }

@@ -4,14 +4,12 @@ import type { HypervisorDriver } from '../../core/libvirt/hypervisor-driver.js';
 import type { CommandRunner, HostFs } from '../../core/ports.js';
 import { removeForwarder } from './forwarder.js';
 import { runIp } from './netns-io.js';
+import { runGone } from './stale-netns.js';
 
 export interface StaleIo {
   readonly runner: CommandRunner;
   readonly fs: HostFs;
 }
-
-const gone = async (fs: HostFs, runId: string | null) =>
-  runId !== null && !(await fs.exists(`/proc/${runId}`));
 
 /**
  * What a VM run killed outright left behind: its forwarding VM (libvirt
@@ -27,7 +25,7 @@ export async function removeStaleForwarders(
   const listed = await io.runner.run('virsh', ['list', '--all', '--name']).catch(() => null);
   const domains = (listed?.exitCode === 0 ? listed.stdout : '').split('\n').map((l) => l.trim());
   for (const name of domains) {
-    if (!(await gone(io.fs, runIdOfDomain(name)))) continue;
+    if (!(await runGone(io.fs, runIdOfDomain(name)))) continue;
     await removeForwarder(driver, name);
     await folders.remove(name).catch(() => undefined);
     removed.push(`VM ${name}`);
@@ -36,7 +34,7 @@ export async function removeStaleForwarders(
     ifname?: unknown;
   }[];
   for (const { ifname } of links) {
-    if (typeof ifname !== 'string' || !(await gone(io.fs, runIdOfLink(ifname)))) continue;
+    if (typeof ifname !== 'string' || !(await runGone(io.fs, runIdOfLink(ifname)))) continue;
     // A veth's peer may have gone with it already.
     await runIp(io.runner, ['link', 'del', 'dev', ifname]).catch(() => undefined);
     removed.push(`link ${ifname}`);

@@ -7,6 +7,10 @@ interface LinkEntry {
   readonly linkinfo?: { readonly info_kind?: unknown };
 }
 
+/** A run id (a process id) whose process is gone: what it left may be removed. */
+export const runGone = async (fs: HostFs, runId: string | null): Promise<boolean> =>
+  runId !== null && !(await fs.exists(`/proc/${runId}`));
+
 /**
  * Namespaces a run left behind when it was killed outright (SIGKILL, a
  * crash): named by a run whose process is gone. Their VFs go back to the
@@ -21,7 +25,7 @@ export async function removeStaleNetns(runner: CommandRunner, fs: HostFs): Promi
   const removed: string[] = [];
   for (const ns of names) {
     const runId = runIdOfNetns(ns);
-    if (runId === null || (await fs.exists(`/proc/${runId}`))) continue;
+    if (!(await runGone(fs, runId))) continue;
     const links = JSON.parse(
       await runIp(runner, ['-n', ns, '-j', '-d', 'link', 'show']),
     ) as LinkEntry[];
