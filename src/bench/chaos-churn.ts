@@ -163,7 +163,7 @@ export function churn(o: ChurnOptions) {
       ops.specChanges++;
     }
   };
-  /** The operator's part: a rollout paused by a failure is resumed (its hosts gated again). */
+  /** The operator's part: a rollout paused by a failure is resumed (its failed hosts apply again). */
   const tendRollouts = async () => {
     const r = await o.call('GET', '/v1/rollouts');
     const items = (r.body.items ?? []) as { id: string; state: string }[];

@@ -114,7 +114,7 @@ export async function checkSettled(db: Kysely<Database>): Promise<Violation[]> {
     .execute();
   const rollouts = await db
     .selectFrom('rollouts')
-    .select(['id', 'state'])
+    .select(['id', 'state', 'message'])
     .where('state', 'in', ['running', 'paused'])
     .execute();
   return [
@@ -124,7 +124,7 @@ export async function checkSettled(db: Kysely<Database>): Promise<Violation[]> {
     })),
     ...rollouts.map((r) => ({
       invariant: 'every rollout finished or aborted',
-      detail: `rollout ${r.id} still ${r.state}`,
+      detail: `rollout ${r.id} still ${r.state}: ${r.message ?? ''}`,
     })),
   ];
 }

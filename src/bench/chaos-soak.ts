@@ -126,6 +126,7 @@ export async function runChaosSoak(o: ChaosSoakOptions): Promise<ChaosReport> {
     const settleStart = Date.now();
     await settle(fleet, [...work.book.deleted], work.tendRollouts, o.settleMs, sleep);
     const settleS = (Date.now() - settleStart) / 1000;
+    o.log(`settled in ${settleS.toFixed(1)} s: ${JSON.stringify(work.ops)}`);
     await dirty.check();
     for (const v of await checkInvariants(fleet.db, new Date().toISOString(), 60_000)) violation(v);
     for (const v of await checkSettled(fleet.db)) violation(v);

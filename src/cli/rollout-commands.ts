@@ -170,7 +170,7 @@ export function registerRolloutCommands(program: Command, deps: CliDeps): void {
   apiCommand(
     g,
     deps,
-    { name: 'resume', description: 'go on; failed hosts are gated again, or skipped' },
+    { name: 'resume', description: 'go on; failed hosts apply again, or are skipped' },
     (c) => c.argument('<rollout>').option('--skip-failed', 'skip the failed hosts instead'),
     async (api, o: ApiOptions & { skipFailed?: boolean }, id: string) => {
       const body = new UserBody({ skipFailed: o.skipFailed === true });

@@ -10,6 +10,7 @@ import { writeAudit } from './audit-scope.js';
 import type { Database } from './db-types.js';
 import { insertEvents } from './event-store.js';
 import { errorCount, rolloutHostFacts, rolloutWithHosts, toRollout } from './rollout-reads.js';
+import { retryFailedHosts } from './rollout-retry.js';
 import { toSpec } from './rows.js';
 import { inSpecScope } from './spec-scope.js';
 import { bumpHosts, loadSpecs, retagPfs } from './spec-tagging.js';
@@ -221,18 +222,15 @@ export function createRolloutStore(db: Kysely<Database>): RolloutStore {
         const r = toRollout(row);
         if (p.state === 'done') await uncordonAfterUpdate(tx, id);
         if (p.audit === 'rollout.resume') {
-          // Failed hosts: skipped, or given the gate again from now.
-          await tx
-            .updateTable('rollout_hosts')
-            .set(
-              p.skipFailed === true
-                ? { state: 'skipped', finished_at: p.now }
-                : { state: 'updating', started_at: p.now, finished_at: null, message: null },
-            )
-            .where('rollout_id', '=', id)
-            .where('state', '=', 'failed')
-            .execute();
-          if (p.skipFailed === true) {
+          // Failed hosts: skipped, or given their apply and the gate again from now.
+          if (p.skipFailed !== true) await retryFailedHosts(tx, id, p.now);
+          else {
+            await tx
+              .updateTable('rollout_hosts')
+              .set({ state: 'skipped', finished_at: p.now })
+              .where('rollout_id', '=', id)
+              .where('state', '=', 'failed')
+              .execute();
             const skipped = await tx
               .selectFrom('rollout_hosts')
               .select('host_id')

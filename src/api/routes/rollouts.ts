@@ -56,7 +56,7 @@ export const rolloutRoutes = {
   pause: step('pause', 'Pause a rollout: no next wave; hosts updating finish (admin)'),
   resume: step(
     'resume',
-    'Resume a paused rollout; failed hosts are gated again, or skipped with skipFailed (admin)',
+    'Resume a paused rollout; failed hosts apply again and are gated, or skipped with skipFailed (admin)',
   ),
   abort: step(
     'abort',

@@ -90,7 +90,7 @@ export const resumeBodySchema = z
     skipFailed: z
       .boolean()
       .default(false)
-      .openapi({ description: 'skip the failed hosts; otherwise they are gated again from now' }),
+      .openapi({ description: 'skip the failed hosts; otherwise they apply their state again and are gated from now' }),
   })
   .strict()
   .openapi('RolloutResume');

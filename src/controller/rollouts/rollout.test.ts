@@ -10,6 +10,8 @@ import { advanceRollout } from './rollout-pass.js';
 const HOSTS = Array.from({ length: 50 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
 const FAILING = 'host-03';
 const HOLDING = 'host-10';
+/** Set once the operator has fixed host-03: its applies succeed from then on. */
+let fixed = false;
 
 let h: Harness;
 const agents = new Map<string, string>();
@@ -50,7 +52,7 @@ const agentsApply = async () => {
       appliedGeneration: number;
     };
     if (host.appliedGeneration >= host.desiredGeneration) continue;
-    if (name === FAILING) {
+    if (name === FAILING && !fixed) {
       const d = await h.call('GET', `/v1/agent/hosts/${name}/desired`, agent);
       const gen = (d.body as { generation: number }).generation;
       const r = await h.call('POST', `/v1/agent/hosts/${name}/applied`, agent, {
@@ -252,4 +254,48 @@ describe('a rollout across 50 hosts', () => {
     expect((await rollout(id)).counts).toMatchObject({ updating: 2, pending: 48 });
     expect((await h.call('POST', `/v1/rollouts/${id}/abort`, h.admin, {})).status).toBe(200);
   });
+
+  it('resume gives a failed host its apply again: once fixed, it passes and the rollout ends', async () => {
+    const spec = ((await h.call('GET', '/v1/specs', h.admin)).body.items as Json[])[0];
+    const patch = await h.call('PATCH', `/v1/specs/${String(spec?.id)}`, h.admin, {
+      numVfs: 3,
+      rollout: { maxUnavailable: '10%', canary: 0 },
+    });
+    expect(patch.status, JSON.stringify(patch.body)).toBe(200);
+    const id = String(patch.body.rollout);
+    let state: string | null = 'running';
+    for (let i = 0; i < 5 && state !== 'paused'; i++) {
+      await agentsApply();
+      state = await pass();
+    }
+    expect(state).toBe('paused');
+    const generation = async () =>
+      ((await h.call('GET', `/v1/hosts/${FAILING}`, h.admin)).body as { desiredGeneration: number })
+        .desiredGeneration;
+    const before = await generation();
+
+    // Resumed, the failed host is given its declared state again under a new generation,
+    // and its gate waits for that apply rather than failing on the old one at once.
+    const resumed = await h.call('POST', `/v1/rollouts/${id}/resume`, h.admin, {});
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+    expect(await generation()).toBe(before + 1);
+    let r = await rollout(id);
+    expect(r.hosts.find((x) => x.host === FAILING)).toMatchObject({ state: 'updating' });
+    expect(await pass()).toBe('running');
+    // Not fixed yet: the retry fails, and the rollout pauses again naming it.
+    await agentsApply();
+    expect(await pass()).toBe('paused');
+    expect((await rollout(id)).message).toContain(`${FAILING} (its apply failed: injected`);
+
+    fixed = true;
+    expect((await h.call('POST', `/v1/rollouts/${id}/resume`, h.admin, {})).status).toBe(200);
+    for (let i = 0; i < 30 && r.state !== 'done'; i++) {
+      await agentsApply();
+      await pass();
+      r = await rollout(id);
+    }
+    expect(r.state).toBe('done');
+    expect(r.message).toBe('50 host(s) updated');
+    expect(await desiredVfs(FAILING)).toBe(3);
+  }, 300_000);
 });

@@ -4,8 +4,8 @@ import type { ControllerDeps } from '../controller-deps.js';
 
 /**
  * `POST /v1/rollouts/{id}/pause|resume|abort`: an operator's step, each
- * audited. Pause stops the next wave (hosts updating go on); resume gates
- * failed hosts again, or skips them; abort puts the spec back as it was.
+ * audited. Pause stops the next wave (hosts updating go on); resume gives
+ * failed hosts their apply and gate again, or skips them; abort puts the spec back as it was.
  */
 export async function stepRollout(
   deps: ControllerDeps,
@@ -27,7 +27,7 @@ export async function stepRollout(
     message:
       step === 'pause'
         ? 'paused by an operator: no next wave until resumed'
-        : `resumed${skipFailed ? ', failed hosts skipped' : ', failed hosts gated again'}`,
+        : `resumed${skipFailed ? ', failed hosts skipped' : ', failed hosts applying again'}`,
     now,
     from: [from],
     audit: step === 'pause' ? 'rollout.pause' : 'rollout.resume',
