@@ -115,8 +115,14 @@ describe('the chaos soak invariants', () => {
       rollout: { maxUnavailable: 1, canary: 0 },
     });
     const id = String(patch.body.rollout);
+    // Named with its message: why it is still going is the first thing to read.
+    const { message } = (await h.call('GET', `/v1/rollouts/${id}`, h.admin)).body;
+    expect(message).toEqual(expect.any(String));
     expect(await checkSettled(h.store.db)).toEqual([
-      { invariant: 'every rollout finished or aborted', detail: `rollout ${id} still running` },
+      {
+        invariant: 'every rollout finished or aborted',
+        detail: `rollout ${id} still running: ${String(message)}`,
+      },
     ]);
     // Aborted while n1, held back, has instances on VFs the change would have recreated:
     // n1 never left the old state, so nothing is taken and the abort goes through.

@@ -124,7 +124,7 @@ export async function checkSettled(db: Kysely<Database>): Promise<Violation[]> {
     })),
     ...rollouts.map((r) => ({
       invariant: 'every rollout finished or aborted',
-      detail: `rollout ${r.id} still ${r.state}: ${r.message ?? ''}`,
+      detail: `rollout ${r.id} still ${r.state}${r.message === null ? '' : `: ${r.message}`}`,
     })),
   ];
 }
