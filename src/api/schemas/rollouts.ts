@@ -87,10 +87,10 @@ export const rolloutDetailSchema = rolloutSchema
 
 export const resumeBodySchema = z
   .object({
-    skipFailed: z
-      .boolean()
-      .default(false)
-      .openapi({ description: 'skip the failed hosts; otherwise they apply their state again and are gated from now' }),
+    skipFailed: z.boolean().default(false).openapi({
+      description:
+        'skip the failed hosts; otherwise they apply their state again and are gated from now',
+    }),
   })
   .strict()
   .openapi('RolloutResume');
