@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from './db-types.js';
+import { rolloutGeneration } from './host-generation.js';
 
 /**
  * `rollout resume` without `--skip-failed`: each failed host is gated again
@@ -23,16 +24,7 @@ export async function retryFailedHosts(
     .orderBy('host_id')
     .execute();
   for (const { host_id: host } of failed) {
-    const bumped = await tx
-      .updateTable('hosts')
-      .set((eb) => ({
-        desired_generation: eb('desired_generation', '+', 1),
-        // The failed apply's message is not the retry's.
-        last_apply_message: null,
-      }))
-      .where('id', '=', host)
-      .returning('desired_generation')
-      .executeTakeFirst();
+    const generation = await rolloutGeneration(tx, host, false);
     await tx
       .updateTable('rollout_hosts')
       .set({
@@ -41,7 +33,7 @@ export async function retryFailedHosts(
         finished_at: null,
         message: null,
         // A host gone since: its gate says so (the old target stands).
-        ...(bumped === undefined ? {} : { target_generation: bumped.desired_generation }),
+        ...(generation === undefined ? {} : { target_generation: generation }),
       })
       .where('rollout_id', '=', rolloutId)
       .where('host_id', '=', host)

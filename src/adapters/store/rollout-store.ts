@@ -14,6 +14,7 @@ import { retryFailedHosts } from './rollout-retry.js';
 import { toSpec } from './rows.js';
 import { inSpecScope } from './spec-scope.js';
 import { bumpHosts, loadSpecs, retagPfs } from './spec-tagging.js';
+import { rolloutGeneration } from './host-generation.js';
 import { heldVfsTaken, updateSpecTx, writeSpecRow } from './spec-updates.js';
 
 type Tx = Transaction<Database>;
@@ -135,23 +136,14 @@ export function createRolloutStore(db: Kysely<Database>): RolloutStore {
             instances: [],
             why: `${String(dirty.n)} VF(s) given back and not reset yet`,
           };
-        const bumped = await tx
-          .updateTable('hosts')
-          .set((eb) => ({
-            desired_generation: eb('desired_generation', '+', 1),
-            spec_generation: eb('desired_generation', '+', 1),
-            // A message left from an earlier apply is not this wave's failure.
-            last_apply_message: null,
-          }))
-          .where('id', '=', host)
-          .returning('desired_generation')
-          .executeTakeFirstOrThrow();
+        const generation = await rolloutGeneration(tx, host, true);
+        if (generation === undefined) throw new VfleetError('NOT_FOUND', `no host ${host}`);
         await tx
           .updateTable('rollout_hosts')
           .set({
             state: 'updating',
             wave,
-            target_generation: bumped.desired_generation,
+            target_generation: generation,
             errors_before: errorCount(row.findings),
             started_at: now,
             finished_at: null,
@@ -168,13 +160,13 @@ export function createRolloutStore(db: Kysely<Database>): RolloutStore {
               'rollout.step',
               what(r),
               null,
-              { host, wave, state: 'updating', generation: bumped.desired_generation },
+              { host, wave, state: 'updating', generation },
               host,
             ),
           ],
           now,
         );
-        return { released: true, generation: bumped.desired_generation };
+        return { released: true, generation };
       }),
 
     setHost: (rollout, host, p) =>

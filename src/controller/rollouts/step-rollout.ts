@@ -5,7 +5,8 @@ import type { ControllerDeps } from '../controller-deps.js';
 /**
  * `POST /v1/rollouts/{id}/pause|resume|abort`: an operator's step, each
  * audited. Pause stops the next wave (hosts updating go on); resume gives
- * failed hosts their apply and gate again, or skips them; abort puts the spec back as it was.
+ * failed hosts their apply and gate again, or skips them; abort puts the
+ * spec back as it was.
  */
 export async function stepRollout(
   deps: ControllerDeps,
